@@ -1,0 +1,161 @@
+/**
+ * Moderator alerts in the Discord moderator channel: one message per case with an embed and
+ * Acknowledge / Resolve buttons, edited in place as the case changes. Rendering is pure; the
+ * board keeps the small in-memory maps (alert id → message, case id → message) and calls the
+ * post/edit functions index.ts passes in.
+ */
+import type { AlertView, ModeratorSink } from '../../src/ports.js';
+import { CustomIds } from './commands.js';
+import { DISCORD_PLATFORM } from './inbound.js';
+import { NO_MENTIONS, renderDiscordMarkdown } from './outbound.js';
+
+/** The JSON body of an alert post or edit (POST/PATCH /channels/{id}/messages). */
+export interface AlertMessageBody {
+  content: string;
+  embeds: Array<Record<string, unknown>>;
+  components: Array<Record<string, unknown>>;
+  allowed_mentions: { parse: never[]; replied_user: boolean };
+}
+
+// Discord embed limits (PLATFORMS.md §3.1): title 256, description 4096, field value 1024.
+const TITLE_MAX = 256;
+const FIELD_MAX = 1024;
+const EXCERPT_MAX = 500;
+
+const COLORS: Record<AlertView['level'], number> = {
+  none: 0x95a5a6,
+  low: 0x3498db,
+  moderate: 0xf1c40f,
+  high: 0xe67e22,
+  imminent: 0xe74c3c,
+};
+
+const HEADLINES: Record<AlertView['kind'], string> = {
+  new: 'New case',
+  escalated: 'Risk rose',
+  realert: 'Still not acknowledged',
+  update: 'Case updated',
+};
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function unix(iso: string): number | undefined {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? undefined : Math.floor(t / 1000);
+}
+
+/** Discord renders `<t:…:f>` in each reader's own time zone. */
+function when(iso: string): string {
+  const t = unix(iso);
+  return t === undefined ? iso : `<t:${t}:f> (<t:${t}:R>)`;
+}
+
+function where(alert: AlertView): string {
+  const c = alert.conversation;
+  if (c.platform !== DISCORD_PLATFORM) return `${c.platform} ${alert.isDirect ? 'private chat' : 'group'} ${c.channelId}`;
+  if (alert.isDirect) return 'Direct messages with the bot (moderators cannot see them)';
+  const channel = c.threadId ?? c.channelId;
+  return c.communityId ? `<#${channel}> · https://discord.com/channels/${c.communityId}/${channel}` : `<#${channel}>`;
+}
+
+function who(alert: AlertView): string {
+  const name = renderDiscordMarkdown(alert.user.displayName);
+  // A mention inside an embed never notifies anyone, and it gives moderators a clickable profile.
+  return alert.platform === DISCORD_PLATFORM && alert.conversation.platform === DISCORD_PLATFORM
+    ? `<@${alert.user.id}> ${name} (${alert.user.id})`
+    : `${name} (${alert.user.id})`;
+}
+
+/** The message body for one alert: a headline without personal details (it shows in push notifications), an embed, buttons. */
+export function renderAlert(alert: AlertView): AlertMessageBody {
+  const fields: Array<{ name: string; value: string; inline?: boolean }> = [
+    { name: 'Level', value: alert.level, inline: true },
+    { name: 'Priority', value: alert.priority, inline: true },
+    { name: 'Status', value: alert.status, inline: true },
+    { name: 'Reasons', value: alert.reasons.join(', ') || '—' },
+    { name: 'User', value: who(alert) },
+    { name: 'Where', value: where(alert) },
+    { name: 'Country', value: alert.country ?? 'unknown (asked the user)', inline: true },
+    { name: 'Reached privately', value: alert.reachedPrivately ? 'yes' : 'no: DMs closed, only an in-channel pointer', inline: true },
+    { name: 'Bot sent', value: alert.resourcesSent.join(', ') || 'nothing yet' },
+  ];
+  if (alert.actedBy !== undefined) {
+    const verb = alert.status === 'resolved' ? 'Resolved by' : 'Acknowledged by';
+    const at = alert.actedAt === undefined ? '' : ` · ${when(alert.actedAt)}`;
+    fields.push({ name: verb, value: `${renderDiscordMarkdown(alert.actedBy)}${at}` });
+  }
+  const embed: Record<string, unknown> = {
+    title: clip(`${HEADLINES[alert.kind]} #${alert.caseId}: ${alert.level} risk`, TITLE_MAX),
+    color: COLORS[alert.level],
+    description: alert.excerpt ? `> ${clip(renderDiscordMarkdown(alert.excerpt), EXCERPT_MAX).replace(/\n/g, '\n> ')}` : undefined,
+    fields: fields.map((f) => ({ ...f, value: clip(f.value, FIELD_MAX) })),
+    footer: { text: `alert ${alert.alertId} · policy ${alert.policyVersion}` },
+    timestamp: Number.isNaN(Date.parse(alert.createdAt)) ? undefined : new Date(alert.createdAt).toISOString(),
+  };
+  const resolved = alert.status === 'resolved';
+  return {
+    content: `Case #${alert.caseId} · ${alert.level.toUpperCase()} · ${alert.priority} priority · ${alert.status}`,
+    embeds: [embed],
+    components: [
+      {
+        type: 1, // action row
+        components: [
+          { type: 2, style: 1, label: 'Acknowledge', custom_id: CustomIds.ack(alert.caseId), disabled: alert.status !== 'open' },
+          { type: 2, style: 3, label: 'Resolve', custom_id: CustomIds.resolve(alert.caseId), disabled: resolved },
+        ],
+      },
+    ],
+    allowed_mentions: { ...NO_MENTIONS, parse: [] },
+  };
+}
+
+/** How the board reaches Discord (index.ts wires these to the REST client). */
+export interface AlertTransport {
+  post(body: AlertMessageBody): Promise<string>;
+  edit(messageId: string, body: AlertMessageBody): Promise<void>;
+}
+
+/**
+ * The moderator sink for the Discord channel. Updates to a case edit its message in place
+ * when this process posted it; otherwise (after a restart) they are posted as a new message.
+ */
+export class AlertBoard implements ModeratorSink {
+  readonly name = 'discord';
+  private readonly byAlert = new Map<number, string>();
+  private readonly byCase = new Map<number, string>();
+
+  constructor(private readonly transport: AlertTransport, private readonly capacity = 5_000) {}
+
+  async deliver(alert: AlertView): Promise<{ ref?: string }> {
+    // The outbox is at-least-once: a redelivered alert id must not post twice.
+    const done = this.byAlert.get(alert.alertId);
+    if (done !== undefined) return { ref: done };
+    const body = renderAlert(alert);
+    const existing = this.byCase.get(alert.caseId);
+    let ref: string;
+    if (alert.kind === 'update' && existing !== undefined) {
+      await this.transport.edit(existing, body);
+      ref = existing;
+    } else {
+      ref = await this.transport.post(body);
+    }
+    this.remember(alert, ref);
+    return { ref };
+  }
+
+  /** Records that `messageId` shows this case (after a button edited it in place). */
+  remember(alert: Pick<AlertView, 'alertId' | 'caseId'>, messageId: string): void {
+    this.byAlert.set(alert.alertId, messageId);
+    this.byCase.set(alert.caseId, messageId);
+    for (const map of [this.byAlert, this.byCase]) {
+      if (map.size > this.capacity) map.delete(map.keys().next().value as number);
+    }
+  }
+
+  /** The message currently showing a case, if this process knows it. */
+  messageFor(caseId: number): string | undefined {
+    return this.byCase.get(caseId);
+  }
+}

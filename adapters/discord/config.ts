@@ -1,0 +1,112 @@
+/**
+ * Discord settings from the environment. The adapter is off unless DISCORD_BOT_TOKEN is set;
+ * every other variable is optional. A wrong value stops startup with one line naming the
+ * variable and what it expects (never echoing the token).
+ */
+import { BotError } from '../../src/errors.js';
+
+export interface DiscordAdapterConfig {
+  token: string;
+  /**
+   * REST base URL without the version (`https://discord.com/api` when unset). The gateway URL
+   * comes from `GET /gateway/bot` on this base, so a proxy or a test fake redirects both.
+   */
+  apiUrl: string | undefined;
+  /** Channels where the bot answers every message, not only mentions and replies. */
+  channelIds: string[];
+  /** The private moderator channel alerts go to; undefined disables the moderator sink. */
+  moderatorChannelId: string | undefined;
+  /** Register slash commands in these guilds (instant) instead of globally. */
+  commandGuildIds: string[];
+  /**
+   * How often "typing…" is renewed while the model works. Discord shows it for about 10 s
+   * (discord-api-docs PR #6263), so 8 s keeps it on without gaps.
+   */
+  typingIntervalMs: number;
+  /** How long ready waits for GUILD_CREATE of unavailable guilds (discord.js default: 15 s). */
+  waitGuildTimeoutMs: number;
+  /** Timeout of one REST request (@discordjs/rest default: 15 s). */
+  restTimeoutMs: number;
+  /** Retries of a REST call that failed with 5xx or a network error (429s are waited out separately). */
+  restRetries: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Discord snowflakes are unsigned 64-bit integers written in decimal: 17 to 20 digits today. */
+const SNOWFLAKE = /^\d{15,21}$/;
+/**
+ * A bot token is three base64url parts separated by dots; the first is the bot's user id in
+ * base64. Checked loosely: the point is catching a pasted client secret or an empty quote.
+ */
+const TOKEN = /^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$/;
+
+function invalid(message: string): BotError {
+  return new BotError(message, 'CONFIG_INVALID');
+}
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function snowflake(env: Env, name: string): string | undefined {
+  const raw = read(env, name);
+  if (raw !== undefined && !SNOWFLAKE.test(raw)) {
+    throw invalid(`${name} is invalid: expected a Discord id (15-21 digits; right-click the channel with Developer Mode on, Copy ID) (got ${JSON.stringify(raw)})`);
+  }
+  return raw;
+}
+
+function snowflakeList(env: Env, name: string): string[] {
+  const raw = read(env, name);
+  if (raw === undefined) return [];
+  const ids = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const id of ids) {
+    if (!SNOWFLAKE.test(id)) {
+      throw invalid(`${name} is invalid: expected comma-separated Discord ids (15-21 digits each) (got ${JSON.stringify(id)})`);
+    }
+  }
+  return [...new Set(ids)];
+}
+
+function apiUrl(env: Env): string | undefined {
+  const raw = read(env, 'DISCORD_API_URL');
+  if (raw === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw invalid(`DISCORD_API_URL is invalid: expected an http(s) base URL such as https://discord.com/api (got ${JSON.stringify(raw)})`);
+  }
+  // @discordjs/rest appends `/v10/...` itself: a trailing slash or version would double up.
+  return raw.replace(/\/+$/, '').replace(/\/v\d+$/, '');
+}
+
+/**
+ * The Discord adapter's config, or undefined when DISCORD_BOT_TOKEN is not set.
+ * Throws BotError CONFIG_INVALID naming the variable when a value is wrong.
+ */
+export function discordConfigFromEnv(env: Env): DiscordAdapterConfig | undefined {
+  const raw = read(env, 'DISCORD_BOT_TOKEN');
+  if (raw === undefined) return undefined;
+  // People paste the header form from examples; discord.js adds "Bot " itself.
+  const token = raw.replace(/^Bot\s+/i, '');
+  if (!TOKEN.test(token)) {
+    throw invalid('DISCORD_BOT_TOKEN is invalid: expected the bot token from the Developer Portal (Bot → Reset Token), three dot-separated parts, not the client secret');
+  }
+  return {
+    token,
+    apiUrl: apiUrl(env),
+    channelIds: snowflakeList(env, 'DISCORD_CHANNEL_IDS'),
+    moderatorChannelId: snowflake(env, 'DISCORD_MODERATOR_CHANNEL_ID'),
+    commandGuildIds: snowflakeList(env, 'DISCORD_COMMAND_GUILD_IDS'),
+    typingIntervalMs: 8_000,
+    waitGuildTimeoutMs: 15_000,
+    restTimeoutMs: 15_000,
+    restRetries: 3,
+  };
+}

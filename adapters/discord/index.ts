@@ -1,0 +1,251 @@
+/**
+ * The Discord adapter: a thin shell around a discord.js Client. Normalizing, rendering and
+ * command mapping live in the pure files next to this one; this file wires the gateway
+ * events to the core's handlers and the core's sends to REST.
+ *
+ * Delivery: the gateway may replay events after a RESUME. discord.js drops a replayed
+ * MESSAGE_CREATE whose message is still cached, and the engine's SQLite dedupe on
+ * InboundMessage.id (the message id) catches the rest, so a resume never answers twice.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  Partials,
+  RESTEvents,
+  Routes,
+  type APIMessage,
+  type Message,
+} from 'discord.js';
+import { BotError } from '../../src/errors.js';
+import type { Logger } from '../../src/logger.js';
+import type { ConversationRef, InboundMessage, OutboundMessage } from '../../src/messages.js';
+import type { BotHandlers, ModeratorSink, PlatformAdapter } from '../../src/ports.js';
+import { AlertBoard } from './alerts.js';
+import { SLASH_COMMANDS } from './commands.js';
+import type { DiscordAdapterConfig } from './config.js';
+import { DiscordCodes, mapDiscordError } from './errors.js';
+import { DISCORD_PLATFORM, normalizeDiscordMessage, payloadFromMessage } from './inbound.js';
+import { handleInteraction } from './interactions.js';
+import { messageBodies } from './outbound.js';
+
+export type { DiscordAdapterConfig } from './config.js';
+export { discordConfigFromEnv } from './config.js';
+
+export interface DiscordAdapterDeps {
+  logger: Logger;
+}
+
+/**
+ * Exactly the intents the bot needs (PLATFORMS.md §3.1): guild and channel structure,
+ * guild messages and their text (MessageContent is privileged: enable it in the portal, or
+ * the gateway closes with 4014), and DMs.
+ */
+export const DISCORD_INTENTS = [
+  GatewayIntentBits.Guilds,
+  GatewayIntentBits.GuildMessages,
+  GatewayIntentBits.MessageContent,
+  GatewayIntentBits.DirectMessages,
+] as const;
+
+/** A 429 asking for a longer wait than this fails fast (PLATFORM_RATE_LIMITED) instead of holding a reply for minutes. */
+const MAX_RATE_LIMIT_WAIT_MS = 30_000;
+/** After Discord refuses a DM (50007), openDirect answers "closed" for this long instead of failing again. */
+const DM_CLOSED_TTL_MS = 60 * 60 * 1000;
+
+/** Discord's nonce is at most 25 characters; 16 random base64url characters are plenty. */
+function nonce(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+class DiscordAdapter implements PlatformAdapter {
+  readonly platform = DISCORD_PLATFORM;
+  readonly moderatorSink: ModeratorSink | undefined;
+  private readonly client: Client;
+  private readonly log: Logger;
+  private readonly answerAll: ReadonlySet<string>;
+  private readonly board: AlertBoard | undefined;
+  private readonly typing = new Set<NodeJS.Timeout>();
+  /** DM channel id → user id, and users whose DMs Discord refused (until when). */
+  private readonly dmUsers = new Map<string, string>();
+  private readonly dmClosedUntil = new Map<string, number>();
+
+  constructor(private readonly config: DiscordAdapterConfig, deps: DiscordAdapterDeps) {
+    this.log = deps.logger.child({ platform: DISCORD_PLATFORM });
+    this.answerAll = new Set(config.channelIds);
+    this.client = new Client({
+      intents: [...DISCORD_INTENTS],
+      // DM channels are not cached: without the Channel partial a DM's messageCreate never fires.
+      partials: [Partials.Channel],
+      rest: {
+        ...(config.apiUrl !== undefined ? { api: config.apiUrl } : {}),
+        retries: config.restRetries,
+        timeout: config.restTimeoutMs,
+        rejectOnRateLimit: (limit) => limit.retryAfter > MAX_RATE_LIMIT_WAIT_MS,
+      },
+      waitGuildTimeout: config.waitGuildTimeoutMs,
+      // Defaults for anything sent through discord.js structures; raw sends set their own.
+      allowedMentions: { parse: [], repliedUser: false },
+    });
+    const moderatorChannelId = config.moderatorChannelId;
+    if (moderatorChannelId !== undefined) {
+      this.board = new AlertBoard({
+        post: async (body) => (await this.post(moderatorChannelId, body)).id,
+        edit: async (messageId, body) => {
+          await this.client.rest.patch(Routes.channelMessage(moderatorChannelId, messageId), { body });
+        },
+      });
+    }
+    this.moderatorSink = this.board;
+  }
+
+  async start(handlers: BotHandlers): Promise<void> {
+    const client = this.client;
+    client.on(Events.MessageCreate, (message) => void this.onMessage(message, handlers));
+    client.on(Events.InteractionCreate, (interaction) =>
+      void handleInteraction(interaction, {
+        handlers,
+        board: this.board,
+        log: this.log,
+        moderatorChannelId: this.config.moderatorChannelId,
+      }),
+    );
+    client.on(Events.ShardDisconnect, (event, shard) => this.log.warn('discord gateway closed for good', { shard, closeCode: event.code }));
+    client.on(Events.ShardReconnecting, (shard) => this.log.info('discord gateway reconnecting', { shard }));
+    client.on(Events.ShardResume, (shard, replayed) => this.log.info('discord gateway resumed', { shard, replayed }));
+    client.on(Events.Error, (error) => this.log.error('discord client error', { code: mapDiscordError(error).code }));
+    client.rest.on(RESTEvents.RateLimited, (limit) =>
+      this.log.debug('discord rate limit wait', { route: limit.route, retryAfterMs: limit.retryAfter, global: limit.global }),
+    );
+
+    // Listener first: ClientReady can fire before login() resolves (PLATFORMS.md §3.2).
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    try {
+      await client.login(this.config.token);
+    } catch (error) {
+      await client.destroy().catch(() => undefined);
+      throw mapDiscordError(error, { stage: 'login' });
+    }
+    await ready;
+    this.log.info('discord ready', { botUserId: client.user?.id, guilds: client.guilds.cache.size });
+    await this.registerCommands();
+  }
+
+  /** Slash commands are overwritten in bulk on every start, so the registered set always matches this build. */
+  private async registerCommands(): Promise<void> {
+    const application = this.client.application;
+    if (!application) return;
+    const targets = this.config.commandGuildIds.length > 0 ? this.config.commandGuildIds : [undefined];
+    for (const guildId of targets) {
+      try {
+        const route = guildId === undefined
+          ? Routes.applicationCommands(application.id)
+          : Routes.applicationGuildCommands(application.id, guildId);
+        await this.client.rest.put(route, { body: SLASH_COMMANDS });
+      } catch (error) {
+        // Missing the applications.commands scope must not stop the bot from answering messages.
+        this.log.warn('discord slash command registration failed', { guildId, code: mapDiscordError(error).code });
+      }
+    }
+  }
+
+  private async onMessage(message: Message, handlers: BotHandlers): Promise<void> {
+    const botUserId = this.client.user?.id;
+    if (botUserId === undefined) return;
+    let inbound: InboundMessage | undefined;
+    try {
+      const channel = message.channel;
+      const guild = message.guild;
+      const botRoleId = guild?.members.me?.roles.botRole?.id;
+      inbound = normalizeDiscordMessage(payloadFromMessage(message), {
+        botUserId,
+        botRoleIds: botRoleId ? [botRoleId] : [],
+        answerAllChannelIds: this.answerAll,
+        threadParentId: channel.isThread() ? (channel.parentId ?? undefined) : undefined,
+        roleName: (id) => guild?.roles.cache.get(id)?.name,
+        channelName: (id) => {
+          const c = this.client.channels.cache.get(id);
+          return c && 'name' in c && typeof c.name === 'string' ? c.name : undefined;
+        },
+      });
+      if (inbound === undefined) return;
+      if (inbound.isDirect) this.dmUsers.set(inbound.conversation.channelId, inbound.author.id);
+      await handlers.onMessage(inbound);
+    } catch (error) {
+      // One bad message is logged with its ids and never stops the client.
+      this.log.error('discord message failed', { messageId: message.id, channelId: message.channelId, code: mapDiscordError(error).code });
+    }
+  }
+
+  async send(message: OutboundMessage): Promise<{ id: string }> {
+    const channelId = message.conversation.threadId ?? message.conversation.channelId;
+    const bodies = messageBodies(message, nonce);
+    if (bodies.length === 0) throw new BotError('discord send: nothing to send after rendering', 'PLATFORM_BAD_REQUEST', { context: { channelId } });
+    let last: { id: string } | undefined;
+    for (const body of bodies) {
+      try {
+        last = await this.post(channelId, body);
+      } catch (error) {
+        const mapped = mapDiscordError(error, { channelId, kind: message.kind });
+        if (mapped.context.discordCode === DiscordCodes.CannotSendToUser) this.markDmClosed(channelId);
+        throw mapped;
+      }
+    }
+    return last!;
+  }
+
+  private async post(channelId: string, body: object): Promise<{ id: string }> {
+    const sent = (await this.client.rest.post(Routes.channelMessages(channelId), { body })) as APIMessage;
+    return { id: sent.id };
+  }
+
+  private markDmClosed(channelId: string): void {
+    const userId = this.dmUsers.get(channelId);
+    if (userId !== undefined) this.dmClosedUntil.set(userId, Date.now() + DM_CLOSED_TTL_MS);
+  }
+
+  async openDirect(userId: string): Promise<ConversationRef | undefined> {
+    const closedUntil = this.dmClosedUntil.get(userId);
+    if (closedUntil !== undefined && closedUntil > Date.now()) return undefined;
+    try {
+      const dm = await this.client.users.createDM(userId);
+      this.dmUsers.set(dm.id, userId);
+      return { platform: DISCORD_PLATFORM, channelId: dm.id };
+    } catch (error) {
+      const mapped = mapDiscordError(error, { userId });
+      // Unknown user or refused: DMs are impossible, which the engine handles without an exception.
+      if (mapped.code === 'PLATFORM_PERMISSION' || mapped.context.discordCode === DiscordCodes.UnknownUser) return undefined;
+      throw mapped;
+    }
+  }
+
+  startTyping(conversation: ConversationRef): () => void {
+    const channelId = conversation.threadId ?? conversation.channelId;
+    const beat = (): void => {
+      this.client.rest.post(Routes.channelTyping(channelId)).catch((error: unknown) =>
+        this.log.debug('discord typing failed', { channelId, code: mapDiscordError(error).code }),
+      );
+    };
+    beat();
+    // "typing…" lasts about 10 s; renewing every 8 s keeps it on while the model works.
+    const timer = setInterval(beat, this.config.typingIntervalMs);
+    timer.unref();
+    this.typing.add(timer);
+    return () => {
+      clearInterval(timer);
+      this.typing.delete(timer);
+    };
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.typing) clearInterval(timer);
+    this.typing.clear();
+    await this.client.destroy();
+  }
+}
+
+/** The Discord adapter. Nothing connects until start(). */
+export function createDiscordAdapter(config: DiscordAdapterConfig, deps: DiscordAdapterDeps): PlatformAdapter {
+  return new DiscordAdapter(config, deps);
+}

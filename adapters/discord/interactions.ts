@@ -1,0 +1,164 @@
+/**
+ * Slash commands and button presses. Discord voids an interaction that is not answered or
+ * deferred within 3 s (10062 Unknown interaction, discordjs/discord.js#10752), so each one
+ * is acknowledged first (deferReply / deferUpdate) and the core's work happens after.
+ */
+import {
+  MessageFlags,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  type Interaction,
+} from 'discord.js';
+import type { Logger } from '../../src/logger.js';
+import type { ConversationRef } from '../../src/messages.js';
+import type { Actor, BotHandlers, CommandReply, CommandRequest } from '../../src/ports.js';
+import { renderAlert, type AlertBoard } from './alerts.js';
+import { commandFromCustomId, commandFromSlash, CustomIds } from './commands.js';
+import { isStaleInteraction, mapDiscordError } from './errors.js';
+import { DISCORD_PLATFORM } from './inbound.js';
+import { renderDiscord } from './outbound.js';
+
+export interface InteractionDeps {
+  handlers: BotHandlers;
+  board: AlertBoard | undefined;
+  log: Logger;
+  moderatorChannelId: string | undefined;
+}
+
+const NO_PINGS = { parse: [], repliedUser: false } as const;
+const FAILED: CommandReply = { ok: false, private: true, text: 'Something went wrong on my side. Please try again in a moment.' };
+
+type Acting = ChatInputCommandInteraction | ButtonInteraction;
+
+/** Entry point for Events.InteractionCreate. Never throws: failures are logged with codes. */
+export async function handleInteraction(interaction: Interaction, deps: InteractionDeps): Promise<void> {
+  try {
+    if (interaction.isChatInputCommand()) await onSlash(interaction, deps);
+    else if (interaction.isButton()) await onButton(interaction, deps);
+  } catch (error) {
+    const code = isStaleInteraction(error) ? 'INTERACTION_EXPIRED' : mapDiscordError(error).code;
+    deps.log.error('discord interaction failed', { interactionId: interaction.id, code });
+  }
+}
+
+async function onSlash(i: ChatInputCommandInteraction, deps: InteractionDeps): Promise<void> {
+  const mapped = commandFromSlash({
+    commandName: i.commandName,
+    subcommand: i.options.getSubcommand(false),
+    options: optionValues(i.options.data),
+  });
+  // Every reply is about one person (their data, their country, a case), so all are ephemeral.
+  await i.deferReply({ flags: MessageFlags.Ephemeral });
+  if (mapped === undefined) {
+    await i.editReply({ content: 'I do not know that command. Try /help.', allowedMentions: NO_PINGS });
+    return;
+  }
+  const reply = await run(i, mapped, deps);
+  const [first = 'Done.', ...rest] = renderDiscord(reply.text);
+  const offerForget = mapped.name === 'forget' && mapped.args.length === 0 && reply.ok;
+  await i.editReply({
+    content: first,
+    allowedMentions: NO_PINGS,
+    components: offerForget
+      ? [{ type: 1, components: [{ type: 2, style: 4, label: 'Delete my data now', custom_id: CustomIds.forgetConfirm }] }]
+      : [],
+  });
+  for (const content of rest) await i.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+  if (reply.updatedAlert && deps.board) {
+    await deps.board.update(reply.updatedAlert).catch((error: unknown) =>
+      deps.log.warn('discord alert edit failed', { caseId: reply.updatedAlert?.caseId, code: mapDiscordError(error).code }),
+    );
+  }
+}
+
+async function onButton(i: ButtonInteraction, deps: InteractionDeps): Promise<void> {
+  const mapped = commandFromCustomId(i.customId);
+  if (mapped === undefined) {
+    await i.reply({ content: 'This button no longer works.', flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+    return;
+  }
+  // Acknowledge with no visible change; the alert is edited once the core has decided.
+  await i.deferUpdate();
+  const reply = await run(i, mapped, deps);
+  const text = renderDiscord(reply.text)[0] ?? 'Done.';
+  if (mapped.name === 'forget') {
+    // The button sits on the user's own ephemeral prompt: replace the prompt with the result.
+    await i.editReply({ content: text, components: [], allowedMentions: NO_PINGS });
+    return;
+  }
+  if (reply.ok && reply.updatedAlert) {
+    const body = renderAlert(reply.updatedAlert);
+    await i.editReply({ content: body.content, embeds: body.embeds, components: body.components, allowedMentions: NO_PINGS });
+    deps.board?.remember(reply.updatedAlert, i.message.id);
+    return;
+  }
+  await i.followUp({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+}
+
+/** Calls the core; a refusal is logged (who tried what, never the text), an exception becomes a polite failure. */
+async function run(i: Acting, mapped: { name: string; args: string[] }, deps: InteractionDeps): Promise<CommandReply> {
+  const request: CommandRequest = {
+    name: mapped.name,
+    args: mapped.args,
+    actor: actorOf(i),
+    conversation: conversationOf(i),
+    isDirect: !i.inGuild(),
+  };
+  let reply: CommandReply;
+  try {
+    reply = await deps.handlers.onCommand(request);
+  } catch (error) {
+    deps.log.error('discord command failed', { command: mapped.name, code: mapDiscordError(error).code });
+    return FAILED;
+  }
+  if (!reply.ok) {
+    deps.log.warn('discord command refused', {
+      command: mapped.name,
+      action: mapped.name === 'case' ? mapped.args[0] : undefined,
+      caseId: mapped.name === 'case' ? mapped.args[1] : undefined,
+      actorId: request.actor.id,
+      viaButton: i.isButton(),
+    });
+  }
+  return reply;
+}
+
+/** Member roles become actor.roleIds; the core compares them with MODERATOR_ROLE_IDS. */
+function actorOf(i: Acting): Actor {
+  const member = i.member;
+  let roleIds: string[] = [];
+  let nick: string | null | undefined;
+  if (member !== null) {
+    if (Array.isArray(member.roles)) {
+      roleIds = member.roles; // APIInteractionGuildMember: the guild is not cached
+      nick = 'nick' in member ? member.nick : undefined;
+    } else if ('cache' in member.roles) {
+      // @everyone has the guild's id and grants nothing.
+      roleIds = [...member.roles.cache.keys()].filter((id) => id !== i.guildId);
+      nick = 'nickname' in member ? member.nickname : undefined;
+    }
+  }
+  return { id: i.user.id, displayName: nick || i.user.globalName || i.user.username, roleIds };
+}
+
+function conversationOf(i: Acting): ConversationRef {
+  const channel = i.channel;
+  const channelId = i.channelId ?? '';
+  const ref: ConversationRef =
+    channel?.isThread() && channel.parentId
+      ? { platform: DISCORD_PLATFORM, channelId: channel.parentId, threadId: channelId }
+      : { platform: DISCORD_PLATFORM, channelId };
+  if (i.guildId !== null) ref.communityId = i.guildId;
+  return ref;
+}
+
+/** Flattens options (and a subcommand's options) to name → value. */
+function optionValues(options: readonly CommandInteractionOption[]): Record<string, string | number | boolean | undefined> {
+  const out: Record<string, string | number | boolean | undefined> = {};
+  for (const o of options) {
+    if (o.options) Object.assign(out, optionValues(o.options));
+    else out[o.name] = o.value;
+  }
+  return out;
+}

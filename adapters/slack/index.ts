@@ -1,0 +1,215 @@
+/**
+ * The Slack adapter: a thin shell around @slack/bolt. Bolt acks every Events API delivery
+ * before any listener runs (processBeforeResponse: false, measured 5–10 ms; Slack wants a 2xx
+ * within 3 s or it retries: PLATFORMS.md §5.1), and the listeners here only start background
+ * work, so a slow model can never cause a Slack retry. Retries that still arrive (same
+ * event_id, X-Slack-Retry-Num) are processed like any delivery and the engine's SQLite dedupe on
+ * `${channel}:${ts}` drops the copy: a retry can be the only copy of an event sent while the
+ * bot was down, so it must not be dropped here.
+ */
+import type { AddressInfo } from 'node:net';
+import { App, webApi } from '@slack/bolt';
+import { BotError } from '../../src/errors.js';
+import type { Logger } from '../../src/logger.js';
+import type { ConversationRef, OutboundMessage } from '../../src/messages.js';
+import type { AlertView, BotHandlers, ModeratorSink, PlatformAdapter } from '../../src/ports.js';
+import { alertBlocks, alertFallbackText } from './blocks.js';
+import { boltLogger } from './bolt-logger.js';
+import { BoundedMap } from './bounded.js';
+import type { SlackAdapterConfig } from './config.js';
+import { registerListeners, type ListenerHost } from './listeners.js';
+import { renderSlack } from './outbound.js';
+import { realSleep, SlackWeb, type Posted, type Sleep } from './web.js';
+
+export type { SlackAdapterConfig } from './config.js';
+export { slackConfigFromEnv } from './config.js';
+
+export interface SlackAdapterDeps {
+  logger: Logger;
+  /** Waits between rate-limit retries; tests pass a recording one. */
+  sleep?: Sleep;
+}
+
+/** PlatformAdapter plus what an operator or a test needs to see after start. */
+export interface SlackAdapter extends PlatformAdapter {
+  /** HTTP mode: the port POST /slack/events listens on (useful with SLACK_PORT=0). */
+  readonly port: number | undefined;
+}
+
+/** How long shutdown waits for in-flight messages (model reply, sends) before giving up. */
+const DRAIN_TIMEOUT_MS = 5_000;
+
+class SlackAdapterImpl implements SlackAdapter, ListenerHost {
+  readonly platform = 'slack';
+  readonly moderatorSink?: ModeratorSink;
+  readonly web: SlackWeb;
+  readonly logger: Logger;
+  botUserId = '';
+  botId: string | undefined;
+  teamId: string | undefined;
+  /** `${channel}:${threadTs}` of threads the bot was mentioned in or posted to. */
+  readonly botThreads = new BoundedMap<string, true>(10_000, 7 * 24 * 60 * 60 * 1000);
+  /** alertId → ref, so a retried outbox delivery never double-posts (ADAPTER-COMMON). */
+  private readonly deliveredAlerts = new BoundedMap<number, string>(5_000);
+  /** caseId → the alert message, so status updates edit it in place. */
+  readonly caseMessages = new BoundedMap<number, Posted>(5_000);
+  private readonly pending = new Set<Promise<void>>();
+  private app: App | undefined;
+  private boundPort: number | undefined;
+
+  constructor(private readonly config: SlackAdapterConfig, deps: SlackAdapterDeps) {
+    this.logger = deps.logger.child({ platform: 'slack' });
+    this.web = new SlackWeb(new webApi.WebClient(config.botToken, this.clientOptions()), {
+      maxRetries: config.maxRateLimitRetries,
+      maxRetryAfterSeconds: config.maxRetryAfterSeconds,
+    }, deps.sleep ?? realSleep);
+    const channel = config.moderatorChannel;
+    if (channel !== undefined) this.moderatorSink = { name: 'slack', deliver: (a) => this.deliverAlert(channel, a) };
+  }
+
+  get port(): number | undefined {
+    return this.boundPort;
+  }
+
+  get command(): string {
+    return this.config.command;
+  }
+
+  get moderatorChannel(): string | undefined {
+    return this.config.moderatorChannel;
+  }
+
+  /** Options shared by our WebClient and bolt's (Socket Mode's apps.connections.open uses them too). */
+  private clientOptions(): webApi.WebClientOptions {
+    return {
+      logger: boltLogger(this.logger),
+      ...(this.config.apiUrl === undefined ? {} : { slackApiUrl: this.config.apiUrl }),
+      // Network errors and 5xx only: a short, bounded backoff. 429s are handled in web.ts.
+      retryConfig: { retries: 2, factor: 2, minTimeout: 100, maxTimeout: 1_000 },
+      rejectRateLimitedCalls: true,
+      timeout: this.config.requestTimeoutMs,
+    };
+  }
+
+  async start(handlers: BotHandlers): Promise<void> {
+    if (this.app !== undefined) throw new BotError('slack adapter already started', 'UNKNOWN');
+    const me = await this.web.identity().catch((error: BotError) => {
+      throw new BotError(`Slack rejected SLACK_BOT_TOKEN at auth.test (${error.message}); check the token and that the app is installed`, error.code, { cause: error });
+    });
+    this.botUserId = me.botUserId;
+    this.botId = me.botId;
+    this.teamId = me.teamId;
+
+    const common = {
+      token: this.config.botToken,
+      botUserId: me.botUserId,
+      ...(me.botId === undefined ? {} : { botId: me.botId }),
+      // We just ran auth.test ourselves; bolt would otherwise call it again per event.
+      tokenVerificationEnabled: false,
+      logger: boltLogger(this.logger),
+      clientOptions: this.clientOptions(),
+      convoStore: false as const,
+      // Ack first, work after: Slack retries any delivery not answered within 3 s.
+      processBeforeResponse: false,
+    };
+    const app = this.config.mode === 'socket'
+      ? new App({ ...common, socketMode: true, appToken: this.config.appToken! })
+      : new App({ ...common, signingSecret: this.config.signingSecret! });
+    app.error(async (error) => {
+      this.logger.warn('slack listener failed', { code: (error as { code?: unknown }).code, error });
+    });
+    registerListeners(app, this, handlers);
+    this.app = app;
+
+    if (this.config.mode === 'socket') {
+      await app.start();
+      this.logger.info('slack connected (Socket Mode)', { team: me.teamId });
+    } else {
+      const server = await app.start({ port: this.config.port, host: this.config.host });
+      this.boundPort = (server.address() as AddressInfo).port;
+      this.logger.info('slack listening (HTTP mode)', { port: this.boundPort, path: '/slack/events', team: me.teamId });
+    }
+  }
+
+  /** Runs work after the ack, outside bolt's chain, and keeps it for a clean shutdown. */
+  track(work: Promise<void>): void {
+    const p = work.catch((error: unknown) => {
+      this.logger.error('slack background task failed', { error: error instanceof Error ? error : String(error) });
+    });
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  rememberThread(channel: string, threadTs: string): void {
+    this.botThreads.set(`${channel}:${threadTs}`, true);
+  }
+
+  async send(message: OutboundMessage): Promise<{ id: string }> {
+    const { channelId } = message.conversation;
+    const parts = renderSlack(message.text);
+    if (parts.length === 0) throw new BotError('slack send: empty message', 'PLATFORM_BAD_REQUEST');
+    const threadTs = message.conversation.threadId ?? replyThread(channelId, message.replyToId);
+    let last: Posted | undefined;
+    for (const part of parts) last = await this.web.post(channelId, part, threadTs);
+    // A reply (or a new top-level post) makes the bot part of that thread: follow-ups need no mention.
+    if (!channelId.startsWith('D')) this.rememberThread(channelId, threadTs ?? last!.ts);
+    return { id: `${last!.channel}:${last!.ts}` };
+  }
+
+  async openDirect(userId: string): Promise<ConversationRef | undefined> {
+    const channelId = await this.web.openIm(userId);
+    if (channelId === undefined) {
+      this.logger.info('slack DM impossible for user', { userId });
+      return undefined;
+    }
+    return { platform: 'slack', channelId, ...(this.teamId === undefined ? {} : { communityId: this.teamId }) };
+  }
+
+  /** Posts (or, for a status update of a known case, edits) the alert; idempotent per alertId. */
+  private async deliverAlert(channel: string, alert: AlertView): Promise<{ ref?: string }> {
+    const done = this.deliveredAlerts.get(alert.alertId);
+    if (done !== undefined) return { ref: done };
+    const text = alertFallbackText(alert);
+    const blocks = alertBlocks(alert);
+    const known = this.caseMessages.get(alert.caseId);
+    let posted: Posted;
+    if (alert.kind === 'update' && known !== undefined) {
+      await this.web.update(known.channel, known.ts, text, blocks);
+      posted = known;
+    } else {
+      posted = await this.web.post(channel, text, undefined, blocks);
+      this.caseMessages.set(alert.caseId, posted);
+    }
+    const ref = `${posted.channel}:${posted.ts}`;
+    this.deliveredAlerts.set(alert.alertId, ref);
+    this.logger.info('slack alert delivered', { caseId: alert.caseId, alertId: alert.alertId, level: alert.level });
+    return { ref };
+  }
+
+  async stop(): Promise<void> {
+    const app = this.app;
+    this.app = undefined;
+    if (app !== undefined) await app.stop().catch((error: unknown) => this.logger.warn('slack stop failed', { error: String(error) }));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.pending]),
+      new Promise<void>((resolve) => { timer = setTimeout(resolve, DRAIN_TIMEOUT_MS); }),
+    ]);
+    clearTimeout(timer);
+  }
+}
+
+/** An engine replyToId in our `${channel}:${ts}` form, as a thread_ts for channels (DMs stay flat). */
+function replyThread(channel: string, replyToId: string | undefined): string | undefined {
+  if (replyToId === undefined || channel.startsWith('D')) return undefined;
+  const [c, ts] = replyToId.split(':');
+  return c === channel && ts !== undefined && /^\d+\.\d+$/.test(ts) ? ts : undefined;
+}
+
+/**
+ * Builds the Slack adapter. Nothing touches the network until start(): then auth.test checks
+ * the token, and bolt listens on SLACK_PORT (HTTP mode) or opens its Socket Mode WebSocket.
+ */
+export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackAdapterDeps): SlackAdapter {
+  return new SlackAdapterImpl(config, deps);
+}

@@ -1,0 +1,148 @@
+/**
+ * What the adapter does with each classified update: messages to the engine, commands and
+ * moderator buttons to onCommand, and the few answers the adapter gives itself (the note
+ * for media it cannot read, refusals on buttons). Every path catches its own errors: one
+ * bad update is logged with its code and never stops the bot.
+ */
+import type { Api } from 'grammy';
+import { asBotError } from '../../src/errors.js';
+import type { Logger } from '../../src/logger.js';
+import type { ConversationRef } from '../../src/messages.js';
+import type { BotHandlers, CommandReply } from '../../src/ports.js';
+import type { TelegramEvent } from './inbound.js';
+import { PLATFORM } from './inbound.js';
+import { alertKeyboard, renderAlert } from './moderator.js';
+import { callbackAnswerText, deepLink } from './outbound.js';
+import type { RecentIds } from './recent-ids.js';
+import type { Sender } from './sender.js';
+
+/** Our own sentences, kept short; the engine's texts live in policies/. */
+export const NOTES = {
+  unsupported:
+    "I can only read text messages for now. If you'd like to talk, please type what's on your mind. " +
+    "If you are in danger right now, please contact your local emergency services.",
+  answeredPrivately: "I've answered you in a private message.",
+  invitePrivate: (link: string) =>
+    `I can only answer that in a private chat. [Open a private chat with me](${link}), then ask again.`,
+  buttonFailed: 'That did not work, please try again in a moment.',
+} as const;
+
+export interface DispatchContext {
+  api: Api;
+  handlers: BotHandlers;
+  sender: Sender;
+  logger: Logger;
+  /** Message ids already handed over (`chat:message`). */
+  seenMessages: RecentIds<string>;
+  /** Users known to have a private chat with the bot. */
+  directUsers: RecentIds<string>;
+  botUsername: string;
+}
+
+function directRef(userId: string): ConversationRef {
+  return { platform: PLATFORM, channelId: userId };
+}
+
+async function replyToCommand(
+  ctx: DispatchContext,
+  event: Extract<TelegramEvent, { kind: 'command' }>,
+  reply: CommandReply,
+): Promise<void> {
+  const inPlace = { conversation: event.conversation, replyToId: event.messageId, kind: 'notice' as const };
+  if (event.isDirect || !reply.private) {
+    await ctx.sender.send({ ...inPlace, text: reply.text }, ctx.botUsername);
+    return;
+  }
+  // Telegram has no ephemeral messages: a private answer to a group command goes by DM,
+  // and never into the group (it may hold the user's own data, as /export does).
+  if (ctx.directUsers.has(event.actor.id)) {
+    try {
+      await ctx.sender.send({ conversation: directRef(event.actor.id), text: reply.text, kind: 'notice' }, ctx.botUsername);
+      await ctx.sender.send({ ...inPlace, text: NOTES.answeredPrivately }, ctx.botUsername);
+      return;
+    } catch (error) {
+      if (asBotError(error).code !== 'PLATFORM_PERMISSION') throw error;
+    }
+  }
+  await ctx.sender.send({ ...inPlace, text: NOTES.invitePrivate(deepLink(ctx.botUsername)) }, ctx.botUsername);
+}
+
+async function pressButton(ctx: DispatchContext, event: Extract<TelegramEvent, { kind: 'button' }>): Promise<void> {
+  const answer = (text?: string, alert = false) =>
+    ctx.api.answerCallbackQuery(event.callbackQueryId, text ? { text, show_alert: alert } : {});
+  if (!event.command || !event.conversation) {
+    await answer(); // an old keyboard or an inaccessible message: just stop the spinner
+    return;
+  }
+  let reply: CommandReply;
+  try {
+    reply = await ctx.handlers.onCommand({
+      name: event.command.name,
+      args: event.command.args,
+      actor: event.actor,
+      conversation: event.conversation,
+      isDirect: event.isDirect,
+    });
+  } catch (error) {
+    await answer(NOTES.buttonFailed, true);
+    throw error;
+  }
+  if (!reply.ok) {
+    // The core refused (not a moderator, or a stale action): tell only the presser.
+    ctx.logger.warn('telegram case button refused', { actorId: event.actor.id, action: event.command.args[0], caseId: event.command.args[1] });
+    await answer(callbackAnswerText(reply.text), true);
+    return;
+  }
+  await answer(callbackAnswerText(reply.text));
+  if (reply.updatedAlert && event.target) {
+    const alert = reply.updatedAlert;
+    await ctx.sender.editHtml(event.target.chatId, event.target.messageId, renderAlert(alert), alertKeyboard(alert));
+  }
+}
+
+/** Handles one classified update. Resolves when the work is done; never rejects. */
+export async function dispatchEvent(ctx: DispatchContext, event: TelegramEvent, updateId: number): Promise<void> {
+  try {
+    switch (event.kind) {
+      case 'message':
+        if (event.message.isDirect && !event.message.author.isBot) ctx.directUsers.add(event.message.author.id);
+        if (!ctx.seenMessages.add(event.message.id)) return;
+        await ctx.handlers.onMessage(event.message);
+        return;
+      case 'command': {
+        if (event.isDirect) ctx.directUsers.add(event.actor.id);
+        if (!ctx.seenMessages.add(event.messageId)) return;
+        const reply = await ctx.handlers.onCommand({
+          name: event.name,
+          args: event.args,
+          actor: event.actor,
+          conversation: event.conversation,
+          isDirect: event.isDirect,
+        });
+        await replyToCommand(ctx, event, reply);
+        return;
+      }
+      case 'button':
+        await pressButton(ctx, event);
+        return;
+      case 'unsupported':
+        ctx.directUsers.add(event.userId);
+        if (!ctx.seenMessages.add(event.replyToId)) return;
+        await ctx.sender.send(
+          { conversation: event.conversation, text: NOTES.unsupported, replyToId: event.replyToId, kind: 'notice' },
+          ctx.botUsername,
+        );
+        return;
+      case 'dm-status':
+        if (event.open) ctx.directUsers.add(event.userId);
+        else ctx.directUsers.delete(event.userId);
+        return;
+      case 'ignore':
+        ctx.logger.debug('telegram update ignored', { updateId, reason: event.reason });
+        return;
+    }
+  } catch (error) {
+    const e = asBotError(error);
+    ctx.logger.error('telegram update failed', { updateId, kind: event.kind, code: e.code, error: e });
+  }
+}

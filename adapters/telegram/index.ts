@@ -1,0 +1,257 @@
+/**
+ * The Telegram adapter: a thin shell around a grammy Bot. Long polling by default, a
+ * webhook when TELEGRAM_WEBHOOK_URL is set. Every update is classified (inbound.ts), deduped
+ * on update_id and message id, and handed to dispatch.ts as a tracked background task, so
+ * neither the polling loop nor a webhook answer ever waits for the model: a crisis message
+ * from one user never queues behind another user's slow reply.
+ */
+import { Bot } from 'grammy';
+import { BotError } from '../../src/errors.js';
+import type { Logger } from '../../src/logger.js';
+import type { ConversationRef } from '../../src/messages.js';
+import type { BotHandlers, ModeratorSink, PlatformAdapter } from '../../src/ports.js';
+import type { TelegramAdapterConfig } from './config.js';
+import { dispatchEvent, type DispatchContext } from './dispatch.js';
+import { isConflict, isUnauthorized, mapTelegramError } from './errors.js';
+import { classifyUpdate, messageKey, PLATFORM, type BotIdentity } from './inbound.js';
+import { createTelegramModeratorSink } from './moderator.js';
+import { visibleText } from './outbound.js';
+import { rateLimitTransformer } from './rate-limit.js';
+import { RecentIds } from './recent-ids.js';
+import { createSender } from './sender.js';
+import { startWebhookServer, type WebhookServer } from './webhook.js';
+
+export { telegramConfigFromEnv, type TelegramAdapterConfig } from './config.js';
+
+export interface TelegramAdapterDeps {
+  logger: Logger;
+}
+
+export interface TelegramAdapter extends PlatformAdapter {
+  /** The webhook server's bound port in webhook mode (after start), else undefined. */
+  readonly webhookPort: number | undefined;
+}
+
+/** Updates we act on; edited messages and the rest are never requested. */
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+/** sendChatAction shows "typing…" for about 5 s; renew before it lapses (PLATFORMS.md §4.1). */
+const TYPING_RENEW_MS = 4_000;
+/** A forgotten stop function must not keep a chat "typing" forever. */
+const TYPING_MAX_MS = 180_000;
+/** How long stop() waits for in-flight handlers. */
+const DRAIN_MS = 10_000;
+
+const USER_COMMANDS = [
+  { command: 'start', description: 'Start talking with me' },
+  { command: 'help', description: 'What I can do and how I handle your data' },
+  { command: 'forget', description: 'Delete what I have stored about you' },
+  { command: 'country', description: 'Show or set your country for support lines' },
+  { command: 'export', description: 'Get a copy of the data I store about you' },
+];
+const MODERATOR_COMMANDS = [
+  ...USER_COMMANDS,
+  { command: 'case', description: 'Moderators: list, ack, resolve, note, pause or resume a case' },
+];
+
+/** Resolves after `ms`, or at once when `signal` aborts (stop() must not wait out a backoff). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
+/** Builds the adapter; nothing touches the network until start() (or an alert delivery). */
+export function createTelegramAdapter(config: TelegramAdapterConfig, deps: TelegramAdapterDeps): TelegramAdapter {
+  const log = deps.logger.child({ platform: PLATFORM });
+  const bot = new Bot(config.token, { client: config.apiRoot ? { apiRoot: config.apiRoot } : {} });
+  bot.api.config.use(
+    rateLimitTransformer({ maxRetries: config.maxRateLimitRetries, maxRetryAfterSeconds: config.maxRetryAfterSeconds, logger: log }),
+  );
+  // grammy's default handler stops polling on a middleware error; ours never throw, but be sure.
+  bot.catch((error) => log.error('telegram middleware error', { code: mapTelegramError(error.error).code }));
+
+  const seenUpdates = new RecentIds<number>(10_000);
+  const seenMessages = new RecentIds<string>(10_000);
+  // Users who have a private chat with us (sent /start or any private message). Memory
+  // only, on purpose: nothing platform-specific goes into SQLite.
+  const directUsers = new RecentIds<string>(100_000);
+  const sender = createSender(bot.api, log, (chatId) => directUsers.delete(chatId));
+  const tasks = new Set<Promise<void>>();
+  const typingStops = new Set<() => void>();
+  let me: BotIdentity | undefined;
+  let handlers: BotHandlers | undefined;
+  let webhook: WebhookServer | undefined;
+  let polling: Promise<void> | undefined;
+  let stopping = false;
+  const stopped = new AbortController();
+
+  bot.use((ctx) => {
+    const update = ctx.update;
+    if (!me || !handlers) return;
+    if (!seenUpdates.add(update.update_id)) {
+      log.debug('telegram update redelivered; skipped', { updateId: update.update_id });
+      return;
+    }
+    const context: DispatchContext = { api: bot.api, handlers, sender, logger: log, seenMessages, directUsers, botUsername: me.username };
+    const task = dispatchEvent(context, classifyUpdate(update, me, new Date()), update.update_id);
+    tasks.add(task);
+    void task.finally(() => tasks.delete(task));
+  });
+
+  async function registerCommands(): Promise<void> {
+    try {
+      await bot.api.setMyCommands(USER_COMMANDS);
+      if (config.moderatorChatId) {
+        await bot.api.setMyCommands(MODERATOR_COMMANDS, { scope: { type: 'chat', chat_id: config.moderatorChatId } });
+      }
+    } catch (error) {
+      // The menu is a convenience; the commands work without it.
+      log.warn('telegram setMyCommands failed', { code: mapTelegramError(error).code });
+    }
+  }
+
+  /** Runs bot.start until stop(); backs off on 409 instead of spinning (openclaw PR #50505). */
+  async function poll(): Promise<void> {
+    let backoffMs = 5_000;
+    while (!stopping) {
+      try {
+        await bot.start({ timeout: config.pollTimeoutSeconds, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
+        return;
+      } catch (error) {
+        if (stopping) return;
+        if (isUnauthorized(error)) {
+          log.error('telegram rejected the bot token; polling stopped. Check TELEGRAM_BOT_TOKEN', { code: 'PLATFORM_AUTH' });
+          return;
+        }
+        const wait = backoffMs + Math.floor(Math.random() * 1_000);
+        if (isConflict(error)) {
+          log.error('telegram getUpdates conflict (409): another instance is polling with this token, or a webhook is set', { retryInMs: wait });
+        } else {
+          log.error('telegram polling failed', { code: mapTelegramError(error).code, retryInMs: wait });
+        }
+        await sleep(wait, stopped.signal);
+        backoffMs = Math.min(backoffMs * 2, 60_000);
+      }
+    }
+  }
+
+  const moderatorSink: ModeratorSink | undefined = config.moderatorChatId
+    ? createTelegramModeratorSink(async (html, keyboard) => {
+        const sent = await sender.sendChunk(
+          { chatId: config.moderatorChatId!, threadId: config.moderatorThreadId, keyboard },
+          { html, plain: visibleText(html) },
+        );
+        return messageKey(sent.chatId, sent.messageId);
+      }, log)
+    : undefined;
+
+  const adapter: TelegramAdapter = {
+    platform: PLATFORM,
+    ...(moderatorSink ? { moderatorSink } : {}),
+
+    get webhookPort() {
+      return webhook?.port;
+    },
+
+    async start(h) {
+      handlers = h;
+      try {
+        await bot.init();
+      } catch (error) {
+        const mapped = mapTelegramError(error);
+        if (mapped.code === 'PLATFORM_AUTH') {
+          throw new BotError('Telegram rejected TELEGRAM_BOT_TOKEN: copy the token from @BotFather again', 'PLATFORM_AUTH', { cause: error });
+        }
+        throw mapped;
+      }
+      me = { id: bot.botInfo.id, username: bot.botInfo.username };
+      if (!bot.botInfo.can_read_all_group_messages) {
+        log.info('telegram privacy mode is on: in groups the bot sees only commands, mentions and replies to it');
+      }
+      await registerCommands();
+      if (config.webhook) {
+        const w = config.webhook;
+        webhook = await startWebhookServer({
+          path: new URL(w.url).pathname,
+          host: w.host,
+          port: w.port,
+          secret: w.secret,
+          maxBodyBytes: w.maxBodyBytes,
+          logger: log,
+          // handleUpdate only classifies and queues (see bot.use above), so this is fast.
+          onUpdate: (update) => bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]),
+        });
+        try {
+          await bot.api.setWebhook(w.url, { secret_token: w.secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
+        } catch (error) {
+          await webhook.close();
+          webhook = undefined;
+          throw mapTelegramError(error, { step: 'setWebhook' });
+        }
+        log.info('telegram adapter started (webhook)', { bot: me.username });
+      } else {
+        polling = poll();
+        log.info('telegram adapter started (long polling)', { bot: me.username });
+      }
+    },
+
+    async send(message) {
+      return sender.send(message, me?.username);
+    },
+
+    async openDirect(userId) {
+      // Telegram lets a bot message a user only after the user started it; we know that
+      // only for users who wrote to us privately since this process started.
+      if (!directUsers.has(userId)) return undefined;
+      const ref: ConversationRef = { platform: PLATFORM, channelId: userId };
+      return ref;
+    },
+
+    startTyping(conversation) {
+      const thread = conversation.threadId ? { message_thread_id: Number(conversation.threadId) } : {};
+      const tick = () => {
+        bot.api.sendChatAction(conversation.channelId, 'typing', thread).catch((error: unknown) => {
+          log.debug('telegram typing indicator failed', { code: mapTelegramError(error).code });
+        });
+      };
+      tick();
+      const timer = setInterval(tick, TYPING_RENEW_MS);
+      const cap = setTimeout(() => stop(), TYPING_MAX_MS);
+      timer.unref();
+      cap.unref();
+      const stop = () => {
+        clearInterval(timer);
+        clearTimeout(cap);
+        typingStops.delete(stop);
+      };
+      typingStops.add(stop);
+      return stop;
+    },
+
+    async stop() {
+      stopping = true;
+      stopped.abort();
+      if (webhook) {
+        // The webhook stays registered: Telegram keeps updates for us until we are back.
+        await webhook.close();
+        webhook = undefined;
+      }
+      if (bot.isRunning()) {
+        try {
+          await bot.stop(); // confirms the last offset with one more getUpdates
+        } catch (error) {
+          log.warn('telegram stop: could not confirm the update offset', { code: mapTelegramError(error).code });
+        }
+      }
+      await polling;
+      for (const stopTyping of [...typingStops]) stopTyping();
+      if (tasks.size > 0) await Promise.race([Promise.allSettled([...tasks]), sleep(DRAIN_MS)]);
+    },
+  };
+  return adapter;
+}

@@ -1,0 +1,82 @@
+/**
+ * Configuration from the environment (and an optional .env file), validated once at start.
+ * A wrong value stops the bot with one line naming the variable and what it expects
+ * (exit code 2, from the CLI). Platform variables are validated by each adapter's config.ts.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { BotError } from './errors.js';
+
+export type Env = Record<string, string | undefined>;
+
+const int = (min: number, max: number) =>
+  z.string().trim().regex(/^\d+$/, `a whole number from ${min} to ${max}`).transform(Number)
+    .refine((n) => n >= min && n <= max, `a whole number from ${min} to ${max}`);
+const url = z.string().trim().refine((v) => /^https?:\/\/[^\s]+$/.test(v), 'an http(s) URL such as http://127.0.0.1:8000/v1');
+const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const country = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'a two-letter ISO country code such as US or DE');
+const onOff = z.enum(['on', 'off']);
+
+/** Every variable the core reads, its default, and what a wrong value should say. */
+const schema = z.object({
+  OYSTER_DB_PATH: z.string().trim().min(1).default('./data/oyster-bot.db'),
+  OYSTER_POLICY_DIR: z.string().trim().min(1).default('./policies'),
+  OYSTER_BASE_URL: url.default('http://127.0.0.1:8000/v1'),
+  OYSTER_MODEL: z.string().trim().min(1).default('OysterAI/Oyster_1_Qwen_14B'),
+  OYSTER_API_KEY: z.string().optional(),
+  OYSTER_TIMEOUT_MS: int(1_000, 600_000).default(120_000),
+  OYSTER_MAX_RETRIES: int(0, 10).default(2),
+  OYSTER_MAX_TOKENS: int(256, 32_000).default(4_096),
+  OYSTER_CONTEXT_TOKENS: int(2_048, 262_144).default(32_768),
+  RISK_JUDGE: z.enum(['off', 'model']).default('off'),
+  RISK_JUDGE_TIMEOUT_MS: int(100, 60_000).default(4_000),
+  CRISIS_DEFAULT_COUNTRY: country.optional(),
+  MODERATOR_IDS: list.default([]),
+  MODERATOR_ROLE_IDS: list.default([]),
+  MODERATOR_WEBHOOK_URL: url.optional(),
+  MODERATOR_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  RATE_LIMIT_PER_MINUTE: int(1, 10_000).default(12),
+  RATE_LIMIT_BURST: int(1, 1_000).default(6),
+  RETENTION_DAYS: int(1, 3_650).default(90),
+  METRICS_PORT: int(1, 65_535).optional(),
+  OYSTER_CONSOLE: z.enum(['auto', 'on', 'off']).default('auto'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STREAMING: onOff.default('off'),
+});
+
+export type CoreConfig = z.infer<typeof schema>;
+
+export interface Config extends CoreConfig {
+  /** The raw environment, for adapters' own config readers. */
+  env: Env;
+}
+
+/** Reads KEY=value lines from `.env` in the working directory; the real environment wins. */
+export function withDotEnv(env: Env, path = '.env'): Env {
+  if (!existsSync(path)) return env;
+  const fromFile = parseEnv(readFileSync(path, 'utf8')) as Env;
+  return { ...fromFile, ...env };
+}
+
+export function loadConfig(env: Env): Config {
+  // Empty strings count as unset, as in most .env conventions.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    // Never echo a secret back, not even a malformed one.
+    const got = /KEY|SECRET|TOKEN/.test(name) ? '' : ` (got ${JSON.stringify(present[name] ?? '')})`;
+    throw new BotError(`${name} is invalid: expected ${issue.message}${got}`, 'CONFIG_INVALID');
+  }
+  if (parsed.data.MODERATOR_WEBHOOK_URL && !parsed.data.MODERATOR_WEBHOOK_SECRET) {
+    throw new BotError('MODERATOR_WEBHOOK_SECRET is missing: set a secret of at least 16 characters to sign webhook alerts', 'CONFIG_INVALID');
+  }
+  for (const id of parsed.data.MODERATOR_IDS) {
+    if (!/^[a-z]+:.+$/.test(id)) {
+      throw new BotError(`MODERATOR_IDS is invalid: expected platform:userId entries such as telegram:12345 (got ${JSON.stringify(id)})`, 'CONFIG_INVALID');
+    }
+  }
+  return { ...parsed.data, env };
+}

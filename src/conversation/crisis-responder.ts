@@ -1,0 +1,147 @@
+/**
+ * Step 5 of the pipeline: what the bot does at once when a conversation is at risk.
+ * Order matters and is chosen to fail toward the person's safety:
+ *   1. find where to reach the user privately (their DM), without waiting for the model;
+ *   2. open or update the case and write its alert to the outbox in one transaction, so a
+ *      crash from here on can delay an alert but never lose it;
+ *   3. send the verified resources: in a DM in full; in a public channel a short caring note
+ *      in place and the full text by DM, or a minimal in-place version when DMs are closed.
+ * A failure in one step is logged with its code and never stops the next.
+ */
+import { asBotError } from '../errors.js';
+import type { CrisisPort, ResourcePlace } from '../crisis/port.js';
+import type { Logger } from '../logger.js';
+import {
+  type ConversationRef,
+  type InboundMessage,
+  type RiskLevel,
+  conversationKey,
+  platformUserKey,
+  riskRank,
+  userContextKey,
+} from '../messages.js';
+import type { Clock, PlatformAdapter, RiskAssessment } from '../ports.js';
+import type { MessageStore } from '../store/store.js';
+import { excerptOf } from './text.js';
+
+type Channel = Pick<PlatformAdapter, 'send' | 'openDirect'>;
+
+export interface CrisisResponderDeps {
+  store: MessageStore;
+  crisis: CrisisPort;
+  clock: Clock;
+  logger: Logger;
+  metrics?: { count(name: string, labels?: Record<string, string>): void };
+}
+
+const RESOURCES_SENT = 'resources_sent';
+const HANDOFF_SENT = 'handoff_sent';
+
+/** Reason codes the risk screen uses for concern about someone else (CRISIS.md §2). */
+const THIRD_PARTY = /third[_-]?party|about[_-]?other|concern[_-]?other/i;
+
+export class CrisisResponder {
+  constructor(private readonly deps: CrisisResponderDeps) {}
+
+  async respond(
+    message: InboundMessage,
+    channel: Channel,
+    assessment: RiskAssessment,
+    locale: string,
+    text: string,
+  ): Promise<{ caseId: number | undefined; direct: ConversationRef | undefined }> {
+    const { store, crisis, clock, logger } = this.deps;
+    const now = clock.now();
+    const platform = message.conversation.platform;
+    const userKey = platformUserKey(platform, message.author.id);
+    const contextKey = userContextKey(message.conversation, message.author.id);
+    const communityKey = message.conversation.communityId ? `community:${platform}:${message.conversation.communityId}` : undefined;
+    const level = assessment.level;
+    const about = assessment.reasons.some((r) => THIRD_PARTY.test(r)) ? 'other' : 'self';
+
+    const { country, shouldAsk } = await crisis.resolveCountry(userKey, communityKey);
+    let direct = message.isDirect ? message.conversation : await this.openDirect(channel, message.author.id);
+    const resend = await this.shouldSendResources(contextKey, level, now);
+    const place: ResourcePlace = direct ? 'private' : 'private-unreachable';
+    const rendered = crisis.render({ country, level, locale, place, about, askCountry: shouldAsk });
+
+    let caseId: number | undefined;
+    try {
+      const raised = await crisis.raise({
+        conversation: message.conversation,
+        isDirect: message.isDirect,
+        user: { id: message.author.id, displayName: message.author.displayName },
+        userKey,
+        level,
+        reasons: assessment.reasons,
+        policyVersion: assessment.policyVersion,
+        excerpt: excerptOf(text),
+        country,
+        resourcesSent: resend ? rendered.resourceIds : [],
+        reachedPrivately: direct !== undefined,
+        messageId: message.id,
+        at: now,
+      });
+      caseId = raised.caseId;
+      if (raised.created) this.deps.metrics?.count('cases_opened_total', { level });
+    } catch (error) {
+      // The user still gets their resources below; the failure is loud in logs and metrics.
+      const e = asBotError(error);
+      logger.error('could not open the case', { code: e.code, conversation: conversationKey(message.conversation), level });
+      this.deps.metrics?.count('case_open_failures_total', { code: e.code });
+    }
+
+    if (!resend) return { caseId, direct };
+    const sendSafely = async (conversation: ConversationRef, body: string, kind: 'resources' | 'public-note', replyToId?: string) => {
+      try {
+        await channel.send({ conversation, text: body, kind, ...(replyToId ? { replyToId } : {}) });
+        return true;
+      } catch (error) {
+        const e = asBotError(error);
+        logger.warn('could not send crisis text', { code: e.code, kind, conversation: conversationKey(conversation) });
+        return false;
+      }
+    };
+
+    if (message.isDirect) {
+      await sendSafely(message.conversation, rendered.text, 'resources', message.id);
+    } else {
+      await sendSafely(message.conversation, crisis.texts(locale).publicNote, 'public-note', message.id);
+      const delivered = direct ? await sendSafely(direct, rendered.text, 'resources') : false;
+      if (!delivered) {
+        direct = undefined;
+        const minimal = crisis.render({ country, level, locale, place: 'private-unreachable', about, askCountry: false });
+        await sendSafely(message.conversation, minimal.text, 'resources');
+      }
+    }
+    await store.setPreference(contextKey, RESOURCES_SENT, `${level}@${now.getTime()}`);
+    this.deps.metrics?.count('resources_sent_total', { level });
+    return { caseId, direct };
+  }
+
+  /** When a moderator has taken over, the bot says so once instead of answering. */
+  async handoffOnce(contextKey: string, conversation: ConversationRef, locale: string, channel: Channel): Promise<void> {
+    const { store } = this.deps;
+    if (await store.preference(contextKey, HANDOFF_SENT)) return;
+    await channel.send({ conversation, text: this.deps.crisis.texts(locale).handoff, kind: 'notice' });
+    await store.setPreference(contextKey, HANDOFF_SENT, String(this.deps.clock.now().getTime()));
+  }
+
+  private async openDirect(channel: Channel, userId: string): Promise<ConversationRef | undefined> {
+    try {
+      return await channel.openDirect(userId);
+    } catch (error) {
+      this.deps.logger.warn('could not open a private conversation', { code: asBotError(error).code });
+      return undefined;
+    }
+  }
+
+  /** Resources repeat only after the policy interval, or at once when the level rises. */
+  private async shouldSendResources(contextKey: string, level: RiskLevel, now: Date): Promise<boolean> {
+    const last = await this.deps.store.preference(contextKey, RESOURCES_SENT);
+    if (!last) return true;
+    const [lastLevel, at] = last.split('@') as [RiskLevel, string];
+    if (riskRank(level) > riskRank(lastLevel)) return true;
+    return now.getTime() - Number(at) >= this.deps.crisis.resendIntervalMs(level);
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The case and alert-outbox storage seam (core-owned). Async so a PostgreSQL store can
+ * replace SQLite later; every method is one atomic unit of work (one transaction).
+ *
+ * Delivery guarantee: an alert's outbox rows are written in the same transaction as the
+ * case change that caused it, so a case never exists without its alert. A worker claims a
+ * row before sending it and marks it delivered exactly once; a crash between "sent" and
+ * "marked" can only cause a redelivery, which receivers dedupe on the alert id.
+ */
+import type { ConversationRef, RiskLevel } from '../messages.js';
+import type { AlertPriority, AlertView, CaseStatus } from '../ports.js';
+
+/** Resolution outcomes (CRISIS.md §6 step 8). */
+export const CASE_OUTCOMES = [
+  'false_positive',
+  'resources_accepted',
+  'reached_service',
+  'emergency',
+  'unknown',
+] as const;
+export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
+
+/** Audit fields that a /forget may keep or erase (policies/escalation.yaml `forget`). */
+export const AUDIT_FIELDS = ['action', 'actor', 'at', 'note', 'policy_version'] as const;
+export type AuditField = (typeof AUDIT_FIELDS)[number];
+
+export interface CaseRecord {
+  id: number;
+  userKey: string;
+  conversationKey: string;
+  conversation: ConversationRef;
+  isDirect: boolean;
+  user: { id: string; displayName: string };
+  status: CaseStatus;
+  level: RiskLevel;
+  reasons: string[];
+  excerpt: string;
+  country: string | undefined;
+  resourcesSent: string[];
+  reachedPrivately: boolean;
+  /** Policy version of the signal that opened or last escalated the case. */
+  policyVersion: string;
+  /** A moderator paused the bot's model replies for this user in this conversation. */
+  paused: boolean;
+  openedAt: Date;
+  lastSeenAt: Date;
+  resourcesAt: Date | undefined;
+  resourcesLevel: RiskLevel | undefined;
+  acknowledgedAt: Date | undefined;
+  acknowledgedBy: string | undefined;
+  resolvedAt: Date | undefined;
+  resolvedBy: string | undefined;
+  outcome: CaseOutcome | undefined;
+  /** Next re-alert while unacknowledged; undefined once acknowledged or resolved. */
+  nextRealertAt: Date | undefined;
+}
+
+/** One at-risk message at or above the threshold, with the policy values for its level. */
+export interface CaseSignal {
+  userKey: string;
+  conversationKey: string;
+  conversation: ConversationRef;
+  isDirect: boolean;
+  user: { id: string; displayName: string };
+  level: RiskLevel;
+  reasons: string[];
+  excerpt: string;
+  country: string | undefined;
+  resourcesSent: string[];
+  reachedPrivately: boolean;
+  policyVersion: string;
+  /** Platform message id: a redelivered message is a no-op. */
+  messageId: string;
+  at: Date;
+  /** Alert priority for this level (policy). */
+  priority: AlertPriority;
+  /** When an unacknowledged alert at this level is re-sent (at + ack target). */
+  realertAt: Date;
+  /** Sink names that get one outbox row each. */
+  sinks: string[];
+}
+
+export interface SignalResult {
+  caseRecord: CaseRecord;
+  created: boolean;
+  /** The level rose on an active case: an 'escalated' alert was written. */
+  escalated: boolean;
+  /** The message was already recorded; nothing changed. */
+  duplicate: boolean;
+  alertIds: number[];
+}
+
+export type CaseActionKind = 'acknowledge' | 'resolve' | 'note' | 'pause' | 'resume';
+
+export interface CaseAction {
+  kind: CaseActionKind;
+  caseId: number;
+  /** "platform:userId" of the moderator. */
+  actor: string;
+  /** Display name shown on the edited alert. */
+  actorName: string;
+  at: Date;
+  outcome?: CaseOutcome;
+  note?: string;
+  /** Sinks that receive an 'update' alert for this action (status changes only). */
+  updateSinks: string[];
+}
+
+export type CaseActionResult =
+  | { status: 'ok'; caseRecord: CaseRecord; alert: AlertView }
+  | { status: 'not_found' }
+  /** The action does not apply in the case's current state (already acknowledged, resolved). */
+  | { status: 'invalid_state'; caseRecord: CaseRecord };
+
+export interface AuditEvent {
+  caseId: number | undefined;
+  action: string;
+  actor: string | undefined;
+  at: Date | undefined;
+  note: string | undefined;
+  policyVersion: string | undefined;
+  detail: Record<string, unknown>;
+}
+
+/** A claimed outbox row: one alert for one sink. */
+export interface OutboxRow {
+  id: number;
+  alertId: number;
+  caseId: number;
+  sink: string;
+  alert: AlertView;
+  /** Attempts including this one. */
+  attempts: number;
+  claimToken: string;
+}
+
+export interface DeliveryState {
+  pending: number;
+  /** Pending rows whose attempts reached the policy's failing threshold. */
+  failing: number;
+  delivered: number;
+  lastError: string | undefined;
+}
+
+export interface CaseSummary extends CaseRecord {
+  delivery: DeliveryState;
+}
+
+export interface RealertInput {
+  caseId: number;
+  expectedDue: Date;
+  at: Date;
+  nextRealertAt: Date;
+  priority: AlertPriority;
+  sinks: string[];
+}
+
+export interface CaseStore {
+  // ── cases ──
+  /** Opens, escalates or touches the active case for the signal, writing alerts and outbox rows in one transaction. */
+  recordSignal(signal: CaseSignal): Promise<SignalResult>;
+  /** The user's active (not resolved) case in a conversation. */
+  activeCase(userKey: string, conversationKey: string): Promise<CaseRecord | undefined>;
+  getCase(caseId: number): Promise<CaseRecord | undefined>;
+  /** Remembers that resources were sent in this case at this level (resend interval). */
+  markResourcesSent(caseId: number, level: RiskLevel, at: Date): Promise<void>;
+  /** Applies a moderator action with its state check and audit row in one transaction. */
+  applyAction(action: CaseAction): Promise<CaseActionResult>;
+  /** Appends an audit row that belongs to no state change (refused attempts). */
+  appendAudit(event: AuditEvent): Promise<void>;
+  auditLog(caseId: number): Promise<AuditEvent[]>;
+  /** Cases newest first with their alert delivery state; `failingAfterAttempts` marks rows as failing. */
+  listCases(options: { activeOnly: boolean; failingAfterAttempts: number; limit?: number }): Promise<CaseSummary[]>;
+
+  // ── re-alerts ──
+  /** Open (unacknowledged) cases whose re-alert is due at `now`. */
+  dueRealerts(now: Date): Promise<CaseRecord[]>;
+  /**
+   * Writes a 'realert' alert if the case is still open and its due time is still `expectedDue`
+   * (so two workers never re-alert twice), and schedules the next one. Resolves with the alert id.
+   */
+  addRealert(input: RealertInput): Promise<number | undefined>;
+
+  // ── outbox ──
+  /** Claims up to `limit` undelivered rows due at `now` for `leaseMs` and counts the attempt. */
+  claimDue(now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]>;
+  /** Marks a row delivered; false if it was already delivered (so it is marked exactly once). */
+  markDelivered(rowId: number, ref: string | undefined, at: Date): Promise<boolean>;
+  /** Records a failed attempt and when to try again; the row stays in the outbox. */
+  markFailed(rowId: number, claimToken: string, errorCode: string, nextAttemptAt: Date): Promise<void>;
+  /** Releases every claim: at startup, after a crash, rows claimed by the dead process go out at once. */
+  releaseClaims(): Promise<number>;
+  outboxStats(failingAfterAttempts: number): Promise<{ depth: number; failing: number }>;
+
+  // ── privacy and retention ──
+  /** Erases a user's identity and excerpts from cases, alerts and audit (keeping `keepAuditFields`). */
+  forgetUser(userKey: string, keepAuditFields: readonly AuditField[]): Promise<number>;
+  /** Deletes resolved cases (with their audit and delivered alerts) resolved before `before`. */
+  purgeResolved(before: Date): Promise<number>;
+}

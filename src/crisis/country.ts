@@ -1,0 +1,130 @@
+/**
+ * Country resolution (CRISIS.md §7) and the `country` command that sets it.
+ *
+ * Order: the user's own choice, else the community's default (Discord guild, Telegram
+ * chat, Slack workspace), else the operator's CRISIS_DEFAULT_COUNTRY, else unknown: ask
+ * the user once and show the global fallback meanwhile. The country is never inferred from
+ * the language: Spanish could be ES, MX or US; English could be anywhere.
+ */
+import type { ConversationRef } from '../messages.js';
+import { platformUserKey } from '../messages.js';
+import type { CommandReply, CommandRequest } from '../ports.js';
+import type { MessageStore } from '../store/store.js';
+import type { Logger } from '../logger.js';
+import { isModerator, type ModeratorConfig } from './moderators.js';
+
+/** Preference names in the MessageStore. */
+export const COUNTRY_PREFERENCE = 'country';
+export const COUNTRY_ASKED_PREFERENCE = 'country_asked_at';
+
+export type CountrySource = 'user' | 'community' | 'default' | 'unknown';
+
+export interface CountryResolution {
+  /** ISO 3166-1 alpha-2, upper case; absent when unknown (show the global fallback). */
+  country?: string;
+  source: CountrySource;
+  /** True exactly once per user while the country is unknown: ask "Which country are you in?". */
+  shouldAsk: boolean;
+}
+
+/** The preference owner key of a conversation's community, or undefined (DMs have none). */
+export function communityKey(conversation: ConversationRef): string | undefined {
+  return conversation.communityId === undefined
+    ? undefined
+    : `community:${conversation.platform}:${conversation.communityId}`;
+}
+
+/** "de", " DE " → "DE"; anything that is not two letters → undefined. */
+export function normalizeCountry(input: string | undefined): string | undefined {
+  const code = input?.trim().toUpperCase();
+  return code !== undefined && /^[A-Z]{2}$/.test(code) ? code : undefined;
+}
+
+/** The stored country by precedence, without side effects. */
+export async function lookupCountry(
+  messages: MessageStore,
+  keys: { userKey: string; communityKey?: string | undefined },
+  defaultCountry: string | undefined,
+): Promise<{ country?: string; source: CountrySource }> {
+  const own = normalizeCountry(await messages.preference(keys.userKey, COUNTRY_PREFERENCE));
+  if (own) return { country: own, source: 'user' };
+  if (keys.communityKey !== undefined) {
+    const community = normalizeCountry(await messages.preference(keys.communityKey, COUNTRY_PREFERENCE));
+    if (community) return { country: community, source: 'community' };
+  }
+  const fallback = normalizeCountry(defaultCountry);
+  if (fallback) return { country: fallback, source: 'default' };
+  return { source: 'unknown' };
+}
+
+/** lookupCountry, and when unknown, whether to ask now (true once per user, remembered). */
+export async function resolveCountry(
+  messages: MessageStore,
+  keys: { userKey: string; communityKey?: string | undefined },
+  defaultCountry: string | undefined,
+  now: Date,
+): Promise<CountryResolution> {
+  const found = await lookupCountry(messages, keys, defaultCountry);
+  if (found.country !== undefined) return { country: found.country, source: found.source, shouldAsk: false };
+  // Remember the question before returning it, so a second message never asks again.
+  const asked = await messages.preference(keys.userKey, COUNTRY_ASKED_PREFERENCE);
+  if (asked !== undefined) return { source: 'unknown', shouldAsk: false };
+  await messages.setPreference(keys.userKey, COUNTRY_ASKED_PREFERENCE, now.toISOString());
+  return { source: 'unknown', shouldAsk: true };
+}
+
+export interface CountryCommandDeps {
+  messages: MessageStore;
+  moderators: ModeratorConfig;
+  /** True for codes the verified resource directory has (src/crisis/directory.ts). */
+  isKnownCountry: (code: string) => boolean;
+  /** CRISIS_DEFAULT_COUNTRY, shown when nothing else is set. */
+  defaultCountry?: string | undefined;
+  logger: Logger;
+}
+
+const USAGE = [
+  '`country` shows the country used for crisis resources.',
+  '`country DE` sets yours (two-letter code); `country clear` removes it.',
+  'Moderators: `country community DE` sets this community\'s default; `country community clear` removes it.',
+].join('\n');
+
+/** Handles `country [CC|clear]` and, for moderators, `country community CC|clear`. Replies are private. */
+export function createCountryCommand(deps: CountryCommandDeps): { handle(req: CommandRequest): Promise<CommandReply> } {
+  const reply = (text: string, ok = true): CommandReply => ({ text, ok, private: true });
+  return {
+    async handle(req) {
+      const userKey = platformUserKey(req.conversation.platform, req.actor.id);
+      const [first, second] = req.args.map((a) => a.trim());
+      if (first === undefined) {
+        const r = await lookupCountry(deps.messages, { userKey, communityKey: communityKey(req.conversation) }, deps.defaultCountry);
+        const why = { user: 'your choice', community: "this community's default", default: "the operator's default", unknown: '' }[r.source];
+        return reply(r.country ? `Crisis resources use **${r.country}** (${why}).\n${USAGE}` : `No country is set.\n${USAGE}`);
+      }
+      if (first.toLowerCase() === 'community') {
+        const key = communityKey(req.conversation);
+        if (key === undefined) return reply('This conversation has no community; set your own country with `country DE`.', false);
+        if (!isModerator(req.actor, req.conversation.platform, deps.moderators)) {
+          deps.logger.warn('country command refused', { actor: userKey, community: key });
+          return reply('Only moderators can set the community default country.', false);
+        }
+        return set(key, second, 'This community\'s default country');
+      }
+      return set(userKey, first, 'Your country');
+    },
+  };
+
+  async function set(owner: string, value: string | undefined, label: string): Promise<CommandReply> {
+    if (value?.toLowerCase() === 'clear') {
+      await deps.messages.setPreference(owner, COUNTRY_PREFERENCE, undefined);
+      return reply(`${label} is cleared.`);
+    }
+    const code = normalizeCountry(value);
+    if (!code || !deps.isKnownCountry(code)) {
+      return reply(`"${(value ?? '').slice(0, 20)}" is not a country I have verified resources for. Use a two-letter code such as DE, GB or US.`, false);
+    }
+    await deps.messages.setPreference(owner, COUNTRY_PREFERENCE, code);
+    deps.logger.info('country set', { owner: owner.startsWith('community:') ? owner : 'user', country: code });
+    return reply(`${label} is now **${code}**.`);
+  }
+}

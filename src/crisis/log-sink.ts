@@ -1,0 +1,38 @@
+/**
+ * A moderator sink that writes alerts to the structured log: the console adapter's
+ * moderator channel, and a record that survives when every other sink is down. It logs
+ * ids, level, priority and reason codes only: never the excerpt or the user's name
+ * (logger.ts: no message text at info).
+ */
+import type { ModeratorSink } from '../ports.js';
+import type { Logger } from '../logger.js';
+import { conversationKey } from '../messages.js';
+import { withDedupe } from './sink-dedupe.js';
+
+export function createLogSink(logger: Logger, name = 'log'): ModeratorSink {
+  return withDedupe({
+    name,
+    async deliver(alert) {
+      const fields = {
+        alertId: alert.alertId,
+        caseId: alert.caseId,
+        kind: alert.kind,
+        level: alert.level,
+        priority: alert.priority,
+        status: alert.status,
+        reasons: alert.reasons,
+        conversationKey: conversationKey(alert.conversation),
+        isDirect: alert.isDirect,
+        country: alert.country ?? null,
+        resourcesSent: alert.resourcesSent,
+        reachedPrivately: alert.reachedPrivately,
+        policyVersion: alert.policyVersion,
+        ...(alert.actedBy !== undefined ? { actedAt: alert.actedAt } : {}),
+      };
+      // Urgent and high alerts at warn so they stand out in a console or log pipeline.
+      if (alert.priority === 'normal') logger.info('moderator alert', fields);
+      else logger.warn('moderator alert', fields);
+      return { ref: `log:${alert.alertId}` };
+    },
+  });
+}

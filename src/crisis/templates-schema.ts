@@ -1,0 +1,118 @@
+/**
+ * Schema of the message templates (policies/templates/<locale>.yaml) and the placeholder
+ * contract for every template field. Placeholders are the only way a number reaches a
+ * message: the loader rejects unknown placeholders, missing required ones, and any digits
+ * written into a template by hand (CRISIS.md §1.2: numbers come from the directory only).
+ */
+import { z } from 'zod';
+
+const Text = z.string().min(1);
+
+const FORMAT_KEYS = [
+  'bullet', 'line', 'call', 'text', 'text_keyword', 'call_or_text', 'whatsapp', 'chat', 'web',
+  'email', 'or', 'methods_separator', 'qualified', 'hours_always', 'hours_limited', 'note',
+  'emergency_unknown', 'emergency_label',
+] as const;
+export type FormatKey = (typeof FORMAT_KEYS)[number];
+
+const shape = {
+  locale: z.string().regex(/^[a-z]{2,3}$/, 'expected a lowercase language code such as en or zh'),
+  review: z.strictObject({
+    clinical: z.enum(['pending', 'approved']),
+    native_speaker: z.enum(['pending', 'approved']),
+    notes: Text.optional(),
+  }),
+  private: z.strictObject({ moderate: Text, high: Text, imminent: Text }),
+  third_party: z.strictObject({ moderate: Text, urgent: Text }),
+  unreachable: z.strictObject({ moderate: Text, high: Text, imminent: Text }),
+  public_note: z.strictObject({ moderate: Text, high: Text, imminent: Text }),
+  ask_country: z.strictObject({ default: Text, imminent: Text }),
+  fallback_reply: z.strictObject({ none: Text, low: Text, moderate: Text, high: Text, imminent: Text }),
+  handoff_notice: Text,
+  format: z.strictObject(Object.fromEntries(FORMAT_KEYS.map((k) => [k, z.string()])) as Record<FormatKey, z.ZodString>),
+};
+
+/** English: every field required (it is the fallback for every other locale). */
+export const TemplateFile = z.strictObject(shape);
+export type TemplateFile = z.infer<typeof TemplateFile>;
+
+/** Other locales may leave fields out; each missing field falls back to English. */
+export const PartialTemplateFile = z.strictObject({
+  locale: shape.locale,
+  review: shape.review,
+  private: shape.private.partial().optional(),
+  third_party: shape.third_party.partial().optional(),
+  unreachable: shape.unreachable.partial().optional(),
+  public_note: shape.public_note.partial().optional(),
+  ask_country: shape.ask_country.partial().optional(),
+  fallback_reply: shape.fallback_reply.partial().optional(),
+  handoff_notice: Text.optional(),
+  format: shape.format.partial().optional(),
+});
+export type PartialTemplateFile = z.infer<typeof PartialTemplateFile>;
+
+export interface PlaceholderRule {
+  allowed: readonly string[];
+  required: readonly string[];
+  /** Placeholders that must appear in this order (emergency before the crisis line at imminent). */
+  order?: readonly string[];
+}
+
+const none: PlaceholderRule = { allowed: [], required: [] };
+const full = (required: string[], order?: string[]): PlaceholderRule => ({
+  allowed: ['resources', 'emergency', 'ask_country'],
+  required,
+  ...(order ? { order } : {}),
+});
+const minimal = (required: string[], order?: string[]): PlaceholderRule => ({
+  allowed: ['primary', 'emergency', 'ask_country'],
+  required,
+  ...(order ? { order } : {}),
+});
+const fmt = (...names: string[]): PlaceholderRule => ({ allowed: names, required: names });
+
+/** Field path → placeholder contract. Every string field of a template file is listed. */
+export const PLACEHOLDER_RULES: Readonly<Record<string, PlaceholderRule>> = {
+  'private.moderate': full(['resources', 'ask_country']),
+  'private.high': full(['resources', 'emergency', 'ask_country']),
+  'private.imminent': full(['emergency', 'resources', 'ask_country'], ['emergency', 'resources']),
+  'third_party.moderate': full(['resources', 'ask_country']),
+  'third_party.urgent': full(['emergency', 'resources', 'ask_country'], ['emergency', 'resources']),
+  'unreachable.moderate': minimal(['primary', 'ask_country']),
+  'unreachable.high': minimal(['primary', 'emergency', 'ask_country']),
+  'unreachable.imminent': minimal(['emergency', 'primary', 'ask_country'], ['emergency', 'primary']),
+  'public_note.moderate': none,
+  'public_note.high': none,
+  'public_note.imminent': none,
+  'ask_country.default': none,
+  'ask_country.imminent': none,
+  'fallback_reply.none': none,
+  'fallback_reply.low': none,
+  'fallback_reply.moderate': none,
+  'fallback_reply.high': none,
+  'fallback_reply.imminent': none,
+  handoff_notice: none,
+  'format.bullet': fmt('line'),
+  'format.line': fmt('service', 'methods', 'hours', 'note'),
+  'format.call': fmt('numbers'),
+  'format.text': fmt('numbers'),
+  'format.text_keyword': fmt('keyword', 'numbers'),
+  'format.call_or_text': fmt('numbers'),
+  'format.whatsapp': fmt('numbers'),
+  'format.chat': fmt('link'),
+  'format.web': fmt('link'),
+  'format.email': fmt('link'),
+  'format.or': none,
+  'format.methods_separator': none,
+  'format.qualified': fmt('number', 'qualifier'),
+  'format.hours_always': none,
+  'format.hours_limited': fmt('hours'),
+  'format.note': fmt('note'),
+  'format.emergency_unknown': none,
+  'format.emergency_label': fmt('number', 'label'),
+};
+
+/** `{name}` placeholders in a template string, in order of appearance. */
+export function placeholdersOf(text: string): string[] {
+  return [...text.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]!);
+}

@@ -1,0 +1,292 @@
+/**
+ * The conversation engine: one fixed pipeline per inbound message, readable top to bottom.
+ *
+ *   1. drop the bot's own and other bots' messages
+ *   2. dedupe on the platform message id (persisted: a redelivery after restart is caught)
+ *   3. order per user context (one user's messages in sequence, other users in parallel)
+ *   4. screen for risk (offline, sub-millisecond), then the optional model judge
+ *   5. at risk: open the case and write its alert, then send verified resources — before
+ *      and independently of the model
+ *   6. rate-limit what is left (never a message at risk)
+ *   7. ask the model, check its answer, send it (or the reviewed fallback)
+ *   8. persist the turns, the assessment and the conversation's risk level
+ *
+ * No plug-in chain: a forgotten `next()` must never be able to skip the risk screen.
+ */
+import { asBotError } from './errors.js';
+import type { CrisisPort } from './crisis/port.js';
+import type { Logger } from './logger.js';
+import {
+  type InboundMessage,
+  type RiskLevel,
+  conversationKey,
+  platformUserKey,
+  riskRank,
+  userContextKey,
+} from './messages.js';
+import type { Clock, LlmClient, PlatformAdapter, RiskAssessment, RiskAssessor, RiskInput } from './ports.js';
+import type { ModelPolicy } from './policy/model-policy.js';
+import type { TokenCounter } from './llm/tokens.js';
+import type { MessageStore } from './store/store.js';
+import { KeyedQueue } from './conversation/keyed-queue.js';
+import { buildPrompt } from './conversation/prompt.js';
+import type { RateLimiter } from './conversation/rate-limit.js';
+import { cleanText, cutText } from './conversation/text.js';
+import { CrisisResponder } from './conversation/crisis-responder.js';
+
+/** The part of an adapter the engine talks back through. */
+export type ReplyChannel = Pick<PlatformAdapter, 'send' | 'openDirect' | 'startTyping'>;
+
+export interface EngineMetrics {
+  count(name: string, labels?: Record<string, string>): void;
+  observe(name: string, seconds: number, labels?: Record<string, string>): void;
+}
+
+export interface EngineDeps {
+  store: MessageStore;
+  risk: RiskAssessor;
+  llm: LlmClient;
+  tokens: TokenCounter;
+  crisis: CrisisPort;
+  policy: ModelPolicy;
+  /** The model's context window (prompt + answer). */
+  contextTokens: number;
+  /** Deadline for one model answer, including its reasoning. */
+  llmTimeoutMs: number;
+  /** Unaddressed group messages are screened too; at this level or above the bot steps in. */
+  unaddressedThreshold?: RiskLevel;
+  limiter?: RateLimiter;
+  metrics?: EngineMetrics;
+  clock: Clock;
+  logger: Logger;
+}
+
+export type Outcome =
+  | { status: 'ignored' | 'duplicate' | 'limited' }
+  | { status: 'answered' | 'fallback' | 'paused'; level: RiskLevel; caseId?: number };
+
+export class Engine {
+  private readonly queue = new KeyedQueue();
+  private readonly responder: CrisisResponder;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.responder = new CrisisResponder(deps);
+  }
+
+  /** Handles one inbound message end to end. Never rejects: every failure is logged with a code. */
+  async handle(message: InboundMessage, channel: ReplyChannel): Promise<Outcome> {
+    const { store, clock, logger } = this.deps;
+    if (message.author.isSelf || message.author.isBot) return { status: 'ignored' };
+    const platform = message.conversation.platform;
+    try {
+      const { isNew } = await store.recordInbound(platform, message.id, clock.now());
+      if (!isNew) {
+        this.deps.metrics?.count('messages_duplicate_total', { platform });
+        return { status: 'duplicate' };
+      }
+      const key = userContextKey(message.conversation, message.author.id);
+      const outcome = await this.queue.run(key, () => this.process(message, channel));
+      await store.completeInbound(platform, message.id, clock.now());
+      return outcome;
+    } catch (error) {
+      const e = asBotError(error);
+      logger.error('message handling failed', { code: e.code, platform, conversation: conversationKey(message.conversation) });
+      this.deps.metrics?.count('engine_errors_total', { code: e.code });
+      return { status: 'ignored' };
+    }
+  }
+
+  /** Resolves when no message is being handled (graceful shutdown, tests). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private async process(message: InboundMessage, channel: ReplyChannel): Promise<Outcome> {
+    const { store, clock, crisis, policy } = this.deps;
+    const started = performance.now();
+    const now = clock.now();
+    const text = cleanText(message.text);
+    const contextKey = userContextKey(message.conversation, message.author.id);
+    const userKey = platformUserKey(message.conversation.platform, message.author.id);
+    const addressed = message.isDirect || message.mentionsBot;
+
+    // 4. Screen first, on the whole message, before anything can be skipped.
+    const history = await store.recentTurns(contextKey, policy.maxHistoryTurns);
+    const prior = await store.riskState(contextKey);
+    const input: RiskInput = {
+      text,
+      recent: history.filter((t) => t.role === 'user'),
+      now,
+      ...(prior ? { prior } : {}),
+    };
+    const screened = this.deps.risk.screen(input);
+    const actNow = riskRank(screened.level) >= riskRank(crisis.threshold);
+    this.deps.metrics?.count('risk_assessments_total', { level: screened.level, stage: 'screen' });
+
+    if (!addressed) {
+      // Unaddressed group messages are screened but never answered, stored or judged,
+      // unless the screen alone calls for stepping in.
+      const bar = this.deps.unaddressedThreshold ?? 'high';
+      if (riskRank(screened.level) < riskRank(bar)) return { status: 'ignored' };
+    }
+
+    // The judge runs beside the crisis response when the screen already calls for action,
+    // and is awaited (under its own strict timeout) only when it could change the routing.
+    const judging = this.deps.risk.judge && addressed ? this.deps.risk.judge(input, screened) : undefined;
+    let assessment: RiskAssessment = actNow || !judging ? screened : await judging;
+    const locale = assessment.language === 'zh' ? 'zh' : 'en';
+
+    // 5. Crisis response: case + outbox first, then resources. Never waits for the model.
+    let caseId: number | undefined;
+    let direct = message.isDirect ? message.conversation : undefined;
+    if (riskRank(assessment.level) >= riskRank(crisis.threshold)) {
+      const acted = await this.responder.respond(message, channel, assessment, locale, text);
+      caseId = acted.caseId;
+      direct = acted.direct;
+    }
+    if (judging && actNow) {
+      const judged = await judging;
+      if (riskRank(judged.level) > riskRank(assessment.level)) {
+        const acted = await this.responder.respond(message, channel, judged, locale, text);
+        caseId = acted.caseId;
+        direct = acted.direct;
+        assessment = judged;
+      }
+    }
+    const withCase = caseId === undefined ? {} : { caseId };
+    if (!addressed) {
+      return this.finish(message, text, assessment, started, { status: 'answered', level: assessment.level, ...withCase }, false);
+    }
+
+    const atRisk = riskRank(assessment.level) >= riskRank(crisis.threshold);
+    const texts = policy.texts(locale);
+    // At risk in a public channel, the conversation continues privately; with DMs closed the
+    // in-place resources already sent are all that is said publicly.
+    const replyTo = atRisk && !message.isDirect ? direct : message.conversation;
+    if (!replyTo) return this.finish(message, text, assessment, started, { status: 'answered', level: assessment.level, ...withCase });
+
+    // 6. Rate limit: only messages that are not at risk can be limited.
+    if (!atRisk && this.deps.limiter) {
+      const { allowed, notify } = this.deps.limiter.take(userKey, now.getTime());
+      if (!allowed) {
+        if (notify) await channel.send({ conversation: replyTo, text: texts.rate_limited, kind: 'notice', replyToId: message.id });
+        this.deps.metrics?.count('messages_limited_total', { platform: message.conversation.platform });
+        return { status: 'limited' };
+      }
+    }
+
+    if (await crisis.isPaused(userKey, conversationKey(message.conversation))) {
+      await this.responder.handoffOnce(contextKey, replyTo, locale, channel);
+      return this.finish(message, text, assessment, started, { status: 'paused', level: assessment.level, ...withCase });
+    }
+
+    if (text.trim() === '') {
+      await channel.send({ conversation: replyTo, text: texts.empty_message, kind: 'notice', replyToId: message.id });
+      return this.finish(message, text, assessment, started, { status: 'answered', level: assessment.level });
+    }
+
+    // 7. The model's answer, checked before it is sent.
+    const forModel = cutText(text, policy.maxInputChars);
+    if (forModel.length < text.length) {
+      await channel.send({ conversation: replyTo, text: texts.shortened, kind: 'notice' });
+    }
+    const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started);
+    if (answer.ok) {
+      await channel.send({ conversation: replyTo, text: answer.text, kind: 'reply', ...(replyTo === message.conversation ? { replyToId: message.id } : {}) });
+    } else {
+      const fallback = atRisk ? crisis.texts(locale).safeReply(assessment.level) : texts.model_unavailable;
+      await channel.send({ conversation: replyTo, text: fallback, kind: 'fallback' });
+    }
+    const outcome: Outcome = { status: answer.ok ? 'answered' : 'fallback', level: assessment.level, ...withCase };
+    return this.finish(message, text, assessment, started, outcome, true, answer.ok ? answer.text : undefined, forModel);
+  }
+
+  private async answer(
+    message: InboundMessage,
+    text: string,
+    history: Awaited<ReturnType<MessageStore['recentTurns']>>,
+    assessment: RiskAssessment,
+    atRisk: boolean,
+    replyTo: InboundMessage['conversation'],
+    channel: ReplyChannel,
+    started: number,
+  ): Promise<{ ok: true; text: string } | { ok: false }> {
+    const { policy, tokens, logger, crisis } = this.deps;
+    const prompt = buildPrompt(
+      {
+        system: atRisk ? policy.crisisPrompt : policy.systemPrompt,
+        history,
+        userText: text,
+        userTokens: tokens.countMessage('user', text),
+        contextTokens: this.deps.contextTokens,
+        answerTokens: policy.answerMaxTokens,
+      },
+      tokens,
+    );
+    if (prompt.trimmedTurns > 0) logger.debug('history trimmed to fit the context', { turns: prompt.trimmedTurns });
+    const stopTyping = channel.startTyping?.(replyTo);
+    const abort = AbortSignal.timeout(this.deps.llmTimeoutMs);
+    const modelStarted = performance.now();
+    this.deps.metrics?.observe('engine_overhead_seconds', (modelStarted - started) / 1000);
+    try {
+      const completion = await this.deps.llm.complete({ messages: prompt.messages, maxTokens: policy.answerMaxTokens, signal: abort });
+      this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'ok' });
+      const verdict = crisis.checkOutput(completion.text, assessment.level);
+      if (!verdict.ok) {
+        logger.warn('model answer failed the output check', { code: 'OUTPUT_CHECK_FAILED', reasons: verdict.reasons, level: assessment.level });
+        this.deps.metrics?.count('output_check_failures_total', { level: assessment.level });
+        return { ok: false };
+      }
+      return { ok: true, text: completion.text };
+    } catch (error) {
+      const e = asBotError(error);
+      logger.error('model call failed', { code: e.code, platform: message.conversation.platform });
+      this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'error' });
+      this.deps.metrics?.count('model_errors_total', { code: e.code });
+      return { ok: false };
+    } finally {
+      stopTyping?.();
+    }
+  }
+
+  /** 8. Persist the user's turn with its assessment, the answer, and the standing level. */
+  private async finish(
+    message: InboundMessage,
+    text: string,
+    assessment: RiskAssessment,
+    started: number,
+    outcome: Outcome,
+    persistTurns = true,
+    answer?: string,
+    modelText?: string,
+  ): Promise<Outcome> {
+    const { store: db, clock, tokens, crisis } = this.deps;
+    const now = clock.now();
+    const contextKey = userContextKey(message.conversation, message.author.id);
+    const userKey = platformUserKey(message.conversation.platform, message.author.id);
+    const crisisTurn = riskRank(assessment.level) >= riskRank(crisis.threshold);
+    if (persistTurns) {
+      const userText = modelText ?? text;
+      await db.appendTurn({
+        contextKey, userKey, role: 'user', text: userText, at: now, crisis: crisisTurn,
+        tokens: tokens.countMessage('user', userText),
+        assessment: { level: assessment.level, reasons: assessment.reasons, policyVersion: assessment.policyVersion },
+      });
+      if (answer !== undefined) {
+        await db.appendTurn({ contextKey, userKey, role: 'assistant', text: answer, at: now, crisis: crisisTurn, tokens: tokens.countMessage('assistant', answer) });
+      }
+    }
+    await db.setRiskState(contextKey, assessment.level, now);
+    this.deps.metrics?.count('messages_total', { platform: message.conversation.platform, level: assessment.level });
+    this.deps.logger.info('message handled', {
+      platform: message.conversation.platform,
+      conversation: conversationKey(message.conversation),
+      status: outcome.status,
+      level: assessment.level,
+      reasons: assessment.reasons,
+      policyVersion: assessment.policyVersion,
+      ms: Math.round(performance.now() - started),
+    });
+    return outcome;
+  }
+}

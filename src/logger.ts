@@ -1,0 +1,71 @@
+/**
+ * Structured logs on pino. Callers log codes, ids, levels and counts, never message text,
+ * prompts or model reasoning at info; tokens and secrets are redacted from every line.
+ */
+import pino from 'pino';
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+const SECRET_KEYS = [
+  'token', 'apiKey', 'api_key', 'secret', 'password', 'authorization', 'signingSecret',
+  'text', 'prompt', 'content', 'reasoning',
+];
+/** Token-like strings that could sneak in through an error message. */
+const SECRET_PATTERNS: RegExp[] = [
+  /\b\d{6,}:[A-Za-z0-9_-]{30,}\b/g, // Telegram bot token
+  /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g, // Slack tokens
+  /\bxapp-[A-Za-z0-9-]{10,}\b/g,
+  /\b[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,}\b/g, // Discord bot token
+  /\bsk-[A-Za-z0-9_-]{16,}\b/g, // OpenAI-style keys
+  /\/bot\d+:[^/\s]+/g, // Telegram API URLs embed the token
+];
+
+/** Removes secret-looking substrings from free text (error messages, URLs). */
+export function redact(text: string): string {
+  let out = text;
+  for (const p of SECRET_PATTERNS) out = out.replace(p, '[redacted]');
+  return out;
+}
+
+function wrap(p: pino.Logger): Logger {
+  const call = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) =>
+    fields ? p[level](scrub(fields), redact(msg)) : p[level](redact(msg));
+  return {
+    debug: call('debug'),
+    info: call('info'),
+    warn: call('warn'),
+    error: call('error'),
+    child: (bindings) => wrap(p.child(scrub(bindings))),
+  };
+}
+
+function scrub(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    if (SECRET_KEYS.includes(k)) out[k] = '[redacted]';
+    else if (typeof v === 'string') out[k] = redact(v);
+    else if (v instanceof Error) out[k] = { name: v.name, message: redact(v.message), code: (v as { code?: unknown }).code };
+    else out[k] = v;
+  }
+  return out;
+}
+
+export interface LoggerOptions {
+  level?: string;
+  /** Where lines go; defaults to stderr so stdout stays free for the console chat. */
+  destination?: NodeJS.WritableStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const stream = options.destination ?? process.stderr;
+  return wrap(pino({ level: options.level ?? 'info', base: null }, stream as pino.DestinationStream));
+}
+
+/** A logger that drops everything (tests that do not assert on logs). */
+export const silentLogger: Logger = wrap(pino({ level: 'silent' }));

@@ -1,0 +1,168 @@
+/**
+ * The seams the core owns. Adapters, the model client, the risk assessor and the store
+ * implement these; the engine depends only on them. Each seam stays small on purpose.
+ */
+import type {
+  ConversationRef,
+  InboundMessage,
+  OutboundMessage,
+  RiskLevel,
+  Turn,
+} from './messages.js';
+
+// ─── platform adapters ───────────────────────────────────────────────────────
+
+/** A person acting through a command or a button (moderator or user). */
+export interface Actor {
+  id: string;
+  displayName: string;
+  /** Platform role ids (Discord roles); empty where the platform has none. */
+  roleIds: string[];
+}
+
+/**
+ * A command typed by a user (/help, /forget, /country DE, /case ack 12) or a button press
+ * mapped to one (an "Acknowledge" button is `case ack <caseId>`).
+ */
+export interface CommandRequest {
+  name: string;
+  args: string[];
+  actor: Actor;
+  conversation: ConversationRef;
+  isDirect: boolean;
+}
+
+export interface CommandReply {
+  /** Text in the core markdown subset. */
+  text: string;
+  /** False for refusals and usage errors. */
+  ok: boolean;
+  /** Show only to the actor where the platform can (ephemeral reply, DM). */
+  private: boolean;
+  /** After a case action: the alert as it should now read, for editing it in place. */
+  updatedAlert?: AlertView;
+}
+
+/** What an adapter calls into. Built by the composition root around the engine. */
+export interface BotHandlers {
+  onMessage(message: InboundMessage): Promise<void>;
+  onCommand(command: CommandRequest): Promise<CommandReply>;
+}
+
+export interface PlatformAdapter {
+  readonly platform: string;
+  start(handlers: BotHandlers): Promise<void>;
+  /** Renders, escapes and splits for the platform; resolves with the id of the last part sent. */
+  send(message: OutboundMessage): Promise<{ id: string }>;
+  /** The user's private conversation with the bot, or undefined when DMs are closed. */
+  openDirect(userId: string): Promise<ConversationRef | undefined>;
+  /** Shows "typing…" until the returned function is called. Optional: not every platform has it. */
+  startTyping?(conversation: ConversationRef): () => void;
+  /** Where this platform's moderator alerts go (a moderator channel), when one is configured. */
+  readonly moderatorSink?: ModeratorSink;
+  stop(): Promise<void>;
+}
+
+// ─── moderator alerts ────────────────────────────────────────────────────────
+
+export type AlertPriority = 'normal' | 'high' | 'urgent';
+export type CaseStatus = 'open' | 'acknowledged' | 'resolved';
+
+/** Minimum-necessary view of a case for moderators (CRISIS.md §6). Never the full history. */
+export interface AlertView {
+  caseId: number;
+  alertId: number;
+  /** new: first alert; escalated: level rose; realert: nobody acknowledged in time; update: status changed. */
+  kind: 'new' | 'escalated' | 'realert' | 'update';
+  level: RiskLevel;
+  priority: AlertPriority;
+  status: CaseStatus;
+  reasons: string[];
+  platform: string;
+  conversation: ConversationRef;
+  isDirect: boolean;
+  user: { id: string; displayName: string };
+  /** Short excerpt of the triggering message, for the private moderator channel only. */
+  excerpt: string;
+  country: string | undefined;
+  resourcesSent: string[];
+  /** False when the resources could not be delivered privately (DMs closed). */
+  reachedPrivately: boolean;
+  policyVersion: string;
+  createdAt: string;
+  actedBy?: string;
+  actedAt?: string;
+}
+
+/** A place alerts go: a platform's moderator channel, or the generic webhook. */
+export interface ModeratorSink {
+  readonly name: string;
+  /** Delivers an alert; resolves with a reference (message id) for later in-place edits. */
+  deliver(alert: AlertView): Promise<{ ref?: string }>;
+}
+
+// ─── model ───────────────────────────────────────────────────────────────────
+
+export interface ChatTurn {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface CompletionRequest {
+  messages: ChatTurn[];
+  maxTokens: number;
+  signal?: AbortSignal;
+  /** Called with answer text as it streams (reasoning never). Omit to buffer. */
+  onDelta?: (text: string) => void;
+}
+
+export interface Completion {
+  /** The final answer only: reasoning stripped. */
+  text: string;
+  finishReason: string;
+}
+
+export interface LlmClient {
+  complete(request: CompletionRequest): Promise<Completion>;
+}
+
+// ─── risk ────────────────────────────────────────────────────────────────────
+
+export interface RiskInput {
+  text: string;
+  /** The same user's earlier messages in this conversation, oldest first. */
+  recent: Turn[];
+  /** The conversation's standing level and when it was set, for decay. */
+  prior?: { level: RiskLevel; at: Date };
+  now: Date;
+}
+
+export interface RiskAssessment {
+  level: RiskLevel;
+  /** Reason codes (rule ids, "trajectory:farewell+giveaway", "judge:high"), never message text. */
+  reasons: string[];
+  source: 'screen' | 'judge' | 'both' | 'fallback';
+  /** A floor the judge may not lower (explicit method-seeking, for example). */
+  pinned?: RiskLevel;
+  policyVersion: string;
+  /** Language of the message as the screen read it ("en", "zh", ...), for choosing templates. */
+  language?: string;
+}
+
+export interface RiskAssessor {
+  /** Offline, synchronous, well under a millisecond. Runs on every message first. */
+  screen(input: RiskInput): RiskAssessment;
+  /**
+   * Optional model judge combined with the screen result. Must resolve (never reject) with
+   * the screen's result on timeout or error: it fails toward safety.
+   */
+  judge?(input: RiskInput, screen: RiskAssessment, signal?: AbortSignal): Promise<RiskAssessment>;
+}
+
+// ─── time ────────────────────────────────────────────────────────────────────
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,91 @@
+/**
+ * The risk assessor the engine uses: the offline screen (rules + trajectory) on every message,
+ * and, when a model client is configured, the judge on top. The engine acts on `screen()` at
+ * once when it already calls for action and only then awaits `judge()`, so resources never wait
+ * for the model (CRISIS.md §1.1).
+ */
+import { silentLogger, type Logger } from '../logger.js';
+import type { LlmClient, RiskAssessment, RiskAssessor, RiskInput } from '../ports.js';
+import { policyVersion as hashPolicies } from '../policy/version.js';
+import { judgeAndCombine } from './judge.js';
+import { loadDetectionPolicy, type DetectionPolicy } from './policy-loader.js';
+import { analyzeMessage, type MessageAnalysis } from './screen.js';
+import { assessConversation } from './trajectory.js';
+
+export interface RiskAssessorOptions {
+  /** The policies/ folder (its detection/ subfolder holds the rules). */
+  policyDir: string;
+  /** The judge's model; without it the assessor has no `judge` and never touches the network. */
+  llm?: LlmClient;
+  /** Deadline for one judge call, thinking included. Default 4000 ms. */
+  judgeTimeoutMs?: number;
+  logger?: Logger;
+  /** Recorded on every assessment; defaults to the content hash of policyDir. */
+  policyVersion?: string;
+  /** How many analysed messages to remember for re-reading recent turns. Default 5000. */
+  cacheSize?: number;
+}
+
+export interface LoadedRiskAssessor extends RiskAssessor {
+  readonly policy: DetectionPolicy;
+  readonly policyVersion: string;
+}
+
+/** Loads and validates the detection policy (throws BotError POLICY_INVALID) and builds the assessor. */
+export function createRiskAssessor(options: RiskAssessorOptions): LoadedRiskAssessor {
+  const policy = loadDetectionPolicy(options.policyDir);
+  const version = options.policyVersion ?? hashPolicies(options.policyDir);
+  const logger = options.logger ?? silentLogger;
+  const cacheSize = options.cacheSize ?? 5000;
+  // Earlier turns are re-read on every message; remembering their analysis keeps the screen flat.
+  const cache = new Map<string, MessageAnalysis>();
+
+  const remember = (text: string, analysis: MessageAnalysis) => {
+    cache.delete(text);
+    cache.set(text, analysis);
+    if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
+  };
+  const analyzeTurn = (text: string): MessageAnalysis => {
+    const hit = cache.get(text);
+    if (hit) return hit;
+    const analysis = analyzeMessage(policy.packs, text);
+    remember(text, analysis);
+    return analysis;
+  };
+
+  const screen = (input: RiskInput): RiskAssessment => {
+    // The current message is always analysed afresh, then remembered for when it is a recent turn.
+    const current = analyzeMessage(policy.packs, input.text);
+    remember(input.text, current);
+    // Only the user's own words count: the bot's replies mention suicide when they offer help.
+    const past = input.recent
+      .filter((t) => t.role === 'user')
+      .map((t) => ({ analysis: analyzeTurn(t.text), at: t.at }));
+    const result = assessConversation(policy.trajectory, current, past, input.prior, input.now);
+    const assessment: RiskAssessment = {
+      level: result.level,
+      reasons: result.reasons,
+      source: 'screen',
+      policyVersion: version,
+      language: current.language,
+    };
+    if (result.pinned) assessment.pinned = result.pinned;
+    return assessment;
+  };
+
+  const assessor: LoadedRiskAssessor = { policy, policyVersion: version, screen };
+  if (options.llm) {
+    const deps = {
+      llm: options.llm,
+      policy: policy.judge,
+      timeoutMs: options.judgeTimeoutMs ?? 4000,
+      logger: logger.child({ component: 'risk-judge' }),
+    };
+    return {
+      ...assessor,
+      judge: (input: RiskInput, screened: RiskAssessment, signal?: AbortSignal) =>
+        judgeAndCombine(deps, input, screened, signal),
+    };
+  }
+  return assessor;
+}

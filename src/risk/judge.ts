@@ -1,0 +1,143 @@
+/**
+ * The model judge (CRISIS.md §1.4, §2): asks a model for a structured assessment under a strict
+ * timeout and combines it with the screen. Final = max(screen, judge), except the judge may lower
+ * the screen by at most one level, never below the pinned level and never from imminent. Any
+ * timeout, error or unparsable answer resolves with the screen result (source "fallback") and
+ * is logged with JUDGE_FAILED; this function never rejects.
+ */
+import { z } from 'zod';
+import { BotError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { maxLevel, RISK_LEVELS, riskRank, type RiskLevel } from '../messages.js';
+import type { ChatTurn, LlmClient, RiskAssessment, RiskInput } from '../ports.js';
+import type { JudgeFile } from './policy-schema.js';
+
+export interface JudgeDeps {
+  llm: LlmClient;
+  policy: JudgeFile;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+export interface JudgeVerdict {
+  level: RiskLevel;
+  categories: string[];
+}
+
+const LEVEL_ALIASES: Record<string, RiskLevel> = { r0: 'none', r1: 'low', r2: 'moderate', r3: 'high', r4: 'imminent' };
+
+const Verdict = z.object({
+  level: z.string().transform((v, ctx) => {
+    const key = v.trim().toLowerCase();
+    const level = (RISK_LEVELS as readonly string[]).includes(key) ? (key as RiskLevel) : LEVEL_ALIASES[key];
+    if (!level) {
+      ctx.addIssue({ code: 'custom', message: 'unknown level' });
+      return z.NEVER;
+    }
+    return level;
+  }),
+  categories: z.array(z.string()).default([]),
+  rationale: z.string().optional(),
+});
+
+/** Builds the judge's messages: the policy's system prompt, then the user's turns as quoted data. */
+export function judgeMessages(input: RiskInput, policy: JudgeFile): ChatTurn[] {
+  const earlier = input.recent
+    .filter((t) => t.role === 'user')
+    .slice(-policy.context_turns)
+    .map((t, i) => `[earlier ${i + 1}] ${t.text}`);
+  const body = [
+    earlier.length ? `Earlier messages from the same user, oldest first:\n${earlier.join('\n')}` : 'No earlier messages.',
+    `Latest message to assess:\n${input.text}`,
+    'Answer with the JSON object only.',
+  ].join('\n\n');
+  return [
+    { role: 'system', content: policy.system_prompt },
+    { role: 'user', content: body },
+  ];
+}
+
+/** Extracts the JSON verdict from a model answer (tolerates code fences and text around it). */
+export function parseVerdict(text: string, allowed: readonly string[]): JudgeVerdict {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start < 0 || end <= start) throw new BotError('judge answer has no JSON object', 'LLM_BAD_RESPONSE');
+  let data: unknown;
+  try {
+    data = JSON.parse(text.slice(start, end + 1));
+  } catch (error) {
+    throw new BotError('judge answer is not valid JSON', 'LLM_BAD_RESPONSE', { cause: error });
+  }
+  const parsed = Verdict.safeParse(data);
+  if (!parsed.success) throw new BotError('judge answer does not have a valid level', 'LLM_BAD_RESPONSE');
+  const categories = parsed.data.categories
+    .map((c) => c.trim().toLowerCase().replace(/[\s-]+/g, '_'))
+    .filter((c) => allowed.includes(c));
+  return { level: parsed.data.level, categories: [...new Set(categories)] };
+}
+
+/** The combination rule, on its own so it can be tested exhaustively. */
+export function combineLevels(screen: RiskLevel, judge: RiskLevel, pinned: RiskLevel | undefined): RiskLevel {
+  if (riskRank(judge) >= riskRank(screen)) return judge;
+  if (screen === 'imminent') return screen;
+  const oneDown = RISK_LEVELS[riskRank(screen) - 1]!;
+  return maxLevel(maxLevel(judge, oneDown), pinned ?? 'none');
+}
+
+/** Runs the judge and combines; resolves with the screen result on any failure. Never rejects. */
+export async function judgeAndCombine(
+  deps: JudgeDeps,
+  input: RiskInput,
+  screen: RiskAssessment,
+  signal?: AbortSignal,
+): Promise<RiskAssessment> {
+  const started = Date.now();
+  try {
+    const verdict = await withTimeout(deps, input, signal);
+    const level = combineLevels(screen.level, verdict.level, screen.pinned);
+    const source = riskRank(level) > riskRank(screen.level) ? 'judge' : 'both';
+    const reasons = [...screen.reasons, `judge:${verdict.level}`, ...verdict.categories.map((c) => `judge:category:${c}`)];
+    deps.logger.debug('risk judge done', { level, judgeLevel: verdict.level, screenLevel: screen.level, ms: Date.now() - started });
+    return { ...screen, level, reasons, source };
+  } catch (error) {
+    const reason = error instanceof BotError ? error.code : error instanceof Error ? error.name : 'UNKNOWN';
+    deps.logger.warn('risk judge failed; the screen result stands', {
+      code: 'JUDGE_FAILED',
+      cause: reason,
+      screenLevel: screen.level,
+      ms: Date.now() - started,
+    });
+    return { ...screen, reasons: [...screen.reasons, 'judge:failed'], source: 'fallback' };
+  }
+}
+
+async function withTimeout(deps: JudgeDeps, input: RiskInput, outer: AbortSignal | undefined): Promise<JudgeVerdict> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const onOuterAbort = () => controller.abort(outer?.reason);
+  if (outer?.aborted) throw new BotError('judge cancelled before it started', 'LLM_TIMEOUT');
+  outer?.addEventListener('abort', onOuterAbort, { once: true });
+  // The race guarantees the deadline even if the client ignores the abort signal.
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new BotError(`judge timed out after ${deps.timeoutMs} ms`, 'LLM_TIMEOUT'));
+    }, deps.timeoutMs);
+    controller.signal.addEventListener('abort', () => reject(new BotError('judge aborted', 'LLM_TIMEOUT')), { once: true });
+  });
+  deadline.catch(() => undefined); // settles after the race when we abort in finally
+  try {
+    const call = deps.llm.complete({
+      messages: judgeMessages(input, deps.policy),
+      maxTokens: deps.policy.max_tokens,
+      signal: controller.signal,
+    });
+    call.catch(() => undefined); // a late rejection after the deadline must not go unhandled
+    const completion = await Promise.race([call, deadline]);
+    return parseVerdict(completion.text, deps.policy.categories);
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', onOuterAbort);
+    if (!controller.signal.aborted) controller.abort();
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Text normalization before the risk screen matches anything. People (and evasion attempts)
+ * write the same words many ways: full-width letters (ｋｉｌｌ), invisible zero-width or bidi
+ * characters inside a word, leetspeak (k1ll mys3lf), Cyrillic look-alike letters, spaced-out
+ * letters (k i l l), stretched letters (diiiie), accents typed or not (suicídio / suicidio) and
+ * traditional or simplified Chinese. Rules are written once against the normalized form.
+ */
+
+/** Zero-width, joiner, soft hyphen, bidi controls and variation selectors: never meaningful for matching. */
+const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/gu;
+
+/** Cyrillic and Greek letters that render like Latin ones (Unicode confusables, lower case after NFKC+lowercase). */
+const HOMOGLYPHS: Record<string, string> = {
+  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
+  і: 'i', ї: 'i', ј: 'j', ѕ: 's', һ: 'h', ԁ: 'd', ԛ: 'q', ԝ: 'w', ɡ: 'g', ı: 'i',
+  α: 'a', β: 'b', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ѵ: 'v',
+};
+const HOMOGLYPH_CLASS = new RegExp(`[${Object.keys(HOMOGLYPHS).join('')}]`, 'u');
+
+/** Leetspeak substitutions, applied only next to letters so "10 pills" keeps its number. */
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i', '|': 'l' };
+
+/**
+ * Traditional → simplified for the characters the Chinese rules use, so 自殺 / 跳樓 / 安眠藥
+ * match the same rules as 自杀 / 跳楼 / 安眠药. Not a full converter: only vocabulary we match on.
+ */
+const TRAD_PAIRS =
+  '殺杀樓楼藥药絕绝結结過过為为們们說说這这個个麼么會会來来還还讓让見见別别遺遗書书燒烧開开輕轻殘残傷伤頭头點点氣气對对腦脑' +
+  '覺觉夠够沒没無无憂忧鬱郁難难邊边離离從从給给將将準准備备許许樣样時时間间裡里裏里爾尔僅仅寫写錢钱歲岁學学習习醫医療疗種种' +
+  '亂乱斷断憐怜愛爱讀读戀恋聽听歡欢滅灭壓压導导掛挂車车鐵铁軌轨槍枪彈弹氫氢劑剂樂乐價价麵面飯饭鬧闹煩烦睏困嚇吓凍冻餓饿熱热' +
+  '醜丑羨羡與与後后處处癒愈機机勁劲嗎吗罷罢謝谢記记實实請请問问題题應应該该鐘钟幾几塊块顆颗針针劃划燙烫攝摄級级層层橋桥淵渊' +
+  '體体虛虚鍋锅紀纪錄录態态廢废農农頂顶臺台撐撑誰谁壞坏厭厌緒绪繩绳數数憶忆願愿歸归盡尽夢梦屍尸墳坟靈灵脫脱義义話话當当語语' +
+  '輩辈聯联係系絡络圖图紙纸筆笔電电號号碼码嚴严嘗尝試试計计畫画員员驗验張张錯错懼惧負负擔担極极啟启續续練练';
+const TRAD = new Map<string, string>();
+for (let i = 0; i + 1 < TRAD_PAIRS.length; i += 2) {
+  const from = TRAD_PAIRS[i]!;
+  const to = TRAD_PAIRS[i + 1]!;
+  if (from !== to) TRAD.set(from, to);
+}
+const TRAD_CLASS = new RegExp(`[${[...TRAD.keys()].join('')}]`, 'gu');
+
+const HAN = /[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]/u;
+const KANA = /[\u3040-\u30FF\u31F0-\u31FF]/u;
+const LATIN = /[a-z]/;
+
+export interface NormalizedText {
+  /** The main normalized form. */
+  text: string;
+  /**
+   * Extra forms worth matching too: with stretched letters squeezed to one ("diiie" → "die")
+   * when the main form squeezed them to two ("sooo" → "soo"). Usually empty.
+   */
+  variants: string[];
+  hasLatin: boolean;
+  hasHan: boolean;
+  hasKana: boolean;
+}
+
+/** Normalizes one message for matching; pure and allocation-light (runs on every message). */
+export function normalizeText(raw: string): NormalizedText {
+  // NFKC folds full-width letters and the ideographic space onto ASCII, ligatures onto letters.
+  let text = raw.normalize('NFKC').replace(INVISIBLE, '').toLowerCase();
+  const hasLatin = LATIN.test(text) || HOMOGLYPH_CLASS.test(text);
+  const hasKana = KANA.test(text);
+  const hasHan = HAN.test(text);
+  if (hasLatin) {
+    // Strip accents from Latin letters only: Japanese dakuten (U+3099/309A) lie outside this block.
+    text = text.normalize('NFD').replace(/[\u0300-\u036F]/g, '').normalize('NFC').replace(/ß/g, 'ss');
+    if (HOMOGLYPH_CLASS.test(text)) text = foldHomoglyphs(text);
+    if (/[a-z][0-9@$!|]|[0-9@$!|][a-z]/.test(text)) text = foldLeet(text);
+    text = joinSpacedLetters(text);
+  }
+  if (hasHan && !hasKana) text = text.replace(TRAD_CLASS, (c) => TRAD.get(c) ?? c);
+  text = text.replace(/\s+/g, ' ').trim();
+  const variants: string[] = [];
+  if (hasLatin && /([a-z])\1\1/.test(text)) {
+    variants.push(text.replace(/([a-z])\1{2,}/g, '$1'));
+    text = text.replace(/([a-z])\1{2,}/g, '$1$1');
+  }
+  return { text, variants, hasLatin: hasLatin || LATIN.test(text), hasHan, hasKana };
+}
+
+/** Maps look-alike letters inside words that also contain Latin letters (a mixed-script word is a disguise). */
+function foldHomoglyphs(text: string): string {
+  return text.replace(/[\p{L}\p{M}]+/gu, (word) => {
+    if (!/[a-z]/.test(word) && !isMostlyLatin(text)) return word;
+    let out = '';
+    for (const ch of word) out += HOMOGLYPHS[ch] ?? ch;
+    return out;
+  });
+}
+
+function isMostlyLatin(text: string): boolean {
+  const latin = text.match(/[a-z]/g)?.length ?? 0;
+  const other = text.match(/[^\sa-z0-9\p{P}\p{S}]/gu)?.length ?? 0;
+  return latin > other;
+}
+
+/** "k1ll mys3lf" → "kill myself", but "10mg", "3am" and "2nd" (number then unit) stay as they are. */
+function foldLeet(text: string): string {
+  return text.replace(/[a-z0-9@$!|]+/g, (token) => {
+    if (!/[a-z]/.test(token) || /^[0-9]+[a-z]{1,3}$/.test(token) || /^[0-9]/.test(token) && !/[a-z][0-9]/.test(token)) {
+      return token;
+    }
+    const chars = [...token];
+    for (let i = 0; i < chars.length; i++) {
+      const sub = LEET[chars[i]!];
+      if (sub === undefined) continue;
+      const prev = chars[i - 1];
+      const next = chars[i + 1];
+      // Trailing "!" is punctuation ("help!"), not a letter.
+      if (chars[i] === '!' && (next === undefined || !/[a-z]/.test(next))) continue;
+      if ((prev !== undefined && /[a-z]/.test(prev)) || (next !== undefined && /[a-z]/.test(next))) chars[i] = sub;
+    }
+    return chars.join('');
+  });
+}
+
+/** "k i l l  m y s e l f" or "k.i.l.l" → "kill myself" / "kill": runs of 3+ single letters are one word. */
+function joinSpacedLetters(text: string): string {
+  if (!/(?:^|[^a-z])[a-z][ .\-_*][a-z][ .\-_*][a-z](?:[^a-z]|$)/.test(text)) return text;
+  return text.replace(/(?<![a-z])[a-z](?:[ .\-_*]{1,2}[a-z](?![a-z])){2,}/g, (run) => {
+    // A double gap inside a spaced run marks a word break ("k i l l  m e").
+    return run.split(/[ .\-_*]{2}/).map((part) => part.replace(/[ .\-_*]/g, '')).join(' ');
+  });
+}
+
+/**
+ * Brings a policy regex source into the same form as normalized text without touching regex
+ * syntax: full-width and accented letters folded, traditional Chinese simplified. Lower-casing
+ * is left to the author (upper-case escapes such as \S or \P{L} must survive).
+ */
+export function normalizePatternSource(source: string): string {
+  const folded = source.normalize('NFKC').normalize('NFD').replace(/[\u0300-\u036F]/g, '').normalize('NFC').replace(/ß/g, 'ss');
+  return KANA.test(folded) ? folded : folded.replace(TRAD_CLASS, (c) => TRAD.get(c) ?? c);
+}

@@ -1,0 +1,151 @@
+/**
+ * Loads policies/detection/: every language file, trajectory.yaml and judge.yaml. Three passes,
+ * as for the other policies: schema (zod), cross-checks (rule ids unique, rule language matches
+ * its file, regexes compile, every example behaves as declared, every match example reaches
+ * the file's trigger) and compilation. Any failure throws one BotError POLICY_INVALID whose
+ * message names each file, the path inside it and how to fix it, so a bad edit stops startup.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse } from 'yaml';
+import type { z } from 'zod';
+import { BotError } from '../errors.js';
+import { normalizeText } from './normalize.js';
+import {
+  JudgeFile,
+  LanguageFile,
+  TrajectoryFile,
+} from './policy-schema.js';
+import { compilePack, PatternError, ruleMatches, type CompiledPack } from './rules.js';
+
+export interface DetectionPolicy {
+  packs: CompiledPack[];
+  trajectory: TrajectoryFile;
+  judge: JudgeFile;
+}
+
+const SPECIAL = new Set(['trajectory.yaml', 'judge.yaml']);
+
+/** Reads and validates `<policyDir>/detection/`. Throws BotError POLICY_INVALID on any problem. */
+export function loadDetectionPolicy(policyDir: string): DetectionPolicy {
+  const dir = join(policyDir, 'detection');
+  const problems: string[] = [];
+  const show = (file: string) => relative(process.cwd(), join(dir, file)) || file;
+
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort();
+  } catch (error) {
+    throw new BotError(
+      `${dir}: cannot read the detection policy folder (${(error as Error).message}). ` +
+        'Fix: point OYSTER_POLICY_DIR at the policies/ folder that contains detection/.',
+      'POLICY_INVALID',
+      { cause: error },
+    );
+  }
+
+  const readYaml = (name: string): unknown => {
+    try {
+      return parse(readFileSync(join(dir, name), 'utf8'));
+    } catch (error) {
+      problems.push(`${show(name)}: not valid YAML (${(error as Error).message.split('\n')[0]}). Fix the syntax at that line.`);
+      return undefined;
+    }
+  };
+
+  const validate = <T extends z.ZodType>(schema: T, name: string, data: unknown): z.infer<T> | undefined => {
+    const result = schema.safeParse(data);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues.slice(0, 8)) {
+      const path = issue.path.length ? issue.path.join('.') : '(top level)';
+      problems.push(`${show(name)}: ${path}: ${issue.message}${fixHint(issue)}`);
+    }
+    return undefined;
+  };
+
+  for (const special of SPECIAL) {
+    if (!names.includes(special)) problems.push(`${show(special)}: missing. Fix: restore the file from version control.`);
+  }
+  const trajectory = names.includes('trajectory.yaml')
+    ? validate(TrajectoryFile, 'trajectory.yaml', readYaml('trajectory.yaml'))
+    : undefined;
+  const judge = names.includes('judge.yaml') ? validate(JudgeFile, 'judge.yaml', readYaml('judge.yaml')) : undefined;
+
+  const packs: CompiledPack[] = [];
+  const seenIds = new Map<string, string>();
+  const languages = new Map<string, string>();
+  for (const name of names.filter((n) => !SPECIAL.has(n))) {
+    const file = validate(LanguageFile, name, readYaml(name));
+    if (!file) continue;
+    const before = problems.length;
+    if (languages.has(file.language)) {
+      problems.push(`${show(name)}: language: "${file.language}" is also used by ${languages.get(file.language)}. Fix: one file per language.`);
+    }
+    languages.set(file.language, show(name));
+    file.rules.forEach((rule, i) => {
+      if (rule.language !== file.language) {
+        problems.push(`${show(name)}: rules.${i}.language: "${rule.language}" differs from the file's language "${file.language}". Fix: move the rule or correct its language.`);
+      }
+      if (!rule.id.startsWith(`${file.language}.`)) {
+        problems.push(`${show(name)}: rules.${i}.id: "${rule.id}" must start with "${file.language}.".`);
+      }
+      const other = seenIds.get(rule.id);
+      if (other) problems.push(`${show(name)}: rules.${i}.id: "${rule.id}" is already used in ${other}. Fix: give each rule a unique id.`);
+      seenIds.set(rule.id, show(name));
+    });
+    if (problems.length > before) continue;
+    let pack: CompiledPack;
+    try {
+      pack = compilePack(file);
+    } catch (error) {
+      if (!(error instanceof PatternError)) throw error;
+      problems.push(`${show(name)}: ${error.path}: ${error.message}`);
+      continue;
+    }
+    problems.push(...checkExamples(pack, show(name)));
+    packs.push(pack);
+  }
+  if (packs.length === 0 && problems.length === 0) {
+    problems.push(`${dir}: no language files. Fix: add at least policies/detection/en.yaml.`);
+  }
+  if (problems.length > 0 || !trajectory || !judge) {
+    const shown = problems.slice(0, 20);
+    const more = problems.length > shown.length ? `\n  … and ${problems.length - shown.length} more` : '';
+    throw new BotError(`detection policy is invalid:\n  ${shown.join('\n  ')}${more}`, 'POLICY_INVALID', {
+      context: { problems: problems.length },
+    });
+  }
+  return { packs, trajectory, judge };
+}
+
+/** Every rule must behave as its own examples say, and the file's trigger must let its matches through. */
+function checkExamples(pack: CompiledPack, file: string): string[] {
+  const out: string[] = [];
+  pack.rules.forEach((rule, i) => {
+    for (const example of rule.examples.match) {
+      const n = normalizeText(example);
+      const forms = [n.text, ...n.variants];
+      if (!forms.some((t) => ruleMatches(rule, t))) {
+        out.push(`${file}: rules.${i} (${rule.id}): examples.match ${JSON.stringify(example)} does not match. Fix the pattern or the example.`);
+      } else if (!forms.some((t) => pack.trigger.test(t))) {
+        out.push(`${file}: rules.${i} (${rule.id}): examples.match ${JSON.stringify(example)} contains none of the file's trigger stems, so the rule could never run. Fix: add a stem to trigger.`);
+      }
+    }
+    for (const example of rule.examples.no_match) {
+      const n = normalizeText(example);
+      if ([n.text, ...n.variants].some((t) => ruleMatches(rule, t))) {
+        out.push(`${file}: rules.${i} (${rule.id}): examples.no_match ${JSON.stringify(example)} matches. Fix: add an unless entry or narrow the pattern.`);
+      }
+    }
+  });
+  return out;
+}
+
+function fixHint(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value' && 'values' in issue) {
+    return ` (permitted values: ${(issue.values as unknown[]).map(String).join(', ')})`;
+  }
+  if (issue.code === 'unrecognized_keys') return '. Fix: remove or rename the key (check its spelling).';
+  if (issue.code === 'invalid_type') return '. Fix: check the indentation and the type of this value.';
+  return '';
+}

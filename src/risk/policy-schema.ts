@@ -1,0 +1,144 @@
+/**
+ * Schemas for the detection policy in policies/detection/: one file per language of rules,
+ * trajectory.yaml (conversation decay and multi-turn combinations) and judge.yaml (the model
+ * judge's prompt). Each schema and its inferred type share a name. Field docs here are what a
+ * policy editor sees when loading fails, so they say what is allowed.
+ */
+import { z } from 'zod';
+import { RISK_LEVELS } from '../messages.js';
+
+export const RiskLevelName = z.enum(RISK_LEVELS);
+
+/**
+ * What a rule found. The rule's category is also a signal, and rules may emit extra signals;
+ * trajectory combinations and rules with `needs` read signals across the user's recent turns.
+ */
+export const SIGNALS = [
+  'ideation_passive', // wish to be dead, not wanting to wake up (C-SSRS 1)
+  'ideation_active', // thoughts of killing oneself (C-SSRS 2-3)
+  'intent', // "I'm going to kill myself" (C-SSRS 4)
+  'plan', // method plus time or place (C-SSRS 5)
+  'method_seeking', // doses, heights, lethal amounts, "painless ways"
+  'means', // the means at hand ("I have the pills here")
+  'attempt', // behaviour in progress or just done
+  'farewell', // goodbyes, notes, "last message"
+  'giveaway', // giving possessions away, "won't need my X"
+  'timeframe', // a date or time ("after Saturday", "tonight")
+  'self_harm', // non-suicidal self-injury, done or sought
+  'self_harm_urge', // urges without injury
+  'eating_disorder',
+  'veiled', // "won't be a problem much longer"
+  'burden', // "everyone would be better off without me"
+  'distress', // hopelessness, overwhelm, losses
+  'third_party', // concern for someone else
+  'negated', // explicit denial ("I would never kill myself")
+  'harassment', // someone told the user to kill themselves
+  'context', // a neutral marker used only by `needs`
+] as const;
+export const Signal = z.enum(SIGNALS);
+export type Signal = z.infer<typeof Signal>;
+
+const text = z.string().trim().min(1, 'must not be empty');
+
+/** Literal phrases (word-bounded in Latin scripts, whitespace-flexible) and/or JavaScript regexes. */
+export const Pattern = z
+  .object({
+    phrases: z.array(text).optional(),
+    regex: z.array(text).optional(),
+  })
+  .strict()
+  .refine((p) => (p.phrases?.length ?? 0) + (p.regex?.length ?? 0) > 0, {
+    message: 'give at least one entry under phrases or regex',
+  });
+export type Pattern = z.infer<typeof Pattern>;
+
+export const RuleExamples = z
+  .object({
+    match: z.array(text).min(1, 'list at least one message the rule must match'),
+    no_match: z.array(text).min(1, 'list at least one look-alike message the rule must not match'),
+  })
+  .strict();
+
+export const DetectionRule = z
+  .object({
+    /** "<language>.<category>.<name>", lower case: it becomes a reason code. */
+    id: z.string().regex(/^[a-z]{2}\.[a-z0-9_-]+(\.[a-z0-9_-]+)*$/, 'must look like en.method.dose (lower case, dots)'),
+    level: RiskLevelName,
+    language: z.string().regex(/^[a-z]{2}$/, 'must be a two-letter language code such as en'),
+    category: Signal,
+    /** The model judge may not lower the result below this rule's level. */
+    pin: z.boolean().default(false),
+    match: Pattern,
+    /** Suppresses a match when found in the same sentence (negation, idiom, gaming, news). */
+    unless: Pattern.optional(),
+    /** Suppresses a match when found anywhere in the message (a fiction or game context). */
+    unless_message: Pattern.optional(),
+    /** The rule's level applies only when one of these signals is in this message or the user's recent turns. */
+    needs: z.array(Signal).min(1).optional(),
+    /** The level when `needs` is not met (default none). */
+    otherwise: RiskLevelName.default('none'),
+    signals: z.array(Signal).default([]),
+    /** Why the rule exists; for reviewers. */
+    note: z.string().optional(),
+    examples: RuleExamples,
+  })
+  .strict();
+export type DetectionRule = z.infer<typeof DetectionRule>;
+
+export const LanguageFile = z
+  .object({
+    language: z.string().regex(/^[a-z]{2}$/, 'must be a two-letter language code such as en'),
+    name: text,
+    /** Which script routes a message to these rules: latin, han (Chinese characters) or kana (Japanese). */
+    script: z.enum(['latin', 'han', 'kana']),
+    /** Common words of the language, to guess it when no rule matched (for choosing templates). */
+    markers: z.array(text).default([]),
+    /** Cheap stems; rules run only when one occurs. Every rule's match examples must contain one. */
+    trigger: z.array(text).min(1, 'list the stems that every rule of this file needs'),
+    rules: z.array(DetectionRule).min(1, 'a language file needs at least one rule'),
+  })
+  .strict();
+export type LanguageFile = z.infer<typeof LanguageFile>;
+
+const hours = z.number().positive('must be a positive number of hours');
+
+export const Combination = z
+  .object({
+    id: z.string().regex(/^trajectory\.[a-z0-9_.-]+$/, 'must look like trajectory.farewell-giveaway'),
+    /** Every one of these signals must occur in the window (any turns, in any order). */
+    all: z.array(Signal).min(2, 'a combination needs at least two signals'),
+    level: RiskLevelName,
+    pin: z.boolean().default(false),
+    note: z.string().optional(),
+  })
+  .strict();
+
+export const TrajectoryFile = z
+  .object({
+    window: z.object({ hours, turns: z.number().int().min(1).max(200) }).strict(),
+    /**
+     * How long a conversation's level holds before dropping one step; it then holds the next
+     * level's time, and so on down to none.
+     */
+    decay: z
+      .object({ imminent: hours, high: hours, moderate: hours, low: hours })
+      .strict(),
+    repeat: z
+      .object({ within_hours: hours, min_level: RiskLevelName, raise_by: z.number().int().min(0).max(2), cap: RiskLevelName })
+      .strict(),
+    combinations: z.array(Combination).default([]),
+  })
+  .strict();
+export type TrajectoryFile = z.infer<typeof TrajectoryFile>;
+
+export const JudgeFile = z
+  .object({
+    max_tokens: z.number().int().min(64).max(32_000),
+    /** How many of the user's earlier turns the judge sees. */
+    context_turns: z.number().int().min(0).max(50),
+    /** Category codes the judge may return; anything else is dropped. */
+    categories: z.array(z.string().regex(/^[a-z_]+$/, 'lower-case code with underscores')).min(1),
+    system_prompt: text,
+  })
+  .strict();
+export type JudgeFile = z.infer<typeof JudgeFile>;

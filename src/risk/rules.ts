@@ -1,0 +1,144 @@
+/**
+ * Compiled detection rules and the matching of one rule against normalized text. A rule's
+ * phrases and regexes become one global regex; `unless` is checked in the sentence around each
+ * match, so "I would never kill myself. But lately I want to die" still matches the second
+ * sentence's rule while the negation only cancels the first.
+ */
+import type { RiskLevel } from '../messages.js';
+import { normalizePatternSource, normalizeText } from './normalize.js';
+import type { DetectionRule, LanguageFile, Pattern, Signal } from './policy-schema.js';
+
+export interface CompiledRule {
+  id: string;
+  language: string;
+  level: RiskLevel;
+  category: Signal;
+  pin: boolean;
+  match: RegExp;
+  unless: RegExp | undefined;
+  unlessMessage: RegExp | undefined;
+  needs: Signal[] | undefined;
+  otherwise: RiskLevel;
+  /** Category plus declared signals. */
+  signals: Signal[];
+  examples: { match: string[]; no_match: string[] };
+}
+
+export interface CompiledPack {
+  language: string;
+  script: LanguageFile['script'];
+  trigger: RegExp;
+  markers: RegExp | undefined;
+  rules: CompiledRule[];
+}
+
+/** Thrown by compile steps; the loader adds the file name and turns it into POLICY_INVALID. */
+export class PatternError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const ESCAPE = /[.*+?^${}()|[\]\\]/g;
+
+/** Latin phrases are bounded by non-letters; CJK phrases are not (no spaces between words). */
+function phraseSource(phrase: string): string {
+  const normalized = normalizeText(phrase).text;
+  const body = normalized
+    .split(' ')
+    .map((w) => w.replace(ESCAPE, '\\$&'))
+    .join('\\s?');
+  return /^[a-z0-9]/.test(normalized) || /[a-z0-9]$/.test(normalized)
+    ? `(?<![a-z0-9])${body}(?![a-z0-9])`
+    : body;
+}
+
+/** Lower-case only: the screen lowercases text, so an upper-case literal could never match. */
+function checkLowerCase(source: string, path: string): void {
+  const literal = source.replace(/\\[pP]\{[^}]*\}/g, '').replace(/\\[A-Za-z]/g, '');
+  if (/[A-Z]/.test(literal)) {
+    throw new PatternError(path, `has upper-case letters; write patterns in lower case (messages are lower-cased before matching)`);
+  }
+}
+
+export function compilePattern(pattern: Pattern, path: string): RegExp {
+  const parts: string[] = [];
+  (pattern.phrases ?? []).forEach((p) => parts.push(phraseSource(p)));
+  (pattern.regex ?? []).forEach((r, i) => {
+    const source = normalizePatternSource(r);
+    checkLowerCase(source, `${path}.regex[${i}]`);
+    try {
+      new RegExp(source, 'u');
+    } catch (error) {
+      throw new PatternError(`${path}.regex[${i}]`, `is not a valid regular expression (${(error as Error).message})`);
+    }
+    parts.push(source);
+  });
+  return new RegExp(parts.map((p) => `(?:${p})`).join('|'), 'gu');
+}
+
+export function compileRule(rule: DetectionRule, path: string): CompiledRule {
+  const signals = [rule.category, ...rule.signals.filter((s) => s !== rule.category)];
+  return {
+    id: rule.id,
+    language: rule.language,
+    level: rule.level,
+    category: rule.category,
+    pin: rule.pin,
+    match: compilePattern(rule.match, `${path}.match`),
+    unless: rule.unless ? compilePattern(rule.unless, `${path}.unless`) : undefined,
+    unlessMessage: rule.unless_message ? compilePattern(rule.unless_message, `${path}.unless_message`) : undefined,
+    needs: rule.needs,
+    otherwise: rule.otherwise,
+    signals,
+    examples: rule.examples,
+  };
+}
+
+export function compilePack(file: LanguageFile): CompiledPack {
+  const trigger = compilePattern({ regex: file.trigger }, 'trigger');
+  trigger.lastIndex = 0;
+  const markers = file.markers.length
+    ? new RegExp(`(?<![a-z])(?:${file.markers.map((m) => normalizeText(m).text.replace(ESCAPE, '\\$&')).join('|')})(?![a-z])`, 'gu')
+    : undefined;
+  return {
+    language: file.language,
+    script: file.script,
+    // The trigger only gates, so it needs no global state.
+    trigger: new RegExp(trigger.source, 'u'),
+    markers,
+    rules: file.rules.map((r, i) => compileRule(r, `rules[${i}] (${r.id})`)),
+  };
+}
+
+const SENTENCE_END = /[.!?;\n。！？；…]/;
+
+function sentenceAround(text: string, start: number, end: number): string {
+  let from = start;
+  while (from > 0 && !SENTENCE_END.test(text[from - 1]!)) from--;
+  let to = end;
+  while (to < text.length && !SENTENCE_END.test(text[to]!)) to++;
+  return text.slice(from, to);
+}
+
+function test(regex: RegExp, text: string): boolean {
+  regex.lastIndex = 0;
+  return regex.test(text);
+}
+
+/** True when the rule matches `text` (already normalized) and no exclusion cancels every match. */
+export function ruleMatches(rule: CompiledRule, text: string): boolean {
+  if (rule.unlessMessage && test(rule.unlessMessage, text)) return false;
+  const re = rule.match;
+  re.lastIndex = 0;
+  for (let guard = 0; guard < 16; guard++) {
+    const m = re.exec(text);
+    if (!m) return false;
+    if (!rule.unless || !test(rule.unless, sentenceAround(text, m.index, m.index + m[0].length))) return true;
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  return false;
+}

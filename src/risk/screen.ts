@@ -1,0 +1,86 @@
+/**
+ * The per-message rule screen: normalize once, route by script to the language packs, run a
+ * pack's rules only when its cheap trigger occurs, and report the highest level, the rule ids
+ * that fired and the signals found. Synchronous, offline, no allocation beyond the result.
+ */
+import { maxLevel, riskRank, type RiskLevel } from '../messages.js';
+import { normalizeText, type NormalizedText } from './normalize.js';
+import type { Signal } from './policy-schema.js';
+import { ruleMatches, type CompiledPack, type CompiledRule } from './rules.js';
+
+export interface RuleHit {
+  id: string;
+  level: RiskLevel;
+  pin: boolean;
+}
+
+/** A rule whose level depends on context (`needs`): resolved against the conversation's signals. */
+export interface ConditionalHit {
+  rule: CompiledRule;
+}
+
+export interface MessageAnalysis {
+  /** Highest level among unconditional hits. */
+  level: RiskLevel;
+  hits: RuleHit[];
+  conditional: ConditionalHit[];
+  signals: Set<Signal>;
+  /** The language of the strongest hit, else a guess from script and common words. */
+  language: string;
+}
+
+/** Screens one message on its own (no conversation context). */
+export function analyzeMessage(packs: CompiledPack[], raw: string): MessageAnalysis {
+  const normalized = normalizeText(raw);
+  const forms = [normalized.text, ...normalized.variants];
+  const hits: RuleHit[] = [];
+  const conditional: ConditionalHit[] = [];
+  const signals = new Set<Signal>();
+  let level: RiskLevel = 'none';
+  let topLanguage: string | undefined;
+  let topRank = -1;
+
+  for (const pack of packs) {
+    if (!routes(pack, normalized)) continue;
+    if (!forms.some((f) => pack.trigger.test(f))) continue;
+    for (const rule of pack.rules) {
+      if (!forms.some((f) => ruleMatches(rule, f))) continue;
+      for (const s of rule.signals) signals.add(s);
+      if (rule.needs) {
+        conditional.push({ rule });
+        continue;
+      }
+      hits.push({ id: rule.id, level: rule.level, pin: rule.pin });
+      level = maxLevel(level, rule.level);
+      if (riskRank(rule.level) > topRank) {
+        topRank = riskRank(rule.level);
+        topLanguage = rule.language;
+      }
+    }
+  }
+  return { level, hits, conditional, signals, language: topLanguage ?? guessLanguage(packs, normalized) };
+}
+
+function routes(pack: CompiledPack, n: NormalizedText): boolean {
+  if (pack.script === 'latin') return n.hasLatin;
+  if (pack.script === 'han') return n.hasHan;
+  return n.hasKana;
+}
+
+/** Script first (kana → ja, Han → zh); for Latin text, the pack whose common words occur most. */
+export function guessLanguage(packs: CompiledPack[], n: NormalizedText): string {
+  if (n.hasKana) return packs.find((p) => p.script === 'kana')?.language ?? 'ja';
+  if (n.hasHan && !/[a-z]{3}/.test(n.text)) return packs.find((p) => p.script === 'han')?.language ?? 'zh';
+  let best = 'en';
+  let bestCount = 0;
+  for (const pack of packs) {
+    if (pack.script !== 'latin' || !pack.markers) continue;
+    pack.markers.lastIndex = 0;
+    const count = n.text.match(pack.markers)?.length ?? 0;
+    if (count > bestCount) {
+      best = pack.language;
+      bestCount = count;
+    }
+  }
+  return best;
+}

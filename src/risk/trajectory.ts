@@ -1,0 +1,119 @@
+/**
+ * Conversation trajectory (CRISIS.md §2): a message is read in the context of the same user's
+ * recent turns. Signals add up across turns (a farewell, then giving things away, then a date
+ * is imminent even when each message alone is low); a conversation's level decays step by step
+ * as trajectory.yaml says instead of dropping to none on the next harmless message; and risk
+ * signals that repeat within a day raise the level by one.
+ */
+import { maxLevel, RISK_LEVELS, riskRank, type RiskLevel } from '../messages.js';
+import type { Signal, TrajectoryFile } from './policy-schema.js';
+import type { MessageAnalysis } from './screen.js';
+
+export interface PastTurn {
+  analysis: MessageAnalysis;
+  at: Date;
+}
+
+export interface ConversationResult {
+  level: RiskLevel;
+  reasons: string[];
+  pinned: RiskLevel | undefined;
+}
+
+interface Resolved {
+  level: RiskLevel;
+  reasons: Array<{ id: string; level: RiskLevel }>;
+  pinned: RiskLevel;
+}
+
+const HOUR = 3_600_000;
+
+/** Level of a message once its context-dependent rules are settled against the conversation's signals. */
+export function resolveMessage(analysis: MessageAnalysis, context: Set<Signal>): Resolved {
+  let level = analysis.level;
+  let pinned: RiskLevel = 'none';
+  const reasons = analysis.hits.map((h) => ({ id: h.id, level: h.level }));
+  for (const hit of analysis.hits) if (hit.pin) pinned = maxLevel(pinned, hit.level);
+  for (const { rule } of analysis.conditional) {
+    const met = rule.needs!.some((s) => context.has(s));
+    const ruleLevel = met ? rule.level : rule.otherwise;
+    if (ruleLevel === 'none') continue;
+    level = maxLevel(level, ruleLevel);
+    reasons.push({ id: met ? rule.id : `${rule.id}:no-context`, level: ruleLevel });
+    if (met && rule.pin) pinned = maxLevel(pinned, ruleLevel);
+  }
+  return { level, reasons, pinned };
+}
+
+/** The level a conversation still holds `ageHours` after it was set (holds per level, then one step down). */
+export function decayedLevel(level: RiskLevel, ageHours: number, decay: TrajectoryFile['decay']): RiskLevel {
+  let rank = riskRank(level);
+  let remaining = Math.max(0, ageHours);
+  while (rank > 0) {
+    const current = RISK_LEVELS[rank] as Exclude<RiskLevel, 'none'>;
+    if (remaining < decay[current]) return current;
+    remaining -= decay[current];
+    rank--;
+  }
+  return 'none';
+}
+
+function raise(level: RiskLevel, by: number, cap: RiskLevel): RiskLevel {
+  if (riskRank(level) >= riskRank(cap)) return level;
+  return RISK_LEVELS[Math.min(riskRank(level) + by, riskRank(cap))]!;
+}
+
+export function assessConversation(
+  policy: TrajectoryFile,
+  current: MessageAnalysis,
+  past: PastTurn[],
+  prior: { level: RiskLevel; at: Date } | undefined,
+  now: Date,
+): ConversationResult {
+  const windowStart = now.getTime() - policy.window.hours * HOUR;
+  const inWindow = past.filter((t) => t.at.getTime() >= windowStart).slice(-policy.window.turns);
+  const context = new Set<Signal>(current.signals);
+  for (const turn of inWindow) for (const s of turn.analysis.signals) context.add(s);
+
+  const self = resolveMessage(current, context);
+  let level = self.level;
+  let pinned = self.pinned;
+  const reasons = self.reasons.sort((a, b) => riskRank(b.level) - riskRank(a.level)).map((r) => r.id);
+
+  // Repeated risk within the repeat window raises this message one level (CRISIS.md §2).
+  const { repeat } = policy;
+  if (riskRank(level) >= riskRank(repeat.min_level) && repeat.raise_by > 0) {
+    const repeatStart = now.getTime() - repeat.within_hours * HOUR;
+    const repeated = inWindow.some(
+      (t) => t.at.getTime() >= repeatStart && riskRank(resolveMessage(t.analysis, context).level) >= riskRank(repeat.min_level),
+    );
+    const raised = repeated ? raise(level, repeat.raise_by, repeat.cap) : level;
+    if (raised !== level) {
+      level = raised;
+      reasons.push('trajectory:repeat');
+    }
+  }
+
+  // Signals that only mean danger together, across any of the turns in the window.
+  for (const combo of policy.combinations) {
+    if (!combo.all.every((s) => context.has(s))) continue;
+    if (riskRank(combo.level) > riskRank(level)) level = combo.level;
+    if (combo.pin) pinned = maxLevel(pinned, combo.level);
+    reasons.push(combo.id);
+  }
+
+  // The conversation's standing level and earlier turns' levels decay instead of vanishing.
+  let carried: RiskLevel = 'none';
+  if (prior) carried = decayedLevel(prior.level, (now.getTime() - prior.at.getTime()) / HOUR, policy.decay);
+  for (const turn of inWindow) {
+    const turnLevel = resolveMessage(turn.analysis, context).level;
+    carried = maxLevel(carried, decayedLevel(turnLevel, (now.getTime() - turn.at.getTime()) / HOUR, policy.decay));
+  }
+  if (riskRank(carried) > riskRank(level)) {
+    level = carried;
+    reasons.push(`trajectory:carried:${carried}`);
+  }
+  pinned = maxLevel(pinned, carried);
+
+  return { level, reasons: [...new Set(reasons)], pinned: pinned === 'none' ? undefined : pinned };
+}

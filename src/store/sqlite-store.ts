@@ -1,0 +1,179 @@
+/**
+ * The message store on better-sqlite3. Methods are async to keep the seam ready for a
+ * PostgreSQL store; here each is one synchronous statement or one transaction.
+ */
+import type Database from 'better-sqlite3';
+import { BotError } from '../errors.js';
+import type { RiskLevel } from '../messages.js';
+import type { MessageStore, NewTurn, StoredTurn, UserExport } from './store.js';
+
+interface TurnRow {
+  role: 'user' | 'assistant';
+  text: string;
+  tokens: number;
+  created_at: number;
+}
+
+export class SqliteMessageStore implements MessageStore {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(db: Database.Database) {
+    this.db = db;
+    this.stmts = {
+      recordInbound: db.prepare(
+        'INSERT OR IGNORE INTO processed_messages (platform, message_id, received_at) VALUES (?, ?, ?)',
+      ),
+      reclaim: db.prepare(`UPDATE processed_messages SET received_at = ?
+        WHERE platform = ? AND message_id = ? AND completed_at IS NULL AND received_at < ?`),
+      complete: db.prepare('UPDATE processed_messages SET completed_at = ? WHERE platform = ? AND message_id = ?'),
+      recent: db.prepare(
+        'SELECT role, text, tokens, created_at FROM turns WHERE context_key = ? ORDER BY id DESC LIMIT ?',
+      ),
+      append: db.prepare(`INSERT INTO turns
+        (context_key, user_key, role, text, tokens, created_at, risk_level, risk_reasons, policy_version, crisis)
+        VALUES (@contextKey, @userKey, @role, @text, @tokens, @at, @level, @reasons, @policyVersion, @crisis)`),
+      riskState: db.prepare('SELECT level, updated_at FROM risk_state WHERE context_key = ?'),
+      setRiskState: db.prepare(`INSERT INTO risk_state (context_key, level, updated_at) VALUES (?, ?, ?)
+        ON CONFLICT (context_key) DO UPDATE SET level = excluded.level, updated_at = excluded.updated_at`),
+      preference: db.prepare('SELECT value FROM preferences WHERE owner_key = ? AND name = ?'),
+      setPreference: db.prepare(`INSERT INTO preferences (owner_key, name, value, updated_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (owner_key, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
+      deletePreference: db.prepare('DELETE FROM preferences WHERE owner_key = ? AND name = ?'),
+      forgetTurns: db.prepare('DELETE FROM turns WHERE user_key = ?'),
+      forgetPreferences: db.prepare('DELETE FROM preferences WHERE owner_key = ?'),
+      forgetRiskState: db.prepare("DELETE FROM risk_state WHERE context_key LIKE ? ESCAPE '\\'"),
+      exportTurns: db.prepare(
+        'SELECT role, text, created_at, risk_level, risk_reasons FROM turns WHERE user_key = ? ORDER BY id',
+      ),
+      exportPreferences: db.prepare('SELECT name, value FROM preferences WHERE owner_key = ?'),
+      purgeTurns: db.prepare('DELETE FROM turns WHERE created_at < ?'),
+      purgeProcessed: db.prepare('DELETE FROM processed_messages WHERE received_at < ?'),
+      ping: db.prepare(`INSERT INTO preferences (owner_key, name, value, updated_at) VALUES ('system', 'ping', '1', ?)
+        ON CONFLICT (owner_key, name) DO UPDATE SET updated_at = excluded.updated_at`),
+    };
+  }
+
+  async recordInbound(platform: string, messageId: string, at: Date, staleAfterMs = 120_000): Promise<{ isNew: boolean }> {
+    const now = at.getTime();
+    return this.guard(() => {
+      if (this.stmts.recordInbound.run(platform, messageId, now).changes === 1) return { isNew: true };
+      const reclaimed = this.stmts.reclaim.run(now, platform, messageId, now - staleAfterMs).changes === 1;
+      return { isNew: reclaimed };
+    });
+  }
+
+  async completeInbound(platform: string, messageId: string, at: Date): Promise<void> {
+    this.guard(() => this.stmts.complete.run(at.getTime(), platform, messageId));
+  }
+
+  async recentTurns(contextKey: string, limit: number): Promise<StoredTurn[]> {
+    const rows = this.guard(() => this.stmts.recent.all(contextKey, limit) as TurnRow[]);
+    return rows.reverse().map((r) => ({ role: r.role, text: r.text, tokens: r.tokens, at: new Date(r.created_at) }));
+  }
+
+  async appendTurn(turn: NewTurn): Promise<void> {
+    this.guard(() =>
+      this.stmts.append.run({
+        contextKey: turn.contextKey,
+        userKey: turn.userKey,
+        role: turn.role,
+        text: turn.text,
+        tokens: turn.tokens,
+        at: turn.at.getTime(),
+        level: turn.assessment?.level ?? null,
+        reasons: turn.assessment ? JSON.stringify(turn.assessment.reasons) : null,
+        policyVersion: turn.assessment?.policyVersion ?? null,
+        crisis: turn.crisis ? 1 : 0,
+      }),
+    );
+  }
+
+  async riskState(contextKey: string): Promise<{ level: RiskLevel; at: Date } | undefined> {
+    const row = this.guard(() => this.stmts.riskState.get(contextKey) as { level: RiskLevel; updated_at: number } | undefined);
+    return row ? { level: row.level, at: new Date(row.updated_at) } : undefined;
+  }
+
+  async setRiskState(contextKey: string, level: RiskLevel, at: Date): Promise<void> {
+    this.guard(() => this.stmts.setRiskState.run(contextKey, level, at.getTime()));
+  }
+
+  async preference(ownerKey: string, name: string): Promise<string | undefined> {
+    const row = this.guard(() => this.stmts.preference.get(ownerKey, name) as { value: string } | undefined);
+    return row?.value;
+  }
+
+  async setPreference(ownerKey: string, name: string, value: string | undefined): Promise<void> {
+    this.guard(() =>
+      value === undefined
+        ? this.stmts.deletePreference.run(ownerKey, name)
+        : this.stmts.setPreference.run(ownerKey, name, value, Date.now()),
+    );
+  }
+
+  async forgetUser(userKey: string): Promise<number> {
+    // Context keys are platform:channel:userId; the user id is the last segment.
+    const [platform, ...rest] = userKey.split(':');
+    const userId = rest.join(':');
+    const likeKey = `${escapeLike(platform ?? '')}:%:${escapeLike(userId)}`;
+    return this.guard(() =>
+      this.db.transaction(() => {
+        let removed = this.stmts.forgetTurns.run(userKey).changes;
+        removed += this.stmts.forgetPreferences.run(userKey).changes;
+        removed += this.stmts.forgetRiskState.run(likeKey).changes;
+        return removed;
+      })(),
+    );
+  }
+
+  async exportUser(userKey: string): Promise<UserExport> {
+    return this.guard(() => {
+      const prefs = this.stmts.exportPreferences.all(userKey) as Array<{ name: string; value: string }>;
+      const turns = this.stmts.exportTurns.all(userKey) as Array<{
+        role: string; text: string; created_at: number; risk_level: string | null; risk_reasons: string | null;
+      }>;
+      return {
+        userKey,
+        preferences: Object.fromEntries(prefs.map((p) => [p.name, p.value])),
+        messages: turns.map((t) => ({
+          role: t.role,
+          text: t.text,
+          at: new Date(t.created_at).toISOString(),
+          ...(t.risk_level ? { level: t.risk_level } : {}),
+          ...(t.risk_reasons ? { reasons: JSON.parse(t.risk_reasons) as string[] } : {}),
+        })),
+      };
+    });
+  }
+
+  async purgeMessages(before: Date): Promise<number> {
+    return this.guard(() => this.stmts.purgeTurns.run(before.getTime()).changes);
+  }
+
+  /** Drops dedupe records older than `before` (past every platform's redelivery window). */
+  async purgeProcessed(before: Date): Promise<number> {
+    return this.guard(() => this.stmts.purgeProcessed.run(before.getTime()).changes);
+  }
+
+  async ping(): Promise<void> {
+    this.guard(() => this.stmts.ping.run(Date.now()));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Maps SQLite failures (locked file, disk full) to one coded error. */
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      throw new BotError(`database error ${code}`.trim(), 'STORE_UNAVAILABLE', { cause: error, context: { sqlite: code } });
+    }
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

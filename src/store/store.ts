@@ -1,0 +1,66 @@
+/**
+ * The storage seam. Async on purpose: SQLite is the embedded default, and a PostgreSQL
+ * store for several bot instances comes later. Each method is one atomic unit of work.
+ * Case and outbox storage is its own seam (src/crisis/case-store.ts).
+ */
+import type { RiskLevel, Turn } from '../messages.js';
+
+export interface StoredAssessment {
+  level: RiskLevel;
+  reasons: string[];
+  policyVersion: string;
+}
+
+export interface NewTurn {
+  /** userContextKey(): one user's context inside one conversation. */
+  contextKey: string;
+  /** platformUserKey(): for /forget, export and retention. */
+  userKey: string;
+  role: 'user' | 'assistant';
+  text: string;
+  at: Date;
+  /** Stored with user turns. */
+  assessment?: StoredAssessment;
+  /** Crisis turns are kept out of long-term context once their case is resolved. */
+  crisis?: boolean;
+  /** Token count of `text`, so trimming never re-tokenizes history. */
+  tokens: number;
+}
+
+export interface StoredTurn extends Turn {
+  tokens: number;
+}
+
+export interface UserExport {
+  userKey: string;
+  preferences: Record<string, string>;
+  messages: Array<{ role: string; text: string; at: string; level?: string; reasons?: string[] }>;
+}
+
+export interface MessageStore {
+  /**
+   * Records a platform delivery; isNew is false for a redelivery, even after a restart.
+   * A delivery that was claimed more than `staleAfterMs` ago and never completed (the
+   * process died while handling it) is claimed again, so a crash cannot swallow a message.
+   */
+  recordInbound(platform: string, messageId: string, at: Date, staleAfterMs?: number): Promise<{ isNew: boolean }>;
+  /** Marks a delivery as fully handled. */
+  completeInbound(platform: string, messageId: string, at: Date): Promise<void>;
+  /** The newest `limit` turns of one user's context, oldest first. */
+  recentTurns(contextKey: string, limit: number): Promise<StoredTurn[]>;
+  appendTurn(turn: NewTurn): Promise<void>;
+  /** The conversation's standing risk level (for trajectory and decay). */
+  riskState(contextKey: string): Promise<{ level: RiskLevel; at: Date } | undefined>;
+  setRiskState(contextKey: string, level: RiskLevel, at: Date): Promise<void>;
+  /** Per-user (userKey) or per-community ("community:<platform>:<id>") settings such as country. */
+  preference(ownerKey: string, name: string): Promise<string | undefined>;
+  setPreference(ownerKey: string, name: string, value: string | undefined): Promise<void>;
+  /** Deletes a user's messages, context and preferences everywhere; resolves with rows removed. */
+  forgetUser(userKey: string): Promise<number>;
+  exportUser(userKey: string): Promise<UserExport>;
+  /** Deletes messages older than `before` (retention); resolves with rows removed. */
+  purgeMessages(before: Date): Promise<number>;
+  /** Liveness of the store (a write succeeds). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

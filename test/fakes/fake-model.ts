@@ -1,0 +1,133 @@
+/**
+ * A fake OpenAI-compatible server (vLLM-shaped) on 127.0.0.1, driven through the real
+ * `openai` package by the code under test. Replies are scripted per request; every request
+ * body is recorded so tests can assert on prompts.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ScriptedReply {
+  content?: string;
+  /** vLLM's separate reasoning field (current name). */
+  reasoning?: string;
+  /** The older vLLM name of the same field. */
+  reasoning_content?: string;
+  finishReason?: string;
+  delayMs?: number;
+  /** Answer with this HTTP status and an OpenAI-style error body instead. */
+  status?: number;
+  headers?: Record<string, string>;
+  /** Raw body to send instead of a completion (garbage responses). */
+  raw?: string;
+}
+
+export interface ChatRequestBody {
+  model: string;
+  messages: Array<{ role: string; content: string }>;
+  stream?: boolean;
+  max_tokens?: number;
+  [key: string]: unknown;
+}
+
+export type ReplyScript = (body: ChatRequestBody, callIndex: number) => string | ScriptedReply;
+
+export interface FakeModel {
+  /** Base URL for the openai client, ending in /v1. */
+  url: string;
+  calls: ChatRequestBody[];
+  /** Replace the script mid-test. */
+  setReply(script: ReplyScript): void;
+  close(): Promise<void>;
+}
+
+const defaultScript: ReplyScript = (body) => {
+  const last = [...body.messages].reverse().find((m) => m.role === 'user');
+  return `You said: ${last?.content ?? ''}`;
+};
+
+export async function startFakeModel(options: { reply?: ReplyScript } = {}): Promise<FakeModel> {
+  let script = options.reply ?? defaultScript;
+  const calls: ChatRequestBody[] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  const server: Server = createServer(async (req, res) => {
+    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found"}}');
+      return;
+    }
+    const body = JSON.parse(await readBody(req)) as ChatRequestBody;
+    const index = calls.push(body) - 1;
+    const scripted = script(body, index);
+    const reply: ScriptedReply = typeof scripted === 'string' ? { content: scripted } : scripted;
+    if (reply.delayMs) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, reply.delayMs);
+        req.socket.once('close', () => { clearTimeout(timer); resolve(); });
+      });
+      if (req.socket.destroyed) return;
+    }
+    if (reply.status && reply.status >= 400) {
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+      res.end(JSON.stringify({ error: { message: `scripted ${reply.status}`, type: 'server_error', code: null } }));
+      return;
+    }
+    if (reply.raw !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(reply.raw);
+      return;
+    }
+    if (body.stream) streamReply(res, body, reply);
+    else {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(completion(body, reply)));
+    }
+  });
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    calls,
+    setReply: (s) => { script = s; },
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+function completion(body: ChatRequestBody, reply: ScriptedReply) {
+  const message: Record<string, unknown> = { role: 'assistant', content: reply.content ?? '', refusal: null };
+  if (reply.reasoning !== undefined) message.reasoning = reply.reasoning;
+  if (reply.reasoning_content !== undefined) message.reasoning_content = reply.reasoning_content;
+  return {
+    id: 'chatcmpl-fake', object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: body.model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: reply.finishReason ?? 'stop' }],
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+  };
+}
+
+function streamReply(res: import('node:http').ServerResponse, body: ChatRequestBody, reply: ScriptedReply): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const chunk = (delta: Record<string, unknown>, finish: string | null) => ({
+    id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: body.model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  });
+  const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
+  send(chunk({ role: 'assistant', content: '' }, null));
+  if (reply.reasoning) for (const piece of pieces(reply.reasoning)) send(chunk({ reasoning: piece }, null));
+  for (const piece of pieces(reply.content ?? '')) send(chunk({ content: piece }, null));
+  send(chunk({}, reply.finishReason ?? 'stop'));
+  res.end('data: [DONE]\n\n');
+}
+
+function pieces(text: string): string[] {
+  return text.match(/[\s\S]{1,7}/g) ?? [];
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
