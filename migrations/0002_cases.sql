@@ -40,7 +40,7 @@ CREATE TABLE cases (
 CREATE UNIQUE INDEX cases_one_active_per_user_conversation
   ON cases (user_key, conversation_key) WHERE status <> 'resolved';
 CREATE INDEX cases_status_opened ON cases (status, opened_at);
-CREATE INDEX cases_realert_due ON cases (next_realert_at) WHERE status = 'open';
+CREATE INDEX cases_realert_due ON cases (status, next_realert_at);
 CREATE INDEX cases_user ON cases (user_key);
 
 -- The platform message that produced a signal: makes a redelivered message a no-op.

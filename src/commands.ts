@@ -12,16 +12,14 @@ import type { MessageStore } from './store/store.js';
 export interface CommandDeps {
   store: MessageStore;
   policy: ModelPolicy;
-  /** Countries the resource directory knows (uppercase ISO codes). */
-  knownCountry(code: string): boolean;
+  /** `country [CC|clear]` and the moderators' community default. */
+  country(request: CommandRequest): Promise<CommandReply>;
   /** Moderator case actions (ack, resolve, note, pause, resume, list). */
   moderation: { handle(request: CommandRequest): Promise<CommandReply> };
   /** Extra deletion beyond the message store (case excerpts per the retention policy). */
   forgetElsewhere?(userKey: string): Promise<number>;
   logger: Logger;
 }
-
-export const COUNTRY_PREFERENCE = 'country';
 
 export function createCommandHandler(deps: CommandDeps): (request: CommandRequest) => Promise<CommandReply> {
   const reply = (text: string, ok = true, isPrivate = true): CommandReply => ({ text, ok, private: isPrivate });
@@ -45,17 +43,8 @@ export function createCommandHandler(deps: CommandDeps): (request: CommandReques
         deps.logger.info('user data exported on request', { userKey, messages: data.messages.length });
         return reply(['Here is everything I store about you:', '```json', JSON.stringify(data, null, 2), '```'].join('\n'));
       }
-      case 'country': {
-        const arg = request.args[0]?.trim().toUpperCase();
-        if (!arg) {
-          const current = await deps.store.preference(userKey, COUNTRY_PREFERENCE);
-          return reply(current ? texts.country_show.replace('{country}', current) : texts.country_none);
-        }
-        const code = arg === 'UK' ? 'GB' : arg;
-        if (!/^[A-Z]{2}$/.test(code)) return reply(texts.country_none, false);
-        await deps.store.setPreference(userKey, COUNTRY_PREFERENCE, code);
-        return reply((deps.knownCountry(code) ? texts.country_set : texts.country_unknown).replace('{country}', code));
-      }
+      case 'country':
+        return deps.country(request);
       case 'case':
         return deps.moderation.handle(request);
       default:

@@ -4,6 +4,7 @@
  * board keeps the small in-memory maps (alert id → message, case id → message) and calls the
  * post/edit functions index.ts passes in.
  */
+import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord.js';
 import type { AlertView, ModeratorSink } from '../../src/ports.js';
 import { CustomIds } from './commands.js';
 import { DISCORD_PLATFORM } from './inbound.js';
@@ -12,8 +13,8 @@ import { NO_MENTIONS, renderDiscordMarkdown } from './outbound.js';
 /** The JSON body of an alert post or edit (POST/PATCH /channels/{id}/messages). */
 export interface AlertMessageBody {
   content: string;
-  embeds: Array<Record<string, unknown>>;
-  components: Array<Record<string, unknown>>;
+  embeds: APIEmbed[];
+  components: Array<APIActionRowComponent<APIComponentInMessageActionRow>>;
   allowed_mentions: { parse: never[]; replied_user: boolean };
 }
 
@@ -86,14 +87,15 @@ export function renderAlert(alert: AlertView): AlertMessageBody {
     const at = alert.actedAt === undefined ? '' : ` · ${when(alert.actedAt)}`;
     fields.push({ name: verb, value: `${renderDiscordMarkdown(alert.actedBy)}${at}` });
   }
-  const embed: Record<string, unknown> = {
+  const embed: APIEmbed = {
     title: clip(`${HEADLINES[alert.kind]} #${alert.caseId}: ${alert.level} risk`, TITLE_MAX),
     color: COLORS[alert.level],
-    description: alert.excerpt ? `> ${clip(renderDiscordMarkdown(alert.excerpt), EXCERPT_MAX).replace(/\n/g, '\n> ')}` : undefined,
     fields: fields.map((f) => ({ ...f, value: clip(f.value, FIELD_MAX) })),
     footer: { text: `alert ${alert.alertId} · policy ${alert.policyVersion}` },
-    timestamp: Number.isNaN(Date.parse(alert.createdAt)) ? undefined : new Date(alert.createdAt).toISOString(),
   };
+  // The excerpt is the user's own words: quoted for moderators only, mentions neutralized.
+  if (alert.excerpt) embed.description = `> ${clip(renderDiscordMarkdown(alert.excerpt), EXCERPT_MAX).replace(/\n/g, '\n> ')}`;
+  if (!Number.isNaN(Date.parse(alert.createdAt))) embed.timestamp = new Date(alert.createdAt).toISOString();
   const resolved = alert.status === 'resolved';
   return {
     content: `Case #${alert.caseId} · ${alert.level.toUpperCase()} · ${alert.priority} priority · ${alert.status}`,
@@ -122,7 +124,7 @@ export interface AlertTransport {
  * when this process posted it; otherwise (after a restart) they are posted as a new message.
  */
 export class AlertBoard implements ModeratorSink {
-  readonly name = 'discord';
+  readonly name = 'discord-moderators';
   private readonly byAlert = new Map<number, string>();
   private readonly byCase = new Map<number, string>();
 
@@ -143,6 +145,15 @@ export class AlertBoard implements ModeratorSink {
     }
     this.remember(alert, ref);
     return { ref };
+  }
+
+  /** Edits the message showing this case, when known; false when there is none to edit. */
+  async update(alert: AlertView): Promise<boolean> {
+    const existing = this.byCase.get(alert.caseId);
+    if (existing === undefined) return false;
+    await this.transport.edit(existing, renderAlert(alert));
+    this.remember(alert, existing);
+    return true;
   }
 
   /** Records that `messageId` shows this case (after a button edited it in place). */

@@ -61,7 +61,7 @@ function nonce(): string {
 
 class DiscordAdapter implements PlatformAdapter {
   readonly platform = DISCORD_PLATFORM;
-  readonly moderatorSink: ModeratorSink | undefined;
+  readonly moderatorSink?: ModeratorSink;
   private readonly client: Client;
   private readonly log: Logger;
   private readonly answerAll: ReadonlySet<string>;
@@ -70,6 +70,7 @@ class DiscordAdapter implements PlatformAdapter {
   /** DM channel id → user id, and users whose DMs Discord refused (until when). */
   private readonly dmUsers = new Map<string, string>();
   private readonly dmClosedUntil = new Map<string, number>();
+  private stopping = false;
 
   constructor(private readonly config: DiscordAdapterConfig, deps: DiscordAdapterDeps) {
     this.log = deps.logger.child({ platform: DISCORD_PLATFORM });
@@ -97,7 +98,7 @@ class DiscordAdapter implements PlatformAdapter {
         },
       });
     }
-    this.moderatorSink = this.board;
+    if (this.board) this.moderatorSink = this.board;
   }
 
   async start(handlers: BotHandlers): Promise<void> {
@@ -112,7 +113,9 @@ class DiscordAdapter implements PlatformAdapter {
       }),
     );
     client.on(Events.ShardDisconnect, (event, shard) => this.log.warn('discord gateway closed for good', { shard, closeCode: event.code }));
-    client.on(Events.ShardReconnecting, (shard) => this.log.info('discord gateway reconnecting', { shard }));
+    client.on(Events.ShardReconnecting, (shard) => {
+      if (!this.stopping) this.log.info('discord gateway reconnecting', { shard });
+    });
     client.on(Events.ShardResume, (shard, replayed) => this.log.info('discord gateway resumed', { shard, replayed }));
     client.on(Events.Error, (error) => this.log.error('discord client error', { code: mapDiscordError(error).code }));
     client.rest.on(RESTEvents.RateLimited, (limit) =>
@@ -130,6 +133,21 @@ class DiscordAdapter implements PlatformAdapter {
     await ready;
     this.log.info('discord ready', { botUserId: client.user?.id, guilds: client.guilds.cache.size });
     await this.registerCommands();
+    await this.checkModeratorChannel();
+  }
+
+  /** Says loudly at startup when alerts could not reach the moderator channel. */
+  private async checkModeratorChannel(): Promise<void> {
+    const id = this.config.moderatorChannelId;
+    if (id === undefined) return;
+    try {
+      await this.client.rest.get(Routes.channel(id));
+    } catch (error) {
+      this.log.error('discord moderator channel is not reachable: check DISCORD_MODERATOR_CHANNEL_ID and that the bot can view and post there', {
+        channelId: id,
+        code: mapDiscordError(error).code,
+      });
+    }
   }
 
   /** Slash commands are overwritten in bulk on every start, so the registered set always matches this build. */
@@ -239,6 +257,7 @@ class DiscordAdapter implements PlatformAdapter {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const timer of this.typing) clearInterval(timer);
     this.typing.clear();
     await this.client.destroy();

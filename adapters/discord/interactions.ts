@@ -27,6 +27,8 @@ export interface InteractionDeps {
 }
 
 const NO_PINGS = { parse: [], repliedUser: false } as const;
+/** Beyond this many extra ephemeral messages a reply is sent as a file instead. */
+const MAX_FOLLOWUPS = 3;
 const FAILED: CommandReply = { ok: false, private: true, text: 'Something went wrong on my side. Please try again in a moment.' };
 
 type Acting = ChatInputCommandInteraction | ButtonInteraction;
@@ -55,20 +57,33 @@ async function onSlash(i: ChatInputCommandInteraction, deps: InteractionDeps): P
     return;
   }
   const reply = await run(i, mapped, deps);
-  const [first = 'Done.', ...rest] = renderDiscord(reply.text);
-  const offerForget = mapped.name === 'forget' && mapped.args.length === 0 && reply.ok;
-  await i.editReply({
-    content: first,
-    allowedMentions: NO_PINGS,
-    components: offerForget
-      ? [{ type: 1, components: [{ type: 2, style: 4, label: 'Delete my data now', custom_id: CustomIds.forgetConfirm }] }]
-      : [],
-  });
-  for (const content of rest) await i.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+  const parts = renderDiscord(reply.text);
+  if (parts.length > MAX_FOLLOWUPS + 1) {
+    // An /export can run to many messages: one private file reads better than a wall of them.
+    await i.editReply({
+      content: 'That is long, so here it is as a file. Only you can see this.',
+      allowedMentions: NO_PINGS,
+      files: [{ attachment: Buffer.from(reply.text, 'utf8'), name: `oyster-${mapped.name}.md` }],
+    });
+  } else {
+    const [first = 'Done.', ...rest] = parts;
+    const offerForget = mapped.name === 'forget' && mapped.args.length === 0 && reply.ok;
+    await i.editReply({
+      content: first,
+      allowedMentions: NO_PINGS,
+      components: offerForget
+        ? [{ type: 1, components: [{ type: 2, style: 4, label: 'Delete my data now', custom_id: CustomIds.forgetConfirm }] }]
+        : [],
+    });
+    for (const content of rest) await i.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+  }
   if (reply.updatedAlert && deps.board) {
-    await deps.board.update(reply.updatedAlert).catch((error: unknown) =>
-      deps.log.warn('discord alert edit failed', { caseId: reply.updatedAlert?.caseId, code: mapDiscordError(error).code }),
-    );
+    const alert = reply.updatedAlert;
+    // Edit the alert in place; after a restart the board does not know it, so post the new state.
+    await deps.board
+      .update(alert)
+      .then((edited) => (edited ? undefined : deps.board?.deliver({ ...alert, kind: 'update' })))
+      .catch((error: unknown) => deps.log.warn('discord alert edit failed', { caseId: alert.caseId, code: mapDiscordError(error).code }));
   }
 }
 

@@ -45,7 +45,7 @@ export function renderDiscordMarkdown(text: string): string {
 }
 
 function neutralizeEveryone(text: string): string {
-  return text.replace(/@(everyone|here)\b/gi, `@${ZWJ}$1`);
+  return text.replace(/@(everyone|here)/gi, `@${ZWJ}$1`);
 }
 
 /**

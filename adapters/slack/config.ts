@@ -31,6 +31,11 @@ export interface SlackAdapterConfig {
   maxRetryAfterSeconds: number;
   /** Per-request timeout for Web API calls. */
   requestTimeoutMs: number;
+  /**
+   * A slash command is answered in its ack when the core replies within this time; otherwise
+   * it is acked empty and answered through response_url. Slack wants the ack within 3 s.
+   */
+  commandInlineMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -124,5 +129,6 @@ export function slackConfigFromEnv(env: Env): SlackAdapterConfig | undefined {
     maxRateLimitRetries: 2,
     maxRetryAfterSeconds: 30,
     requestTimeoutMs: 10_000,
+    commandInlineMs: 2_000,
   };
 }

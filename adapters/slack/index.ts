@@ -75,8 +75,8 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
     return this.config.command;
   }
 
-  get moderatorChannel(): string | undefined {
-    return this.config.moderatorChannel;
+  get commandInlineMs(): number {
+    return this.config.commandInlineMs;
   }
 
   /** Options shared by our WebClient and bolt's (Socket Mode's apps.connections.open uses them too). */

@@ -20,6 +20,7 @@ export interface ListenerHost {
   readonly botUserId: string;
   readonly botId: string | undefined;
   readonly command: string;
+  readonly commandInlineMs: number;
   readonly botThreads: BoundedMap<string, true>;
   readonly caseMessages: BoundedMap<number, Posted>;
   track(work: Promise<void>): void;
@@ -29,8 +30,6 @@ export interface ListenerHost {
 
 /** Name lookups must not hold up a message (a crisis one least of all): give up after this. */
 const NAME_LOOKUP_MS = 800;
-/** Slack wants a command ack within 3 s; answer inline if the core is faster than this. */
-const COMMAND_INLINE_MS = 2_000;
 const SORRY = 'Sorry, something went wrong on my side. Please try again in a minute.';
 
 export function registerListeners(app: App, host: ListenerHost, handlers: BotHandlers): void {
@@ -55,9 +54,8 @@ export function registerListeners(app: App, host: ListenerHost, handlers: BotHan
     };
     const work = safeCommand(host, handlers, request);
     let timer: NodeJS.Timeout | undefined;
-    const quick = await Promise.race([work, new Promise<undefined>((r) => { timer = setTimeout(() => r(undefined), COMMAND_INLINE_MS); })]);
+    const reply = await Promise.race([work, new Promise<undefined>((r) => { timer = setTimeout(() => r(undefined), host.commandInlineMs); })]);
     clearTimeout(timer);
-    const reply = quick ?? undefined;
     if (reply !== undefined) {
       const parts = renderSlack(reply.text);
       if (parts.length <= 1) {

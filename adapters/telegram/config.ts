@@ -34,6 +34,10 @@ export interface TelegramAdapterConfig {
   maxRateLimitRetries: number;
   /** A 429 asking for a longer wait than this fails fast with PLATFORM_RATE_LIMITED instead. */
   maxRetryAfterSeconds: number;
+  /** Typing lasts about 5 s on Telegram, so it is renewed every 4 s (PLATFORMS.md §4.1). */
+  typingRenewMs: number;
+  /** First wait after a polling failure such as 409; doubles up to a minute, with jitter. */
+  pollRetryMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -129,5 +133,7 @@ export function telegramConfigFromEnv(env: Env): TelegramAdapterConfig | undefin
     pollTimeoutSeconds: 30,
     maxRateLimitRetries: 3,
     maxRetryAfterSeconds: 60,
+    typingRenewMs: 4_000,
+    pollRetryMs: 5_000,
   };
 }

@@ -10,9 +10,9 @@ import type { Logger } from '../../src/logger.js';
 import type { ConversationRef } from '../../src/messages.js';
 import type { BotHandlers, CommandReply } from '../../src/ports.js';
 import type { TelegramEvent } from './inbound.js';
-import { PLATFORM } from './inbound.js';
-import { alertKeyboard, renderAlert } from './moderator.js';
-import { callbackAnswerText, deepLink } from './outbound.js';
+import { FORGET_CONFIRM_DATA, PLATFORM } from './inbound.js';
+import { alertKeyboard, renderAlert, type InlineKeyboard } from './moderator.js';
+import { callbackAnswerText, deepLink, renderChunks } from './outbound.js';
 import type { RecentIds } from './recent-ids.js';
 import type { Sender } from './sender.js';
 
@@ -37,7 +37,13 @@ export interface DispatchContext {
   /** Users known to have a private chat with the bot. */
   directUsers: RecentIds<string>;
   botUsername: string;
+  /** The staff chat: moderators' private `case` answers may be shown there in place. */
+  moderatorChatId: string | undefined;
 }
+
+const FORGET_KEYBOARD: InlineKeyboard = {
+  inline_keyboard: [[{ text: 'Yes, delete my data', callback_data: FORGET_CONFIRM_DATA }]],
+};
 
 function directRef(userId: string): ConversationRef {
   return { platform: PLATFORM, channelId: userId };
@@ -49,15 +55,18 @@ async function replyToCommand(
   reply: CommandReply,
 ): Promise<void> {
   const inPlace = { conversation: event.conversation, replyToId: event.messageId, kind: 'notice' as const };
-  if (event.isDirect || !reply.private) {
-    await ctx.sender.send({ ...inPlace, text: reply.text }, ctx.botUsername);
+  // The /forget prompt gets a confirmation button (typing "/forget confirm" works too).
+  const keyboard = event.name === 'forget' && event.args.length === 0 && reply.ok ? FORGET_KEYBOARD : undefined;
+  const staffChat = event.name === 'case' && event.conversation.channelId === ctx.moderatorChatId;
+  if (event.isDirect || !reply.private || staffChat) {
+    await ctx.sender.send({ ...inPlace, text: reply.text }, ctx.botUsername, keyboard);
     return;
   }
   // Telegram has no ephemeral messages: a private answer to a group command goes by DM,
   // and never into the group (it may hold the user's own data, as /export does).
   if (ctx.directUsers.has(event.actor.id)) {
     try {
-      await ctx.sender.send({ conversation: directRef(event.actor.id), text: reply.text, kind: 'notice' }, ctx.botUsername);
+      await ctx.sender.send({ conversation: directRef(event.actor.id), text: reply.text, kind: 'notice' }, ctx.botUsername, keyboard);
       await ctx.sender.send({ ...inPlace, text: NOTES.answeredPrivately }, ctx.botUsername);
       return;
     } catch (error) {
@@ -89,14 +98,21 @@ async function pressButton(ctx: DispatchContext, event: Extract<TelegramEvent, {
   }
   if (!reply.ok) {
     // The core refused (not a moderator, or a stale action): tell only the presser.
-    ctx.logger.warn('telegram case button refused', { actorId: event.actor.id, action: event.command.args[0], caseId: event.command.args[1] });
+    ctx.logger.warn('telegram button refused', {
+      actorId: event.actor.id, command: event.command.name, action: event.command.args[0], caseId: event.command.args[1],
+    });
     await answer(callbackAnswerText(reply.text), true);
     return;
   }
   await answer(callbackAnswerText(reply.text));
-  if (reply.updatedAlert && event.target) {
+  if (!event.target) return;
+  if (reply.updatedAlert) {
     const alert = reply.updatedAlert;
     await ctx.sender.editHtml(event.target.chatId, event.target.messageId, renderAlert(alert), alertKeyboard(alert));
+  } else if (event.command.name === 'forget') {
+    // Replace the prompt with the outcome, and take the button away so it cannot be pressed twice.
+    const [first] = renderChunks(reply.text);
+    if (first) await ctx.sender.editHtml(event.target.chatId, event.target.messageId, first.html, { inline_keyboard: [] });
   }
 }
 

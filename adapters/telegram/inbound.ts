@@ -17,6 +17,9 @@ import type { Actor } from '../../src/ports.js';
 
 export const PLATFORM = 'telegram';
 
+/** The Bot API Update type, re-exported so tests and fixtures need not import grammy. */
+export type { Update as TelegramUpdate } from 'grammy/types';
+
 /** The bot's own identity (from getMe). */
 export interface BotIdentity {
   id: number;
@@ -174,8 +177,15 @@ function normalizeMessage(message: Message, me: BotIdentity, receivedAt: Date): 
   };
 }
 
-/** "case:ack:12" → case ack 12. Callback data is at most 64 bytes (Bot API). */
+/** Data of the confirmation button under the /forget prompt. */
+export const FORGET_CONFIRM_DATA = 'forget:confirm';
+
+/**
+ * "case:ack:12" → case ack 12; "forget:confirm" → forget confirm. Callback data is at most
+ * 64 bytes (Bot API) and comes from the client, so anything else is refused.
+ */
 export function parseButtonData(data: string | undefined): { name: string; args: string[] } | undefined {
+  if (data === FORGET_CONFIRM_DATA) return { name: 'forget', args: ['confirm'] };
   const m = /^case:(ack|resolve):(\d{1,12})$/.exec(data ?? '');
   return m ? { name: 'case', args: [m[1]!, m[2]!] } : undefined;
 }

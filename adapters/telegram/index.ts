@@ -34,8 +34,6 @@ export interface TelegramAdapter extends PlatformAdapter {
 
 /** Updates we act on; edited messages and the rest are never requested. */
 const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
-/** sendChatAction shows "typing…" for about 5 s; renew before it lapses (PLATFORMS.md §4.1). */
-const TYPING_RENEW_MS = 4_000;
 /** A forgotten stop function must not keep a chat "typing" forever. */
 const TYPING_MAX_MS = 180_000;
 /** How long stop() waits for in-flight handlers. */
@@ -97,7 +95,10 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
       log.debug('telegram update redelivered; skipped', { updateId: update.update_id });
       return;
     }
-    const context: DispatchContext = { api: bot.api, handlers, sender, logger: log, seenMessages, directUsers, botUsername: me.username };
+    const context: DispatchContext = {
+      api: bot.api, handlers, sender, logger: log, seenMessages, directUsers,
+      botUsername: me.username, moderatorChatId: config.moderatorChatId,
+    };
     const task = dispatchEvent(context, classifyUpdate(update, me, new Date()), update.update_id);
     tasks.add(task);
     void task.finally(() => tasks.delete(task));
@@ -117,7 +118,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
 
   /** Runs bot.start until stop(); backs off on 409 instead of spinning (openclaw PR #50505). */
   async function poll(): Promise<void> {
-    let backoffMs = 5_000;
+    let backoffMs = config.pollRetryMs;
     while (!stopping) {
       try {
         await bot.start({ timeout: config.pollTimeoutSeconds, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
@@ -128,7 +129,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
           log.error('telegram rejected the bot token; polling stopped. Check TELEGRAM_BOT_TOKEN', { code: 'PLATFORM_AUTH' });
           return;
         }
-        const wait = backoffMs + Math.floor(Math.random() * 1_000);
+        const wait = backoffMs + Math.floor(Math.random() * backoffMs * 0.2);
         if (isConflict(error)) {
           log.error('telegram getUpdates conflict (409): another instance is polling with this token, or a webhook is set', { retryInMs: wait });
         } else {
@@ -220,7 +221,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
         });
       };
       tick();
-      const timer = setInterval(tick, TYPING_RENEW_MS);
+      const timer = setInterval(tick, config.typingRenewMs);
       const cap = setTimeout(() => stop(), TYPING_MAX_MS);
       timer.unref();
       cap.unref();

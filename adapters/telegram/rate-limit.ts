@@ -22,7 +22,7 @@ export interface RateLimitOptions {
 const NOT_RETRIED = new Set(['getUpdates', 'sendChatAction']);
 
 /** Resolves after `ms`, or early (false) when the signal aborts. */
-function pause(ms: number, signal: Pick<AbortSignal, "aborted" | "addEventListener" | "removeEventListener"> | undefined): Promise<boolean> {
+function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve(false);
     const onAbort = () => {
@@ -48,7 +48,8 @@ export function rateLimitTransformer(options: RateLimitOptions): Transformer {
         return result;
       }
       options.logger.warn('telegram rate limit: waiting retry_after', { method, attempt, retryAfterSeconds: retryAfter });
-      if (!(await pause(retryAfter * 1000, signal))) return result;
+      // grammy on Node passes the abort-controller polyfill's signal: same events, other type.
+      if (!(await pause(retryAfter * 1000, signal as AbortSignal | undefined))) return result;
     }
   };
 }

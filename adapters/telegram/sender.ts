@@ -36,7 +36,8 @@ export function replyMessageId(replyToId: string | undefined, chatId: string): n
 export interface Sender {
   /** Sends one chunk, HTML first, resending as plain text on a parse error. Resolves with the message id. */
   sendChunk(target: SendTarget, chunk: TelegramChunk): Promise<{ chatId: string; messageId: number }>;
-  send(message: OutboundMessage, botUsername: string | undefined): Promise<{ id: string }>;
+  /** Renders, splits and sends; `keyboard` goes under the last part. */
+  send(message: OutboundMessage, botUsername: string | undefined, keyboard?: InlineKeyboard): Promise<{ id: string }>;
   editHtml(chatId: number, messageId: number, html: string, keyboard: InlineKeyboard): Promise<void>;
 }
 
@@ -92,7 +93,7 @@ export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId:
   return {
     sendChunk,
 
-    async send(message, botUsername) {
+    async send(message, botUsername, extraKeyboard) {
       const chunks = renderChunks(message.text);
       if (chunks.length === 0) throw new BotError('nothing to send: the text is empty', 'PLATFORM_BAD_REQUEST');
       const chatId = message.conversation.channelId;
@@ -102,10 +103,10 @@ export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId:
       // resurface the user's words (CRISIS.md §4, "no quoting"), so it is sent unthreaded.
       const replyTo = inGroup && sensitive ? undefined : replyMessageId(message.replyToId, chatId);
       // The group note invites a private chat with a deep link that sends /start support.
-      const keyboard: UrlKeyboard | undefined =
+      const keyboard: UrlKeyboard | InlineKeyboard | undefined =
         inGroup && sensitive && botUsername
           ? { inline_keyboard: [[{ text: 'Talk to me privately', url: deepLink(botUsername) }]] }
-          : undefined;
+          : extraKeyboard;
       let last = { chatId, messageId: 0 };
       for (const [i, chunk] of chunks.entries()) {
         last = await sendChunk(

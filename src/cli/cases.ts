@@ -8,7 +8,6 @@ import { openDatabase } from '../store/database.js';
 import { SqliteCaseStore } from '../store/sqlite-cases.js';
 import { loadEscalationPolicy } from '../policy/escalation-policy.js';
 import type { CaseSummary } from '../crisis/case-store.js';
-import { asBotError } from '../errors.js';
 import type { CliCommand } from './command.js';
 
 const USAGE = `Usage: oyster-bot cases [--open] [--limit N] [--db PATH] [--policies DIR]
@@ -21,7 +20,7 @@ Lists moderator cases, newest first, with the delivery state of their alerts.
 
 Alerts: "sent" = every alert delivered; "pending N" = N waiting to be (re)tried;
 "FAILING N" = N alerts past the retry threshold, still being retried (last error code shown).
-Exit code: 0, or 1 when any alert is failing (for monitoring scripts), 2 for a usage error.`;
+Exit code: 0; 1 when any alert is failing (for monitoring scripts); 2 for a usage, policy or migration error.`;
 
 const COLUMNS = ['id', 'status', 'level', 'platform', 'user key', 'opened (UTC)', 'acknowledged by', 'alerts'] as const;
 
@@ -41,26 +40,21 @@ export const casesCommand: CliCommand = {
       io.stdout.write(`${USAGE}\n`);
       return 0;
     }
+    // Policy, migration and store errors propagate: src/cli.ts prints them and picks the exit code.
+    const policy = loadEscalationPolicy(resolve(options.policies));
+    const db = openDatabase(resolve(options.db));
     try {
-      const policy = loadEscalationPolicy(resolve(options.policies));
-      const db = openDatabase(resolve(options.db));
-      try {
-        const store = new SqliteCaseStore(db);
-        const cases = await store.listCases({
-          activeOnly: options.open, failingAfterAttempts: policy.outbox.failingAfterAttempts, limit: options.limit,
-        });
-        const stats = await store.outboxStats(policy.outbox.failingAfterAttempts);
-        if (cases.length === 0) io.stdout.write(options.open ? 'No open cases.\n' : 'No cases.\n');
-        else io.stdout.write(`${formatCasesTable(cases)}\n`);
-        io.stdout.write(`Outbox: ${stats.depth} undelivered, ${stats.failing} failing.\n`);
-        return stats.failing > 0 ? 1 : 0;
-      } finally {
-        db.close();
-      }
-    } catch (error) {
-      const e = asBotError(error);
-      io.stderr.write(`oyster-bot cases: ${e.message} (${e.code})\n`);
-      return 1;
+      const store = new SqliteCaseStore(db);
+      const cases = await store.listCases({
+        activeOnly: options.open, failingAfterAttempts: policy.outbox.failingAfterAttempts, limit: options.limit,
+      });
+      const stats = await store.outboxStats(policy.outbox.failingAfterAttempts);
+      if (cases.length === 0) io.stdout.write(options.open ? 'No open cases.\n' : 'No cases.\n');
+      else io.stdout.write(`${formatCasesTable(cases)}\n`);
+      io.stdout.write(`Outbox: ${stats.depth} undelivered, ${stats.failing} failing.\n`);
+      return stats.failing > 0 ? 1 : 0;
+    } finally {
+      db.close();
     }
   },
 };
@@ -110,7 +104,12 @@ export function formatCasesTable(cases: CaseSummary[]): string {
 
 function alertState(c: CaseSummary): string {
   const d = c.delivery;
-  if (d.failing > 0) return `FAILING ${d.failing}${d.lastError ? ` (${d.lastError})` : ''}`;
-  if (d.pending > 0) return `pending ${d.pending}${d.lastError ? ` (${d.lastError})` : ''}`;
-  return d.delivered > 0 ? `sent ${d.delivered}` : 'none';
+  const waiting = d.pending - d.failing;
+  const parts = [
+    ...(d.failing > 0 ? [`FAILING ${d.failing}`] : []),
+    ...(waiting > 0 ? [`pending ${waiting}`] : []),
+    ...(d.delivered > 0 ? [`sent ${d.delivered}`] : []),
+  ];
+  const error = d.pending > 0 && d.lastError ? ` (${d.lastError})` : '';
+  return parts.length === 0 ? 'none' : `${parts.join(', ')}${error}`;
 }

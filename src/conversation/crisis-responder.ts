@@ -14,11 +14,8 @@ import type { Logger } from '../logger.js';
 import {
   type ConversationRef,
   type InboundMessage,
-  type RiskLevel,
   conversationKey,
   platformUserKey,
-  riskRank,
-  userContextKey,
 } from '../messages.js';
 import type { Clock, PlatformAdapter, RiskAssessment } from '../ports.js';
 import type { MessageStore } from '../store/store.js';
@@ -34,7 +31,6 @@ export interface CrisisResponderDeps {
   metrics?: { count(name: string, labels?: Record<string, string>): void };
 }
 
-const RESOURCES_SENT = 'resources_sent';
 const HANDOFF_SENT = 'handoff_sent';
 
 /** Reason codes the risk screen uses for concern about someone else (CRISIS.md §2). */
@@ -50,18 +46,18 @@ export class CrisisResponder {
     locale: string,
     text: string,
   ): Promise<{ caseId: number | undefined; direct: ConversationRef | undefined }> {
-    const { store, crisis, clock, logger } = this.deps;
+    const { crisis, clock, logger } = this.deps;
     const now = clock.now();
     const platform = message.conversation.platform;
     const userKey = platformUserKey(platform, message.author.id);
-    const contextKey = userContextKey(message.conversation, message.author.id);
     const communityKey = message.conversation.communityId ? `community:${platform}:${message.conversation.communityId}` : undefined;
     const level = assessment.level;
     const about = assessment.reasons.some((r) => THIRD_PARTY.test(r)) ? 'other' : 'self';
 
     const { country, shouldAsk } = await crisis.resolveCountry(userKey, communityKey);
     let direct = message.isDirect ? message.conversation : await this.openDirect(channel, message.author.id);
-    const resend = await this.shouldSendResources(contextKey, level, now);
+    // Asked before the case is updated: the case records when resources last went out.
+    const resend = await crisis.resourcesDue(userKey, conversationKey(message.conversation), level);
     const place: ResourcePlace = direct ? 'private' : 'private-unreachable';
     const rendered = crisis.render({ country, level, locale, place, about, askCountry: shouldAsk });
 
@@ -114,7 +110,6 @@ export class CrisisResponder {
         await sendSafely(message.conversation, minimal.text, 'resources');
       }
     }
-    await store.setPreference(contextKey, RESOURCES_SENT, `${level}@${now.getTime()}`);
     this.deps.metrics?.count('resources_sent_total', { level });
     return { caseId, direct };
   }
@@ -134,14 +129,5 @@ export class CrisisResponder {
       this.deps.logger.warn('could not open a private conversation', { code: asBotError(error).code });
       return undefined;
     }
-  }
-
-  /** Resources repeat only after the policy interval, or at once when the level rises. */
-  private async shouldSendResources(contextKey: string, level: RiskLevel, now: Date): Promise<boolean> {
-    const last = await this.deps.store.preference(contextKey, RESOURCES_SENT);
-    if (!last) return true;
-    const [lastLevel, at] = last.split('@') as [RiskLevel, string];
-    if (riskRank(level) > riskRank(lastLevel)) return true;
-    return now.getTime() - Number(at) >= this.deps.crisis.resendIntervalMs(level);
   }
 }

@@ -10,6 +10,8 @@ import type { Logger } from '../logger.js';
 import { CASE_OUTCOMES, type CaseActionKind, type CaseOutcome, type CaseRecord, type CaseStore } from './case-store.js';
 import { isModerator, type ModeratorConfig } from './moderators.js';
 
+export type { ModeratorConfig } from './moderators.js';
+
 export const MAX_NOTE_CHARS = 1000;
 
 export interface ModerationDeps {

@@ -44,8 +44,11 @@ export interface CrisisTexts {
 export interface CrisisPort {
   /** Lowest level that shows resources and alerts moderators (moderate by default). */
   readonly threshold: RiskLevel;
-  /** Resources are not repeated within this interval unless the level rises. */
-  resendIntervalMs(level: RiskLevel): number;
+  /**
+   * Whether resources should go out now: always for a new case or a higher level, otherwise
+   * only after the level's resend interval (CRISIS.md §3).
+   */
+  resourcesDue(userKey: string, conversationKey: string, level: RiskLevel): Promise<boolean>;
   resolveCountry(userKey: string, communityKey: string | undefined): Promise<{ country: string | undefined; shouldAsk: boolean }>;
   render(request: {
     country: string | undefined;
@@ -58,6 +61,6 @@ export interface CrisisPort {
   texts(locale: string): CrisisTexts;
   checkOutput(text: string, level: RiskLevel): { ok: true } | { ok: false; reasons: string[] };
   /** Opens or updates the case and writes its alerts to the outbox in one transaction. */
-  raise(input: RaiseCase): Promise<{ caseId: number; created: boolean; escalated: boolean }>;
+  raise(input: RaiseCase): Promise<{ caseId: number | undefined; created: boolean; escalated: boolean }>;
   isPaused(userKey: string, conversationKey: string): Promise<boolean>;
 }

@@ -13,9 +13,9 @@ import { stripThink, ThinkStreamFilter } from './think.js';
 export interface SamplingSettings {
   temperature: number;
   top_p: number;
-  top_k?: number;
-  min_p?: number;
-  presence_penalty?: number;
+  top_k?: number | undefined;
+  min_p?: number | undefined;
+  presence_penalty?: number | undefined;
 }
 
 export interface OpenAiClientConfig {

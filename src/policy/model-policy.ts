@@ -18,10 +18,6 @@ const textsSchema = z.object({
   help: z.string().min(1),
   forget_confirm: z.string().min(1),
   forgotten: z.string().includes('{count}'),
-  country_set: z.string().includes('{country}'),
-  country_unknown: z.string().includes('{country}'),
-  country_show: z.string().includes('{country}'),
-  country_none: z.string().min(1),
   unknown_command: z.string().min(1),
 });
 

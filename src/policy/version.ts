@@ -3,10 +3,14 @@
  * assessment, case and alert records exactly which rules and texts produced it.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { BotError } from '../errors.js';
 
 export function policyVersion(dir: string): string {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new BotError(`policy folder ${dir} does not exist: set OYSTER_POLICY_DIR to the policies/ folder of this repository`, 'POLICY_INVALID');
+  }
   const hash = createHash('sha256');
   for (const file of listFiles(dir)) {
     // Hash the relative path too, so renaming a file changes the version.

@@ -9,6 +9,8 @@
 /** Zero-width, joiner, soft hyphen, bidi controls and variation selectors: never meaningful for matching. */
 const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/gu;
 
+const APOSTROPHES = /['\u2018\u2019\u201B\u02BC\u02BB\u0060\u00B4\u2032\uFF07]/g;
+
 /** Cyrillic and Greek letters that render like Latin ones (Unicode confusables, lower case after NFKC+lowercase). */
 const HOMOGLYPHS: Record<string, string> = {
   а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
@@ -59,7 +61,8 @@ export interface NormalizedText {
 /** Normalizes one message for matching; pure and allocation-light (runs on every message). */
 export function normalizeText(raw: string): NormalizedText {
   // NFKC folds full-width letters and the ideographic space onto ASCII, ligatures onto letters.
-  let text = raw.normalize('NFKC').replace(INVISIBLE, '').toLowerCase();
+  // Apostrophes are dropped so "don't", "dont" and "don’t" read alike (rules say "dont", "im").
+  let text = raw.normalize('NFKC').replace(INVISIBLE, '').replace(APOSTROPHES, '').toLowerCase();
   const hasLatin = LATIN.test(text) || HOMOGLYPH_CLASS.test(text);
   const hasKana = KANA.test(text);
   const hasHan = HAN.test(text);
@@ -131,6 +134,6 @@ function joinSpacedLetters(text: string): string {
  * is left to the author (upper-case escapes such as \S or \P{L} must survive).
  */
 export function normalizePatternSource(source: string): string {
-  const folded = source.normalize('NFKC').normalize('NFD').replace(/[\u0300-\u036F]/g, '').normalize('NFC').replace(/ß/g, 'ss');
+  const folded = source.replace(APOSTROPHES, '').normalize('NFKC').normalize('NFD').replace(/[\u0300-\u036F]/g, '').normalize('NFC').replace(/ß/g, 'ss');
   return KANA.test(folded) ? folded : folded.replace(TRAD_CLASS, (c) => TRAD.get(c) ?? c);
 }

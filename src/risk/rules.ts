@@ -1,8 +1,8 @@
 /**
  * Compiled detection rules and the matching of one rule against normalized text. A rule's
  * phrases and regexes become one global regex; `unless` is checked in the sentence around each
- * match, so "I would never kill myself. But lately I want to die" still matches the second
- * sentence's rule while the negation only cancels the first.
+ * match (clause = text between . ! ? ; , and their CJK forms), so "I would never kill myself.
+ * But lately I want to die" still matches the second clause while the negation cancels the first.
  */
 import type { RiskLevel } from '../messages.js';
 import { normalizePatternSource, normalizeText } from './normalize.js';
@@ -114,7 +114,8 @@ export function compilePack(file: LanguageFile): CompiledPack {
   };
 }
 
-const SENTENCE_END = /[.!?;\n。！？；…]/;
+/** Clause ends: exclusions apply per clause ("she left me, I want to die" is not about "she"). */
+const SENTENCE_END = /[.!?;,\n。！？；，…]/;
 
 function sentenceAround(text: string, start: number, end: number): string {
   let from = start;

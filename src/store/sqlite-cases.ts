@@ -23,13 +23,24 @@ type Db = BetterSqlite3.Database;
 const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB)/;
 
 export class SqliteCaseStore implements CaseStore {
+  /** Compiled statements by SQL text: preparing dominates the cost of these small transactions. */
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+
   constructor(private readonly db: Db) {}
+
+  private sql(text: string): BetterSqlite3.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
 
   async recordSignal(s: CaseSignal): Promise<SignalResult> {
     return this.tx(() => {
       const at = s.at.toISOString();
-      const seen = this.db
-        .prepare('SELECT case_id FROM case_signals WHERE platform = ? AND message_id = ?')
+      const seen = this.sql('SELECT case_id FROM case_signals WHERE platform = ? AND message_id = ?')
         .get(s.conversation.platform, s.messageId) as { case_id: number } | undefined;
       if (seen) {
         return { caseRecord: this.mustGet(seen.case_id), created: false, escalated: false, duplicate: true, alertIds: [] };
@@ -39,7 +50,7 @@ export class SqliteCaseStore implements CaseStore {
       let created = false;
       let escalated = false;
       if (!active) {
-        caseId = Number(this.db.prepare(
+        caseId = Number(this.sql(
           `INSERT INTO cases (user_key, conversation_key, platform, conversation_json, is_direct, user_id,
              user_display_name, status, level, reasons_json, excerpt, country, resources_sent_json,
              reached_privately, policy_version, opened_at, last_seen_at, next_realert_at)
@@ -57,7 +68,7 @@ export class SqliteCaseStore implements CaseStore {
         escalated = true;
         // A higher level needs a fresh acknowledgement: the case goes back to 'open' and re-alerts
         // resume at the new level's target (fail toward safety; the audit log keeps the earlier ack).
-        this.db.prepare(
+        this.sql(
           `UPDATE cases SET level = ?, reasons_json = ?, excerpt = ?, policy_version = ?, status = 'open',
              acknowledged_at = NULL, acknowledged_by = NULL, next_realert_at = ?, last_seen_at = MAX(last_seen_at, ?),
              country = COALESCE(?, country), user_display_name = ?,
@@ -74,12 +85,12 @@ export class SqliteCaseStore implements CaseStore {
         });
       } else {
         caseId = active.id;
-        this.db.prepare(
+        this.sql(
           'UPDATE cases SET last_seen_at = MAX(last_seen_at, ?), country = COALESCE(country, ?) WHERE id = ?',
         ).run(at, s.country ?? null, caseId);
       }
       if (s.resourcesSent.length > 0) this.setResources(caseId, s.level, at);
-      this.db.prepare('INSERT INTO case_signals (platform, message_id, case_id, level, at) VALUES (?, ?, ?, ?, ?)')
+      this.sql('INSERT INTO case_signals (platform, message_id, case_id, level, at) VALUES (?, ?, ?, ?, ?)')
         .run(s.conversation.platform, s.messageId, caseId, s.level, at);
       const caseRecord = this.mustGet(caseId);
       const alertIds: number[] = [];
@@ -99,7 +110,7 @@ export class SqliteCaseStore implements CaseStore {
 
   async getCase(caseId: number): Promise<CaseRecord | undefined> {
     return this.tx(() => {
-      const row = this.db.prepare('SELECT * FROM cases WHERE id = ?').get(caseId) as CaseRow | undefined;
+      const row = this.sql('SELECT * FROM cases WHERE id = ?').get(caseId) as CaseRow | undefined;
       return row ? toCaseRecord(row) : undefined;
     });
   }
@@ -110,12 +121,12 @@ export class SqliteCaseStore implements CaseStore {
 
   async applyAction(a: CaseAction): Promise<CaseActionResult> {
     return this.tx((): CaseActionResult => {
-      const before = this.db.prepare('SELECT * FROM cases WHERE id = ?').get(a.caseId) as CaseRow | undefined;
+      const before = this.sql('SELECT * FROM cases WHERE id = ?').get(a.caseId) as CaseRow | undefined;
       if (!before) return { status: 'not_found' };
       const at = a.at.toISOString();
       const update = this.actionUpdate(a, before);
       if (update === undefined) return { status: 'invalid_state', caseRecord: toCaseRecord(before) };
-      if (update !== null) this.db.prepare(update.sql).run(...update.params, a.caseId);
+      if (update !== null) this.sql(update.sql).run(...update.params, a.caseId);
       this.audit(a.caseId, a.kind, a.actor, at, a.note, before.policy_version, {
         fromStatus: before.status, ...(a.outcome ? { outcome: a.outcome } : {}),
       });
@@ -132,7 +143,7 @@ export class SqliteCaseStore implements CaseStore {
 
   async appendAudit(e: AuditEvent): Promise<void> {
     this.tx(() => {
-      const exists = e.caseId !== undefined && this.db.prepare('SELECT 1 FROM cases WHERE id = ?').get(e.caseId);
+      const exists = e.caseId !== undefined && this.sql('SELECT 1 FROM cases WHERE id = ?').get(e.caseId);
       const detail = exists || e.caseId === undefined ? e.detail : { ...e.detail, requestedCaseId: e.caseId };
       this.audit(exists ? e.caseId! : null, e.action, e.actor, e.at?.toISOString(), e.note, e.policyVersion, detail);
     });
@@ -140,21 +151,21 @@ export class SqliteCaseStore implements CaseStore {
 
   async auditLog(caseId: number): Promise<AuditEvent[]> {
     return this.tx(() =>
-      (this.db.prepare('SELECT * FROM case_events WHERE case_id = ? ORDER BY id').all(caseId) as EventRow[]).map(toEvent),
+      (this.sql('SELECT * FROM case_events WHERE case_id = ? ORDER BY id').all(caseId) as EventRow[]).map(toEvent),
     );
   }
 
   /** Every audit row, including refused attempts on unknown case ids (for operators and tests). */
   async allAuditEvents(): Promise<AuditEvent[]> {
-    return this.tx(() => (this.db.prepare('SELECT * FROM case_events ORDER BY id').all() as EventRow[]).map(toEvent));
+    return this.tx(() => (this.sql('SELECT * FROM case_events ORDER BY id').all() as EventRow[]).map(toEvent));
   }
 
   async listCases(o: { activeOnly: boolean; failingAfterAttempts: number; limit?: number }): Promise<CaseSummary[]> {
     return this.tx(() => {
-      const rows = this.db.prepare(
+      const rows = this.sql(
         `SELECT * FROM cases ${o.activeOnly ? "WHERE status <> 'resolved'" : ''} ORDER BY id DESC LIMIT ?`,
       ).all(o.limit ?? 200) as CaseRow[];
-      const delivery = this.db.prepare(
+      const delivery = this.sql(
         `SELECT SUM(delivered_at IS NULL) AS pending, SUM(delivered_at IS NULL AND attempts >= ?) AS failing,
                 SUM(delivered_at IS NOT NULL) AS delivered,
                 MAX(CASE WHEN delivered_at IS NULL THEN last_error END) AS last_error
@@ -172,7 +183,7 @@ export class SqliteCaseStore implements CaseStore {
 
   async dueRealerts(now: Date): Promise<CaseRecord[]> {
     return this.tx(() =>
-      (this.db.prepare(
+      (this.sql(
         "SELECT * FROM cases WHERE status = 'open' AND next_realert_at IS NOT NULL AND next_realert_at <= ? ORDER BY next_realert_at",
       ).all(now.toISOString()) as CaseRow[]).map(toCaseRecord),
     );
@@ -180,7 +191,7 @@ export class SqliteCaseStore implements CaseStore {
 
   async addRealert(r: RealertInput): Promise<number | undefined> {
     return this.tx(() => {
-      const changed = this.db.prepare(
+      const changed = this.sql(
         "UPDATE cases SET next_realert_at = ? WHERE id = ? AND status = 'open' AND next_realert_at = ?",
       ).run(r.nextRealertAt.toISOString(), r.caseId, r.expectedDue.toISOString()).changes;
       if (changed !== 1) return undefined;
@@ -194,12 +205,13 @@ export class SqliteCaseStore implements CaseStore {
   async claimDue(now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]> {
     return this.tx(() => {
       const nowIso = now.toISOString();
-      const rows = this.db.prepare(
+      // Oldest alert first, so a moderator channel reads in the order things happened.
+      const rows = this.sql(
         `SELECT id, alert_id, case_id, sink, payload_json, attempts FROM alert_outbox
          WHERE delivered_at IS NULL AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)
-         ORDER BY next_attempt_at, id LIMIT ?`,
+         ORDER BY id LIMIT ?`,
       ).all(nowIso, nowIso, limit) as OutboxDbRow[];
-      const claim = this.db.prepare(
+      const claim = this.sql(
         'UPDATE alert_outbox SET claim_token = ?, claimed_until = ?, attempts = attempts + 1, last_attempt_at = ? WHERE id = ?',
       );
       const until = new Date(now.getTime() + leaseMs).toISOString();
@@ -215,28 +227,28 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   async markDelivered(rowId: number, ref: string | undefined, at: Date): Promise<boolean> {
-    return this.tx(() => this.db.prepare(
+    return this.tx(() => this.sql(
       `UPDATE alert_outbox SET delivered_at = ?, ref = ?, claim_token = NULL, claimed_until = NULL
        WHERE id = ? AND delivered_at IS NULL`,
     ).run(at.toISOString(), ref ?? null, rowId).changes === 1);
   }
 
   async markFailed(rowId: number, claimToken: string, errorCode: string, nextAttemptAt: Date): Promise<void> {
-    this.tx(() => this.db.prepare(
+    this.tx(() => this.sql(
       `UPDATE alert_outbox SET last_error = ?, next_attempt_at = ?, claim_token = NULL, claimed_until = NULL
        WHERE id = ? AND claim_token = ? AND delivered_at IS NULL`,
     ).run(errorCode, nextAttemptAt.toISOString(), rowId, claimToken));
   }
 
   async releaseClaims(): Promise<number> {
-    return this.tx(() => this.db.prepare(
+    return this.tx(() => this.sql(
       'UPDATE alert_outbox SET claim_token = NULL, claimed_until = NULL WHERE claim_token IS NOT NULL AND delivered_at IS NULL',
     ).run().changes);
   }
 
   async outboxStats(failingAfterAttempts: number): Promise<{ depth: number; failing: number }> {
     return this.tx(() => {
-      const row = this.db.prepare(
+      const row = this.sql(
         'SELECT COUNT(*) AS depth, COALESCE(SUM(attempts >= ?), 0) AS failing FROM alert_outbox WHERE delivered_at IS NULL',
       ).get(failingAfterAttempts) as { depth: number; failing: number };
       return { depth: row.depth, failing: row.failing };
@@ -245,16 +257,16 @@ export class SqliteCaseStore implements CaseStore {
 
   async forgetUser(userKey: string, keepAuditFields: readonly AuditField[]): Promise<number> {
     return this.tx(() => {
-      const ids = (this.db.prepare('SELECT id FROM cases WHERE user_key = ?').all(userKey) as Array<{ id: number }>)
+      const ids = (this.sql('SELECT id FROM cases WHERE user_key = ?').all(userKey) as Array<{ id: number }>)
         .map((r) => r.id);
       const erase = (field: AuditField) => (keepAuditFields.includes(field) ? field : 'NULL');
       for (const id of ids) {
         // The key becomes unique per case, so the one-active-case index can never collide.
-        this.db.prepare(
+        this.sql(
           "UPDATE cases SET user_key = 'forgotten:' || id, user_id = '', user_display_name = '', excerpt = '' WHERE id = ?",
         ).run(id);
-        this.db.prepare('DELETE FROM case_signals WHERE case_id = ?').run(id);
-        this.db.prepare(
+        this.sql('DELETE FROM case_signals WHERE case_id = ?').run(id);
+        this.sql(
           `UPDATE case_events SET action = COALESCE(${erase('action')}, 'erased'), actor = ${erase('actor')},
              at = ${erase('at')}, note = ${erase('note')}, policy_version = ${erase('policy_version')}, detail_json = NULL
            WHERE case_id = ?`,
@@ -267,7 +279,7 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   async purgeResolved(before: Date): Promise<number> {
-    return this.tx(() => this.db.prepare(
+    return this.tx(() => this.sql(
       `DELETE FROM cases WHERE status = 'resolved' AND resolved_at < ?
          AND NOT EXISTS (SELECT 1 FROM alert_outbox o WHERE o.case_id = cases.id AND o.delivered_at IS NULL)`,
     ).run(before.toISOString()).changes);
@@ -289,22 +301,22 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   private activeRow(userKey: string, conversationKey: string): CaseRow | undefined {
-    return this.db.prepare(
+    return this.sql(
       "SELECT * FROM cases WHERE user_key = ? AND conversation_key = ? AND status <> 'resolved'",
     ).get(userKey, conversationKey) as CaseRow | undefined;
   }
 
   private mustGet(caseId: number): CaseRecord {
-    return toCaseRecord(this.db.prepare('SELECT * FROM cases WHERE id = ?').get(caseId) as CaseRow);
+    return toCaseRecord(this.sql('SELECT * FROM cases WHERE id = ?').get(caseId) as CaseRow);
   }
 
   private latestAlert(caseId: number): AlertRow | undefined {
-    return this.db.prepare("SELECT * FROM alerts WHERE case_id = ? AND kind <> 'update' ORDER BY id DESC LIMIT 1")
+    return this.sql("SELECT * FROM alerts WHERE case_id = ? AND kind <> 'update' ORDER BY id DESC LIMIT 1")
       .get(caseId) as AlertRow | undefined;
   }
 
   private setResources(caseId: number, level: RiskLevel, at: string): void {
-    this.db.prepare('UPDATE cases SET resources_at = ?, resources_level = ? WHERE id = ?').run(at, level, caseId);
+    this.sql('UPDATE cases SET resources_at = ?, resources_level = ? WHERE id = ?').run(at, level, caseId);
   }
 
   /** One alert row plus one outbox row per sink, each carrying the same snapshot payload. */
@@ -313,12 +325,12 @@ export class SqliteCaseStore implements CaseStore {
     acted?: { by: string; at: Date },
   ): AlertRow {
     const createdAt = at.toISOString();
-    const id = Number(this.db.prepare(
+    const id = Number(this.sql(
       'INSERT INTO alerts (case_id, kind, level, priority, created_at) VALUES (?, ?, ?, ?, ?)',
     ).run(c.id, kind, c.level, priority, createdAt).lastInsertRowid);
     const row: AlertRow = { id, case_id: c.id, kind, level: c.level, priority, created_at: createdAt };
     const payload = JSON.stringify(toAlertView(c, row, acted));
-    const insert = this.db.prepare(
+    const insert = this.sql(
       `INSERT INTO alert_outbox (alert_id, case_id, sink, payload_json, next_attempt_at, created_at)
        VALUES (?, ?, ?, ?, ?, ?)`,
     );
@@ -330,7 +342,7 @@ export class SqliteCaseStore implements CaseStore {
     caseId: number | null, action: string, actor: string | undefined, at: string | undefined,
     note: string | undefined, policyVersion: string | undefined, detail: Record<string, unknown>,
   ): void {
-    this.db.prepare(
+    this.sql(
       'INSERT INTO case_events (case_id, action, actor, at, note, policy_version, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ).run(caseId, action, actor ?? null, at ?? null, note ?? null, policyVersion ?? null, JSON.stringify(detail));
   }
@@ -369,9 +381,9 @@ export class SqliteCaseStore implements CaseStore {
 
   /** Removes the user's name and excerpt from stored payloads; undelivered rows keep the user id so the alert stays actionable. */
   private scrubPayloads(caseId: number): void {
-    const rows = this.db.prepare('SELECT id, payload_json, delivered_at FROM alert_outbox WHERE case_id = ?')
+    const rows = this.sql('SELECT id, payload_json, delivered_at FROM alert_outbox WHERE case_id = ?')
       .all(caseId) as Array<{ id: number; payload_json: string; delivered_at: string | null }>;
-    const update = this.db.prepare('UPDATE alert_outbox SET payload_json = ? WHERE id = ?');
+    const update = this.sql('UPDATE alert_outbox SET payload_json = ? WHERE id = ?');
     for (const row of rows) {
       const alert = parseAlert(row.payload_json);
       const scrubbed: AlertView = {

@@ -1,0 +1,263 @@
+/**
+ * The verified resource directory: crisis lines and emergency numbers per country
+ * (policies/resources/), message templates per locale (policies/templates/), and the one
+ * renderer that turns them into the resource messages of CRISIS.md §4–§5. Numbers shown to
+ * a user come only from here, byte for byte (team rule 1; CRISIS.md §1.2).
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RiskLevel } from '../messages.js';
+import { check116123, checkContacts, checkTrapNumbers, findTrapPhrase, trapReason, type TrapEntry } from './directory-checks.js';
+import { type Contact, CountryFile, GlobalFile } from './directory-schema.js';
+import { policyError, readPolicyYaml } from './policy-file.js';
+import { Collector, emergencyText, fill, fillMessage, groupByService, local, serviceLine } from './render.js';
+import { loadTemplates } from './templates.js';
+import type { TemplateFile } from './templates-schema.js';
+
+export type RenderPlace = 'private' | 'public' | 'private-unreachable';
+
+export interface RenderRequest {
+  /** ISO 3166-1 alpha-2 (any case; "UK" accepted), or undefined when not known yet. */
+  country: string | undefined;
+  level: RiskLevel;
+  /** "en", "zh", "zh-CN"…; anything without templates falls back to English. */
+  locale: string;
+  /** private: DM with the full message; public: the short note in the channel; private-unreachable: DMs closed, minimal in place. */
+  place: RenderPlace;
+  /** "other" when the user is worried about someone else (CRISIS.md §4 DO 12). */
+  about?: 'self' | 'other' | undefined;
+}
+
+export interface RenderedResources {
+  /** Core markdown subset: **bold**, [label](url). */
+  text: string;
+  /** Every number in the text, each exactly a directory `display`, in order of first appearance. */
+  numbers: string[];
+  /** Contact and emergency record ids rendered (for the case record: "what the bot already sent"). */
+  resourceIds: string[];
+  /** True when the text asks which country the user is in (the country was unknown). */
+  askedCountry: boolean;
+}
+
+/** Static texts that carry no numbers. Levels none/low use their own fallback and the moderate note. */
+export interface CrisisTexts {
+  locale: string;
+  /** Sent instead of a model reply that failed the output check. */
+  fallbackReply: Readonly<Record<RiskLevel, string>>;
+  /** The public in-channel note when the full message went by DM. */
+  publicNote: Readonly<Record<RiskLevel, string>>;
+  /** One-time notice when a moderator takes over the conversation. */
+  handoffNotice: string;
+  /** "Which country are you in?" on its own. */
+  askCountry: string;
+}
+
+export interface ResourceDirectory {
+  /** ISO codes with a directory entry, sorted. */
+  countries(): string[];
+  /** Whether `country` (any case, aliases such as UK accepted) has an entry. */
+  has(country: string): boolean;
+  /** The canonical ISO code for user input ("uk" → "GB"), or undefined when not in the directory. */
+  code(country: string): string | undefined;
+  /** The country's name in a locale (English fallback), or undefined when unknown. */
+  name(country: string, locale: string): string | undefined;
+  render(request: RenderRequest): RenderedResources;
+  /** Every display and dial string that may be shown (record-only entries excluded). */
+  verifiedNumbers(): ReadonlySet<string>;
+  texts(locale: string): CrisisTexts;
+}
+
+type Level3 = 'moderate' | 'high' | 'imminent';
+/** none/low get the gentle (moderate) texts when a caller renders resources for them. */
+const level3 = (level: RiskLevel): Level3 => (level === 'high' || level === 'imminent' ? level : 'moderate');
+
+/** Loads, validates and cross-checks policies/resources and policies/templates. Throws POLICY_INVALID. */
+export function loadDirectory(policyDir: string): ResourceDirectory {
+  const names = readdirSync(join(policyDir, 'resources')).filter((n) => n.endsWith('.yaml')).sort();
+  if (!names.includes('global.yaml')) {
+    throw policyError('resources/global.yaml', '', 'the file is missing', 'create it with aliases, assigns_116123, contacts, show and traps (see policies/README.md)');
+  }
+  const global = readPolicyYaml(policyDir, 'resources/global.yaml', GlobalFile);
+  checkContacts('resources/global.yaml', global, false);
+  const traps: TrapEntry[] = global.traps.map((t) => ({ ...t, file: 'resources/global.yaml' }));
+
+  const countries = new Map<string, CountryFile>();
+  for (const name of names.filter((n) => n !== 'global.yaml')) {
+    const file = `resources/${name}`;
+    if (!/^[A-Z]{2}\.yaml$/.test(name)) {
+      throw policyError(file, '', 'unexpected file name', 'name country files by their uppercase ISO code, such as DE.yaml');
+    }
+    const data = readPolicyYaml(policyDir, file, CountryFile);
+    if (`${data.country}.yaml` !== name) {
+      throw policyError(file, 'country', `"${data.country}" does not match the file name`, `set country: ${name.slice(0, 2)} or rename the file`);
+    }
+    if (data.country in global.aliases) {
+      throw policyError(file, 'country', `"${data.country}" is an alias of ${global.aliases[data.country]!}`, `move the entries to resources/${global.aliases[data.country]!}.yaml`);
+    }
+    checkContacts(file, data, data.no_24_7_line !== undefined);
+    check116123(file, data.country, data.contacts, global.assigns_116123);
+    if (data.no_24_7_line !== undefined) {
+      for (const [loc, note] of Object.entries(data.no_24_7_line.note)) {
+        const ph = [...note.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]);
+        if (!ph.includes('emergency') || ph.some((p) => p !== 'emergency')) {
+          throw policyError(file, `no_24_7_line.note.${loc}`, 'the note must give {emergency} and no other placeholder', 'write the note so it tells the user to call {emergency} (CRISIS.md §8)');
+        }
+      }
+    }
+    for (const t of data.traps ?? []) traps.push({ ...t, file });
+    countries.set(data.country, data);
+  }
+  if (countries.size === 0) throw policyError('resources', '', 'no country files', 'add at least one <ISO>.yaml');
+  for (const [alias, target] of Object.entries(global.aliases)) {
+    if (!countries.has(target)) {
+      throw policyError('resources/global.yaml', `aliases.${alias}`, `target ${target} has no file`, `add resources/${target}.yaml or remove the alias`);
+    }
+  }
+  global.assigns_116123.forEach((c, i) => {
+    if (!countries.has(c)) throw policyError('resources/global.yaml', `assigns_116123[${i}]`, `${c} has no file`, `add resources/${c}.yaml or remove ${c}`);
+  });
+
+  // Traps are checked last: a trap listed under one country must not appear in any other.
+  checkTrapNumbers('resources/global.yaml', global.contacts, traps);
+  for (const [code, data] of countries) {
+    checkTrapNumbers(`resources/${code}.yaml`, data.contacts, traps, data.emergency.numbers.map((n) => n.dial));
+    checkTrapPhrases(`resources/${code}.yaml`, data, traps);
+  }
+  checkTrapPhrases('resources/global.yaml', global, traps);
+
+  const templates = loadTemplates(policyDir, traps);
+  return new Directory(countries, global, templates);
+}
+
+function checkTrapPhrases(file: string, data: CountryFile | GlobalFile, traps: readonly TrapEntry[]): void {
+  const texts: Array<[string, string]> = [];
+  data.contacts.forEach((c, i) => {
+    texts.push([`contacts[${i}].service`, c.service]);
+    for (const [k, v] of Object.entries(c.note ?? {})) texts.push([`contacts[${i}].note.${k}`, v]);
+    for (const [k, v] of Object.entries(c.qualifier ?? {})) texts.push([`contacts[${i}].qualifier.${k}`, v]);
+  });
+  if ('no_24_7_line' in data && data.no_24_7_line) {
+    for (const [k, v] of Object.entries(data.no_24_7_line.note)) texts.push([`no_24_7_line.note.${k}`, v]);
+  }
+  for (const [field, text] of texts) {
+    const hit = findTrapPhrase(text, traps);
+    if (hit) throw policyError(file, field, `contains the trap phrase "${hit.text}": ${trapReason(hit)}`, 'remove the phrase');
+  }
+}
+
+class Directory implements ResourceDirectory {
+  private readonly verified: ReadonlySet<string>;
+
+  constructor(
+    private readonly byCountry: Map<string, CountryFile>,
+    private readonly global: GlobalFile,
+    private readonly templates: Map<string, TemplateFile>,
+  ) {
+    const set = new Set<string>();
+    const add = (c: Contact) => {
+      if (c.use === 'record-only' || c.dial === undefined) return;
+      set.add(c.display);
+      set.add(c.dial);
+    };
+    for (const data of byCountry.values()) {
+      data.contacts.forEach(add);
+      for (const n of data.emergency.numbers) {
+        set.add(n.display);
+        set.add(n.dial);
+      }
+    }
+    global.contacts.forEach(add);
+    this.verified = set;
+  }
+
+  countries(): string[] {
+    return [...this.byCountry.keys()].sort();
+  }
+
+  has(country: string): boolean {
+    return this.lookup(country) !== undefined;
+  }
+
+  code(country: string): string | undefined {
+    return this.lookup(country)?.country;
+  }
+
+  name(country: string, locale: string): string | undefined {
+    const data = this.lookup(country);
+    return data === undefined ? undefined : local(data.names, this.locale(locale));
+  }
+
+  verifiedNumbers(): ReadonlySet<string> {
+    return this.verified;
+  }
+
+  texts(locale: string): CrisisTexts {
+    const t = this.template(locale);
+    const note = (l: RiskLevel) => t.public_note[level3(l)];
+    return {
+      locale: t.locale,
+      fallbackReply: { ...t.fallback_reply },
+      publicNote: { none: note('none'), low: note('low'), moderate: note('moderate'), high: note('high'), imminent: note('imminent') },
+      handoffNotice: t.handoff_notice,
+      askCountry: t.ask_country.default,
+    };
+  }
+
+  render(request: RenderRequest): RenderedResources {
+    const t = this.template(request.locale);
+    const locale = t.locale;
+    const level = level3(request.level);
+    if (request.place === 'public') {
+      return { text: t.public_note[level], numbers: [], resourceIds: [], askedCountry: false };
+    }
+    const data = request.country === undefined ? undefined : this.lookup(request.country);
+    const out = new Collector();
+    const f = t.format;
+    const source = data ?? this.global;
+    const byId = new Map(source.contacts.map((c) => [c.id, c]));
+    const groups = groupByService(source.show[level].map((id) => byId.get(id)!));
+    const emergency = () => {
+      if (data === undefined) return emergencyText(undefined, f, locale, out);
+      out.resource(data.emergency.id);
+      return emergencyText(data.emergency, f, locale, out);
+    };
+    // Italy: say there is no 24/7 line and give the emergency number (CRISIS.md §8).
+    const notice = (): string[] => {
+      const note = data?.no_24_7_line === undefined ? undefined : local(data.no_24_7_line.note, locale);
+      return note === undefined ? [] : [fill(note, { emergency })];
+    };
+    let asked = false;
+    const values: Record<string, () => string> = {
+      resources: () => [...notice(), ...groups.map((g) => fill(f.bullet, { line: () => serviceLine(g, f, locale, out) }))].join('\n'),
+      primary: () => [...notice(), serviceLine(groups[0]!, f, locale, out)].join('\n'),
+      emergency,
+      ask_country: () => {
+        if (data !== undefined) return '';
+        asked = true;
+        return level === 'imminent' ? t.ask_country.imminent : t.ask_country.default;
+      },
+    };
+    const template =
+      request.place === 'private-unreachable'
+        ? t.unreachable[level]
+        : request.about === 'other'
+          ? level === 'moderate' ? t.third_party.moderate : t.third_party.urgent
+          : t.private[level];
+    const text = fillMessage(template, values);
+    return { text, numbers: out.numbers, resourceIds: out.resourceIds, askedCountry: asked };
+  }
+
+  private lookup(country: string): CountryFile | undefined {
+    const code = country.trim().toUpperCase();
+    return this.byCountry.get(this.global.aliases[code] ?? code);
+  }
+
+  private locale(locale: string): string {
+    return this.template(locale).locale;
+  }
+
+  private template(locale: string): TemplateFile {
+    const primary = locale.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+    return this.templates.get(primary) ?? this.templates.get('en')!;
+  }
+}

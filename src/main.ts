@@ -1,0 +1,248 @@
+/**
+ * The composition root: the only place that knows every concrete part. It validates the
+ * policies, opens the store (applying migrations), builds the risk assessor, the crisis
+ * services, the model client and the engine, and connects them to the adapters. Tests build
+ * the same graph with fakes passed in.
+ */
+import { resolve } from 'node:path';
+import type { Config } from './config.js';
+import { createConsoleAdapter, type ConsoleAdapter } from '../adapters/console/index.js';
+import { discordConfigFromEnv } from '../adapters/discord/config.js';
+import { createDiscordAdapter } from '../adapters/discord/index.js';
+import { slackConfigFromEnv } from '../adapters/slack/config.js';
+import { createSlackAdapter } from '../adapters/slack/index.js';
+import { telegramConfigFromEnv } from '../adapters/telegram/config.js';
+import { createTelegramAdapter } from '../adapters/telegram/index.js';
+import { createCommandHandler } from './commands.js';
+import { createCountryCommand } from './crisis/country.js';
+import { loadDirectory } from './crisis/directory.js';
+import { createEscalation } from './crisis/escalation.js';
+import { createLogSink } from './crisis/log-sink.js';
+import { createModeration } from './crisis/moderation.js';
+import { createOutboxWorker, type OutboxWorker } from './crisis/outbox.js';
+import { createOutputCheck } from './crisis/output-check.js';
+import type { CrisisPort } from './crisis/port.js';
+import { withDedupe } from './crisis/sink-dedupe.js';
+import { createWebhookSink } from './crisis/webhook-sink.js';
+import { Engine, type EngineMetrics, type ReplyChannel } from './engine.js';
+import { createOpenAiClient } from './llm/openai-client.js';
+import { createQwenTokenCounter } from './llm/tokens.js';
+import { createLogger, type Logger } from './logger.js';
+import { RateLimiter } from './conversation/rate-limit.js';
+import type { BotHandlers, Clock, LlmClient, ModeratorSink, PlatformAdapter } from './ports.js';
+import { systemClock } from './ports.js';
+import { loadEscalationPolicy } from './policy/escalation-policy.js';
+import { loadModelPolicy } from './policy/model-policy.js';
+import { policyVersion as hashPolicies } from './policy/version.js';
+import { createRiskAssessor } from './risk/assessor.js';
+import type { CaseStore } from './crisis/case-store.js';
+import { openDatabase } from './store/database.js';
+import { SqliteCaseStore } from './store/sqlite-cases.js';
+import { SqliteMessageStore } from './store/sqlite-store.js';
+
+export interface BotOptions {
+  config: Config;
+  adapters?: PlatformAdapter[];
+  /** Defaults to the Oyster-1 client built from the config. */
+  llm?: LlmClient;
+  /** Extra alert sinks (tests); adapters' moderator channels and the webhook are added automatically. */
+  sinks?: ModeratorSink[];
+  clock?: Clock;
+  logger?: Logger;
+  metrics?: EngineMetrics;
+}
+
+export interface Bot {
+  readonly engine: Engine;
+  readonly store: SqliteMessageStore;
+  readonly cases: CaseStore;
+  readonly outbox: OutboxWorker;
+  readonly policyVersion: string;
+  /** The handlers wired to the first adapter (tests with a single adapter). */
+  readonly handlers: BotHandlers;
+  handlersFor(channel: ReplyChannel): BotHandlers;
+  start(): Promise<void>;
+  /** Stops intake, lets in-flight messages finish, stops the outbox, closes the database. */
+  stop(): Promise<void>;
+  /** Delivers every due alert now (tests, shutdown). */
+  drainAlerts(): Promise<void>;
+}
+
+export interface ConfiguredAdapters {
+  adapters: PlatformAdapter[];
+  /** Present when the console chat runs (no platform configured, or OYSTER_CONSOLE=on). */
+  console: ConsoleAdapter | undefined;
+}
+
+/**
+ * Every platform adapter whose credentials are configured (several can run in one process),
+ * and the console chat when none is. Each adapter validates its own variables.
+ */
+export function adaptersFromConfig(
+  config: Config,
+  io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream },
+  logger: Logger,
+): ConfiguredAdapters {
+  const adapters: PlatformAdapter[] = [];
+  const telegram = telegramConfigFromEnv(config.env);
+  if (telegram) adapters.push(createTelegramAdapter(telegram, { logger: logger.child({ platform: 'telegram' }) }));
+  const slack = slackConfigFromEnv(config.env);
+  if (slack) adapters.push(createSlackAdapter(slack, { logger: logger.child({ platform: 'slack' }) }));
+  const discord = discordConfigFromEnv(config.env);
+  if (discord) adapters.push(createDiscordAdapter(discord, { logger: logger.child({ platform: 'discord' }) }));
+  const wantConsole = config.OYSTER_CONSOLE === 'on' || (config.OYSTER_CONSOLE === 'auto' && adapters.length === 0);
+  const consoleAdapter = wantConsole ? createConsoleAdapter({ input: io.input, output: io.output }) : undefined;
+  if (consoleAdapter) adapters.push(consoleAdapter);
+  return { adapters, console: consoleAdapter };
+}
+
+const HOUR_MS = 3_600_000;
+/** Longer than every platform's redelivery window (Telegram and Slack: 24 h). */
+const DEDUPE_KEEP_MS = 48 * HOUR_MS;
+
+export async function createBot(options: BotOptions): Promise<Bot> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const adapters = options.adapters ?? [];
+  const policyDir = resolve(config.OYSTER_POLICY_DIR);
+
+  // Policies first: an invalid policy stops startup before anything touches the database.
+  const version = hashPolicies(policyDir);
+  const modelPolicy = loadModelPolicy(policyDir);
+  const escalationPolicy = loadEscalationPolicy(policyDir);
+  const directory = loadDirectory(policyDir);
+  const checkOutput = createOutputCheck(policyDir, directory);
+
+  const llm = options.llm ?? createOpenAiClient({
+    baseURL: config.OYSTER_BASE_URL,
+    model: config.OYSTER_MODEL,
+    apiKey: config.OYSTER_API_KEY,
+    timeoutMs: config.OYSTER_TIMEOUT_MS,
+    maxRetries: config.OYSTER_MAX_RETRIES,
+    sampling: modelPolicy.sampling,
+  });
+  const risk = createRiskAssessor({
+    policyDir,
+    policyVersion: version,
+    logger: logger.child({ part: 'risk' }),
+    judgeTimeoutMs: config.RISK_JUDGE_TIMEOUT_MS,
+    ...(config.RISK_JUDGE === 'model' ? { llm } : {}),
+  });
+
+  const db = openDatabase(config.OYSTER_DB_PATH);
+  const store = new SqliteMessageStore(db);
+  const cases = new SqliteCaseStore(db);
+
+  const sinks: ModeratorSink[] = [createLogSink(logger.child({ part: 'alerts' }))];
+  for (const adapter of adapters) if (adapter.moderatorSink) sinks.push(withDedupe(adapter.moderatorSink));
+  if (config.MODERATOR_WEBHOOK_URL && config.MODERATOR_WEBHOOK_SECRET) {
+    sinks.push(createWebhookSink({ url: config.MODERATOR_WEBHOOK_URL, secret: config.MODERATOR_WEBHOOK_SECRET, clock }));
+  }
+  sinks.push(...(options.sinks ?? []));
+
+  const outbox = createOutboxWorker({ cases, sinks, policy: escalationPolicy, clock, logger: logger.child({ part: 'outbox' }) });
+  const kick = () => outbox.kick();
+  const moderators = { ids: config.MODERATOR_IDS, roleIds: config.MODERATOR_ROLE_IDS };
+  const escalation = createEscalation({
+    cases, messages: store, sinks: sinks.map((s) => s.name), policy: escalationPolicy, clock,
+    logger: logger.child({ part: 'escalation' }), defaultCountry: config.CRISIS_DEFAULT_COUNTRY, onAlertsWritten: kick,
+  });
+  const moderation = createModeration({
+    cases, moderators, clock, logger: logger.child({ part: 'moderation' }), policyVersion: version,
+    updateSinks: sinks.filter((s) => !adapters.some((a) => a.moderatorSink?.name === s.name)).map((s) => s.name),
+    onAlertsWritten: kick,
+  });
+  const country = createCountryCommand({
+    messages: store, moderators, isKnownCountry: (c) => directory.has(c), defaultCountry: config.CRISIS_DEFAULT_COUNTRY, logger,
+  });
+
+  const crisis: CrisisPort = {
+    threshold: escalationPolicy.threshold,
+    resourcesDue: (userKey, conversationKey, level) => escalation.resourcesDue({ userKey, conversationKey, level }),
+    resolveCountry: async (userKey, communityKey) => {
+      const r = await escalation.resolveCountry({ userKey, communityKey });
+      return { country: r.country, shouldAsk: r.shouldAsk };
+    },
+    render: (request) => directory.render(request),
+    texts: (locale) => {
+      const t = directory.texts(locale);
+      return { publicNote: t.publicNote.high, safeReply: (level) => t.fallbackReply[level], handoff: t.handoffNotice };
+    },
+    checkOutput,
+    raise: async (input) => {
+      const r = await escalation.raise(input);
+      return { caseId: r.caseId, created: r.created, escalated: r.escalated };
+    },
+    isPaused: (userKey, conversationKey) => escalation.isPaused(userKey, conversationKey),
+  };
+
+  const engine = new Engine({
+    store, risk, llm, crisis, clock, logger,
+    tokens: createQwenTokenCounter(),
+    policy: modelPolicy,
+    contextTokens: config.OYSTER_CONTEXT_TOKENS,
+    llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
+    limiter: new RateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
+
+  const onCommand = createCommandHandler({
+    store, policy: modelPolicy, logger,
+    country: (request) => country.handle(request),
+    moderation,
+    forgetElsewhere: (userKey) => cases.forgetUser(userKey, escalationPolicy.forgetKeepsAuditFields),
+  });
+  const handlersFor = (channel: ReplyChannel): BotHandlers => ({
+    onMessage: async (message) => {
+      await engine.handle(message, channel);
+    },
+    onCommand,
+  });
+
+  let retention: NodeJS.Timeout | undefined;
+  const purge = async () => {
+    const now = clock.now().getTime();
+    try {
+      const messages = await store.purgeMessages(new Date(now - config.RETENTION_DAYS * 24 * HOUR_MS));
+      const dedupe = await store.purgeProcessed(new Date(now - DEDUPE_KEEP_MS));
+      const closed = await cases.purgeResolved(new Date(now - escalationPolicy.caseRetentionDays * 24 * HOUR_MS));
+      logger.info('retention purge done', { messages, dedupe, cases: closed });
+    } catch (error) {
+      logger.error('retention purge failed', { code: (error as { code?: string }).code ?? 'UNKNOWN' });
+    }
+  };
+
+  logger.info('policies loaded', { policyVersion: version, countries: directory.countries().length });
+  let stopped = false;
+  return {
+    engine, store, cases, outbox,
+    policyVersion: version,
+    handlers: handlersFor(adapters[0] ?? { send: async () => ({ id: '' }), openDirect: async () => undefined }),
+    handlersFor,
+    async start() {
+      // Alerts left undelivered by a previous run go out first (the crash-resume path).
+      await outbox.start();
+      for (const adapter of adapters) {
+        await adapter.start(handlersFor(adapter));
+        logger.info('adapter started', { platform: adapter.platform });
+      }
+      void purge();
+      retention = setInterval(() => void purge(), HOUR_MS);
+      retention.unref();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (retention) clearInterval(retention);
+      await Promise.allSettled(adapters.map((a) => a.stop()));
+      await engine.idle();
+      await outbox.drainOnce().catch(() => undefined);
+      await outbox.stop();
+      await store.close();
+    },
+    async drainAlerts() {
+      await outbox.drainOnce();
+    },
+  };
+}

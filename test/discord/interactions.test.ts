@@ -1,0 +1,167 @@
+/**
+ * Slash commands, buttons and moderator alerts through a real discord.js Client against the
+ * fake, with recording handlers standing in for the core (the core's decisions are scripted).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDiscordAdapter } from '../../adapters/discord/index.js';
+import { silentLogger } from '../../src/logger.js';
+import type { CommandReply, CommandRequest, PlatformAdapter } from '../../src/ports.js';
+import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
+import { buttonPayload, fakeUser, slashPayload } from '../fakes/fake-discord-world.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { alertView } from './fixtures.js';
+import { RecordingHandlers, testConfig } from './helpers.js';
+
+let fake: FakeDiscord;
+let adapter: PlatformAdapter | undefined;
+let seq = 0;
+const ids = () => {
+  seq++;
+  return { id: String(800000000000000000n + BigInt(seq)), token: `interaction-token-${seq}` };
+};
+
+beforeEach(async () => {
+  fake = await startFakeDiscord();
+});
+
+afterEach(async () => {
+  await adapter?.stop();
+  adapter = undefined;
+  await fake.close();
+});
+
+async function started(answer: (c: CommandRequest) => CommandReply | Promise<CommandReply>): Promise<RecordingHandlers> {
+  const handlers = new RecordingHandlers(answer);
+  adapter = createDiscordAdapter(testConfig(fake), { logger: silentLogger });
+  await adapter.start(handlers);
+  return handlers;
+}
+
+const webhookEdits = () => fake.webhookCalls.filter((c) => c.method === 'PATCH');
+const followups = () => fake.webhookCalls.filter((c) => c.method === 'POST');
+
+describe('discord slash commands', () => {
+  it('defers ephemerally, passes the command to the core and edits in the answer', async () => {
+    const handlers = await started(() => ({ ok: true, private: true, text: 'Your country is now **DE**.' }));
+    const bob = fakeUser(fake.world, 'bob');
+    fake.interaction(slashPayload(fake.world, { ...ids(), from: bob, name: 'country', options: [{ name: 'code', type: 3, value: 'de' }] }));
+    await waitFor(() => webhookEdits().length > 0);
+    expect(fake.callbacks[0]).toMatchObject({ type: 5, data: { flags: 64 } });
+    expect(handlers.commands[0]).toMatchObject({
+      name: 'country', args: ['DE'], isDirect: false,
+      actor: { id: bob.id, displayName: 'Bob', roleIds: [fake.world.roles.moderator] },
+      conversation: { platform: 'discord', channelId: fake.world.channels.general, communityId: fake.world.guild.id },
+    });
+    expect(webhookEdits()[0]!.body).toMatchObject({ content: 'Your country is now **DE**.', allowed_mentions: { parse: [] } });
+  });
+
+  it('acknowledges within the 3-second window even when the core is slow', async () => {
+    await fake.close();
+    fake = await startFakeDiscord({ interactionDeadlineMs: 400 });
+    await started(async () => {
+      await new Promise((r) => setTimeout(r, 800));
+      return { ok: true, private: true, text: 'slow but here' };
+    });
+    fake.interaction(slashPayload(fake.world, { ...ids(), from: fakeUser(fake.world, 'alice'), name: 'help' }));
+    await waitFor(() => webhookEdits().length > 0, { timeoutMs: 3_000 });
+    expect(fake.callbacks).toHaveLength(1);
+    expect(fake.callbacks[0]!.latencyMs).toBeLessThan(400);
+    expect(webhookEdits()[0]!.body.content).toBe('slow but here');
+  });
+
+  it('maps /case subcommands with their options', async () => {
+    const handlers = await started(() => ({ ok: true, private: true, text: 'noted' }));
+    fake.interaction(slashPayload(fake.world, {
+      ...ids(), from: fakeUser(fake.world, 'bob'), name: 'case',
+      options: [{ name: 'resolve', type: 1, options: [{ name: 'id', type: 4, value: 12 }, { name: 'outcome', type: 3, value: 'reached_service' }] }],
+    }));
+    await waitFor(() => handlers.commands.length > 0);
+    expect(handlers.commands[0]).toMatchObject({ name: 'case', args: ['resolve', '12', 'reached_service'] });
+  });
+
+  it('answers in a DM with isDirect and no community', async () => {
+    const handlers = await started(() => ({ ok: true, private: true, text: 'help text' }));
+    fake.interaction(slashPayload(fake.world, { ...ids(), from: fakeUser(fake.world, 'alice'), name: 'help', dm: true }));
+    await waitFor(() => handlers.commands.length > 0);
+    expect(handlers.commands[0]!.isDirect).toBe(true);
+    expect(handlers.commands[0]!.actor.roleIds).toEqual([]);
+    expect(handlers.commands[0]!.conversation.communityId).toBeUndefined();
+  });
+
+  it('sends a long answer as the edited reply plus ephemeral follow-ups within 2000 each', async () => {
+    await started(() => ({ ok: true, private: true, text: 'Here is your data. '.repeat(250) }));
+    fake.interaction(slashPayload(fake.world, { ...ids(), from: fakeUser(fake.world, 'alice'), name: 'export' }));
+    await waitFor(() => followups().length >= 2);
+    const parts = [webhookEdits()[0]!.body, ...followups().map((f) => f.body)];
+    for (const p of parts) expect(p.content.length).toBeLessThanOrEqual(2000);
+    for (const f of followups()) expect(f.body.flags & 64).toBe(64);
+  });
+
+  it('offers a delete button after /forget, and the button confirms for whoever presses it', async () => {
+    const handlers = await started((c) => ({ ok: true, private: true, text: c.args[0] === 'confirm' ? 'Deleted 3 records.' : 'This deletes everything. Sure?' }));
+    const alice = fakeUser(fake.world, 'alice');
+    fake.interaction(slashPayload(fake.world, { ...ids(), from: alice, name: 'forget' }));
+    await waitFor(() => webhookEdits().length > 0);
+    const button = webhookEdits()[0]!.body.components[0].components[0];
+    expect(button.custom_id).toBe('forget:confirm');
+    fake.interaction(buttonPayload(fake.world, { ...ids(), from: alice, customId: button.custom_id, message: { id: '700000000000000001', channelId: fake.world.channels.general } }));
+    await waitFor(() => webhookEdits().length > 1);
+    expect(handlers.commands[1]).toMatchObject({ name: 'forget', args: ['confirm'], actor: { id: alice.id } });
+    expect(webhookEdits()[1]!.body).toMatchObject({ content: 'Deleted 3 records.', components: [] });
+  });
+});
+
+describe('discord moderator alerts', () => {
+  it('posts the alert with buttons to the moderator channel, once per alert id', async () => {
+    await started(() => ({ ok: true, private: true, text: '' }));
+    const sink = adapter!.moderatorSink!;
+    const first = await sink.deliver(alertView());
+    const again = await sink.deliver(alertView());
+    expect(again).toEqual(first);
+    expect(fake.posted).toHaveLength(1);
+    expect(fake.posted[0]!.channelId).toBe(fake.world.channels.moderators);
+    expect(fake.posted[0]!.body.components[0].components.map((b: { custom_id: string }) => b.custom_id)).toEqual(['case:ack:12', 'case:resolve:12']);
+    expect(fake.posted[0]!.body.allowed_mentions).toEqual({ parse: [], replied_user: false });
+  });
+
+  it('edits the alert in place with who acknowledged it when a moderator presses the button', async () => {
+    const handlers = await started((c) => ({
+      ok: true, private: true, text: 'Acknowledged.',
+      updatedAlert: alertView({ alertId: 41, kind: 'update', status: 'acknowledged', actedBy: c.actor.displayName, actedAt: '2025-03-14T09:35:00.000Z' }),
+    }));
+    const { ref } = await adapter!.moderatorSink!.deliver(alertView());
+    fake.interaction(buttonPayload(fake.world, { ...ids(), from: fakeUser(fake.world, 'bob'), customId: 'case:ack:12', message: { id: ref!, channelId: fake.world.channels.moderators } }));
+    await waitFor(() => webhookEdits().length > 0);
+    expect(fake.callbacks[0]!.type).toBe(6); // deferred update: no new message
+    expect(handlers.commands[0]).toMatchObject({ name: 'case', args: ['ack', '12'], actor: { roleIds: [fake.world.roles.moderator] } });
+    const edit = webhookEdits()[0]!;
+    expect(edit.path).toMatch(/\/messages\/@original$/);
+    expect(JSON.stringify(edit.body.embeds)).toContain('Acknowledged by');
+    expect(JSON.stringify(edit.body.embeds)).toContain('Bob');
+    expect(edit.body.components[0].components[0].disabled).toBe(true);
+  });
+
+  it('shows a refusal only to the member who pressed the button', async () => {
+    await started(() => ({ ok: false, private: true, text: 'Only moderators can act on cases.' }));
+    const { ref } = await adapter!.moderatorSink!.deliver(alertView());
+    fake.interaction(buttonPayload(fake.world, { ...ids(), from: fakeUser(fake.world, 'alice'), customId: 'case:resolve:12', message: { id: ref!, channelId: fake.world.channels.moderators } }));
+    await waitFor(() => followups().length > 0);
+    expect(followups()[0]!.body).toMatchObject({ content: 'Only moderators can act on cases.', flags: 64 });
+    expect(webhookEdits()).toHaveLength(0);
+  });
+
+  it('edits the alert message when a moderator acts by slash command', async () => {
+    await started((c) => ({
+      ok: true, private: true, text: 'Resolved.',
+      updatedAlert: alertView({ alertId: 43, kind: 'update', status: 'resolved', actedBy: c.actor.displayName }),
+    }));
+    const { ref } = await adapter!.moderatorSink!.deliver(alertView());
+    fake.interaction(slashPayload(fake.world, {
+      ...ids(), from: fakeUser(fake.world, 'bob'), name: 'case', options: [{ name: 'resolve', type: 1, options: [{ name: 'id', type: 4, value: 12 }] }],
+    }));
+    await waitFor(() => fake.requests.some((r) => r.method === 'PATCH' && r.path.endsWith(`/messages/${ref}`)));
+    const patch = fake.requests.find((r) => r.method === 'PATCH' && r.path.endsWith(`/messages/${ref}`))!;
+    expect(patch.path).toBe(`/channels/${fake.world.channels.moderators}/messages/${ref}`);
+    expect(JSON.stringify(patch.body.embeds)).toContain('Resolved by');
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * A platform adapter that lives in memory: tests push messages in with `receive` and read
+ * what the bot sent from `sent`. It can pretend DMs are closed, and records typing.
+ */
+import type { ConversationRef, InboundMessage, OutboundMessage } from '../../src/messages.js';
+import type { AlertView, BotHandlers, ModeratorSink, PlatformAdapter } from '../../src/ports.js';
+
+export interface FakeAdapterOptions {
+  platform?: string;
+  /** Users whose DMs are closed: openDirect answers undefined for them. */
+  closedDms?: string[];
+  /** Give the adapter a moderator channel of its own. */
+  withModeratorChannel?: boolean;
+}
+
+export class FakeAdapter implements PlatformAdapter {
+  readonly platform: string;
+  readonly sent: OutboundMessage[] = [];
+  readonly alerts: AlertView[] = [];
+  readonly typing: ConversationRef[] = [];
+  readonly moderatorSink?: ModeratorSink;
+  private handlers: BotHandlers | undefined;
+  private seq = 0;
+
+  constructor(private readonly options: FakeAdapterOptions = {}) {
+    this.platform = options.platform ?? 'fake';
+    if (options.withModeratorChannel) {
+      this.moderatorSink = {
+        name: `${this.platform}-moderators`,
+        deliver: async (alert) => {
+          this.alerts.push(alert);
+          return { ref: `alert-${alert.alertId}` };
+        },
+      };
+    }
+  }
+
+  async start(handlers: BotHandlers): Promise<void> {
+    this.handlers = handlers;
+  }
+
+  async send(message: OutboundMessage): Promise<{ id: string }> {
+    this.sent.push(message);
+    return { id: `out-${++this.seq}` };
+  }
+
+  async openDirect(userId: string): Promise<ConversationRef | undefined> {
+    if (this.options.closedDms?.includes(userId)) return undefined;
+    return { platform: this.platform, channelId: `dm-${userId}` };
+  }
+
+  startTyping(conversation: ConversationRef): () => void {
+    this.typing.push(conversation);
+    return () => undefined;
+  }
+
+  async stop(): Promise<void> {
+    this.handlers = undefined;
+  }
+
+  /** Delivers a message as the platform would; resolves when the bot is done with it. */
+  async receive(partial: Partial<InboundMessage> & { text: string; userId?: string }): Promise<void> {
+    if (!this.handlers) throw new Error('FakeAdapter.receive before start');
+    const userId = partial.userId ?? 'u1';
+    const isDirect = partial.isDirect ?? true;
+    await this.handlers.onMessage({
+      id: partial.id ?? `in-${++this.seq}`,
+      conversation: partial.conversation ?? (isDirect ? { platform: this.platform, channelId: `dm-${userId}` } : { platform: this.platform, channelId: 'general', communityId: 'guild-1' }),
+      author: partial.author ?? { id: userId, displayName: `user ${userId}`, isBot: false, isSelf: false },
+      text: partial.text,
+      isDirect,
+      mentionsBot: partial.mentionsBot ?? isDirect,
+      receivedAt: partial.receivedAt ?? new Date(),
+    });
+  }
+
+  command(name: string, args: string[] = [], actor = { id: 'u1', displayName: 'user u1', roleIds: [] as string[] }) {
+    if (!this.handlers) throw new Error('FakeAdapter.command before start');
+    return this.handlers.onCommand({ name, args, actor, conversation: { platform: this.platform, channelId: `dm-${actor.id}` }, isDirect: true });
+  }
+
+  /** Texts sent into one conversation, in order. */
+  textsIn(channelId: string): string[] {
+    return this.sent.filter((m) => m.conversation.channelId === channelId).map((m) => m.text);
+  }
+}

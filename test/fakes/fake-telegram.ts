@@ -1,0 +1,294 @@
+/**
+ * A fake Telegram Bot API server on 127.0.0.1 for driving the real grammy Bot
+ * (PLATFORMS.md §4.2). It serves `/bot<token>/<method>` with JSON, holds getUpdates as a
+ * real long poll, and behaves like Telegram where our code depends on it: 4096-character
+ * limit after entity parsing, HTML parse errors, 403 for users who never started the bot,
+ * "message is not modified" on identical edits. Every call is recorded; errors can be
+ * scripted per method (429 with retry_after, for example).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface FakeBotInfo {
+  id: number;
+  username: string;
+  first_name: string;
+  can_read_all_group_messages?: boolean;
+}
+
+export interface RecordedCall {
+  method: string;
+  payload: Record<string, unknown>;
+  at: number;
+  /** The scripted error this call was answered with, if any. */
+  failedWith?: FakeError;
+}
+
+export interface FakeError {
+  error_code: number;
+  description: string;
+  parameters?: { retry_after?: number; migrate_to_chat_id?: number };
+}
+
+/** A message the bot sent (or edited), as the fake stores it. */
+export interface SentMessage {
+  chatId: string;
+  messageId: number;
+  /** Text as sent (HTML when parseMode is HTML). */
+  text: string;
+  /** What a user sees: tags removed, entities decoded. */
+  visible: string;
+  parseMode: string | undefined;
+  threadId: number | undefined;
+  replyTo: number | undefined;
+  replyMarkup: unknown;
+  edits: number;
+}
+
+export interface FakeTelegram {
+  /** For `client.apiRoot`: no trailing slash. */
+  apiRoot: string;
+  token: string;
+  bot: FakeBotInfo;
+  calls: RecordedCall[];
+  sent: SentMessage[];
+  /** Queues an update for getUpdates; returns its update_id. A given update_id is kept (redelivery). */
+  pushUpdate(update: Record<string, unknown>): number;
+  /** The next `times` calls of `method` fail with `error`. */
+  failNext(method: string, error: FakeError, times?: number): void;
+  /** Marks a user as having started the bot (pushing a private message does this too). */
+  startedBy(userId: number): void;
+  callsOf(method: string): RecordedCall[];
+  close(): Promise<void>;
+}
+
+const ALLOWED_TAGS = new Set([
+  'b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'tg-spoiler', 'a', 'code', 'pre', 'blockquote', 'tg-emoji', 'span',
+]);
+
+export function visibleOf(html: string): string {
+  return html.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+}
+
+/** Telegram-like HTML validation: known tags, balanced, entities well-formed. */
+function htmlError(html: string): string | undefined {
+  const stack: string[] = [];
+  for (const m of html.matchAll(/<(\/?)([a-zA-Z][\w-]*)[^>]*>|&(?!(lt|gt|amp|quot);)|<(?![a-zA-Z/])/g)) {
+    if (m[0].startsWith('&')) return `Can't parse entities: unexpected & at byte offset ${m.index}`;
+    if (m[0] === '<') return `Can't parse entities: unsupported start tag at byte offset ${m.index}`;
+    const [, closing, rawName] = m;
+    const name = rawName!.toLowerCase();
+    if (!ALLOWED_TAGS.has(name)) return `Can't parse entities: unsupported start tag "${name}" at byte offset ${m.index}`;
+    if (closing) {
+      if (stack.pop() !== name) return `Can't parse entities: can't find end tag corresponding to start tag "${name}"`;
+    } else {
+      stack.push(name);
+    }
+  }
+  return stack.length > 0 ? `Can't parse entities: can't find end tag corresponding to start tag "${stack.at(-1)}"` : undefined;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
+}
+
+export async function startFakeTelegram(options: { token?: string; bot?: Partial<FakeBotInfo> } = {}): Promise<FakeTelegram> {
+  const token = options.token ?? '123456789:AAHfakeTokenForTestsOnly_abcdefghijk';
+  const bot: FakeBotInfo = { id: 123456789, username: 'oyster_test_bot', first_name: 'Oyster', ...options.bot };
+  const calls: RecordedCall[] = [];
+  const sent: SentMessage[] = [];
+  const queue: Array<Record<string, unknown> & { update_id: number }> = [];
+  const waiters = new Set<() => void>();
+  const failures = new Map<string, FakeError[]>();
+  const started = new Set<string>();
+  const nextMessageId = new Map<string, number>();
+  const sockets = new Set<Socket>();
+  let nextUpdateId = 1000;
+
+  const wake = () => {
+    for (const w of [...waiters]) w();
+  };
+
+  const ok = (res: ServerResponse, result: unknown): void => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result }));
+  };
+  const err = (res: ServerResponse, e: FakeError): void => {
+    res.writeHead(e.error_code, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, ...e }));
+  };
+  const badRequest = (res: ServerResponse, description: string): void => err(res, { error_code: 400, description: `Bad Request: ${description}` });
+
+  async function getUpdates(req: IncomingMessage, res: ServerResponse, p: Record<string, unknown>): Promise<void> {
+    const offset = Number(p.offset ?? 0);
+    const limit = Number(p.limit ?? 100);
+    const timeout = Number(p.timeout ?? 0);
+    // Confirmation: updates below the offset are forgotten, as Telegram does.
+    while (queue.length > 0 && queue[0]!.update_id < offset) queue.shift();
+    if (queue.length === 0 && timeout > 0) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeout * 1000);
+        waiters.add(done);
+        req.once('close', done);
+        res.once('close', done);
+      });
+    }
+    if (res.destroyed) return;
+    ok(res, queue.filter((u) => u.update_id >= offset).slice(0, limit));
+  }
+
+  function storeMessage(p: Record<string, unknown>): SentMessage {
+    const chatId = String(p.chat_id);
+    const id = (nextMessageId.get(chatId) ?? 500) + 1;
+    nextMessageId.set(chatId, id);
+    const text = String(p.text);
+    const message: SentMessage = {
+      chatId,
+      messageId: id,
+      text,
+      visible: p.parse_mode === 'HTML' ? visibleOf(text) : text,
+      parseMode: p.parse_mode as string | undefined,
+      threadId: p.message_thread_id as number | undefined,
+      replyTo: (p.reply_parameters as { message_id?: number } | undefined)?.message_id,
+      replyMarkup: p.reply_markup,
+      edits: 0,
+    };
+    sent.push(message);
+    return message;
+  }
+
+  function messageObject(m: SentMessage) {
+    const chatId = Number(m.chatId);
+    return {
+      message_id: m.messageId,
+      date: Math.floor(Date.now() / 1000),
+      chat: chatId > 0 ? { id: chatId, type: 'private', first_name: 'User' } : { id: chatId, type: 'supergroup', title: 'Group' },
+      from: { id: bot.id, is_bot: true, first_name: bot.first_name, username: bot.username },
+      text: m.visible,
+      ...(m.threadId !== undefined ? { message_thread_id: m.threadId, is_topic_message: true } : {}),
+    };
+  }
+
+  /** Checks shared by sendMessage and editMessageText; undefined when the text is acceptable. */
+  function textError(p: Record<string, unknown>): string | undefined {
+    const text = typeof p.text === 'string' ? p.text : '';
+    if (text.trim() === '') return 'message text is empty';
+    const parseError = p.parse_mode === 'HTML' ? htmlError(text) : undefined;
+    if (parseError) return parseError;
+    const visible = p.parse_mode === 'HTML' ? visibleOf(text) : text;
+    if (visible.length > 4096) return 'message is too long';
+    return undefined;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const m = /^\/bot([^/]+)\/(?:test\/)?([A-Za-z]+)$/.exec(req.url ?? '');
+    if (!m) return err(res, { error_code: 404, description: 'Not Found' });
+    const [, gotToken, method] = m as unknown as [string, string, string];
+    const raw = await readBody(req);
+    const payload = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    const call: RecordedCall = { method, payload, at: Date.now() };
+    calls.push(call);
+    if (gotToken !== token) return err(res, { error_code: 401, description: 'Unauthorized' });
+    const scripted = failures.get(method);
+    if (scripted && scripted.length > 0) {
+      call.failedWith = scripted.shift()!;
+      return err(res, call.failedWith);
+    }
+
+    switch (method) {
+      case 'getMe':
+        return ok(res, { is_bot: true, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, ...bot });
+      case 'getUpdates':
+        return getUpdates(req, res, payload);
+      case 'deleteWebhook':
+      case 'setWebhook':
+      case 'setMyCommands':
+      case 'sendChatAction':
+      case 'answerCallbackQuery':
+        return ok(res, true);
+      case 'sendMessage': {
+        const chatId = String(payload.chat_id);
+        if (!chatId.startsWith('-') && !started.has(chatId)) {
+          return err(res, { error_code: 403, description: "Forbidden: bot can't initiate conversation with a user" });
+        }
+        const problem = textError(payload);
+        if (problem) return badRequest(res, problem);
+        return ok(res, messageObject(storeMessage(payload)));
+      }
+      case 'editMessageText': {
+        const target = sent.find((s) => s.chatId === String(payload.chat_id) && s.messageId === Number(payload.message_id));
+        if (!target) return badRequest(res, 'message to edit not found');
+        const problem = textError(payload);
+        if (problem) return badRequest(res, problem);
+        const text = String(payload.text);
+        if (text === target.text && JSON.stringify(payload.reply_markup) === JSON.stringify(target.replyMarkup)) {
+          return badRequest(res, 'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+        }
+        Object.assign(target, {
+          text,
+          visible: payload.parse_mode === 'HTML' ? visibleOf(text) : text,
+          parseMode: payload.parse_mode,
+          replyMarkup: payload.reply_markup,
+          edits: target.edits + 1,
+        });
+        return ok(res, messageObject(target));
+      }
+      default:
+        return err(res, { error_code: 404, description: 'Not Found: method not found' });
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) badRequest(res, `fake failed: ${e instanceof Error ? e.message : String(e)}`);
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    token,
+    bot,
+    calls,
+    sent,
+    pushUpdate(update) {
+      const update_id = typeof update.update_id === 'number' ? update.update_id : nextUpdateId++;
+      const message = update.message as { chat?: { id: number; type: string }; from?: { id: number } } | undefined;
+      if (message?.chat?.type === 'private' && message.from) started.add(String(message.from.id));
+      queue.push({ ...update, update_id });
+      queue.sort((a, b) => a.update_id - b.update_id);
+      wake();
+      return update_id;
+    },
+    failNext(method, error, times = 1) {
+      const list = failures.get(method) ?? [];
+      for (let i = 0; i < times; i++) list.push(error);
+      failures.set(method, list);
+    },
+    startedBy(userId) {
+      started.add(String(userId));
+    },
+    callsOf(method) {
+      return calls.filter((c) => c.method === method);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        wake();
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

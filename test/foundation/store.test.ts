@@ -1,0 +1,81 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/database.js';
+import { SqliteMessageStore } from '../../src/store/sqlite-store.js';
+
+const stores = {
+  ':memory:': () => new SqliteMessageStore(openDatabase(':memory:')),
+  'a temp file': () => new SqliteMessageStore(openDatabase(join(mkdtempSync(join(tmpdir(), 'oyster-store-')), 'bot.db'))),
+};
+
+for (const [where, make] of Object.entries(stores)) {
+  describe(`the message store on ${where}`, () => {
+    it('recognises a redelivered message', async () => {
+      const store = make();
+      const at = new Date('2026-01-01T00:00:00Z');
+      expect(await store.recordInbound('telegram', '1:2', at)).toEqual({ isNew: true });
+      expect(await store.recordInbound('telegram', '1:2', at)).toEqual({ isNew: false });
+      expect(await store.recordInbound('slack', '1:2', at)).toEqual({ isNew: true });
+    });
+
+    it('hands a message out again when its first handling never completed', async () => {
+      const store = make();
+      const t0 = new Date('2026-01-01T00:00:00Z');
+      await store.recordInbound('discord', 'm1', t0);
+      expect((await store.recordInbound('discord', 'm1', new Date(t0.getTime() + 10_000))).isNew).toBe(false);
+      expect((await store.recordInbound('discord', 'm1', new Date(t0.getTime() + 600_000))).isNew).toBe(true);
+      await store.completeInbound('discord', 'm1', new Date(t0.getTime() + 600_001));
+      expect((await store.recordInbound('discord', 'm1', new Date(t0.getTime() + 9_000_000))).isNew).toBe(false);
+    });
+
+    it('returns the newest turns of one user context, oldest first', async () => {
+      const store = make();
+      for (let i = 1; i <= 5; i++) {
+        await store.appendTurn({ contextKey: 'tg:1:u1', userKey: 'tg:u1', role: i % 2 ? 'user' : 'assistant', text: `t${i}`, at: new Date(i * 1000), tokens: 6 });
+      }
+      await store.appendTurn({ contextKey: 'tg:1:u2', userKey: 'tg:u2', role: 'user', text: 'someone else', at: new Date(9000), tokens: 7 });
+      const turns = await store.recentTurns('tg:1:u1', 3);
+      expect(turns.map((t) => t.text)).toEqual(['t3', 't4', 't5']);
+      expect(turns.every((t) => t.tokens === 6)).toBe(true);
+    });
+
+    it('forgets a user everywhere and exports what it stores', async () => {
+      const store = make();
+      await store.appendTurn({ contextKey: 'tg:1:u1', userKey: 'tg:u1', role: 'user', text: 'hello', at: new Date(1000), tokens: 6,
+        assessment: { level: 'low', reasons: ['distress:en'], policyVersion: 'abc' } });
+      await store.appendTurn({ contextKey: 'tg:2:u1', userKey: 'tg:u1', role: 'user', text: 'again', at: new Date(2000), tokens: 6 });
+      await store.setPreference('tg:u1', 'country', 'DE');
+      await store.setRiskState('tg:1:u1', 'high', new Date(1000));
+      const exported = await store.exportUser('tg:u1');
+      expect(exported.preferences).toEqual({ country: 'DE' });
+      expect(exported.messages.map((m) => m.text)).toEqual(['hello', 'again']);
+      expect(exported.messages[0]).toMatchObject({ level: 'low', reasons: ['distress:en'] });
+      expect(await store.forgetUser('tg:u1')).toBe(4);
+      expect(await store.recentTurns('tg:1:u1', 10)).toEqual([]);
+      expect(await store.preference('tg:u1', 'country')).toBeUndefined();
+      expect(await store.riskState('tg:1:u1')).toBeUndefined();
+    });
+
+    it('purges messages older than the retention cut-off', async () => {
+      const store = make();
+      await store.appendTurn({ contextKey: 'c', userKey: 'u', role: 'user', text: 'old', at: new Date(1000), tokens: 6 });
+      await store.appendTurn({ contextKey: 'c', userKey: 'u', role: 'user', text: 'new', at: new Date(5000), tokens: 6 });
+      expect(await store.purgeMessages(new Date(3000))).toBe(1);
+      expect((await store.recentTurns('c', 10)).map((t) => t.text)).toEqual(['new']);
+    });
+  });
+}
+
+describe('a locked database file', () => {
+  it('fails with a coded store error instead of hanging', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'oyster-lock-')), 'bot.db');
+    const holder = openDatabase(path);
+    const store = new SqliteMessageStore(openDatabase(path, { busyTimeoutMs: 50 }));
+    holder.exec('BEGIN EXCLUSIVE');
+    await expect(store.recordInbound('x', '1', new Date())).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    holder.exec('COMMIT');
+    expect((await store.recordInbound('x', '1', new Date())).isNew).toBe(true);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * Builds the real bot (engine, SQLite store, policies, risk screen, crisis services) around
+ * a FakeAdapter and the fake model server, with a controllable clock. Tests read like a
+ * conversation: `await chat.user('…')`, then look at what was sent and what was stored.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { silentLogger } from '../../src/logger.js';
+import { createBot, type Bot } from '../../src/main.js';
+import type { AlertView, Clock, ModeratorSink } from '../../src/ports.js';
+import { FakeAdapter, type FakeAdapterOptions } from '../fakes/fake-adapter.js';
+import { startFakeModel, type FakeModel, type ReplyScript } from '../fakes/fake-model.js';
+
+export class TestClock implements Clock {
+  constructor(private ms = Date.parse('2026-03-02T10:00:00Z')) {}
+  now(): Date {
+    return new Date(this.ms);
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+export class RecordingSink implements ModeratorSink {
+  readonly alerts: AlertView[] = [];
+  failing = false;
+  constructor(readonly name = 'test-sink') {}
+  async deliver(alert: AlertView): Promise<{ ref?: string }> {
+    if (this.failing) throw new Error('sink down');
+    this.alerts.push(alert);
+    return { ref: `ref-${alert.alertId}` };
+  }
+}
+
+export interface Harness {
+  bot: Bot;
+  adapter: FakeAdapter;
+  model: FakeModel;
+  sink: RecordingSink;
+  clock: TestClock;
+  dbPath: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: {
+  env?: Record<string, string>;
+  reply?: ReplyScript;
+  adapter?: FakeAdapterOptions;
+  dbPath?: string;
+} = {}): Promise<Harness> {
+  const model = await startFakeModel(options.reply ? { reply: options.reply } : {});
+  const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'oyster-harness-')), 'bot.db');
+  const config = loadConfig({
+    OYSTER_DB_PATH: dbPath,
+    OYSTER_BASE_URL: model.url,
+    OYSTER_MAX_RETRIES: '0',
+    OYSTER_TIMEOUT_MS: '3000',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const clock = new TestClock();
+  const adapter = new FakeAdapter(options.adapter);
+  const sink = new RecordingSink();
+  const bot = await createBot({ config, adapters: [adapter], clock, logger: silentLogger, sinks: [sink] });
+  await bot.start();
+  return {
+    bot, adapter, model, sink, clock, dbPath,
+    async close() {
+      await bot.stop();
+      await model.close();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The real grammy Bot in webhook mode: our node:http receiver in front of bot.handleUpdate,
+ * driven with POSTs the way Telegram (or a reverse proxy) sends them.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait-for.js';
+import { alice, privateText } from './fixtures.js';
+import { startHarness, WEBHOOK_PUBLIC_URL, WEBHOOK_SECRET, type Harness } from './harness.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('telegram adapter, webhook mode', () => {
+  it('registers the webhook with its secret and never long-polls', async () => {
+    h = await startHarness({}, 'webhook');
+    expect(h.fake.callsOf('setWebhook')[0]!.payload).toMatchObject({
+      url: WEBHOOK_PUBLIC_URL, secret_token: WEBHOOK_SECRET, allowed_updates: ['message', 'callback_query', 'my_chat_member'],
+    });
+    expect(h.fake.callsOf('getUpdates')).toHaveLength(0);
+    expect(h.fake.callsOf('deleteWebhook')).toHaveLength(0);
+  });
+
+  it('accepts an update with the right secret and hands it to the core', async () => {
+    h = await startHarness({}, 'webhook');
+    const res = await h.postWebhook(privateText(alice, 'via webhook'));
+    expect(res.status).toBe(200);
+    const m = await waitFor(() => h!.handlers.messages[0]);
+    expect(m).toMatchObject({ text: 'via webhook', isDirect: true });
+  });
+
+  it('answers 200 at once while the handler is still working', async () => {
+    h = await startHarness({}, 'webhook');
+    let release!: () => void;
+    h.handlers.onEachMessage = () => new Promise<void>((r) => (release = r));
+    const res = await h.postWebhook(privateText(alice, 'slow model'));
+    expect(res.status).toBe(200);
+    expect(res.ms).toBeLessThan(1_000);
+    expect(h.handlers.messages).toHaveLength(1);
+    release();
+  });
+
+  it('refuses a wrong or missing secret with 401 and hands nothing over', async () => {
+    h = await startHarness({}, 'webhook');
+    expect((await h.postWebhook(privateText(alice, 'forged'), { secret: 'wrong_secret' })).status).toBe(401);
+    expect((await h.postWebhook(privateText(alice, 'forged'), { secret: null })).status).toBe(401);
+    expect((await h.postWebhook(privateText(alice, 'forged'), { secret: `${WEBHOOK_SECRET}x` })).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.handlers.messages).toHaveLength(0);
+  });
+
+  it('refuses an oversized body with 413', async () => {
+    h = await startHarness({}, 'webhook');
+    const huge = privateText(alice, 'x'.repeat(70 * 1024));
+    expect((await h.postWebhook(huge)).status).toBe(413);
+    expect(h.handlers.messages).toHaveLength(0);
+  });
+
+  it('refuses malformed JSON with 400 without touching state, then accepts the real update', async () => {
+    h = await startHarness({}, 'webhook');
+    const good = privateText(alice, 'after the garbage');
+    expect((await h.postWebhook(undefined, { raw: `{"update_id": ${good.update_id}, "message": ` })).status).toBe(400);
+    expect((await h.postWebhook({ hello: 'world' })).status).toBe(400);
+    expect(h.handlers.messages).toHaveLength(0);
+    // Same update_id as the malformed body: it must not count as already seen.
+    expect((await h.postWebhook(good)).status).toBe(200);
+    await waitFor(() => h!.handlers.messages.length === 1);
+  });
+
+  it('hands a redelivered update to the core once', async () => {
+    h = await startHarness({}, 'webhook');
+    const u = privateText(alice, 'delivered twice');
+    expect((await h.postWebhook(u)).status).toBe(200);
+    expect((await h.postWebhook(u)).status).toBe(200);
+    await waitFor(() => h!.handlers.messages.length === 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.handlers.messages).toHaveLength(1);
+  });
+
+  it('serves only POST on the webhook path', async () => {
+    h = await startHarness({}, 'webhook');
+    expect((await h.postWebhook(privateText(alice, 'x'), { path: '/elsewhere' })).status).toBe(404);
+    const get = await fetch(`http://127.0.0.1:${h.adapter.webhookPort}/telegram`);
+    expect(get.status).toBe(405);
+  });
+});
