@@ -40,7 +40,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function run(users: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'oyster-bench-'));
-  const config = loadConfig({ OYSTER_DB_PATH: join(dir, 'bench.db'), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_BURST: '1000' });
+  const config = loadConfig({ OYSTER_DB_PATH: join(dir, 'bench.db'), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' });
   const bot = await createBot({ config, adapters: [], llm: instantModel, logger: silentLogger });
   let seq = 0;
   const message = (i: number): InboundMessage => {

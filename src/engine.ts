@@ -27,7 +27,7 @@ import {
 import type { Clock, LlmClient, PlatformAdapter, RiskAssessment, RiskAssessor, RiskInput } from './ports.js';
 import type { ModelPolicy } from './policy/model-policy.js';
 import type { TokenCounter } from './llm/tokens.js';
-import type { MessageStore } from './store/store.js';
+import type { MessageStore, NewTurn } from './store/store.js';
 import { KeyedQueue } from './conversation/keyed-queue.js';
 import { buildPrompt } from './conversation/prompt.js';
 import type { RateLimiter } from './conversation/rate-limit.js';
@@ -265,18 +265,19 @@ export class Engine {
     const contextKey = userContextKey(message.conversation, message.author.id);
     const userKey = platformUserKey(message.conversation.platform, message.author.id);
     const crisisTurn = riskRank(assessment.level) >= riskRank(crisis.threshold);
+    const turns: NewTurn[] = [];
     if (persistTurns) {
       const userText = modelText ?? text;
-      await db.appendTurn({
+      turns.push({
         contextKey, userKey, role: 'user', text: userText, at: now, crisis: crisisTurn,
         tokens: tokens.countMessage('user', userText),
         assessment: { level: assessment.level, reasons: assessment.reasons, policyVersion: assessment.policyVersion },
       });
       if (answer !== undefined) {
-        await db.appendTurn({ contextKey, userKey, role: 'assistant', text: answer, at: now, crisis: crisisTurn, tokens: tokens.countMessage('assistant', answer) });
+        turns.push({ contextKey, userKey, role: 'assistant', text: answer, at: now, crisis: crisisTurn, tokens: tokens.countMessage('assistant', answer) });
       }
     }
-    await db.setRiskState(contextKey, assessment.level, now);
+    await db.recordExchange(turns, { contextKey, level: assessment.level, at: now });
     this.deps.metrics?.count('messages_total', { platform: message.conversation.platform, level: assessment.level });
     this.deps.logger.info('message handled', {
       platform: message.conversation.platform,

@@ -175,15 +175,20 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       return { caseId: r.caseId, created: r.created, escalated: r.escalated };
     },
     isPaused: (userKey, conversationKey) => escalation.isPaused(userKey, conversationKey),
+    noteUnreachable: (caseId, at, policyVersion) => cases.appendAudit({
+      caseId, action: 'dm_refused', actor: 'bot', at, note: 'the private message with resources was refused; minimal resources were posted in place', policyVersion, detail: {},
+    }),
   };
 
+  const tokens = createQwenTokenCounter();
   const engine = new Engine({
-    store, risk, llm, crisis, clock, logger,
-    tokens: createQwenTokenCounter(),
+    store, risk, llm, crisis, clock, logger, tokens,
     policy: modelPolicy,
     contextTokens: config.OYSTER_CONTEXT_TOKENS,
     llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
-    limiter: new RateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }),
+    ...(config.RATE_LIMIT_PER_MINUTE > 0
+      ? { limiter: new RateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }) }
+      : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
 
@@ -223,6 +228,9 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     async start() {
       // Alerts left undelivered by a previous run go out first (the crash-resume path).
       await outbox.start();
+      // Load the tokenizer now: its first use blocks for ~0.6-1.2 s, which must not eat into a
+      // platform's acknowledgement window (Slack: 3 s) on the first message.
+      tokens.countMessage('system', modelPolicy.systemPrompt);
       for (const adapter of adapters) {
         await adapter.start(handlersFor(adapter));
         logger.info('adapter started', { platform: adapter.platform });

@@ -20,7 +20,7 @@ import {
 } from 'discord.js';
 import { BotError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
-import type { ConversationRef, InboundMessage, OutboundMessage } from '../../src/messages.js';
+import type { ConversationRef, OutboundMessage } from '../../src/messages.js';
 import type { BotHandlers, ModeratorSink, PlatformAdapter } from '../../src/ports.js';
 import { AlertBoard } from './alerts.js';
 import { SLASH_COMMANDS } from './commands.js';
@@ -54,6 +54,15 @@ const MAX_RATE_LIMIT_WAIT_MS = 30_000;
 /** After Discord refuses a DM (50007), openDirect answers "closed" for this long instead of failing again. */
 const DM_CLOSED_TTL_MS = 60 * 60 * 1000;
 
+/** Bound on the in-memory DM maps: the oldest entries go first. */
+const MAX_REMEMBERED = 50_000;
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value as string);
+}
+
 /** Discord's nonce is at most 25 characters; 16 random base64url characters are plenty. */
 function nonce(): string {
   return randomBytes(12).toString('base64url');
@@ -73,7 +82,8 @@ class DiscordAdapter implements PlatformAdapter {
   private stopping = false;
 
   constructor(private readonly config: DiscordAdapterConfig, deps: DiscordAdapterDeps) {
-    this.log = deps.logger.child({ platform: DISCORD_PLATFORM });
+    // The composition root already binds platform=discord to this logger.
+    this.log = deps.logger;
     this.answerAll = new Set(config.channelIds);
     this.client = new Client({
       intents: [...DISCORD_INTENTS],
@@ -109,10 +119,10 @@ class DiscordAdapter implements PlatformAdapter {
         handlers,
         board: this.board,
         log: this.log,
-        moderatorChannelId: this.config.moderatorChannelId,
       }),
     );
-    client.on(Events.ShardDisconnect, (event, shard) => this.log.warn('discord gateway closed for good', { shard, closeCode: event.code }));
+    // Discord closed the gateway for good (bad token, disallowed intents): the bot is deaf until restarted.
+    client.on(Events.ShardDisconnect, (event, shard) => this.log.error('discord gateway closed for good', { shard, closeCode: event.code }));
     client.on(Events.ShardReconnecting, (shard) => {
       if (!this.stopping) this.log.info('discord gateway reconnecting', { shard });
     });
@@ -171,12 +181,11 @@ class DiscordAdapter implements PlatformAdapter {
   private async onMessage(message: Message, handlers: BotHandlers): Promise<void> {
     const botUserId = this.client.user?.id;
     if (botUserId === undefined) return;
-    let inbound: InboundMessage | undefined;
     try {
       const channel = message.channel;
       const guild = message.guild;
       const botRoleId = guild?.members.me?.roles.botRole?.id;
-      inbound = normalizeDiscordMessage(payloadFromMessage(message), {
+      const inbound = normalizeDiscordMessage(payloadFromMessage(message), {
         botUserId,
         botRoleIds: botRoleId ? [botRoleId] : [],
         answerAllChannelIds: this.answerAll,
@@ -188,7 +197,11 @@ class DiscordAdapter implements PlatformAdapter {
         },
       });
       if (inbound === undefined) return;
-      if (inbound.isDirect) this.dmUsers.set(inbound.conversation.channelId, inbound.author.id);
+      if (inbound.isDirect) {
+        remember(this.dmUsers, inbound.conversation.channelId, inbound.author.id);
+        // They can write to us, so they can hear from us again.
+        this.dmClosedUntil.delete(inbound.author.id);
+      }
       await handlers.onMessage(inbound);
     } catch (error) {
       // One bad message is logged with its ids and never stops the client.
@@ -220,7 +233,7 @@ class DiscordAdapter implements PlatformAdapter {
 
   private markDmClosed(channelId: string): void {
     const userId = this.dmUsers.get(channelId);
-    if (userId !== undefined) this.dmClosedUntil.set(userId, Date.now() + DM_CLOSED_TTL_MS);
+    if (userId !== undefined) remember(this.dmClosedUntil, userId, Date.now() + DM_CLOSED_TTL_MS);
   }
 
   async openDirect(userId: string): Promise<ConversationRef | undefined> {
@@ -228,7 +241,7 @@ class DiscordAdapter implements PlatformAdapter {
     if (closedUntil !== undefined && closedUntil > Date.now()) return undefined;
     try {
       const dm = await this.client.users.createDM(userId);
-      this.dmUsers.set(dm.id, userId);
+      remember(this.dmUsers, dm.id, userId);
       return { platform: DISCORD_PLATFORM, channelId: dm.id };
     } catch (error) {
       const mapped = mapDiscordError(error, { userId });

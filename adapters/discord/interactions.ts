@@ -23,7 +23,6 @@ export interface InteractionDeps {
   handlers: BotHandlers;
   board: AlertBoard | undefined;
   log: Logger;
-  moderatorChannelId: string | undefined;
 }
 
 const NO_PINGS = { parse: [], repliedUser: false } as const;
@@ -106,9 +105,9 @@ async function onButton(i: ButtonInteraction, deps: InteractionDeps): Promise<vo
     const body = renderAlert(reply.updatedAlert);
     await i.editReply({ content: body.content, embeds: body.embeds, components: body.components, allowedMentions: NO_PINGS });
     deps.board?.remember(reply.updatedAlert, i.message.id);
-    return;
   }
-  await i.followUp({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+  // Refusals, and the core's guidance for the moderator who acted ("introduce yourself as…"), go to them alone.
+  if (reply.text.trim() !== '') await i.followUp({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
 }
 
 /** Calls the core; a refusal is logged (who tried what, never the text), an exception becomes a polite failure. */

@@ -79,6 +79,7 @@ export function registerListeners(app: App, host: ListenerHost, handlers: BotHan
         }
       }
       // response_url takes up to 5 posts in 30 minutes (PLATFORMS.md §5.1).
+      if (parts.length > 5) host.logger.warn('slack command answer longer than response_url allows', { command: name, parts: parts.length });
       for (const part of parts.slice(0, 5)) await respond({ response_type: 'ephemeral', text: part });
     })());
   });

@@ -1,7 +1,7 @@
 /**
  * What the adapter does with each classified update: messages to the engine, commands and
- * moderator buttons to onCommand, and the few answers the adapter gives itself (the note
- * for media it cannot read, refusals on buttons). Every path catches its own errors: one
+ * moderator buttons to onCommand, and the few answers only the adapter can give (where a
+ * private answer went, refusals on buttons). Every path catches its own errors: one
  * bad update is logged with its code and never stops the bot.
  */
 import type { Api } from 'grammy';
@@ -16,11 +16,8 @@ import { callbackAnswerText, deepLink, renderChunks } from './outbound.js';
 import type { RecentIds } from './recent-ids.js';
 import type { Sender } from './sender.js';
 
-/** Our own sentences, kept short; the engine's texts live in policies/. */
+/** The adapter's own sentences about Telegram mechanics; everything else comes from the core. */
 export const NOTES = {
-  unsupported:
-    "I can only read text messages for now. If you'd like to talk, please type what's on your mind. " +
-    "If you are in danger right now, please contact your local emergency services.",
   answeredPrivately: "I've answered you in a private message.",
   invitePrivate: (link: string) =>
     `I can only answer that in a private chat. [Open a private chat with me](${link}), then ask again.`,
@@ -140,14 +137,6 @@ export async function dispatchEvent(ctx: DispatchContext, event: TelegramEvent, 
       }
       case 'button':
         await pressButton(ctx, event);
-        return;
-      case 'unsupported':
-        ctx.directUsers.add(event.userId);
-        if (!ctx.seenMessages.add(event.replyToId)) return;
-        await ctx.sender.send(
-          { conversation: event.conversation, text: NOTES.unsupported, replyToId: event.replyToId, kind: 'notice' },
-          ctx.botUsername,
-        );
         return;
       case 'dm-status':
         if (event.open) ctx.directUsers.add(event.userId);

@@ -4,8 +4,9 @@
  *
  * Documented behaviour for what is not plain text:
  * - captions count as text (a photo with a caption is a message);
- * - stickers, photos, voice notes and other media without text: a short polite note in a
- *   private chat (someone is waiting for an answer), silence in a group;
+ * - stickers, photos, voice notes and other media without text: in a private chat, a message
+ *   with empty text, which the engine answers with its short "I didn't catch any text" note
+ *   (policies/model.yaml, so the wording stays data); in a group, silence;
  * - edited messages, channel posts, automatic forwards from a linked channel and service
  *   messages (joins, pins, topic changes) are ignored;
  * - only the six bot commands go to onCommand; any other "/word" is an ordinary message, so
@@ -57,8 +58,6 @@ export type TelegramEvent =
       /** The message carrying the keyboard, to edit in place. */
       target: { chatId: number; messageId: number } | undefined;
     }
-  /** Media without text in a private chat: answer with a short note. */
-  | { kind: 'unsupported'; conversation: ConversationRef; userId: string; replyToId: string }
   /** The user blocked (open: false) or restarted (open: true) the bot in their private chat. */
   | { kind: 'dm-status'; userId: string; open: boolean }
   | { kind: 'ignore'; reason: string };
@@ -143,11 +142,10 @@ function normalizeMessage(message: Message, me: BotIdentity, receivedAt: Date): 
   if (text === undefined) {
     const isMedia = MEDIA_KEYS.some((k) => k in message);
     if (!isMedia) return { kind: 'ignore', reason: 'service' };
-    if (!isDirect || !from || from.is_bot) return { kind: 'ignore', reason: 'media-in-group' };
-    return { kind: 'unsupported', conversation, userId: String(from.id), replyToId: id };
+    if (!isDirect) return { kind: 'ignore', reason: 'media-in-group' };
   }
 
-  const command = from && !from.is_bot ? parseCommand(text, entities, me) : undefined;
+  const command = from && !from.is_bot && text !== undefined ? parseCommand(text, entities, me) : undefined;
   if (command && from) {
     return { kind: 'command', ...command, actor: actorOf(from), conversation, isDirect, messageId: id };
   }
@@ -161,7 +159,7 @@ function normalizeMessage(message: Message, me: BotIdentity, receivedAt: Date): 
       : undefined;
   if (!author) return { kind: 'ignore', reason: 'no-author' };
 
-  const mentions = entities.filter((e) => isMentionOf(e, text, me));
+  const mentions = text === undefined ? [] : entities.filter((e) => isMentionOf(e, text, me));
   const mentionsBot = isDirect || mentions.length > 0 || repliesToBot(message, me);
   return {
     kind: 'message',
@@ -169,7 +167,7 @@ function normalizeMessage(message: Message, me: BotIdentity, receivedAt: Date): 
       id,
       conversation,
       author,
-      text: stripMentions(text, mentions),
+      text: text === undefined ? '' : stripMentions(text, mentions),
       isDirect,
       mentionsBot,
       receivedAt,

@@ -102,9 +102,15 @@ export class CrisisResponder {
     if (message.isDirect) {
       await sendSafely(message.conversation, rendered.text, 'resources', message.id);
     } else {
-      await sendSafely(message.conversation, crisis.texts(locale).publicNote, 'public-note', message.id);
+      // The private message goes first: the public note says one was sent, so it must be true.
       const delivered = direct ? await sendSafely(direct, rendered.text, 'resources') : false;
-      if (!delivered) {
+      if (delivered) {
+        await sendSafely(message.conversation, crisis.texts(locale).publicNote, 'public-note', message.id);
+      } else {
+        if (direct && caseId !== undefined) {
+          await crisis.noteUnreachable(caseId, now, assessment.policyVersion).catch((error: unknown) =>
+            logger.warn('could not note the refused DM on the case', { code: asBotError(error).code }));
+        }
         direct = undefined;
         const minimal = crisis.render({ country, level, locale, place: 'private-unreachable', about, askCountry: false });
         await sendSafely(message.conversation, minimal.text, 'resources');

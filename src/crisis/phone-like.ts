@@ -20,9 +20,10 @@ export interface NumberToken {
 }
 
 // Lookbehind: not preceded by a Latin letter/digit, or by characters that make the digits
-// part of something else (@mention ids, <#channel>, URLs, times "10:00", versions "v1.2",
-// decimals, ids "ID-123").
-const TOKEN = /(?<![A-Za-z0-9@&#/:_.\-+])\+?\d+(?:[ \u00a0\-]\d+)*(?![A-Za-z0-9])/g;
+// part of something else (@mention ids, <#channel>, URL paths, ids "ID-123"), nor by a colon
+// or dot that follows a digit (times "10:00", versions and decimals "3.12"). A colon after a
+// word still counts: "电话：12356" folds to "电话:12356" under NFKC and must be found.
+const TOKEN = /(?<![A-Za-z0-9@&#/_\-+])(?<!\d[:.])\+?\d+(?:[ \u00a0\-]\d+)*(?![A-Za-z0-9])/g;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Every phone-number-like token, ISO dates excepted. Text should be NFKC-normalized first. */

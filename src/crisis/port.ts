@@ -63,4 +63,9 @@ export interface CrisisPort {
   /** Opens or updates the case and writes its alerts to the outbox in one transaction. */
   raise(input: RaiseCase): Promise<{ caseId: number | undefined; created: boolean; escalated: boolean }>;
   isPaused(userKey: string, conversationKey: string): Promise<boolean>;
+  /**
+   * Records on the case that the private message was refused after the alert was written
+   * (some platforms only refuse a DM when it is sent), so moderators see it in the case log.
+   */
+  noteUnreachable(caseId: number, at: Date, policyVersion: string): Promise<void>;
 }

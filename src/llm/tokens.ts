@@ -30,9 +30,20 @@ export function encodeTemplated(text: string): number[] {
   return tokenizer().encode(text) as number[];
 }
 
+/** Recently counted messages (the system prompts, a message counted for the prompt and again for storage). */
+const MEMO_SIZE = 512;
+
 export function createQwenTokenCounter(): TokenCounter {
-  const countMessage = (role: ChatTurn['role'], content: string): number =>
-    encodeTemplated(`<|im_start|>${role}\n${neutralizeSpecials(content)}<|im_end|>\n`).length;
+  const memo = new Map<string, number>();
+  const countMessage = (role: ChatTurn['role'], content: string): number => {
+    const key = `${role}\u0000${content}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    const n = encodeTemplated(`<|im_start|>${role}\n${neutralizeSpecials(content)}<|im_end|>\n`).length;
+    if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value!);
+    memo.set(key, n);
+    return n;
+  };
   return {
     countMessage,
     countPrompt: (messages) =>

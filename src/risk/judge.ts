@@ -81,7 +81,9 @@ export function combineLevels(screen: RiskLevel, judge: RiskLevel, pinned: RiskL
   if (riskRank(judge) >= riskRank(screen)) return judge;
   if (screen === 'imminent') return screen;
   const oneDown = RISK_LEVELS[riskRank(screen) - 1]!;
-  return maxLevel(maxLevel(judge, oneDown), pinned ?? 'none');
+  // A pin is a floor under the screen's own result, never a reason to exceed it.
+  const floor = pinned && riskRank(pinned) < riskRank(screen) ? pinned : screen;
+  return maxLevel(maxLevel(judge, oneDown), pinned ? floor : 'none');
 }
 
 /** Runs the judge and combines; resolves with the screen result on any failure. Never rejects. */

@@ -99,10 +99,11 @@ function isMostlyLatin(text: string): boolean {
   return latin > other;
 }
 
-/** "k1ll mys3lf" → "kill myself", but "10mg", "3am" and "2nd" (number then unit) stay as they are. */
+/** "k1ll mys3lf" → "kill myself", but "10mg", "3am", "2nd" and "covid19" stay as they are. */
 function foldLeet(text: string): string {
   return text.replace(/[a-z0-9@$!|]+/g, (token) => {
-    if (!/[a-z]/.test(token) || /^[0-9]+[a-z]{1,3}$/.test(token) || /^[0-9]/.test(token) && !/[a-z][0-9]/.test(token)) {
+    // Leave plain words, numbers with units ("10mg", "3am") and names with a number ("covid19").
+    if (!/[a-z]/.test(token) || /^[0-9]+[a-z]{1,3}$/.test(token) || /^[a-z]+[0-9]{2,}$/.test(token) || (/^[0-9]/.test(token) && !/[a-z][0-9]/.test(token))) {
       return token;
     }
     const chars = [...token];
@@ -130,10 +131,11 @@ function joinSpacedLetters(text: string): string {
 
 /**
  * Brings a policy regex source into the same form as normalized text without touching regex
- * syntax: full-width and accented letters folded, traditional Chinese simplified. Lower-casing
- * is left to the author (upper-case escapes such as \S or \P{L} must survive).
+ * syntax: full-width and accented letters folded and, for Chinese patterns, traditional
+ * characters simplified (Japanese patterns keep their kanji: Japanese text is never folded).
+ * Lower-casing is left to the author (upper-case escapes such as \S or \P{L} must survive).
  */
-export function normalizePatternSource(source: string): string {
+export function normalizePatternSource(source: string, options: { foldChinese: boolean } = { foldChinese: true }): string {
   const folded = source.replace(APOSTROPHES, '').normalize('NFKC').normalize('NFD').replace(/[\u0300-\u036F]/g, '').normalize('NFC').replace(/ß/g, 'ss');
-  return KANA.test(folded) ? folded : folded.replace(TRAD_CLASS, (c) => TRAD.get(c) ?? c);
+  return !options.foldChinese || KANA.test(folded) ? folded : folded.replace(TRAD_CLASS, (c) => TRAD.get(c) ?? c);
 }

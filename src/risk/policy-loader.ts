@@ -44,21 +44,22 @@ export function loadDetectionPolicy(policyDir: string): DetectionPolicy {
     );
   }
 
+  const UNREADABLE = Symbol('unreadable');
   const readYaml = (name: string): unknown => {
     try {
       return parse(readFileSync(join(dir, name), 'utf8'));
     } catch (error) {
       problems.push(`${show(name)}: not valid YAML (${(error as Error).message.split('\n')[0]}). Fix the syntax at that line.`);
-      return undefined;
+      return UNREADABLE;
     }
   };
 
   const validate = <T extends z.ZodType>(schema: T, name: string, data: unknown): z.infer<T> | undefined => {
+    if (data === UNREADABLE) return undefined;
     const result = schema.safeParse(data);
     if (result.success) return result.data;
     for (const issue of result.error.issues.slice(0, 8)) {
-      const path = issue.path.length ? issue.path.join('.') : '(top level)';
-      problems.push(`${show(name)}: ${path}: ${issue.message}${fixHint(issue)}`);
+      problems.push(`${show(name)}: ${describePath(issue.path, data)}: ${explain(issue, valueAt(data, issue.path))}`);
     }
     return undefined;
   };
@@ -141,11 +142,29 @@ function checkExamples(pack: CompiledPack, file: string): string[] {
   return out;
 }
 
-function fixHint(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_value' && 'values' in issue) {
-    return ` (permitted values: ${(issue.values as unknown[]).map(String).join(', ')})`;
+/** "rules.3.level" becomes "rules.3 (en.method.dose).level" so the editor finds the rule by id. */
+function describePath(path: PropertyKey[], data: unknown): string {
+  if (path.length === 0) return '(top level)';
+  const parts = path.map(String);
+  const rules = (data as { rules?: Array<{ id?: unknown }> } | undefined)?.rules;
+  if (parts[0] === 'rules' && parts[1] !== undefined && Array.isArray(rules)) {
+    const id = rules[Number(parts[1])]?.id;
+    if (typeof id === 'string') parts[1] = `${parts[1]} (${id})`;
   }
-  if (issue.code === 'unrecognized_keys') return '. Fix: remove or rename the key (check its spelling).';
-  if (issue.code === 'invalid_type') return '. Fix: check the indentation and the type of this value.';
-  return '';
+  return parts.join('.');
+}
+
+function valueAt(data: unknown, path: PropertyKey[]): unknown {
+  let value = data;
+  for (const key of path) value = (value as Record<PropertyKey, unknown> | undefined)?.[key];
+  return value;
+}
+
+function explain(issue: z.core.$ZodIssue, got: unknown): string {
+  if (issue.code === 'invalid_value' && 'values' in issue) {
+    return `must be one of: ${(issue.values as unknown[]).map(String).join(', ')} (got ${JSON.stringify(got)})`;
+  }
+  if (issue.code === 'unrecognized_keys') return `${issue.message}. Fix: remove or rename the key (check its spelling).`;
+  if (issue.code === 'invalid_type') return `${issue.message}. Fix: check the indentation and the type of this value.`;
+  return issue.message;
 }

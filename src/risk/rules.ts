@@ -45,8 +45,10 @@ export class PatternError extends Error {
 const ESCAPE = /[.*+?^${}()|[\]\\]/g;
 
 /** Latin phrases are bounded by non-letters; CJK phrases are not (no spaces between words). */
-function phraseSource(phrase: string): string {
-  const normalized = normalizeText(phrase).text;
+function phraseSource(phrase: string, foldChinese: boolean): string {
+  const normalized = foldChinese
+    ? normalizeText(phrase).text
+    : normalizePatternSource(phrase, { foldChinese }).toLowerCase().replace(/\s+/g, ' ').trim();
   const body = normalized
     .split(' ')
     .map((w) => w.replace(ESCAPE, '\\$&'))
@@ -64,23 +66,24 @@ function checkLowerCase(source: string, path: string): void {
   }
 }
 
-export function compilePattern(pattern: Pattern, path: string): RegExp {
+/** Compiles phrases and regexes into one global regex. `foldChinese` is false for Japanese packs. */
+export function compilePattern(pattern: Pattern, path: string, foldChinese = true): RegExp {
   const parts: string[] = [];
-  (pattern.phrases ?? []).forEach((p) => parts.push(phraseSource(p)));
+  (pattern.phrases ?? []).forEach((p) => parts.push(phraseSource(p, foldChinese)));
   (pattern.regex ?? []).forEach((r, i) => {
-    const source = normalizePatternSource(r);
-    checkLowerCase(source, `${path}.regex[${i}]`);
+    const source = normalizePatternSource(r, { foldChinese });
+    checkLowerCase(source, `${path}.regex.${i}`);
     try {
       new RegExp(source, 'u');
     } catch (error) {
-      throw new PatternError(`${path}.regex[${i}]`, `is not a valid regular expression (${(error as Error).message})`);
+      throw new PatternError(`${path}.regex.${i}`, `is not a valid regular expression (${(error as Error).message})`);
     }
     parts.push(source);
   });
   return new RegExp(parts.map((p) => `(?:${p})`).join('|'), 'gu');
 }
 
-export function compileRule(rule: DetectionRule, path: string): CompiledRule {
+export function compileRule(rule: DetectionRule, path: string, foldChinese = true): CompiledRule {
   const signals = [rule.category, ...rule.signals.filter((s) => s !== rule.category)];
   return {
     id: rule.id,
@@ -88,9 +91,11 @@ export function compileRule(rule: DetectionRule, path: string): CompiledRule {
     level: rule.level,
     category: rule.category,
     pin: rule.pin,
-    match: compilePattern(rule.match, `${path}.match`),
-    unless: rule.unless ? compilePattern(rule.unless, `${path}.unless`) : undefined,
-    unlessMessage: rule.unless_message ? compilePattern(rule.unless_message, `${path}.unless_message`) : undefined,
+    match: compilePattern(rule.match, `${path}.match`, foldChinese),
+    unless: rule.unless ? compilePattern(rule.unless, `${path}.unless`, foldChinese) : undefined,
+    unlessMessage: rule.unless_message
+      ? compilePattern(rule.unless_message, `${path}.unless_message`, foldChinese)
+      : undefined,
     needs: rule.needs,
     otherwise: rule.otherwise,
     signals,
@@ -99,7 +104,8 @@ export function compileRule(rule: DetectionRule, path: string): CompiledRule {
 }
 
 export function compilePack(file: LanguageFile): CompiledPack {
-  const trigger = compilePattern({ regex: file.trigger }, 'trigger');
+  const fold = file.script !== 'kana';
+  const trigger = compilePattern({ regex: file.trigger }, 'trigger', fold);
   trigger.lastIndex = 0;
   const markers = file.markers.length
     ? new RegExp(`(?<![a-z])(?:${file.markers.map((m) => normalizeText(m).text.replace(ESCAPE, '\\$&')).join('|')})(?![a-z])`, 'gu')
@@ -110,7 +116,7 @@ export function compilePack(file: LanguageFile): CompiledPack {
     // The trigger only gates, so it needs no global state.
     trigger: new RegExp(trigger.source, 'u'),
     markers,
-    rules: file.rules.map((r, i) => compileRule(r, `rules[${i}] (${r.id})`)),
+    rules: file.rules.map((r, i) => compileRule(r, `rules.${i} (${r.id})`, fold)),
   };
 }
 

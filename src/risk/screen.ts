@@ -24,6 +24,7 @@ export interface MessageAnalysis {
   level: RiskLevel;
   hits: RuleHit[];
   conditional: ConditionalHit[];
+  /** Signals of unconditional hits. */
   signals: Set<Signal>;
   /** The language of the strongest hit, else a guess from script and common words. */
   language: string;
@@ -45,11 +46,12 @@ export function analyzeMessage(packs: CompiledPack[], raw: string): MessageAnaly
     if (!forms.some((f) => pack.trigger.test(f))) continue;
     for (const rule of pack.rules) {
       if (!forms.some((f) => ruleMatches(rule, f))) continue;
-      for (const s of rule.signals) signals.add(s);
       if (rule.needs) {
+        // Its signals count only once its needs are met (trajectory.ts), never to satisfy itself.
         conditional.push({ rule });
         continue;
       }
+      for (const s of rule.signals) signals.add(s);
       hits.push({ id: rule.id, level: rule.level, pin: rule.pin });
       level = maxLevel(level, rule.level);
       if (riskRank(rule.level) > topRank) {

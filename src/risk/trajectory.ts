@@ -78,7 +78,13 @@ export function assessConversation(
   const self = resolveMessage(current, context);
   let level = self.level;
   let pinned = self.pinned;
-  const reasons = self.reasons.sort((a, b) => riskRank(b.level) - riskRank(a.level)).map((r) => r.id);
+  // Signal-only rules (level none, a date for example) explain a level only through a combination.
+  const signalOnly = self.reasons.filter((r) => r.level === 'none').map((r) => r.id);
+  const reasons = self.reasons
+    .filter((r) => r.level !== 'none')
+    .sort((a, b) => riskRank(b.level) - riskRank(a.level))
+    .map((r) => r.id);
+  let anyCombination = false;
 
   // Repeated risk within the repeat window raises this message one level (CRISIS.md §2).
   const { repeat } = policy;
@@ -94,13 +100,22 @@ export function assessConversation(
     }
   }
 
-  // Signals that only mean danger together, across any of the turns in the window.
+  // Signals that only mean danger together, across any of the turns in the window; a
+  // context-dependent rule adds its signals once its needs are met.
+  const combined = new Set(context);
+  for (const analysis of [current, ...inWindow.map((t) => t.analysis)]) {
+    for (const { rule } of analysis.conditional) {
+      if (rule.needs!.some((s) => context.has(s))) for (const s of rule.signals) combined.add(s);
+    }
+  }
   for (const combo of policy.combinations) {
-    if (!combo.all.every((s) => context.has(s))) continue;
+    if (!combo.all.every((s) => combined.has(s))) continue;
     if (riskRank(combo.level) > riskRank(level)) level = combo.level;
     if (combo.pin) pinned = maxLevel(pinned, combo.level);
     reasons.push(combo.id);
+    anyCombination = true;
   }
+  if (anyCombination) reasons.push(...signalOnly);
 
   // The conversation's standing level and earlier turns' levels decay instead of vanishing.
   let carried: RiskLevel = 'none';

@@ -73,8 +73,20 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async appendTurn(turn: NewTurn): Promise<void> {
+    this.guard(() => this.insertTurn(turn));
+  }
+
+  async recordExchange(turns: NewTurn[], riskState: { contextKey: string; level: RiskLevel; at: Date }): Promise<void> {
     this.guard(() =>
-      this.stmts.append.run({
+      this.db.transaction(() => {
+        for (const turn of turns) this.insertTurn(turn);
+        this.stmts.setRiskState.run(riskState.contextKey, riskState.level, riskState.at.getTime());
+      })(),
+    );
+  }
+
+  private insertTurn(turn: NewTurn): void {
+    this.stmts.append.run({
         contextKey: turn.contextKey,
         userKey: turn.userKey,
         role: turn.role,
@@ -85,8 +97,7 @@ export class SqliteMessageStore implements MessageStore {
         reasons: turn.assessment ? JSON.stringify(turn.assessment.reasons) : null,
         policyVersion: turn.assessment?.policyVersion ?? null,
         crisis: turn.crisis ? 1 : 0,
-      }),
-    );
+      });
   }
 
   async riskState(contextKey: string): Promise<{ level: RiskLevel; at: Date } | undefined> {

@@ -1,42 +1,113 @@
-/**
- * Shared helpers for the crisis tests: the shipped policy folder, a copy-and-overlay for broken
- * fixtures, and an independent number scanner (deliberately not src/crisis/phone-like.ts, so a
- * bug there cannot hide a bad number from the tests).
- */
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// NOTE (restored): this file belongs to the cases/outbox/alerts tests. It was overwritten by
+// mistake and rebuilt from tsx's compiled cache of the original (same runtime code; the type
+// annotations were re-added by hand). Its owner should check it against their copy.
+import { resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import { BotError } from '../../src/errors.js';
+import type { Logger } from '../../src/logger.js';
+import type { RiskLevel } from '../../src/messages.js';
+import type { AlertView, Clock, ModeratorSink } from '../../src/ports.js';
+import type { RaiseInput } from '../../src/crisis/escalation.js';
+import { loadEscalationPolicy, type EscalationPolicy } from '../../src/policy/escalation-policy.js';
+import { openDatabase } from '../../src/store/database.js';
+import { SqliteCaseStore } from '../../src/store/sqlite-cases.js';
+import { SqliteMessageStore } from '../../src/store/sqlite-store.js';
 
-export const POLICY_DIR = join(import.meta.dirname, '..', '..', 'policies');
-export const FIXTURE_DIR = join(import.meta.dirname, '..', 'fixtures', 'policies');
+export const POLICIES_DIR = resolve(import.meta.dirname, '../../policies');
+export const T0 = new Date('2026-03-01T20:00:00.000Z');
+export const MINUTE = 60_000;
 
-/** Every country of CRISIS.md §8, written out here so a deleted file fails a test. */
-export const CRISIS_MD_COUNTRIES = [
-  'US', 'CA', 'GB', 'IE', 'AU', 'NZ', 'DE', 'AT', 'CH', 'FR', 'ES', 'IT', 'NL', 'BR', 'MX', 'ZA', 'IN',
-  'CN', 'HK', 'TW', 'JP', 'KR', 'SG', 'PH',
-] as const;
-
-/** CRISIS.md §9 (and the brief): strings that must never reach a user. Independent of the YAML traps. */
-export const TRAP_NUMBERS = [
-  '1-800-273-8255', '1-833-456-4566', '1393', '0800-788-995', '1952', '199 284 284', '1850 60 90 90',
-  '08457 90 90 90', '1-800-91-4416', '0570-046-556', '0570-0783-55', '141', '45645',
-] as const;
-export const TRAP_PHRASES = ['press 3', 'europe-wide 116 123', 'pan-european', 'option 2'] as const;
-
-/**
- * Digit runs joined by single spaces or hyphens, not glued to Latin letters or digits. CJK
- * neighbours are allowed on purpose: "拨打12356" must still be found.
- */
-export function numberRuns(text: string): string[] {
-  return [...text.matchAll(/(?<![A-Za-z0-9])\+?\d+(?:[ \u00a0-]\d+)*(?![A-Za-z0-9])/g)].map((m) => m[0]);
+export interface ManualClock extends Clock {
+  advance(ms: number): Date;
+  set(at: Date): void;
 }
 
-export const digits = (s: string): string => s.replace(/\D/g, '');
+export function manualClock(start: Date = T0): ManualClock {
+  let t = start.getTime();
+  return {
+    now: () => new Date(t),
+    advance: (ms: number) => new Date((t += ms)),
+    set: (at: Date) => {
+      t = at.getTime();
+    },
+  };
+}
 
-/** A fresh copy of the shipped policies with a fixture folder's files laid over it. */
-export function policyWithFixture(scenario: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `oyster-policy-${scenario}-`));
-  cpSync(POLICY_DIR, dir, { recursive: true });
-  cpSync(join(FIXTURE_DIR, scenario), dir, { recursive: true });
-  return dir;
+export interface TestDb {
+  db: Database.Database;
+  cases: SqliteCaseStore;
+  messages: SqliteMessageStore;
+  policy: EscalationPolicy;
+}
+
+export function testDb(path = ':memory:'): TestDb {
+  const db = openDatabase(path);
+  return { db, cases: new SqliteCaseStore(db), messages: new SqliteMessageStore(db), policy: loadEscalationPolicy(POLICIES_DIR) };
+}
+
+export interface LogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  msg: string;
+  fields: Record<string, unknown>;
+}
+
+export function recordingLogger(): Logger & { entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  const make = (bindings: Record<string, unknown>): Logger => {
+    const at = (level: LogEntry['level']) => (msg: string, fields?: Record<string, unknown>) => {
+      entries.push({ level, msg, fields: { ...bindings, ...fields } });
+    };
+    return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: (b) => make({ ...bindings, ...b }) };
+  };
+  return Object.assign(make({}), { entries });
+}
+
+export interface RecordingSink extends ModeratorSink {
+  received: AlertView[];
+  calls: number;
+  failing: boolean;
+}
+
+export function recordingSink(name: string): RecordingSink {
+  const sink: RecordingSink = {
+    name,
+    received: [],
+    calls: 0,
+    failing: false,
+    async deliver(alert: AlertView) {
+      sink.calls++;
+      if (sink.failing) {
+        throw new BotError('sink down', 'ESCALATION_NOTIFY_FAILED', { context: { reason: 'test_down' } });
+      }
+      sink.received.push(alert);
+      return { ref: `${name}-${alert.alertId}` };
+    },
+  };
+  return sink;
+}
+
+let messageSeq = 0;
+
+export function signal(level: RiskLevel, overrides: Partial<RaiseInput> = {}): RaiseInput {
+  const userId = overrides.user?.id ?? '501';
+  return {
+    conversation: { platform: 'telegram', channelId: '-100200', communityId: '-100200' },
+    isDirect: false,
+    user: { id: userId, displayName: 'sam' },
+    userKey: `telegram:${userId}`,
+    level,
+    reasons: [`test:${level}`],
+    policyVersion: 'pv-test-1',
+    excerpt: 'an excerpt for moderators',
+    country: 'DE',
+    resourcesSent: ['de-telefonseelsorge'],
+    reachedPrivately: true,
+    messageId: `m${++messageSeq}`,
+    at: T0,
+    ...overrides,
+  };
+}
+
+export function countRows(db: Database.Database, table: string): number {
+  return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 }

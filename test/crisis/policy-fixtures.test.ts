@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BotError } from '../../src/errors.js';
 import { loadDirectory } from '../../src/crisis/directory.js';
 import { createOutputCheck } from '../../src/crisis/output-check.js';
-import { FIXTURE_DIR, POLICY_DIR, policyWithFixture } from './helpers.js';
+import { FIXTURE_DIR, POLICY_DIR, policyWithFixture } from './directory-helpers.js';
 
 const scenarios = readdirSync(FIXTURE_DIR).sort();
 

@@ -46,6 +46,11 @@ describe('discord adapter against a local gateway', () => {
     expect(names).toEqual(['case', 'country', 'export', 'forget', 'help']);
   });
 
+  it('registers the commands per server when DISCORD_COMMAND_GUILD_IDS is set', async () => {
+    await started(undefined, { commandGuildIds: [fake.world.guild.id] });
+    expect(fake.commandPuts.map((p) => p.path)).toEqual([`/applications/${fake.world.bot.id}/guilds/${fake.world.guild.id}/commands`]);
+  });
+
   it('receives a DM through the Channel partial and marks it direct', async () => {
     const handlers = await started();
     const alice = fakeUser(fake.world, 'alice');
@@ -140,6 +145,24 @@ describe('discord adapter against a local gateway', () => {
     await expect(adapter!.send({ conversation: dm!, text: 'resources', kind: 'resources' })).rejects.toMatchObject({ code: 'PLATFORM_PERMISSION' });
     // Known closed now: openDirect answers undefined instead of failing again.
     expect(await adapter!.openDirect(alice.id)).toBeUndefined();
+  });
+
+  it('resumes after a gateway disconnect and receives what was sent meanwhile, once', async () => {
+    await fake.close();
+    fake = await startFakeDiscord({ heartbeatIntervalMs: 500, replayOverlap: 2 });
+    const handlers = await started();
+    const alice = fakeUser(fake.world, 'alice');
+    fake.userMessage({ from: alice, content: 'before', dm: true });
+    await waitFor(() => handlers.messages.length === 1);
+    fake.disconnect(4000);
+    await waitFor(() => fake.readySockets() === 0);
+    fake.userMessage({ from: alice, content: 'during', dm: true });
+    await waitFor(() => fake.resumes.length === 1 && handlers.messages.length === 2);
+    fake.userMessage({ from: alice, content: 'after', dm: true });
+    await waitFor(() => handlers.messages.length === 3);
+    expect(fake.identifies).toHaveLength(1);
+    // The replay re-sent "before" too; discord.js drops a message it still has cached.
+    expect(handlers.messages.map((m) => m.text)).toEqual(['before', 'during', 'after']);
   });
 
   it('fails login with a fix-it message when the Message Content intent is not enabled', async () => {

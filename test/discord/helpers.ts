@@ -3,7 +3,9 @@
  * environment that points at it (short timers so tests stay fast), and a recording set of
  * handlers for tests that check the adapter alone.
  */
+import { Writable } from 'node:stream';
 import { discordConfigFromEnv, type DiscordAdapterConfig } from '../../adapters/discord/config.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import type { InboundMessage } from '../../src/messages.js';
 import type { BotHandlers, CommandReply, CommandRequest } from '../../src/ports.js';
 import { FAKE_DISCORD_TOKEN, type FakeDiscord } from '../fakes/fake-discord.js';
@@ -39,4 +41,19 @@ export class RecordingHandlers implements BotHandlers {
     this.commands.push(command);
     return this.answer(command);
   }
+}
+
+/** A real pino logger writing JSON lines into memory, for tests that check what gets logged. */
+export function captureLogs(): { logger: Logger; entries(): Array<Record<string, unknown>> } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return {
+    logger: createLogger({ level: 'debug', destination }),
+    entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }

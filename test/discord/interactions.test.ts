@@ -4,13 +4,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../adapters/discord/index.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger, type Logger } from '../../src/logger.js';
 import type { CommandReply, CommandRequest, PlatformAdapter } from '../../src/ports.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
 import { buttonPayload, fakeUser, slashPayload } from '../fakes/fake-discord-world.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { alertView } from './fixtures.js';
-import { RecordingHandlers, testConfig } from './helpers.js';
+import { captureLogs, RecordingHandlers, testConfig } from './helpers.js';
 
 let fake: FakeDiscord;
 let adapter: PlatformAdapter | undefined;
@@ -30,9 +30,9 @@ afterEach(async () => {
   await fake.close();
 });
 
-async function started(answer: (c: CommandRequest) => CommandReply | Promise<CommandReply>): Promise<RecordingHandlers> {
+async function started(answer: (c: CommandRequest) => CommandReply | Promise<CommandReply>, logger: Logger = silentLogger): Promise<RecordingHandlers> {
   const handlers = new RecordingHandlers(answer);
-  adapter = createDiscordAdapter(testConfig(fake), { logger: silentLogger });
+  adapter = createDiscordAdapter(testConfig(fake), { logger });
   await adapter.start(handlers);
   return handlers;
 }
@@ -97,6 +97,14 @@ describe('discord slash commands', () => {
     for (const f of followups()) expect(f.body.flags & 64).toBe(64);
   });
 
+  it('sends a very long answer as one private file instead of a wall of messages', async () => {
+    await started(() => ({ ok: true, private: true, text: ['```json', ...Array.from({ length: 600 }, (_, i) => `  "line ${i}": "some stored text",`), '```'].join('\n') }));
+    fake.interaction(slashPayload(fake.world, { ...ids(), from: fakeUser(fake.world, 'alice'), name: 'export' }));
+    await waitFor(() => webhookEdits().length > 0);
+    expect(webhookEdits()[0]!.body.files).toEqual(['oyster-export.md']);
+    expect(followups()).toHaveLength(0);
+  });
+
   it('offers a delete button after /forget, and the button confirms for whoever presses it', async () => {
     const handlers = await started((c) => ({ ok: true, private: true, text: c.args[0] === 'confirm' ? 'Deleted 3 records.' : 'This deletes everything. Sure?' }));
     const alice = fakeUser(fake.world, 'alice');
@@ -139,15 +147,29 @@ describe('discord moderator alerts', () => {
     expect(JSON.stringify(edit.body.embeds)).toContain('Acknowledged by');
     expect(JSON.stringify(edit.body.embeds)).toContain('Bob');
     expect(edit.body.components[0].components[0].disabled).toBe(true);
+    await waitFor(() => followups().length > 0);
+    expect(followups()[0]!.body).toMatchObject({ content: 'Acknowledged.', flags: 64 });
   });
 
-  it('shows a refusal only to the member who pressed the button', async () => {
-    await started(() => ({ ok: false, private: true, text: 'Only moderators can act on cases.' }));
+  it('shows a refusal only to the member who pressed the button, and logs who tried', async () => {
+    const lines = captureLogs();
+    await started(() => ({ ok: false, private: true, text: 'Only moderators can act on cases.' }), lines.logger);
     const { ref } = await adapter!.moderatorSink!.deliver(alertView());
     fake.interaction(buttonPayload(fake.world, { ...ids(), from: fakeUser(fake.world, 'alice'), customId: 'case:resolve:12', message: { id: ref!, channelId: fake.world.channels.moderators } }));
     await waitFor(() => followups().length > 0);
     expect(followups()[0]!.body).toMatchObject({ content: 'Only moderators can act on cases.', flags: 64 });
     expect(webhookEdits()).toHaveLength(0);
+    const refusal = lines.entries().find((e) => e.msg === 'discord command refused');
+    expect(refusal).toMatchObject({ level: 40, actorId: fakeUser(fake.world, 'alice').id, action: 'resolve', caseId: '12', viaButton: true });
+    expect(JSON.stringify(lines.entries())).not.toContain('Only moderators');
+  });
+
+  it('logs an error at startup when the moderator channel cannot be reached', async () => {
+    const lines = captureLogs();
+    const handlers = new RecordingHandlers();
+    adapter = createDiscordAdapter(testConfig(fake, { moderatorChannelId: '299999999999999999' }), { logger: lines.logger });
+    await adapter.start(handlers);
+    expect(lines.entries().find((e) => e.level === 50)?.msg).toMatch(/moderator channel is not reachable/);
   });
 
   it('edits the alert message when a moderator acts by slash command', async () => {

@@ -103,14 +103,16 @@ describe('a crisis in a public channel', () => {
     expect(inChannel[0]).not.toContain('988');
     const inDm = h.adapter.sent.filter((m) => m.conversation.channelId === 'dm-u1');
     expect(inDm.map((m) => m.kind)).toEqual(['resources', 'reply']);
+    expect(h.adapter.sent.map((m) => m.kind).slice(0, 2)).toEqual(['resources', 'public-note']);
   });
 
   it('falls back to a minimal in-place resource and tells moderators when DMs are closed', async () => {
     h = await startHarness({ env: US, reply: () => SUPPORTIVE, adapter: { closedDms: ['u1'] } });
     await h.adapter.receive({ text: HIGH, isDirect: false, mentionsBot: true });
     const kinds = h.adapter.sent.map((m) => [m.conversation.channelId, m.kind]);
-    expect(kinds).toEqual([['general', 'public-note'], ['general', 'resources']]);
-    expect(h.adapter.sent[1]!.text).toContain('988');
+    expect(kinds).toEqual([['general', 'resources']]);
+    expect(h.adapter.sent[0]!.text).toContain('988');
+    expect(h.adapter.sent[0]!.text).not.toMatch(/sent you a private message/i);
     await h.bot.drainAlerts();
     expect(h.sink.alerts[0]).toMatchObject({ reachedPrivately: false });
   });

@@ -20,6 +20,8 @@ export interface SlackCall {
   args: Record<string, unknown>;
   token: string | undefined;
   at: number;
+  /** What the fake answered (chat.postMessage's ts, for example); unset for scripted failures. */
+  result?: Record<string, unknown>;
 }
 
 export interface ScriptedFailure {
@@ -77,7 +79,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const method = url.pathname.slice('/api/'.length);
     const args = parseArgs(raw, req.headers['content-type']);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    calls.push({ method, args, token, at: Date.now() });
+    const call: SlackCall = { method, args, token, at: Date.now() };
+    calls.push(call);
 
     const failure = failures.get(method)?.shift();
     if (failure !== undefined) {
@@ -87,7 +90,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       res.writeHead(status, headers).end(JSON.stringify({ ok: false, error: failure.error ?? (status === 429 ? 'ratelimited' : 'internal_error') }));
       return;
     }
-    json(res, answer(method, args, token));
+    call.result = answer(method, args, token);
+    json(res, call.result);
   });
 
   function answer(method: string, args: Record<string, unknown>, token: string | undefined): Record<string, unknown> {

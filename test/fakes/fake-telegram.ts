@@ -58,6 +58,12 @@ export interface FakeTelegram {
   failNext(method: string, error: FakeError, times?: number): void;
   /** Marks a user as having started the bot (pushing a private message does this too). */
   startedBy(userId: number): void;
+  /**
+   * What Telegram learns from an update it delivers: a private message means the user has
+   * started the bot, so the bot may message them. pushUpdate calls it; webhook tests call it
+   * for updates they POST to the bot directly.
+   */
+  observe(update: Record<string, unknown>): void;
   callsOf(method: string): RecordedCall[];
   close(): Promise<void>;
 }
@@ -109,6 +115,11 @@ export async function startFakeTelegram(options: { token?: string; bot?: Partial
   const nextMessageId = new Map<string, number>();
   const sockets = new Set<Socket>();
   let nextUpdateId = 1000;
+
+  const observe = (update: Record<string, unknown>) => {
+    const message = update.message as { chat?: { id: number; type: string }; from?: { id: number } } | undefined;
+    if (message?.chat?.type === 'private' && message.from) started.add(String(message.from.id));
+  };
 
   const wake = () => {
     for (const w of [...waiters]) w();
@@ -266,8 +277,7 @@ export async function startFakeTelegram(options: { token?: string; bot?: Partial
     sent,
     pushUpdate(update) {
       const update_id = typeof update.update_id === 'number' ? update.update_id : nextUpdateId++;
-      const message = update.message as { chat?: { id: number; type: string }; from?: { id: number } } | undefined;
-      if (message?.chat?.type === 'private' && message.from) started.add(String(message.from.id));
+      observe(update);
       queue.push({ ...update, update_id });
       queue.sort((a, b) => a.update_id - b.update_id);
       wake();
@@ -281,6 +291,7 @@ export async function startFakeTelegram(options: { token?: string; bot?: Partial
     startedBy(userId) {
       started.add(String(userId));
     },
+    observe,
     callsOf(method) {
       return calls.filter((c) => c.method === method);
     },

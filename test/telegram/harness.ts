@@ -87,6 +87,7 @@ export async function startHarness(overrides: Partial<TelegramAdapterConfig> = {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       const secret = options.secret === undefined ? WEBHOOK_SECRET : options.secret;
       if (secret !== null) headers['x-telegram-bot-api-secret-token'] = secret;
+      if (body && typeof body === 'object') fake.observe(body as Record<string, unknown>);
       const started = Date.now();
       const res = await fetch(`http://127.0.0.1:${adapter.webhookPort}${options.path ?? '/telegram'}`, {
         method: 'POST',

@@ -90,14 +90,12 @@ describe('telegram inbound normalization', () => {
     expect(normalize(u)).toMatchObject({ text: 'look at this', mentionsBot: true });
   });
 
-  it('answers a sticker in a private chat with a note, and stays silent about one in a group', () => {
+  it('passes a sticker in a private chat on as an empty message for the engine to answer, and drops one in a group', () => {
     const sticker = { sticker: { file_id: 'CAAC', file_unique_id: 's1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } };
     const inPrivate = classify(update({ message: message({ chat: privateChat(alice), from: alice, messageId: 12, extra: sticker }) }));
-    expect(inPrivate).toEqual({
-      kind: 'unsupported',
-      conversation: { platform: 'telegram', channelId: String(alice.id) },
-      userId: String(alice.id),
-      replyToId: `${alice.id}:12`,
+    expect(inPrivate).toMatchObject({
+      kind: 'message',
+      message: { id: `${alice.id}:12`, text: '', isDirect: true, mentionsBot: true, conversation: { channelId: String(alice.id) } },
     });
     const inGroup = classify(update({ message: message({ chat: groupChat(), from: alice, extra: sticker }) }));
     expect(inGroup).toEqual({ kind: 'ignore', reason: 'media-in-group' });

@@ -135,16 +135,15 @@ describe('telegram adapter, long polling', () => {
     expect(h.fake.sent[0]!.threadId).toBe(77);
   });
 
-  it('answers a sticker in a private chat with a short note and stays silent about one in a group', async () => {
+  it('hands a sticker in a private chat to the core as an empty message, and drops one in a group', async () => {
     h = await startHarness();
     const sticker = { sticker: { file_id: 'CAAC', file_unique_id: 's1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } };
     h.fake.pushUpdate(update({ message: message({ chat: { id: GROUP_ID, type: 'supergroup', title: 'G' }, from: bob, extra: sticker }) }));
     h.fake.pushUpdate(update({ message: message({ chat: privateChat(alice), from: alice, messageId: 90, extra: sticker }) }));
-    const note = await waitFor(() => h!.fake.sent[0], { what: 'note' });
-    expect(note).toMatchObject({ chatId: String(alice.id), replyTo: 90 });
-    expect(note.visible).toMatch(/only read text messages/);
-    expect(h.handlers.messages).toHaveLength(0);
-    expect(h.fake.sent).toHaveLength(1);
+    const m = await waitFor(() => h!.handlers.messages[0], { what: 'sticker message' });
+    expect(m).toMatchObject({ id: `${alice.id}:90`, text: '', isDirect: true });
+    expect(h.handlers.messages).toHaveLength(1);
+    expect(await h.adapter.openDirect(String(alice.id))).toBeDefined();
   });
 
   it('passes an unaddressed group message on as not addressed to the bot, so the core can stay silent', async () => {

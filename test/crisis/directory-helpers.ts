@@ -1,0 +1,51 @@
+/**
+ * Shared helpers for the crisis tests: the shipped policy folder, a copy-and-overlay for broken
+ * fixtures, and an independent number scanner (deliberately not src/crisis/phone-like.ts, so a
+ * bug there cannot hide a bad number from the tests).
+ */
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+export const POLICY_DIR = join(import.meta.dirname, '..', '..', 'policies');
+export const FIXTURE_DIR = join(import.meta.dirname, '..', 'fixtures', 'policies');
+
+/** Every country of CRISIS.md §8, written out here so a deleted file fails a test. */
+export const CRISIS_MD_COUNTRIES = [
+  'US', 'CA', 'GB', 'IE', 'AU', 'NZ', 'DE', 'AT', 'CH', 'FR', 'ES', 'IT', 'NL', 'BR', 'MX', 'ZA', 'IN',
+  'CN', 'HK', 'TW', 'JP', 'KR', 'SG', 'PH',
+] as const;
+
+/** CRISIS.md §9 (and the brief): strings that must never reach a user. Independent of the YAML traps. */
+export const TRAP_NUMBERS = [
+  '1-800-273-8255', '1-833-456-4566', '1393', '0800-788-995', '1952', '199 284 284', '1850 60 90 90',
+  '08457 90 90 90', '1-800-91-4416', '0570-046-556', '0570-0783-55', '141', '45645',
+] as const;
+export const TRAP_PHRASES = ['press 3', 'europe-wide 116 123', 'pan-european', 'option 2'] as const;
+
+/**
+ * Digit runs joined by single spaces or hyphens, not glued to Latin letters or digits. CJK
+ * neighbours are allowed on purpose: "拨打12356" must still be found.
+ */
+export function numberRuns(text: string): string[] {
+  return [...text.matchAll(/(?<![A-Za-z0-9])\+?\d+(?:[ \u00a0-]\d+)*(?![A-Za-z0-9])/g)].map((m) => m[0]);
+}
+
+export const digits = (s: string): string => s.replace(/\D/g, '');
+
+/** A fresh copy of the shipped policies with a fixture folder's files laid over it. */
+export function policyWithFixture(scenario: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `oyster-policy-${scenario}-`));
+  cpSync(POLICY_DIR, dir, { recursive: true });
+  cpSync(join(FIXTURE_DIR, scenario), dir, { recursive: true });
+  return dir;
+}
+
+/** A country's emergency numbers as its YAML file lists them. */
+export function emergencyDisplays(country: string): string[] {
+  const data = parse(readFileSync(join(POLICY_DIR, 'resources', `${country}.yaml`), 'utf8')) as {
+    emergency: { numbers: Array<{ display: string }> };
+  };
+  return data.emergency.numbers.map((n) => n.display);
+}
