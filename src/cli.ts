@@ -9,8 +9,9 @@ import { migrateCommand } from './cli/migrate.js';
 import { startCommand } from './cli/start.js';
 import { assessCommand } from './cli/assess.js';
 import { casesCommand } from './cli/cases.js';
+import { doctorCommand } from './cli/doctor.js';
 
-const COMMANDS: CliCommand[] = [startCommand, migrateCommand, assessCommand, casesCommand];
+const COMMANDS: CliCommand[] = [startCommand, migrateCommand, assessCommand, casesCommand, doctorCommand];
 
 const OPERATOR_ERRORS = new Set(['CONFIG_INVALID', 'POLICY_INVALID', 'MIGRATION_OUT_OF_SYNC']);
 

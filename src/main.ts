@@ -19,7 +19,7 @@ import { loadDirectory } from './crisis/directory.js';
 import { createEscalation } from './crisis/escalation.js';
 import { createLogSink } from './crisis/log-sink.js';
 import { createModeration } from './crisis/moderation.js';
-import { createOutboxWorker, type OutboxWorker } from './crisis/outbox.js';
+import { createOutboxWorker, type OutboxMetrics, type OutboxWorker } from './crisis/outbox.js';
 import { createOutputCheck } from './crisis/output-check.js';
 import type { CrisisPort } from './crisis/port.js';
 import { withDedupe } from './crisis/sink-dedupe.js';
@@ -28,6 +28,7 @@ import { Engine, type EngineMetrics, type ReplyChannel } from './engine.js';
 import { createOpenAiClient } from './llm/openai-client.js';
 import { createQwenTokenCounter } from './llm/tokens.js';
 import { createLogger, type Logger } from './logger.js';
+import { countDeliveries } from './ops/metrics.js';
 import { RateLimiter } from './conversation/rate-limit.js';
 import type { BotHandlers, Clock, LlmClient, ModeratorSink, PlatformAdapter } from './ports.js';
 import { systemClock } from './ports.js';
@@ -49,7 +50,8 @@ export interface BotOptions {
   sinks?: ModeratorSink[];
   clock?: Clock;
   logger?: Logger;
-  metrics?: EngineMetrics;
+  /** Engine counters, plus the outbox gauges when present (src/ops/metrics.ts implements both). */
+  metrics?: EngineMetrics & { outbox?(stats: OutboxMetrics): void };
 }
 
 export interface Bot {
@@ -66,6 +68,8 @@ export interface Bot {
   stop(): Promise<void>;
   /** Delivers every due alert now (tests, shutdown). */
   drainAlerts(): Promise<void>;
+  /** Each adapter and whether its start() has finished (and stop() not begun): /readyz. */
+  adapterStatus(): Array<{ platform: string; started: boolean }>;
 }
 
 export interface ConfiguredAdapters {
@@ -141,7 +145,12 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   }
   sinks.push(...(options.sinks ?? []));
 
-  const outbox = createOutboxWorker({ cases, sinks, policy: escalationPolicy, clock, logger: logger.child({ part: 'outbox' }) });
+  const metrics = options.metrics;
+  const outbox = createOutboxWorker({
+    cases, policy: escalationPolicy, clock, logger: logger.child({ part: 'outbox' }),
+    sinks: metrics ? sinks.map((s) => countDeliveries(s, metrics)) : sinks,
+    ...(metrics?.outbox ? { onMetrics: (stats: OutboxMetrics) => metrics.outbox!(stats) } : {}),
+  });
   const kick = () => outbox.kick();
   const moderators = { ids: config.MODERATOR_IDS, roleIds: config.MODERATOR_ROLE_IDS };
   const escalation = createEscalation({
@@ -152,6 +161,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     cases, moderators, clock, logger: logger.child({ part: 'moderation' }), policyVersion: version,
     updateSinks: sinks.filter((s) => !adapters.some((a) => a.moderatorSink?.name === s.name)).map((s) => s.name),
     onAlertsWritten: kick,
+    ...(metrics ? { onCaseAction: (action: string, level: string) => metrics.count('case_actions_total', { action, level }) } : {}),
   });
   const country = createCountryCommand({
     messages: store, moderators, isKnownCountry: (c) => directory.has(c), defaultCountry: config.CRISIS_DEFAULT_COUNTRY, logger,
@@ -220,6 +230,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
 
   logger.info('policies loaded', { policyVersion: version, countries: directory.countries().length });
   let stopped = false;
+  const started = new Set<PlatformAdapter>();
   return {
     engine, store, cases, outbox,
     policyVersion: version,
@@ -233,6 +244,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       tokens.countMessage('system', modelPolicy.systemPrompt);
       for (const adapter of adapters) {
         await adapter.start(handlersFor(adapter));
+        started.add(adapter);
         logger.info('adapter started', { platform: adapter.platform });
       }
       void purge();
@@ -242,6 +254,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      started.clear();
       if (retention) clearInterval(retention);
       await Promise.allSettled(adapters.map((a) => a.stop()));
       await engine.idle();
@@ -252,5 +265,6 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     async drainAlerts() {
       await outbox.drainOnce();
     },
+    adapterStatus: () => adapters.map((a) => ({ platform: a.platform, started: started.has(a) })),
   };
 }

@@ -6,6 +6,7 @@
  * parse list, so even a mention that slipped through renders without notifying anyone.
  */
 import type { OutboundMessage } from '../../src/messages.js';
+import { isDeceptiveLink } from '../../src/render/links.js';
 import { splitText } from '../../src/render/split.js';
 
 /** Discord rejects `content` over 2000 characters with 50035 BASE_TYPE_MAX_LENGTH. */
@@ -54,7 +55,18 @@ function neutralizeEveryone(text: string): string {
  * then shows the text as typed.
  */
 function neutralizeProse(text: string): string {
-  return neutralizeEveryone(text).replace(/<([@#!&])/g, '<\\$1');
+  return neutralizeEveryone(unmaskDeceptiveLinks(text)).replace(/<([@#!&])/g, '<\\$1');
+}
+
+/** Discord masked links: [label](url) or [label](<url>). */
+const MASKED_LINK = /\[([^\]\n]+)\]\(<?([a-z][a-z0-9+.-]*:[^)\s>]+)>?\)/gi;
+
+/**
+ * A masked link whose label names another address or number is shown as "label (url)", so
+ * the target is in plain sight (src/render/links.ts); honest masked links stay as they are.
+ */
+function unmaskDeceptiveLinks(text: string): string {
+  return text.replace(MASKED_LINK, (whole, label: string, url: string) => (isDeceptiveLink(label, url) ? `${label} (${url})` : whole));
 }
 
 /** Splits the source text at 2000 rendered characters, then renders each part. */

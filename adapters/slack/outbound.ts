@@ -6,6 +6,7 @@
  * with link_names, which we never set; a zero-width space is still inserted after the "@" as a
  * second lock, because a mass ping in a workspace is not recoverable.
  */
+import { isDeceptiveLink } from '../../src/render/links.js';
 import { splitText } from '../../src/render/split.js';
 
 /** Slack truncates or rejects chat.postMessage text past 40,000 chars and recommends ≤ 4000. */
@@ -31,7 +32,8 @@ function isWebUrl(url: string): boolean {
 
 /** [label](url) → <url|label> for web links; tel:/sms: keep the label, which carries the number. */
 function renderLink(label: string, url: string): string {
-  if (isWebUrl(url)) {
+  // A label that names another address or number never hides the target (src/render/links.ts).
+  if (isWebUrl(url) && !isDeceptiveLink(label, url)) {
     // The label may not contain '|' or '>' unescaped: '>' is escaped; '|' after the first is literal.
     return `<${escapeMrkdwn(url)}|${inline(label)}>`;
   }

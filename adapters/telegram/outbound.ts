@@ -7,6 +7,7 @@
  * (PLATFORMS.md §4.1). The source text is split first and each part rendered afterwards, so
  * an escape sequence or a tag is never cut in half.
  */
+import { isDeceptiveLink } from '../../src/render/links.js';
 import { splitText } from '../../src/render/split.js';
 
 /** sendMessage accepts 1-4096 characters (Bot API). We measure the HTML, which is never shorter. */
@@ -53,8 +54,9 @@ function linkTarget(label: string, url: string): string {
 const html: Style = {
   text: escapeHtml,
   code: (s) => `<code>${escapeHtml(s)}</code>`,
+  // A label that names another address or number never hides the target (src/render/links.ts).
   link: (label, url) =>
-    LINK_SCHEMES.test(url)
+    LINK_SCHEMES.test(url) && !isDeceptiveLink(visibleText(label), url)
       ? `<a href="${escapeAttribute(url)}">${label}</a>`
       : `${label}${escapeHtml(linkTarget(visibleText(label), url))}`,
   bold: (inner) => `<b>${inner}</b>`,

@@ -188,8 +188,12 @@ export interface CaseStore {
   markDelivered(rowId: number, ref: string | undefined, at: Date): Promise<boolean>;
   /** Records a failed attempt and when to try again; the row stays in the outbox. */
   markFailed(rowId: number, claimToken: string, errorCode: string, nextAttemptAt: Date): Promise<void>;
-  /** Releases every claim: at startup, after a crash, rows claimed by the dead process go out at once. */
-  releaseClaims(): Promise<number>;
+  /**
+   * Releases every claim: at startup, after a crash, rows claimed by the dead process go out at
+   * once. With `dueAt`, every undelivered row scheduled later is made due then (a restart retries
+   * at once instead of waiting out a backoff chosen before the crash). Resolves with the claims released.
+   */
+  releaseClaims(dueAt?: Date): Promise<number>;
   outboxStats(failingAfterAttempts: number): Promise<{ depth: number; failing: number }>;
 
   // ── privacy and retention ──

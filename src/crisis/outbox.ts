@@ -41,7 +41,7 @@ export interface OutboxWorkerDeps {
 }
 
 export interface OutboxWorker {
-  /** Releases claims left by a crashed process, delivers everything due at once, then polls. */
+  /** Releases claims left by a crashed process, starts delivering every pending row at once (in the background), then polls. */
   start(): Promise<void>;
   /** One pass: due re-alerts, then due rows. Never runs two passes at the same time. */
   drainOnce(): Promise<DrainReport>;
@@ -190,9 +190,13 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   return {
     async start() {
       stopped = false;
-      const released = await cases.releaseClaims();
+      // Rows a dead process had claimed are released, and every undelivered row is due now: a
+      // backoff chosen before a crash must not delay an alert after the restart.
+      const released = await cases.releaseClaims(clock.now());
       if (released > 0) logger.warn('outbox resumed rows claimed before a restart', { rows: released });
-      await drainOnce();
+      // The first pass runs in the background: one try can take the sink timeout and a sink's
+      // rows go in order, so awaiting it would keep the adapters offline behind a hanging sink.
+      tick();
       timer = setInterval(tick, policy.outbox.pollMs);
       // The poll alone never keeps the process alive (adapters and the CLI decide that).
       timer.unref();

@@ -42,10 +42,12 @@ const Verdict = z.object({
 
 /** Builds the judge's messages: the policy's system prompt, then the user's turns as quoted data. */
 export function judgeMessages(input: RiskInput, policy: JudgeFile): ChatTurn[] {
-  const earlier = input.recent
-    .filter((t) => t.role === 'user')
-    .slice(-policy.context_turns)
-    .map((t, i) => `[earlier ${i + 1}] ${t.text}`);
+  const earlierTurns = input.recent.filter((t) => t.role === 'user').slice(-policy.context_turns);
+  if (policy.format !== 'json') {
+    // Guard models bring their own policy template; they classify the user's words as given.
+    return [{ role: 'user', content: [...earlierTurns.map((t) => t.text), input.text].join('\n') }];
+  }
+  const earlier = earlierTurns.map((t, i) => `[earlier ${i + 1}] ${t.text}`);
   const body = [
     earlier.length ? `Earlier messages from the same user, oldest first:\n${earlier.join('\n')}` : 'No earlier messages.',
     `Latest message to assess:\n${input.text}`,
@@ -57,11 +59,36 @@ export function judgeMessages(input: RiskInput, policy: JudgeFile): ChatTurn[] {
   ];
 }
 
-/** Extracts the JSON verdict from a model answer (tolerates code fences and text around it). */
+/**
+ * Guard-model answers. Llama Guard: "safe" or "unsafe" then a line of category codes, where S11
+ * is Suicide & Self-Harm. Qwen3Guard: "Safety: Safe|Unsafe|Controversial" and "Categories: ...".
+ * Guards grade no severity: self-harm flagged unsafe reads high, controversial moderate, and
+ * anything else (including harm aimed at others) none.
+ */
+function parseGuard(text: string): JudgeVerdict | undefined {
+  const lines = text.trim().split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const first = lines[0]?.toLowerCase();
+  if (first === 'safe') return { level: 'none', categories: ['none'] };
+  if (first === 'unsafe') {
+    const codes = (lines[1] ?? '').toUpperCase().split(/[\s,]+/);
+    return codes.includes('S11') ? { level: 'high', categories: ['self_harm'] } : { level: 'none', categories: ['harm_to_others'] };
+  }
+  const safety = /safety:\s*(safe|unsafe|controversial)/i.exec(text)?.[1]?.toLowerCase();
+  if (!safety) return undefined;
+  const selfHarm = /categories:[^\n]*suicide/i.test(text);
+  if (safety === 'safe' || !selfHarm) return { level: 'none', categories: safety === 'safe' ? ['none'] : ['harm_to_others'] };
+  return { level: safety === 'unsafe' ? 'high' : 'moderate', categories: ['self_harm'] };
+}
+
+/** Extracts the verdict from a model answer: a JSON object (code fences and text around it are fine) or a guard model's format. */
 export function parseVerdict(text: string, allowed: readonly string[]): JudgeVerdict {
   const start = text.indexOf('{');
   const end = text.lastIndexOf('}');
-  if (start < 0 || end <= start) throw new BotError('judge answer has no JSON object', 'LLM_BAD_RESPONSE');
+  if (start < 0 || end <= start) {
+    const guard = parseGuard(text);
+    if (guard) return { level: guard.level, categories: guard.categories.filter((c) => allowed.includes(c)) };
+    throw new BotError('judge answer has no JSON object', 'LLM_BAD_RESPONSE');
+  }
   let data: unknown;
   try {
     data = JSON.parse(text.slice(start, end + 1));
@@ -93,6 +120,8 @@ export async function judgeAndCombine(
   screen: RiskAssessment,
   signal?: AbortSignal,
 ): Promise<RiskAssessment> {
+  // Nothing the judge says can change imminent (never lowered, nothing above it): skip the call.
+  if (screen.level === 'imminent') return screen;
   const started = Date.now();
   try {
     const verdict = await withTimeout(deps, input, signal);

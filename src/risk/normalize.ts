@@ -44,6 +44,12 @@ const TRAD_CLASS = new RegExp(`[${[...TRAD.keys()].join('')}]`, 'gu');
 const HAN = /[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]/u;
 const KANA = /[\u3040-\u30FF\u31F0-\u31FF]/u;
 const LATIN = /[a-z]/;
+const CYRILLIC = /[\u0400-\u04FF]/u;
+const ARABIC = /[\u0600-\u06FF\u0750-\u077F]/u;
+const HANGUL = /[\uAC00-\uD7AF\u1100-\u11FF\u3130-\u318F]/u;
+const DEVANAGARI = /[\u0900-\u097F]/u;
+/** Arabic short vowels, shadda, sukun, superscript alef and the tatweel stretch: optional in writing. */
+const ARABIC_MARKS = /[\u064B-\u065F\u0670\u0640]/g;
 
 export interface NormalizedText {
   /** The main normalized form. */
@@ -56,6 +62,10 @@ export interface NormalizedText {
   hasLatin: boolean;
   hasHan: boolean;
   hasKana: boolean;
+  hasCyrillic: boolean;
+  hasArabic: boolean;
+  hasHangul: boolean;
+  hasDevanagari: boolean;
 }
 
 /** Normalizes one message for matching; pure and allocation-light (runs on every message). */
@@ -66,9 +76,15 @@ export function normalizeText(raw: string): NormalizedText {
   const hasLatin = LATIN.test(text) || HOMOGLYPH_CLASS.test(text);
   const hasKana = KANA.test(text);
   const hasHan = HAN.test(text);
-  if (hasLatin) {
-    // Strip accents from Latin letters only: Japanese dakuten (U+3099/309A) lie outside this block.
+  const hasCyrillic = CYRILLIC.test(text);
+  const hasArabic = ARABIC.test(text);
+  if (hasLatin || hasCyrillic) {
+    // Strip accents from Latin and Cyrillic letters only (й → и, é → e); Japanese dakuten
+    // (U+3099/309A) lie outside this block.
     text = text.normalize('NFD').replace(/[\u0300-\u036F]/g, '').normalize('NFC').replace(/ß/g, 'ss');
+  }
+  if (hasArabic) text = foldArabic(text);
+  if (hasLatin) {
     if (HOMOGLYPH_CLASS.test(text)) text = foldHomoglyphs(text);
     if (/[a-z][0-9@$!|]|[0-9@$!|][a-z]/.test(text)) text = foldLeet(text);
     text = joinSpacedLetters(text);
@@ -80,13 +96,29 @@ export function normalizeText(raw: string): NormalizedText {
     variants.push(text.replace(/([a-z])\1{2,}/g, '$1'));
     text = text.replace(/([a-z])\1{2,}/g, '$1$1');
   }
-  return { text, variants, hasLatin: hasLatin || LATIN.test(text), hasHan, hasKana };
+  return {
+    text,
+    variants,
+    hasLatin: hasLatin || LATIN.test(text),
+    hasHan,
+    hasKana,
+    hasCyrillic,
+    hasArabic,
+    hasHangul: HANGUL.test(text),
+    hasDevanagari: DEVANAGARI.test(text),
+  };
+}
+
+/** Vowel marks and tatweel dropped; hamza-carrying alefs read as plain alef, alef maqsura as ya. */
+function foldArabic(text: string): string {
+  return text.replace(ARABIC_MARKS, '').replace(/[\u0622\u0623\u0625\u0671]/g, '\u0627').replace(/\u0649/g, '\u064A');
 }
 
 /** Maps look-alike letters inside words that also contain Latin letters (a mixed-script word is a disguise). */
 function foldHomoglyphs(text: string): string {
+  const mostlyLatin = isMostlyLatin(text);
   return text.replace(/[\p{L}\p{M}]+/gu, (word) => {
-    if (!/[a-z]/.test(word) && !isMostlyLatin(text)) return word;
+    if (!/[a-z]/.test(word) && !mostlyLatin) return word;
     let out = '';
     for (const ch of word) out += HOMOGLYPHS[ch] ?? ch;
     return out;
@@ -136,6 +168,7 @@ function joinSpacedLetters(text: string): string {
  * Lower-casing is left to the author (upper-case escapes such as \S or \P{L} must survive).
  */
 export function normalizePatternSource(source: string, options: { foldChinese: boolean } = { foldChinese: true }): string {
-  const folded = source.replace(APOSTROPHES, '').normalize('NFKC').normalize('NFD').replace(/[\u0300-\u036F]/g, '').normalize('NFC').replace(/ß/g, 'ss');
+  let folded = source.replace(APOSTROPHES, '').normalize('NFKC').normalize('NFD').replace(/[\u0300-\u036F]/g, '').normalize('NFC').replace(/ß/g, 'ss');
+  if (ARABIC.test(folded)) folded = foldArabic(folded);
   return !options.foldChinese || KANA.test(folded) ? folded : folded.replace(TRAD_CLASS, (c) => TRAD.get(c) ?? c);
 }

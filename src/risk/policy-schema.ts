@@ -89,8 +89,8 @@ export const LanguageFile = z
   .object({
     language: z.string().regex(/^[a-z]{2}$/, 'must be a two-letter language code such as en'),
     name: text,
-    /** Which script routes a message to these rules: latin, han (Chinese characters) or kana (Japanese). */
-    script: z.enum(['latin', 'han', 'kana']),
+    /** Which script routes a message to these rules: latin, han (Chinese characters), kana (Japanese), cyrillic, arabic, hangul or devanagari. */
+    script: z.enum(['latin', 'han', 'kana', 'cyrillic', 'arabic', 'hangul', 'devanagari']),
     /** Common words of the language, to guess it when no rule matched (for choosing templates). */
     markers: z.array(text).default([]),
     /** Cheap stems; rules run only when one occurs. Every rule's match examples must contain one. */
@@ -133,6 +133,12 @@ export type TrajectoryFile = z.infer<typeof TrajectoryFile>;
 
 export const JudgeFile = z
   .object({
+    /**
+     * json: the system prompt below and a JSON verdict (Oyster-1 or any instruction model).
+     * llama_guard / qwen3guard: a guard model's own template and answer format; the system
+     * prompt is not sent, and "Suicide & Self-Harm" (Llama Guard S11) maps to high.
+     */
+    format: z.enum(['json', 'llama_guard', 'qwen3guard']).default('json'),
     max_tokens: z.number().int().min(64).max(32_000),
     /** How many of the user's earlier turns the judge sees. */
     context_turns: z.number().int().min(0).max(50),

@@ -121,7 +121,7 @@ export function compilePack(file: LanguageFile): CompiledPack {
 }
 
 /** Clause ends: exclusions apply per clause ("she left me, I want to die" is not about "she"). */
-const SENTENCE_END = /[.!?;,\n。！？；，…]/;
+const SENTENCE_END = /[.!?;,\n。！？；，…؟،।]/;
 
 function sentenceAround(text: string, start: number, end: number): string {
   let from = start;
@@ -138,12 +138,13 @@ function test(regex: RegExp, text: string): boolean {
 
 /** True when the rule matches `text` (already normalized) and no exclusion cancels every match. */
 export function ruleMatches(rule: CompiledRule, text: string): boolean {
-  if (rule.unlessMessage && test(rule.unlessMessage, text)) return false;
   const re = rule.match;
   re.lastIndex = 0;
   for (let guard = 0; guard < 16; guard++) {
     const m = re.exec(text);
     if (!m) return false;
+    // Exclusions run only after a match: most messages match nothing, so this is the cheap order.
+    if (guard === 0 && rule.unlessMessage && test(rule.unlessMessage, text)) return false;
     if (!rule.unless || !test(rule.unless, sentenceAround(text, m.index, m.index + m[0].length))) return true;
     if (m[0].length === 0) re.lastIndex++;
   }

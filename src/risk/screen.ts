@@ -64,14 +64,33 @@ export function analyzeMessage(packs: CompiledPack[], raw: string): MessageAnaly
 }
 
 function routes(pack: CompiledPack, n: NormalizedText): boolean {
-  if (pack.script === 'latin') return n.hasLatin;
-  if (pack.script === 'han') return n.hasHan;
-  return n.hasKana;
+  switch (pack.script) {
+    case 'latin': return n.hasLatin;
+    case 'han': return n.hasHan;
+    case 'kana': return n.hasKana;
+    case 'cyrillic': return n.hasCyrillic;
+    case 'arabic': return n.hasArabic;
+    case 'hangul': return n.hasHangul;
+    case 'devanagari': return n.hasDevanagari;
+  }
 }
 
-/** Script first (kana → ja, Han → zh); for Latin text, the pack whose common words occur most. */
+const SCRIPT_ORDER: Array<[keyof NormalizedText, CompiledPack['script']]> = [
+  ['hasKana', 'kana'],
+  ['hasHangul', 'hangul'],
+  ['hasArabic', 'arabic'],
+  ['hasDevanagari', 'devanagari'],
+  ['hasCyrillic', 'cyrillic'],
+];
+
+/** Script first (kana → ja, Hangul → ko, Cyrillic → ru, Han → zh, ...); for Latin text, the pack whose common words occur most. */
 export function guessLanguage(packs: CompiledPack[], n: NormalizedText): string {
-  if (n.hasKana) return packs.find((p) => p.script === 'kana')?.language ?? 'ja';
+  for (const [flag, script] of SCRIPT_ORDER) {
+    if (!n[flag]) continue;
+    const pack = packs.find((p) => p.script === script);
+    if (pack && !(script === 'cyrillic' && /[a-z]{3}/.test(n.text) && !/[\u0400-\u04FF]{3}/u.test(n.text))) return pack.language;
+  }
+  if (n.hasKana) return 'ja';
   if (n.hasHan && !/[a-z]{3}/.test(n.text)) return packs.find((p) => p.script === 'han')?.language ?? 'zh';
   let best = 'en';
   let bestCount = 0;

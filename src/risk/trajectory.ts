@@ -101,17 +101,23 @@ export function assessConversation(
   }
 
   // Signals that only mean danger together, across any of the turns in the window; a
-  // context-dependent rule adds its signals once its needs are met.
-  const combined = new Set(context);
-  for (const analysis of [current, ...inWindow.map((t) => t.analysis)]) {
+  // context-dependent rule adds its signals once its needs are met. A combination counts from
+  // the turn that completed it and decays from there like any other level.
+  const lastSeen = new Map<Signal, number>();
+  const see = (signal: Signal, at: number) => lastSeen.set(signal, Math.max(lastSeen.get(signal) ?? 0, at));
+  for (const { analysis, at } of [{ analysis: current, at: now }, ...inWindow]) {
+    for (const s of analysis.signals) see(s, at.getTime());
     for (const { rule } of analysis.conditional) {
-      if (rule.needs!.some((s) => context.has(s))) for (const s of rule.signals) combined.add(s);
+      if (rule.needs!.some((s) => context.has(s))) for (const s of rule.signals) see(s, at.getTime());
     }
   }
   for (const combo of policy.combinations) {
-    if (!combo.all.every((s) => combined.has(s))) continue;
-    if (riskRank(combo.level) > riskRank(level)) level = combo.level;
-    if (combo.pin) pinned = maxLevel(pinned, combo.level);
+    if (!combo.all.every((s) => lastSeen.has(s))) continue;
+    const completedAt = Math.max(...combo.all.map((s) => lastSeen.get(s)!));
+    const comboLevel = decayedLevel(combo.level, (now.getTime() - completedAt) / HOUR, policy.decay);
+    if (comboLevel === 'none') continue;
+    if (riskRank(comboLevel) > riskRank(level)) level = comboLevel;
+    if (combo.pin) pinned = maxLevel(pinned, comboLevel);
     reasons.push(combo.id);
     anyCombination = true;
   }

@@ -240,10 +240,17 @@ export class SqliteCaseStore implements CaseStore {
     ).run(errorCode, nextAttemptAt.toISOString(), rowId, claimToken));
   }
 
-  async releaseClaims(): Promise<number> {
-    return this.tx(() => this.sql(
-      'UPDATE alert_outbox SET claim_token = NULL, claimed_until = NULL WHERE claim_token IS NOT NULL AND delivered_at IS NULL',
-    ).run().changes);
+  async releaseClaims(dueAt?: Date): Promise<number> {
+    return this.tx(() => {
+      const released = this.sql(
+        'UPDATE alert_outbox SET claim_token = NULL, claimed_until = NULL WHERE claim_token IS NOT NULL AND delivered_at IS NULL',
+      ).run().changes;
+      if (dueAt !== undefined) {
+        const at = dueAt.toISOString();
+        this.sql('UPDATE alert_outbox SET next_attempt_at = ? WHERE delivered_at IS NULL AND next_attempt_at > ?').run(at, at);
+      }
+      return released;
+    });
   }
 
   async outboxStats(failingAfterAttempts: number): Promise<{ depth: number; failing: number }> {

@@ -221,6 +221,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
       });
     }
+    if (method === 'GET' && path === '/users/@me') return reply(200, world.bot);
     if (method === 'PUT' && /^\/applications\/\d+\/(guilds\/\d+\/)?commands$/.test(path)) {
       fake.commandPuts.push({ path, body });
       return reply(200, (body as any[]).map((c, i) => ({ ...c, id: String(900000000000000000n + BigInt(i)), application_id: world.bot.id, version: '1' })));

@@ -45,11 +45,21 @@ const defaultScript: ReplyScript = (body) => {
   return `You said: ${last?.content ?? ''}`;
 };
 
-export async function startFakeModel(options: { reply?: ReplyScript } = {}): Promise<FakeModel> {
+/** What GET /v1/models lists by default: the id the config defaults to (OYSTER_MODEL). */
+export const FAKE_MODEL_IDS = ['OysterAI/Oyster_1_Qwen_14B'];
+
+export async function startFakeModel(options: { reply?: ReplyScript; models?: string[] } = {}): Promise<FakeModel> {
   let script = options.reply ?? defaultScript;
+  const models = options.models ?? FAKE_MODEL_IDS;
   const calls: ChatRequestBody[] = [];
   const sockets = new Set<import('node:net').Socket>();
   const server: Server = createServer(async (req, res) => {
+    // vLLM's model list (OpenAI GET /v1/models): reachability probes and `oyster-bot doctor`.
+    if (req.method === 'GET' && req.url === '/v1/models') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'vllm' })) }));
+      return;
+    }
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found"}}');
       return;
@@ -60,8 +70,10 @@ export async function startFakeModel(options: { reply?: ReplyScript } = {}): Pro
     const reply: ScriptedReply = typeof scripted === 'string' ? { content: scripted } : scripted;
     if (reply.delayMs) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, reply.delayMs);
-        req.socket.once('close', () => { clearTimeout(timer); resolve(); });
+        // The listener goes when the timer fires: keep-alive sockets carry many requests.
+        const onClose = () => { clearTimeout(timer); resolve(); };
+        const timer = setTimeout(() => { req.socket.off('close', onClose); resolve(); }, reply.delayMs);
+        req.socket.once('close', onClose);
       });
       if (req.socket.destroyed) return;
     }

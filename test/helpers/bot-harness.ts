@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
-import { createBot, type Bot } from '../../src/main.js';
+import { createBot, type Bot, type BotOptions } from '../../src/main.js';
 import type { AlertView, Clock, ModeratorSink } from '../../src/ports.js';
 import { FakeAdapter, type FakeAdapterOptions } from '../fakes/fake-adapter.js';
 import { startFakeModel, type FakeModel, type ReplyScript } from '../fakes/fake-model.js';
@@ -49,6 +49,7 @@ export async function startHarness(options: {
   reply?: ReplyScript;
   adapter?: FakeAdapterOptions;
   dbPath?: string;
+  metrics?: BotOptions['metrics'];
 } = {}): Promise<Harness> {
   const model = await startFakeModel(options.reply ? { reply: options.reply } : {});
   const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'oyster-harness-')), 'bot.db');
@@ -63,7 +64,9 @@ export async function startHarness(options: {
   const clock = new TestClock();
   const adapter = new FakeAdapter(options.adapter);
   const sink = new RecordingSink();
-  const bot = await createBot({ config, adapters: [adapter], clock, logger: silentLogger, sinks: [sink] });
+  const bot = await createBot({
+    config, adapters: [adapter], clock, logger: silentLogger, sinks: [sink], ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
   await bot.start();
   return {
     bot, adapter, model, sink, clock, dbPath,

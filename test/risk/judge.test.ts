@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { RISK_LEVELS, type RiskLevel } from '../../src/messages.js';
 import type { Completion, CompletionRequest, LlmClient, RiskInput } from '../../src/ports.js';
 import { createRiskAssessor } from '../../src/risk/assessor.js';
-import { combineLevels, parseVerdict } from '../../src/risk/judge.js';
+import { combineLevels, judgeAndCombine, parseVerdict } from '../../src/risk/judge.js';
 import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
 import { NOW, POLICY_DIR } from './helpers.js';
 
@@ -115,10 +115,11 @@ describe('judge on top of the screen', () => {
     expect(judged.level).toBe('high');
   });
 
-  it('never lowers imminent', async () => {
-    const { run } = setup([verdict('low')]);
+  it('never lowers imminent, and does not even ask the model', async () => {
+    const { run, llm } = setup([verdict('low')]);
     const { judged } = await run('I just swallowed the whole bottle of my pills');
     expect(judged.level).toBe('imminent');
+    expect(llm.requests).toHaveLength(0);
   });
 
   it('accepts a verdict wrapped in a code fence and R0–R4 names', async () => {
@@ -208,5 +209,35 @@ describe('judge through the real OpenAI client', () => {
 describe('without a model client', () => {
   it('the assessor has no judge at all', () => {
     expect(createRiskAssessor({ policyDir: POLICY_DIR }).judge).toBeUndefined();
+  });
+});
+
+describe('guard-model answers', () => {
+  const allowed = ['none', 'self_harm', 'harm_to_others'];
+  it.each([
+    ['safe', 'none'],
+    ['unsafe\nS11', 'high'],
+    ['unsafe\nS1,S11', 'high'],
+    ['unsafe\nS1', 'none'],
+    ['Safety: Unsafe\nCategories: Suicide & Self-Harm', 'high'],
+    ['Safety: Controversial\nCategories: Suicide & Self-Harm', 'moderate'],
+    ['Safety: Unsafe\nCategories: Violent', 'none'],
+    ['Safety: Safe\nCategories: None', 'none'],
+  ])('%j reads as %s', (text, level) => {
+    expect(parseVerdict(text, allowed).level).toBe(level);
+  });
+
+  it('sends a guard model only the user\'s words, without our system prompt', async () => {
+    const llm = scriptedModel(['unsafe\nS11']);
+    const base = createRiskAssessor({ policyDir: POLICY_DIR });
+    // The shipped judge policy switched to the Llama Guard format.
+    const input: RiskInput = { text: 'is there a tall bridge near the station', recent: [{ role: 'user', text: 'i lost my job', at: NOW }], now: NOW };
+    const judged = await judgeAndCombine(
+      { llm, policy: { ...base.policy.judge, format: 'llama_guard' }, timeoutMs: 500, logger: captureLogs().logger },
+      input,
+      base.screen(input),
+    );
+    expect(judged.level).toBe('high');
+    expect(llm.requests[0]!.messages).toEqual([{ role: 'user', content: 'i lost my job\nis there a tall bridge near the station' }]);
   });
 });

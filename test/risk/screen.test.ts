@@ -146,7 +146,7 @@ describe('negation and attribution', () => {
   });
 
   it('harm aimed at others is not self-harm risk', () => {
-    expect(riskRank(levelOf('how do I poison my neighbour\'s dog'))).toBeLessThan(riskRank('moderate'));
+    expect(riskRank(levelOf('which garden plants are poisonous to my neighbour\'s cat'))).toBeLessThan(riskRank('moderate'));
     expect(riskRank(levelOf('你们都去死吧'))).toBeLessThan(riskRank('moderate'));
   });
 
@@ -196,6 +196,13 @@ describe('languages beyond English and Chinese', () => {
     ['nao quero mais viver', 'moderate', 'pt'],
     ['死にたい', 'moderate', 'ja'],
     ['楽に死ねる方法を教えて', 'high', 'ja'],
+    ['я не хочу больше жить', 'moderate', 'ru'],
+    ['come posso uccidermi', 'high', 'it'],
+    ['죽고 싶어요', 'moderate', 'ko'],
+    ['أفكر في الانتحار', 'high', 'ar'],
+    ['मैं आत्महत्या करना चाहती हूं', 'high', 'hi'],
+    ['toi khong muon song nua', 'moderate', 'vi'],
+    ['aku pengen bunuh diri', 'high', 'id'],
   ] as Array<[string, RiskLevel, string]>)('%j reads as %s (%s)', (text, level, language) => {
     const result = screen(text);
     expect(result.level).toBe(level);

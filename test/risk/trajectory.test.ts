@@ -43,6 +43,18 @@ describe('signals across turns', () => {
     expect(assessor.screen({ text: 'thanks, goodbye everyone', recent, now: NOW }).level).toBe('low');
   });
 
+  it('a combination completed days ago decays like any other level', () => {
+    const recent = [
+      userTurn('thank you for everything, honestly', 50),
+      userTurn('ive been giving away all my stuff this week', 49.5),
+      userTurn('it all ends on friday', 49),
+    ];
+    const result = assessor.screen({ text: 'what a nice day', recent, now: NOW });
+    // Completed 49 h ago: imminent held 24 h, high 24 h, so it now reads moderate.
+    expect(result.level).toBe('moderate');
+    expect(result.reasons).toContain('trajectory.farewell-giveaway-timeframe');
+  });
+
   it('forgets turns older than the window', () => {
     const recent = [userTurn('i keep thinking about killing myself', 24 * 30)];
     expect(assessor.screen({ text: 'goodbye everyone', recent, now: NOW }).level).toBe('low');

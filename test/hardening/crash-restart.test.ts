@@ -1,0 +1,159 @@
+/**
+ * SIGKILL at chosen points of a crisis flow, then a restart on the same database (issue 4
+ * part 8, issue 8 part 2). The real CLI runs the console chat with piped stdin, the fake
+ * model on 127.0.0.1, and MODERATOR_WEBHOOK_URL pointing at a receiver that checks the
+ * HMAC signature and dedupes on X-Oyster-Alert-Id. The test watches the SQLite file
+ * read-only (another process's view) to pick the moment to kill.
+ *
+ * Kill points:
+ *   A. the case row and its outbox rows are committed, the webhook has not accepted the
+ *      alert (it answered 503; a retry is scheduled)                → restart, stdin closed
+ *   B. the receiver accepted the alert but the answer never came back (killed mid-delivery)
+ *   C. the alert was delivered and marked, the process is waiting on the model reply
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { spawnBot, type BotProcess } from './cli-process.js';
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
+import { HIGH, IMMINENT, readDb, SUPPORTIVE, tempDbPath } from './world.js';
+
+const SECRET = 'hardening-webhook-secret-0123456789';
+let model: FakeModel;
+const running = new Set<BotProcess>();
+
+beforeAll(async () => {
+  // A reply that never comes for the imminent message keeps the process mid-flow (kill point C).
+  model = await startFakeModel({
+    reply: (body) => (body.messages.at(-1)!.content.includes('pills') ? { content: SUPPORTIVE, delayMs: 30_000 } : SUPPORTIVE),
+  });
+});
+afterAll(async () => {
+  for (const p of running) p.child.kill('SIGKILL');
+  await model.close();
+});
+
+function envFor(dbPath: string, receiver: WebhookReceiver): Record<string, string> {
+  return {
+    OYSTER_DB_PATH: dbPath,
+    OYSTER_BASE_URL: model.url,
+    OYSTER_MAX_RETRIES: '0',
+    OYSTER_TIMEOUT_MS: '20000',
+    CRISIS_DEFAULT_COUNTRY: 'US',
+    MODERATOR_WEBHOOK_URL: receiver.url,
+    MODERATOR_WEBHOOK_SECRET: SECRET,
+    LOG_LEVEL: 'info',
+  };
+}
+
+function start(env: Record<string, string>): BotProcess {
+  const p = spawnBot(env);
+  running.add(p);
+  void p.exited.then(() => running.delete(p));
+  return p;
+}
+
+interface OutboxRow { alert_id: number; sink: string; attempts: number; delivered_at: string | null; last_error: string | null }
+
+const webhookRows = (db: string) => {
+  try {
+    return readDb<OutboxRow>(db, "SELECT alert_id, sink, attempts, delivered_at, last_error FROM alert_outbox WHERE sink = 'webhook' ORDER BY alert_id");
+  } catch {
+    return []; // the file or its tables do not exist yet
+  }
+};
+const alertIds = (db: string) => readDb<{ id: number }>(db, 'SELECT id FROM alerts ORDER BY id').map((r) => String(r.id));
+
+/** Every alert row in the database reached the receiver, each exactly once after its dedupe. */
+function expectEachAlertAcceptedOnce(db: string, receiver: WebhookReceiver): void {
+  const ids = alertIds(db);
+  expect(ids.length).toBeGreaterThan(0);
+  expect([...receiver.accepted.keys()].sort()).toEqual([...ids].sort());
+  for (const id of ids) {
+    // Exactly one 2xx per id: the first acceptance, or one duplicate ack after a lost answer.
+    const answered = receiver.raw.filter((r) => r.alertId === id && r.status === 200);
+    expect(answered.length).toBeLessThanOrEqual(1);
+  }
+  expect(receiver.raw.every((r) => r.signatureOk)).toBe(true);
+  expect(webhookRows(db).filter((r) => r.delivered_at === null)).toEqual([]);
+}
+
+describe('a bot process killed with SIGKILL in the middle of a crisis flow', () => {
+  it('delivers the alert exactly once after a kill between opening the case and delivering its alert', async () => {
+    const db = tempDbPath('oyster-kill-a-');
+    const receiver = await startWebhookReceiver(SECRET, 'fail');
+    receiver.failStatus = 503;
+    try {
+      const first = start(envFor(db, receiver));
+      first.write(HIGH);
+      // Kill point A: case committed with its outbox rows, the webhook refused the first try.
+      await waitFor(() => webhookRows(db).find((r) => r.attempts >= 1 && r.last_error !== null), { timeoutMs: 15_000, what: 'a failed first delivery' });
+      expect(readDb(db, 'SELECT id FROM cases')).toHaveLength(1);
+      const killed = await first.kill();
+      expect(killed.signal).toBe('SIGKILL');
+      // The user had the verified resources before the kill: they never wait for the alert.
+      expect(first.stdout()).toContain('988');
+      expect(receiver.accepted.size).toBe(0);
+
+      receiver.mode = 'ok';
+      const second = start(envFor(db, receiver));
+      second.closeStdin();
+      const exit = await second.exited;
+      expect(exit.code).toBe(0);
+
+      expectEachAlertAcceptedOnce(db, receiver);
+      const [alert] = [...receiver.accepted.values()];
+      expect(alert).toMatchObject({ schema: 'oyster-bot.alert.v1', kind: 'new', level: 'high', platform: 'console' });
+      // One refused try before the kill, one delivery after the restart.
+      expect(receiver.raw.map((r) => r.status)).toEqual([503, 200]);
+      expect(readDb(db, 'SELECT id FROM cases')).toHaveLength(1);
+      // Message text never reaches the logs.
+      expect(first.stderr() + second.stderr()).not.toContain('killing myself');
+    } finally {
+      await receiver.close();
+    }
+  }, 40_000);
+
+  it('never duplicates an alert whose answer was lost, nor one delivered before the kill', async () => {
+    const db = tempDbPath('oyster-kill-bc-');
+    const receiver = await startWebhookReceiver(SECRET, 'accept-and-hang');
+    try {
+      // Kill point B: the receiver has the alert, its answer never reaches the bot.
+      const first = start(envFor(db, receiver));
+      first.write(HIGH);
+      await waitFor(() => receiver.accepted.size === 1 && receiver.hanging === 1, { timeoutMs: 15_000, what: 'an accepted, unanswered delivery' });
+      expect(webhookRows(db)[0]).toMatchObject({ delivered_at: null });
+      await first.kill();
+
+      // Restart (stdin open): the claim left by the dead process is released and the same
+      // alert id goes out again; the receiver acks it as a duplicate.
+      receiver.mode = 'ok';
+      const second = start(envFor(db, receiver));
+      await waitFor(() => webhookRows(db).length === 1 && webhookRows(db)[0]!.delivered_at !== null, { timeoutMs: 15_000, what: 'the redelivery' });
+      expect(receiver.accepted.size).toBe(1);
+
+      // Kill point C: the escalation alert is delivered and marked; the model reply is pending.
+      second.write(IMMINENT);
+      await waitFor(() => webhookRows(db).length === 2 && webhookRows(db).every((r) => r.delivered_at !== null), { timeoutMs: 15_000, what: 'the escalation delivered' });
+      await waitFor(() => second.stdout().includes('911'), { what: 'the emergency number on screen' });
+      await second.kill();
+      const rawBeforeRestart = receiver.raw.length;
+
+      const third = start(envFor(db, receiver));
+      third.closeStdin();
+      expect((await third.exited).code).toBe(0);
+
+      expectEachAlertAcceptedOnce(db, receiver);
+      expect([...receiver.accepted.values()].map((a) => [a.kind, a.level])).toEqual([['new', 'high'], ['escalated', 'imminent']]);
+      // Nothing delivered and marked before a kill is sent again.
+      expect(receiver.raw.length).toBe(rawBeforeRestart);
+      // Raw deliveries: alert 1 twice (accepted, then acked as a duplicate), alert 2 once.
+      expect(receiver.raw.map((r) => [r.alertId, r.status])).toEqual([
+        [alertIds(db)[0], 'hung'], [alertIds(db)[0], 200], [alertIds(db)[1], 200],
+      ]);
+      expect(readDb(db, 'SELECT id FROM cases')).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  }, 50_000);
+});
