@@ -11,9 +11,12 @@
  * user's messages queue in the bot and their order matters. A few percent of users send one
  * crisis message. Latency is POST → the matching sendMessage arriving at the fake Bot API.
  *
- * Checks (exit 1 when one fails): no message lost, none answered twice, per-user order kept,
- * every crisis message got the verified resources and exactly one case (cases table), no case
- * for anyone else, every turn stored, and the bot's own /metrics count matches.
+ * Checks (exit 1 when one fails): no message lost, none answered twice, every answer in its
+ * own user's chat, per-user order kept, every crisis message got the verified resources and
+ * exactly one case (cases table), no case for anyone else, every turn stored, every alert
+ * delivered, the bot's own /metrics count matches, and SIGTERM stops it cleanly (exit 0).
+ *
+ * The figures depend on the machine: the bot, this process and anything else share its cores.
  *
  *   npm run load
  *   npm run load -- --users 1000 --messages 5 --crisis-percent 3 --ramp-seconds 10 --seed 7
@@ -101,9 +104,7 @@ const unref = (s: string) => Number([...s].map((c) => LETTERS.indexOf(c)).join('
 interface Sent {
   user: number;
   index: number;
-  text: string;
   crisis: boolean;
-  level: RiskLevel;
   postedAt: number;
 }
 
@@ -149,7 +150,9 @@ async function main(): Promise<number> {
   const [webhookPort, metricsPort] = [await freePort(), await freePort()];
   const SECRET = 'load_test_secret';
 
-  const bot = spawn(process.execPath, [join(ROOT, 'bin/oyster-bot.mjs'), 'start'], {
+  // LOAD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the bot process.
+  const nodeArgs = process.env.LOAD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const bot = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin/oyster-bot.mjs'), 'start'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp',
@@ -219,7 +222,12 @@ async function main(): Promise<number> {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
       body: JSON.stringify(update),
-    });
+      signal: AbortSignal.timeout(30_000),
+    }).catch(() => undefined);
+    if (!res) {
+      refused++;
+      return;
+    }
     await res.arrayBuffer();
     if (res.status !== 200) refused++;
   };
@@ -227,7 +235,7 @@ async function main(): Promise<number> {
     await new Promise((r) => setTimeout(r, plan.startMs));
     for (const m of plan.messages) {
       const text = `${m.text} (ref ${ref(plan.user, m.index)})`;
-      const entry: Sent = { user: plan.user, index: m.index, text, crisis: m.crisis, level: screen(m.text), postedAt: Date.now() };
+      const entry: Sent = { user: plan.user, index: m.index, crisis: m.crisis, postedAt: Date.now() };
       sent.push(entry);
       await post(plan.user, m.index, text);
       if (GAP_MS > 0) await new Promise((r) => setTimeout(r, random() * GAP_MS));
@@ -257,6 +265,7 @@ async function main(): Promise<number> {
   const byKey = new Map(sent.map((s) => [key(s.user, s.index), s]));
   const answers = new Map<string, number[]>();
   const perChat = new Map<number, Array<{ index: number | undefined; text: string; at: number }>>();
+  let misrouted = 0;
   for (const call of telegram.calls) {
     if (call.method !== 'sendMessage' || call.failedWith) continue;
     const chat = Number(call.payload.chat_id) - 700_000_000;
@@ -264,6 +273,7 @@ async function main(): Promise<number> {
     const m = REF.exec(text);
     const index = m ? unref(m[2]!) : undefined;
     if (m) {
+      if (unref(m[1]!) !== chat) misrouted++;
       const k = key(unref(m[1]!), index!);
       answers.set(k, [...(answers.get(k) ?? []), call.at]);
     }
@@ -293,6 +303,10 @@ async function main(): Promise<number> {
   const crisisSent = sent.filter((s) => s.crisis);
   const resourceProblems: string[] = [];
   const resourceLatencies: number[] = [];
+  // Split: a crisis message that is its user's first, and one sent while that user's earlier
+  // messages were still waiting for the model (the per-user queue runs them in order).
+  const resourceFirst: number[] = [];
+  const resourceQueued: number[] = [];
   let rises = 0;
   for (const s of crisisSent) {
     const userKey = `telegram:${telegramUserId(s.user)}`;
@@ -300,19 +314,24 @@ async function main(): Promise<number> {
     const resources = chat.filter((e) => e.index === undefined);
     const due: RiskLevel[] = [];
     let top: RiskLevel = 'none';
-    for (const { level } of levelsOf.all(userKey) as Array<{ level: RiskLevel }>) {
+    const levels = (levelsOf.all(userKey) as Array<{ level: RiskLevel }>).map((r) => r.level);
+    const own = levels[s.index];
+    if (!own || riskRank(own) < riskRank(threshold)) resourceProblems.push(`user ${s.user}: the crisis message was stored at level ${own ?? 'missing'}`);
+    for (const level of levels) {
       if (riskRank(level) >= riskRank(threshold) && riskRank(level) > riskRank(top)) due.push(level);
       if (riskRank(level) > riskRank(top)) top = level;
     }
     rises += Math.max(0, due.length - 1);
-    if (due.length === 0) resourceProblems.push(`user ${s.user}: no message stored at risk`);
     if (resources.length !== due.length) resourceProblems.push(`user ${s.user}: ${resources.length} resource messages for levels ${due.join(' → ')}`);
     due.forEach((level, i) => {
       const numbers = directory.render({ country: COUNTRY, level, locale: 'en', place: 'private', about: 'self' }).numbers;
       const got = resources[i];
       if (got && !numbers.every((n) => got.text.includes(n))) resourceProblems.push(`user ${s.user}: ${level} resources lack ${numbers.join(', ')}`);
     });
-    if (resources[0]) resourceLatencies.push(resources[0].at - s.postedAt);
+    if (resources[0]) {
+      resourceLatencies.push(resources[0].at - s.postedAt);
+      (s.index === 0 ? resourceFirst : resourceQueued).push(resources[0].at - s.postedAt);
+    }
     if (casesByUser.get(userKey) !== 1) resourceProblems.push(`user ${s.user}: ${casesByUser.get(userKey) ?? 0} cases`);
   }
   const crisisKeys = new Set(crisisSent.map((s) => `telegram:${telegramUserId(s.user)}`));
@@ -336,11 +355,17 @@ async function main(): Promise<number> {
   console.log(`  latency      p50 ${ms(percentile(latencies, 50))}, p90 ${ms(percentile(latencies, 90))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1) ?? Number.NaN)} (POST → answer at the Bot API)`);
   if (sortedResources.length > 0) {
     console.log(`  resources    p50 ${ms(percentile(sortedResources, 50))}, max ${ms(sortedResources.at(-1)!)} (crisis POST → verified resources at the Bot API); ${rises} re-sent after a later message raised the level`);
+    const split = (list: number[]) => {
+      const sorted = [...list].sort((a, b) => a - b);
+      return sorted.length ? `p50 ${ms(percentile(sorted, 50))}, max ${ms(sorted.at(-1)!)} (${sorted.length})` : 'none';
+    };
+    console.log(`               crisis as the user's first message: ${split(resourceFirst)}; after earlier messages of the same user: ${split(resourceQueued)}`);
   }
   const checks: Array<[string, boolean, string]> = [
     ['every update accepted (HTTP 200)', refused === 0, `${refused} refused`],
     ['no message lost', lost.length === 0, `${lost.length} unanswered`],
     ['none answered twice', twice.length === 0 && strays.length === 0, `${twice.length} answered more than once, ${strays.length} unknown`],
+    ['every answer went to its own user', misrouted === 0, `${misrouted} answers in another user's chat`],
     ['per-user order kept', outOfOrder === 0, `${outOfOrder} users saw answers out of order`],
     ['every crisis message got its verified resources (again on each level rise) and exactly one case', resourceProblems.length === 0, resourceProblems.slice(0, 5).join('; ')],
     ['no resources or case for anyone else', strayCases === 0 && strayResources === 0, `${strayCases} cases, ${strayResources} users with resources`],

@@ -100,6 +100,11 @@ export function adaptersFromConfig(
   return { adapters, console: consoleAdapter };
 }
 
+/** A wrapper that counts single deliveries keeps the wrapped sink's digest delivery (digests are not counted). */
+function withDigest(wrapper: ModeratorSink, inner: ModeratorSink): ModeratorSink {
+  return inner.deliverDigest ? { ...wrapper, deliverDigest: inner.deliverDigest.bind(inner) } : wrapper;
+}
+
 const HOUR_MS = 3_600_000;
 /** Longer than every platform's redelivery window (Telegram and Slack: 24 h). */
 const DEDUPE_KEEP_MS = 48 * HOUR_MS;
@@ -148,7 +153,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const metrics = options.metrics;
   const outbox = createOutboxWorker({
     cases, policy: escalationPolicy, clock, logger: logger.child({ part: 'outbox' }),
-    sinks: metrics ? sinks.map((s) => countDeliveries(s, metrics)) : sinks,
+    sinks: metrics ? sinks.map((s) => withDigest(countDeliveries(s, metrics), s)) : sinks,
     ...(metrics?.outbox ? { onMetrics: (stats: OutboxMetrics) => metrics.outbox!(stats) } : {}),
   });
   const kick = () => outbox.kick();
@@ -185,9 +190,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       return { caseId: r.caseId, created: r.created, escalated: r.escalated };
     },
     isPaused: (userKey, conversationKey) => escalation.isPaused(userKey, conversationKey),
-    noteUnreachable: (caseId, at, policyVersion) => cases.appendAudit({
-      caseId, action: 'dm_refused', actor: 'bot', at, note: 'the private message with resources was refused; minimal resources were posted in place', policyVersion, detail: {},
-    }),
+    // The alert already said "reached privately"; the case, the audit log and every sink now say otherwise.
+    noteUnreachable: (caseId, at, policyVersion) => escalation.markUnreachable(caseId, at, policyVersion),
   };
 
   const tokens = createQwenTokenCounter();

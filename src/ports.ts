@@ -92,6 +92,25 @@ export interface AlertView {
   createdAt: string;
   actedBy?: string;
   actedAt?: string;
+  /**
+   * Platform id of the message that opened or last escalated the case (InboundMessage.id), so a
+   * moderator channel can link to it (CRISIS.md §6: a link, never a repost). Absent for private
+   * chats, which moderators cannot open anyway.
+   */
+  messageId?: string;
+}
+
+/**
+ * Several held normal-priority alerts delivered as one message (policies/escalation.yaml
+ * `digest`). Each entry keeps its own alertId, so receivers can still dedupe per alert.
+ */
+export interface AlertDigest {
+  /** Derived from the sink and the alert ids: the same set always gets the same id (idempotency key). */
+  digestId: string;
+  /** Oldest first; at most a handful per digest so every platform can show it in one message. */
+  alerts: AlertView[];
+  /** When the digest was assembled (ISO 8601 UTC). */
+  createdAt: string;
 }
 
 /** A place alerts go: a platform's moderator channel, or the generic webhook. */
@@ -99,6 +118,11 @@ export interface ModeratorSink {
   readonly name: string;
   /** Delivers an alert; resolves with a reference (message id) for later in-place edits. */
   deliver(alert: AlertView): Promise<{ ref?: string }>;
+  /**
+   * Delivers held alerts as one digest message. Optional: the outbox sends a sink without it
+   * each alert on its own, so no alert ever waits on a sink that cannot show a digest.
+   */
+  deliverDigest?(digest: AlertDigest): Promise<{ ref?: string }>;
 }
 
 // ─── model ───────────────────────────────────────────────────────────────────

@@ -1,11 +1,11 @@
 /**
  * Moderator alerts in the Discord moderator channel: one message per case with an embed and
- * Acknowledge / Resolve buttons, edited in place as the case changes. Rendering is pure; the
- * board keeps the small in-memory maps (alert id → message, case id → message) and calls the
- * post/edit functions index.ts passes in.
+ * Acknowledge / Resolve buttons, edited in place as the case changes, and digests of held
+ * normal-priority alerts. Rendering is pure; the board keeps the small in-memory maps (alert id
+ * → message, case id → message) and calls the post/edit functions index.ts passes in.
  */
 import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord.js';
-import type { AlertView, ModeratorSink } from '../../src/ports.js';
+import type { AlertDigest, AlertView, ModeratorSink } from '../../src/ports.js';
 import { CustomIds } from './commands.js';
 import { DISCORD_PLATFORM } from './inbound.js';
 import { NO_MENTIONS, renderDiscordMarkdown } from './outbound.js';
@@ -61,6 +61,33 @@ function where(alert: AlertView): string {
   return c.communityId ? `<#${channel}> · https://discord.com/channels/${c.communityId}/${channel}` : `<#${channel}>`;
 }
 
+const SNOWFLAKE = /^\d{15,25}$/;
+
+/**
+ * A jump link to the triggering message: https://discord.com/channels/<guild>/<channel>/<message>,
+ * where <channel> is the thread when there is one (the message lives in the thread channel). It
+ * opens only for people who can see that channel. Never for DMs: moderators cannot open them.
+ * InboundMessage.id on Discord is the message snowflake (inbound.ts).
+ */
+export function discordMessageLink(alert: Pick<AlertView, 'platform' | 'isDirect' | 'messageId' | 'conversation'>): string | undefined {
+  const c = alert.conversation;
+  const channel = c.threadId ?? c.channelId;
+  if (alert.platform !== DISCORD_PLATFORM || alert.isDirect || c.communityId === undefined) return undefined;
+  if (![alert.messageId ?? '', channel, c.communityId].every((id) => SNOWFLAKE.test(id))) return undefined;
+  return `https://discord.com/channels/${c.communityId}/${channel}/${alert.messageId}`;
+}
+
+function messageRef(alert: AlertView): string | undefined {
+  if (alert.messageId === undefined) return undefined;
+  const link = discordMessageLink(alert);
+  return link ? `[Jump to the message](${link})` : `${alert.platform} id \`${clip(alert.messageId, 100)}\``;
+}
+
+/** An update the bot wrote itself (no moderator acted): today only "the private message was refused". */
+function isUnreachableUpdate(alert: AlertView): boolean {
+  return alert.kind === 'update' && alert.actedBy === undefined && !alert.reachedPrivately;
+}
+
 function who(alert: AlertView): string {
   const name = renderDiscordMarkdown(alert.user.displayName);
   // A mention inside an embed never notifies anyone, and it gives moderators a clickable profile.
@@ -78,6 +105,7 @@ export function renderAlert(alert: AlertView): AlertMessageBody {
     { name: 'Reasons', value: alert.reasons.join(', ') || '—' },
     { name: 'User', value: who(alert) },
     { name: 'Where', value: where(alert) },
+    ...(messageRef(alert) ? [{ name: 'Message', value: messageRef(alert)! }] : []),
     { name: 'Country', value: alert.country ?? 'unknown (asked the user)', inline: true },
     { name: 'Reached privately', value: alert.reachedPrivately ? 'yes' : 'no: DMs closed, only an in-channel pointer', inline: true },
     { name: 'Bot sent', value: alert.resourcesSent.join(', ') || 'nothing yet' },
@@ -87,8 +115,13 @@ export function renderAlert(alert: AlertView): AlertMessageBody {
     const at = alert.actedAt === undefined ? '' : ` · ${when(alert.actedAt)}`;
     fields.push({ name: verb, value: `${renderDiscordMarkdown(alert.actedBy)}${at}` });
   }
+  const unreachable = isUnreachableUpdate(alert);
+  if (unreachable) {
+    fields.unshift({ name: 'Update', value: 'The user could not be reached privately: their DMs refused the resources, and only a minimal note was posted where they wrote.' });
+  }
+  const headline = unreachable ? 'Not reached privately' : HEADLINES[alert.kind];
   const embed: APIEmbed = {
-    title: clip(`${HEADLINES[alert.kind]} #${alert.caseId}: ${alert.level} risk`, TITLE_MAX),
+    title: clip(`${headline} #${alert.caseId}: ${alert.level} risk`, TITLE_MAX),
     color: COLORS[alert.level],
     fields: fields.map((f) => ({ ...f, value: clip(f.value, FIELD_MAX) })),
     footer: { text: `alert ${alert.alertId} · policy ${alert.policyVersion}` },
@@ -98,7 +131,7 @@ export function renderAlert(alert: AlertView): AlertMessageBody {
   if (!Number.isNaN(Date.parse(alert.createdAt))) embed.timestamp = new Date(alert.createdAt).toISOString();
   const resolved = alert.status === 'resolved';
   return {
-    content: `Case #${alert.caseId} · ${alert.level.toUpperCase()} · ${alert.priority} priority · ${alert.status}`,
+    content: `Case #${alert.caseId} · ${alert.level.toUpperCase()} · ${alert.priority} priority · ${alert.status}${unreachable ? ' · not reached privately' : ''}`,
     embeds: [embed],
     components: [
       {
@@ -109,6 +142,44 @@ export function renderAlert(alert: AlertView): AlertMessageBody {
         ],
       },
     ],
+    allowed_mentions: { ...NO_MENTIONS, parse: [] },
+  };
+}
+
+/** Discord: at most 10 embeds per message and 6000 characters across all of them (PLATFORMS.md §3.1). */
+const DIGEST_EMBED_BUDGET = 5_600;
+
+/**
+ * Held normal-priority alerts as one message (policies/escalation.yaml `digest`): one embed per
+ * case (≤ 10). No buttons: a button edits the message it sits on into that one case's alert,
+ * which would wipe the other entries; moderators act with /case.
+ */
+export function renderDigest(digest: AlertDigest): AlertMessageBody {
+  const n = digest.alerts.length;
+  const perEmbed = Math.floor(DIGEST_EMBED_BUDGET / Math.max(1, n));
+  const embeds = digest.alerts.map((alert): APIEmbed => {
+    const title = clip(`#${alert.caseId}: ${alert.level} risk · ${alert.status}${alert.actedBy ? ` by ${alert.actedBy}` : ''}`, 120);
+    const lines = [
+      `**User** ${who(alert)}`,
+      `**Where** ${where(alert)}`,
+      ...(messageRef(alert) ? [`**Message** ${messageRef(alert)!}`] : []),
+      `**Reasons** ${alert.reasons.join(', ') || '—'}`,
+      `**Reached privately** ${alert.reachedPrivately ? 'yes' : 'no'} · **Bot sent** ${alert.resourcesSent.join(', ') || 'nothing yet'}`,
+    ];
+    if (alert.excerpt) lines.push(`> ${clip(renderDiscordMarkdown(alert.excerpt), 200).replace(/\n/g, '\n> ')}`);
+    const embed: APIEmbed = {
+      title,
+      color: COLORS[alert.level],
+      description: clip(lines.join('\n'), Math.max(100, perEmbed - title.length - 40)),
+      footer: { text: `alert ${alert.alertId}` },
+    };
+    if (!Number.isNaN(Date.parse(alert.createdAt))) embed.timestamp = new Date(alert.createdAt).toISOString();
+    return embed;
+  });
+  return {
+    content: `Digest: ${n} ${n === 1 ? 'case' : 'cases'} held for the digest · act with \`/case ack\`, \`/case resolve\` or \`/case list\``,
+    embeds,
+    components: [],
     allowed_mentions: { ...NO_MENTIONS, parse: [] },
   };
 }
@@ -127,6 +198,7 @@ export class AlertBoard implements ModeratorSink {
   readonly name = 'discord-moderators';
   private readonly byAlert = new Map<number, string>();
   private readonly byCase = new Map<number, string>();
+  private readonly byDigest = new Map<string, string>();
 
   constructor(private readonly transport: AlertTransport, private readonly capacity = 5_000) {}
 
@@ -144,6 +216,16 @@ export class AlertBoard implements ModeratorSink {
       ref = await this.transport.post(body);
     }
     this.remember(alert, ref);
+    return { ref };
+  }
+
+  /** Posts a digest as a new message, once per digest id. Its cases keep no message: a later update posts anew. */
+  async deliverDigest(digest: AlertDigest): Promise<{ ref?: string }> {
+    const done = this.byDigest.get(digest.digestId);
+    if (done !== undefined) return { ref: done };
+    const ref = await this.transport.post(renderDigest(digest));
+    this.byDigest.set(digest.digestId, ref);
+    if (this.byDigest.size > this.capacity) this.byDigest.delete(this.byDigest.keys().next().value as string);
     return { ref };
   }
 

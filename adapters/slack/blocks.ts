@@ -5,7 +5,7 @@
  * and screen-reader fallback. The user is shown by name and id, never as a <@U…> mention:
  * a mention in an alert would point others at the person (CRISIS.md §4, rule 8).
  */
-import type { AlertView } from '../../src/ports.js';
+import type { AlertDigest, AlertView } from '../../src/ports.js';
 import { safeText } from './outbound.js';
 
 export const ACTION_ACK = 'oyster_case_ack';
@@ -49,6 +49,52 @@ function where(alert: AlertView): string {
   return `${safeText(alert.platform)} channel ${safeText(c.channelId)}${thread}`;
 }
 
+/** What the renderers need to know about this workspace. */
+export interface AlertRenderOptions {
+  /** The workspace's URL from auth.test (`https://<workspace>.slack.com/`), for message permalinks. */
+  workspaceUrl?: string | undefined;
+  /** The slash command moderators use (`/oyster`), shown in digests. */
+  command?: string | undefined;
+}
+
+/**
+ * A permalink to the triggering message: `<workspace url>archives/<channel>/p<ts without the
+ * dot>`, with `?thread_ts=<root>&cid=<channel>` for a reply in a thread: the form
+ * chat.getPermalink answers. The workspace URL comes from the auth.test the adapter runs at
+ * start, so an alert costs no extra call. Never for DMs: moderators cannot open them.
+ * InboundMessage.id on Slack is `${channel}:${ts}` (inbound.ts).
+ */
+export function slackMessageLink(
+  alert: Pick<AlertView, 'platform' | 'isDirect' | 'messageId' | 'conversation'>, workspaceUrl: string | undefined,
+): string | undefined {
+  const m = /^([CG][A-Z0-9]+):(\d+)\.(\d+)$/.exec(alert.messageId ?? '');
+  if (alert.platform !== 'slack' || alert.isDirect || !m || !workspaceUrl || !/^https:\/\/[^\s<>|]+$/.test(workspaceUrl)) return undefined;
+  const [, channel, seconds, micros] = m;
+  const base = `${workspaceUrl.endsWith('/') ? workspaceUrl : `${workspaceUrl}/`}archives/${channel}/p${seconds}${micros}`;
+  const root = alert.conversation.threadId;
+  return root !== undefined && root !== `${seconds}.${micros}` ? `${base}?thread_ts=${root}&cid=${channel}` : base;
+}
+
+/** The message as a link where possible, else channel and ts so a moderator can still find it. */
+function messageRef(alert: AlertView, options: AlertRenderOptions): string | undefined {
+  if (alert.messageId === undefined) return undefined;
+  const link = slackMessageLink(alert, options.workspaceUrl);
+  // `&` is one of the three characters mrkdwn needs escaped, in link targets too.
+  if (link) return `<${link.replace(/&/g, '&amp;')}|open the message>`;
+  const m = /^([CG][A-Z0-9]+):(\d+\.\d+)$/.exec(alert.messageId);
+  if (alert.platform === 'slack' && m) return `<#${m[1]}> · ts \`${m[2]}\``;
+  return `${safeText(alert.platform)} id \`${safeText(clip(alert.messageId, 100))}\``;
+}
+
+/** An update the bot wrote itself (no moderator acted): today only "the private message was refused". */
+function isUnreachableUpdate(alert: AlertView): boolean {
+  return alert.kind === 'update' && alert.actedBy === undefined && !alert.reachedPrivately;
+}
+
+function kindLabel(alert: AlertView): string {
+  return isUnreachableUpdate(alert) ? 'Not reached privately' : KIND_LABEL[alert.kind];
+}
+
 /** A Slack date token renders in each reader's own timezone; the fallback is the ISO time. */
 function slackDate(iso: string): string {
   const seconds = Math.floor(Date.parse(iso) / 1000);
@@ -60,21 +106,26 @@ function slackDate(iso: string): string {
 export function alertFallbackText(alert: AlertView): string {
   const head = `${alert.priority.toUpperCase()}: ${LEVEL_LABEL[alert.level].toLowerCase()}, case #${alert.caseId}`;
   const status = alert.status === 'open' ? '' : ` (${STATUS_LABEL[alert.status].toLowerCase()}${alert.actedBy ? ` by ${alert.actedBy}` : ''})`;
-  return safeText(`${KIND_LABEL[alert.kind]}: ${head}${status}`);
+  const unreachable = isUnreachableUpdate(alert) ? ': the user could not be reached privately' : '';
+  return safeText(`${kindLabel(alert)}: ${head}${status}${unreachable}`);
 }
 
 /** The alert as Block Kit: header, facts as fields, excerpt, what the bot did, and the case buttons. */
-export function alertBlocks(alert: AlertView): Block[] {
-  const header = `${KIND_LABEL[alert.kind]}: ${LEVEL_LABEL[alert.level]}, case #${alert.caseId}`;
+export function alertBlocks(alert: AlertView, options: AlertRenderOptions = {}): Block[] {
+  const header = `${kindLabel(alert)}: ${LEVEL_LABEL[alert.level]}, case #${alert.caseId}`;
+  const message = messageRef(alert, options);
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(header, 150), emoji: true } },
+    ...(isUnreachableUpdate(alert)
+      ? [{ type: 'section', text: mrkdwn('*The user could not be reached privately.* Their DMs refused the resources; only a minimal note was posted where they wrote.') }]
+      : []),
     {
       type: 'section',
       fields: [
         mrkdwn(`*Priority*\n${PRIORITY_EMOJI[alert.priority]} ${safeText(alert.priority)}`),
         mrkdwn(`*Status*\n${STATUS_LABEL[alert.status]}`),
         mrkdwn(`*User*\n${safeText(alert.user.displayName)} (\`${safeText(alert.user.id)}\`)`),
-        mrkdwn(`*Where*\n${where(alert)}`),
+        mrkdwn(`*Where*\n${where(alert)}${message ? `\n${message}` : ''}`),
         mrkdwn(`*Reasons*\n${safeText(alert.reasons.join(', ') || 'none recorded')}`),
         mrkdwn(`*Country*\n${safeText(alert.country ?? 'unknown')}`),
         mrkdwn(`*Resources sent*\n${safeText(alert.resourcesSent.join(', ') || 'none')}`),
@@ -112,5 +163,38 @@ export function alertBlocks(alert: AlertView): Block[] {
     });
   }
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: `case_${alert.caseId}`, elements: buttons });
+  return blocks;
+}
+
+/** One line per entry for the notification and screen readers. */
+export function digestFallbackText(digest: AlertDigest): string {
+  const n = digest.alerts.length;
+  return safeText(`Digest: ${n} ${n === 1 ? 'case' : 'cases'} (${digest.alerts.map((a) => `#${a.caseId} ${a.level}`).join(', ')})`);
+}
+
+/**
+ * Held normal-priority alerts as one message (policies/escalation.yaml `digest`): a section per
+ * case (≤ 10 per digest, far under Slack's 50 blocks). No buttons: a click edits the message it
+ * sits on into that one case's alert (listeners.ts), which would wipe the other entries.
+ */
+export function digestBlocks(digest: AlertDigest, options: AlertRenderOptions = {}): Block[] {
+  const n = digest.alerts.length;
+  const command = safeText(options.command ?? '/oyster');
+  const blocks: Block[] = [
+    { type: 'header', text: { type: 'plain_text', text: `Digest: ${n} ${n === 1 ? 'case' : 'cases'}`, emoji: true } },
+    { type: 'context', elements: [mrkdwn(`Normal-priority cases held for the digest. Act with \`${command} case ack <id>\`, \`${command} case resolve <id>\` or \`${command} case list\`.`)] },
+  ];
+  for (const alert of digest.alerts) {
+    const message = messageRef(alert, options);
+    const status = `${STATUS_LABEL[alert.status]}${alert.actedBy ? ` by ${safeText(alert.actedBy)}` : ''}`;
+    const lines = [
+      `*#${alert.caseId}* · ${LEVEL_LABEL[alert.level]} · ${status} · ${slackDate(alert.createdAt)}`,
+      `${safeText(alert.user.displayName)} (\`${safeText(alert.user.id)}\`) · ${where(alert)}${message ? ` · ${message}` : ''}`,
+      `Reasons: ${safeText(clip(alert.reasons.join(', ') || 'none recorded', 300))}`,
+      `Reached privately: ${alert.reachedPrivately ? 'yes' : '*no*'} · resources sent: ${safeText(clip(alert.resourcesSent.join(', ') || 'none', 300))}`,
+    ];
+    if (alert.excerpt.trim() !== '') lines.push(`>${safeText(clip(alert.excerpt, 200)).replace(/\n/g, '\n>')}`);
+    blocks.push({ type: 'divider' }, { type: 'section', text: mrkdwn(lines.join('\n')) });
+  }
   return blocks;
 }

@@ -12,8 +12,8 @@ import { App, webApi } from '@slack/bolt';
 import { BotError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef, OutboundMessage } from '../../src/messages.js';
-import type { AlertView, BotHandlers, ModeratorSink, PlatformAdapter } from '../../src/ports.js';
-import { alertBlocks, alertFallbackText } from './blocks.js';
+import type { AlertDigest, AlertView, BotHandlers, ModeratorSink, PlatformAdapter } from '../../src/ports.js';
+import { alertBlocks, alertFallbackText, digestBlocks, digestFallbackText, type AlertRenderOptions } from './blocks.js';
 import { boltLogger } from './bolt-logger.js';
 import { BoundedMap } from './bounded.js';
 import type { SlackAdapterConfig } from './config.js';
@@ -47,10 +47,13 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
   botUserId = '';
   botId: string | undefined;
   teamId: string | undefined;
+  /** From auth.test: what alert permalinks are built on (blocks.ts slackMessageLink). */
+  workspaceUrl: string | undefined;
   /** `${channel}:${threadTs}` of threads the bot was mentioned in or posted to. */
   readonly botThreads = new BoundedMap<string, true>(10_000, 7 * 24 * 60 * 60 * 1000);
   /** alertId → ref, so a retried outbox delivery never double-posts (ADAPTER-COMMON). */
   private readonly deliveredAlerts = new BoundedMap<number, string>(5_000);
+  private readonly deliveredDigests = new BoundedMap<string, string>(1_000);
   /** caseId → the alert message, so status updates edit it in place. */
   readonly caseMessages = new BoundedMap<number, Posted>(5_000);
   private readonly pending = new Set<Promise<void>>();
@@ -64,7 +67,13 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
       maxRetryAfterSeconds: config.maxRetryAfterSeconds,
     }, deps.sleep ?? realSleep);
     const channel = config.moderatorChannel;
-    if (channel !== undefined) this.moderatorSink = { name: 'slack', deliver: (a) => this.deliverAlert(channel, a) };
+    if (channel !== undefined) {
+      this.moderatorSink = {
+        name: 'slack',
+        deliver: (a) => this.deliverAlert(channel, a),
+        deliverDigest: (d) => this.deliverDigest(channel, d),
+      };
+    }
   }
 
   get port(): number | undefined {
@@ -77,6 +86,10 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
 
   get commandInlineMs(): number {
     return this.config.commandInlineMs;
+  }
+
+  get alertOptions(): AlertRenderOptions {
+    return { workspaceUrl: this.workspaceUrl, command: this.config.command };
   }
 
   /** Options shared by our WebClient and bolt's (Socket Mode's apps.connections.open uses them too). */
@@ -99,6 +112,7 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
     this.botUserId = me.botUserId;
     this.botId = me.botId;
     this.teamId = me.teamId;
+    this.workspaceUrl = me.url;
 
     const common = {
       token: this.config.botToken,
@@ -170,7 +184,7 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
     const done = this.deliveredAlerts.get(alert.alertId);
     if (done !== undefined) return { ref: done };
     const text = alertFallbackText(alert);
-    const blocks = alertBlocks(alert);
+    const blocks = alertBlocks(alert, this.alertOptions);
     const known = this.caseMessages.get(alert.caseId);
     let posted: Posted;
     if (alert.kind === 'update' && known !== undefined) {
@@ -183,6 +197,17 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
     const ref = `${posted.channel}:${posted.ts}`;
     this.deliveredAlerts.set(alert.alertId, ref);
     this.logger.info('slack alert delivered', { caseId: alert.caseId, alertId: alert.alertId, level: alert.level });
+    return { ref };
+  }
+
+  /** Posts a digest of held alerts as one new message; idempotent per digestId. */
+  private async deliverDigest(channel: string, digest: AlertDigest): Promise<{ ref?: string }> {
+    const done = this.deliveredDigests.get(digest.digestId);
+    if (done !== undefined) return { ref: done };
+    const posted = await this.web.post(channel, digestFallbackText(digest), undefined, digestBlocks(digest, this.alertOptions));
+    const ref = `${posted.channel}:${posted.ts}`;
+    this.deliveredDigests.set(digest.digestId, ref);
+    this.logger.info('slack digest delivered', { digestId: digest.digestId, alertIds: digest.alerts.map((a) => a.alertId) });
     return { ref };
   }
 

@@ -6,7 +6,7 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../../src/logger.js';
 import type { BotHandlers, CommandReply, CommandRequest } from '../../src/ports.js';
-import { ACTION_ACK, ACTION_RESOLVE, alertBlocks, alertFallbackText } from './blocks.js';
+import { ACTION_ACK, ACTION_RESOLVE, alertBlocks, alertFallbackText, type AlertRenderOptions } from './blocks.js';
 import type { BoundedMap } from './bounded.js';
 import { parseCaseAction, parseSlashText } from './commands.js';
 import { mentionedUserIds, normalizeSlackEvent, type SlackEventEnvelope } from './inbound.js';
@@ -23,6 +23,8 @@ export interface ListenerHost {
   readonly commandInlineMs: number;
   readonly botThreads: BoundedMap<string, true>;
   readonly caseMessages: BoundedMap<number, Posted>;
+  /** Workspace facts the alert blocks need (permalinks); optional so older hosts still fit. */
+  readonly alertOptions?: AlertRenderOptions;
   track(work: Promise<void>): void;
   rememberThread(channel: string, threadTs: string): void;
   openDirect(userId: string): Promise<{ channelId: string } | undefined>;
@@ -159,7 +161,7 @@ async function caseAction(host: ListenerHost, handlers: BotHandlers, click: Case
   const alert = reply.updatedAlert;
   if (alert !== undefined && click.messageTs !== undefined) {
     // Edit the alert in place: everyone in the channel sees who acted and when.
-    await host.web.update(click.channel, click.messageTs, alertFallbackText(alert), alertBlocks(alert));
+    await host.web.update(click.channel, click.messageTs, alertFallbackText(alert), alertBlocks(alert, host.alertOptions));
     host.caseMessages.set(alert.caseId, { channel: click.channel, ts: click.messageTs });
   } else if (reply.text.trim() !== '') {
     await host.web.ephemeral(click.channel, click.userId, renderSlack(reply.text)[0]!);

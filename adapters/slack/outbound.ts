@@ -85,8 +85,10 @@ export function toMrkdwn(source: string): string {
 
 function renderCode(block: string): string {
   if (!block.startsWith('```')) return safeText(block);
-  // Slack ignores fence language tags and would show them as the first line: drop the tag.
-  const body = block.replace(/^```[^\n`]*\n?/, '').replace(/\n?```$/, '');
+  // Slack ignores fence language tags and would show them as the first line: drop a tag that
+  // stands alone on the opening line. Code on the opening line itself ("```x = 1```") is kept:
+  // dropping the whole first line used to lose a one-line fence entirely.
+  const body = block.replace(/^```(?:[\w+#.-]+)?\n/, '').replace(/^```/, '').replace(/\n?```$/, '');
   return `\`\`\`${safeText(body)}\`\`\``;
 }
 

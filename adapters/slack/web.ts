@@ -66,11 +66,14 @@ export class SlackWeb {
     return withRateLimitRetry(method, fn, this.policy, this.sleep);
   }
 
-  /** The bot's identity; fails with PLATFORM_AUTH when the token is wrong or revoked. */
-  async identity(): Promise<{ botUserId: string; botId: string | undefined; teamId: string | undefined }> {
+  /**
+   * The bot's identity; fails with PLATFORM_AUTH when the token is wrong or revoked. `url` is the
+   * workspace's address (`https://<workspace>.slack.com/`), which alert permalinks are built on.
+   */
+  async identity(): Promise<{ botUserId: string; botId: string | undefined; teamId: string | undefined; url: string | undefined }> {
     const r = await this.call('auth.test', () => this.client.auth.test());
     if (typeof r.user_id !== 'string') throw toBotError(new Error('auth.test returned no user_id'), 'auth.test');
-    return { botUserId: r.user_id, botId: r.bot_id, teamId: r.team_id };
+    return { botUserId: r.user_id, botId: r.bot_id, teamId: r.team_id, url: typeof r.url === 'string' ? r.url : undefined };
   }
 
   /** chat.postMessage with mrkdwn text; never sets link_names, and never unfurls model links. */

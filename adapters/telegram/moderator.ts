@@ -1,10 +1,10 @@
 /**
  * Moderator alerts in a Telegram staff group: the alert text (minimum necessary, CRISIS.md
- * §6), its inline keyboard (acknowledge / resolve), and the sink that posts it once per
- * alert id. Rendering is pure; posting goes through a function index.ts passes in, so this
- * file needs no SDK.
+ * §6), its inline keyboard (acknowledge / resolve), the digest of held normal-priority
+ * alerts, and the sink that posts each once. Rendering is pure; posting goes through a
+ * function index.ts passes in, so this file needs no SDK.
  */
-import type { AlertView, ModeratorSink } from '../../src/ports.js';
+import type { AlertDigest, AlertView, ModeratorSink } from '../../src/ports.js';
 import type { Logger } from '../../src/logger.js';
 import { escapeHtml } from './outbound.js';
 
@@ -51,6 +51,34 @@ function userLine(alert: AlertView): string {
   return `${who} (id <code>${escapeHtml(alert.user.id)}</code>)`;
 }
 
+/**
+ * A link to the triggering message, for members of the group only (CRISIS.md §6: a link, never a
+ * repost). t.me/c/<id>/<message> works in supergroups, whose Bot API chat id is "-100" followed
+ * by the <id> the link uses (core.telegram.org/api/links, "Message links"); basic groups and
+ * private chats have no message links. InboundMessage.id is `${chatId}:${messageId}` (inbound.ts).
+ */
+export function telegramMessageLink(alert: Pick<AlertView, 'platform' | 'isDirect' | 'messageId'>): string | undefined {
+  if (alert.platform !== 'telegram' || alert.isDirect || alert.messageId === undefined) return undefined;
+  const m = /^-100(\d+):(\d+)$/.exec(alert.messageId);
+  return m ? `https://t.me/c/${m[1]}/${m[2]}` : undefined;
+}
+
+function messageLine(alert: AlertView): string | undefined {
+  if (alert.messageId === undefined) return undefined;
+  const link = telegramMessageLink(alert);
+  if (link) return `Message: <a href="${link}">open it in the group</a>`;
+  const why = alert.platform === 'telegram' ? ' (basic groups have no message links)' : '';
+  return `Message: ${escapeHtml(alert.platform)} id <code>${escapeHtml(cut(alert.messageId, 100))}</code>${why}`;
+}
+
+/** An update the bot wrote itself (no moderator acted): today only "the private message was refused". */
+function kindLine(alert: AlertView): string {
+  if (alert.kind === 'update' && alert.actedBy === undefined && !alert.reachedPrivately) {
+    return 'Update: the user could not be reached privately. Their DMs refused the resources; only a minimal note was posted in the chat';
+  }
+  return KIND_LINE[alert.kind];
+}
+
 function statusLine(alert: AlertView): string {
   if (alert.status === 'open') return 'open, not yet acknowledged';
   const by = alert.actedBy ? ` by ${escapeHtml(alert.actedBy)}` : '';
@@ -67,18 +95,55 @@ function cut(text: string, max: number): string {
 export function renderAlert(alert: AlertView): string {
   const lines = [
     `<b>${PRIORITY_MARK[alert.priority]}</b> · risk <b>${escapeHtml(alert.level)}</b> · case #${alert.caseId}`,
-    escapeHtml(KIND_LINE[alert.kind]),
+    escapeHtml(kindLine(alert)),
     `Status: ${statusLine(alert)}`,
     `Reasons: ${escapeHtml(cut(alert.reasons.join(', ') || 'none recorded', 400))}`,
     `User: ${userLine(alert)}`,
     `Where: ${where(alert)}`,
+    messageLine(alert),
     `Country: ${escapeHtml(alert.country ?? 'unknown')}`,
     `Bot sent: ${escapeHtml(cut(alert.resourcesSent.join(', ') || 'nothing yet', 400))}`,
     `Reached privately: ${alert.reachedPrivately ? 'yes' : '<b>no</b>, the user could not be sent a private message'}`,
     `Excerpt: <blockquote>${escapeHtml(cut(alert.excerpt, EXCERPT_MAX))}</blockquote>`,
     `Raised ${when(alert.createdAt)} · policy ${escapeHtml(alert.policyVersion)}`,
   ];
+  return lines.filter((l) => l !== undefined).join('\n');
+}
+
+/** Telegram's message limit is 4096 characters; the digest stays under it with room to spare. */
+const DIGEST_MAX_CHARS = 3900;
+
+function digestEntry(alert: AlertView, excerptMax: number, detailMax: number): string {
+  const link = telegramMessageLink(alert);
+  const lines = [
+    `<b>#${alert.caseId}</b> · ${escapeHtml(alert.level)} · ${statusLine(alert)} · ${when(alert.createdAt)}`,
+    `${userLine(alert)} · ${where(alert)}${link ? ` · <a href="${link}">message</a>` : ''}`,
+  ];
+  if (detailMax > 0) {
+    lines.push(`Reasons: ${escapeHtml(cut(alert.reasons.join(', ') || 'none recorded', detailMax))}`);
+    lines.push(`Reached privately: ${alert.reachedPrivately ? 'yes' : '<b>no</b>'} · bot sent: ${escapeHtml(cut(alert.resourcesSent.join(', ') || 'nothing yet', detailMax))}`);
+  }
+  if (excerptMax > 0 && alert.excerpt.trim() !== '') lines.push(`<blockquote>${escapeHtml(cut(alert.excerpt, excerptMax))}</blockquote>`);
   return lines.join('\n');
+}
+
+/**
+ * Held normal-priority alerts as one message (policies/escalation.yaml `digest`). It carries no
+ * buttons: a button edits the message it sits on into that one case's alert, which would wipe
+ * the other entries. Moderators act with /case. Details shrink until the message fits.
+ */
+export function renderDigest(digest: AlertDigest): string {
+  const n = digest.alerts.length;
+  const head = [
+    `<b>${PRIORITY_MARK.normal} digest</b> · ${n} ${n === 1 ? 'case' : 'cases'} that waited for the digest`,
+    'Act with <code>/case ack &lt;id&gt;</code>, <code>/case resolve &lt;id&gt;</code> or <code>/case list</code>.',
+  ].join('\n');
+  let text = '';
+  for (const [excerptMax, detailMax] of [[160, 160], [80, 60], [0, 0]] as const) {
+    text = [head, ...digest.alerts.map((a) => digestEntry(a, excerptMax, detailMax))].join('\n\n');
+    if (text.length <= DIGEST_MAX_CHARS) return text;
+  }
+  return text;
 }
 
 /** Buttons for the case's next steps: none once it is resolved. */
@@ -99,25 +164,32 @@ const REMEMBERED_ALERTS = 2_000;
  * alert this process already posted returns the earlier ref instead of posting twice.
  */
 export function createTelegramModeratorSink(post: PostAlert, logger: Logger): ModeratorSink {
-  const delivered = new Map<number, string>();
-  const inFlight = new Map<number, Promise<{ ref?: string }>>();
+  const delivered = new Map<number | string, string>();
+  const inFlight = new Map<number | string, Promise<{ ref?: string }>>();
+  /** Posts once per key (alert id, or digest id); a repeat answers with the first ref. */
+  const once = (key: number | string, html: string, keyboard: InlineKeyboard, fields: Record<string, unknown>) => {
+    const known = delivered.get(key);
+    if (known !== undefined) return Promise.resolve({ ref: known });
+    const pending = inFlight.get(key);
+    if (pending) return pending;
+    const attempt = post(html, keyboard)
+      .then((ref) => {
+        delivered.set(key, ref);
+        if (delivered.size > REMEMBERED_ALERTS) delivered.delete(delivered.keys().next().value!);
+        logger.info('telegram moderator alert posted', fields);
+        return { ref };
+      })
+      .finally(() => inFlight.delete(key));
+    inFlight.set(key, attempt);
+    return attempt;
+  };
   return {
     name: 'telegram',
-    deliver(alert) {
-      const known = delivered.get(alert.alertId);
-      if (known !== undefined) return Promise.resolve({ ref: known });
-      const pending = inFlight.get(alert.alertId);
-      if (pending) return pending;
-      const attempt = post(renderAlert(alert), alertKeyboard(alert))
-        .then((ref) => {
-          delivered.set(alert.alertId, ref);
-          if (delivered.size > REMEMBERED_ALERTS) delivered.delete(delivered.keys().next().value!);
-          logger.info('telegram moderator alert posted', { caseId: alert.caseId, alertId: alert.alertId, level: alert.level });
-          return { ref };
-        })
-        .finally(() => inFlight.delete(alert.alertId));
-      inFlight.set(alert.alertId, attempt);
-      return attempt;
-    },
+    deliver: (alert) => once(alert.alertId, renderAlert(alert), alertKeyboard(alert), {
+      caseId: alert.caseId, alertId: alert.alertId, level: alert.level,
+    }),
+    deliverDigest: (digest) => once(`digest:${digest.digestId}`, renderDigest(digest), { inline_keyboard: [] }, {
+      digestId: digest.digestId, alertIds: digest.alerts.map((a) => a.alertId),
+    }),
   };
 }

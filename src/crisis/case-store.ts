@@ -53,6 +53,8 @@ export interface CaseRecord {
   outcome: CaseOutcome | undefined;
   /** Next re-alert while unacknowledged; undefined once acknowledged or resolved. */
   nextRealertAt: Date | undefined;
+  /** Platform id of the message that opened or last escalated the case (the excerpt's message). */
+  messageId: string | undefined;
 }
 
 /** One at-risk message at or above the threshold, with the policy values for its level. */
@@ -78,6 +80,12 @@ export interface CaseSignal {
   realertAt: Date;
   /** Sink names that get one outbox row each. */
   sinks: string[];
+  /**
+   * When set, a 'new' or 'escalated' alert waits in the outbox until this time and goes out in
+   * that sink's digest (policies/escalation.yaml `digest`). Unset: delivered at once, and rows of
+   * this case still held for a digest are released at once, so the moderators read them in order.
+   */
+  digestAt?: Date;
 }
 
 export interface SignalResult {
@@ -166,6 +174,17 @@ export interface CaseStore {
   markResourcesSent(caseId: number, level: RiskLevel, at: Date): Promise<void>;
   /** Applies a moderator action with its state check and audit row in one transaction. */
   applyAction(action: CaseAction): Promise<CaseActionResult>;
+  /**
+   * The private message with resources was refused after the case's alert was written (Discord
+   * and Telegram only refuse a DM when it is sent). In one transaction: reached_privately becomes
+   * false, an audit row is written, and every sink gets an 'update' alert saying so; a sink whose
+   * alert for this case is still held for a digest gets that held alert corrected instead.
+   * `changed` is false for an unknown case or one already marked unreachable (the audit row is
+   * still written); `alertId` is the update alert, absent when every sink's alert was still held.
+   */
+  markUnreachable(
+    caseId: number, at: Date, sinks: string[], policyVersion?: string,
+  ): Promise<{ changed: boolean; alertId: number | undefined }>;
   /** Appends an audit row that belongs to no state change (refused attempts). */
   appendAudit(event: AuditEvent): Promise<void>;
   auditLog(caseId: number): Promise<AuditEvent[]>;
@@ -182,8 +201,10 @@ export interface CaseStore {
   addRealert(input: RealertInput): Promise<number | undefined>;
 
   // ── outbox ──
-  /** Claims up to `limit` undelivered rows due at `now` for `leaseMs` and counts the attempt. */
+  /** Claims up to `limit` undelivered rows due at `now` for `leaseMs` and counts the attempt (never rows held for a digest). */
   claimDue(now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]>;
+  /** Claims up to `limit` rows held for a digest whose digest is due at `now`, ordered by sink then age. */
+  claimDigests(now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]>;
   /** Marks a row delivered; false if it was already delivered (so it is marked exactly once). */
   markDelivered(rowId: number, ref: string | undefined, at: Date): Promise<boolean>;
   /** Records a failed attempt and when to try again; the row stays in the outbox. */
@@ -194,7 +215,11 @@ export interface CaseStore {
    * at once instead of waiting out a backoff chosen before the crash). Resolves with the claims released.
    */
   releaseClaims(dueAt?: Date): Promise<number>;
-  outboxStats(failingAfterAttempts: number): Promise<{ depth: number; failing: number }>;
+  /**
+   * Undelivered rows, and those past the failing threshold. With `now`, rows still waiting for a
+   * future digest (never attempted) are not counted: they are scheduled, not stuck.
+   */
+  outboxStats(failingAfterAttempts: number, now?: Date): Promise<{ depth: number; failing: number }>;
 
   // ── privacy and retention ──
   /** Erases a user's identity and excerpts from cases, alerts and audit (keeping `keepAuditFields`). */

@@ -11,7 +11,7 @@ import type { Clock } from '../ports.js';
 import type { Logger } from '../logger.js';
 import { asBotError } from '../errors.js';
 import type { MessageStore } from '../store/store.js';
-import { levelPolicy, type EscalationPolicy } from '../policy/escalation-policy.js';
+import { digestTime, levelPolicy, type EscalationPolicy } from '../policy/escalation-policy.js';
 import type { CaseStore } from './case-store.js';
 import { resolveCountry, type CountryResolution } from './country.js';
 
@@ -72,6 +72,11 @@ export interface Escalation {
    * since the last send; otherwise only after the level's resend interval (CRISIS.md §3).
    */
   resourcesDue(input: { userKey: string; conversationKey: string; level: RiskLevel }): Promise<boolean>;
+  /**
+   * The private message with resources was refused after the case's alert was written: the case
+   * now says so, and every sink gets an update (CaseStore.markUnreachable).
+   */
+  markUnreachable(caseId: number, at: Date, policyVersion: string): Promise<void>;
 }
 
 export function createEscalation(deps: EscalationDeps): Escalation {
@@ -89,6 +94,8 @@ export function createEscalation(deps: EscalationDeps): Escalation {
       }
       const lp = levelPolicy(policy, input.level);
       const now = clock.now();
+      // A digested alert is first seen at the digest: the acknowledgement target counts from there.
+      const digestAt = digestTime(policy, input.level, now);
       try {
         const result = await cases.recordSignal({
           userKey: input.userKey,
@@ -107,8 +114,9 @@ export function createEscalation(deps: EscalationDeps): Escalation {
           at: input.at,
           priority: lp.priority,
           // The target counts from when we alert, not from when the platform stamped the message.
-          realertAt: new Date(now.getTime() + lp.ackTargetMs),
+          realertAt: new Date((digestAt ?? now).getTime() + lp.ackTargetMs),
           sinks,
+          ...(digestAt ? { digestAt } : {}),
         });
         const fields = {
           caseId: result.caseRecord.id,
@@ -116,6 +124,7 @@ export function createEscalation(deps: EscalationDeps): Escalation {
           reasons: input.reasons,
           policyVersion: input.policyVersion,
           alertIds: result.alertIds,
+          ...(digestAt && (result.created || result.escalated) ? { digestAt: digestAt.toISOString() } : {}),
         };
         if (result.created) logger.info('case opened', fields);
         else if (result.escalated) logger.warn('case escalated', fields);
@@ -132,6 +141,12 @@ export function createEscalation(deps: EscalationDeps): Escalation {
         logger.error('case could not be recorded', { code: e.code, level: input.level, reasons: input.reasons });
         throw e;
       }
+    },
+
+    async markUnreachable(caseId, at, policyVersion) {
+      const { changed, alertId } = await cases.markUnreachable(caseId, at, sinks, policyVersion);
+      if (changed) logger.warn('user not reachable privately: moderators updated', { caseId, alertId: alertId ?? null });
+      if (alertId !== undefined) deps.onAlertsWritten?.();
     },
 
     async isPaused(userKey, conversationKey) {

@@ -34,5 +34,16 @@ export function createLogSink(logger: Logger, name = 'log'): ModeratorSink {
       else logger.warn('moderator alert', fields);
       return { ref: `log:${alert.alertId}` };
     },
+    async deliverDigest(digest) {
+      // Digests hold normal-priority alerts only (checked at policy load): info level.
+      logger.info('moderator digest', {
+        digestId: digest.digestId,
+        alerts: digest.alerts.map((a) => ({
+          alertId: a.alertId, caseId: a.caseId, kind: a.kind, level: a.level, status: a.status, reasons: a.reasons,
+          conversationKey: conversationKey(a.conversation), reachedPrivately: a.reachedPrivately,
+        })),
+      });
+      return { ref: `log-digest:${digest.digestId}` };
+    },
   });
 }

@@ -7,8 +7,14 @@
  * alert id, so delivery is at-least-once with an idempotency key (the alert id, sent by the
  * webhook as X-Oyster-Alert-Id). For a receiver that dedupes on that key, at-least-once
  * plus the key is exactly-once; our own sinks dedupe in process (sink-dedupe.ts).
+ *
+ * Digests (policies/escalation.yaml `digest`): rows held for a digest are ordinary outbox rows
+ * with a due time. When due, each sink's held rows go out together, a few per message, through
+ * the sink's deliverDigest; a sink without one gets them one by one. Success marks every row of
+ * the digest delivered; a failure retries them all with the same backoff, together.
  */
-import type { Clock, ModeratorSink } from '../ports.js';
+import { createHash } from 'node:crypto';
+import type { AlertDigest, Clock, ModeratorSink } from '../ports.js';
 import type { Logger } from '../logger.js';
 import { asBotError, BotError } from '../errors.js';
 import { levelPolicy, type EscalationPolicy } from '../policy/escalation-policy.js';
@@ -49,6 +55,14 @@ export interface OutboxWorker {
   kick(): void;
   stop(): Promise<void>;
   stats(): Promise<OutboxMetrics>;
+}
+
+/** Alerts per digest message: keeps one digest inside every platform's single-message limits. */
+export const DIGEST_MAX_ALERTS = 10;
+
+/** The same sink and alert ids always give the same digest id (the receiver's idempotency key). */
+export function digestIdOf(sink: string, alertIds: number[]): string {
+  return createHash('sha256').update(`${sink}:${alertIds.join(',')}`).digest('hex').slice(0, 24);
 }
 
 /** Backoff before attempt `attempts + 1`: base·2^(attempts-1), capped, with "equal jitter" (½ fixed, ½ random). */
@@ -92,7 +106,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     return count;
   }
 
-  async function send(sink: ModeratorSink, row: OutboxRow): Promise<{ ref?: string }> {
+  async function bounded(delivery: Promise<{ ref?: string }>): Promise<{ ref?: string }> {
     let timeout: NodeJS.Timeout | undefined;
     const limit = new Promise<never>((_, reject) => {
       timeout = setTimeout(
@@ -101,10 +115,32 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       );
     });
     try {
-      return await Promise.race([sink.deliver(row.alert), limit]);
+      return await Promise.race([delivery, limit]);
     } finally {
       clearTimeout(timeout);
     }
+  }
+
+  /** Schedules the next try of every row (one digest's rows retry together) and logs it loudly past the threshold. */
+  async function recordFailure(rows: OutboxRow[], error: unknown): Promise<void> {
+    const e = asBotError(error);
+    const reason = typeof e.context['reason'] === 'string' ? `:${e.context['reason']}` : '';
+    const attempts = Math.max(...rows.map((r) => r.attempts));
+    const delay = Math.max(
+      backoffMs(attempts, policy.outbox.retryBaseMs, policy.outbox.retryMaxMs, random()),
+      Math.min(e.retryAfterMs ?? 0, policy.outbox.retryMaxMs),
+    );
+    const next = new Date(clock.now().getTime() + delay);
+    for (const row of rows) await cases.markFailed(row.id, row.claimToken, `${e.code}${reason}`, next);
+    const first = rows[0]!;
+    const fields = {
+      code: 'ESCALATION_NOTIFY_FAILED', cause: `${e.code}${reason}`, sink: first.sink,
+      ...(rows.length === 1 ? { alertId: first.alertId, caseId: first.caseId } : { alertIds: rows.map((r) => r.alertId) }),
+      attempts, retryInMs: delay,
+    };
+    // Past the threshold the same retry gets louder (error level, counted as failing), never dropped.
+    if (attempts >= policy.outbox.failingAfterAttempts) logger.error('moderator alert failing: still retrying', fields);
+    else logger.warn('moderator alert not delivered: will retry', fields);
   }
 
   async function deliverRow(row: OutboxRow): Promise<boolean> {
@@ -113,30 +149,59 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       if (!sink) {
         throw new BotError('sink not configured', 'ESCALATION_NOTIFY_FAILED', { context: { reason: 'sink_not_configured' } });
       }
-      const { ref } = await send(sink, row);
+      const { ref } = await bounded(sink.deliver(row.alert));
       const marked = await cases.markDelivered(row.id, ref, clock.now());
       logger.info(marked ? 'moderator alert delivered' : 'moderator alert redelivered', {
         sink: row.sink, alertId: row.alertId, caseId: row.caseId, kind: row.alert.kind, attempts: row.attempts,
       });
       return true;
     } catch (error) {
-      const e = asBotError(error);
-      const reason = typeof e.context['reason'] === 'string' ? `:${e.context['reason']}` : '';
-      const delay = Math.max(
-        backoffMs(row.attempts, policy.outbox.retryBaseMs, policy.outbox.retryMaxMs, random()),
-        Math.min(e.retryAfterMs ?? 0, policy.outbox.retryMaxMs),
-      );
-      const failing = row.attempts >= policy.outbox.failingAfterAttempts;
-      await cases.markFailed(row.id, row.claimToken, `${e.code}${reason}`, new Date(clock.now().getTime() + delay));
-      const fields = {
-        code: 'ESCALATION_NOTIFY_FAILED', cause: `${e.code}${reason}`, sink: row.sink, alertId: row.alertId,
-        caseId: row.caseId, attempts: row.attempts, retryInMs: delay,
-      };
-      // Past the threshold the same retry gets louder (error level, counted as failing), never dropped.
-      if (failing) logger.error('moderator alert failing: still retrying', fields);
-      else logger.warn('moderator alert not delivered: will retry', fields);
+      await recordFailure([row], error);
       return false;
     }
+  }
+
+  /** One digest message for up to DIGEST_MAX_ALERTS held rows of one sink; resolves with the rows delivered. */
+  async function deliverDigest(rows: OutboxRow[]): Promise<number> {
+    const sink = sinks.get(rows[0]!.sink);
+    if (!sink?.deliverDigest) {
+      // A sink that cannot show a digest still gets every alert, one by one, in order.
+      let delivered = 0;
+      for (const row of rows) if (await deliverRow(row)) delivered++;
+      return delivered;
+    }
+    const alertIds = rows.map((r) => r.alertId);
+    const digest: AlertDigest = {
+      digestId: digestIdOf(sink.name, alertIds),
+      alerts: rows.map((r) => r.alert),
+      createdAt: clock.now().toISOString(),
+    };
+    try {
+      const { ref } = await bounded(sink.deliverDigest(digest));
+      const at = clock.now();
+      for (const row of rows) await cases.markDelivered(row.id, ref, at);
+      logger.info('moderator digest delivered', { sink: sink.name, digestId: digest.digestId, alertIds, attempts: rows[0]!.attempts });
+      return rows.length;
+    } catch (error) {
+      await recordFailure(rows, error);
+      return 0;
+    }
+  }
+
+  /** Due digests: each sink's held rows, in chunks, sinks side by side. */
+  async function digests(): Promise<{ delivered: number; failedAttempts: number }> {
+    const rows = await cases.claimDigests(clock.now(), leaseMs, batchSize);
+    const bySink = new Map<string, OutboxRow[]>();
+    for (const row of rows) bySink.set(row.sink, [...(bySink.get(row.sink) ?? []), row]);
+    let delivered = 0;
+    await Promise.all([...bySink.values()].map(async (list) => {
+      for (let i = 0; i < list.length; i += DIGEST_MAX_ALERTS) {
+        // Awaited first: `delivered += await …` would read the total before other sinks add to it.
+        const sent = await deliverDigest(list.slice(i, i + DIGEST_MAX_ALERTS));
+        delivered += sent;
+      }
+    }));
+    return { delivered, failedAttempts: rows.length - delivered };
   }
 
   async function pass(): Promise<DrainReport> {
@@ -154,7 +219,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         else failedAttempts++;
       }
     }));
-    const metrics = await cases.outboxStats(policy.outbox.failingAfterAttempts);
+    const digested = await digests();
+    delivered += digested.delivered;
+    failedAttempts += digested.failedAttempts;
+    const metrics = await cases.outboxStats(policy.outbox.failingAfterAttempts, clock.now());
     deps.onMetrics?.(metrics);
     return { ...metrics, delivered, failedAttempts, realerts };
   }
@@ -211,6 +279,6 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       timer = undefined;
       if (running) await running.catch(() => undefined);
     },
-    stats: () => cases.outboxStats(policy.outbox.failingAfterAttempts),
+    stats: () => cases.outboxStats(policy.outbox.failingAfterAttempts, clock.now()),
   };
 }

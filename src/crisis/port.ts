@@ -64,8 +64,9 @@ export interface CrisisPort {
   raise(input: RaiseCase): Promise<{ caseId: number | undefined; created: boolean; escalated: boolean }>;
   isPaused(userKey: string, conversationKey: string): Promise<boolean>;
   /**
-   * Records on the case that the private message was refused after the alert was written
-   * (some platforms only refuse a DM when it is sent), so moderators see it in the case log.
+   * The private message was refused after the alert was written (Discord and Telegram only
+   * refuse a DM when it is sent): the case is marked not reached privately, the refusal is
+   * audited, and every moderator sink gets an update saying so, in one transaction.
    */
   noteUnreachable(caseId: number, at: Date, policyVersion: string): Promise<void>;
 }

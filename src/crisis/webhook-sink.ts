@@ -5,15 +5,17 @@
  * Headers: X-Oyster-Signature "sha256=<hex HMAC-SHA256 of the raw body>" with
  * MODERATOR_WEBHOOK_SECRET; X-Oyster-Alert-Id, the idempotency key (a redelivery after a
  * crash repeats it, so receivers dedupe on it); X-Oyster-Timestamp, unix seconds, also
- * signed inside the body as `sentAt` so receivers can reject replays.
+ * signed inside the body as `sentAt` so receivers can reject replays. A digest (policies/
+ * escalation.yaml `digest`) is one POST with its own schema and X-Oyster-Digest-Id instead.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { AlertView, Clock, ModeratorSink } from '../ports.js';
+import type { AlertDigest, AlertView, Clock, ModeratorSink } from '../ports.js';
 import { systemClock } from '../ports.js';
 import { BotError } from '../errors.js';
 import { withDedupe } from './sink-dedupe.js';
 
 export const WEBHOOK_SCHEMA = 'oyster-bot.alert.v1';
+export const WEBHOOK_DIGEST_SCHEMA = 'oyster-bot.digest.v1';
 
 export interface WebhookSinkConfig {
   url: string;
@@ -48,6 +50,17 @@ export interface WebhookPayload {
   createdAt: string;
   actedBy: string | null;
   actedAt: string | null;
+  /** Platform id of the triggering message (InboundMessage.id); null for private chats and after /forget. */
+  messageId: string | null;
+  sentAt: string;
+}
+
+/** A digest: the held alerts, each exactly as its own alert body would be (without `schema`/`sentAt`). */
+export interface WebhookDigestPayload {
+  schema: typeof WEBHOOK_DIGEST_SCHEMA;
+  digestId: string;
+  createdAt: string;
+  alerts: Array<Omit<WebhookPayload, 'schema' | 'sentAt'>>;
   sentAt: string;
 }
 
@@ -74,6 +87,20 @@ export function webhookPayload(alert: AlertView, sentAt: Date, includeExcerpt = 
     createdAt: alert.createdAt,
     actedBy: alert.actedBy ?? null,
     actedAt: alert.actedAt ?? null,
+    messageId: alert.messageId ?? null,
+    sentAt: sentAt.toISOString(),
+  };
+}
+
+export function webhookDigestPayload(digest: AlertDigest, sentAt: Date, includeExcerpt = true): WebhookDigestPayload {
+  return {
+    schema: WEBHOOK_DIGEST_SCHEMA,
+    digestId: digest.digestId,
+    createdAt: digest.createdAt,
+    alerts: digest.alerts.map((alert) => {
+      const { schema: _schema, sentAt: _sentAt, ...item } = webhookPayload(alert, sentAt, includeExcerpt);
+      return item;
+    }),
     sentAt: sentAt.toISOString(),
   };
 }
@@ -111,41 +138,53 @@ export function createWebhookSink(config: WebhookSinkConfig): ModeratorSink {
   const timeoutMs = config.timeoutMs ?? 10_000;
   const target = url.toString();
 
+  const includeExcerpt = config.includeExcerpt ?? true;
+
+  /** Signs and POSTs one body; resolves with the receiver's id or `fallbackRef`. */
+  async function post(body: string, sentAt: Date, idHeader: Record<string, string>, fallbackRef: string): Promise<{ ref?: string }> {
+    let response: Response;
+    try {
+      response = await fetch(target, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'oyster-bot-webhook/1',
+          'x-oyster-signature': signWebhookBody(body, config.secret),
+          ...idHeader,
+          'x-oyster-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+        },
+        body,
+        // A redirect would replay a signed crisis payload to a host nobody configured.
+        redirect: 'error',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const name = (error as Error).name;
+      const reason = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network';
+      throw new BotError(`webhook ${reason}`, 'ESCALATION_NOTIFY_FAILED', { cause: error, context: { reason } });
+    }
+    const text = await response.text().catch(() => '');
+    if (!response.ok) {
+      const retryAfter = Number(response.headers.get('retry-after'));
+      throw new BotError(`webhook answered ${response.status}`, 'ESCALATION_NOTIFY_FAILED', {
+        context: { reason: `http_${response.status}` },
+        ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+      });
+    }
+    return { ref: refFrom(text) ?? fallbackRef };
+  }
+
   return withDedupe({
     name: config.name ?? 'webhook',
     async deliver(alert) {
       const sentAt = clock.now();
-      const body = JSON.stringify(webhookPayload(alert, sentAt, config.includeExcerpt ?? true));
-      let response: Response;
-      try {
-        response = await fetch(target, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'oyster-bot-webhook/1',
-            'x-oyster-signature': signWebhookBody(body, config.secret),
-            'x-oyster-alert-id': String(alert.alertId),
-            'x-oyster-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-          },
-          body,
-          // A redirect would replay a signed crisis payload to a host nobody configured.
-          redirect: 'error',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (error) {
-        const name = (error as Error).name;
-        const reason = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network';
-        throw new BotError(`webhook ${reason}`, 'ESCALATION_NOTIFY_FAILED', { cause: error, context: { reason } });
-      }
-      const text = await response.text().catch(() => '');
-      if (!response.ok) {
-        const retryAfter = Number(response.headers.get('retry-after'));
-        throw new BotError(`webhook answered ${response.status}`, 'ESCALATION_NOTIFY_FAILED', {
-          context: { reason: `http_${response.status}` },
-          ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
-        });
-      }
-      return { ref: refFrom(text) ?? `webhook:${alert.alertId}` };
+      const body = JSON.stringify(webhookPayload(alert, sentAt, includeExcerpt));
+      return post(body, sentAt, { 'x-oyster-alert-id': String(alert.alertId) }, `webhook:${alert.alertId}`);
+    },
+    async deliverDigest(digest) {
+      const sentAt = clock.now();
+      const body = JSON.stringify(webhookDigestPayload(digest, sentAt, includeExcerpt));
+      return post(body, sentAt, { 'x-oyster-digest-id': digest.digestId }, `webhook-digest:${digest.digestId}`);
     },
   });
 }

@@ -1,6 +1,6 @@
 /**
  * Loads policies/escalation.yaml: case threshold, alert priority and acknowledgement targets
- * per level, outbox retry backoff, retention and what /forget keeps. Validated with zod at
+ * per level, outbox retry backoff, the optional digest, retention and what /forget keeps. Validated with zod at
  * load; any problem stops startup with a message that names the field and how to fix it.
  */
 import { readFileSync } from 'node:fs';
@@ -13,6 +13,8 @@ import type { AlertPriority } from '../ports.js';
 import { AUDIT_FIELDS, type AuditField } from '../crisis/case-store.js';
 
 const PRIORITIES = ['normal', 'high', 'urgent'] as const;
+/** Divisors of 24, so the digest goes out at the same times every day. */
+const DIGEST_HOURS = [1, 2, 3, 4, 6, 8, 12, 24] as const;
 
 const LevelSchema = z.strictObject({
   priority: z.enum(PRIORITIES),
@@ -31,6 +33,15 @@ const FileSchema = z.strictObject({
     poll_seconds: z.number().positive(),
     sink_timeout_seconds: z.number().positive(),
   }),
+  // Optional: a file without it has no digest.
+  digest: z.strictObject({
+    enabled: z.boolean(),
+    levels: z.array(z.enum(RISK_LEVELS)).min(1),
+    first_at_utc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as "HH:MM" (24 h, UTC)'),
+    every_hours: z.int().refine((h) => (DIGEST_HOURS as readonly number[]).includes(h), {
+      message: `must divide 24 (${DIGEST_HOURS.join(', ')}) so the digest comes at the same hours every day`,
+    }),
+  }).optional(),
   case_retention_days: z.int().min(1),
   forget: z.strictObject({ keep_audit_fields: z.array(z.enum(AUDIT_FIELDS)) }),
 });
@@ -54,9 +65,27 @@ export interface EscalationPolicy {
     pollMs: number;
     sinkTimeoutMs: number;
   };
+  /**
+   * When enabled, 'new' and 'escalated' alerts at these levels wait in the outbox and go out as
+   * one digest per sink at `firstAtMinutesUtc` and every `everyMs` after it (CRISIS.md §3:
+   * moderate alerts, "a digest where the community configures one"). Only normal-priority
+   * levels can be listed (checked at load), so a high or imminent alert never waits.
+   */
+  digest: DigestPolicy;
   caseRetentionDays: number;
   forgetKeepsAuditFields: AuditField[];
 }
+
+export interface DigestPolicy {
+  enabled: boolean;
+  levels: RiskLevel[];
+  /** Minutes after midnight UTC of the first digest of the day. */
+  firstAtMinutesUtc: number;
+  everyMs: number;
+}
+
+/** The default when the file has no `digest` section: off. */
+export const NO_DIGEST: DigestPolicy = { enabled: false, levels: [], firstAtMinutesUtc: 9 * 60, everyMs: 24 * 60 * 60_000 };
 
 const MINUTE = 60_000;
 
@@ -108,6 +137,18 @@ export function parseEscalationPolicy(text: string, source = 'policies/escalatio
   if (f.outbox.retry_max_seconds < f.outbox.retry_base_seconds) {
     problems.push('outbox.retry_max_seconds: must be at least outbox.retry_base_seconds');
   }
+  // Checked even while disabled, so turning the digest on can never be what breaks startup.
+  for (const [i, level] of (f.digest?.levels ?? []).entries()) {
+    const entry = levels[level];
+    if (!entry) {
+      problems.push(`digest.levels.${i}: "${level}" is below the threshold "${f.threshold}" and raises no alert; list only levels that have an entry under levels`);
+    } else if (entry.priority !== 'normal') {
+      problems.push(`digest.levels.${i}: "${level}" alerts are ${entry.priority} priority and must never wait for a digest; list only normal-priority levels (moderate)`);
+    }
+  }
+  if (f.digest && new Set(f.digest.levels).size !== f.digest.levels.length) {
+    problems.push('digest.levels: lists a level twice; list each level once');
+  }
   if (problems.length > 0) throw invalid(source, problems);
   return {
     threshold: f.threshold,
@@ -119,6 +160,14 @@ export function parseEscalationPolicy(text: string, source = 'policies/escalatio
       pollMs: f.outbox.poll_seconds * 1000,
       sinkTimeoutMs: f.outbox.sink_timeout_seconds * 1000,
     },
+    digest: f.digest
+      ? {
+          enabled: f.digest.enabled,
+          levels: [...f.digest.levels],
+          firstAtMinutesUtc: Number(f.digest.first_at_utc.slice(0, 2)) * 60 + Number(f.digest.first_at_utc.slice(3)),
+          everyMs: f.digest.every_hours * 60 * MINUTE,
+        }
+      : NO_DIGEST,
     caseRetentionDays: f.case_retention_days,
     forgetKeepsAuditFields: [...f.forget.keep_audit_fields],
   };
@@ -141,6 +190,20 @@ export function levelPolicy(policy: EscalationPolicy, level: RiskLevel): LevelPo
   const entry = policy.levels[level] ?? policy.levels[policy.threshold];
   if (!entry) throw new BotError(`escalation policy has no entry for ${level}`, 'POLICY_INVALID');
   return entry;
+}
+
+/**
+ * When an alert at `level` raised at `now` goes out: undefined for "at once" (digest off, or the
+ * level is not digested), else the first digest time strictly after `now`.
+ */
+export function digestTime(policy: EscalationPolicy, level: RiskLevel, now: Date): Date | undefined {
+  const d = policy.digest;
+  if (!d.enabled || !d.levels.includes(level)) return undefined;
+  const dayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  // Slots are first_at + k·every within each UTC day; every_hours divides 24, so they repeat daily.
+  const sinceFirst = now.getTime() - (dayStart + d.firstAtMinutesUtc * MINUTE);
+  const k = Math.floor(sinceFirst / d.everyMs) + 1;
+  return new Date(dayStart + d.firstAtMinutesUtc * MINUTE + k * d.everyMs);
 }
 
 function invalid(source: string, problems: string[], cause?: unknown): BotError {

@@ -39,7 +39,8 @@ export function splitText(text: string, limit: number, measure: Measure = (s) =>
     let cut = bestBoundary(candidate, room, reopen.length);
     let part = candidate.slice(0, cut);
     const fenceOpen = openFence(part);
-    if (fenceOpen !== undefined) {
+    // A reopener must leave room for new text, or each part would only repeat it (no progress).
+    if (fenceOpen !== undefined && fenceOpen.length + FENCE.length + 2 <= limit / 2) {
       part = `${part.replace(/\s+$/, '')}\n${FENCE}`;
       reopen = `${fenceOpen}\n`;
     } else {
@@ -89,13 +90,23 @@ function bestBoundary(text: string, room: number, floor: number): number {
   return Math.max(room, 1);
 }
 
-/** The opener (with its language tag) of a fence left open at the end of `part`, if any. */
+/**
+ * The opener of a fence left open at the end of `part`, if any: the marker and its language
+ * tag only. Code written on the opening line itself ("```x = 1") is not repeated: reopening with
+ * a whole long line made every following part start with that line again, so a one-line
+ * fence longer than the limit split into thousands of parts or never finished.
+ */
 function openFence(part: string): string | undefined {
   let open: string | undefined;
   for (const line of part.split('\n')) {
     const t = line.trimStart();
     if (!t.startsWith(FENCE)) continue;
-    open = open === undefined ? t.trimEnd() : undefined;
+    open = open === undefined ? fenceOpener(t) : undefined;
   }
   return open;
+}
+
+function fenceOpener(line: string): string {
+  const tag = /^```([\w+#.-]{1,32})\s*$/.exec(line)?.[1];
+  return tag === undefined ? FENCE : `${FENCE}${tag}`;
 }

@@ -34,6 +34,8 @@ export interface CaseRow {
   resolved_by: string | null;
   outcome: CaseOutcome | null;
   next_realert_at: string | null;
+  /** migrations/0003: the message that opened or last escalated the case. */
+  message_id: string | null;
 }
 
 export interface AlertRow {
@@ -100,6 +102,7 @@ export function toCaseRecord(row: CaseRow): CaseRecord {
     resolvedBy: row.resolved_by ?? undefined,
     outcome: row.outcome ?? undefined,
     nextRealertAt: date(row.next_realert_at),
+    messageId: row.message_id ?? undefined,
   };
 }
 
@@ -124,6 +127,21 @@ export function toAlertView(c: CaseRecord, alert: AlertRow, acted?: { by: string
     policyVersion: c.policyVersion,
     createdAt: alert.created_at,
   };
+  if (acted) {
+    view.actedBy = acted.by;
+    view.actedAt = acted.at.toISOString();
+  }
+  // A private chat is an address only its two members can open: moderators get no link to it.
+  if (c.messageId !== undefined && !c.isDirect) view.messageId = c.messageId;
+  return view;
+}
+
+/**
+ * A held alert brought up to date with its case (status, moderator, reached privately), so the
+ * digest shows what is true when it goes out. Identity, kind and time stay those of the alert.
+ */
+export function refreshHeld(held: AlertView, c: CaseRecord, acted?: { by: string; at: Date }): AlertView {
+  const view: AlertView = { ...held, status: c.status, reachedPrivately: c.reachedPrivately };
   if (acted) {
     view.actedBy = acted.by;
     view.actedAt = acted.at.toISOString();

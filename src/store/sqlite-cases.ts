@@ -13,7 +13,7 @@ import type {
   CaseSummary, OutboxRow, RealertInput, SignalResult,
 } from '../crisis/case-store.js';
 import {
-  parseAlert, toAlertView, toCaseRecord,
+  parseAlert, refreshHeld, toAlertView, toCaseRecord,
   type AlertRow, type CaseRow, type DeliveryRow, type EventRow, type OutboxDbRow,
 } from './case-rows.js';
 
@@ -53,13 +53,13 @@ export class SqliteCaseStore implements CaseStore {
         caseId = Number(this.sql(
           `INSERT INTO cases (user_key, conversation_key, platform, conversation_json, is_direct, user_id,
              user_display_name, status, level, reasons_json, excerpt, country, resources_sent_json,
-             reached_privately, policy_version, opened_at, last_seen_at, next_realert_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             reached_privately, policy_version, opened_at, last_seen_at, next_realert_at, message_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           s.userKey, s.conversationKey, s.conversation.platform, JSON.stringify(s.conversation), s.isDirect ? 1 : 0,
           s.user.id, s.user.displayName, s.level, JSON.stringify(s.reasons), s.excerpt, s.country ?? null,
           JSON.stringify(s.resourcesSent), s.reachedPrivately ? 1 : 0, s.policyVersion, at, at,
-          s.realertAt.toISOString(),
+          s.realertAt.toISOString(), s.messageId,
         ).lastInsertRowid);
         created = true;
         this.audit(caseId, 'opened', 'system', at, undefined, s.policyVersion, { level: s.level, reasons: s.reasons });
@@ -68,15 +68,16 @@ export class SqliteCaseStore implements CaseStore {
         escalated = true;
         // A higher level needs a fresh acknowledgement: the case goes back to 'open' and re-alerts
         // resume at the new level's target (fail toward safety; the audit log keeps the earlier ack).
+        // The excerpt and the message link move together to the message that raised the level.
         this.sql(
-          `UPDATE cases SET level = ?, reasons_json = ?, excerpt = ?, policy_version = ?, status = 'open',
+          `UPDATE cases SET level = ?, reasons_json = ?, excerpt = ?, message_id = ?, policy_version = ?, status = 'open',
              acknowledged_at = NULL, acknowledged_by = NULL, next_realert_at = ?, last_seen_at = MAX(last_seen_at, ?),
              country = COALESCE(?, country), user_display_name = ?,
              resources_sent_json = CASE WHEN ? THEN ? ELSE resources_sent_json END,
              reached_privately = CASE WHEN ? THEN ? ELSE reached_privately END
            WHERE id = ?`,
         ).run(
-          s.level, JSON.stringify(s.reasons), s.excerpt, s.policyVersion, s.realertAt.toISOString(), at,
+          s.level, JSON.stringify(s.reasons), s.excerpt, s.messageId, s.policyVersion, s.realertAt.toISOString(), at,
           s.country ?? null, s.user.displayName, s.resourcesSent.length > 0 ? 1 : 0, JSON.stringify(s.resourcesSent),
           s.resourcesSent.length > 0 ? 1 : 0, s.reachedPrivately ? 1 : 0, caseId,
         );
@@ -94,8 +95,11 @@ export class SqliteCaseStore implements CaseStore {
         .run(s.conversation.platform, s.messageId, caseId, s.level, at);
       const caseRecord = this.mustGet(caseId);
       const alertIds: number[] = [];
+      // A level that does not wait for a digest releases this case's held alerts first, so the
+      // moderators get the case's first alert before (and with) the louder one.
+      if (escalated && s.digestAt === undefined) this.releaseHeld(caseId, at);
       if (created || escalated) {
-        alertIds.push(this.writeAlert(caseRecord, created ? 'new' : 'escalated', s.priority, s.at, s.sinks).id);
+        alertIds.push(this.writeAlert(caseRecord, created ? 'new' : 'escalated', s.priority, s.at, s.sinks, undefined, s.digestAt).id);
       }
       return { caseRecord, created, escalated, duplicate: false, alertIds };
     });
@@ -131,13 +135,28 @@ export class SqliteCaseStore implements CaseStore {
         fromStatus: before.status, ...(a.outcome ? { outcome: a.outcome } : {}),
       });
       const caseRecord = this.mustGet(a.caseId);
-      const statusChanged = caseRecord.status !== before.status;
+      const acted = { by: a.actorName, at: a.at };
+      const written = caseRecord.status !== before.status ? this.writeUpdate(caseRecord, a.at, a.updateSinks, acted) : undefined;
       const latest = this.latestAlert(a.caseId);
-      const priority = latest?.priority ?? 'normal';
-      const alertRow = statusChanged && a.updateSinks.length > 0
-        ? this.writeAlert(caseRecord, 'update', priority, a.at, a.updateSinks, { by: a.actorName, at: a.at })
-        : { id: latest?.id ?? 0, case_id: a.caseId, kind: 'update' as const, level: caseRecord.level, priority, created_at: at };
-      return { status: 'ok', caseRecord, alert: toAlertView(caseRecord, alertRow, { by: a.actorName, at: a.at }) };
+      const alertRow = written
+        ?? { id: latest?.id ?? 0, case_id: a.caseId, kind: 'update' as const, level: caseRecord.level, priority: latest?.priority ?? 'normal', created_at: at };
+      return { status: 'ok', caseRecord, alert: toAlertView(caseRecord, alertRow, acted) };
+    });
+  }
+
+  async markUnreachable(
+    caseId: number, at: Date, sinks: string[], policyVersion?: string,
+  ): Promise<{ changed: boolean; alertId: number | undefined }> {
+    return this.tx(() => {
+      const before = this.sql('SELECT reached_privately, policy_version FROM cases WHERE id = ?').get(caseId) as
+        Pick<CaseRow, 'reached_privately' | 'policy_version'> | undefined;
+      if (!before) return { changed: false, alertId: undefined };
+      this.audit(caseId, 'dm_refused', 'bot', at.toISOString(),
+        'the private message with resources was refused; minimal resources were posted in place',
+        policyVersion ?? before.policy_version, {});
+      if (before.reached_privately === 0) return { changed: false, alertId: undefined };
+      this.sql('UPDATE cases SET reached_privately = 0 WHERE id = ?').run(caseId);
+      return { changed: true, alertId: this.writeUpdate(this.mustGet(caseId), at, sinks)?.id };
     });
   }
 
@@ -208,21 +227,24 @@ export class SqliteCaseStore implements CaseStore {
       // Oldest alert first, so a moderator channel reads in the order things happened.
       const rows = this.sql(
         `SELECT id, alert_id, case_id, sink, payload_json, attempts FROM alert_outbox
-         WHERE delivered_at IS NULL AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)
+         WHERE delivered_at IS NULL AND digest_at IS NULL AND next_attempt_at <= ?
+           AND (claimed_until IS NULL OR claimed_until <= ?)
          ORDER BY id LIMIT ?`,
       ).all(nowIso, nowIso, limit) as OutboxDbRow[];
-      const claim = this.sql(
-        'UPDATE alert_outbox SET claim_token = ?, claimed_until = ?, attempts = attempts + 1, last_attempt_at = ? WHERE id = ?',
-      );
-      const until = new Date(now.getTime() + leaseMs).toISOString();
-      return rows.map((row) => {
-        const claimToken = randomUUID();
-        claim.run(claimToken, until, nowIso, row.id);
-        return {
-          id: row.id, alertId: row.alert_id, caseId: row.case_id, sink: row.sink,
-          alert: parseAlert(row.payload_json), attempts: row.attempts + 1, claimToken,
-        };
-      });
+      return this.claim(rows, now, leaseMs);
+    });
+  }
+
+  async claimDigests(now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]> {
+    return this.tx(() => {
+      const nowIso = now.toISOString();
+      const rows = this.sql(
+        `SELECT id, alert_id, case_id, sink, payload_json, attempts FROM alert_outbox
+         WHERE delivered_at IS NULL AND digest_at IS NOT NULL AND next_attempt_at <= ?
+           AND (claimed_until IS NULL OR claimed_until <= ?)
+         ORDER BY sink, id LIMIT ?`,
+      ).all(nowIso, nowIso, limit) as OutboxDbRow[];
+      return this.claim(rows, now, leaseMs);
     });
   }
 
@@ -247,17 +269,24 @@ export class SqliteCaseStore implements CaseStore {
       ).run().changes;
       if (dueAt !== undefined) {
         const at = dueAt.toISOString();
-        this.sql('UPDATE alert_outbox SET next_attempt_at = ? WHERE delivered_at IS NULL AND next_attempt_at > ?').run(at, at);
+        // Rows waiting for a digest that is not due yet keep waiting: that is a schedule, not a backoff.
+        this.sql(
+          `UPDATE alert_outbox SET next_attempt_at = ?
+           WHERE delivered_at IS NULL AND next_attempt_at > ? AND (digest_at IS NULL OR digest_at <= ?)`,
+        ).run(at, at, at);
       }
       return released;
     });
   }
 
-  async outboxStats(failingAfterAttempts: number): Promise<{ depth: number; failing: number }> {
+  async outboxStats(failingAfterAttempts: number, now?: Date): Promise<{ depth: number; failing: number }> {
     return this.tx(() => {
+      const at = now?.toISOString() ?? null;
       const row = this.sql(
-        'SELECT COUNT(*) AS depth, COALESCE(SUM(attempts >= ?), 0) AS failing FROM alert_outbox WHERE delivered_at IS NULL',
-      ).get(failingAfterAttempts) as { depth: number; failing: number };
+        `SELECT COUNT(*) AS depth, COALESCE(SUM(attempts >= ?), 0) AS failing FROM alert_outbox
+         WHERE delivered_at IS NULL
+           AND NOT (? IS NOT NULL AND digest_at IS NOT NULL AND attempts = 0 AND next_attempt_at > ?)`,
+      ).get(failingAfterAttempts, at, at) as { depth: number; failing: number };
       return { depth: row.depth, failing: row.failing };
     });
   }
@@ -270,7 +299,7 @@ export class SqliteCaseStore implements CaseStore {
       for (const id of ids) {
         // The key becomes unique per case, so the one-active-case index can never collide.
         this.sql(
-          "UPDATE cases SET user_key = 'forgotten:' || id, user_id = '', user_display_name = '', excerpt = '' WHERE id = ?",
+          "UPDATE cases SET user_key = 'forgotten:' || id, user_id = '', user_display_name = '', excerpt = '', message_id = NULL WHERE id = ?",
         ).run(id);
         this.sql('DELETE FROM case_signals WHERE case_id = ?').run(id);
         this.sql(
@@ -322,14 +351,57 @@ export class SqliteCaseStore implements CaseStore {
       .get(caseId) as AlertRow | undefined;
   }
 
+  /** Claims selected rows for `leaseMs` and counts the attempt. */
+  private claim(rows: OutboxDbRow[], now: Date, leaseMs: number): OutboxRow[] {
+    const nowIso = now.toISOString();
+    const claim = this.sql(
+      'UPDATE alert_outbox SET claim_token = ?, claimed_until = ?, attempts = attempts + 1, last_attempt_at = ? WHERE id = ?',
+    );
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    return rows.map((row) => {
+      const claimToken = randomUUID();
+      claim.run(claimToken, until, nowIso, row.id);
+      return {
+        id: row.id, alertId: row.alert_id, caseId: row.case_id, sink: row.sink,
+        alert: parseAlert(row.payload_json), attempts: row.attempts + 1, claimToken,
+      };
+    });
+  }
+
+  /**
+   * After a status or reachability change: a sink whose alert for this case still waits for a
+   * digest (never attempted, not claimed) gets that alert corrected in place, since nobody has
+   * seen it; every other listed sink gets an 'update' alert. Undefined when no update was written.
+   */
+  private writeUpdate(c: CaseRecord, at: Date, sinks: string[], acted?: { by: string; at: Date }): AlertRow | undefined {
+    const held = this.sql(
+      `SELECT id, sink, payload_json FROM alert_outbox
+       WHERE case_id = ? AND digest_at IS NOT NULL AND delivered_at IS NULL AND claim_token IS NULL AND attempts = 0`,
+    ).all(c.id) as Array<{ id: number; sink: string; payload_json: string }>;
+    const patch = this.sql('UPDATE alert_outbox SET payload_json = ? WHERE id = ?');
+    for (const row of held) patch.run(JSON.stringify(refreshHeld(parseAlert(row.payload_json), c, acted)), row.id);
+    const heldSinks = new Set(held.map((r) => r.sink));
+    const targets = sinks.filter((s) => !heldSinks.has(s));
+    if (targets.length === 0) return undefined;
+    return this.writeAlert(c, 'update', this.latestAlert(c.id)?.priority ?? 'normal', at, targets, acted);
+  }
+
+  /** Sends this case's held (unclaimed) alerts at `at` instead of with the digest. */
+  private releaseHeld(caseId: number, at: string): void {
+    this.sql(
+      `UPDATE alert_outbox SET digest_at = NULL, next_attempt_at = ?
+       WHERE case_id = ? AND digest_at IS NOT NULL AND delivered_at IS NULL AND claim_token IS NULL`,
+    ).run(at, caseId);
+  }
+
   private setResources(caseId: number, level: RiskLevel, at: string): void {
     this.sql('UPDATE cases SET resources_at = ?, resources_level = ? WHERE id = ?').run(at, level, caseId);
   }
 
-  /** One alert row plus one outbox row per sink, each carrying the same snapshot payload. */
+  /** One alert row plus one outbox row per sink, each carrying the same snapshot payload; held until `digestAt` when given. */
   private writeAlert(
     c: CaseRecord, kind: AlertView['kind'], priority: AlertPriority, at: Date, sinks: string[],
-    acted?: { by: string; at: Date },
+    acted?: { by: string; at: Date }, digestAt?: Date,
   ): AlertRow {
     const createdAt = at.toISOString();
     const id = Number(this.sql(
@@ -338,10 +410,11 @@ export class SqliteCaseStore implements CaseStore {
     const row: AlertRow = { id, case_id: c.id, kind, level: c.level, priority, created_at: createdAt };
     const payload = JSON.stringify(toAlertView(c, row, acted));
     const insert = this.sql(
-      `INSERT INTO alert_outbox (alert_id, case_id, sink, payload_json, next_attempt_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO alert_outbox (alert_id, case_id, sink, payload_json, next_attempt_at, created_at, digest_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    for (const sink of new Set(sinks)) insert.run(id, c.id, sink, payload, createdAt, createdAt);
+    const held = digestAt?.toISOString() ?? null;
+    for (const sink of new Set(sinks)) insert.run(id, c.id, sink, payload, held ?? createdAt, createdAt, held);
     return row;
   }
 
@@ -398,6 +471,8 @@ export class SqliteCaseStore implements CaseStore {
         excerpt: '',
         user: { id: row.delivered_at === null ? alert.user.id : '', displayName: '' },
       };
+      // The link leads to the user's own words: it goes with the excerpt.
+      delete scrubbed.messageId;
       update.run(JSON.stringify(scrubbed), row.id);
     }
   }

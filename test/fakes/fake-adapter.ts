@@ -1,7 +1,9 @@
 /**
  * A platform adapter that lives in memory: tests push messages in with `receive` and read
- * what the bot sent from `sent`. It can pretend DMs are closed, and records typing.
+ * what the bot sent from `sent`. It can pretend DMs are closed (no DM at all) or refused on
+ * send (Discord and Telegram open the DM but reject the message), and records typing.
  */
+import { BotError } from '../../src/errors.js';
 import type { ConversationRef, InboundMessage, OutboundMessage } from '../../src/messages.js';
 import type { AlertView, BotHandlers, ModeratorSink, PlatformAdapter } from '../../src/ports.js';
 
@@ -9,6 +11,11 @@ export interface FakeAdapterOptions {
   platform?: string;
   /** Users whose DMs are closed: openDirect answers undefined for them. */
   closedDms?: string[];
+  /**
+   * Users whose DM opens but refuses every message: send to it throws BotError
+   * PLATFORM_PERMISSION, as Discord (50007) and Telegram (403) do only when the message is sent.
+   */
+  refusedDms?: string[];
   /** Give the adapter a moderator channel of its own. */
   withModeratorChannel?: boolean;
 }
@@ -18,6 +25,8 @@ export class FakeAdapter implements PlatformAdapter {
   readonly sent: OutboundMessage[] = [];
   readonly alerts: AlertView[] = [];
   readonly typing: ConversationRef[] = [];
+  /** Messages a refused DM did not accept (never in `sent`). */
+  readonly refused: OutboundMessage[] = [];
   readonly moderatorSink?: ModeratorSink;
   private handlers: BotHandlers | undefined;
   private seq = 0;
@@ -40,6 +49,11 @@ export class FakeAdapter implements PlatformAdapter {
   }
 
   async send(message: OutboundMessage): Promise<{ id: string }> {
+    const refusing = this.options.refusedDms?.find((u) => message.conversation.channelId === `dm-${u}`);
+    if (refusing !== undefined) {
+      this.refused.push(message);
+      throw new BotError('cannot send messages to this user', 'PLATFORM_PERMISSION', { context: { userId: refusing } });
+    }
     this.sent.push(message);
     return { id: `out-${++this.seq}` };
   }

@@ -5,11 +5,11 @@
  * HMAC signature and dedupes on X-Oyster-Alert-Id. The test watches the SQLite file
  * read-only (another process's view) to pick the moment to kill.
  *
- * Kill points:
+ * Kill points, in one conversation (one case) across four processes:
  *   A. the case row and its outbox rows are committed, the webhook has not accepted the
  *      alert (it answered 503; a retry is scheduled)                → restart, stdin closed
  *   B. the receiver accepted the alert but the answer never came back (killed mid-delivery)
- *   C. the alert was delivered and marked, the process is waiting on the model reply
+ *   C. the escalation alert was delivered and marked, the process waits on the model reply
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
@@ -79,81 +79,67 @@ function expectEachAlertAcceptedOnce(db: string, receiver: WebhookReceiver): voi
 }
 
 describe('a bot process killed with SIGKILL in the middle of a crisis flow', () => {
-  it('delivers the alert exactly once after a kill between opening the case and delivering its alert', async () => {
-    const db = tempDbPath('oyster-kill-a-');
+  it('delivers every alert exactly once per alert id across kills between opening a case and delivering its alert, mid-delivery, and after delivery', async () => {
+    const db = tempDbPath('oyster-kill-');
     const receiver = await startWebhookReceiver(SECRET, 'fail');
     receiver.failStatus = 503;
     try {
+      // ── Kill point A: the case row and its outbox rows are committed; the webhook refused the
+      // first try (a retry is scheduled seconds ahead). This is issue 4's required test.
       const first = start(envFor(db, receiver));
       first.write(HIGH);
-      // Kill point A: case committed with its outbox rows, the webhook refused the first try.
-      await waitFor(() => webhookRows(db).find((r) => r.attempts >= 1 && r.last_error !== null), { timeoutMs: 15_000, what: 'a failed first delivery' });
+      await waitFor(() => webhookRows(db).find((r) => r.attempts >= 1 && r.last_error !== null), { timeoutMs: 20_000, what: 'a failed first delivery' });
       expect(readDb(db, 'SELECT id FROM cases')).toHaveLength(1);
-      const killed = await first.kill();
-      expect(killed.signal).toBe('SIGKILL');
+      expect((await first.kill()).signal).toBe('SIGKILL');
       // The user had the verified resources before the kill: they never wait for the alert.
       expect(first.stdout()).toContain('988');
       expect(receiver.accepted.size).toBe(0);
 
-      receiver.mode = 'ok';
+      // ── Restart with stdin closed: the pending alert goes out at once (not after the backoff
+      // chosen before the crash). Kill point B: the receiver accepts it, but its answer never
+      // reaches the bot, so the row is still undelivered in the database.
+      receiver.mode = 'accept-and-hang';
       const second = start(envFor(db, receiver));
       second.closeStdin();
-      const exit = await second.exited;
-      expect(exit.code).toBe(0);
-
-      expectEachAlertAcceptedOnce(db, receiver);
-      const [alert] = [...receiver.accepted.values()];
-      expect(alert).toMatchObject({ schema: 'oyster-bot.alert.v1', kind: 'new', level: 'high', platform: 'console' });
-      // One refused try before the kill, one delivery after the restart.
-      expect(receiver.raw.map((r) => r.status)).toEqual([503, 200]);
-      expect(readDb(db, 'SELECT id FROM cases')).toHaveLength(1);
-      // Message text never reaches the logs.
-      expect(first.stderr() + second.stderr()).not.toContain('killing myself');
-    } finally {
-      await receiver.close();
-    }
-  }, 40_000);
-
-  it('never duplicates an alert whose answer was lost, nor one delivered before the kill', async () => {
-    const db = tempDbPath('oyster-kill-bc-');
-    const receiver = await startWebhookReceiver(SECRET, 'accept-and-hang');
-    try {
-      // Kill point B: the receiver has the alert, its answer never reaches the bot.
-      const first = start(envFor(db, receiver));
-      first.write(HIGH);
-      await waitFor(() => receiver.accepted.size === 1 && receiver.hanging === 1, { timeoutMs: 15_000, what: 'an accepted, unanswered delivery' });
+      await waitFor(() => receiver.accepted.size === 1 && receiver.hanging === 1, { timeoutMs: 20_000, what: 'the alert accepted after the restart' });
       expect(webhookRows(db)[0]).toMatchObject({ delivered_at: null });
-      await first.kill();
-
-      // Restart (stdin open): the claim left by the dead process is released and the same
-      // alert id goes out again; the receiver acks it as a duplicate.
-      receiver.mode = 'ok';
-      const second = start(envFor(db, receiver));
-      await waitFor(() => webhookRows(db).length === 1 && webhookRows(db)[0]!.delivered_at !== null, { timeoutMs: 15_000, what: 'the redelivery' });
-      expect(receiver.accepted.size).toBe(1);
-
-      // Kill point C: the escalation alert is delivered and marked; the model reply is pending.
-      second.write(IMMINENT);
-      await waitFor(() => webhookRows(db).length === 2 && webhookRows(db).every((r) => r.delivered_at !== null), { timeoutMs: 15_000, what: 'the escalation delivered' });
-      await waitFor(() => second.stdout().includes('911'), { what: 'the emergency number on screen' });
       await second.kill();
-      const rawBeforeRestart = receiver.raw.length;
 
+      // ── Restart (stdin open): the claim left by the dead process is released and the same
+      // alert id goes out again; the receiver acks it as a duplicate. Kill point C: an
+      // escalation alert is delivered and marked, the model reply is still pending.
+      receiver.mode = 'ok';
       const third = start(envFor(db, receiver));
-      third.closeStdin();
-      expect((await third.exited).code).toBe(0);
+      await waitFor(() => webhookRows(db).length === 1 && webhookRows(db)[0]!.delivered_at !== null, { timeoutMs: 20_000, what: 'the redelivery' });
+      third.write(IMMINENT);
+      await waitFor(() => webhookRows(db).length === 2 && webhookRows(db).every((r) => r.delivered_at !== null), { timeoutMs: 20_000, what: 'the escalation delivered' });
+      await waitFor(() => third.stdout().includes('911'), { what: 'the emergency number on screen' });
+      await third.kill();
+      const rawBeforeLastRestart = receiver.raw.length;
+
+      // ── Final restart with stdin closed: nothing left to send, clean exit.
+      const fourth = start(envFor(db, receiver));
+      fourth.closeStdin();
+      expect((await fourth.exited).code).toBe(0);
 
       expectEachAlertAcceptedOnce(db, receiver);
-      expect([...receiver.accepted.values()].map((a) => [a.kind, a.level])).toEqual([['new', 'high'], ['escalated', 'imminent']]);
+      const ids = alertIds(db);
+      expect([...receiver.accepted.values()].map((a) => [a.schema, a.kind, a.level, a.platform])).toEqual([
+        ['oyster-bot.alert.v1', 'new', 'high', 'console'], ['oyster-bot.alert.v1', 'escalated', 'imminent', 'console'],
+      ]);
       // Nothing delivered and marked before a kill is sent again.
-      expect(receiver.raw.length).toBe(rawBeforeRestart);
-      // Raw deliveries: alert 1 twice (accepted, then acked as a duplicate), alert 2 once.
+      expect(receiver.raw.length).toBe(rawBeforeLastRestart);
+      // Raw deliveries: alert 1 refused, accepted (answer lost), acked as a duplicate; alert 2 once.
       expect(receiver.raw.map((r) => [r.alertId, r.status])).toEqual([
-        [alertIds(db)[0], 'hung'], [alertIds(db)[0], 200], [alertIds(db)[1], 200],
+        [ids[0], 503], [ids[0], 'hung'], [ids[0], 200], [ids[1], 200],
       ]);
       expect(readDb(db, 'SELECT id FROM cases')).toHaveLength(1);
+      // Message text never reaches the logs.
+      const logs = [first, second, third, fourth].map((p) => p.stderr()).join('\n');
+      expect(logs).not.toContain('killing myself');
+      expect(logs).not.toContain('pills');
     } finally {
       await receiver.close();
     }
-  }, 50_000);
+  }, 90_000);
 });

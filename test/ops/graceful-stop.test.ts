@@ -57,14 +57,14 @@ const readyz = async (port: number) => {
 
 describe('graceful shutdown of the real CLI', () => {
   it('finishes, prints and stores the answer in flight on SIGTERM, then exits 0', async () => {
-    model = await startFakeModel({ reply: () => ({ content: 'Here is the slow but complete answer.', delayMs: 1_500 }) });
+    model = await startFakeModel({ reply: () => ({ content: 'Here is the slow but complete answer.', delayMs: 3_000 }) });
     const db = join(mkdtempSync(join(tmpdir(), 'oyster-sigterm-')), 'bot.db');
     const port = await freePort();
     const cli = startCli({ OYSTER_BASE_URL: model.url, OYSTER_DB_PATH: db, METRICS_PORT: String(port), OYSTER_MAX_RETRIES: '0' });
     child = cli.proc;
 
     // Ready means: database writable, console adapter started, model reachable.
-    const ready = await waitFor(async () => (await readyz(port))?.status === 200, { timeoutMs: 15_000, what: '/readyz 200' });
+    const ready = await waitFor(async () => (await readyz(port))?.status === 200, { timeoutMs: 40_000, what: '/readyz 200' });
     expect(ready).toBe(true);
     expect(cli.out.stderr).toMatch(/"host":"127\.0\.0\.1"/);
 
@@ -76,7 +76,7 @@ describe('graceful shutdown of the real CLI', () => {
     const draining = await waitFor(async () => {
       const r = await readyz(port);
       return r?.status === 503 ? r : undefined;
-    }, { timeoutMs: 1_000, what: '/readyz 503' });
+    }, { timeoutMs: 2_500, what: '/readyz 503' });
     expect(draining.body.checks[0]).toMatchObject({ name: 'process', reason: 'shutting_down' });
 
     const { code, signal } = await cli.exited;
@@ -95,5 +95,5 @@ describe('graceful shutdown of the real CLI', () => {
     ]);
     // The endpoint went away with the process.
     expect(await readyz(port)).toBeUndefined();
-  });
+  }, 90_000); // spawning the CLI takes seconds, more on a busy machine
 });
