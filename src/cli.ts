@@ -5,13 +5,18 @@
  */
 import { BotError, asBotError } from './errors.js';
 import type { CliCommand, CliIo } from './cli/command.js';
-import { migrateCommand } from './cli/migrate.js';
-import { startCommand } from './cli/start.js';
-import { assessCommand } from './cli/assess.js';
-import { casesCommand } from './cli/cases.js';
-import { doctorCommand } from './cli/doctor.js';
 
-const COMMANDS: CliCommand[] = [startCommand, migrateCommand, assessCommand, casesCommand, doctorCommand];
+/**
+ * The subcommands, loaded on demand: `start` pulls in every platform SDK, which `assess`,
+ * `cases` and `--help` have no use for (loading them all costs seconds on a small machine).
+ */
+const COMMANDS: Array<{ name: string; summary: string; load(): Promise<CliCommand> }> = [
+  { name: 'start', summary: 'run the bot: every configured platform, or the console chat when none is', load: async () => (await import('./cli/start.js')).startCommand },
+  { name: 'migrate', summary: 'apply database migrations (OYSTER_DB_PATH) and exit', load: async () => (await import('./cli/migrate.js')).migrateCommand },
+  { name: 'assess', summary: 'assess suicide and self-harm risk for JSONL rows, offline unless --judge', load: async () => (await import('./cli/assess.js')).assessCommand },
+  { name: 'cases', summary: 'list moderator cases and their alert delivery (--open: active only)', load: async () => (await import('./cli/cases.js')).casesCommand },
+  { name: 'doctor', summary: 'check configuration, policies, database, model and platforms, and say how to fix problems', load: async () => (await import('./cli/doctor.js')).doctorCommand },
+];
 
 const OPERATOR_ERRORS = new Set(['CONFIG_INVALID', 'POLICY_INVALID', 'MIGRATION_OUT_OF_SYNC']);
 
@@ -34,16 +39,17 @@ export async function main(argv: string[], io: CliIo = { stdin: process.stdin, s
     io.stdout.write(`${usage()}\n`);
     return name ? 0 : 2;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`oyster-bot: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(`${command.usage}\n`);
-    return 0;
-  }
   try {
+    const command = await entry.load();
+    if (args.includes('--help') || args.includes('-h')) {
+      io.stdout.write(`${command.usage}\n`);
+      return 0;
+    }
     return await command.run(args, io);
   } catch (error) {
     const e = asBotError(error);

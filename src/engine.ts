@@ -17,6 +17,7 @@ import { asBotError } from './errors.js';
 import type { CrisisPort } from './crisis/port.js';
 import type { Logger } from './logger.js';
 import {
+  type ConversationRef,
   type InboundMessage,
   type RiskLevel,
   conversationKey,
@@ -65,8 +66,27 @@ export type Outcome =
   | { status: 'ignored' | 'duplicate' | 'limited' }
   | { status: 'answered' | 'fallback' | 'paused'; level: RiskLevel; caseId?: number };
 
+/** What triage decided about one message, handed to the reply phase. */
+interface Triage {
+  text: string;
+  now: Date;
+  started: number;
+  assessment: RiskAssessment;
+  /** The judge's verdict still on its way (the screen already called for action). */
+  judging: Promise<RiskAssessment> | undefined;
+  locale: string;
+  caseId: number | undefined;
+  /** The private conversation reached during the crisis response, if any. */
+  direct: ConversationRef | undefined;
+}
+
 export class Engine {
-  private readonly queue = new KeyedQueue();
+  /** Triage per user context: fast, never waits for the model's answer. */
+  private readonly triageQueue = new KeyedQueue();
+  /** Replies per user context, in the order their messages were triaged. */
+  private readonly replyQueue = new KeyedQueue();
+  /** Texts triaged but not yet stored, so the screen sees the whole recent conversation. */
+  private readonly inFlight = new Map<string, string[]>();
   private readonly responder: CrisisResponder;
 
   constructor(private readonly deps: EngineDeps) {
@@ -78,14 +98,22 @@ export class Engine {
     const { store, clock, logger } = this.deps;
     if (message.author.isSelf || message.author.isBot) return { status: 'ignored' };
     const platform = message.conversation.platform;
+    const key = userContextKey(message.conversation, message.author.id);
+    const text = cleanText(message.text);
+    let tracked = false;
     try {
       const { isNew } = await store.recordInbound(platform, message.id, clock.now());
       if (!isNew) {
         this.deps.metrics?.count('messages_duplicate_total', { platform });
         return { status: 'duplicate' };
       }
-      const key = userContextKey(message.conversation, message.author.id);
-      const outcome = await this.queue.run(key, () => this.process(message, channel));
+      // Steps 4-5 run in their own per-user queue, so a crisis message is screened and its
+      // resources sent while the same user's previous answer may still be with the model.
+      const triage = await this.triageQueue.run(key, () => {
+        tracked = true;
+        return this.triage(message, channel, text);
+      });
+      const outcome = triage ? await this.replyQueue.run(key, () => this.reply(message, channel, triage)) : { status: 'ignored' as const };
       await store.completeInbound(platform, message.id, clock.now());
       return outcome;
     } catch (error) {
@@ -93,33 +121,40 @@ export class Engine {
       logger.error('message handling failed', { code: e.code, platform, conversation: conversationKey(message.conversation) });
       this.deps.metrics?.count('engine_errors_total', { code: e.code });
       return { status: 'ignored' };
+    } finally {
+      if (tracked) this.forgetInFlight(key, text);
     }
   }
 
   /** Resolves when no message is being handled (graceful shutdown, tests). */
-  idle(): Promise<void> {
-    return this.queue.idle();
+  async idle(): Promise<void> {
+    await this.triageQueue.idle();
+    await this.replyQueue.idle();
   }
 
-  private async process(message: InboundMessage, channel: ReplyChannel): Promise<Outcome> {
+  /**
+   * Steps 4-5: screen the message in the context of the user's recent turns, and when it is
+   * at risk open the case and send the verified resources at once. Resolves undefined for a
+   * message the bot neither answers nor acts on.
+   */
+  private async triage(message: InboundMessage, channel: ReplyChannel, text: string): Promise<Triage | undefined> {
     const { store, clock, crisis, policy } = this.deps;
     const started = performance.now();
     const now = clock.now();
-    const text = cleanText(message.text);
     const contextKey = userContextKey(message.conversation, message.author.id);
-    const userKey = platformUserKey(message.conversation.platform, message.author.id);
     const addressed = message.isDirect || message.mentionsBot;
 
-    // 4. Screen first, on the whole message, before anything can be skipped.
     const history = await store.recentTurns(contextKey, policy.maxHistoryTurns);
     const prior = await store.riskState(contextKey);
+    const pending = (this.inFlight.get(contextKey) ?? []).map((t) => ({ role: 'user' as const, text: t, at: now }));
     const input: RiskInput = {
       text,
-      recent: history.filter((t) => t.role === 'user'),
+      recent: [...history.filter((t) => t.role === 'user'), ...pending],
       now,
       ...(prior ? { prior } : {}),
     };
     const screened = this.deps.risk.screen(input);
+    this.inFlight.set(contextKey, [...(this.inFlight.get(contextKey) ?? []), text]);
     const actNow = riskRank(screened.level) >= riskRank(crisis.threshold);
     this.deps.metrics?.count('risk_assessments_total', { level: screened.level, stage: 'screen' });
 
@@ -127,16 +162,18 @@ export class Engine {
       // Unaddressed group messages are screened but never answered, stored or judged,
       // unless the screen alone calls for stepping in.
       const bar = this.deps.unaddressedThreshold ?? 'high';
-      if (riskRank(screened.level) < riskRank(bar)) return { status: 'ignored' };
+      if (riskRank(screened.level) < riskRank(bar)) return undefined;
     }
 
     // The judge runs beside the crisis response when the screen already calls for action,
     // and is awaited (under its own strict timeout) only when it could change the routing.
     const judging = this.deps.risk.judge && addressed ? this.deps.risk.judge(input, screened) : undefined;
-    let assessment: RiskAssessment = actNow || !judging ? screened : await judging;
+    const assessment: RiskAssessment = actNow || !judging ? screened : await judging;
     const locale = assessment.language === 'zh' ? 'zh' : 'en';
+    // The conversation's standing level is the screen's business: record it now, so the next
+    // message is read in its light even before this one is answered.
+    await store.setRiskState(contextKey, assessment.level, now);
 
-    // 5. Crisis response: case + outbox first, then resources. Never waits for the model.
     let caseId: number | undefined;
     let direct = message.isDirect ? message.conversation : undefined;
     if (riskRank(assessment.level) >= riskRank(crisis.threshold)) {
@@ -144,13 +181,26 @@ export class Engine {
       caseId = acted.caseId;
       direct = acted.direct;
     }
-    if (judging && actNow) {
-      const judged = await judging;
+    return { text, now, started, assessment, judging: actNow ? judging : undefined, locale, caseId, direct };
+  }
+
+  /** Steps 6-8: rate limit, the model's checked answer, and persistence. */
+  private async reply(message: InboundMessage, channel: ReplyChannel, t: Triage): Promise<Outcome> {
+    const { store, crisis, policy } = this.deps;
+    const { text, now, started, locale } = t;
+    let { assessment, caseId, direct } = t;
+    const contextKey = userContextKey(message.conversation, message.author.id);
+    const userKey = platformUserKey(message.conversation.platform, message.author.id);
+    const addressed = message.isDirect || message.mentionsBot;
+
+    if (t.judging) {
+      const judged = await t.judging;
       if (riskRank(judged.level) > riskRank(assessment.level)) {
         const acted = await this.responder.respond(message, channel, judged, locale, text);
-        caseId = acted.caseId;
+        caseId = acted.caseId ?? caseId;
         direct = acted.direct;
         assessment = judged;
+        await store.setRiskState(contextKey, assessment.level, now);
       }
     }
     const withCase = caseId === undefined ? {} : { caseId };
@@ -185,7 +235,9 @@ export class Engine {
       return this.finish(message, text, assessment, started, { status: 'answered', level: assessment.level });
     }
 
-    // 7. The model's answer, checked before it is sent.
+    // 7. The model's answer, checked before it is sent. History is read again here: the
+    // previous message of this user has been answered and stored by now.
+    const history = await store.recentTurns(contextKey, policy.maxHistoryTurns);
     const forModel = cutText(text, policy.maxInputChars);
     if (forModel.length < text.length) {
       await channel.send({ conversation: replyTo, text: texts.shortened, kind: 'notice' });
@@ -199,6 +251,14 @@ export class Engine {
     }
     const outcome: Outcome = { status: answer.ok ? 'answered' : 'fallback', level: assessment.level, ...withCase };
     return this.finish(message, text, assessment, started, outcome, true, answer.ok ? answer.text : undefined, forModel);
+  }
+
+  private forgetInFlight(key: string, text: string): void {
+    const list = this.inFlight.get(key);
+    if (!list) return;
+    const i = list.indexOf(text);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.inFlight.delete(key);
   }
 
   private async answer(
@@ -277,7 +337,7 @@ export class Engine {
         turns.push({ contextKey, userKey, role: 'assistant', text: answer, at: now, crisis: crisisTurn, tokens: tokens.countMessage('assistant', answer) });
       }
     }
-    await db.recordExchange(turns, { contextKey, level: assessment.level, at: now });
+    if (turns.length > 0) await db.recordExchange(turns);
     this.deps.metrics?.count('messages_total', { platform: message.conversation.platform, level: assessment.level });
     this.deps.logger.info('message handled', {
       platform: message.conversation.platform,

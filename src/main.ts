@@ -72,6 +72,13 @@ export interface Bot {
   adapterStatus(): Array<{ platform: string; started: boolean }>;
 }
 
+/** Each platform's own config reader (undefined when its token is unset; throws on a wrong value). */
+export const PLATFORM_CONFIG_READERS = {
+  telegram: telegramConfigFromEnv,
+  slack: slackConfigFromEnv,
+  discord: discordConfigFromEnv,
+} as const;
+
 export interface ConfiguredAdapters {
   adapters: PlatformAdapter[];
   /** Present when the console chat runs (no platform configured, or OYSTER_CONSOLE=on). */

@@ -42,8 +42,8 @@ function where(alert: AlertView): string {
   return `${escapeHtml(alert.platform)} chat <code>${escapeHtml(c.channelId)}</code>${topic}`;
 }
 
-function userLine(alert: AlertView): string {
-  const name = escapeHtml(alert.user.displayName);
+function userLine(alert: AlertView, nameMax = 200): string {
+  const name = escapeHtml(cut(alert.user.displayName, nameMax));
   // A tg://user link lets a moderator open the profile to start a DM; it is not an @-mention.
   const who = alert.platform === 'telegram' && /^\d+$/.test(alert.user.id)
     ? `<a href="tg://user?id=${alert.user.id}">${name}</a>`
@@ -117,7 +117,7 @@ function digestEntry(alert: AlertView, excerptMax: number, detailMax: number): s
   const link = telegramMessageLink(alert);
   const lines = [
     `<b>#${alert.caseId}</b> · ${escapeHtml(alert.level)} · ${statusLine(alert)} · ${when(alert.createdAt)}`,
-    `${userLine(alert)} · ${where(alert)}${link ? ` · <a href="${link}">message</a>` : ''}`,
+    `${userLine(alert, 40)} · ${where(alert)}${link ? ` · <a href="${link}">message</a>` : ''}`,
   ];
   if (detailMax > 0) {
     lines.push(`Reasons: ${escapeHtml(cut(alert.reasons.join(', ') || 'none recorded', detailMax))}`);

@@ -108,7 +108,6 @@ async function defaultMakeLlm(env: NodeJS.ProcessEnv): Promise<LlmClient> {
 export function createAssessCommand(deps: AssessDeps = {}): CliCommand {
   return {
     name: 'assess',
-    summary: 'assess suicide/self-harm risk for JSONL rows (offline unless --judge)',
     usage: USAGE,
     run: (args, io) => runAssess(args, io, deps),
   };

@@ -26,7 +26,6 @@ const COLUMNS = ['id', 'status', 'level', 'platform', 'user key', 'opened (UTC)'
 
 export const casesCommand: CliCommand = {
   name: 'cases',
-  summary: 'List moderator cases and the delivery state of their alerts',
   usage: USAGE,
   async run(args, io) {
     let options: { open: boolean; limit: number; db: string; policies: string };

@@ -1,4 +1,4 @@
-/** A subcommand of the `oyster-bot` CLI. src/cli.ts lists them; each lives in its own file. */
+/** A subcommand of the `oyster-bot` CLI. src/cli.ts lists them with their one-line summaries; each lives in its own file. */
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
@@ -8,8 +8,6 @@ export interface CliIo {
 
 export interface CliCommand {
   name: string;
-  /** One line for `oyster-bot --help`. */
-  summary: string;
   /** Usage text for `oyster-bot NAME --help`. */
   usage: string;
   /** Resolves with the process exit code. */

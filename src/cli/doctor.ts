@@ -4,12 +4,10 @@
  * configured platform's API with its credentials. One line per check, ok or a problem with
  * how to fix it; exit 0 when everything passes, 1 otherwise. Secrets are never printed.
  */
-import { discordConfigFromEnv } from '../../adapters/discord/config.js';
-import { slackConfigFromEnv } from '../../adapters/slack/config.js';
-import { telegramConfigFromEnv } from '../../adapters/telegram/config.js';
 import { loadConfig, withDotEnv, type Config, type Env } from '../config.js';
 import { checkDatabase, checkModel, checkPolicies, ok, problem, skipped, type Finding } from '../ops/doctor-checks.js';
 import { probeDiscord, probeSlack, probeTelegram } from '../ops/platform-probes.js';
+import { PLATFORM_CONFIG_READERS } from '../main.js';
 import type { CliCommand } from './command.js';
 
 const USAGE = `Usage: oyster-bot doctor [--timeout SECONDS]
@@ -28,9 +26,9 @@ interface Platform {
 }
 
 const PLATFORMS: Platform[] = [
-  { name: 'telegram', variable: 'TELEGRAM_BOT_TOKEN', read: telegramConfigFromEnv, probe: probeTelegram },
-  { name: 'slack', variable: 'SLACK_BOT_TOKEN', read: slackConfigFromEnv, probe: probeSlack },
-  { name: 'discord', variable: 'DISCORD_BOT_TOKEN', read: discordConfigFromEnv, probe: probeDiscord },
+  { name: 'telegram', variable: 'TELEGRAM_BOT_TOKEN', read: PLATFORM_CONFIG_READERS.telegram, probe: probeTelegram },
+  { name: 'slack', variable: 'SLACK_BOT_TOKEN', read: PLATFORM_CONFIG_READERS.slack, probe: probeSlack },
+  { name: 'discord', variable: 'DISCORD_BOT_TOKEN', read: PLATFORM_CONFIG_READERS.discord, probe: probeDiscord },
 ];
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -50,7 +48,6 @@ function parseTimeout(args: string[]): number {
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
-  summary: 'check configuration, policies, database, model and platform credentials; say how to fix problems',
   usage: USAGE,
   async run(args, io) {
     let timeoutMs: number;

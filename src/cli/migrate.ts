@@ -6,7 +6,6 @@ import type { CliCommand } from './command.js';
 
 export const migrateCommand: CliCommand = {
   name: 'migrate',
-  summary: 'apply database migrations (OYSTER_DB_PATH) and exit',
   usage: 'oyster-bot migrate\n\nApplies every pending migrations/NNNN_*.sql file in its own transaction.',
   async run(_args, io) {
     const config = loadConfig(withDotEnv(io.env));

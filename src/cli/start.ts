@@ -20,7 +20,6 @@ import type { CliCommand } from './command.js';
 
 export const startCommand: CliCommand = {
   name: 'start',
-  summary: 'run the bot: every configured platform, or the console chat when none is',
   usage: [
     'oyster-bot start',
     '',

@@ -32,6 +32,10 @@ export interface CrisisResponderDeps {
 }
 
 const HANDOFF_SENT = 'handoff_sent';
+/** Crisis texts get up to three tries on a transient platform failure, waiting at most 5 s. */
+const RESOURCE_SEND_ATTEMPTS = 3;
+const MAX_RESOURCE_RETRY_WAIT_MS = 5_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Reason codes the risk screen uses for concern about someone else (CRISIS.md §2). */
 const THIRD_PARTY = /third[_-]?party|about[_-]?other|concern[_-]?other/i;
@@ -89,13 +93,19 @@ export class CrisisResponder {
 
     if (!resend) return { caseId, direct };
     const sendSafely = async (conversation: ConversationRef, body: string, kind: 'resources' | 'public-note', replyToId?: string) => {
-      try {
-        await channel.send({ conversation, text: body, kind, ...(replyToId ? { replyToId } : {}) });
-        return true;
-      } catch (error) {
-        const e = asBotError(error);
-        logger.warn('could not send crisis text', { code: e.code, kind, conversation: conversationKey(conversation) });
-        return false;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await channel.send({ conversation, text: body, kind, ...(replyToId ? { replyToId } : {}) });
+          return true;
+        } catch (error) {
+          const e = asBotError(error);
+          const transient = e.code === 'PLATFORM_NETWORK' || e.code === 'PLATFORM_RATE_LIMITED';
+          logger.warn('could not send crisis text', { code: e.code, kind, attempt, conversation: conversationKey(conversation) });
+          // Resources are worth a few quick retries on a transient failure; a refusal
+          // (PLATFORM_PERMISSION: DMs closed) is final and handled by the caller.
+          if (!transient || attempt >= RESOURCE_SEND_ATTEMPTS) return false;
+          await sleep(Math.min(e.retryAfterMs ?? 250 * 4 ** (attempt - 1), MAX_RESOURCE_RETRY_WAIT_MS));
+        }
       }
     };
 

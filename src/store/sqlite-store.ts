@@ -76,11 +76,10 @@ export class SqliteMessageStore implements MessageStore {
     this.guard(() => this.insertTurn(turn));
   }
 
-  async recordExchange(turns: NewTurn[], riskState: { contextKey: string; level: RiskLevel; at: Date }): Promise<void> {
+  async recordExchange(turns: NewTurn[]): Promise<void> {
     this.guard(() =>
       this.db.transaction(() => {
         for (const turn of turns) this.insertTurn(turn);
-        this.stmts.setRiskState.run(riskState.contextKey, riskState.level, riskState.at.getTime());
       })(),
     );
   }

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEscalation } from '../../src/crisis/escalation.js';
 import { createOutboxWorker } from '../../src/crisis/outbox.js';
 import {
-  createWebhookSink, signWebhookBody, verifyWebhookSignature, WEBHOOK_SCHEMA, type WebhookPayload,
+  createWebhookSink, signWebhookBody, verifyWebhookSignature, WEBHOOK_DIGEST_SCHEMA, WEBHOOK_SCHEMA,
+  type WebhookDigestPayload, type WebhookPayload,
 } from '../../src/crisis/webhook-sink.js';
 import { createLogSink } from '../../src/crisis/log-sink.js';
 import { silentLogger } from '../../src/logger.js';
@@ -29,9 +30,10 @@ async function receiver(statuses: number[] = [], options: { hang?: boolean } = {
       requests.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       if (options.hang) return;
       const status = statuses.shift() ?? 200;
-      if (status === 200) processed.add(String(req.headers['x-oyster-alert-id']));
+      const key = String(req.headers['x-oyster-alert-id'] ?? req.headers['x-oyster-digest-id']);
+      if (status === 200) processed.add(key);
       res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '20' } : {}) });
-      res.end(status === 200 ? JSON.stringify({ id: `TICKET-${req.headers['x-oyster-alert-id']}` }) : '{"error":"busy"}');
+      res.end(status === 200 ? JSON.stringify({ id: `TICKET-${key}` }) : '{"error":"busy"}');
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -79,6 +81,35 @@ describe('webhook sink', () => {
       conversation: { platform: 'console', channelId: 'local', threadId: null, communityId: null },
       excerpt: 'short excerpt', sentAt: T0.toISOString(),
     });
+  });
+
+  it('sends the id of the triggering message, and null when there is none', async () => {
+    r = await receiver();
+    const sink = createWebhookSink({ url: r.url, secret: SECRET });
+    await sink.deliver(alert({ alertId: 71, isDirect: false, messageId: '1203456789012345678' }));
+    await sink.deliver(alert({ alertId: 72 }));
+    expect(r.requests.map((q) => (JSON.parse(q.body) as WebhookPayload).messageId)).toEqual(['1203456789012345678', null]);
+  });
+
+  it('posts a digest as one signed request that carries every alert and the digest id as its key', async () => {
+    r = await receiver();
+    const sink = createWebhookSink({ url: r.url, secret: SECRET, clock: manualClock(), includeExcerpt: false });
+    const digest = {
+      digestId: 'abc123', createdAt: T0.toISOString(),
+      alerts: [alert({ alertId: 80, caseId: 8, level: 'moderate', priority: 'normal' }), alert({ alertId: 81, caseId: 9, level: 'moderate', priority: 'normal' })],
+    };
+    expect(await sink.deliverDigest!(digest)).toEqual({ ref: 'TICKET-abc123' });
+    await sink.deliverDigest!(digest);
+    expect(r.requests).toHaveLength(1);
+    const [req] = r.requests;
+    expect(req?.headers['x-oyster-digest-id']).toBe('abc123');
+    expect(req?.headers['x-oyster-alert-id']).toBeUndefined();
+    expect(verifyWebhookSignature(req!.body, req!.headers['x-oyster-signature'] as string, SECRET)).toBe(true);
+    const body = JSON.parse(req!.body) as WebhookDigestPayload;
+    expect(body).toMatchObject({ schema: WEBHOOK_DIGEST_SCHEMA, digestId: 'abc123', sentAt: T0.toISOString() });
+    expect(body.alerts.map((a) => [a.alertId, a.caseId, a.excerpt])).toEqual([[80, 8, null], [81, 9, null]]);
+    expect(body.alerts[0]).not.toHaveProperty('schema');
+    expect(body.alerts[0]).not.toHaveProperty('sentAt');
   });
 
   it('signs exactly what a known HMAC-SHA256 implementation computes', () => {

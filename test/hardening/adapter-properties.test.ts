@@ -19,9 +19,12 @@ import { normalizeSlackEvent, type SlackEventEnvelope } from '../../adapters/sla
 import { escapeMrkdwn, renderSlack, SLACK_TEXT_LIMIT, visibleText as slackVisible } from '../../adapters/slack/outbound.js';
 import { normalizeUpdate, type TelegramUpdate } from '../../adapters/telegram/inbound.js';
 import { renderChunks, TELEGRAM_TEXT_LIMIT, visibleText as telegramVisible } from '../../adapters/telegram/outbound.js';
+import { renderAlert as discordAlert } from '../../adapters/discord/alerts.js';
+import { alertBlocks, alertFallbackText } from '../../adapters/slack/blocks.js';
+import { renderAlert as telegramAlert } from '../../adapters/telegram/moderator.js';
 import { alice as discordAlice, asPayload, BOT_MENTION, botUser, context, directMessage, guildMessage, mentionOf } from '../discord/fixtures.js';
 import { BOT_ID as SLACK_BOT_ID, BOT_USER_ID as SLACK_BOT_USER } from '../fakes/fake-slack.js';
-import { dmEvent, envelope } from '../slack/fixtures.js';
+import { dmEvent, envelope, sampleAlert } from '../slack/fixtures.js';
 import { alice as telegramAlice, BOT, groupText, privateText } from '../telegram/fixtures.js';
 
 const RUNS = { numRuns: 250 };
@@ -169,6 +172,25 @@ describe('discord request bodies, for any input', () => {
       const bodies = messageBodies({ conversation: { platform: 'discord', channelId: '1' }, text, kind: kind as 'reply', replyToId: '42' }, () => `n${n++}`);
       for (const body of bodies) expect(body.allowed_mentions).toEqual({ parse: [], replied_user: false });
     }), RUNS);
+  });
+});
+
+describe('moderator alerts carrying a hostile name and excerpt', () => {
+  it('never ping the moderators\' channel on any platform', () => {
+    fc.assert(fc.property(hostile, hostile, hostile, (name, excerpt, actedBy) => {
+      const alert = sampleAlert({ user: { id: 'U0ALICE', displayName: name }, excerpt, actedBy, status: 'acknowledged' });
+      // Slack: only our own date tokens and the channel link may use <!…>/<#…>; nothing from the user.
+      const slack = JSON.stringify(alertBlocks(alert)) + alertFallbackText(alert);
+      expect(slack).not.toMatch(/<!(?:channel|here|everyone|subteam)|<@[UW]/);
+      expect(slack.replace(/@\u200B/g, '')).not.toMatch(/@(?:channel|here|everyone)\b/i);
+      // Discord: no parse at all, and the text itself cannot form @everyone/@here.
+      const discord = discordAlert({ ...alert, platform: 'discord', conversation: { platform: 'discord', channelId: '1', communityId: '2' } });
+      expect(discord.allowed_mentions).toEqual({ parse: [], replied_user: false });
+      expect(JSON.stringify(discord)).not.toMatch(/@everyone|@here/);
+      // Telegram: HTML with our tags only, every user-provided < escaped.
+      expect(telegramAlert(alert)).not.toMatch(/<(?!\/?(?:b|code|blockquote|a)\b)[^>]*>/);
+      expect(telegramAlert(alert).length).toBeLessThanOrEqual(TELEGRAM_TEXT_LIMIT);
+    }), { numRuns: 150 });
   });
 });
 

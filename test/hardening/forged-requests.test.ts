@@ -103,6 +103,14 @@ describe('forged and malformed Slack HTTP requests', () => {
     expect(stateCounts(dbPath)).toMatchObject(EMPTY);
   });
 
+  it('refuses an unsigned 5 MB body with a 4xx (bolt caps bodies at 4 MB) and touches no state', async () => {
+    const huge = JSON.stringify(eventCallback(dmEvent('x'.repeat(5 * 1024 * 1024))));
+    const status = await post(slackUrl, huge, json);
+    expect(status).toBeGreaterThanOrEqual(400);
+    expect(status).toBeLessThan(500);
+    expect(stateCounts(dbPath)).toMatchObject(EMPTY);
+  });
+
   it('refuses a correctly signed body that is not JSON with a 4xx and touches no state', async () => {
     const bad = '{"type":"event_callback","event":';
     const status = await post(slackUrl, bad, signed(bad));

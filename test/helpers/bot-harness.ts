@@ -50,6 +50,8 @@ export async function startHarness(options: {
   adapter?: FakeAdapterOptions;
   dbPath?: string;
   metrics?: BotOptions['metrics'];
+  /** More alert sinks next to `sink` (a sink that can take digests, for example). */
+  extraSinks?: ModeratorSink[];
 } = {}): Promise<Harness> {
   const model = await startFakeModel(options.reply ? { reply: options.reply } : {});
   const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'oyster-harness-')), 'bot.db');
@@ -65,7 +67,8 @@ export async function startHarness(options: {
   const adapter = new FakeAdapter(options.adapter);
   const sink = new RecordingSink();
   const bot = await createBot({
-    config, adapters: [adapter], clock, logger: silentLogger, sinks: [sink], ...(options.metrics ? { metrics: options.metrics } : {}),
+    config, adapters: [adapter], clock, logger: silentLogger, sinks: [sink, ...(options.extraSinks ?? [])],
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   await bot.start();
   return {
