@@ -82,7 +82,8 @@ function messageRef(alert: AlertView, options: AlertRenderOptions): string | und
   // `&` is one of the three characters mrkdwn needs escaped, in link targets too.
   if (link) return `<${link.replace(/&/g, '&amp;')}|open the message>`;
   const m = /^([CG][A-Z0-9]+):(\d+\.\d+)$/.exec(alert.messageId);
-  if (alert.platform === 'slack' && m) return `<#${m[1]}> · ts \`${m[2]}\``;
+  // The channel is already in "Where"; the ts finds the message in it.
+  if (alert.platform === 'slack' && m) return `message ts \`${m[2]}\``;
   return `${safeText(alert.platform)} id \`${safeText(clip(alert.messageId, 100))}\``;
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let h: Harness | undefined;
 afterEach(async () => { await h?.close(); h = undefined; });
@@ -40,6 +41,31 @@ describe('a conversation at risk', () => {
     expect(h.adapter.sent.map((m) => m.kind)).toEqual(['resources', 'reply']);
     await h.bot.drainAlerts();
     expect(h.sink.alerts[0]).toMatchObject({ level: 'moderate', priority: 'normal' });
+  });
+
+  it('sends resources at once while the model is slow, without waiting for its answer', async () => {
+    h = await startHarness({ env: US, reply: () => ({ content: SUPPORTIVE, delayMs: 2_000 }) });
+    const started = Date.now();
+    const handled = h.adapter.receive({ text: HIGH });
+    await waitFor(() => h!.adapter.sent.find((m) => m.kind === 'resources'), { timeoutMs: 1_500 });
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(h.adapter.sent.some((m) => m.kind === 'reply')).toBe(false);
+    await handled;
+    expect(h.adapter.sent.map((m) => m.kind)).toEqual(['resources', 'reply']);
+  });
+
+  it('sends resources for a crisis message while the same user\'s previous answer is still with the model', async () => {
+    h = await startHarness({ env: US, reply: (body) => (body.messages.at(-1)!.content === 'tell me a long story'
+      ? { content: 'Once upon a time...', delayMs: 2_000 } : SUPPORTIVE) });
+    const first = h.adapter.receive({ text: 'tell me a long story' });
+    await waitFor(() => h!.model.calls.length === 1);
+    const second = h.adapter.receive({ text: HIGH });
+    await waitFor(() => h!.adapter.sent.find((m) => m.kind === 'resources'), { timeoutMs: 1_500 });
+    expect(h.adapter.sent.some((m) => m.text === 'Once upon a time...')).toBe(false);
+    await Promise.all([first, second]);
+    // The answers themselves still come in the order the messages were sent.
+    expect(h.adapter.sent.map((m) => m.kind)).toEqual(['resources', 'reply', 'reply']);
+    expect(h.adapter.sent[1]!.text).toBe('Once upon a time...');
   });
 
   it('still sends resources and a caring reply when the model is down', async () => {

@@ -68,9 +68,8 @@ describe('a 1 MB message', () => {
   });
 
   it.each([
-    ['one endless word', 'a'.repeat(1_000_000)],
+    // The slowest shape for the screen (look-alike folding runs per word), and the slowest for the hygiene pass.
     ['look-alike letters', 'kіll '.repeat(200_000)],
-    ['leetspeak noise', 'k1ll3d4ys '.repeat(100_000)],
     ['lone surrogates', '\uD800'.repeat(1_000_000)],
   ])('survives 1 MB of %s within a few seconds', async (_name, text) => {
     const started = performance.now();

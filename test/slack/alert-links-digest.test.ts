@@ -4,9 +4,10 @@ import {
   ACTION_ACK, alertBlocks, alertFallbackText, digestBlocks, digestFallbackText, slackMessageLink, type Block,
 } from '../../adapters/slack/blocks.js';
 import type { AlertDigest } from '../../src/ports.js';
-import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
-import { sampleAlert } from './fixtures.js';
-import { RecordingHandlers, startAdapter, type Started } from './harness.js';
+import { eventCallback, signedPost, startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { channelEvent, nextTs, sampleAlert } from './fixtures.js';
+import { RecordingHandlers, SIGNING_SECRET, startAdapter, type Started } from './harness.js';
 
 const WORKSPACE = 'https://oyster-test.slack.com/';
 const allText = (blocks: Block[]) => JSON.stringify(blocks);
@@ -31,7 +32,7 @@ describe('slack alert: permalink to the message', () => {
   });
 
   it('falls back to channel and ts without a workspace URL, and never links a DM', () => {
-    expect(allText(alertBlocks(topLevel))).toContain('<#C0GENERAL> · ts `1700000001.000100`');
+    expect(allText(alertBlocks(topLevel))).toContain('<#C0GENERAL> (thread 1700000001.000100)\\nmessage ts `1700000001.000100`');
     expect(slackMessageLink({ ...topLevel, isDirect: true }, WORKSPACE)).toBeUndefined();
     expect(slackMessageLink({ ...topLevel, messageId: 'D0ALICE:1700000001.000100' }, WORKSPACE)).toBeUndefined();
     expect(slackMessageLink(topLevel, 'javascript:alert(1)')).toBeUndefined();
@@ -80,9 +81,10 @@ describe('slack digest', () => {
   describe('through the real adapter against the fake Slack', () => {
     let fake: FakeSlack;
     let bot: Started;
+    const handlers = new RecordingHandlers();
     beforeAll(async () => {
       fake = await startFakeSlack();
-      bot = await startAdapter(fake, new RecordingHandlers());
+      bot = await startAdapter(fake, handlers);
     });
     afterAll(async () => {
       await bot.adapter.stop();
@@ -94,6 +96,14 @@ describe('slack digest', () => {
       await bot.adapter.moderatorSink!.deliver(topLevel);
       expect(fake.calls.map((c) => c.method)).toEqual(['chat.postMessage']);
       expect(JSON.stringify(fake.callsTo('chat.postMessage')[0]!.args.blocks)).toContain('https://oyster-test.slack.com/archives/C0GENERAL/p1700000001000100');
+    });
+
+    it('links the message id the adapter gives a channel message to that very message', async () => {
+      const ts = nextTs();
+      await signedPost(bot.url, eventCallback(channelEvent('hello there', ts)), { secret: SIGNING_SECRET });
+      const [message] = await waitFor(() => handlers.messages.length > 0 && handlers.messages);
+      const link = slackMessageLink({ platform: 'slack', isDirect: message!.isDirect, messageId: message!.id, conversation: message!.conversation }, WORKSPACE);
+      expect(link).toBe(`https://oyster-test.slack.com/archives/C0GENERAL/p${ts.replace('.', '')}`);
     });
 
     it('posts a digest once, as a new message in the moderator channel', async () => {

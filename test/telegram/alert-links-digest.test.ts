@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { renderDigest, renderAlert, telegramMessageLink } from '../../adapters/telegram/moderator.js';
 import { visibleText } from '../../adapters/telegram/outbound.js';
 import type { AlertDigest, AlertView } from '../../src/ports.js';
-import { MOD_CHAT_ID } from './fixtures.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { bob, GROUP_ID, groupText, MOD_CHAT_ID } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';
 
 const alert = (over: Partial<AlertView> = {}): AlertView => ({
@@ -19,6 +20,15 @@ describe('telegram alert: link to the message', () => {
   it('links a supergroup message with t.me/c and the chat id without its -100 prefix', () => {
     expect(telegramMessageLink(alert())).toBe('https://t.me/c/1234567890/4242');
     expect(renderAlert(alert())).toContain('<a href="https://t.me/c/1234567890/4242">open it in the group</a>');
+  });
+
+  it('links the id the real adapter gives a supergroup message to that message', async () => {
+    h = await startHarness();
+    h.fake.pushUpdate(groupText(bob, 'hello group', { messageId: 900 }));
+    const [message] = await waitFor(() => h!.handlers.messages.length > 0 && h!.handlers.messages);
+    expect(String(GROUP_ID)).toMatch(/^-100/);
+    const link = telegramMessageLink({ platform: message!.conversation.platform, isDirect: message!.isDirect, messageId: message!.id });
+    expect(link).toBe(`https://t.me/c/${String(GROUP_ID).slice(4)}/900`);
   });
 
   it('shows the id but no link for a basic group, another platform, and nothing for a private chat', () => {
