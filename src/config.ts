@@ -22,6 +22,8 @@ const onOff = z.enum(['on', 'off']);
 const schema = z.object({
   OYSTER_DB_PATH: z.string().trim().min(1).default('./data/oyster-bot.db'),
   OYSTER_POLICY_DIR: z.string().trim().min(1).default('./policies'),
+  /** How long a write waits for another process's lock on the SQLite file. */
+  SQLITE_BUSY_TIMEOUT_MS: int(0, 60_000).default(5_000),
   OYSTER_BASE_URL: url.default('http://127.0.0.1:8000/v1'),
   OYSTER_MODEL: z.string().trim().min(1).default('OysterAI/Oyster_1_Qwen_14B'),
   OYSTER_API_KEY: z.string().optional(),

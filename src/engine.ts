@@ -32,7 +32,7 @@ import type { MessageStore, NewTurn } from './store/store.js';
 import { KeyedQueue } from './conversation/keyed-queue.js';
 import { buildPrompt } from './conversation/prompt.js';
 import type { RateLimiter } from './conversation/rate-limit.js';
-import { cleanText, cutText } from './conversation/text.js';
+import { cleanText, cutText, isBlank } from './conversation/text.js';
 import { CrisisResponder } from './conversation/crisis-responder.js';
 
 /** The part of an adapter the engine talks back through. */
@@ -101,6 +101,7 @@ export class Engine {
     const key = userContextKey(message.conversation, message.author.id);
     const text = cleanText(message.text);
     let tracked = false;
+    const progress = { responded: false };
     try {
       const { isNew } = await store.recordInbound(platform, message.id, clock.now());
       if (!isNew) {
@@ -111,7 +112,7 @@ export class Engine {
       // resources sent while the same user's previous answer may still be with the model.
       const triage = await this.triageQueue.run(key, () => {
         tracked = true;
-        return this.triage(message, channel, text);
+        return this.triage(message, channel, text, progress);
       });
       const outcome = triage ? await this.replyQueue.run(key, () => this.reply(message, channel, triage)) : { status: 'ignored' as const };
       await store.completeInbound(platform, message.id, clock.now());
@@ -120,6 +121,11 @@ export class Engine {
       const e = asBotError(error);
       logger.error('message handling failed', { code: e.code, platform, conversation: conversationKey(message.conversation) });
       this.deps.metrics?.count('engine_errors_total', { code: e.code });
+      // Fail toward safety: with the database unavailable the message cannot be stored, deduped
+      // or opened as a case, but the screen needs none of that and resources need no state.
+      if (e.code === 'STORE_UNAVAILABLE' && !progress.responded) {
+        await this.responder.respondWithoutStore(message, channel, this.deps.risk, text).catch(() => undefined);
+      }
       return { status: 'ignored' };
     } finally {
       if (tracked) this.forgetInFlight(key, text);
@@ -137,7 +143,12 @@ export class Engine {
    * at risk open the case and send the verified resources at once. Resolves undefined for a
    * message the bot neither answers nor acts on.
    */
-  private async triage(message: InboundMessage, channel: ReplyChannel, text: string): Promise<Triage | undefined> {
+  private async triage(
+    message: InboundMessage,
+    channel: ReplyChannel,
+    text: string,
+    progress: { responded: boolean },
+  ): Promise<Triage | undefined> {
     const { store, clock, crisis, policy } = this.deps;
     const started = performance.now();
     const now = clock.now();
@@ -177,6 +188,7 @@ export class Engine {
     let caseId: number | undefined;
     let direct = message.isDirect ? message.conversation : undefined;
     if (riskRank(assessment.level) >= riskRank(crisis.threshold)) {
+      progress.responded = true;
       const acted = await this.responder.respond(message, channel, assessment, locale, text);
       caseId = acted.caseId;
       direct = acted.direct;
@@ -230,7 +242,7 @@ export class Engine {
       return this.finish(message, text, assessment, started, { status: 'paused', level: assessment.level, ...withCase });
     }
 
-    if (text.trim() === '') {
+    if (isBlank(text)) {
       await channel.send({ conversation: replyTo, text: texts.empty_message, kind: 'notice', replyToId: message.id });
       return this.finish(message, text, assessment, started, { status: 'answered', level: assessment.level });
     }

@@ -146,7 +146,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(config.RISK_JUDGE === 'model' ? { llm } : {}),
   });
 
-  const db = openDatabase(config.OYSTER_DB_PATH);
+  const db = openDatabase(config.OYSTER_DB_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
   const store = new SqliteMessageStore(db);
   const cases = new SqliteCaseStore(db);
 
@@ -181,6 +181,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
 
   const crisis: CrisisPort = {
     threshold: escalationPolicy.threshold,
+    fallbackCountry: config.CRISIS_DEFAULT_COUNTRY,
     resourcesDue: (userKey, conversationKey, level) => escalation.resourcesDue({ userKey, conversationKey, level }),
     resolveCountry: async (userKey, communityKey) => {
       const r = await escalation.resolveCountry({ userKey, communityKey });

@@ -16,8 +16,9 @@ import {
   type InboundMessage,
   conversationKey,
   platformUserKey,
+  riskRank,
 } from '../messages.js';
-import type { Clock, PlatformAdapter, RiskAssessment } from '../ports.js';
+import type { Clock, PlatformAdapter, RiskAssessment, RiskAssessor } from '../ports.js';
 import type { MessageStore } from '../store/store.js';
 import { excerptOf } from './text.js';
 
@@ -128,6 +129,28 @@ export class CrisisResponder {
     }
     this.deps.metrics?.count('resources_sent_total', { level });
     return { caseId, direct };
+  }
+
+  /**
+   * The database is unavailable: no dedupe, no history, no case. The screen still reads the
+   * message on its own, and at risk the user still gets the directory's resources (the
+   * operator's default country, else the international directory). The case is opened when
+   * the platform redelivers the message after the database recovers.
+   */
+  async respondWithoutStore(message: InboundMessage, channel: Channel, risk: RiskAssessor, text: string): Promise<void> {
+    const { crisis, clock, logger } = this.deps;
+    const assessment = risk.screen({ text, recent: [], now: clock.now() });
+    if (riskRank(assessment.level) < riskRank(crisis.threshold)) return;
+    const locale = assessment.language === 'zh' ? 'zh' : 'en';
+    const about = assessment.reasons.some((r) => THIRD_PARTY.test(r)) ? 'other' : 'self';
+    const country = crisis.fallbackCountry;
+    const place = message.isDirect ? 'private' : 'private-unreachable';
+    const rendered = crisis.render({ country, level: assessment.level, locale, place, about, askCountry: country === undefined });
+    await channel.send({ conversation: message.conversation, text: rendered.text, kind: 'resources', replyToId: message.id });
+    logger.error('crisis resources sent without a case: the database is unavailable', {
+      code: 'ESCALATION_NOTIFY_FAILED', level: assessment.level, conversation: conversationKey(message.conversation),
+    });
+    this.deps.metrics?.count('resources_sent_total', { level: assessment.level });
   }
 
   /** When a moderator has taken over, the bot says so once instead of answering. */

@@ -26,3 +26,8 @@ export function excerptOf(text: string, max = 280): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${cutText(flat, max - 1)}…`;
 }
+
+/** Nothing a person could read: whitespace and invisible format characters only. */
+export function isBlank(text: string): boolean {
+  return text.replace(/[\s\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e]/g, '') === '';
+}

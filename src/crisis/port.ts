@@ -44,6 +44,8 @@ export interface CrisisTexts {
 export interface CrisisPort {
   /** Lowest level that shows resources and alerts moderators (moderate by default). */
   readonly threshold: RiskLevel;
+  /** The operator's default country (CRISIS_DEFAULT_COUNTRY), for when no stored choice can be read. */
+  readonly fallbackCountry: string | undefined;
   /**
    * Whether resources should go out now: always for a new case or a higher level, otherwise
    * only after the level's resend interval (CRISIS.md §3).
