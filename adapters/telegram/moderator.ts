@@ -135,7 +135,7 @@ function digestEntry(alert: AlertView, excerptMax: number, detailMax: number): s
 export function renderDigest(digest: AlertDigest): string {
   const n = digest.alerts.length;
   const head = [
-    `<b>${PRIORITY_MARK.normal} digest</b> · ${n} ${n === 1 ? 'case' : 'cases'} that waited for the digest`,
+    `<b>🔔 Digest</b> · ${n} normal-priority ${n === 1 ? 'case' : 'cases'} held for this digest`,
     'Act with <code>/case ack &lt;id&gt;</code>, <code>/case resolve &lt;id&gt;</code> or <code>/case list</code>.',
   ].join('\n');
   let text = '';

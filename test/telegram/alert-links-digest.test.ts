@@ -65,7 +65,7 @@ describe('telegram digest', () => {
   it('lists each case with its link and how to act, without buttons', () => {
     const html = renderDigest(digestOf([alert({ level: 'moderate', priority: 'normal' }), alert({ caseId: 13, alertId: 33, level: 'moderate', priority: 'normal', status: 'acknowledged', actedBy: 'Mia' })]));
     const seen = visibleText(html);
-    expect(seen).toContain('2 cases');
+    expect(seen).toContain('Digest · 2 normal-priority cases');
     expect(seen).toContain('#12 · moderate · open, not yet acknowledged');
     expect(seen).toContain('#13 · moderate · acknowledged by Mia');
     expect(seen).toContain('/case ack <id>');
