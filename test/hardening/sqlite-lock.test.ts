@@ -68,7 +68,7 @@ describe('the SQLite file locked by another process', () => {
     expect(w.adapter.sent.map((m) => m.kind)).toEqual(['resources']);
     const failed = w.logs.lines.filter((l) => l.msg === 'message handling failed');
     expect(failed.map((l) => l.code)).toEqual(['STORE_UNAVAILABLE']);
-    expect(w.logs.lines.filter((l) => l.msg.startsWith('crisis resources sent without a case')).map((l) => l.code)).toEqual(['ESCALATION_NOTIFY_FAILED']);
+    expect(w.logs.lines.filter((l) => String(l.msg).startsWith('crisis resources sent without a case')).map((l) => l.code)).toEqual(['ESCALATION_NOTIFY_FAILED']);
     expect(w.logs.text()).not.toContain('killing myself');
     await lock.released;
     // Nothing was recorded, so the platform's redelivery is not mistaken for a duplicate.
