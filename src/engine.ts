@@ -4,12 +4,16 @@
  *   1. drop the bot's own and other bots' messages
  *   2. dedupe on the platform message id (persisted: a redelivery after restart is caught)
  *   3. order per user context (one user's messages in sequence, other users in parallel)
- *   4. screen for risk (offline, sub-millisecond), then the optional model judge
- *   5. at risk: open the case and write its alert, then send verified resources — before
- *      and independently of the model
+ *   4. screen for risk (offline, sub-millisecond) and record the conversation's level,
+ *      then the optional model judge
+ *   5. at risk: open the case and write its alert, then send verified resources
  *   6. rate-limit what is left (never a message at risk)
  *   7. ask the model, check its answer, send it (or the reviewed fallback)
- *   8. persist the turns, the assessment and the conversation's risk level
+ *   8. persist the turns with their assessment
+ *
+ * Steps 4-5 (triage) and 6-8 (reply) run in two per-user queues: triage never waits for the
+ * model, so a crisis message gets its resources even while the same user's previous answer
+ * is still being generated, and replies still go out in the order the messages came.
  *
  * No plug-in chain: a forgotten `next()` must never be able to skip the risk screen.
  */
@@ -321,7 +325,7 @@ export class Engine {
     }
   }
 
-  /** 8. Persist the user's turn with its assessment, the answer, and the standing level. */
+  /** 8. Persist the user's turn with its assessment and the answer; log and count the outcome. */
   private async finish(
     message: InboundMessage,
     text: string,
