@@ -23,7 +23,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -33,6 +32,7 @@ import { loadEscalationPolicy } from '../src/policy/escalation-policy.js';
 import { createRiskAssessor } from '../src/risk/assessor.js';
 import { startFakeModel } from '../test/fakes/fake-model.js';
 import { startFakeTelegram } from '../test/fakes/fake-telegram.js';
+import { freePort } from '../test/helpers/local-http.js';
 
 // ─── options ──────────────────────────────────────────────────────────────────
 const argv = process.argv.slice(2);
@@ -111,14 +111,6 @@ interface Sent {
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }
 
 async function main(): Promise<number> {

@@ -4,7 +4,7 @@
  */
 import type { ConversationRef, RiskLevel } from '../messages.js';
 import type { AlertPriority, AlertView, CaseStatus } from '../ports.js';
-import type { CaseOutcome, CaseRecord } from '../crisis/case-store.js';
+import type { AuditEvent, CaseOutcome, CaseRecord } from '../crisis/case-store.js';
 
 export interface CaseRow {
   id: number;
@@ -153,4 +153,17 @@ export function refreshHeld(held: AlertView, c: CaseRecord, acted?: { by: string
 export function parseAlert(payload: string): AlertView {
   const parsed = JSON.parse(payload) as AlertView;
   return { ...parsed, country: parsed.country ?? undefined };
+}
+
+/** An audit row as the core reads it (erased fields become undefined). */
+export function toEvent(row: EventRow): AuditEvent {
+  return {
+    caseId: row.case_id ?? undefined,
+    action: row.action,
+    actor: row.actor ?? undefined,
+    at: row.at === null ? undefined : new Date(row.at),
+    note: row.note ?? undefined,
+    policyVersion: row.policy_version ?? undefined,
+    detail: row.detail_json === null ? {} : (JSON.parse(row.detail_json) as Record<string, unknown>),
+  };
 }

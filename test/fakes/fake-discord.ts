@@ -12,6 +12,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { readBody } from '../helpers/local-http.js';
 import { buildGuild, DEFAULT_WORLD, messagePayload, type FakeUser, type FakeWorld, type MessageSpec } from './fake-discord-world.js';
 
 export { DEFAULT_WORLD, type FakeUser, type FakeWorld, type MessageSpec } from './fake-discord-world.js';
@@ -370,14 +371,4 @@ function parseMultipart(raw: string): Record<string, any> {
   const payload = /name="payload_json"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/.exec(raw);
   const files = [...raw.matchAll(/filename="([^"]+)"/g)].map((m) => m[1]);
   return { ...(payload ? JSON.parse(payload[1]!) : {}), files };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (data += chunk));
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 }

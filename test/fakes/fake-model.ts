@@ -3,8 +3,8 @@
  * `openai` package by the code under test. Replies are scripted per request; every request
  * body is recorded so tests can assert on prompts.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { listenLocal, readBody } from '../helpers/local-http.js';
 
 export interface ScriptedReply {
   content?: string;
@@ -52,7 +52,6 @@ export async function startFakeModel(options: { reply?: ReplyScript; models?: st
   let script = options.reply ?? defaultScript;
   const models = options.models ?? FAKE_MODEL_IDS;
   const calls: ChatRequestBody[] = [];
-  const sockets = new Set<import('node:net').Socket>();
   const server: Server = createServer(async (req, res) => {
     // vLLM's model list (OpenAI GET /v1/models): reachability probes and `oyster-bot doctor`.
     if (req.method === 'GET' && req.url === '/v1/models') {
@@ -92,17 +91,12 @@ export async function startFakeModel(options: { reply?: ReplyScript; models?: st
       res.end(JSON.stringify(completion(body, reply)));
     }
   });
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenLocal(server);
   return {
     url: `http://127.0.0.1:${port}/v1`,
     calls,
     setReply: (s) => { script = s; },
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close,
   };
 }
 
@@ -133,13 +127,4 @@ function streamReply(res: import('node:http').ServerResponse, body: ChatRequestB
 
 function pieces(text: string): string[] {
   return text.match(/[\s\S]{1,7}/g) ?? [];
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

@@ -6,9 +6,9 @@
  * helpers at the bottom sign requests to the bot's HTTP endpoint the way Slack does.
  */
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { listenLocal, readBody } from '../helpers/local-http.js';
 
 export const TEAM_ID = 'T0TEAM';
 export const BOT_USER_ID = 'U0BOT';
@@ -59,7 +59,6 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const responses: FakeSlack['responses'] = [];
   const failures = new Map<string, ScriptedFailure[]>();
   const users = new Map<string, { name: string; displayName?: string }>();
-  const sockets = new Set<Socket>();
   let tsCounter = 0;
   let port = 0;
   const nextTs = () => `1700000${String(100 + ++tsCounter)}.${String(tsCounter).padStart(6, '0')}`;
@@ -151,9 +150,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     });
   });
 
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  const listener = await listenLocal(server);
+  port = listener.port;
 
   return {
     apiUrl: `http://127.0.0.1:${port}/api/`,
@@ -178,12 +176,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       client.send(JSON.stringify({ envelope_id, type, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '', payload }));
       return acked;
     },
-    close: () => new Promise<void>((resolve) => {
+    close: () => {
       for (const ws of wss.clients) ws.terminate();
       wss.close();
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+      return listener.close();
+    },
   };
 }
 
@@ -208,15 +205,6 @@ function safeJson(v: string): unknown {
 
 function json(res: ServerResponse, body: unknown): void {
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 // ─── requests from "Slack" to the bot ─────────────────────────────────────────

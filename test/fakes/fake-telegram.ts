@@ -7,7 +7,7 @@
  * scripted per method (429 with retry_after, for example).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenLocal, readBody } from '../helpers/local-http.js';
 
 export interface FakeBotInfo {
   id: number;
@@ -94,15 +94,6 @@ function htmlError(html: string): string | undefined {
   return stack.length > 0 ? `Can't parse entities: can't find end tag corresponding to start tag "${stack.at(-1)}"` : undefined;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.once('error', reject);
-  });
-}
-
 export async function startFakeTelegram(options: { token?: string; bot?: Partial<FakeBotInfo> } = {}): Promise<FakeTelegram> {
   const token = options.token ?? '123456789:AAHfakeTokenForTestsOnly_abcdefghijk';
   const bot: FakeBotInfo = { id: 123456789, username: 'oyster_test_bot', first_name: 'Oyster', ...options.bot };
@@ -113,7 +104,6 @@ export async function startFakeTelegram(options: { token?: string; bot?: Partial
   const failures = new Map<string, FakeError[]>();
   const started = new Set<string>();
   const nextMessageId = new Map<string, number>();
-  const sockets = new Set<Socket>();
   let nextUpdateId = 1000;
 
   const observe = (update: Record<string, unknown>) => {
@@ -262,12 +252,7 @@ export async function startFakeTelegram(options: { token?: string; bot?: Partial
       if (!res.headersSent) badRequest(res, `fake failed: ${e instanceof Error ? e.message : String(e)}`);
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenLocal(server);
 
   return {
     apiRoot: `http://127.0.0.1:${port}`,
@@ -295,11 +280,9 @@ export async function startFakeTelegram(options: { token?: string; bot?: Partial
     callsOf(method) {
       return calls.filter((c) => c.method === method);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        wake();
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      wake();
+      return close();
+    },
   };
 }

@@ -13,7 +13,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenLocal, readBody } from '../helpers/local-http.js';
 
 export type ReceiverMode = 'ok' | 'fail' | 'hang' | 'accept-and-hang';
 
@@ -42,7 +42,6 @@ export function hmacHeader(body: string, secret: string): string {
 }
 
 export async function startWebhookReceiver(secret: string, mode: ReceiverMode = 'ok'): Promise<WebhookReceiver> {
-  const sockets = new Set<Socket>();
   const held = new Set<ServerResponse>();
   const state = {
     mode,
@@ -90,12 +89,7 @@ export async function startWebhookReceiver(secret: string, mode: ReceiverMode = 
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `ticket-${alertId}` }));
   }
 
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenLocal(server);
 
   return {
     url: `http://127.0.0.1:${port}/alerts`,
@@ -106,23 +100,11 @@ export async function startWebhookReceiver(secret: string, mode: ReceiverMode = 
     raw: state.raw,
     accepted: state.accepted,
     get hanging() { return held.size; },
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close,
   };
 }
 
 function headerOf(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.once('error', reject);
-  });
 }

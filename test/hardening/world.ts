@@ -5,18 +5,17 @@
  * message text leaks). Unlike test/helpers/bot-harness.ts it can point the real webhook sink
  * at a local receiver and capture logs.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
-import { createBot, type Bot } from '../../src/main.js';
+import { createBot } from '../../src/main.js';
 import type { PlatformAdapter } from '../../src/ports.js';
 import { FakeAdapter, type FakeAdapterOptions } from '../fakes/fake-adapter.js';
 import { startFakeModel, type FakeModel, type ReplyScript } from '../fakes/fake-model.js';
-import { RecordingSink, TestClock } from '../helpers/bot-harness.js';
+import { fakeModelEnv, RecordingSink, tempDbPath, TestClock, type Harness } from '../helpers/bot-harness.js';
+
+export { tempDbPath } from '../helpers/bot-harness.js';
 
 /** Structured log lines (pino JSON), kept in memory. */
 export class LogCapture extends Writable {
@@ -46,20 +45,10 @@ export class LogCapture extends Writable {
   }
 }
 
-export interface World {
-  bot: Bot;
-  adapter: FakeAdapter;
-  model: FakeModel;
-  sink: RecordingSink;
-  clock: TestClock;
+/** A harness whose logger writes to `logs`. */
+export interface World extends Harness {
   logs: LogCapture;
   logger: Logger;
-  dbPath: string;
-  close(): Promise<void>;
-}
-
-export function tempDbPath(prefix = 'oyster-hard-'): string {
-  return join(mkdtempSync(join(tmpdir(), prefix)), 'bot.db');
 }
 
 export async function startWorld(options: {
@@ -71,12 +60,9 @@ export async function startWorld(options: {
   dbPath?: string;
 } = {}): Promise<World> {
   const model = options.model ?? (await startFakeModel(options.reply ? { reply: options.reply } : {}));
-  const dbPath = options.dbPath ?? tempDbPath();
+  const dbPath = options.dbPath ?? tempDbPath('oyster-hard-');
   const config = loadConfig({
-    OYSTER_DB_PATH: dbPath,
-    OYSTER_BASE_URL: model.url,
-    OYSTER_MAX_RETRIES: '0',
-    OYSTER_TIMEOUT_MS: '3000',
+    ...fakeModelEnv(model, dbPath),
     CRISIS_DEFAULT_COUNTRY: 'US',
     OYSTER_CONSOLE: 'off',
     LOG_LEVEL: 'info',

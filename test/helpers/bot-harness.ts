@@ -34,6 +34,16 @@ export class RecordingSink implements ModeratorSink {
   }
 }
 
+/** A database file in a new temp folder; the prefix names the folder, to find it after a failed run. */
+export function tempDbPath(prefix = 'oyster-harness-'): string {
+  return join(mkdtempSync(join(tmpdir(), prefix)), 'bot.db');
+}
+
+/** The env every in-process test bot starts from: its own database, the fake model, no retries, a 3 s model timeout. */
+export function fakeModelEnv(model: FakeModel, dbPath: string): Record<string, string> {
+  return { OYSTER_DB_PATH: dbPath, OYSTER_BASE_URL: model.url, OYSTER_MAX_RETRIES: '0', OYSTER_TIMEOUT_MS: '3000' };
+}
+
 export interface Harness {
   bot: Bot;
   adapter: FakeAdapter;
@@ -54,15 +64,8 @@ export async function startHarness(options: {
   extraSinks?: ModeratorSink[];
 } = {}): Promise<Harness> {
   const model = await startFakeModel(options.reply ? { reply: options.reply } : {});
-  const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'oyster-harness-')), 'bot.db');
-  const config = loadConfig({
-    OYSTER_DB_PATH: dbPath,
-    OYSTER_BASE_URL: model.url,
-    OYSTER_MAX_RETRIES: '0',
-    OYSTER_TIMEOUT_MS: '3000',
-    LOG_LEVEL: 'silent',
-    ...options.env,
-  });
+  const dbPath = options.dbPath ?? tempDbPath();
+  const config = loadConfig({ ...fakeModelEnv(model, dbPath), LOG_LEVEL: 'silent', ...options.env });
   const clock = new TestClock();
   const adapter = new FakeAdapter(options.adapter);
   const sink = new RecordingSink();

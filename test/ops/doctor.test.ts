@@ -3,7 +3,6 @@
  * Slack and Discord servers on 127.0.0.1, against a dead port, and against a locked database.
  */
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -14,6 +13,7 @@ import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/fake-telegram.js';
 import { openDatabase } from '../../src/store/database.js';
 import { runCli } from '../cli/run-cli.js';
+import { freePort } from '../helpers/local-http.js';
 
 const SLACK_TOKEN = 'xoxb-1111-2222-doctortoken';
 const SLACK_SECRET = '0123456789abcdef0123456789abcdef';
@@ -26,10 +26,7 @@ let discord: FakeDiscord;
 beforeAll(async () => {
   [model, telegram, slack, discord] = await Promise.all([startFakeModel(), startFakeTelegram(), startFakeSlack(), startFakeDiscord()]);
   // A port that was just free and that nothing listens on (not 9: fetch refuses "bad ports" outright).
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  DEAD = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  await new Promise<void>((r) => server.close(() => r()));
+  DEAD = `http://127.0.0.1:${await freePort()}`;
 });
 afterAll(async () => {
   await Promise.all([model.close(), telegram.close(), slack.close(), discord.close()]);

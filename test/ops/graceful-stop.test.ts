@@ -5,13 +5,13 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
 import { BIN } from '../cli/run-cli.js';
+import { freePort } from '../helpers/local-http.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 let model: FakeModel | undefined;
@@ -22,15 +22,6 @@ afterEach(async () => {
   child = undefined;
   model = undefined;
 });
-
-/** A port that was free a moment ago (the CLI needs a fixed METRICS_PORT). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 function startCli(env: Record<string, string>) {
   const proc = spawn(process.execPath, [BIN, 'start'], {
@@ -59,6 +50,7 @@ describe('graceful shutdown of the real CLI', () => {
   it('finishes, prints and stores the answer in flight on SIGTERM, then exits 0', async () => {
     model = await startFakeModel({ reply: () => ({ content: 'Here is the slow but complete answer.', delayMs: 3_000 }) });
     const db = join(mkdtempSync(join(tmpdir(), 'oyster-sigterm-')), 'bot.db');
+    // The CLI needs a fixed METRICS_PORT.
     const port = await freePort();
     const cli = startCli({ OYSTER_BASE_URL: model.url, OYSTER_DB_PATH: db, METRICS_PORT: String(port), OYSTER_MAX_RETRIES: '0' });
     child = cli.proc;

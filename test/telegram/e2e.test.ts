@@ -3,9 +3,6 @@
  * screen, crisis routing, outbox and SQLite store (createBot), with the fake model server.
  * What a Telegram user and the moderators would see is read back from the fake.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelegramAdapter, type TelegramAdapter } from '../../adapters/telegram/index.js';
 import { loadConfig } from '../../src/config.js';
@@ -13,6 +10,7 @@ import { silentLogger } from '../../src/logger.js';
 import { createBot, type Bot } from '../../src/main.js';
 import { startFakeModel, type FakeModel, type ReplyScript } from '../fakes/fake-model.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/fake-telegram.js';
+import { fakeModelEnv, tempDbPath } from '../helpers/bot-harness.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { alice, bob, BOT, callbackQuery, GROUP_ID, groupText, moderator, MOD_CHAT_ID, privateText } from './fixtures.js';
 import { testConfig, webhookConfig, WEBHOOK_SECRET } from './harness.js';
@@ -36,12 +34,9 @@ interface World {
 async function startWorld(options: { mode?: 'polling' | 'webhook'; reply?: ReplyScript; dbPath?: string; fake?: FakeTelegram } = {}): Promise<World> {
   const fake = options.fake ?? (await startFakeTelegram({ bot: BOT }));
   const model = await startFakeModel(options.reply ? { reply: options.reply } : {});
-  const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'oyster-tg-')), 'bot.db');
+  const dbPath = options.dbPath ?? tempDbPath('oyster-tg-');
   const config = loadConfig({
-    OYSTER_DB_PATH: dbPath,
-    OYSTER_BASE_URL: model.url,
-    OYSTER_MAX_RETRIES: '0',
-    OYSTER_TIMEOUT_MS: '3000',
+    ...fakeModelEnv(model, dbPath),
     CRISIS_DEFAULT_COUNTRY: 'US',
     MODERATOR_IDS: `telegram:${moderator.id}`,
     OYSTER_CONSOLE: 'off',

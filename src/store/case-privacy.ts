@@ -1,0 +1,62 @@
+/**
+ * Privacy and retention for the SQLite case store: /forget erases a user's identity, words
+ * and message links from cases, audit rows and stored alert payloads (keeping the audit
+ * fields the policy says to keep), and resolved cases are purged once fully delivered.
+ */
+import type { AuditField } from '../crisis/case-store.js';
+import type { AlertView } from '../ports.js';
+import type { CaseDb } from './case-db.js';
+import { parseAlert } from './case-rows.js';
+
+/** Privacy and retention methods of SqliteCaseStore; each public one is one transaction. */
+export class SqliteCasePrivacy {
+  constructor(private readonly db: CaseDb) {}
+
+  async forgetUser(userKey: string, keepAuditFields: readonly AuditField[]): Promise<number> {
+    return this.db.tx(() => {
+      const ids = (this.db.sql('SELECT id FROM cases WHERE user_key = ?').all(userKey) as Array<{ id: number }>)
+        .map((r) => r.id);
+      const erase = (field: AuditField) => (keepAuditFields.includes(field) ? field : 'NULL');
+      for (const id of ids) {
+        // The key becomes unique per case, so the one-active-case index can never collide.
+        this.db.sql(
+          "UPDATE cases SET user_key = 'forgotten:' || id, user_id = '', user_display_name = '', excerpt = '', message_id = NULL WHERE id = ?",
+        ).run(id);
+        this.db.sql('DELETE FROM case_signals WHERE case_id = ?').run(id);
+        this.db.sql(
+          `UPDATE case_events SET action = COALESCE(${erase('action')}, 'erased'), actor = ${erase('actor')},
+             at = ${erase('at')}, note = ${erase('note')}, policy_version = ${erase('policy_version')}, detail_json = NULL
+           WHERE case_id = ?`,
+        ).run(id);
+        this.scrubPayloads(id);
+        this.db.audit(id, 'forgotten', 'system', undefined, undefined, undefined, {});
+      }
+      return ids.length;
+    });
+  }
+
+  async purgeResolved(before: Date): Promise<number> {
+    return this.db.tx(() => this.db.sql(
+      `DELETE FROM cases WHERE status = 'resolved' AND resolved_at < ?
+         AND NOT EXISTS (SELECT 1 FROM alert_outbox o WHERE o.case_id = cases.id AND o.delivered_at IS NULL)`,
+    ).run(before.toISOString()).changes);
+  }
+
+  /** Removes the user's name and excerpt from stored payloads; undelivered rows keep the user id so the alert stays actionable. */
+  private scrubPayloads(caseId: number): void {
+    const rows = this.db.sql('SELECT id, payload_json, delivered_at FROM alert_outbox WHERE case_id = ?')
+      .all(caseId) as Array<{ id: number; payload_json: string; delivered_at: string | null }>;
+    const update = this.db.sql('UPDATE alert_outbox SET payload_json = ? WHERE id = ?');
+    for (const row of rows) {
+      const alert = parseAlert(row.payload_json);
+      const scrubbed: AlertView = {
+        ...alert,
+        excerpt: '',
+        user: { id: row.delivered_at === null ? alert.user.id : '', displayName: '' },
+      };
+      // The link leads to the user's own words: it goes with the excerpt.
+      delete scrubbed.messageId;
+      update.run(JSON.stringify(scrubbed), row.id);
+    }
+  }
+}
