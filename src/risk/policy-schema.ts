@@ -33,6 +33,8 @@ export const SIGNALS = [
   'third_party', // concern for someone else
   'negated', // explicit denial ("I would never kill myself")
   'harassment', // someone told the user to kill themselves
+  'preparation', // settling affairs: a will, debts, cancelled contracts, deleted accounts
+  'minor', // the user appears to be under 18 (raises their own risk, CRISIS.md §2)
   'context', // a neutral marker used only by `needs`
 ] as const;
 export const Signal = z.enum(SIGNALS);
@@ -126,6 +128,24 @@ export const TrajectoryFile = z
     repeat: z
       .object({ within_hours: hours, min_level: RiskLevelName, raise_by: z.number().int().min(0).max(2), cap: RiskLevelName })
       .strict(),
+    /**
+     * Signals that raise the user's own level (CRISIS.md §2 "raise one level when the user
+     * appears to be a minor"): when `signal` occurs in the window and the level is at least
+     * `min_level`, raise it by `by`, never above `cap`.
+     */
+    raise: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^trajectory\.[a-z0-9_.-]+$/, 'must look like trajectory.minor'),
+            signal: Signal,
+            min_level: RiskLevelName,
+            by: z.number().int().min(1).max(2),
+            cap: RiskLevelName,
+          })
+          .strict(),
+      )
+      .default([]),
     combinations: z.array(Combination).default([]),
   })
   .strict();

@@ -6,6 +6,7 @@
  */
 import type { RiskLevel } from '../messages.js';
 import { normalizePatternSource, normalizeText } from './normalize.js';
+import { prefilterFor } from './prefilter.js';
 import type { DetectionRule, LanguageFile, Pattern, Signal } from './policy-schema.js';
 
 export interface CompiledRule {
@@ -15,6 +16,8 @@ export interface CompiledRule {
   category: Signal;
   pin: boolean;
   match: RegExp;
+  /** Literals one of which every match contains (prefilter.ts); undefined when none is required. */
+  gate: RegExp | undefined;
   unless: RegExp | undefined;
   unlessMessage: RegExp | undefined;
   needs: Signal[] | undefined;
@@ -85,13 +88,15 @@ export function compilePattern(pattern: Pattern, path: string, foldChinese = tru
 
 export function compileRule(rule: DetectionRule, path: string, foldChinese = true): CompiledRule {
   const signals = [rule.category, ...rule.signals.filter((s) => s !== rule.category)];
+  const match = compilePattern(rule.match, `${path}.match`, foldChinese);
   return {
     id: rule.id,
     language: rule.language,
     level: rule.level,
     category: rule.category,
     pin: rule.pin,
-    match: compilePattern(rule.match, `${path}.match`, foldChinese),
+    match,
+    gate: prefilterFor(match.source),
     unless: rule.unless ? compilePattern(rule.unless, `${path}.unless`, foldChinese) : undefined,
     unlessMessage: rule.unless_message
       ? compilePattern(rule.unless_message, `${path}.unless_message`, foldChinese)
@@ -136,8 +141,14 @@ function test(regex: RegExp, text: string): boolean {
   return regex.test(text);
 }
 
-/** True when the rule matches `text` (already normalized) and no exclusion cancels every match. */
-export function ruleMatches(rule: CompiledRule, text: string): boolean {
+/**
+ * True when the rule matches `text` (already normalized) and no exclusion cancels every match.
+ * `prechecked`: the caller already knows one of the rule's required literals occurs (screen.ts
+ * scans for all rules at once), so the rule's own pre-check is skipped.
+ */
+export function ruleMatches(rule: CompiledRule, text: string, prechecked = false): boolean {
+  // Most messages contain none of the literals a rule needs: skip its full regex.
+  if (!prechecked && rule.gate && !rule.gate.test(text)) return false;
   const re = rule.match;
   re.lastIndex = 0;
   for (let guard = 0; guard < 16; guard++) {

@@ -6,6 +6,7 @@
 import { maxLevel, riskRank, type RiskLevel } from '../messages.js';
 import { normalizeText, type NormalizedText } from './normalize.js';
 import type { Signal } from './policy-schema.js';
+import { LiteralIndex, requiredLiterals } from './prefilter.js';
 import { ruleMatches, type CompiledPack, type CompiledRule } from './rules.js';
 
 export interface RuleHit {
@@ -30,6 +31,44 @@ export interface MessageAnalysis {
   language: string;
 }
 
+/**
+ * Where each pack's trigger and each rule stand in the policy's literal index: `-1` means the
+ * pattern requires no literal, so it is always checked.
+ */
+interface ScreenIndex {
+  literals: LiteralIndex;
+  triggers: number[];
+  rules: number[][];
+  marks: Uint8Array;
+}
+
+const INDEXES = new WeakMap<CompiledPack[], ScreenIndex>();
+
+/**
+ * One literal index over every pack's trigger and rules (prefilter.ts), built once per loaded
+ * policy. A message is scanned once; a trigger or rule none of whose literals occurs cannot
+ * match, so its regex is skipped. This keeps the cost of a message nearly flat in the number of
+ * rules.
+ */
+function indexFor(packs: CompiledPack[]): ScreenIndex {
+  const known = INDEXES.get(packs);
+  if (known) return known;
+  const literals = new LiteralIndex();
+  let next = 0;
+  const register = (source: string, minWeight: number): number => {
+    const needed = requiredLiterals(source, minWeight);
+    if (!needed) return -1;
+    const id = next++;
+    for (const literal of needed) literals.add(literal, id);
+    return id;
+  };
+  const triggers = packs.map((pack) => register(pack.trigger.source, 2));
+  const rules = packs.map((pack) => pack.rules.map((rule) => register(rule.match.source, 2)));
+  const index = { literals, triggers, rules, marks: new Uint8Array(next) };
+  INDEXES.set(packs, index);
+  return index;
+}
+
 /** Screens one message on its own (no conversation context). */
 export function analyzeMessage(packs: CompiledPack[], raw: string): MessageAnalysis {
   const normalized = normalizeText(raw);
@@ -41,11 +80,23 @@ export function analyzeMessage(packs: CompiledPack[], raw: string): MessageAnaly
   let topLanguage: string | undefined;
   let topRank = -1;
 
-  for (const pack of packs) {
+  // The marks buffer is shared: the screen is synchronous, so one message at a time uses it.
+  const index = indexFor(packs);
+  const marks = index.marks;
+  marks.fill(0);
+  for (const form of forms) index.literals.scan(form, marks);
+  const present = (id: number) => id < 0 || marks[id] === 1;
+
+  for (const [p, pack] of packs.entries()) {
     if (!routes(pack, normalized)) continue;
-    if (!forms.some((f) => pack.trigger.test(f))) continue;
-    for (const rule of pack.rules) {
-      if (!forms.some((f) => ruleMatches(rule, f))) continue;
+    // The trigger's stems are checked as plain text (a superset of the trigger regex); only a
+    // trigger the index cannot read runs as a regex.
+    const trigger = index.triggers[p]!;
+    if (trigger >= 0 ? marks[trigger] !== 1 : !forms.some((f) => pack.trigger.test(f))) continue;
+    const ruleIds = index.rules[p]!;
+    for (const [r, rule] of pack.rules.entries()) {
+      if (!present(ruleIds[r]!)) continue;
+      if (!forms.some((f) => ruleMatches(rule, f, true))) continue;
       if (rule.needs) {
         // Its signals count only once its needs are met (trajectory.ts), never to satisfy itself.
         conditional.push({ rule });

@@ -28,14 +28,53 @@ interface Resolved {
 
 const HOUR = 3_600_000;
 
-/** Level of a message once its context-dependent rules are settled against the conversation's signals. */
-export function resolveMessage(analysis: MessageAnalysis, context: Set<Signal>): Resolved {
+/** Signals that do not by themselves describe the user's own risk. */
+const NOT_OWN_RISK = new Set<Signal>(['third_party', 'minor', 'context', 'timeframe', 'negated', 'harassment']);
+
+/**
+ * What a context-dependent rule (`needs`) may rely on in a conversation window: the signals of
+ * every unconditional hit, and what the window's other context-dependent rules lend. A rule whose
+ * needs are met lends its signals; one that stands on its own at `moderate` or more ("I want to
+ * end it", "I'm on the roof") lends `distress`, so two ambiguous risk statements read together
+ * ("which building is the highest? I want it all to end") support each other. A rule never
+ * lends to itself.
+ */
+export class ConversationContext {
+  private readonly base = new Set<Signal>();
+  private readonly lent = new Map<Signal, string[]>();
+
+  /** `turns[0]` is the current message, then the earlier turns in the window. */
+  constructor(turns: MessageAnalysis[]) {
+    for (const turn of turns) for (const s of turn.signals) this.base.add(s);
+    turns.forEach((turn, t) => {
+      for (const { rule } of turn.conditional) {
+        const met = rule.needs!.some((s) => this.base.has(s));
+        const gives: readonly Signal[] = met ? rule.signals : riskRank(rule.otherwise) >= riskRank('moderate') ? ['distress'] : [];
+        for (const s of gives) this.lent.set(s, [...(this.lent.get(s) ?? []), ConversationContext.key(t, rule.id)]);
+      }
+    });
+  }
+
+  static key(turn: number, ruleId: string): string {
+    return `${turn}:${ruleId}`;
+  }
+
+  /** Whether `signal` is available to the rule `asker` (a key from `key()`), never counting its own loan. */
+  has(signal: Signal, asker?: string): boolean {
+    if (this.base.has(signal)) return true;
+    return (this.lent.get(signal) ?? []).some((lender) => lender !== asker);
+  }
+}
+
+/** Level of a message (turn `turn` of the window, 0 = current) once its context-dependent rules are settled. */
+export function resolveMessage(analysis: MessageAnalysis, context: ConversationContext, turn = 0): Resolved {
   let level = analysis.level;
   let pinned: RiskLevel = 'none';
   const reasons = analysis.hits.map((h) => ({ id: h.id, level: h.level }));
   for (const hit of analysis.hits) if (hit.pin) pinned = maxLevel(pinned, hit.level);
   for (const { rule } of analysis.conditional) {
-    const met = rule.needs!.some((s) => context.has(s));
+    const asker = ConversationContext.key(turn, rule.id);
+    const met = rule.needs!.some((s) => context.has(s, asker));
     const ruleLevel = met ? rule.level : rule.otherwise;
     if (ruleLevel === 'none') continue;
     level = maxLevel(level, ruleLevel);
@@ -72,8 +111,7 @@ export function assessConversation(
 ): ConversationResult {
   const windowStart = now.getTime() - policy.window.hours * HOUR;
   const inWindow = past.filter((t) => t.at.getTime() >= windowStart).slice(-policy.window.turns);
-  const context = new Set<Signal>(current.signals);
-  for (const turn of inWindow) for (const s of turn.analysis.signals) context.add(s);
+  const context = new ConversationContext([current, ...inWindow.map((t) => t.analysis)]);
 
   const self = resolveMessage(current, context);
   let level = self.level;
@@ -91,7 +129,7 @@ export function assessConversation(
   if (riskRank(level) >= riskRank(repeat.min_level) && repeat.raise_by > 0) {
     const repeatStart = now.getTime() - repeat.within_hours * HOUR;
     const repeated = inWindow.some(
-      (t) => t.at.getTime() >= repeatStart && riskRank(resolveMessage(t.analysis, context).level) >= riskRank(repeat.min_level),
+      (t, i) => t.at.getTime() >= repeatStart && riskRank(resolveMessage(t.analysis, context, i + 1).level) >= riskRank(repeat.min_level),
     );
     const raised = repeated ? raise(level, repeat.raise_by, repeat.cap) : level;
     if (raised !== level) {
@@ -105,12 +143,13 @@ export function assessConversation(
   // the turn that completed it and decays from there like any other level.
   const lastSeen = new Map<Signal, number>();
   const see = (signal: Signal, at: number) => lastSeen.set(signal, Math.max(lastSeen.get(signal) ?? 0, at));
-  for (const { analysis, at } of [{ analysis: current, at: now }, ...inWindow]) {
+  [{ analysis: current, at: now }, ...inWindow].forEach(({ analysis, at }, t) => {
     for (const s of analysis.signals) see(s, at.getTime());
     for (const { rule } of analysis.conditional) {
-      if (rule.needs!.some((s) => context.has(s))) for (const s of rule.signals) see(s, at.getTime());
+      const asker = ConversationContext.key(t, rule.id);
+      if (rule.needs!.some((s) => context.has(s, asker))) for (const s of rule.signals) see(s, at.getTime());
     }
-  }
+  });
   for (const combo of policy.combinations) {
     if (!combo.all.every((s) => lastSeen.has(s))) continue;
     const completedAt = Math.max(...combo.all.map((s) => lastSeen.get(s)!));
@@ -123,11 +162,22 @@ export function assessConversation(
   }
   if (anyCombination) reasons.push(...signalOnly);
 
+  // Context that raises the user's own risk (a minor, CRISIS.md §2). Concern for someone else
+  // is not the user's own risk, so a message whose only risk signal is third_party is not raised.
+  const own = [...current.signals].some((s) => !NOT_OWN_RISK.has(s)) || current.conditional.length > 0;
+  for (const rule of policy.raise) {
+    if (!own || !lastSeen.has(rule.signal) || riskRank(level) < riskRank(rule.min_level)) continue;
+    const raised = raise(level, rule.by, rule.cap);
+    if (raised === level) continue;
+    level = raised;
+    reasons.push(rule.id);
+  }
+
   // The conversation's standing level and earlier turns' levels decay instead of vanishing.
   let carried: RiskLevel = 'none';
   if (prior) carried = decayedLevel(prior.level, (now.getTime() - prior.at.getTime()) / HOUR, policy.decay);
-  for (const turn of inWindow) {
-    const turnLevel = resolveMessage(turn.analysis, context).level;
+  for (const [i, turn] of inWindow.entries()) {
+    const turnLevel = resolveMessage(turn.analysis, context, i + 1).level;
     carried = maxLevel(carried, decayedLevel(turnLevel, (now.getTime() - turn.at.getTime()) / HOUR, policy.decay));
   }
   if (riskRank(carried) > riskRank(level)) {

@@ -11,7 +11,9 @@
  *   sits under both moderate and high, a veiled or ambiguous message alone ("I'm standing on
  *   the roof") can be read either way until context arrives, a goodbye with no other signal.
  * - `room: 'above'` accepts one level higher where CRISIS.md would raise with a cue the screen
- *   may reasonably read (a recent attempt, a minor, a public broadcast, a named date).
+ *   may reasonably read (a recent attempt, a minor, a public broadcast, a named date), or where
+ *   the public benchmarks we are measured on label more strictly than CRISIS.md (PsySUICIDE
+ *   labels any self-harm statement, urges included, high).
  * Nothing accepts two levels of difference.
  */
 import { RISK_LEVELS, type RiskLevel } from '../../src/messages.js';
