@@ -1,6 +1,6 @@
 /**
  * The generic moderator webhook (MODERATOR_WEBHOOK_URL): a signed JSON POST per alert so a
- * team can route alerts to a pager or helpdesk. Fields and verification: docs/webhook.md.
+ * team can route alerts to a pager or helpdesk. Fields and verification: README.md, "Moderator webhook".
  *
  * Headers: X-Oyster-Signature "sha256=<hex HMAC-SHA256 of the raw body>" with
  * MODERATOR_WEBHOOK_SECRET; X-Oyster-Alert-Id, the idempotency key (a redelivery after a
@@ -28,7 +28,7 @@ export interface WebhookSinkConfig {
   name?: string;
 }
 
-/** The JSON body: fixed keys, absent values as null (docs/webhook.md). */
+/** The JSON body: fixed keys, absent values as null (README.md, "Moderator webhook"). */
 export interface WebhookPayload {
   schema: typeof WEBHOOK_SCHEMA;
   alertId: number;
