@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { BotError } from './errors.js';
+import { BUNDLED_POLICY_DIR } from './policy/version.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -21,7 +22,7 @@ const onOff = z.enum(['on', 'off']);
 /** Every variable the core reads, its default, and what a wrong value should say. */
 const schema = z.object({
   OYSTER_DB_PATH: z.string().trim().min(1).default('./data/oyster-bot.db'),
-  OYSTER_POLICY_DIR: z.string().trim().min(1).default('./policies'),
+  OYSTER_POLICY_DIR: z.string().trim().min(1).default(BUNDLED_POLICY_DIR),
   /** How long a write waits for another process's lock on the SQLite file. */
   SQLITE_BUSY_TIMEOUT_MS: int(0, 60_000).default(5_000),
   OYSTER_BASE_URL: url.default('http://127.0.0.1:8000/v1'),

@@ -7,15 +7,15 @@
  * assessed and the exit code is 1. Without --judge nothing touches the network.
  */
 import { createReadStream } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { BUNDLED_POLICY_DIR } from '../policy/version.js';
 import { createLogger } from '../logger.js';
 import type { LlmClient, RiskAssessor, RiskInput } from '../ports.js';
 import { createRiskAssessor } from '../risk/assessor.js';
 import type { CliCommand, CliIo } from './command.js';
 
-const DEFAULT_POLICY_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'policies');
+const DEFAULT_POLICY_DIR = BUNDLED_POLICY_DIR;
 
 export interface AssessDeps {
   /** Builds the judge's model client; called only with --judge. */

@@ -3,6 +3,7 @@
  * alerts got out. Prints ids, states and codes only: no excerpts and no names, so the
  * output is safe to paste into an incident channel.
  */
+import { BUNDLED_POLICY_DIR } from '../policy/version.js';
 import { resolve } from 'node:path';
 import { openDatabase } from '../store/database.js';
 import { SqliteCaseStore } from '../store/sqlite-cases.js';
@@ -16,7 +17,7 @@ Lists moderator cases, newest first, with the delivery state of their alerts.
   --open          only cases not yet resolved
   --limit N       at most N cases (default 200)
   --db PATH       the database (default: $OYSTER_DB_PATH or ./data/oyster-bot.db)
-  --policies DIR  the policy folder, for the "failing" threshold (default: $OYSTER_POLICY_DIR or ./policies)
+  --policies DIR  the policy folder, for the "failing" threshold (default: $OYSTER_POLICY_DIR, else the bundled policies/)
 
 Alerts: "sent" = every alert delivered; "pending N" = N waiting to be (re)tried;
 "FAILING N" = N alerts past the retry threshold, still being retried (last error code shown).
@@ -63,7 +64,7 @@ function parseArgs(args: string[], env: NodeJS.ProcessEnv): { open: boolean; lim
     open: false,
     limit: 200,
     db: env['OYSTER_DB_PATH'] || './data/oyster-bot.db',
-    policies: env['OYSTER_POLICY_DIR'] || './policies',
+    policies: env['OYSTER_POLICY_DIR'] || BUNDLED_POLICY_DIR,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
