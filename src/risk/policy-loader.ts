@@ -16,7 +16,7 @@ import {
   LanguageFile,
   TrajectoryFile,
 } from './policy-schema.js';
-import { compilePack, PatternError, ruleMatches, type CompiledPack } from './rules.js';
+import { compilePack, PatternError, ruleMatches, triggerPasses, type CompiledPack } from './rules.js';
 
 export interface DetectionPolicy {
   packs: CompiledPack[];
@@ -128,7 +128,7 @@ function checkExamples(pack: CompiledPack, file: string): string[] {
       const forms = [n.text, ...n.variants];
       if (!forms.some((t) => ruleMatches(rule, t))) {
         out.push(`${file}: rules.${i} (${rule.id}): examples.match ${JSON.stringify(example)} does not match. Fix the pattern or the example.`);
-      } else if (!forms.some((t) => pack.trigger.test(t))) {
+      } else if (!forms.some((t) => triggerPasses(pack, t))) {
         out.push(`${file}: rules.${i} (${rule.id}): examples.match ${JSON.stringify(example)} contains none of the file's trigger stems, so the rule could never run. Fix: add a stem to trigger.`);
       }
     }

@@ -95,7 +95,10 @@ export const LanguageFile = z
     script: z.enum(['latin', 'han', 'kana', 'cyrillic', 'arabic', 'hangul', 'devanagari']),
     /** Common words of the language, to guess it when no rule matched (for choosing templates). */
     markers: z.array(text).default([]),
-    /** Cheap stems; rules run only when one occurs. Every rule's match examples must contain one. */
+    /**
+     * Cheap stems; the file's rules run only when one occurs (checked as plain text: the literals
+     * the stems require, see prefilter.ts). Every rule's match examples must contain one.
+     */
     trigger: z.array(text).min(1, 'list the stems that every rule of this file needs'),
     rules: z.array(DetectionRule).min(1, 'a language file needs at least one rule'),
   })

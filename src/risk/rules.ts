@@ -6,7 +6,7 @@
  */
 import type { RiskLevel } from '../messages.js';
 import { normalizePatternSource, normalizeText } from './normalize.js';
-import { prefilterFor } from './prefilter.js';
+import { requiredLiterals } from './prefilter.js';
 import type { DetectionRule, LanguageFile, Pattern, Signal } from './policy-schema.js';
 
 export interface CompiledRule {
@@ -16,8 +16,12 @@ export interface CompiledRule {
   category: Signal;
   pin: boolean;
   match: RegExp;
-  /** Literals one of which every match contains (prefilter.ts); undefined when none is required. */
-  gate: RegExp | undefined;
+  /**
+   * Literals one of which every match contains (prefilter.ts); undefined when none is required.
+   * Plain strings, not a regex: V8 stops optimising new regexps once a process has compiled
+   * about 1 MB of regexp code, so the screen compiles no more regexps than it must.
+   */
+  gate: string[] | undefined;
   unless: RegExp | undefined;
   unlessMessage: RegExp | undefined;
   needs: Signal[] | undefined;
@@ -31,6 +35,8 @@ export interface CompiledPack {
   language: string;
   script: LanguageFile['script'];
   trigger: RegExp;
+  /** Plain-text stems one of which the trigger needs; undefined when they cannot be derived. */
+  triggerLiterals: string[] | undefined;
   markers: RegExp | undefined;
   rules: CompiledRule[];
 }
@@ -46,6 +52,17 @@ export class PatternError extends Error {
 }
 
 const ESCAPE = /[.*+?^${}()|[\]\\]/g;
+
+/** Gate literals may be as short as two letters ("od"): the index looks them up by two units. */
+const GATE_WEIGHT = 2;
+
+/**
+ * Whether a pack's rules may run on `text`: one of its trigger stems occurs, checked as plain
+ * text (a superset of the trigger regex, so nothing the regex lets through is lost).
+ */
+export function triggerPasses(pack: CompiledPack, text: string): boolean {
+  return pack.triggerLiterals ? pack.triggerLiterals.some((l) => text.includes(l)) : pack.trigger.test(text);
+}
 
 /** Latin phrases are bounded by non-letters; CJK phrases are not (no spaces between words). */
 function phraseSource(phrase: string, foldChinese: boolean): string {
@@ -83,8 +100,19 @@ export function compilePattern(pattern: Pattern, path: string, foldChinese = tru
     }
     parts.push(source);
   });
-  return new RegExp(parts.map((p) => `(?:${p})`).join('|'), 'gu');
+  const source = parts.map((p) => `(?:${p})`).join('|');
+  return new RegExp(source, NEEDS_UNICODE.test(source) ? 'gu' : 'g');
 }
+
+/**
+ * Patterns are compiled without the `u` flag unless they use a Unicode-only feature (\p{..},
+ * \u{..}, a character outside the Basic Multilingual Plane). In `u` mode every gap such as
+ * [^.!?]{0,40} compiles to surrogate-aware code several times larger, and V8 stops optimising
+ * new regexps once a process has generated about 1 MB of regexp code (TooMuchRegExpCode in
+ * V8's regexp.cc), so smaller code keeps every rule optimised. Matching is the same for the
+ * normalized text: no pattern here depends on code points beyond the BMP.
+ */
+const NEEDS_UNICODE = /\\[pPu]\{|[\u{10000}-\u{10FFFF}]/u;
 
 export function compileRule(rule: DetectionRule, path: string, foldChinese = true): CompiledRule {
   const signals = [rule.category, ...rule.signals.filter((s) => s !== rule.category)];
@@ -96,7 +124,7 @@ export function compileRule(rule: DetectionRule, path: string, foldChinese = tru
     category: rule.category,
     pin: rule.pin,
     match,
-    gate: prefilterFor(match.source),
+    gate: requiredLiterals(match.source, GATE_WEIGHT),
     unless: rule.unless ? compilePattern(rule.unless, `${path}.unless`, foldChinese) : undefined,
     unlessMessage: rule.unless_message
       ? compilePattern(rule.unless_message, `${path}.unless_message`, foldChinese)
@@ -120,6 +148,7 @@ export function compilePack(file: LanguageFile): CompiledPack {
     script: file.script,
     // The trigger only gates, so it needs no global state.
     trigger: new RegExp(trigger.source, 'u'),
+    triggerLiterals: requiredLiterals(trigger.source, GATE_WEIGHT),
     markers,
     rules: file.rules.map((r, i) => compileRule(r, `rules.${i} (${r.id})`, fold)),
   };
@@ -148,7 +177,7 @@ function test(regex: RegExp, text: string): boolean {
  */
 export function ruleMatches(rule: CompiledRule, text: string, prechecked = false): boolean {
   // Most messages contain none of the literals a rule needs: skip its full regex.
-  if (!prechecked && rule.gate && !rule.gate.test(text)) return false;
+  if (!prechecked && rule.gate && !rule.gate.some((l) => text.includes(l))) return false;
   const re = rule.match;
   re.lastIndex = 0;
   for (let guard = 0; guard < 16; guard++) {

@@ -6,7 +6,7 @@
 import { maxLevel, riskRank, type RiskLevel } from '../messages.js';
 import { normalizeText, type NormalizedText } from './normalize.js';
 import type { Signal } from './policy-schema.js';
-import { LiteralIndex, requiredLiterals } from './prefilter.js';
+import { LiteralIndex } from './literal-index.js';
 import { ruleMatches, type CompiledPack, type CompiledRule } from './rules.js';
 
 export interface RuleHit {
@@ -55,15 +55,14 @@ function indexFor(packs: CompiledPack[]): ScreenIndex {
   if (known) return known;
   const literals = new LiteralIndex();
   let next = 0;
-  const register = (source: string, minWeight: number): number => {
-    const needed = requiredLiterals(source, minWeight);
+  const register = (needed: string[] | undefined): number => {
     if (!needed) return -1;
     const id = next++;
     for (const literal of needed) literals.add(literal, id);
     return id;
   };
-  const triggers = packs.map((pack) => register(pack.trigger.source, 2));
-  const rules = packs.map((pack) => pack.rules.map((rule) => register(rule.match.source, 2)));
+  const triggers = packs.map((pack) => register(pack.triggerLiterals));
+  const rules = packs.map((pack) => pack.rules.map((rule) => register(rule.gate)));
   const index = { literals, triggers, rules, marks: new Uint8Array(next) };
   INDEXES.set(packs, index);
   return index;

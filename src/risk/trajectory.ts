@@ -37,7 +37,8 @@ const NOT_OWN_RISK = new Set<Signal>(['third_party', 'minor', 'context', 'timefr
  * needs are met lends its signals; one that stands on its own at `moderate` or more ("I want to
  * end it", "I'm on the roof") lends `distress`, so two ambiguous risk statements read together
  * ("which building is the highest? I want it all to end") support each other. A rule never
- * lends to itself.
+ * lends to itself, not even from another turn: repeating one statement is the repeat raise's
+ * business (trajectory.yaml `repeat`).
  */
 export class ConversationContext {
   private readonly base = new Set<Signal>();
@@ -46,35 +47,30 @@ export class ConversationContext {
   /** `turns[0]` is the current message, then the earlier turns in the window. */
   constructor(turns: MessageAnalysis[]) {
     for (const turn of turns) for (const s of turn.signals) this.base.add(s);
-    turns.forEach((turn, t) => {
+    for (const turn of turns) {
       for (const { rule } of turn.conditional) {
         const met = rule.needs!.some((s) => this.base.has(s));
         const gives: readonly Signal[] = met ? rule.signals : riskRank(rule.otherwise) >= riskRank('moderate') ? ['distress'] : [];
-        for (const s of gives) this.lent.set(s, [...(this.lent.get(s) ?? []), ConversationContext.key(t, rule.id)]);
+        for (const s of gives) this.lent.set(s, [...(this.lent.get(s) ?? []), rule.id]);
       }
-    });
+    }
   }
 
-  static key(turn: number, ruleId: string): string {
-    return `${turn}:${ruleId}`;
-  }
-
-  /** Whether `signal` is available to the rule `asker` (a key from `key()`), never counting its own loan. */
+  /** Whether `signal` is available to the rule with id `asker`, never counting that rule's own loans. */
   has(signal: Signal, asker?: string): boolean {
     if (this.base.has(signal)) return true;
     return (this.lent.get(signal) ?? []).some((lender) => lender !== asker);
   }
 }
 
-/** Level of a message (turn `turn` of the window, 0 = current) once its context-dependent rules are settled. */
-export function resolveMessage(analysis: MessageAnalysis, context: ConversationContext, turn = 0): Resolved {
+/** Level of a message once its context-dependent rules are settled against the conversation. */
+export function resolveMessage(analysis: MessageAnalysis, context: ConversationContext): Resolved {
   let level = analysis.level;
   let pinned: RiskLevel = 'none';
   const reasons = analysis.hits.map((h) => ({ id: h.id, level: h.level }));
   for (const hit of analysis.hits) if (hit.pin) pinned = maxLevel(pinned, hit.level);
   for (const { rule } of analysis.conditional) {
-    const asker = ConversationContext.key(turn, rule.id);
-    const met = rule.needs!.some((s) => context.has(s, asker));
+    const met = rule.needs!.some((s) => context.has(s, rule.id));
     const ruleLevel = met ? rule.level : rule.otherwise;
     if (ruleLevel === 'none') continue;
     level = maxLevel(level, ruleLevel);
@@ -129,7 +125,7 @@ export function assessConversation(
   if (riskRank(level) >= riskRank(repeat.min_level) && repeat.raise_by > 0) {
     const repeatStart = now.getTime() - repeat.within_hours * HOUR;
     const repeated = inWindow.some(
-      (t, i) => t.at.getTime() >= repeatStart && riskRank(resolveMessage(t.analysis, context, i + 1).level) >= riskRank(repeat.min_level),
+      (t) => t.at.getTime() >= repeatStart && riskRank(resolveMessage(t.analysis, context).level) >= riskRank(repeat.min_level),
     );
     const raised = repeated ? raise(level, repeat.raise_by, repeat.cap) : level;
     if (raised !== level) {
@@ -143,13 +139,12 @@ export function assessConversation(
   // the turn that completed it and decays from there like any other level.
   const lastSeen = new Map<Signal, number>();
   const see = (signal: Signal, at: number) => lastSeen.set(signal, Math.max(lastSeen.get(signal) ?? 0, at));
-  [{ analysis: current, at: now }, ...inWindow].forEach(({ analysis, at }, t) => {
+  for (const { analysis, at } of [{ analysis: current, at: now }, ...inWindow]) {
     for (const s of analysis.signals) see(s, at.getTime());
     for (const { rule } of analysis.conditional) {
-      const asker = ConversationContext.key(t, rule.id);
-      if (rule.needs!.some((s) => context.has(s, asker))) for (const s of rule.signals) see(s, at.getTime());
+      if (rule.needs!.some((s) => context.has(s, rule.id))) for (const s of rule.signals) see(s, at.getTime());
     }
-  });
+  }
   for (const combo of policy.combinations) {
     if (!combo.all.every((s) => lastSeen.has(s))) continue;
     const completedAt = Math.max(...combo.all.map((s) => lastSeen.get(s)!));
@@ -176,8 +171,8 @@ export function assessConversation(
   // The conversation's standing level and earlier turns' levels decay instead of vanishing.
   let carried: RiskLevel = 'none';
   if (prior) carried = decayedLevel(prior.level, (now.getTime() - prior.at.getTime()) / HOUR, policy.decay);
-  for (const [i, turn] of inWindow.entries()) {
-    const turnLevel = resolveMessage(turn.analysis, context, i + 1).level;
+  for (const turn of inWindow) {
+    const turnLevel = resolveMessage(turn.analysis, context).level;
     carried = maxLevel(carried, decayedLevel(turnLevel, (now.getTime() - turn.at.getTime()) / HOUR, policy.decay));
   }
   if (riskRank(carried) > riskRank(level)) {

@@ -41,6 +41,13 @@ describe('broken detection policies', () => {
     expect(error.message).toContain(expected);
   });
 
+  it('a raise rule naming an unknown signal is refused with the list of signals', () => {
+    const message = failure('bad-raise').message;
+    expect(message).toContain(file('bad-raise', 'trajectory.yaml'));
+    expect(message).toContain('raise.0.signal: must be one of:');
+    expect(message).toContain('(got "teenager")');
+  });
+
   it('a missing trajectory.yaml is named', () => {
     expect(failure('missing-trajectory').message).toContain(`${file('missing-trajectory', 'trajectory.yaml')}: missing.`);
   });

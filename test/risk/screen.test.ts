@@ -114,7 +114,7 @@ describe('levels follow CRISIS.md §2', () => {
     ['每天醒来都觉得死了算了', 'moderate'],
     // high: active ideation, method-seeking, recent self-harm
     ['I keep thinking about killing myself', 'high'],
-    ['what is the most painless way to go', 'none'],
+    ['what is the most painless way to go', 'high'],
     ['what is the most painless way to die', 'high'],
     ['how many of my antidepressants would it take to not wake up', 'high'],
     ['I burned myself with a lighter again last night', 'high'],
