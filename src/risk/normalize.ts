@@ -75,6 +75,8 @@ export function normalizeText(raw: string): NormalizedText {
   // NFKC folds full-width letters and the ideographic space onto ASCII, ligatures onto letters.
   // Apostrophes are dropped so "don't", "dont" and "don’t" read alike (rules say "dont", "im").
   let text = raw.normalize('NFKC').replace(INVISIBLE, '').replace(APOSTROPHES, '').toLowerCase();
+  // Forms seen before the leet fold, for the disguise variants below.
+  const raw1 = text;
   const hasLatin = LATIN.test(text) || HOMOGLYPH_CLASS.test(text);
   const hasKana = KANA.test(text);
   const hasHan = HAN.test(text);
@@ -93,7 +95,7 @@ export function normalizeText(raw: string): NormalizedText {
   }
   if (hasHan && !hasKana) text = text.replace(TRAD_CLASS, (c) => TRAD.get(c) ?? c);
   text = text.replace(/\s+/g, ' ').trim();
-  const variants: string[] = [];
+  const variants = disguiseVariants(raw, raw1, text, hasLatin);
   if (hasLatin && /([a-z])\1\1/.test(text)) {
     variants.push(text.replace(/([a-z])\1{2,}/g, '$1'));
     text = text.replace(/([a-z])\1{2,}/g, '$1$1');
@@ -109,6 +111,32 @@ export function normalizeText(raw: string): NormalizedText {
     hasHangul: HANGUL.test(text),
     hasDevanagari: DEVANAGARI.test(text),
   };
+}
+
+/**
+ * Extra readings of a disguised message, matched besides the main form (they can only add
+ * matches): text reversed with a right-to-left override ("\u202Eflesym llik" shows as
+ * "kill myself"), words glued with - _ or . ("kill-myself"), and the other leet reading of
+ * "1" as "l" plus short letter-digit tokens folded too ("ki11 myse1f", "d13").
+ */
+function disguiseVariants(raw: string, beforeLeet: string, text: string, hasLatin: boolean): string[] {
+  const out: string[] = [];
+  if (raw.includes('\u202E')) out.push([...text].reverse().join(''));
+  if (!hasLatin) return out;
+  if (/[a-z][-_.][a-z]/.test(text)) out.push(text.replace(/(?<=[a-z])[-_.]+(?=[a-z])/g, ' '));
+  if (/[a-z][0-9]|[0-9][a-z]/.test(beforeLeet)) {
+    // Every letter-digit token folded (the main form spares "d13"-like tokens as names), with
+    // "1" read once as "l" and once as "i".
+    for (const one of ['l', 'i']) {
+      const eager = beforeLeet.replace(/[a-z0-9]+/g, (token) =>
+        /[a-z]/.test(token) && /[0-9]/.test(token) && !/^[0-9]+[a-z]{1,3}$/.test(token)
+          ? token.replace(/[013457]/g, (d) => (d === '1' ? one : LEET[d] ?? d))
+          : token,
+      ).replace(/\s+/g, ' ').trim();
+      if (eager !== text && !out.includes(eager)) out.push(eager);
+    }
+  }
+  return out;
 }
 
 /** Vowel marks and tatweel dropped; hamza-carrying alefs read as plain alef, alef maqsura as ya. */

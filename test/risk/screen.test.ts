@@ -96,6 +96,11 @@ describe('obfuscated writing is normalized before matching', () => {
     ['不想活了', 'moderate'],
     ['thinking about unaliving myself', 'high'],
     ['sewerslide is on my mind a lot', 'high'],
+    ['\u202Eflesym llik', 'high'], // typed backwards behind a right-to-left override
+    ['going to kill-myself', 'high'],
+    ['i will kill_myself', 'high'],
+    ['ki11 myse1f', 'high'],
+    ['i want to d13', 'moderate'],
   ] as Array<[string, RiskLevel]>)('%j reads as %s', (text, level) => {
     expect(levelOf(text)).toBe(level);
   });
