@@ -32,7 +32,7 @@ import {
 import type { Clock, LlmClient, PlatformAdapter, RiskAssessment, RiskAssessor, RiskInput } from './ports.js';
 import type { ModelPolicy } from './policy/model-policy.js';
 import type { TokenCounter } from './llm/tokens.js';
-import type { MessageStore, NewTurn } from './store/store.js';
+import type { MessageStore, NewTurn, StoredTurn } from './store/store.js';
 import { KeyedQueue } from './conversation/keyed-queue.js';
 import { buildPrompt } from './conversation/prompt.js';
 import type { RateLimiter } from './conversation/rate-limit.js';
@@ -82,6 +82,8 @@ interface Triage {
   caseId: number | undefined;
   /** The private conversation reached during the crisis response, if any. */
   direct: ConversationRef | undefined;
+  /** The history read for the screen, still current when no other message of this user was in flight. */
+  history: StoredTurn[] | undefined;
 }
 
 export class Engine {
@@ -105,7 +107,7 @@ export class Engine {
     const key = userContextKey(message.conversation, message.author.id);
     const text = cleanText(message.text);
     let tracked = false;
-    const progress = { responded: false };
+    const progress = { responded: false, completed: false };
     try {
       const { isNew } = await store.recordInbound(platform, message.id, clock.now());
       if (!isNew) {
@@ -118,8 +120,8 @@ export class Engine {
         tracked = true;
         return this.triage(message, channel, text, progress);
       });
-      const outcome = triage ? await this.replyQueue.run(key, () => this.reply(message, channel, triage)) : { status: 'ignored' as const };
-      await store.completeInbound(platform, message.id, clock.now());
+      const outcome = triage ? await this.replyQueue.run(key, () => this.reply(message, channel, triage, progress)) : { status: 'ignored' as const };
+      if (!progress.completed) await store.completeInbound(platform, message.id, clock.now());
       return outcome;
     } catch (error) {
       const e = asBotError(error);
@@ -151,7 +153,7 @@ export class Engine {
     message: InboundMessage,
     channel: ReplyChannel,
     text: string,
-    progress: { responded: boolean },
+    progress: { responded: boolean; completed: boolean },
   ): Promise<Triage | undefined> {
     const { store, clock, crisis, policy } = this.deps;
     const started = performance.now();
@@ -197,11 +199,14 @@ export class Engine {
       caseId = acted.caseId;
       direct = acted.direct;
     }
-    return { text, now, started, assessment, judging: actNow ? judging : undefined, locale, caseId, direct };
+    return {
+      text, now, started, assessment, judging: actNow ? judging : undefined, locale, caseId, direct,
+      history: pending.length === 0 ? history : undefined,
+    };
   }
 
   /** Steps 6-8: rate limit, the model's checked answer, and persistence. */
-  private async reply(message: InboundMessage, channel: ReplyChannel, t: Triage): Promise<Outcome> {
+  private async reply(message: InboundMessage, channel: ReplyChannel, t: Triage, progress: { completed: boolean }): Promise<Outcome> {
     const { store, crisis, policy } = this.deps;
     const { text, now, started, locale } = t;
     let { assessment, caseId, direct } = t;
@@ -221,7 +226,7 @@ export class Engine {
     }
     const withCase = caseId === undefined ? {} : { caseId };
     if (!addressed) {
-      return this.finish(message, text, assessment, started, { status: 'answered', level: assessment.level, ...withCase }, false);
+      return this.finish(progress, message, text, assessment, started, { status: 'answered', level: assessment.level, ...withCase }, false);
     }
 
     const atRisk = riskRank(assessment.level) >= riskRank(crisis.threshold);
@@ -229,7 +234,7 @@ export class Engine {
     // At risk in a public channel, the conversation continues privately; with DMs closed the
     // in-place resources already sent are all that is said publicly.
     const replyTo = atRisk && !message.isDirect ? direct : message.conversation;
-    if (!replyTo) return this.finish(message, text, assessment, started, { status: 'answered', level: assessment.level, ...withCase });
+    if (!replyTo) return this.finish(progress, message, text, assessment, started, { status: 'answered', level: assessment.level, ...withCase });
 
     // 6. Rate limit: only messages that are not at risk can be limited.
     if (!atRisk && this.deps.limiter) {
@@ -243,17 +248,17 @@ export class Engine {
 
     if (await crisis.isPaused(userKey, conversationKey(message.conversation))) {
       await this.responder.handoffOnce(contextKey, replyTo, locale, channel);
-      return this.finish(message, text, assessment, started, { status: 'paused', level: assessment.level, ...withCase });
+      return this.finish(progress, message, text, assessment, started, { status: 'paused', level: assessment.level, ...withCase });
     }
 
     if (isBlank(text)) {
       await channel.send({ conversation: replyTo, text: texts.empty_message, kind: 'notice', replyToId: message.id });
-      return this.finish(message, text, assessment, started, { status: 'answered', level: assessment.level });
+      return this.finish(progress, message, text, assessment, started, { status: 'answered', level: assessment.level });
     }
 
-    // 7. The model's answer, checked before it is sent. History is read again here: the
-    // previous message of this user has been answered and stored by now.
-    const history = await store.recentTurns(contextKey, policy.maxHistoryTurns);
+    // 7. The model's answer, checked before it is sent. When another message of this user was
+    // in flight at triage, it has been answered and stored by now: read the history again.
+    const history = t.history ?? (await store.recentTurns(contextKey, policy.maxHistoryTurns));
     const forModel = cutText(text, policy.maxInputChars);
     if (forModel.length < text.length) {
       await channel.send({ conversation: replyTo, text: texts.shortened, kind: 'notice' });
@@ -266,7 +271,7 @@ export class Engine {
       await channel.send({ conversation: replyTo, text: fallback, kind: 'fallback' });
     }
     const outcome: Outcome = { status: answer.ok ? 'answered' : 'fallback', level: assessment.level, ...withCase };
-    return this.finish(message, text, assessment, started, outcome, true, answer.ok ? answer.text : undefined, forModel);
+    return this.finish(progress, message, text, assessment, started, outcome, true, answer.ok ? answer.text : undefined, forModel);
   }
 
   private forgetInFlight(key: string, text: string): void {
@@ -327,6 +332,7 @@ export class Engine {
 
   /** 8. Persist the user's turn with its assessment and the answer; log and count the outcome. */
   private async finish(
+    progress: { completed: boolean },
     message: InboundMessage,
     text: string,
     assessment: RiskAssessment,
@@ -353,7 +359,9 @@ export class Engine {
         turns.push({ contextKey, userKey, role: 'assistant', text: answer, at: now, crisis: crisisTurn, tokens: tokens.countMessage('assistant', answer) });
       }
     }
-    if (turns.length > 0) await db.recordExchange(turns);
+    // The delivery is marked complete in the same transaction as its turns.
+    await db.recordExchange(turns, { platform: message.conversation.platform, messageId: message.id, at: now });
+    progress.completed = true;
     this.deps.metrics?.count('messages_total', { platform: message.conversation.platform, level: assessment.level });
     this.deps.logger.info('message handled', {
       platform: message.conversation.platform,

@@ -37,7 +37,7 @@ import { loadModelPolicy } from './policy/model-policy.js';
 import { policyVersion as hashPolicies } from './policy/version.js';
 import { createRiskAssessor } from './risk/assessor.js';
 import type { CaseStore } from './crisis/case-store.js';
-import { openDatabase } from './store/database.js';
+import { openDatabase, startCheckpoints } from './store/database.js';
 import { SqliteCaseStore } from './store/sqlite-cases.js';
 import { SqliteMessageStore } from './store/sqlite-store.js';
 
@@ -113,6 +113,8 @@ function withDigest(wrapper: ModeratorSink, inner: ModeratorSink): ModeratorSink
 }
 
 const HOUR_MS = 3_600_000;
+/** WAL checkpoints run on this timer rather than inside a message's commit. */
+const CHECKPOINT_INTERVAL_MS = 2_000;
 /** Longer than every platform's redelivery window (Telegram and Slack: 24 h). */
 const DEDUPE_KEEP_MS = 48 * HOUR_MS;
 
@@ -146,7 +148,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(config.RISK_JUDGE === 'model' ? { llm } : {}),
   });
 
-  const db = openDatabase(config.OYSTER_DB_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
+  const db = openDatabase(config.OYSTER_DB_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS, manualCheckpoints: true });
+  const stopCheckpoints = startCheckpoints(db, CHECKPOINT_INTERVAL_MS);
   const store = new SqliteMessageStore(db);
   const cases = new SqliteCaseStore(db);
 
@@ -272,6 +275,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       await engine.idle();
       await outbox.drainOnce().catch(() => undefined);
       await outbox.stop();
+      stopCheckpoints();
       await store.close();
     },
     async drainAlerts() {

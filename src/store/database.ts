@@ -21,6 +21,23 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
   /** Apply pending migrations (default true). */
   migrate?: boolean;
+  /** Leave WAL checkpoints to startCheckpoints() instead of the commit that fills the log. */
+  manualCheckpoints?: boolean;
+}
+
+/**
+ * Checkpoints the WAL every `intervalMs` (PASSIVE: never waits for readers, never blocks
+ * other connections' writes), so the log stays small without stalling a message's commit.
+ */
+export function startCheckpoints(db: Database.Database, intervalMs: number): () => void {
+  const timer = setInterval(() => {
+    if (db.open) db.pragma('wal_checkpoint(PASSIVE)');
+  }, intervalMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    if (db.open) db.pragma('wal_checkpoint(PASSIVE)');
+  };
 }
 
 export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
@@ -32,6 +49,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // SQLite checkpoints the WAL inside whichever commit crosses 1000 pages, which put a
+    // 3-6 ms stall on about one message in a hundred (npm run bench: p99 2.5-6 ms with it,
+    // ~1 ms without). The bot checkpoints on a timer instead (startCheckpoints).
+    if (path !== ':memory:' && options.manualCheckpoints) db.pragma('wal_autocheckpoint = 0');
   } catch (error) {
     throw new BotError(`cannot open the database at ${path}: ${(error as Error).message}`, 'STORE_UNAVAILABLE', {
       cause: error,

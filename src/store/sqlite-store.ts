@@ -76,10 +76,11 @@ export class SqliteMessageStore implements MessageStore {
     this.guard(() => this.insertTurn(turn));
   }
 
-  async recordExchange(turns: NewTurn[]): Promise<void> {
+  async recordExchange(turns: NewTurn[], completed: { platform: string; messageId: string; at: Date }): Promise<void> {
     this.guard(() =>
       this.db.transaction(() => {
         for (const turn of turns) this.insertTurn(turn);
+        this.stmts.complete.run(completed.at.getTime(), completed.platform, completed.messageId);
       })(),
     );
   }
