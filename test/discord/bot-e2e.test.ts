@@ -142,6 +142,9 @@ describe('discord bot end to end', () => {
     const [alert] = await waitFor(() => postsIn(fake.world.channels.moderators).length > 0 && postsIn(fake.world.channels.moderators));
     const dm = await waitFor(() => postsIn(dmChannel(alice().id)).length > 0 && postsIn(dmChannel(alice().id)));
     expect(dm[0]!.body.content).toContain('988');
+    // The note follows the DM (it says a private message was sent, so that comes first).
+    await waitFor(() => postsIn(general).length > 0);
+    await bot!.engine.idle();
     const note = postsIn(general);
     expect(note).toHaveLength(1);
     expect(note[0]!.body.content).not.toContain('988');
