@@ -3,34 +3,15 @@
  * builds it from the resource directory, the output check, escalation (cases and outbox)
  * and country resolution, so the engine's pipeline reads as a sequence of decisions.
  */
-import type { ConversationRef, RiskLevel } from '../messages.js';
+import type { RiskLevel } from '../messages.js';
+import type { RenderedResources, RenderPlace } from './directory.js';
+import type { RaiseInput } from './escalation.js';
 
-export type ResourcePlace = 'private' | 'public' | 'private-unreachable';
-
-export interface RenderedResources {
-  text: string;
-  /** Every phone number or short code in `text`, each verbatim from the directory. */
-  numbers: string[];
-  resourceIds: string[];
-  /** The text asks the user which country they are in. */
-  askedCountry: boolean;
-}
-
-export interface RaiseCase {
-  conversation: ConversationRef;
-  isDirect: boolean;
-  user: { id: string; displayName: string };
-  userKey: string;
-  level: RiskLevel;
-  reasons: string[];
-  policyVersion: string;
-  excerpt: string;
-  country: string | undefined;
-  resourcesSent: string[];
-  reachedPrivately: boolean;
-  messageId: string;
-  at: Date;
-}
+/** Where resources are shown: a DM in full, the public note, or the minimal DMs-closed version. */
+export type ResourcePlace = RenderPlace;
+export type { RenderedResources };
+/** One at-risk message for the case store: the same shape escalation takes. */
+export type RaiseCase = RaiseInput;
 
 export interface CrisisTexts {
   /** Short caring note for a public channel: no details, no quoting. */
