@@ -186,10 +186,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     threshold: escalationPolicy.threshold,
     fallbackCountry: config.CRISIS_DEFAULT_COUNTRY,
     resourcesDue: (userKey, conversationKey, level) => escalation.resourcesDue({ userKey, conversationKey, level }),
-    resolveCountry: async (userKey, communityKey) => {
-      const r = await escalation.resolveCountry({ userKey, communityKey });
-      return { country: r.country, shouldAsk: r.shouldAsk };
-    },
+    resolveCountry: async (userKey, communityKey) => (await escalation.resolveCountry({ userKey, communityKey })).country,
     render: (request) => directory.render(request),
     texts: (locale) => {
       const t = directory.texts(locale);

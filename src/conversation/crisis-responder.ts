@@ -9,6 +9,7 @@
  * A failure in one step is logged with its code and never stops the next.
  */
 import { asBotError } from '../errors.js';
+import { communityKey } from '../crisis/country.js';
 import type { CrisisPort, ResourcePlace } from '../crisis/port.js';
 import type { Logger } from '../logger.js';
 import {
@@ -55,16 +56,15 @@ export class CrisisResponder {
     const now = clock.now();
     const platform = message.conversation.platform;
     const userKey = platformUserKey(platform, message.author.id);
-    const communityKey = message.conversation.communityId ? `community:${platform}:${message.conversation.communityId}` : undefined;
     const level = assessment.level;
     const about = assessment.reasons.some((r) => THIRD_PARTY.test(r)) ? 'other' : 'self';
 
-    const { country, shouldAsk } = await crisis.resolveCountry(userKey, communityKey);
+    const country = await crisis.resolveCountry(userKey, communityKey(message.conversation));
     let direct = message.isDirect ? message.conversation : await this.openDirect(channel, message.author.id);
     // Asked before the case is updated: the case records when resources last went out.
     const resend = await crisis.resourcesDue(userKey, conversationKey(message.conversation), level);
     const place: ResourcePlace = direct ? 'private' : 'private-unreachable';
-    const rendered = crisis.render({ country, level, locale, place, about, askCountry: shouldAsk });
+    const rendered = crisis.render({ country, level, locale, place, about });
 
     let caseId: number | undefined;
     try {
@@ -123,7 +123,7 @@ export class CrisisResponder {
             logger.warn('could not note the refused DM on the case', { code: asBotError(error).code }));
         }
         direct = undefined;
-        const minimal = crisis.render({ country, level, locale, place: 'private-unreachable', about, askCountry: false });
+        const minimal = crisis.render({ country, level, locale, place: 'private-unreachable', about });
         await sendSafely(message.conversation, minimal.text, 'resources');
       }
     }
@@ -145,7 +145,7 @@ export class CrisisResponder {
     const about = assessment.reasons.some((r) => THIRD_PARTY.test(r)) ? 'other' : 'self';
     const country = crisis.fallbackCountry;
     const place = message.isDirect ? 'private' : 'private-unreachable';
-    const rendered = crisis.render({ country, level: assessment.level, locale, place, about, askCountry: country === undefined });
+    const rendered = crisis.render({ country, level: assessment.level, locale, place, about });
     await channel.send({ conversation: message.conversation, text: rendered.text, kind: 'resources', replyToId: message.id });
     logger.error('crisis resources sent without a case: the database is unavailable', {
       code: 'ESCALATION_NOTIFY_FAILED', level: assessment.level, conversation: conversationKey(message.conversation),

@@ -4,7 +4,7 @@
  * and country resolution, so the engine's pipeline reads as a sequence of decisions.
  */
 import type { RiskLevel } from '../messages.js';
-import type { RenderedResources, RenderPlace } from './directory.js';
+import type { RenderedResources, RenderPlace, RenderRequest } from './directory.js';
 import type { RaiseInput } from './escalation.js';
 
 /** Where resources are shown: a DM in full, the public note, or the minimal DMs-closed version. */
@@ -32,15 +32,10 @@ export interface CrisisPort {
    * only after the level's resend interval (CRISIS.md §3).
    */
   resourcesDue(userKey: string, conversationKey: string, level: RiskLevel): Promise<boolean>;
-  resolveCountry(userKey: string, communityKey: string | undefined): Promise<{ country: string | undefined; shouldAsk: boolean }>;
-  render(request: {
-    country: string | undefined;
-    level: RiskLevel;
-    locale: string;
-    place: ResourcePlace;
-    about: 'self' | 'other';
-    askCountry: boolean;
-  }): RenderedResources;
+  /** The user's choice, else the community's default, else the operator's; never from language. */
+  resolveCountry(userKey: string, communityKey: string | undefined): Promise<string | undefined>;
+  /** Verified resources for a country (the international directory, with the country question, when unknown). */
+  render(request: RenderRequest): RenderedResources;
   texts(locale: string): CrisisTexts;
   checkOutput(text: string, level: RiskLevel): { ok: true } | { ok: false; reasons: string[] };
   /** Opens or updates the case and writes its alerts to the outbox in one transaction. */

@@ -72,10 +72,6 @@ export class SqliteMessageStore implements MessageStore {
     return rows.reverse().map((r) => ({ role: r.role, text: r.text, tokens: r.tokens, at: new Date(r.created_at) }));
   }
 
-  async appendTurn(turn: NewTurn): Promise<void> {
-    this.guard(() => this.insertTurn(turn));
-  }
-
   async recordExchange(turns: NewTurn[], completed: { platform: string; messageId: string; at: Date }): Promise<void> {
     this.guard(() =>
       this.db.transaction(() => {

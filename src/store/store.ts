@@ -48,7 +48,6 @@ export interface MessageStore {
   completeInbound(platform: string, messageId: string, at: Date): Promise<void>;
   /** The newest `limit` turns of one user's context, oldest first. */
   recentTurns(contextKey: string, limit: number): Promise<StoredTurn[]>;
-  appendTurn(turn: NewTurn): Promise<void>;
   /** Stores one exchange (the user's turn, the answer if any) and marks its delivery complete, atomically. */
   recordExchange(turns: NewTurn[], completed: { platform: string; messageId: string; at: Date }): Promise<void>;
   /** The conversation's standing risk level (for trajectory and decay). */

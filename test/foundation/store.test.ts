@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
 import { SqliteMessageStore } from '../../src/store/sqlite-store.js';
+import type { NewTurn } from '../../src/store/store.js';
+
+/** Seeds turns the way the engine stores them: one exchange per call. */
+const seed = (store: SqliteMessageStore, turn: NewTurn) =>
+  store.recordExchange([turn], { platform: 'test', messageId: `seed-${turn.at.getTime()}`, at: turn.at });
 
 const stores = {
   ':memory:': () => new SqliteMessageStore(openDatabase(':memory:')),
@@ -33,9 +38,9 @@ for (const [where, make] of Object.entries(stores)) {
     it('returns the newest turns of one user context, oldest first', async () => {
       const store = make();
       for (let i = 1; i <= 5; i++) {
-        await store.appendTurn({ contextKey: 'tg:1:u1', userKey: 'tg:u1', role: i % 2 ? 'user' : 'assistant', text: `t${i}`, at: new Date(i * 1000), tokens: 6 });
+        await seed(store, { contextKey: 'tg:1:u1', userKey: 'tg:u1', role: i % 2 ? 'user' : 'assistant', text: `t${i}`, at: new Date(i * 1000), tokens: 6 });
       }
-      await store.appendTurn({ contextKey: 'tg:1:u2', userKey: 'tg:u2', role: 'user', text: 'someone else', at: new Date(9000), tokens: 7 });
+      await seed(store, { contextKey: 'tg:1:u2', userKey: 'tg:u2', role: 'user', text: 'someone else', at: new Date(9000), tokens: 7 });
       const turns = await store.recentTurns('tg:1:u1', 3);
       expect(turns.map((t) => t.text)).toEqual(['t3', 't4', 't5']);
       expect(turns.every((t) => t.tokens === 6)).toBe(true);
@@ -43,9 +48,9 @@ for (const [where, make] of Object.entries(stores)) {
 
     it('forgets a user everywhere and exports what it stores', async () => {
       const store = make();
-      await store.appendTurn({ contextKey: 'tg:1:u1', userKey: 'tg:u1', role: 'user', text: 'hello', at: new Date(1000), tokens: 6,
+      await seed(store, { contextKey: 'tg:1:u1', userKey: 'tg:u1', role: 'user', text: 'hello', at: new Date(1000), tokens: 6,
         assessment: { level: 'low', reasons: ['distress:en'], policyVersion: 'abc' } });
-      await store.appendTurn({ contextKey: 'tg:2:u1', userKey: 'tg:u1', role: 'user', text: 'again', at: new Date(2000), tokens: 6 });
+      await seed(store, { contextKey: 'tg:2:u1', userKey: 'tg:u1', role: 'user', text: 'again', at: new Date(2000), tokens: 6 });
       await store.setPreference('tg:u1', 'country', 'DE');
       await store.setRiskState('tg:1:u1', 'high', new Date(1000));
       const exported = await store.exportUser('tg:u1');
@@ -60,8 +65,8 @@ for (const [where, make] of Object.entries(stores)) {
 
     it('purges messages older than the retention cut-off', async () => {
       const store = make();
-      await store.appendTurn({ contextKey: 'c', userKey: 'u', role: 'user', text: 'old', at: new Date(1000), tokens: 6 });
-      await store.appendTurn({ contextKey: 'c', userKey: 'u', role: 'user', text: 'new', at: new Date(5000), tokens: 6 });
+      await seed(store, { contextKey: 'c', userKey: 'u', role: 'user', text: 'old', at: new Date(1000), tokens: 6 });
+      await seed(store, { contextKey: 'c', userKey: 'u', role: 'user', text: 'new', at: new Date(5000), tokens: 6 });
       expect(await store.purgeMessages(new Date(3000))).toBe(1);
       expect((await store.recentTurns('c', 10)).map((t) => t.text)).toEqual(['new']);
     });
