@@ -171,6 +171,8 @@ export interface RiskAssessment {
   policyVersion: string;
   /** Language of the message as the screen read it ("en", "zh", ...), for choosing templates. */
   language?: string;
+  /** "other" when the only risk in the message is concern for someone else (help-a-friend resources). */
+  about?: 'self' | 'other';
 }
 
 export interface RiskAssessor {

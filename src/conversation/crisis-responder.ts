@@ -39,8 +39,6 @@ const RESOURCE_SEND_ATTEMPTS = 3;
 const MAX_RESOURCE_RETRY_WAIT_MS = 5_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Reason codes the risk screen uses for concern about someone else (CRISIS.md §2). */
-const THIRD_PARTY = /third[_-]?party|about[_-]?other|concern[_-]?other/i;
 
 export class CrisisResponder {
   constructor(private readonly deps: CrisisResponderDeps) {}
@@ -57,7 +55,7 @@ export class CrisisResponder {
     const platform = message.conversation.platform;
     const userKey = platformUserKey(platform, message.author.id);
     const level = assessment.level;
-    const about = assessment.reasons.some((r) => THIRD_PARTY.test(r)) ? 'other' : 'self';
+    const about = assessment.about ?? 'self';
 
     const country = await crisis.resolveCountry(userKey, communityKey(message.conversation));
     let direct = message.isDirect ? message.conversation : await this.openDirect(channel, message.author.id);
@@ -142,7 +140,7 @@ export class CrisisResponder {
     const assessment = risk.screen({ text, recent: [], now: clock.now() });
     if (riskRank(assessment.level) < riskRank(crisis.threshold)) return;
     const locale = assessment.language === 'zh' ? 'zh' : 'en';
-    const about = assessment.reasons.some((r) => THIRD_PARTY.test(r)) ? 'other' : 'self';
+    const about = assessment.about ?? 'self';
     const country = crisis.fallbackCountry;
     const place = message.isDirect ? 'private' : 'private-unreachable';
     const rendered = crisis.render({ country, level: assessment.level, locale, place, about });

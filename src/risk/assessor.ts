@@ -10,7 +10,7 @@ import { policyVersion as hashPolicies } from '../policy/version.js';
 import { judgeAndCombine } from './judge.js';
 import { loadDetectionPolicy, type DetectionPolicy } from './policy-loader.js';
 import { analyzeMessage, type MessageAnalysis } from './screen.js';
-import { assessConversation } from './trajectory.js';
+import { assessConversation, NOT_OWN_RISK } from './trajectory.js';
 
 export interface RiskAssessorOptions {
   /** The policies/ folder (its detection/ subfolder holds the rules). */
@@ -70,6 +70,11 @@ export function createRiskAssessor(options: RiskAssessorOptions): LoadedRiskAsse
       language: current.language,
     };
     if (result.pinned) assessment.pinned = result.pinned;
+    // Worry about a friend gets help-a-friend resources, unless the message also carries the
+    // writer's own risk ("she wants to die and so do I"): then the user's own resources.
+    if (current.signals.has('third_party') && ![...current.signals].some((s) => !NOT_OWN_RISK.has(s))) {
+      assessment.about = 'other';
+    }
     return assessment;
   };
 

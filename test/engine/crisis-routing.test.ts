@@ -103,6 +103,20 @@ describe('a conversation at risk', () => {
     expect(h.adapter.sent.filter((m) => m.kind === 'resources')).toHaveLength(2);
   });
 
+  it('gives help-a-friend resources to someone worried about a friend', async () => {
+    h = await startHarness({ env: US, reply: () => SUPPORTIVE });
+    await h.adapter.receive({ text: 'my friend says she wants to kill herself and I do not know what to do' });
+    expect(h.adapter.sent[0]).toMatchObject({ kind: 'resources' });
+    expect(h.adapter.sent[0]!.text).toMatch(/looking out for them/);
+  });
+
+  it('gives the writer their own resources when worry about a friend comes with their own risk', async () => {
+    h = await startHarness({ env: US, reply: () => SUPPORTIVE });
+    await h.adapter.receive({ text: 'my friend wants to kill herself and honestly I want to kill myself too' });
+    expect(h.adapter.sent[0]!.text).not.toMatch(/looking out for them/);
+    expect(h.adapter.sent[0]!.text).toContain('988');
+  });
+
   it('asks for the country and shows the international directory when none is known', async () => {
     h = await startHarness({ reply: () => SUPPORTIVE });
     await h.adapter.receive({ text: HIGH });
