@@ -60,8 +60,7 @@ export interface Bot {
   readonly cases: CaseStore;
   readonly outbox: OutboxWorker;
   readonly policyVersion: string;
-  /** The handlers wired to the first adapter (tests with a single adapter). */
-  readonly handlers: BotHandlers;
+  /** The handlers an adapter (or a test standing in for one) calls, replying through `channel`. */
   handlersFor(channel: ReplyChannel): BotHandlers;
   start(): Promise<void>;
   /** Stops intake, lets in-flight messages finish, stops the outbox, closes the database. */
@@ -246,7 +245,6 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   return {
     engine, store, cases, outbox,
     policyVersion: version,
-    handlers: handlersFor(adapters[0] ?? { send: async () => ({ id: '' }), openDirect: async () => undefined }),
     handlersFor,
     async start() {
       // Alerts left undelivered by a previous run go out first (the crash-resume path).

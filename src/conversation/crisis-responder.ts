@@ -8,6 +8,7 @@
  *      in place and the full text by DM, or a minimal in-place version when DMs are closed.
  * A failure in one step is logged with its code and never stops the next.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { asBotError } from '../errors.js';
 import { communityKey } from '../crisis/country.js';
 import type { CrisisPort, ResourcePlace } from '../crisis/port.js';
@@ -37,7 +38,6 @@ const HANDOFF_SENT = 'handoff_sent';
 /** Crisis texts get up to three tries on a transient platform failure, waiting at most 5 s. */
 const RESOURCE_SEND_ATTEMPTS = 3;
 const MAX_RESOURCE_RETRY_WAIT_MS = 5_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 
 export class CrisisResponder {
