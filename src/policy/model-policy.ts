@@ -14,7 +14,6 @@ const textsSchema = z.object({
   rate_limited: z.string().min(1),
   empty_message: z.string().min(1),
   shortened: z.string().min(1),
-  non_text: z.string().min(1),
   help: z.string().min(1),
   forget_confirm: z.string().min(1),
   forgotten: z.string().includes('{count}'),
