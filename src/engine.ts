@@ -32,7 +32,7 @@ import {
 import type { Clock, LlmClient, PlatformAdapter, RiskAssessment, RiskAssessor, RiskInput } from './ports.js';
 import type { ModelPolicy } from './policy/model-policy.js';
 import type { TokenCounter } from './llm/tokens.js';
-import type { MessageStore, NewTurn, StoredTurn } from './store/store.js';
+import type { MessageStore, NewTurn, ResourceMark, StoredTurn } from './store/store.js';
 import { KeyedQueue } from './conversation/keyed-queue.js';
 import { buildPrompt } from './conversation/prompt.js';
 import type { RateLimiter } from './conversation/rate-limit.js';
@@ -66,6 +66,22 @@ export interface EngineDeps {
   logger: Logger;
 }
 
+/** What intake answers an adapter: the message is recorded (or known); `handled` settles later. */
+export interface Receipt {
+  handled: Promise<Outcome>;
+}
+
+/** A message that failed this many resumes is given up (logged), so it cannot block every start. */
+const MAX_RESUMES = 3;
+/** Unfinished messages read per start and platform; more than this in flight at a crash is unlikely. */
+const RESUME_BATCH = 10_000;
+
+/** The InboundMessage stored at intake, with its date revived. */
+function parseDelivery(payload: string): InboundMessage {
+  const m = JSON.parse(payload) as InboundMessage & { receivedAt: string };
+  return { ...m, receivedAt: new Date(m.receivedAt) };
+}
+
 export type Outcome =
   | { status: 'ignored' | 'duplicate' | 'limited' }
   | { status: 'answered' | 'fallback' | 'paused'; level: RiskLevel; caseId?: number };
@@ -93,53 +109,112 @@ export class Engine {
   private readonly replyQueue = new KeyedQueue();
   /** Texts triaged but not yet stored, so the screen sees the whole recent conversation. */
   private readonly inFlight = new Map<string, string[]>();
+  /** Messages received (or resumed) and not yet handled. */
+  private readonly pending = new Set<Promise<Outcome>>();
   private readonly responder: CrisisResponder;
 
   constructor(private readonly deps: EngineDeps) {
     this.responder = new CrisisResponder(deps);
   }
 
-  /** Handles one inbound message end to end. Never rejects: every failure is logged with a code. */
+  /**
+   * Intake: records the delivery and the message durably, then starts handling it. Resolves
+   * once the message is safe (committed, or known as a duplicate): that is when the adapter
+   * acknowledges the platform. `handled` settles when the bot is done with it; it never rejects.
+   */
+  async receive(message: InboundMessage, channel: ReplyChannel): Promise<Receipt> {
+    const { store, clock } = this.deps;
+    if (message.author.isSelf || message.author.isBot) return { handled: Promise.resolve({ status: 'ignored' }) };
+    const platform = message.conversation.platform;
+    let isNew: boolean;
+    try {
+      const userKey = platformUserKey(platform, message.author.id);
+      ({ isNew } = await store.recordInbound({ platform, messageId: message.id, userKey, payload: JSON.stringify(message) }, clock.now()));
+    } catch (error) {
+      return { handled: this.track(this.failed(error, message, channel, { responded: false })) };
+    }
+    if (!isNew) {
+      this.deps.metrics?.count('messages_duplicate_total', { platform });
+      return { handled: Promise.resolve({ status: 'duplicate' }) };
+    }
+    return { handled: this.track(this.process(message, channel, undefined)) };
+  }
+
+  /** Handles one inbound message end to end (receive, then wait for the handling). */
   async handle(message: InboundMessage, channel: ReplyChannel): Promise<Outcome> {
-    const { store, clock, logger } = this.deps;
-    if (message.author.isSelf || message.author.isBot) return { status: 'ignored' };
+    return (await this.receive(message, channel)).handled;
+  }
+
+  /**
+   * At start: every message of `platform` that a previous run recorded but never finished is
+   * handled again at once, from the store, in the order received. Resources already confirmed
+   * sent for a message are not sent again; resources decided but unconfirmed are. Resolves
+   * with the number resumed once they are queued (not handled).
+   */
+  async resume(platform: string, channel: ReplyChannel): Promise<number> {
+    const { store, logger } = this.deps;
+    const { resume, abandoned } = await store.claimUnfinished(platform, MAX_RESUMES, RESUME_BATCH);
+    if (abandoned > 0) logger.warn('unfinished messages given up after repeated resumes', { code: 'STORE_UNAVAILABLE', platform, abandoned });
+    for (const d of resume) {
+      const message = parseDelivery(d.payload);
+      void this.track(this.process(message, channel, d.resources));
+    }
+    if (resume.length > 0) {
+      logger.info('resuming messages a previous run left unfinished', { platform, count: resume.length });
+      this.deps.metrics?.count('messages_resumed_total', { platform });
+    }
+    return resume.length;
+  }
+
+  /** The pipeline after intake; never rejects. */
+  private async process(message: InboundMessage, channel: ReplyChannel, resources: ResourceMark | undefined): Promise<Outcome> {
+    const { store, clock } = this.deps;
     const platform = message.conversation.platform;
     const key = userContextKey(message.conversation, message.author.id);
     const text = cleanText(message.text);
     let tracked = false;
     const progress = { responded: false, completed: false };
     try {
-      const { isNew } = await store.recordInbound(platform, message.id, clock.now());
-      if (!isNew) {
-        this.deps.metrics?.count('messages_duplicate_total', { platform });
-        return { status: 'duplicate' };
-      }
       // Steps 4-5 run in their own per-user queue, so a crisis message is screened and its
       // resources sent while the same user's previous answer may still be with the model.
       const triage = await this.triageQueue.run(key, () => {
         tracked = true;
-        return this.triage(message, channel, text, progress);
+        return this.triage(message, channel, text, progress, resources);
       });
       const outcome = triage ? await this.replyQueue.run(key, () => this.reply(message, channel, triage, progress)) : { status: 'ignored' as const };
       if (!progress.completed) await store.completeInbound(platform, message.id, clock.now());
       return outcome;
     } catch (error) {
-      const e = asBotError(error);
-      logger.error('message handling failed', { code: e.code, platform, conversation: conversationKey(message.conversation) });
-      this.deps.metrics?.count('engine_errors_total', { code: e.code });
-      // Fail toward safety: with the database unavailable the message cannot be stored, deduped
-      // or opened as a case, but the screen needs none of that and resources need no state.
-      if (e.code === 'STORE_UNAVAILABLE' && !progress.responded) {
-        await this.responder.respondWithoutStore(message, channel, this.deps.risk, text).catch(() => undefined);
-      }
-      return { status: 'ignored' };
+      return await this.failed(error, message, channel, progress);
     } finally {
       if (tracked) this.forgetInFlight(key, text);
     }
   }
 
+  /** Logs a failed message with its code and fails toward safety; never rejects. */
+  private async failed(error: unknown, message: InboundMessage, channel: ReplyChannel, progress: { responded: boolean }): Promise<Outcome> {
+    const e = asBotError(error);
+    const platform = message.conversation.platform;
+    this.deps.logger.error('message handling failed', { code: e.code, platform, conversation: conversationKey(message.conversation) });
+    this.deps.metrics?.count('engine_errors_total', { code: e.code });
+    // Fail toward safety: with the database unavailable the message cannot be stored, deduped
+    // or opened as a case, but the screen needs none of that and resources need no state.
+    if (e.code === 'STORE_UNAVAILABLE' && !progress.responded) {
+      await this.responder.respondWithoutStore(message, channel, this.deps.risk, cleanText(message.text)).catch(() => undefined);
+    }
+    return { status: 'ignored' };
+  }
+
+  /** Keeps a handling promise until it settles, so idle() waits for it. */
+  private track(work: Promise<Outcome>): Promise<Outcome> {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+    return work;
+  }
+
   /** Resolves when no message is being handled (graceful shutdown, tests). */
   async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     await this.triageQueue.idle();
     await this.replyQueue.idle();
   }
@@ -154,6 +229,7 @@ export class Engine {
     channel: ReplyChannel,
     text: string,
     progress: { responded: boolean; completed: boolean },
+    resources: ResourceMark | undefined,
   ): Promise<Triage | undefined> {
     const { store, clock, crisis, policy } = this.deps;
     const started = performance.now();
@@ -195,7 +271,7 @@ export class Engine {
     let direct = message.isDirect ? message.conversation : undefined;
     if (riskRank(assessment.level) >= riskRank(crisis.threshold)) {
       progress.responded = true;
-      const acted = await this.responder.respond(message, channel, assessment, locale, text);
+      const acted = await this.responder.respond(message, channel, assessment, locale, text, resources ?? 'decide');
       caseId = acted.caseId;
       direct = acted.direct;
     }

@@ -221,7 +221,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   });
   const handlersFor = (channel: ReplyChannel): BotHandlers => ({
     onMessage: async (message) => {
-      await engine.handle(message, channel);
+      const receipt = await engine.receive(message, channel);
+      return { handled: receipt.handled.then(() => undefined) };
     },
     onCommand,
   });
@@ -256,6 +257,10 @@ export async function createBot(options: BotOptions): Promise<Bot> {
         await adapter.start(handlersFor(adapter));
         started.add(adapter);
         logger.info('adapter started', { platform: adapter.platform });
+        // Messages a previous run recorded but never finished are handled now, not on a
+        // redelivery that may never come (Discord has none; Telegram and Slack were acked).
+        await engine.resume(adapter.platform, adapter).catch((error: unknown) =>
+          logger.error('could not resume unfinished messages', { code: (error as { code?: string }).code ?? 'UNKNOWN', platform: adapter.platform }));
       }
       void purge();
       retention = setInterval(() => void purge(), HOUR_MS);

@@ -43,9 +43,20 @@ export interface CommandReply {
   updatedAlert?: AlertView;
 }
 
+/** What intake answers an adapter about one message. */
+export interface MessageReceipt {
+  /** Settles (never rejects) when the bot is done with the message: answered, or given up. */
+  handled: Promise<void>;
+}
+
 /** What an adapter calls into. Built by the composition root around the engine. */
 export interface BotHandlers {
-  onMessage(message: InboundMessage): Promise<void>;
+  /**
+   * Takes one platform delivery. Resolves once the message is durably recorded as received
+   * (or known as a duplicate): acknowledge the platform then, never before. The handling goes
+   * on in the background; a crash after this point is resumed from the store at next start.
+   */
+  onMessage(message: InboundMessage): Promise<MessageReceipt>;
   onCommand(command: CommandRequest): Promise<CommandReply>;
 }
 

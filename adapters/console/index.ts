@@ -63,7 +63,7 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
           } else {
             // Context is per session, not per run: point the conversation at the session.
             input.message.conversation = consoleConversation(sessionId);
-            await handlers.onMessage(input.message);
+            await (await handlers.onMessage(input.message)).handled;
           }
           if (interactive) config.output.write('you> ');
         }

@@ -1,8 +1,11 @@
 /**
- * The Slack adapter: a thin shell around @slack/bolt. Bolt acks every Events API delivery
- * before any listener runs (processBeforeResponse: false, measured 5–10 ms; Slack wants a 2xx
- * within 3 s or it retries: PLATFORMS.md §5.1), and the listeners here only start background
- * work, so a slow model can never cause a Slack retry. Retries that still arrive (same
+ * The Slack adapter: a thin shell around @slack/bolt. In HTTP mode an Events API delivery is
+ * answered only after its message is durably recorded (processBeforeResponse: true; the
+ * listener awaits the intake commit, a few ms, plus a name lookup capped at 800 ms, well inside
+ * Slack's 3 s), and the engine's work runs in the background, so a slow model can never cause a
+ * Slack retry and a crash before the commit gets one. In Socket Mode bolt acks an event
+ * envelope before any listener runs: a crash in the milliseconds between that ack and the
+ * commit loses the message (README "Delivery guarantees"). Retries that still arrive (same
  * event_id, X-Slack-Retry-Num) are processed like any delivery and the engine's SQLite dedupe on
  * `${channel}:${ts}` drops the copy: a retry can be the only copy of an event sent while the
  * bot was down, so it must not be dropped here.
@@ -123,8 +126,9 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
       logger: boltLogger(this.logger),
       clientOptions: this.clientOptions(),
       convoStore: false as const,
-      // Ack first, work after: Slack retries any delivery not answered within 3 s.
-      processBeforeResponse: false,
+      // Answer after the intake commit, never after the model: Slack retries any delivery not
+      // answered within 3 s, and one answered before the commit could be lost in a crash.
+      processBeforeResponse: true,
     };
     const app = this.config.mode === 'socket'
       ? new App({ ...common, socketMode: true, appToken: this.config.appToken! })

@@ -1,11 +1,12 @@
 /**
- * Bolt listeners: message events, the slash command and the alert buttons. Each acks first
- * (events are acked by bolt before we run; commands and actions call ack() at once) and hands the
- * work to `host.track`, so nothing here holds a Slack request open while the engine works.
+ * Bolt listeners: message events, the slash command and the alert buttons. A message event is
+ * answered once its intake row has committed (HTTP mode runs bolt with processBeforeResponse,
+ * so the 2xx follows this listener); commands and actions call ack() at once. The engine's work
+ * goes to `host.track`, so nothing here holds a Slack request open while the model answers.
  */
 import type { App } from '@slack/bolt';
 import type { Logger } from '../../src/logger.js';
-import type { BotHandlers, CommandReply, CommandRequest } from '../../src/ports.js';
+import type { BotHandlers, CommandReply, CommandRequest, MessageReceipt } from '../../src/ports.js';
 import { ACTION_ACK, ACTION_RESOLVE, alertBlocks, alertFallbackText, type AlertRenderOptions } from './blocks.js';
 import type { BoundedMap } from './bounded.js';
 import { parseCaseAction, parseSlashText } from './commands.js';
@@ -39,7 +40,10 @@ export function registerListeners(app: App, host: ListenerHost, handlers: BotHan
     if (context.retryNum !== undefined) {
       host.logger.info('slack redelivery', { retryNum: context.retryNum, retryReason: context.retryReason });
     }
-    host.track(processEvent(host, handlers, body as SlackEventEnvelope));
+    // Resolves once the message is durably recorded: only then may Slack hear 200. A crash
+    // before that leaves the delivery unanswered, and Slack retries it.
+    const receipt = await processEvent(host, handlers, body as SlackEventEnvelope);
+    if (receipt !== undefined) host.track(receipt.handled);
   };
   // A mention in a channel arrives twice, as `message` (message.channels) and `app_mention`;
   // both normalize to the same id, and the engine's dedupe keeps one.
@@ -101,14 +105,15 @@ export function registerListeners(app: App, host: ListenerHost, handlers: BotHan
   });
 }
 
-async function processEvent(host: ListenerHost, handlers: BotHandlers, body: SlackEventEnvelope): Promise<void> {
+/** Normalizes and records one event; resolves with the receipt of the handling still under way, if any. */
+async function processEvent(host: ListenerHost, handlers: BotHandlers, body: SlackEventEnvelope): Promise<MessageReceipt | undefined> {
   const event = body.event;
-  if (event === undefined) return;
+  if (event === undefined) return undefined;
   const userIds = [...(event.user === undefined ? [] : [event.user]), ...mentionedUserIds(event.text ?? '')]
     .filter((id) => id !== host.botUserId);
   // Quick rejects first, so bot posts and edits cost no users.info calls.
   const probe = normalizeSlackEvent(body, { botUserId: host.botUserId, ...(host.botId === undefined ? {} : { botId: host.botId }), inBotThread: () => false, names: new Map() });
-  if (probe === undefined) return;
+  if (probe === undefined) return undefined;
   const names = await host.web.resolveNames(userIds, NAME_LOOKUP_MS);
   const message = normalizeSlackEvent(body, {
     botUserId: host.botUserId,
@@ -116,11 +121,12 @@ async function processEvent(host: ListenerHost, handlers: BotHandlers, body: Sla
     inBotThread: (channel, ts) => host.botThreads.has(`${channel}:${ts}`),
     names,
   });
-  if (message === undefined) return;
+  if (message === undefined) return undefined;
   if (message.mentionsBot && !message.isDirect && message.conversation.threadId !== undefined) {
     host.rememberThread(message.conversation.channelId, message.conversation.threadId);
   }
-  await handlers.onMessage(message);
+  // The receipt, not its promise: an async function would adopt `handled` and wait for it.
+  return handlers.onMessage(message);
 }
 
 /** The core's reply, or an apology when the core failed: a command never goes unanswered. */

@@ -36,6 +36,8 @@ export interface DispatchContext {
   botUsername: string;
   /** The staff chat: moderators' private `case` answers may be shown there in place. */
   moderatorChatId: string | undefined;
+  /** Called once a message is durably taken (its intake committed): Telegram may be told then. */
+  onTaken?: () => void;
 }
 
 const FORGET_KEYBOARD: InlineKeyboard = {
@@ -120,7 +122,9 @@ export async function dispatchEvent(ctx: DispatchContext, event: TelegramEvent, 
       case 'message':
         if (event.message.isDirect && !event.message.author.isBot) ctx.directUsers.add(event.message.author.id);
         if (!ctx.seenMessages.add(event.message.id)) return;
-        await ctx.handlers.onMessage(event.message);
+        const receipt = await ctx.handlers.onMessage(event.message);
+        ctx.onTaken?.();
+        await receipt.handled;
         return;
       case 'command': {
         if (event.isDirect) ctx.directUsers.add(event.actor.id);

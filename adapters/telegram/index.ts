@@ -1,9 +1,10 @@
 /**
- * The Telegram adapter: a thin shell around a grammy Bot. Long polling by default, a
- * webhook when TELEGRAM_WEBHOOK_URL is set. Every update is classified (inbound.ts), deduped
- * on update_id and message id, and handed to dispatch.ts as a tracked background task, so
- * neither the polling loop nor a webhook answer ever waits for the model: a crisis message
- * from one user never queues behind another user's slow reply.
+ * The Telegram adapter: a thin shell around a grammy Bot. Long polling by default (our own
+ * loop, polling.ts), a webhook when TELEGRAM_WEBHOOK_URL is set. Every update is classified
+ * (inbound.ts), deduped on update_id and message id, and handed to dispatch.ts as a tracked
+ * background task. A message is confirmed to Telegram (the next offset, or the webhook's 200)
+ * once its intake row has committed, and never waits for the model: a crisis message from one
+ * user never queues behind another user's slow reply.
  */
 import { Bot } from 'grammy';
 import { BotError } from '../../src/errors.js';
@@ -12,11 +13,12 @@ import type { ConversationRef } from '../../src/messages.js';
 import type { BotHandlers, ModeratorSink, PlatformAdapter } from '../../src/ports.js';
 import type { TelegramAdapterConfig } from './config.js';
 import { dispatchEvent, type DispatchContext } from './dispatch.js';
-import { isConflict, isUnauthorized, mapTelegramError } from './errors.js';
+import { mapTelegramError } from './errors.js';
 import { classifyUpdate, messageKey, PLATFORM, type BotIdentity } from './inbound.js';
 import { createTelegramModeratorSink } from './moderator.js';
 import { visibleText } from './outbound.js';
 import { rateLimitTransformer } from './rate-limit.js';
+import { pollUpdates, sleep } from './polling.js';
 import { RecentIds } from './recent-ids.js';
 import { createSender } from './sender.js';
 import { startWebhookServer, type WebhookServer } from './webhook.js';
@@ -51,17 +53,8 @@ const MODERATOR_COMMANDS = [
   { command: 'case', description: 'Moderators: list, ack, resolve, note, pause or resume a case' },
 ];
 
-/** Resolves after `ms`, or at once when `signal` aborts (stop() must not wait out a backoff). */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-}
+/** Each try to reach the Bot API at start gets this long before the failure is named. */
+const START_ATTEMPT_MS = 10_000;
 
 /** Builds the adapter; nothing touches the network until start() (or an alert delivery). */
 export function createTelegramAdapter(config: TelegramAdapterConfig, deps: TelegramAdapterDeps): TelegramAdapter {
@@ -88,21 +81,66 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
   let stopping = false;
   const stopped = new AbortController();
 
-  bot.use((ctx) => {
+  bot.use(async (ctx) => {
     const update = ctx.update;
     if (!me || !handlers) return;
     if (!seenUpdates.add(update.update_id)) {
       log.debug('telegram update redelivered; skipped', { updateId: update.update_id });
       return;
     }
+    let taken!: () => void;
+    const intake = new Promise<void>((resolve) => (taken = resolve));
     const context: DispatchContext = {
       api: bot.api, handlers, sender, logger: log, seenMessages, directUsers,
-      botUsername: me.username, moderatorChatId: config.moderatorChatId,
+      botUsername: me.username, moderatorChatId: config.moderatorChatId, onTaken: taken,
     };
-    const task = dispatchEvent(context, classifyUpdate(update, me, new Date()), update.update_id);
+    const event = classifyUpdate(update, me, new Date());
+    const task = dispatchEvent(context, event, update.update_id);
     tasks.add(task);
-    void task.finally(() => tasks.delete(task));
+    void task.finally(() => {
+      tasks.delete(task);
+      taken();
+    });
+    // A message is confirmed to Telegram only once its intake row has committed; commands and
+    // buttons are not recorded, and run on in the background.
+    if (event.kind === 'message') await intake;
   });
+
+  /** Hands one update to the middleware; resolves once it is taken, never rejects. */
+  async function take(update: Parameters<typeof bot.handleUpdate>[0]): Promise<void> {
+    try {
+      await bot.handleUpdate(update);
+    } catch (error) {
+      log.error('telegram update failed', { updateId: update.update_id, code: mapTelegramError(error).code });
+    }
+  }
+
+  /**
+   * getMe, retried with backoff until it answers: an unreachable or wrong API root is named in
+   * the log within START_ATTEMPT_MS instead of leaving the bot silent for minutes.
+   */
+  async function init(): Promise<void> {
+    let backoffMs = Math.min(config.pollRetryMs, 2_000);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const signal = AbortSignal.any([AbortSignal.timeout(START_ATTEMPT_MS), stopped.signal]);
+        bot.botInfo = await bot.api.getMe(signal as Parameters<typeof bot.api.getMe>[0]);
+        return;
+      } catch (error) {
+        const mapped = mapTelegramError(error);
+        if (mapped.code === 'PLATFORM_AUTH') {
+          throw new BotError('Telegram rejected TELEGRAM_BOT_TOKEN: copy the token from @BotFather again', 'PLATFORM_AUTH', { cause: error });
+        }
+        if (stopping) throw mapped;
+        const wait = backoffMs + Math.floor(Math.random() * backoffMs * 0.2);
+        log.error('telegram Bot API unreachable at start: retrying', {
+          code: mapped.code, apiRoot: config.apiRoot ?? 'https://api.telegram.org', attempt, retryInMs: wait,
+        });
+        await sleep(wait, stopped.signal);
+        backoffMs = Math.min(backoffMs * 2, 60_000);
+      }
+    }
+  }
 
   async function registerCommands(): Promise<void> {
     try {
@@ -113,31 +151,6 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
     } catch (error) {
       // The menu is a convenience; the commands work without it.
       log.warn('telegram setMyCommands failed', { code: mapTelegramError(error).code });
-    }
-  }
-
-  /** Runs bot.start until stop(); backs off on 409 instead of spinning (openclaw PR #50505). */
-  async function poll(): Promise<void> {
-    let backoffMs = config.pollRetryMs;
-    while (!stopping) {
-      try {
-        await bot.start({ timeout: config.pollTimeoutSeconds, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
-        return;
-      } catch (error) {
-        if (stopping) return;
-        if (isUnauthorized(error)) {
-          log.error('telegram rejected the bot token; polling stopped. Check TELEGRAM_BOT_TOKEN', { code: 'PLATFORM_AUTH' });
-          return;
-        }
-        const wait = backoffMs + Math.floor(Math.random() * backoffMs * 0.2);
-        if (isConflict(error)) {
-          log.error('telegram getUpdates conflict (409): another instance is polling with this token, or a webhook is set', { retryInMs: wait });
-        } else {
-          log.error('telegram polling failed', { code: mapTelegramError(error).code, retryInMs: wait });
-        }
-        await sleep(wait, stopped.signal);
-        backoffMs = Math.min(backoffMs * 2, 60_000);
-      }
     }
   }
 
@@ -161,15 +174,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
 
     async start(h) {
       handlers = h;
-      try {
-        await bot.init();
-      } catch (error) {
-        const mapped = mapTelegramError(error);
-        if (mapped.code === 'PLATFORM_AUTH') {
-          throw new BotError('Telegram rejected TELEGRAM_BOT_TOKEN: copy the token from @BotFather again', 'PLATFORM_AUTH', { cause: error });
-        }
-        throw mapped;
-      }
+      await init();
       me = { id: bot.botInfo.id, username: bot.botInfo.username };
       if (!bot.botInfo.can_read_all_group_messages) {
         log.info('telegram privacy mode is on: in groups the bot sees only commands, mentions and replies to it');
@@ -184,8 +189,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
           secret: w.secret,
           maxBodyBytes: w.maxBodyBytes,
           logger: log,
-          // handleUpdate only classifies and queues (see bot.use above), so this is fast.
-          onUpdate: (update) => bot.handleUpdate(update as Parameters<typeof bot.handleUpdate>[0]),
+          // Resolves once a message's intake row has committed (bot.use above): the 200 comes after.
+          onUpdate: (update) => take(update as Parameters<typeof bot.handleUpdate>[0]),
         });
         try {
           await bot.api.setWebhook(w.url, { secret_token: w.secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
@@ -196,7 +201,10 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
         }
         log.info('telegram adapter started (webhook)', { bot: me.username });
       } else {
-        polling = poll();
+        polling = pollUpdates({
+          api: bot.api, take, timeoutSeconds: config.pollTimeoutSeconds, allowedUpdates: ALLOWED_UPDATES,
+          retryMs: config.pollRetryMs, logger: log, signal: stopped.signal,
+        });
         log.info('telegram adapter started (long polling)', { bot: me.username });
       }
     },
@@ -242,14 +250,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
         await webhook.close();
         webhook = undefined;
       }
-      if (bot.isRunning()) {
-        try {
-          await bot.stop(); // confirms the last offset with one more getUpdates
-        } catch (error) {
-          log.warn('telegram stop: could not confirm the update offset', { code: mapTelegramError(error).code });
-        }
-      }
-      await polling;
+      await polling; // confirms the last offset with one more getUpdates
       for (const stopTyping of [...typingStops]) stopTyping();
       if (tasks.size > 0) await Promise.race([Promise.allSettled([...tasks]), sleep(DRAIN_MS)]);
     },

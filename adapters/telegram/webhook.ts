@@ -2,9 +2,10 @@
  * The webhook receiver: a plain node:http server, so the checks run before any body is
  * buffered. In order: only POST on the webhook path; the secret header compared in
  * constant time (401); a body cap (413); a JSON update with an update_id (400). Only
- * then is the update handed over, and the answer is a fast 200: the handler queues work
- * and returns, so no model call sits between Telegram's POST and our answer (grammY
- * times a webhook out after 10 s, and Telegram then redelivers: PLATFORMS.md §4.1).
+ * then is the update handed over, and the 200 follows once the handler has recorded it
+ * durably (a message's intake row committed, a few ms): no model call sits between
+ * Telegram's POST and our answer, and a crash before the commit gets no 200, so Telegram
+ * delivers the update again (PLATFORMS.md §4.1).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -18,7 +19,7 @@ export interface WebhookServerOptions {
   port: number;
   secret: string;
   maxBodyBytes: number;
-  /** Takes a parsed update; resolves once it is queued. */
+  /** Takes a parsed update; resolves once it is durably recorded (never with the model's answer). */
   onUpdate(update: { update_id: number }): Promise<void>;
   logger: Logger;
 }

@@ -21,7 +21,7 @@ import {
   riskRank,
 } from '../messages.js';
 import type { Clock, PlatformAdapter, RiskAssessment, RiskAssessor } from '../ports.js';
-import type { MessageStore } from '../store/store.js';
+import type { MessageStore, ResourceMark } from '../store/store.js';
 import { excerptOf } from './text.js';
 
 type Channel = Pick<PlatformAdapter, 'send' | 'openDirect'>;
@@ -49,6 +49,13 @@ export class CrisisResponder {
     assessment: RiskAssessment,
     locale: string,
     text: string,
+    /**
+     * 'decide': ask whether resources are due and record the decision on the message before
+     * anything is sent, so a resumed message knows; a ResourceMark: a resumed message's
+     * recorded decision ('due' is sent now, 'sent' and 'none' are not sent again); omitted:
+     * decide without recording (a later escalation of the same message).
+     */
+    resources?: ResourceMark | 'decide',
   ): Promise<{ caseId: number | undefined; direct: ConversationRef | undefined }> {
     const { crisis, clock, logger } = this.deps;
     const now = clock.now();
@@ -60,7 +67,9 @@ export class CrisisResponder {
     const country = await crisis.resolveCountry(userKey, communityKey(message.conversation));
     let direct = message.isDirect ? message.conversation : await this.openDirect(channel, message.author.id);
     // Asked before the case is updated: the case records when resources last went out.
-    const resend = await crisis.resourcesDue(userKey, conversationKey(message.conversation), level);
+    const resend = resources === 'due' || (resources !== 'sent' && resources !== 'none'
+      && await crisis.resourcesDue(userKey, conversationKey(message.conversation), level));
+    if (resources === 'decide') await this.mark(message, resend ? 'due' : 'none');
     const place: ResourcePlace = direct ? 'private' : 'private-unreachable';
     const rendered = crisis.render({ country, level, locale, place, about });
 
@@ -125,8 +134,18 @@ export class CrisisResponder {
         await sendSafely(message.conversation, minimal.text, 'resources');
       }
     }
+    if (resources !== undefined) await this.mark(message, 'sent');
     this.deps.metrics?.count('resources_sent_total', { level });
     return { caseId, direct };
+  }
+
+  /** Records the message's resource state; a failure is logged, never in the way of sending. */
+  private async mark(message: InboundMessage, mark: ResourceMark): Promise<void> {
+    try {
+      await this.deps.store.markResources(message.conversation.platform, message.id, mark);
+    } catch (error) {
+      this.deps.logger.warn('could not record the resource state of a message', { code: asBotError(error).code, mark });
+    }
   }
 
   /**

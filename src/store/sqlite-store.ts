@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import { BotError } from '../errors.js';
 import type { RiskLevel } from '../messages.js';
-import type { MessageStore, NewTurn, StoredTurn, UserExport } from './store.js';
+import type { Delivery, MessageStore, NewTurn, ResourceMark, StoredTurn, UnfinishedDelivery, UserExport } from './store.js';
 
 interface TurnRow {
   role: 'user' | 'assistant';
@@ -21,12 +21,15 @@ export class SqliteMessageStore implements MessageStore {
   constructor(db: Database.Database) {
     this.db = db;
     this.stmts = {
-      recordInbound: db.prepare(
-        'INSERT OR IGNORE INTO processed_messages (platform, message_id, received_at) VALUES (?, ?, ?)',
+      recordInbound: db.prepare(`INSERT OR IGNORE INTO processed_messages
+        (platform, message_id, received_at, user_key, payload_json) VALUES (?, ?, ?, ?, ?)`),
+      complete: db.prepare(
+        'UPDATE processed_messages SET completed_at = ?, payload_json = NULL WHERE platform = ? AND message_id = ?',
       ),
-      reclaim: db.prepare(`UPDATE processed_messages SET received_at = ?
-        WHERE platform = ? AND message_id = ? AND completed_at IS NULL AND received_at < ?`),
-      complete: db.prepare('UPDATE processed_messages SET completed_at = ? WHERE platform = ? AND message_id = ?'),
+      unfinished: db.prepare(`SELECT platform, message_id, payload_json, resumes, resources FROM processed_messages
+        WHERE completed_at IS NULL AND platform = ? ORDER BY received_at LIMIT ?`),
+      resumed: db.prepare('UPDATE processed_messages SET resumes = resumes + 1 WHERE platform = ? AND message_id = ?'),
+      markResources: db.prepare('UPDATE processed_messages SET resources = ? WHERE platform = ? AND message_id = ?'),
       recent: db.prepare(
         'SELECT role, text, tokens, created_at FROM turns WHERE context_key = ? ORDER BY id DESC LIMIT ?',
       ),
@@ -54,17 +57,45 @@ export class SqliteMessageStore implements MessageStore {
     };
   }
 
-  async recordInbound(platform: string, messageId: string, at: Date, staleAfterMs = 120_000): Promise<{ isNew: boolean }> {
-    const now = at.getTime();
-    return this.guard(() => {
-      if (this.stmts.recordInbound.run(platform, messageId, now).changes === 1) return { isNew: true };
-      const reclaimed = this.stmts.reclaim.run(now, platform, messageId, now - staleAfterMs).changes === 1;
-      return { isNew: reclaimed };
-    });
+  async recordInbound(d: Delivery, at: Date): Promise<{ isNew: boolean }> {
+    // A row that exists is a duplicate even when unfinished: either this process is handling
+    // it now, or the last one died and claimUnfinished() hands it out at start.
+    return this.guard(() => ({
+      isNew: this.stmts.recordInbound.run(d.platform, d.messageId, at.getTime(), d.userKey, d.payload).changes === 1,
+    }));
   }
 
   async completeInbound(platform: string, messageId: string, at: Date): Promise<void> {
     this.guard(() => this.stmts.complete.run(at.getTime(), platform, messageId));
+  }
+
+  async claimUnfinished(platform: string, maxResumes: number, limit: number): Promise<{ resume: UnfinishedDelivery[]; abandoned: number }> {
+    return this.guard(() =>
+      this.db.transaction(() => {
+        const rows = this.stmts.unfinished.all(platform, limit) as Array<{
+          platform: string; message_id: string; payload_json: string | null; resumes: number; resources: ResourceMark | null;
+        }>;
+        const resume: UnfinishedDelivery[] = [];
+        let abandoned = 0;
+        const now = Date.now();
+        for (const r of rows) {
+          if (r.payload_json === null || r.resumes >= maxResumes) {
+            // Rows from before durable intake carry no message; a message that failed every
+            // resume would fail again: both are closed so they cannot block every start.
+            this.stmts.complete.run(now, r.platform, r.message_id);
+            abandoned++;
+            continue;
+          }
+          this.stmts.resumed.run(r.platform, r.message_id);
+          resume.push({ platform: r.platform, messageId: r.message_id, payload: r.payload_json, resources: r.resources ?? undefined });
+        }
+        return { resume, abandoned };
+      })(),
+    );
+  }
+
+  async markResources(platform: string, messageId: string, mark: ResourceMark): Promise<void> {
+    this.guard(() => this.stmts.markResources.run(mark, platform, messageId));
   }
 
   async recentTurns(contextKey: string, limit: number): Promise<StoredTurn[]> {

@@ -37,15 +37,42 @@ export interface UserExport {
   messages: Array<{ role: string; text: string; at: string; level?: string; reasons?: string[] }>;
 }
 
+/** One platform delivery as recorded at intake, before the platform is acknowledged. */
+export interface Delivery {
+  platform: string;
+  messageId: string;
+  /** platformUserKey() of the author, for /forget. */
+  userKey: string;
+  /** The InboundMessage as JSON, kept only until the message is handled. */
+  payload: string;
+}
+
+/** Crisis resources for one message: due (decided, not confirmed sent), sent, or none due. */
+export type ResourceMark = 'due' | 'sent' | 'none';
+
+/** A delivery recorded but never completed: the process died while handling it. */
+export interface UnfinishedDelivery {
+  platform: string;
+  messageId: string;
+  payload: string;
+  resources: ResourceMark | undefined;
+}
+
 export interface MessageStore {
   /**
-   * Records a platform delivery; isNew is false for a redelivery, even after a restart.
-   * A delivery that was claimed more than `staleAfterMs` ago and never completed (the
-   * process died while handling it) is claimed again, so a crash cannot swallow a message.
+   * Records a platform delivery with its message, durably; isNew is false for a message seen
+   * before (handled, or being handled by this process, or waiting to be resumed at start).
    */
-  recordInbound(platform: string, messageId: string, at: Date, staleAfterMs?: number): Promise<{ isNew: boolean }>;
-  /** Marks a delivery as fully handled. */
+  recordInbound(delivery: Delivery, at: Date): Promise<{ isNew: boolean }>;
+  /** Marks a delivery as fully handled and drops its stored message. */
   completeInbound(platform: string, messageId: string, at: Date): Promise<void>;
+  /**
+   * Claims the deliveries of `platform` a previous run left unfinished, oldest first, counting the resume;
+   * those already resumed `maxResumes` times are completed instead (given up) and counted.
+   */
+  claimUnfinished(platform: string, maxResumes: number, limit: number): Promise<{ resume: UnfinishedDelivery[]; abandoned: number }>;
+  /** Records what became of one message's crisis resources (see ResourceMark). */
+  markResources(platform: string, messageId: string, mark: ResourceMark): Promise<void>;
   /** The newest `limit` turns of one user's context, oldest first. */
   recentTurns(contextKey: string, limit: number): Promise<StoredTurn[]>;
   /** Stores one exchange (the user's turn, the answer if any) and marks its delivery complete, atomically. */

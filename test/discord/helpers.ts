@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { discordConfigFromEnv, type DiscordAdapterConfig } from '../../adapters/discord/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import type { InboundMessage } from '../../src/messages.js';
-import type { BotHandlers, CommandReply, CommandRequest } from '../../src/ports.js';
+import type { BotHandlers, CommandReply, CommandRequest, MessageReceipt } from '../../src/ports.js';
 import { FAKE_DISCORD_TOKEN, type FakeDiscord } from '../fakes/fake-discord.js';
 
 /** The environment an admin would set, pointed at the fake. */
@@ -33,8 +33,9 @@ export class RecordingHandlers implements BotHandlers {
   readonly commands: CommandRequest[] = [];
   constructor(private readonly answer: (c: CommandRequest) => CommandReply | Promise<CommandReply> = () => ({ ok: true, private: true, text: 'ok' })) {}
 
-  async onMessage(message: InboundMessage): Promise<void> {
+  async onMessage(message: InboundMessage): Promise<MessageReceipt> {
     this.messages.push(message);
+    return { handled: Promise.resolve() };
   }
 
   async onCommand(command: CommandRequest): Promise<CommandReply> {

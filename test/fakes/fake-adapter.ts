@@ -77,7 +77,7 @@ export class FakeAdapter implements PlatformAdapter {
     if (!this.handlers) throw new Error('FakeAdapter.receive before start');
     const userId = partial.userId ?? 'u1';
     const isDirect = partial.isDirect ?? true;
-    await this.handlers.onMessage({
+    const receipt = await this.handlers.onMessage({
       id: partial.id ?? `in-${++this.seq}`,
       conversation: partial.conversation ?? (isDirect ? { platform: this.platform, channelId: `dm-${userId}` } : { platform: this.platform, channelId: 'general', communityId: 'guild-1' }),
       author: partial.author ?? { id: userId, displayName: `user ${userId}`, isBot: false, isSelf: false },
@@ -86,6 +86,7 @@ export class FakeAdapter implements PlatformAdapter {
       mentionsBot: partial.mentionsBot ?? isDirect,
       receivedAt: partial.receivedAt ?? new Date(),
     });
+    await receipt.handled;
   }
 
   command(name: string, args: string[] = [], actor = { id: 'u1', displayName: 'user u1', roleIds: [] as string[] }) {

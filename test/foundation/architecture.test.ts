@@ -26,7 +26,6 @@ const files = [...sources(join(ROOT, 'src')), ...sources(join(ROOT, 'adapters'))
 const SDK_HOMES: Record<string, RegExp> = {
   'discord.js': /^adapters\/discord\//,
   grammy: /^adapters\/telegram\//,
-  '@grammyjs/runner': /^adapters\/telegram\//,
   '@slack/bolt': /^adapters\/slack\//,
   openai: /^src\/llm\//,
   'better-sqlite3': /^src\/store\//,

@@ -10,6 +10,11 @@ import type { NewTurn } from '../../src/store/store.js';
 const seed = (store: SqliteMessageStore, turn: NewTurn) =>
   store.recordExchange([turn], { platform: 'test', messageId: `seed-${turn.at.getTime()}`, at: turn.at });
 
+/** A delivery as the engine records it at intake. */
+const delivery = (platform: string, messageId: string, text = 'hello') => ({
+  platform, messageId, userKey: `${platform}:u1`, payload: JSON.stringify({ id: messageId, text }),
+});
+
 const stores = {
   ':memory:': () => new SqliteMessageStore(openDatabase(':memory:')),
   'a temp file': () => new SqliteMessageStore(openDatabase(join(mkdtempSync(join(tmpdir(), 'oyster-store-')), 'bot.db'))),
@@ -20,19 +25,36 @@ for (const [where, make] of Object.entries(stores)) {
     it('recognises a redelivered message', async () => {
       const store = make();
       const at = new Date('2026-01-01T00:00:00Z');
-      expect(await store.recordInbound('telegram', '1:2', at)).toEqual({ isNew: true });
-      expect(await store.recordInbound('telegram', '1:2', at)).toEqual({ isNew: false });
-      expect(await store.recordInbound('slack', '1:2', at)).toEqual({ isNew: true });
+      expect(await store.recordInbound(delivery('telegram', '1:2'), at)).toEqual({ isNew: true });
+      expect(await store.recordInbound(delivery('telegram', '1:2'), at)).toEqual({ isNew: false });
+      expect(await store.recordInbound(delivery('slack', '1:2'), at)).toEqual({ isNew: true });
     });
 
-    it('hands a message out again when its first handling never completed', async () => {
+    it('hands an unfinished message out at the next start, not to a redelivery, and drops its text once handled', async () => {
       const store = make();
       const t0 = new Date('2026-01-01T00:00:00Z');
-      await store.recordInbound('discord', 'm1', t0);
-      expect((await store.recordInbound('discord', 'm1', new Date(t0.getTime() + 10_000))).isNew).toBe(false);
-      expect((await store.recordInbound('discord', 'm1', new Date(t0.getTime() + 600_000))).isNew).toBe(true);
+      await store.recordInbound(delivery('discord', 'm1', 'first words'), t0);
+      await store.recordInbound(delivery('discord', 'm2', 'second words'), new Date(t0.getTime() + 1));
+      await store.markResources('discord', 'm2', 'due');
+      // A redelivery, however late, is a duplicate: the unfinished row waits for claimUnfinished.
+      expect((await store.recordInbound(delivery('discord', 'm1'), new Date(t0.getTime() + 600_000))).isNew).toBe(false);
+      const claimed = await store.claimUnfinished('discord', 3, 100);
+      expect(claimed.abandoned).toBe(0);
+      expect(claimed.resume.map((d) => [d.messageId, JSON.parse(d.payload).text, d.resources])).toEqual([
+        ['m1', 'first words', undefined], ['m2', 'second words', 'due'],
+      ]);
+      expect((await store.claimUnfinished('slack', 3, 100)).resume).toEqual([]);
       await store.completeInbound('discord', 'm1', new Date(t0.getTime() + 600_001));
-      expect((await store.recordInbound('discord', 'm1', new Date(t0.getTime() + 9_000_000))).isNew).toBe(false);
+      expect((await store.claimUnfinished('discord', 3, 100)).resume.map((d) => d.messageId)).toEqual(['m2']);
+      expect((await store.recordInbound(delivery('discord', 'm1'), new Date(t0.getTime() + 9_000_000))).isNew).toBe(false);
+    });
+
+    it('gives up a message that failed every resume, so it cannot block each start', async () => {
+      const store = make();
+      await store.recordInbound(delivery('telegram', 'm1'), new Date());
+      for (let i = 0; i < 2; i++) expect((await store.claimUnfinished('telegram', 2, 10)).resume).toHaveLength(1);
+      expect(await store.claimUnfinished('telegram', 2, 10)).toEqual({ resume: [], abandoned: 1 });
+      expect(await store.claimUnfinished('telegram', 2, 10)).toEqual({ resume: [], abandoned: 0 });
     });
 
     it('returns the newest turns of one user context, oldest first', async () => {
@@ -79,8 +101,8 @@ describe('a locked database file', () => {
     const holder = openDatabase(path);
     const store = new SqliteMessageStore(openDatabase(path, { busyTimeoutMs: 50 }));
     holder.exec('BEGIN EXCLUSIVE');
-    await expect(store.recordInbound('x', '1', new Date())).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await expect(store.recordInbound(delivery('x', '1'), new Date())).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     holder.exec('COMMIT');
-    expect((await store.recordInbound('x', '1', new Date())).isNew).toBe(true);
+    expect((await store.recordInbound(delivery('x', '1'), new Date())).isNew).toBe(true);
   });
 });

@@ -23,9 +23,11 @@ let model: FakeModel;
 const running = new Set<BotProcess>();
 
 beforeAll(async () => {
-  // A reply that never comes for the imminent message keeps the process mid-flow (kill point C).
+  // A reply that never comes for the imminent message keeps the process mid-flow (kill point C);
+  // the restart that resumes the message gets its answer at once.
+  let pillsAsked = 0;
   model = await startFakeModel({
-    reply: (body) => (body.messages.at(-1)!.content.includes('pills') ? { content: SUPPORTIVE, delayMs: 30_000 } : SUPPORTIVE),
+    reply: (body) => (body.messages.at(-1)!.content.includes('pills') && pillsAsked++ === 0 ? { content: SUPPORTIVE, delayMs: 30_000 } : SUPPORTIVE),
   });
 });
 afterAll(async () => {
@@ -117,10 +119,14 @@ describe('a bot process killed with SIGKILL in the middle of a crisis flow', () 
       await third.kill();
       const rawBeforeLastRestart = receiver.raw.length;
 
-      // ── Final restart with stdin closed: nothing left to send, clean exit.
+      // ── Final restart with stdin closed: the imminent message cut short at C is resumed and
+      // answered (its resources were confirmed sent: not sent again), then a clean exit.
       const fourth = start(envFor(db, receiver));
       fourth.closeStdin();
       expect((await fourth.exited).code).toBe(0);
+      // (At imminent the reviewed safe reply may stand in for the model's; either is an answer.)
+      expect(fourth.stdout().trim()).not.toBe('');
+      expect(fourth.stdout()).not.toContain('988');
 
       expectEachAlertAcceptedOnce(db, receiver);
       const ids = alertIds(db);

@@ -6,7 +6,7 @@ import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/inde
 import type { SlackAdapterConfig } from '../../adapters/slack/config.js';
 import { silentLogger } from '../../src/logger.js';
 import type { InboundMessage } from '../../src/messages.js';
-import type { BotHandlers, CommandReply, CommandRequest } from '../../src/ports.js';
+import type { BotHandlers, CommandReply, CommandRequest, MessageReceipt } from '../../src/ports.js';
 import type { FakeSlack } from '../fakes/fake-slack.js';
 
 export const SIGNING_SECRET = '8f742231b10e8888abcd99eee85a5eee';
@@ -37,9 +37,10 @@ export class RecordingHandlers implements BotHandlers {
   onMessageImpl: (m: InboundMessage) => Promise<void> = async () => undefined;
   reply: (c: CommandRequest) => CommandReply | Promise<CommandReply> = () => ({ text: 'ok', ok: true, private: true });
 
-  async onMessage(message: InboundMessage): Promise<void> {
+  /** Recorded at once (intake); onMessageImpl stands for the handling that follows the ack. */
+  async onMessage(message: InboundMessage): Promise<MessageReceipt> {
     this.messages.push(message);
-    await this.onMessageImpl(message);
+    return { handled: this.onMessageImpl(message) };
   }
 
   async onCommand(command: CommandRequest): Promise<CommandReply> {

@@ -31,7 +31,7 @@ export function recordingHandlers(): RecordingHandlers {
     onEachMessage: () => undefined,
     async onMessage(message) {
       h.messages.push(message);
-      await h.onEachMessage(message);
+      return { handled: Promise.resolve(h.onEachMessage(message)) };
     },
     async onCommand(command) {
       h.commands.push(command);
