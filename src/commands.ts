@@ -16,6 +16,8 @@ export interface CommandDeps {
   country(request: CommandRequest): Promise<CommandReply>;
   /** Moderator case actions (ack, resolve, note, pause, resume, list). */
   moderation: { handle(request: CommandRequest): Promise<CommandReply> };
+  /** Records about the person beyond the message store (cases, signals, alerts, resource deliveries). */
+  exportElsewhere?(userKey: string): Promise<unknown[]>;
   /** Extra deletion beyond the message store (case excerpts per the retention policy). */
   forgetElsewhere?(userKey: string): Promise<number>;
   logger: Logger;
@@ -39,8 +41,8 @@ export function createCommandHandler(deps: CommandDeps): (request: CommandReques
         return reply(texts.forgotten.replace('{count}', String(removed)));
       }
       case 'export': {
-        const data = await deps.store.exportUser(userKey);
-        deps.logger.info('user data exported on request', { userKey, messages: data.messages.length });
+        const data = { ...(await deps.store.exportUser(userKey)), cases: (await deps.exportElsewhere?.(userKey)) ?? [] };
+        deps.logger.info('user data exported on request', { userKey, messages: data.messages.length, cases: data.cases.length });
         return reply(['Here is everything I store about you:', '```json', JSON.stringify(data, null, 2), '```'].join('\n'));
       }
       case 'country':

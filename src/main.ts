@@ -218,6 +218,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     country: (request) => country.handle(request),
     moderation,
     forgetElsewhere: (userKey) => cases.forgetUser(userKey, escalationPolicy.forgetKeepsAuditFields),
+    exportElsewhere: (userKey) => cases.exportUser(userKey),
   });
   const handlersFor = (channel: ReplyChannel): BotHandlers => ({
     onMessage: async (message) => {
