@@ -1,5 +1,5 @@
 /**
- * The dashboard's sign-in storage on better-sqlite3 (migrations/0004_dashboard_auth.sql):
+ * The dashboard's sign-in storage on better-sqlite3 (migrations/0005_dashboard_auth.sql):
  * hashes of one-time links and of session tokens, never the tokens themselves.
  */
 import type BetterSqlite3 from 'better-sqlite3';
