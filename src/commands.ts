@@ -18,6 +18,8 @@ export interface CommandDeps {
   moderation: { handle(request: CommandRequest): Promise<CommandReply> };
   /** `case web`: a one-time sign-in link to the moderator dashboard (absent when it is off). */
   dashboardLink?(request: CommandRequest): Promise<CommandReply>;
+  /** Records about the person beyond the message store (cases, signals, alerts, resource deliveries). */
+  exportElsewhere?(userKey: string): Promise<unknown[]>;
   /** Extra deletion beyond the message store (case excerpts per the retention policy). */
   forgetElsewhere?(userKey: string): Promise<number>;
   logger: Logger;
@@ -41,8 +43,8 @@ export function createCommandHandler(deps: CommandDeps): (request: CommandReques
         return reply(texts.forgotten.replace('{count}', String(removed)));
       }
       case 'export': {
-        const data = await deps.store.exportUser(userKey);
-        deps.logger.info('user data exported on request', { userKey, messages: data.messages.length });
+        const data = { ...(await deps.store.exportUser(userKey)), cases: (await deps.exportElsewhere?.(userKey)) ?? [] };
+        deps.logger.info('user data exported on request', { userKey, messages: data.messages.length, cases: data.cases.length });
         return reply(['Here is everything I store about you:', '```json', JSON.stringify(data, null, 2), '```'].join('\n'));
       }
       case 'country':
