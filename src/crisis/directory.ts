@@ -238,7 +238,10 @@ class Directory implements ResourceDirectory {
       primary: () => [...notice(), serviceLine(groups[0]!, f, locale, out)].join('\n'),
       emergency,
       ask_country: () => {
-        if (data !== undefined) return '';
+        // Every resource message names the country whose lines it shows and how to change it.
+        if (data !== undefined) return fill(t.ask_country.shown, { country: () => this.name(data.country, locale) ?? data.country });
+        const unlisted = request.country === undefined ? undefined : regionName(request.country.trim().toUpperCase(), locale);
+        if (unlisted !== undefined) return fill(t.ask_country.unlisted, { country: () => unlisted });
         asked = true;
         return level === 'imminent' ? t.ask_country.imminent : t.ask_country.default;
       },
@@ -265,5 +268,16 @@ class Directory implements ResourceDirectory {
   private template(locale: string): TemplateFile {
     const primary = locale.trim().toLowerCase().split(/[-_]/)[0] ?? '';
     return this.templates.get(primary) ?? this.templates.get('en')!;
+  }
+}
+
+/** The name of a real country with no resource file (ICU's region names); undefined for a code that names none. */
+function regionName(code: string, locale: string): string | undefined {
+  // User-assigned codes (AA, QM-QZ, XA-XZ, ZZ) name no country.
+  if (!/^[A-Z]{2}$/.test(code) || /^(AA|Q[M-Z]|X[A-Z]|ZZ)$/.test(code)) return undefined;
+  try {
+    return new Intl.DisplayNames([locale, 'en'], { type: 'region', fallback: 'none' }).of(code);
+  } catch {
+    return undefined;
   }
 }
