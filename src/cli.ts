@@ -16,6 +16,7 @@ const COMMANDS: Array<{ name: string; summary: string; load(): Promise<CliComman
   { name: 'migrate', summary: 'apply database migrations (OYSTER_DB_PATH) and exit', load: async () => (await import('./cli/migrate.js')).migrateCommand },
   { name: 'assess', summary: 'assess suicide and self-harm risk for JSONL rows, offline unless --judge', load: async () => (await import('./cli/assess.js')).assessCommand },
   { name: 'cases', summary: 'list moderator cases and their alert delivery (--open: active only)', load: async () => (await import('./cli/cases.js')).casesCommand },
+  { name: 'dashboard', summary: 'dashboard link <platform:userId>: print a one-time sign-in link to the moderator dashboard', load: async () => (await import('./cli/dashboard.js')).dashboardCommand },
   { name: 'doctor', summary: 'check configuration, policies, database, model and platforms, and say how to fix problems', load: async () => (await import('./cli/doctor.js')).doctorCommand },
 ];
 
