@@ -5,6 +5,7 @@
  */
 import { BotError, asBotError } from './errors.js';
 import type { CliCommand, CliIo } from './cli/command.js';
+import { packageVersion } from './package-root.js';
 
 /**
  * The subcommands, loaded on demand: `start` pulls in every platform SDK, which `assess`,
@@ -15,6 +16,7 @@ const COMMANDS: Array<{ name: string; summary: string; load(): Promise<CliComman
   { name: 'migrate', summary: 'apply database migrations (OYSTER_DB_PATH) and exit', load: async () => (await import('./cli/migrate.js')).migrateCommand },
   { name: 'assess', summary: 'assess suicide and self-harm risk for JSONL rows, offline unless --judge', load: async () => (await import('./cli/assess.js')).assessCommand },
   { name: 'cases', summary: 'list moderator cases and their alert delivery (--open: active only)', load: async () => (await import('./cli/cases.js')).casesCommand },
+  { name: 'dashboard', summary: 'dashboard link <platform:userId>: print a one-time sign-in link to the moderator dashboard', load: async () => (await import('./cli/dashboard.js')).dashboardCommand },
   { name: 'doctor', summary: 'check configuration, policies, database, model and platforms, and say how to fix problems', load: async () => (await import('./cli/doctor.js')).doctorCommand },
 ];
 
@@ -28,6 +30,8 @@ function usage(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
+    'Options: --version prints the version; --help prints this text.',
+    '',
     'Configuration comes from the environment or a .env file; see .env.example.',
     'Run `oyster-bot <command> --help` for a command\'s options.',
   ].join('\n');
@@ -35,6 +39,10 @@ function usage(): string {
 
 export async function main(argv: string[], io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   const [name, ...args] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout.write(`oyster-bot ${packageVersion()}\n`);
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${usage()}\n`);
     return name ? 0 : 2;

@@ -16,6 +16,10 @@ export interface CommandDeps {
   country(request: CommandRequest): Promise<CommandReply>;
   /** Moderator case actions (ack, resolve, note, pause, resume, list). */
   moderation: { handle(request: CommandRequest): Promise<CommandReply> };
+  /** `case web`: a one-time sign-in link to the moderator dashboard (absent when it is off). */
+  dashboardLink?(request: CommandRequest): Promise<CommandReply>;
+  /** Records about the person beyond the message store (cases, signals, alerts, resource deliveries). */
+  exportElsewhere?(userKey: string): Promise<unknown[]>;
   /** Extra deletion beyond the message store (case excerpts per the retention policy). */
   forgetElsewhere?(userKey: string): Promise<number>;
   logger: Logger;
@@ -39,13 +43,16 @@ export function createCommandHandler(deps: CommandDeps): (request: CommandReques
         return reply(texts.forgotten.replace('{count}', String(removed)));
       }
       case 'export': {
-        const data = await deps.store.exportUser(userKey);
-        deps.logger.info('user data exported on request', { userKey, messages: data.messages.length });
+        const data = { ...(await deps.store.exportUser(userKey)), cases: (await deps.exportElsewhere?.(userKey)) ?? [] };
+        deps.logger.info('user data exported on request', { userKey, messages: data.messages.length, cases: data.cases.length });
         return reply(['Here is everything I store about you:', '```json', JSON.stringify(data, null, 2), '```'].join('\n'));
       }
       case 'country':
         return deps.country(request);
       case 'case':
+        if (request.args[0]?.toLowerCase() === 'web') {
+          return deps.dashboardLink ? deps.dashboardLink(request) : reply('The web dashboard is not turned on here (the operator sets DASHBOARD_PORT).', false);
+        }
         return deps.moderation.handle(request);
       default:
         return reply(texts.unknown_command, false);

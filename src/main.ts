@@ -15,6 +15,7 @@ import { telegramConfigFromEnv } from '../adapters/telegram/config.js';
 import { createTelegramAdapter } from '../adapters/telegram/index.js';
 import { createCommandHandler } from './commands.js';
 import { createCountryCommand } from './crisis/country.js';
+import { dashboardFromEnv, type Dashboard } from './dashboard/index.js';
 import { loadDirectory } from './crisis/directory.js';
 import { createEscalation } from './crisis/escalation.js';
 import { createLogSink } from './crisis/log-sink.js';
@@ -30,7 +31,7 @@ import { createQwenTokenCounter } from './llm/tokens.js';
 import { createLogger, type Logger } from './logger.js';
 import { countDeliveries } from './ops/metrics.js';
 import { RateLimiter } from './conversation/rate-limit.js';
-import type { BotHandlers, Clock, LlmClient, ModeratorSink, PlatformAdapter } from './ports.js';
+import type { BotHandlers, Clock, CommandRequest, LlmClient, ModeratorSink, PlatformAdapter } from './ports.js';
 import { systemClock } from './ports.js';
 import { loadEscalationPolicy } from './policy/escalation-policy.js';
 import { loadModelPolicy } from './policy/model-policy.js';
@@ -60,6 +61,8 @@ export interface Bot {
   readonly cases: CaseStore;
   readonly outbox: OutboxWorker;
   readonly policyVersion: string;
+  /** The moderator dashboard, when DASHBOARD_PORT is set. */
+  readonly dashboard: Dashboard | undefined;
   /** The handlers an adapter (or a test standing in for one) calls, replying through `channel`. */
   handlersFor(channel: ReplyChannel): BotHandlers;
   start(): Promise<void>;
@@ -213,11 +216,17 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
 
+  const dashboard = dashboardFromEnv({
+    env: config.env, db, failingAfterAttempts: escalationPolicy.outbox.failingAfterAttempts, moderators,
+    runCaseCommand: (request) => moderation.handle(request), adapters, clock, logger,
+  });
   const onCommand = createCommandHandler({
     store, policy: modelPolicy, logger,
     country: (request) => country.handle(request),
     moderation,
+    ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),
     forgetElsewhere: (userKey) => cases.forgetUser(userKey, escalationPolicy.forgetKeepsAuditFields),
+    exportElsewhere: (userKey) => cases.exportUser(userKey),
   });
   const handlersFor = (channel: ReplyChannel): BotHandlers => ({
     onMessage: async (message) => {
@@ -244,12 +253,13 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   let stopped = false;
   const started = new Set<PlatformAdapter>();
   return {
-    engine, store, cases, outbox,
+    engine, store, cases, outbox, dashboard,
     policyVersion: version,
     handlersFor,
     async start() {
       // Alerts left undelivered by a previous run go out first (the crash-resume path).
       await outbox.start();
+      await dashboard?.start();
       // Load the tokenizer now: its first use blocks for ~0.6-1.2 s, which must not eat into a
       // platform's acknowledgement window (Slack: 3 s) on the first message.
       tokens.countMessage('system', modelPolicy.systemPrompt);
@@ -271,6 +281,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       stopped = true;
       started.clear();
       if (retention) clearInterval(retention);
+      await dashboard?.stop();
       await Promise.allSettled(adapters.map((a) => a.stop()));
       await engine.idle();
       await outbox.drainOnce().catch(() => undefined);

@@ -11,12 +11,16 @@
  */
 import { loadConfig, withDotEnv } from '../config.js';
 import { createModelProbe } from '../llm/model-probe.js';
+import { loadTokenizer } from '../llm/tokens.js';
 import { createLogger } from '../logger.js';
 import { adaptersFromConfig, createBot } from '../main.js';
 import { startOpsServer, type OpsServer } from '../ops/http-server.js';
 import { createMetrics } from '../ops/metrics.js';
 import { readinessChecks } from '../ops/readiness.js';
 import type { CliCommand } from './command.js';
+
+/** Long enough for a first message (or a whole piped session) to be answered before the load. */
+const TOKENIZER_PRELOAD_DELAY_MS = 1_500;
 
 export const startCommand: CliCommand = {
   name: 'start',
@@ -75,6 +79,10 @@ export const startCommand: CliCommand = {
       throw error;
     }
     logger.info('oyster-bot started', { platforms: adapters.map((a) => a.platform), policyVersion: bot.policyVersion });
+    // The exact tokenizer (1-2 s of CPU) loads shortly after start, off the start path: the
+    // first answers don't wait for it; counts meanwhile are safe upper bounds (llm/tokens.ts).
+    const preload = setTimeout(() => void loadTokenizer().catch(() => logger.warn('tokenizer failed to load; token counts stay upper bounds')), TOKENIZER_PRELOAD_DELAY_MS);
+    preload.unref();
 
     if (consoleChat && adapters.length === 1) {
       // Console only: the session ends when stdin closes and every line is answered.

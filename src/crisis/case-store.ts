@@ -130,6 +130,30 @@ export interface AuditEvent {
   detail: Record<string, unknown>;
 }
 
+/** One case as /export shows it to the person it is about. */
+export interface CaseExport {
+  id: number;
+  status: CaseStatus;
+  level: RiskLevel;
+  reasons: string[];
+  excerpt: string;
+  country: string | undefined;
+  resourcesSent: string[];
+  reachedPrivately: boolean;
+  openedAt: string;
+  acknowledgedAt: string | undefined;
+  resolvedAt: string | undefined;
+  outcome: CaseOutcome | undefined;
+  /** Each message that raised or touched the case: its level and time. */
+  signals: Array<{ level: RiskLevel; at: string }>;
+  /** Alerts written to moderators about the case (kind, level, priority, when). */
+  alerts: Array<{ id: number; kind: string; level: RiskLevel; priority: AlertPriority; at: string }>;
+  /** The case's audit log (moderators are named by their platform id). */
+  audit: Array<{ action: string; actor: string | undefined; at: string | undefined; note: string | undefined }>;
+  /** Resource messages the bot queued for the person, and whether each arrived. */
+  resourceDeliveries: Array<{ resources: string[]; level: RiskLevel; country: string | undefined; queuedAt: string; deliveredAt: string | undefined; supersededAt: string | undefined; attempts: number }>;
+}
+
 /** A claimed outbox row: one alert for one sink. */
 export interface OutboxRow {
   id: number;
@@ -222,6 +246,8 @@ export interface CaseStore {
   outboxStats(failingAfterAttempts: number, now?: Date): Promise<{ depth: number; failing: number }>;
 
   // ── privacy and retention ──
+  /** Every stored record about the person (/export): their cases with signals, alerts, audit rows and resource deliveries. */
+  exportUser(userKey: string): Promise<CaseExport[]>;
   /** Erases a user's identity and excerpts from cases, alerts and audit (keeping `keepAuditFields`). */
   forgetUser(userKey: string, keepAuditFields: readonly AuditField[]): Promise<number>;
   /** Deletes resolved cases (with their audit and delivered alerts) resolved before `before`. */

@@ -21,28 +21,38 @@ export function checkContacts(file: string, data: CountryFile | GlobalFile, no24
     const at = `contacts[${i}]`;
     if (ids.has(c.id)) throw policyError(file, `${at}.id`, `duplicate id "${c.id}"`, 'give every contact its own id');
     ids.add(c.id);
-    checkContact(file, at, c);
+    checkContact(file, at, c, no24);
   });
   const byId = new Map(data.contacts.map((c) => [c.id, c]));
+  const noLine = 'no_crisis_line' in data && data.no_crisis_line !== undefined;
+  if (noLine && data.show !== undefined) {
+    throw policyError(file, 'show', 'a country with no_crisis_line shows the global fallback, not its own lines', 'remove show, or remove no_crisis_line once a line is verified');
+  }
+  if (data.show === undefined) {
+    if (!noLine) throw policyError(file, 'show', 'missing', 'list the contact ids to show per level, or add no_crisis_line with a note giving {emergency} (CRISIS.md §8b)');
+    return;
+  }
   for (const level of LEVELS) checkShow(file, level, data.show, byId, no24);
   checkRenderedDigits(file, data.contacts);
 }
 
-function checkContact(file: string, at: string, c: Contact): void {
+function checkContact(file: string, at: string, c: Contact, no24: boolean): void {
   if (NUMBER_CHANNELS.has(c.channel)) {
     if (c.dial === undefined) {
       throw policyError(file, `${at}.dial`, `a ${c.channel} contact needs dial`, 'add dial: the digits as dialled in the country, no spaces');
     }
     // CRISIS.md §8: never fake E.164 (+44116123). A "+" is allowed only where the provider writes one.
-    const dialOk = c.display.startsWith('+') ? /^\+\d+$/.test(c.dial) : /^\d+$/.test(c.dial);
+    // Chile's *4141 keeps its star in both (a tel: link must encode it as %2A).
+    const dialOk = c.display.startsWith('+') ? /^\+\d+$/.test(c.dial) : c.display.startsWith('*') ? /^\*\d+$/.test(c.dial) : /^\d+$/.test(c.dial);
     if (!dialOk) {
       throw policyError(file, `${at}.dial`, `"${c.dial}" is not digits only`, 'write dial as plain digits (short codes stay short, no invented country prefix)');
     }
     if (digitsOf(c.display) !== digitsOf(c.dial)) {
       throw policyError(file, `${at}.dial`, `"${c.dial}" does not have the same digits as display "${c.display}"`, 'make dial the digits of display, in the same order');
     }
-    const tokens = findNumberTokens(c.display);
-    if (tokens.length !== 1 || tokens[0]!.text !== c.display) {
+    const bare = c.display.replace(/^\*/, '');
+    const tokens = findNumberTokens(bare);
+    if (tokens.length !== 1 || tokens[0]!.text !== bare) {
       throw policyError(file, `${at}.display`, `"${c.display}" is not one number`, 'put exactly one number in display, as the provider writes it; use qualifier or note for anything else');
     }
     if (c.url !== undefined) throw policyError(file, `${at}.url`, `a ${c.channel} contact has no url`, 'remove url');
@@ -66,8 +76,10 @@ function checkContact(file: string, at: string, c: Contact): void {
   if (mustBeRecord && c.use !== 'record-only') {
     throw policyError(file, `${at}.use`, `"${c.id}" has low confidence or an unverified number/keyword but use: ${c.use}`, 'set use: record-only until the provider\'s site confirms it');
   }
-  if (c.use === 'primary' && unverified.has('hours')) {
-    throw policyError(file, `${at}.use`, `"${c.id}" has unverified hours and cannot be primary`, 'set use: secondary, or verify the hours and remove "hours" from unverified');
+  // Where the country says it has no confirmed 24/7 line (no_24_7_line, shown first with the
+  // emergency number), a line whose hours are unconfirmed may still lead, its hours shown.
+  if (c.use === 'primary' && unverified.has('hours') && !no24) {
+    throw policyError(file, `${at}.use`, `"${c.id}" has unverified hours and cannot be primary`, 'set use: secondary, or verify the hours and remove "hours" from unverified, or add no_24_7_line');
   }
 }
 
@@ -100,6 +112,7 @@ function checkRenderedDigits(file: string, contacts: Contact[]): void {
     for (const [k, v] of Object.entries(c.service_names ?? {})) if (v !== undefined) fields.push([`service_names.${k}`, v]);
     for (const [k, v] of Object.entries(c.qualifier ?? {})) fields.push([`qualifier.${k}`, v]);
     for (const [k, v] of Object.entries(c.note ?? {})) fields.push([`note.${k}`, v]);
+    for (const [k, v] of Object.entries(c.locale_note ?? {})) if (v !== undefined) fields.push([`locale_note.${k}`, v]);
     for (const [k, v] of Object.entries(c.hours.summary ?? {})) fields.push([`hours.summary.${k}`, v]);
     for (const [field, text] of fields) {
       for (const t of findNumberTokens(text)) {

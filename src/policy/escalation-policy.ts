@@ -42,6 +42,20 @@ const FileSchema = z.strictObject({
       message: `must divide 24 (${DIGEST_HOURS.join(', ')}) so the digest comes at the same hours every day`,
     }),
   }).optional(),
+  // Optional sections (issue 12): a file without them gets the defaults below.
+  reply_deadline_seconds: z.number().positive().max(120).optional(),
+  resource_delivery: z.strictObject({
+    retry_base_seconds: z.number().positive(),
+    retry_max_seconds: z.number().positive(),
+    poll_seconds: z.number().positive(),
+  }).optional(),
+  false_positive_hold_off_hours: z.number().min(0).optional(),
+  paging: z.strictObject({
+    on_call: z.array(z.string().regex(/^[a-z]+:[^\s:]+$/, 'must be "platform:userId", such as "discord:123456789"')),
+    page_next_after_minutes: z.number().positive(),
+    max_realerts_per_sink: z.int().min(1),
+    digest_when_open_cases_over: z.int().min(1),
+  }).optional(),
   case_retention_days: z.int().min(1),
   forget: z.strictObject({ keep_audit_fields: z.array(z.enum(AUDIT_FIELDS)) }),
 });
@@ -74,7 +88,27 @@ export interface EscalationPolicy {
   digest: DigestPolicy;
   caseRetentionDays: number;
   forgetKeepsAuditFields: AuditField[];
+  /** In a conversation at risk the bot answers within this time, with the reviewed safe reply if the model has not (issue 12 item 4). */
+  replyDeadlineMs: number;
+  /** Retries of crisis resources the platform did not confirm (the resource-delivery queue). */
+  resourceDelivery: { retryBaseMs: number; retryMaxMs: number; pollMs: number };
+  /** After a false_positive resolve: the person's carried level is reset and re-paging held off this long. */
+  falsePositiveHoldOffMs: number;
+  paging: PagingPolicy;
 }
+
+export interface PagingPolicy {
+  /** Moderators paged in turn at urgent priority ("platform:userId"); empty: alerts page nobody by name. */
+  onCall: string[];
+  /** An urgent case nobody acknowledged pages the next on-call moderator after this long. */
+  pageNextAfterMs: number;
+  /** Re-alerts of one case per sink; after that the case waits for a moderator without more noise. */
+  maxRealertsPerSink: number;
+  /** With more unacknowledged cases due for a re-alert than this, re-alerts go out as one digest per sink. */
+  digestWhenOpenCasesOver: number;
+}
+
+export const DEFAULT_PAGING: PagingPolicy = { onCall: [], pageNextAfterMs: 5 * 60_000, maxRealertsPerSink: 6, digestWhenOpenCasesOver: 5 };
 
 export interface DigestPolicy {
   enabled: boolean;
@@ -134,6 +168,9 @@ export function parseEscalationPolicy(text: string, source = 'policies/escalatio
   if (levels.moderate?.priority === 'urgent') {
     problems.push('levels.moderate.priority: moderate risk is never a page (CRISIS.md §3); use normal or high');
   }
+  if (f.resource_delivery && f.resource_delivery.retry_max_seconds < f.resource_delivery.retry_base_seconds) {
+    problems.push('resource_delivery.retry_max_seconds: must be at least resource_delivery.retry_base_seconds');
+  }
   if (f.outbox.retry_max_seconds < f.outbox.retry_base_seconds) {
     problems.push('outbox.retry_max_seconds: must be at least outbox.retry_base_seconds');
   }
@@ -170,6 +207,21 @@ export function parseEscalationPolicy(text: string, source = 'policies/escalatio
       : NO_DIGEST,
     caseRetentionDays: f.case_retention_days,
     forgetKeepsAuditFields: [...f.forget.keep_audit_fields],
+    replyDeadlineMs: (f.reply_deadline_seconds ?? 20) * 1000,
+    resourceDelivery: {
+      retryBaseMs: (f.resource_delivery?.retry_base_seconds ?? 2) * 1000,
+      retryMaxMs: (f.resource_delivery?.retry_max_seconds ?? 60) * 1000,
+      pollMs: (f.resource_delivery?.poll_seconds ?? 2) * 1000,
+    },
+    falsePositiveHoldOffMs: (f.false_positive_hold_off_hours ?? 24) * 60 * MINUTE,
+    paging: f.paging
+      ? {
+          onCall: [...f.paging.on_call],
+          pageNextAfterMs: f.paging.page_next_after_minutes * MINUTE,
+          maxRealertsPerSink: f.paging.max_realerts_per_sink,
+          digestWhenOpenCasesOver: f.paging.digest_when_open_cases_over,
+        }
+      : DEFAULT_PAGING,
   };
 }
 

@@ -4,12 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { BotError } from '../errors.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 /** The policies/ folder shipped with the package, wherever the process was started from. */
-export const BUNDLED_POLICY_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../policies');
+export const BUNDLED_POLICY_DIR = join(PACKAGE_ROOT, 'policies');
 
 export function policyVersion(dir: string): string {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {

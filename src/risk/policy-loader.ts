@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import type { z } from 'zod';
 import { BotError } from '../errors.js';
+import { verifiedSnapshot } from './examples-stamp.js';
 import { normalizeText } from './normalize.js';
 import {
   JudgeFile,
@@ -26,9 +27,17 @@ export interface DetectionPolicy {
 
 const SPECIAL = new Set(['trajectory.yaml', 'judge.yaml']);
 
-/** Reads and validates `<policyDir>/detection/`. Throws BotError POLICY_INVALID on any problem. */
-export function loadDetectionPolicy(policyDir: string): DetectionPolicy {
+/**
+ * Reads and validates `<policyDir>/detection/`. Throws BotError POLICY_INVALID on any problem.
+ * `checkExamples: 'auto'` (the default) skips the examples pass for files this build already
+ * checked (examples-stamp.ts); `'always'` runs it regardless (the build's own check).
+ */
+export function loadDetectionPolicy(
+  policyDir: string,
+  options: { checkExamples?: 'auto' | 'always'; onParsed?: (name: string, data: unknown) => void } = {},
+): DetectionPolicy {
   const dir = join(policyDir, 'detection');
+  const snapshot = options.checkExamples === 'always' ? undefined : verifiedSnapshot(policyDir);
   const problems: string[] = [];
   const show = (file: string) => relative(process.cwd(), join(dir, file)) || file;
 
@@ -46,8 +55,11 @@ export function loadDetectionPolicy(policyDir: string): DetectionPolicy {
 
   const UNREADABLE = Symbol('unreadable');
   const readYaml = (name: string): unknown => {
+    if (snapshot && name in snapshot) return snapshot[name];
     try {
-      return parse(readFileSync(join(dir, name), 'utf8'));
+      const data: unknown = parse(readFileSync(join(dir, name), 'utf8'));
+      options.onParsed?.(name, data);
+      return data;
     } catch (error) {
       problems.push(`${show(name)}: not valid YAML (${(error as Error).message.split('\n')[0]}). Fix the syntax at that line.`);
       return UNREADABLE;
@@ -103,7 +115,7 @@ export function loadDetectionPolicy(policyDir: string): DetectionPolicy {
       problems.push(`${show(name)}: ${error.path}: ${error.message}`);
       continue;
     }
-    problems.push(...checkExamples(pack, show(name)));
+    if (!snapshot) problems.push(...checkExamples(pack, show(name)));
     packs.push(pack);
   }
   if (packs.length === 0 && problems.length === 0) {

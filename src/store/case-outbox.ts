@@ -150,6 +150,28 @@ export class SqliteAlertOutbox {
     return this.writeAlert(c, 'update', this.latestAlert(c.id)?.priority ?? 'normal', at, targets, acted);
   }
 
+  /**
+   * After the person's resources were confirmed delivered (or anything else an alert shows about
+   * what reached them changed): every alert of this case that no sink has seen yet (never
+   * attempted, not claimed) is corrected in place; a sink that has already been sent this case
+   * and has no such alert waiting gets an 'update' alert at normal priority. Undefined when no
+   * update was written.
+   */
+  writeReachUpdate(c: CaseRecord, at: Date, sinks: string[]): AlertRow | undefined {
+    const unseen = this.db.sql(
+      `SELECT id, sink, payload_json FROM alert_outbox
+       WHERE case_id = ? AND delivered_at IS NULL AND claim_token IS NULL AND attempts = 0`,
+    ).all(c.id) as Array<{ id: number; sink: string; payload_json: string }>;
+    const patch = this.db.sql('UPDATE alert_outbox SET payload_json = ? WHERE id = ?');
+    for (const row of unseen) patch.run(JSON.stringify(refreshHeld(parseAlert(row.payload_json), c)), row.id);
+    const patched = new Set(unseen.map((r) => r.sink));
+    const told = new Set((this.db.sql('SELECT DISTINCT sink FROM alert_outbox WHERE case_id = ?').all(c.id) as Array<{ sink: string }>)
+      .map((r) => r.sink));
+    const targets = sinks.filter((s) => told.has(s) && !patched.has(s));
+    if (targets.length === 0) return undefined;
+    return this.writeAlert(c, 'update', 'normal', at, targets);
+  }
+
   /** Sends this case's held (unclaimed) alerts at `at` instead of with the digest. */
   releaseHeld(caseId: number, at: string): void {
     this.db.sql(

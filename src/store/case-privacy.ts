@@ -3,10 +3,11 @@
  * and message links from cases, audit rows and stored alert payloads (keeping the audit
  * fields the policy says to keep), and resolved cases are purged once fully delivered.
  */
-import type { AuditField } from '../crisis/case-store.js';
-import type { AlertView } from '../ports.js';
+import type { AuditField, CaseExport } from '../crisis/case-store.js';
+import type { RiskLevel } from '../messages.js';
+import type { AlertPriority, AlertView } from '../ports.js';
 import type { CaseDb } from './case-db.js';
-import { parseAlert } from './case-rows.js';
+import { parseAlert, toCaseRecord, toEvent, type CaseRow, type EventRow } from './case-rows.js';
 
 /** Privacy and retention methods of SqliteCaseStore; each public one is one transaction. */
 export class SqliteCasePrivacy {
@@ -31,7 +32,42 @@ export class SqliteCasePrivacy {
         this.scrubPayloads(id);
         this.db.audit(id, 'forgotten', 'system', undefined, undefined, undefined, {});
       }
-      return ids.length;
+      // Queued resource messages name the person's conversation: they go too.
+      const deliveries = this.db.sql('DELETE FROM resource_deliveries WHERE user_key = ?').run(userKey).changes;
+      return ids.length + deliveries;
+    });
+  }
+
+  async exportUser(userKey: string): Promise<CaseExport[]> {
+    return this.db.tx(() => {
+      const rows = this.db.sql('SELECT * FROM cases WHERE user_key = ? ORDER BY id').all(userKey) as CaseRow[];
+      return rows.map((row): CaseExport => {
+        const c = toCaseRecord(row);
+        const signals = this.db.sql('SELECT level, at FROM case_signals WHERE case_id = ? ORDER BY at, rowid').all(c.id) as
+          Array<{ level: RiskLevel; at: string }>;
+        const alerts = this.db.sql('SELECT id, kind, level, priority, created_at FROM alerts WHERE case_id = ? ORDER BY id').all(c.id) as
+          Array<{ id: number; kind: string; level: RiskLevel; priority: AlertPriority; created_at: string }>;
+        const audit = (this.db.sql('SELECT * FROM case_events WHERE case_id = ? ORDER BY id').all(c.id) as EventRow[]).map(toEvent);
+        const deliveries = this.db.sql(
+          `SELECT resource_ids_json, level, country, created_at, delivered_at, superseded_at, attempts
+           FROM resource_deliveries WHERE case_id = ? ORDER BY id`,
+        ).all(c.id) as Array<{
+          resource_ids_json: string; level: RiskLevel; country: string | null; created_at: string;
+          delivered_at: string | null; superseded_at: string | null; attempts: number;
+        }>;
+        return {
+          id: c.id, status: c.status, level: c.level, reasons: c.reasons, excerpt: c.excerpt, country: c.country,
+          resourcesSent: c.resourcesSent, reachedPrivately: c.reachedPrivately, openedAt: row.opened_at,
+          acknowledgedAt: row.acknowledged_at ?? undefined, resolvedAt: row.resolved_at ?? undefined, outcome: c.outcome,
+          signals: signals.map((s) => ({ level: s.level, at: s.at })),
+          alerts: alerts.map((a) => ({ id: a.id, kind: a.kind, level: a.level, priority: a.priority, at: a.created_at })),
+          audit: audit.map((e) => ({ action: e.action, actor: e.actor, at: e.at?.toISOString(), note: e.note })),
+          resourceDeliveries: deliveries.map((d) => ({
+            resources: JSON.parse(d.resource_ids_json) as string[], level: d.level, country: d.country ?? undefined,
+            queuedAt: d.created_at, deliveredAt: d.delivered_at ?? undefined, supersededAt: d.superseded_at ?? undefined, attempts: d.attempts,
+          })),
+        };
+      });
     });
   }
 

@@ -141,7 +141,7 @@ export function toAlertView(c: CaseRecord, alert: AlertRow, acted?: { by: string
  * digest shows what is true when it goes out. Identity, kind and time stay those of the alert.
  */
 export function refreshHeld(held: AlertView, c: CaseRecord, acted?: { by: string; at: Date }): AlertView {
-  const view: AlertView = { ...held, status: c.status, reachedPrivately: c.reachedPrivately };
+  const view: AlertView = { ...held, status: c.status, reachedPrivately: c.reachedPrivately, resourcesSent: [...c.resourcesSent] };
   if (acted) {
     view.actedBy = acted.by;
     view.actedAt = acted.at.toISOString();

@@ -4,16 +4,16 @@
  * machine, and a crash loses at most the last transactions of the WAL, never corrupts.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { BotError } from '../errors.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { migrate } from './migrate.js';
 
 export type { Database };
 
 /** migrations/ at the package root, wherever the process was started from. */
-export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+export const MIGRATIONS_DIR = join(PACKAGE_ROOT, 'migrations');
 
 export interface OpenOptions {
   migrationsDir?: string;

@@ -10,7 +10,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { riskRank, type RiskLevel } from '../messages.js';
 import type {
-  AuditEvent, AuditField, CaseAction, CaseActionResult, CaseRecord, CaseSignal, CaseStore,
+  AuditEvent, AuditField, CaseAction, CaseExport, CaseActionResult, CaseRecord, CaseSignal, CaseStore,
   CaseSummary, OutboxRow, RealertInput, SignalResult,
 } from '../crisis/case-store.js';
 import { CaseDb } from './case-db.js';
@@ -233,6 +233,10 @@ export class SqliteCaseStore implements CaseStore {
 
   forgetUser(userKey: string, keepAuditFields: readonly AuditField[]): Promise<number> {
     return this.privacy.forgetUser(userKey, keepAuditFields);
+  }
+
+  exportUser(userKey: string): Promise<CaseExport[]> {
+    return this.privacy.exportUser(userKey);
   }
 
   purgeResolved(before: Date): Promise<number> {

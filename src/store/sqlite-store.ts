@@ -50,6 +50,7 @@ export class SqliteMessageStore implements MessageStore {
         'SELECT role, text, created_at, risk_level, risk_reasons FROM turns WHERE user_key = ? ORDER BY id',
       ),
       exportPreferences: db.prepare('SELECT name, value FROM preferences WHERE owner_key = ?'),
+      exportRiskState: db.prepare("SELECT context_key, level, updated_at FROM risk_state WHERE context_key LIKE ? ESCAPE '\\' ORDER BY context_key"),
       purgeTurns: db.prepare('DELETE FROM turns WHERE created_at < ?'),
       purgeProcessed: db.prepare('DELETE FROM processed_messages WHERE received_at < ?'),
       ping: db.prepare(`INSERT INTO preferences (owner_key, name, value, updated_at) VALUES ('system', 'ping', '1', ?)
@@ -165,7 +166,10 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async exportUser(userKey: string): Promise<UserExport> {
+    const [platform, ...rest] = userKey.split(':');
+    const likeKey = `${escapeLike(platform ?? '')}:%:${escapeLike(rest.join(':'))}`;
     return this.guard(() => {
+      const risk = this.stmts.exportRiskState.all(likeKey) as Array<{ context_key: string; level: string; updated_at: number }>;
       const prefs = this.stmts.exportPreferences.all(userKey) as Array<{ name: string; value: string }>;
       const turns = this.stmts.exportTurns.all(userKey) as Array<{
         role: string; text: string; created_at: number; risk_level: string | null; risk_reasons: string | null;
@@ -180,6 +184,7 @@ export class SqliteMessageStore implements MessageStore {
           ...(t.risk_level ? { level: t.risk_level } : {}),
           ...(t.risk_reasons ? { reasons: JSON.parse(t.risk_reasons) as string[] } : {}),
         })),
+        riskLevels: risk.map((r) => ({ context: r.context_key, level: r.level, at: new Date(r.updated_at).toISOString() })),
       };
     });
   }

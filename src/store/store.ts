@@ -35,6 +35,8 @@ export interface UserExport {
   userKey: string;
   preferences: Record<string, string>;
   messages: Array<{ role: string; text: string; at: string; level?: string; reasons?: string[] }>;
+  /** The standing risk level the screen keeps per conversation (it shapes how the next message is read). */
+  riskLevels: Array<{ context: string; level: string; at: string }>;
 }
 
 /** One platform delivery as recorded at intake, before the platform is acknowledged. */

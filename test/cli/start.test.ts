@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
-import { runCli } from './run-cli.js';
+import { CLI_TEST_TIMEOUT_MS, runCli } from './run-cli.js';
 
 let model: FakeModel;
 beforeAll(async () => {
@@ -14,7 +14,8 @@ afterAll(async () => { await model.close(); });
 
 const tempDb = () => join(mkdtempSync(join(tmpdir(), 'oyster-cli-')), 'nested', 'bot.db');
 
-describe('the oyster-bot command line', () => {
+// Every test spawns the real CLI (some twice): seconds each on a busy machine.
+describe('the oyster-bot command line', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('lists its subcommands', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);

@@ -1,33 +1,17 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { casesCommand } from '../../src/cli/cases.js';
 import { createEscalation } from '../../src/crisis/escalation.js';
 import { createOutboxWorker } from '../../src/crisis/outbox.js';
 import { silentLogger } from '../../src/logger.js';
+import { CLI_TEST_TIMEOUT_MS, runCli } from '../cli/run-cli.js';
 import { manualClock, MINUTE, POLICIES_DIR, recordingSink, signal, testDb } from './helpers.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-
-/** Runs the real `oyster-bot` binary and collects its output. */
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/oyster-bot.mjs'), ...args], {
-      cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-describe('oyster-bot cases', () => {
+// One test spawns the real CLI, which takes seconds to load on a busy machine.
+describe('oyster-bot cases', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   let dir: string;
   let dbPath: string;
   let ids: { failing: number; delivered: number; resolved: number };
@@ -59,7 +43,7 @@ describe('oyster-bot cases', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints every case with status, level, acknowledgement and a failing alert, and exits 1 while an alert fails', async () => {
-    const { code, stdout, stderr } = await runCli(['cases', '--db', dbPath], { OYSTER_POLICY_DIR: POLICIES_DIR, LOG_LEVEL: 'silent' });
+    const { code, stdout, stderr } = await runCli(['cases', '--db', dbPath], { env: { OYSTER_POLICY_DIR: POLICIES_DIR, LOG_LEVEL: 'silent' } });
     expect(stderr).toBe('');
     expect(code).toBe(1);
     const lines = stdout.trim().split('\n');

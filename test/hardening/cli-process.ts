@@ -4,8 +4,7 @@
  * at a chosen point of a flow. A clean environment: nothing from the developer's shell.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { resolve } from 'node:path';
-import { BIN } from '../cli/run-cli.js';
+import { CLI_NODE_ARGS, cleanEnv, ROOT } from '../cli/run-cli.js';
 
 export interface BotProcess {
   child: ChildProcessWithoutNullStreams;
@@ -19,9 +18,9 @@ export interface BotProcess {
 }
 
 export function spawnBot(env: Record<string, string>, args: string[] = ['start']): BotProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: resolve(import.meta.dirname, '../..'),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+  const child = spawn(process.execPath, [...CLI_NODE_ARGS, ...args], {
+    cwd: ROOT,
+    env: cleanEnv(env),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';

@@ -19,6 +19,8 @@ import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.j
 import { HIGH, IMMINENT, readDb, SUPPORTIVE, tempDbPath } from './world.js';
 
 const SECRET = 'hardening-webhook-secret-0123456789';
+/** Generous: each spawned process loads the SDKs, which takes seconds on a busy 2-core machine. */
+const SPAWN_DEADLINE_MS = 90_000;
 let model: FakeModel;
 const running = new Set<BotProcess>();
 
@@ -90,7 +92,7 @@ describe('a bot process killed with SIGKILL in the middle of a crisis flow', () 
       // first try (a retry is scheduled seconds ahead). This is issue 4's required test.
       const first = start(envFor(db, receiver));
       first.write(HIGH);
-      await waitFor(() => webhookRows(db).find((r) => r.attempts >= 1 && r.last_error !== null), { timeoutMs: 20_000, what: 'a failed first delivery' });
+      await waitFor(() => webhookRows(db).find((r) => r.attempts >= 1 && r.last_error !== null), { timeoutMs: SPAWN_DEADLINE_MS, what: 'a failed first delivery' });
       expect(readDb(db, 'SELECT id FROM cases')).toHaveLength(1);
       expect((await first.kill()).signal).toBe('SIGKILL');
       // The user had the verified resources before the kill: they never wait for the alert.
@@ -103,7 +105,7 @@ describe('a bot process killed with SIGKILL in the middle of a crisis flow', () 
       receiver.mode = 'accept-and-hang';
       const second = start(envFor(db, receiver));
       second.closeStdin();
-      await waitFor(() => receiver.accepted.size === 1 && receiver.hanging === 1, { timeoutMs: 20_000, what: 'the alert accepted after the restart' });
+      await waitFor(() => receiver.accepted.size === 1 && receiver.hanging === 1, { timeoutMs: SPAWN_DEADLINE_MS, what: 'the alert accepted after the restart' });
       expect(webhookRows(db)[0]).toMatchObject({ delivered_at: null });
       await second.kill();
 
@@ -112,10 +114,10 @@ describe('a bot process killed with SIGKILL in the middle of a crisis flow', () 
       // escalation alert is delivered and marked, the model reply is still pending.
       receiver.mode = 'ok';
       const third = start(envFor(db, receiver));
-      await waitFor(() => webhookRows(db).length === 1 && webhookRows(db)[0]!.delivered_at !== null, { timeoutMs: 20_000, what: 'the redelivery' });
+      await waitFor(() => webhookRows(db).length === 1 && webhookRows(db)[0]!.delivered_at !== null, { timeoutMs: SPAWN_DEADLINE_MS, what: 'the redelivery' });
       third.write(IMMINENT);
-      await waitFor(() => webhookRows(db).length === 2 && webhookRows(db).every((r) => r.delivered_at !== null), { timeoutMs: 20_000, what: 'the escalation delivered' });
-      await waitFor(() => third.stdout().includes('911'), { what: 'the emergency number on screen' });
+      await waitFor(() => webhookRows(db).length === 2 && webhookRows(db).every((r) => r.delivered_at !== null), { timeoutMs: SPAWN_DEADLINE_MS, what: 'the escalation delivered' });
+      await waitFor(() => third.stdout().includes('911'), { timeoutMs: SPAWN_DEADLINE_MS, what: 'the emergency number on screen' });
       await third.kill();
       const rawBeforeLastRestart = receiver.raw.length;
 
@@ -148,5 +150,5 @@ describe('a bot process killed with SIGKILL in the middle of a crisis flow', () 
     } finally {
       await receiver.close();
     }
-  }, 90_000);
+  }, 6 * SPAWN_DEADLINE_MS); // four processes, each waited for with its own deadline
 });

@@ -12,7 +12,7 @@ import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/fake-telegram.js';
 import { openDatabase } from '../../src/store/database.js';
-import { runCli } from '../cli/run-cli.js';
+import { CLI_TEST_TIMEOUT_MS, runCli } from '../cli/run-cli.js';
 import { freePort } from '../helpers/local-http.js';
 
 const SLACK_TOKEN = 'xoxb-1111-2222-doctortoken';
@@ -52,11 +52,11 @@ function everything(): Record<string, string> {
 const lineOf = (stdout: string, name: string) => stdout.split('\n').find((l) => l.slice(9).startsWith(`${name}:`)) ?? '';
 
 // Each test spawns the CLI, which takes seconds (more on a busy machine).
-describe('oyster-bot doctor', { timeout: 90_000 }, () => {
+describe('oyster-bot doctor', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('passes every check against a reachable model and platforms, and never prints a token', async () => {
     const env = everything();
     openDatabase(env.OYSTER_DB_PATH!).close(); // an existing, migrated database
-    const r = await runCli(['doctor'], { env, timeoutMs: 80_000 });
+    const r = await runCli(['doctor'], { env });
     expect(r.stderr).toBe('');
     for (const name of ['configuration', 'telegram config', 'slack config', 'discord config', 'policies', 'crisis directory',
       'risk detection', 'database', 'model endpoint', 'telegram', 'slack', 'discord']) {
@@ -110,7 +110,7 @@ describe('oyster-bot doctor', { timeout: 90_000 }, () => {
     const holder = new Database(db);
     holder.exec('BEGIN IMMEDIATE');
     try {
-      const r = await runCli(['doctor'], { env: { OYSTER_BASE_URL: model.url, OYSTER_DB_PATH: db, SLACK_BOT_TOKEN: 'xoxp-user-token' }, timeoutMs: 80_000 });
+      const r = await runCli(['doctor'], { env: { OYSTER_BASE_URL: model.url, OYSTER_DB_PATH: db, SLACK_BOT_TOKEN: 'xoxp-user-token' } });
       expect(r.code).toBe(1);
       expect(lineOf(r.stdout, 'slack config')).toMatch(/^PROBLEM .*SLACK_BOT_TOKEN is invalid: .*xoxb-/);
       expect(lineOf(r.stdout, 'database')).toMatch(/^PROBLEM .*is not writable \(SQLITE_BUSY\)\. Fix: another process holds the write lock/);
@@ -122,7 +122,7 @@ describe('oyster-bot doctor', { timeout: 90_000 }, () => {
   });
 
   it('stops at a core configuration error and says which variable', async () => {
-    const r = await runCli(['doctor'], { env: { OYSTER_TIMEOUT_MS: 'ten', OYSTER_DB_PATH: tempDb() }, timeoutMs: 80_000 });
+    const r = await runCli(['doctor'], { env: { OYSTER_TIMEOUT_MS: 'ten', OYSTER_DB_PATH: tempDb() } });
     expect(r.code).toBe(1);
     expect(lineOf(r.stdout, 'configuration')).toMatch(/^PROBLEM {2}configuration: OYSTER_TIMEOUT_MS is invalid: expected a whole number/);
     expect(lineOf(r.stdout, 'model endpoint')).toMatch(/^skip/);

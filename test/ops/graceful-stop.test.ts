@@ -6,11 +6,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
-import { BIN } from '../cli/run-cli.js';
+import { CLI_NODE_ARGS, CLI_TEST_TIMEOUT_MS, cleanEnv, ROOT } from '../cli/run-cli.js';
 import { freePort } from '../helpers/local-http.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -24,9 +24,9 @@ afterEach(async () => {
 });
 
 function startCli(env: Record<string, string>) {
-  const proc = spawn(process.execPath, [BIN, 'start'], {
-    cwd: resolve(import.meta.dirname, '../..'),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+  const proc = spawn(process.execPath, [...CLI_NODE_ARGS, 'start'], {
+    cwd: ROOT,
+    env: cleanEnv(env),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const out = { stdout: '', stderr: '' };
@@ -56,7 +56,7 @@ describe('graceful shutdown of the real CLI', () => {
     child = cli.proc;
 
     // Ready means: database writable, console adapter started, model reachable.
-    const ready = await waitFor(async () => (await readyz(port))?.status === 200, { timeoutMs: 40_000, what: '/readyz 200' });
+    const ready = await waitFor(async () => (await readyz(port))?.status === 200, { timeoutMs: 120_000, what: '/readyz 200' });
     expect(ready).toBe(true);
     expect(cli.out.stderr).toMatch(/"host":"127\.0\.0\.1"/);
 
@@ -87,5 +87,5 @@ describe('graceful shutdown of the real CLI', () => {
     ]);
     // The endpoint went away with the process.
     expect(await readyz(port)).toBeUndefined();
-  }, 90_000); // spawning the CLI takes seconds, more on a busy machine
+  }, CLI_TEST_TIMEOUT_MS); // spawning the CLI takes seconds, more on a busy machine
 });

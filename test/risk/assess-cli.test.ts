@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
-import { runCli } from '../cli/run-cli.js';
+import { CLI_TEST_TIMEOUT_MS, runCli } from '../cli/run-cli.js';
 
 let model: FakeModel;
 beforeAll(async () => {
@@ -36,7 +36,8 @@ const rows = [
   JSON.stringify({ id: 'zh', messages: [{ text: '吃多少片安眠药才能死' }] }),
 ];
 
-describe('oyster-bot assess', () => {
+// Every test spawns the real CLI: seconds each on a busy machine.
+describe('oyster-bot assess', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('prints one line per valid row in input order, names bad rows on stderr and exits 1', async () => {
     const file = jsonl(rows);
     const r = await runCli(['assess', file], { env: { OYSTER_BASE_URL: model.url } });

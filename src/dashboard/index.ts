@@ -1,0 +1,189 @@
+/**
+ * The moderator dashboard, served by the bot when DASHBOARD_PORT is set (off by default).
+ * The composition root passes in the stores, the core's case action and a way to send a
+ * private message; this file starts and stops the HTTP server (@hono/node-server), the live
+ * change hub and the purge of old links and sessions, and answers `/case web`.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { BotError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Clock, CommandReply, CommandRequest, PlatformAdapter } from '../ports.js';
+import { isModerator, type ModeratorConfig } from '../crisis/moderators.js';
+import type { DashboardAuthStore, DashboardReads } from '../store/dashboard-store.js';
+import { SqliteDashboardAuth } from '../store/sqlite-dashboard-auth.js';
+import { SqliteDashboardReads } from '../store/sqlite-dashboard-reads.js';
+import type { CaseCommand } from './actions.js';
+import { createApp } from './app.js';
+import { createDashboardAuth, type DashboardAuth, type Grant } from './auth.js';
+import { dashboardConfigFromEnv, type DashboardConfig } from './config.js';
+import { createChangeHub } from './live.js';
+
+export { dashboardConfigFromEnv, type DashboardConfig } from './config.js';
+
+export interface DashboardDeps {
+  config: DashboardConfig;
+  authStore: DashboardAuthStore;
+  reads: DashboardReads;
+  moderators: ModeratorConfig;
+  /** The core's `case` command: the same action a chat button runs. */
+  runCaseCommand: CaseCommand;
+  /** Sends a private message to a platform user; false when their DMs are closed or refused. */
+  sendDirect(platform: string, userId: string, text: string): Promise<boolean>;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface Dashboard {
+  /** The address moderators open (DASHBOARD_PUBLIC_URL, else the bound address). Valid after start. */
+  readonly url: string;
+  /** The address the server is bound to (http://host:port), whatever the public URL. */
+  readonly localUrl: string;
+  readonly auth: DashboardAuth;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** `case web`: a one-time link by private message to a moderator. */
+  handleWebCommand(request: CommandRequest): Promise<CommandReply>;
+}
+
+const PURGE_MS = 10 * 60_000;
+
+/** The base URL links point at; `http://host:port` when no public URL is set. */
+export function dashboardBaseUrl(config: DashboardConfig, port = config.port): string {
+  if (config.publicUrl) return config.publicUrl;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+export function loginUrl(base: string, token: string): string {
+  return `${base}/login/${token}`;
+}
+
+export function createDashboard(deps: DashboardDeps): Dashboard {
+  const { config, logger } = deps;
+  const auth = createDashboardAuth({
+    store: deps.authStore, moderators: deps.moderators, clock: deps.clock, logger,
+    idleMinutes: config.idleMinutes, linkMinutes: config.linkMinutes,
+  });
+  const hub = createChangeHub(() => deps.reads.changeMark(), logger);
+  const streams = new Set<() => void>();
+  const app = createApp({
+    auth, reads: deps.reads, hub, runCaseCommand: deps.runCaseCommand, clock: deps.clock, logger,
+    secure: config.publicUrl?.startsWith('https://') ?? false,
+    onStreamOpen: (close) => {
+      streams.add(close);
+      return () => streams.delete(close);
+    },
+  });
+  let server: Server | undefined;
+  let purgeTimer: NodeJS.Timeout | undefined;
+  let port = config.port;
+
+  const purge = () => auth.purge().catch((error: unknown) => {
+    logger.warn('dashboard purge failed', { code: (error as { code?: string }).code ?? 'UNKNOWN' });
+  });
+
+  const baseUrl = () => dashboardBaseUrl(config, port);
+
+  return {
+    get url() {
+      return baseUrl();
+    },
+    get localUrl() {
+      return dashboardBaseUrl({ ...config, publicUrl: undefined }, port);
+    },
+    auth,
+
+    async start() {
+      server = await new Promise<Server>((resolve, reject) => {
+        const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+        s.once('listening', () => resolve(s));
+        s.once('error', (error) => reject(new BotError(
+          `the dashboard cannot listen on ${config.host}:${config.port} (${(error as NodeJS.ErrnoException).code ?? 'error'}): choose another DASHBOARD_PORT`,
+          'CONFIG_INVALID', { cause: error },
+        )));
+      });
+      port = (server.address() as AddressInfo).port;
+      purgeTimer = setInterval(() => void purge(), PURGE_MS);
+      purgeTimer.unref();
+      void purge();
+      logger.info('dashboard listening', { host: config.host, port });
+    },
+
+    async stop() {
+      if (purgeTimer) clearInterval(purgeTimer);
+      hub.stop();
+      for (const close of [...streams]) close();
+      const s = server;
+      server = undefined;
+      if (!s) return;
+      await new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeAllConnections();
+      });
+    },
+
+    async handleWebCommand(request) {
+      const reply = (text: string, ok = true): CommandReply => ({ text, ok, private: true });
+      const platform = request.conversation.platform;
+      if (!isModerator(request.actor, platform, deps.moderators)) {
+        logger.warn('dashboard link refused: not a moderator', { actor: `${platform}:${request.actor.id}` });
+        return reply('Only moderators can open the dashboard. This attempt has been logged.', false);
+      }
+      const grant: Grant = {
+        userKey: `${platform}:${request.actor.id}`,
+        displayName: request.actor.displayName,
+        // Only the roles that made this person a moderator; checked again on every request.
+        roleIds: request.actor.roleIds.filter((r) => deps.moderators.roleIds.includes(r) || deps.moderators.roleIds.includes(`${platform}:${r}`)),
+      };
+      const link = await auth.issueLink(grant);
+      if (!link) return reply('Only moderators can open the dashboard. This attempt has been logged.', false);
+      const text = [
+        `Your sign-in link for the moderator dashboard: ${loginUrl(baseUrl(), link.token)}`,
+        `It works once, for ${config.linkMinutes} minutes. Do not share it: it signs in as you.`,
+      ].join('\n');
+      // In a private chat the answer itself is private; anywhere else the link goes by DM only.
+      if (request.isDirect) return reply(text);
+      const sent = await deps.sendDirect(platform, request.actor.id, text).catch(() => false);
+      return sent
+        ? reply(`I've sent you a private message with a sign-in link. It works once, for ${config.linkMinutes} minutes.`)
+        : reply('I could not send you a private message. Open a private chat with me (or allow messages from me) and ask again there.', false);
+    },
+  };
+}
+
+/** What the composition root hands over; the SQLite stores are built here. */
+export interface DashboardWiring {
+  env: Record<string, string | undefined>;
+  db: ConstructorParameters<typeof SqliteDashboardReads>[0];
+  /** The escalation policy's threshold for calling an alert delivery "failing". */
+  failingAfterAttempts: number;
+  moderators: ModeratorConfig;
+  runCaseCommand: CaseCommand;
+  adapters: PlatformAdapter[];
+  clock: Clock;
+  logger: Logger;
+}
+
+/** The dashboard when DASHBOARD_PORT is set, else undefined (throws CONFIG_INVALID on a wrong value). */
+export function dashboardFromEnv(w: DashboardWiring): Dashboard | undefined {
+  const config = dashboardConfigFromEnv(w.env);
+  if (!config) return undefined;
+  return createDashboard({
+    config,
+    authStore: new SqliteDashboardAuth(w.db),
+    reads: new SqliteDashboardReads(w.db, w.failingAfterAttempts),
+    moderators: w.moderators,
+    runCaseCommand: w.runCaseCommand,
+    sendDirect: async (platform, userId, text) => {
+      const adapter = w.adapters.find((a) => a.platform === platform);
+      const conversation = await adapter?.openDirect(userId);
+      if (!adapter || !conversation) return false;
+      await adapter.send({ conversation, text, kind: 'notice' });
+      return true;
+    },
+    clock: w.clock,
+    logger: w.logger.child({ part: 'dashboard' }),
+  });
+}

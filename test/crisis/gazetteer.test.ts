@@ -1,0 +1,77 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadDirectory } from '../../src/crisis/directory.js';
+import { loadGazetteer } from '../../src/crisis/gazetteer.js';
+import { POLICIES_DIR } from './helpers.js';
+
+const directory = loadDirectory(POLICIES_DIR);
+const gazetteer = loadGazetteer(POLICIES_DIR, directory);
+
+describe('the country answer gazetteer', () => {
+  it.each([
+    ["I'm in Mexico", 'MX'],
+    ['Germany', 'DE'],
+    ['DE', 'DE'],
+    ['estoy en la CDMX', 'MX'],
+    ['Ich wohne in München', 'DE'],
+    ['Je suis à Paris', 'FR'],
+    ['moro em São Paulo', 'BR'],
+    ['я живу в России', 'RU'],
+    ['東京に住んでいます', 'JP'],
+    ['서울에 살아요', 'KR'],
+    ['我在台北', 'TW'],
+    ['我在印度尼西亚', 'ID'],
+    ['我在印度', 'IN'],
+    ["İstanbul'dayım", 'TR'],
+    ['Mieszkam w Polsce', 'PL'],
+  ])('reads %j as %s', (text, code) => {
+    expect(gazetteer.countryIn(text)).toBe(code);
+  });
+
+  it.each([
+    ['de'],
+    ['NO'],
+    ['IT'],
+    ['I am in a nice place right now'],
+    ['somewhere in south america'],
+    ["I'm from Mexico, I live in Germany"],
+    ['it does not matter'],
+  ])('sets nothing for %j (no country, or more than one)', (text) => {
+    expect(gazetteer.countryIn(text)).toBeUndefined();
+  });
+
+  it('covers every country that has a resource file', () => {
+    for (const code of directory.countries()) {
+      expect(gazetteer.codes()).toContain(code);
+      expect(gazetteer.countryIn(directory.name(code, 'en')!)).toBe(code);
+    }
+  });
+
+  function withPlaces(edit: (text: string) => string): string {
+    const dir = join(mkdtempSync(join(tmpdir(), 'oyster-places-')), 'policies');
+    cpSync(POLICIES_DIR, dir, { recursive: true });
+    const file = join(dir, 'places.yaml');
+    const before = readFileSync(file, 'utf8');
+    const after = edit(before);
+    expect(after).not.toBe(before);
+    writeFileSync(file, after);
+    return dir;
+  }
+
+  it('refuses a place listed for two countries, naming the file, the field and the fix', () => {
+    const dir = withPlaces((t) => t.replace('places: [toronto,', 'places: [toronto, paris,'));
+    expect(() => loadGazetteer(dir, directory)).toThrow(/places\.yaml at countries\.(CA|FR)\.places\[\d+\]: "paris" is already listed for (CA|FR)\. Fix: remove it from both/);
+  });
+
+  it("refuses a place that is another country's name in the resource directory", () => {
+    const dir = withPlaces((t) => t.replace('places: [toronto,', 'places: [toronto, germany,'));
+    expect(() => loadGazetteer(dir, directory)).toThrow(/"germany" is already listed for (CA|DE)|"Germany" is listed for CA but is the name of DE/);
+  });
+
+  it('lets a person name a directory country that places.yaml does not list yet', () => {
+    const dir = withPlaces((t) => t.replace(/\n {2}SG:\n.*\n.*\n/, '\n'));
+    expect(loadGazetteer(dir, directory).countryIn('Singapore')).toBe('SG');
+  });
+});
