@@ -34,11 +34,18 @@ const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script
 
 interface Entry { name: string; code: string; unspaced: boolean }
 
+/** Languages whose directory names are read too (resources/<ISO>.yaml `names`). */
+const NAME_LOCALES = ['en', 'es', 'pt', 'fr', 'de', 'it', 'nl', 'pl', 'tr', 'id', 'ru', 'uk', 'ja', 'ko', 'zh', 'ar', 'hi', 'vi', 'th', 'el', 'he', 'sv', 'da', 'fi', 'no', 'nb', 'cs', 'hu', 'ro', 'ms', 'bn', 'ur', 'sw'];
+
 /**
- * Loads and validates policies/places.yaml. `directoryCodes` are the countries with a resource
- * file: each must be in the gazetteer, so a person can always name a country the bot has lines for.
+ * Loads and validates policies/places.yaml. The directory's own country names (`names` in each
+ * resources/<ISO>.yaml) are added, so every country the bot has lines for can be named even
+ * before places.yaml lists it; a name that would point at two countries stops startup.
  */
-export function loadGazetteer(policyDir: string, directoryCodes: readonly string[]): Gazetteer {
+export function loadGazetteer(
+  policyDir: string,
+  directory: { countries(): string[]; name(country: string, locale: string): string | undefined },
+): Gazetteer {
   const file = 'places.yaml';
   const data = readPolicyYaml(policyDir, file, PlacesFile);
   const owner = new Map<string, string>();
@@ -57,15 +64,24 @@ export function loadGazetteer(policyDir: string, directoryCodes: readonly string
       });
     }
   }
-  for (const code of directoryCodes) {
-    if (!(code in data.countries)) {
-      throw policyError(file, 'countries', `${code} has a resource file but no entry`, `add ${code} with its names in the supported languages`);
+  for (const code of directory.countries()) {
+    for (const locale of NAME_LOCALES) {
+      const raw = directory.name(code, locale);
+      if (raw === undefined) continue;
+      const name = foldPlace(raw.trim());
+      const seen = owner.get(name);
+      if (seen === code) continue;
+      if (seen !== undefined) {
+        throw policyError(file, `countries.${seen}`, `"${raw}" is listed for ${seen} but is the name of ${code} in resources/${code}.yaml`, 'remove it from places.yaml');
+      }
+      owner.set(name, code);
+      entries.push({ name, code, unspaced: UNSPACED.test(name) });
     }
   }
   const codeWords = new Set(data.code_words);
   // Longest names first, so "印度尼西亚" (Indonesia) is read before the "印度" (India) inside it.
   entries.sort((a, b) => b.name.length - a.name.length);
-  const known = new Set(Object.keys(data.countries));
+  const known = new Set([...Object.keys(data.countries), ...directory.countries()]);
 
   return {
     codes: () => [...known].sort(),

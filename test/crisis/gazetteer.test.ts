@@ -6,7 +6,8 @@ import { loadDirectory } from '../../src/crisis/directory.js';
 import { loadGazetteer } from '../../src/crisis/gazetteer.js';
 import { POLICIES_DIR } from './helpers.js';
 
-const gazetteer = loadGazetteer(POLICIES_DIR, loadDirectory(POLICIES_DIR).countries());
+const directory = loadDirectory(POLICIES_DIR);
+const gazetteer = loadGazetteer(POLICIES_DIR, directory);
 
 describe('the country answer gazetteer', () => {
   it.each([
@@ -42,7 +43,10 @@ describe('the country answer gazetteer', () => {
   });
 
   it('covers every country that has a resource file', () => {
-    for (const code of loadDirectory(POLICIES_DIR).countries()) expect(gazetteer.codes()).toContain(code);
+    for (const code of directory.countries()) {
+      expect(gazetteer.codes()).toContain(code);
+      expect(gazetteer.countryIn(directory.name(code, 'en')!)).toBe(code);
+    }
   });
 
   function withPlaces(edit: (text: string) => string): string {
@@ -58,11 +62,16 @@ describe('the country answer gazetteer', () => {
 
   it('refuses a place listed for two countries, naming the file, the field and the fix', () => {
     const dir = withPlaces((t) => t.replace('places: [toronto,', 'places: [toronto, paris,'));
-    expect(() => loadGazetteer(dir, ['CA', 'FR'])).toThrow(/places\.yaml at countries\.(CA|FR)\.places\[\d+\]: "paris" is already listed for (CA|FR)\. Fix: remove it from both/);
+    expect(() => loadGazetteer(dir, directory)).toThrow(/places\.yaml at countries\.(CA|FR)\.places\[\d+\]: "paris" is already listed for (CA|FR)\. Fix: remove it from both/);
   });
 
-  it('refuses a directory country missing from the gazetteer', () => {
+  it("refuses a place that is another country's name in the resource directory", () => {
+    const dir = withPlaces((t) => t.replace('places: [toronto,', 'places: [toronto, germany,'));
+    expect(() => loadGazetteer(dir, directory)).toThrow(/"germany" is already listed for (CA|DE)|"Germany" is listed for CA but is the name of DE/);
+  });
+
+  it('lets a person name a directory country that places.yaml does not list yet', () => {
     const dir = withPlaces((t) => t.replace(/\n {2}SG:\n.*\n.*\n/, '\n'));
-    expect(() => loadGazetteer(dir, ['SG'])).toThrow(/SG has a resource file but no entry/);
+    expect(loadGazetteer(dir, directory).countryIn('Singapore')).toBe('SG');
   });
 });
