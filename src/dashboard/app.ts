@@ -222,7 +222,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       const send = (event: string) => {
         sending = sending.then(() => stream.writeSSE({ event, data: String(clock.now().getTime()) })).catch(() => done());
       };
-      const unsubscribe = deps.hub.subscribe(() => {
+      const unsubscribe = await deps.hub.subscribe(() => {
         // Re-checked at every change: a moderator removed from the list stops getting updates.
         void auth.check(token, false).then((s) => {
           if (s) send('change');
@@ -235,7 +235,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       const release = deps.onStreamOpen(done);
       const keepalive = setInterval(() => send('ping'), KEEPALIVE_MS);
       stream.onAbort(done);
-      // Anything that changed between the page load and this connection shows at once.
+      // Anything that changed between the page load and this subscription shows at once.
       send('change');
       await finished;
       clearInterval(keepalive);

@@ -7,8 +7,12 @@
 import type { Logger } from '../logger.js';
 
 export interface ChangeHub {
-  /** Calls `listener` after each change; resolves the returned function to stop listening. */
-  subscribe(listener: () => void): () => void;
+  /**
+   * Calls `listener` after each change from now on; resolves, once the current state is the
+   * baseline, with the function that stops listening. A page that fetches its content after
+   * this resolves misses nothing: anything later is a change.
+   */
+  subscribe(listener: () => void): Promise<() => void>;
   readonly listeners: number;
   stop(): void;
 }
@@ -37,7 +41,14 @@ export function createChangeHub(read: () => Promise<string>, logger: Logger, int
   };
 
   return {
-    subscribe(listener) {
+    async subscribe(listener) {
+      if (last === undefined) {
+        try {
+          last = await read();
+        } catch {
+          // The next tick reports the failure; the listener then starts from that tick's mark.
+        }
+      }
       listeners.add(listener);
       schedule();
       return () => {
