@@ -3,9 +3,9 @@
  * PostgreSQL store; here each is one synchronous statement or one transaction.
  */
 import type Database from 'better-sqlite3';
-import { BotError } from '../errors.js';
-import type { RiskLevel } from '../messages.js';
-import type { Delivery, MessageStore, NewTurn, ResourceMark, StoredTurn, UnfinishedDelivery, UserExport } from './store.js';
+import { BotError } from '../../errors.js';
+import type { RiskLevel } from '../../messages.js';
+import type { Delivery, MessageStore, NewTurn, ResourceMark, StoredTurn, UnfinishedDelivery, UserExport } from '../store.js';
 
 interface TurnRow {
   role: 'user' | 'assistant';
