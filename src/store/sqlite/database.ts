@@ -6,8 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { BotError } from '../errors.js';
-import { PACKAGE_ROOT } from '../package-root.js';
+import { BotError } from '../../errors.js';
+import { PACKAGE_ROOT } from '../../package-root.js';
 import { migrate } from './migrate.js';
 
 export type { Database };

@@ -3,10 +3,10 @@
  * PostgreSQL store; here each is one synchronous statement or one transaction.
  */
 import type Database from 'better-sqlite3';
-import { BotError } from '../errors.js';
+import { BotError } from '../../errors.js';
 import { truncateWal } from './database.js';
-import type { RiskLevel } from '../messages.js';
-import type { Delivery, MessageStore, NewTurn, ResourceMark, StoredTurn, UnfinishedDelivery, UserExport } from './store.js';
+import type { RiskLevel } from '../../messages.js';
+import type { Delivery, MessageStore, NewTurn, ResourceMark, StoredTurn, UnfinishedDelivery, UserExport } from '../store.js';
 
 interface TurnRow {
   role: 'user' | 'assistant';

@@ -3,9 +3,9 @@
  * and message links from cases, audit rows and stored alert payloads (keeping the audit
  * fields the policy says to keep), and resolved cases are purged once fully delivered.
  */
-import type { AuditField, CaseExport } from '../crisis/case-store.js';
-import type { RiskLevel } from '../messages.js';
-import type { AlertPriority, AlertView } from '../ports.js';
+import type { AuditField, CaseExport } from '../case-store.js';
+import type { RiskLevel } from '../../messages.js';
+import type { AlertPriority, AlertView } from '../../ports.js';
 import type { CaseDb } from './case-db.js';
 import { parseAlert, toCaseRecord, toEvent, type CaseRow, type EventRow } from './case-rows.js';
 
