@@ -32,7 +32,6 @@ function scriptedAdapter(attempts: Array<() => Promise<void>>): PlatformAdapter 
 }
 
 const handlers = {} as BotHandlers;
-const never = () => new Promise<void>(() => undefined);
 const refused = () => Promise.reject(new BotError('connect ECONNREFUSED', 'PLATFORM_NETWORK'));
 
 describe('starting a platform connection', () => {

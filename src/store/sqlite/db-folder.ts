@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { BotError } from '../errors.js';
+import { BotError } from '../../errors.js';
 
 function cannot(path: string, why: string): BotError {
   return new BotError(
