@@ -226,6 +226,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     moderation,
     ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),
     forgetElsewhere: (userKey) => cases.forgetUser(userKey, escalationPolicy.forgetKeepsAuditFields),
+    scrubFiles: () => store.compact(),
     exportElsewhere: (userKey) => cases.exportUser(userKey),
   });
   const handlersFor = (channel: ReplyChannel): BotHandlers => ({
