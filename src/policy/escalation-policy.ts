@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { BotError } from '../errors.js';
 import { RISK_LEVELS, riskRank, type RiskLevel } from '../messages.js';
 import type { AlertPriority } from '../ports.js';
-import { AUDIT_FIELDS, type AuditField } from '../crisis/case-store.js';
+import { AUDIT_FIELDS, type AuditField } from '../store/case-store.js';
 
 const PRIORITIES = ['normal', 'high', 'urgent'] as const;
 /** Divisors of 24, so the digest goes out at the same times every day. */
