@@ -65,7 +65,10 @@ function wrap(p: pino.Logger, bound: Record<string, unknown> = {}): Logger {
 function scrub(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) {
-    if (SECRET_KEYS.includes(k)) out[k] = '[redacted]';
+    // pino writes the line's own severity as `level`; a risk level under the same key would
+    // make the line carry `level` twice and log pipelines drop one. It goes under `risk`.
+    if (k === 'level') out['risk'] = v;
+    else if (SECRET_KEYS.includes(k)) out[k] = '[redacted]';
     else if (typeof v === 'string') out[k] = redact(v);
     else if (v instanceof Error) out[k] = { name: v.name, message: redact(v.message), code: (v as { code?: unknown }).code };
     else out[k] = v;

@@ -18,7 +18,7 @@ import { BotError } from './errors.js';
 import { createCountryCommand } from './crisis/country.js';
 import { dashboardFromEnv, type Dashboard } from './dashboard/index.js';
 import { loadDirectory } from './crisis/directory.js';
-import { createEscalation } from './crisis/escalation.js';
+import { createEscalation, RISK_RESET_PREFERENCE } from './crisis/escalation.js';
 import { createLogSink } from './crisis/log-sink.js';
 import { createModeration } from './crisis/moderation.js';
 import { createOutboxWorker, type OutboxMetrics, type OutboxWorker } from './crisis/outbox.js';
@@ -205,6 +205,10 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     cases, moderators, clock, logger: logger.child({ part: 'moderation' }), policyVersion: version,
     updateSinks: sinks.filter((s) => !adapters.some((a) => a.moderatorSink?.name === s.name)).map((s) => s.name),
     onAlertsWritten: kick,
+    // A false positive must not keep colouring the person's next messages (issue 12 item 7).
+    onResolved: async (c, at) => {
+      if (c.outcome === 'false_positive') await store.setPreference(c.userKey, RISK_RESET_PREFERENCE, at.toISOString());
+    },
     ...(metrics ? { onCaseAction: (action: string, level: string) => metrics.count('case_actions_total', { action, level }) } : {}),
   });
   const country = createCountryCommand({
