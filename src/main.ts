@@ -264,7 +264,9 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       // Load the tokenizer now: its first use blocks for ~0.6-1.2 s, which must not eat into a
       // platform's acknowledgement window (Slack: 3 s) on the first message.
       tokens.countMessage('system', modelPolicy.systemPrompt);
-      for (const adapter of adapters) {
+      // Side by side: a platform whose API is unreachable keeps retrying in its own start()
+      // (named in the log within 10 s) without holding the other platforms back.
+      await Promise.all(adapters.map(async (adapter) => {
         await adapter.start(handlersFor(adapter));
         started.add(adapter);
         logger.info('adapter started', { platform: adapter.platform });
@@ -272,7 +274,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
         // redelivery that may never come (Discord has none; Telegram and Slack were acked).
         await engine.resume(adapter.platform, adapter).catch((error: unknown) =>
           logger.error('could not resume unfinished messages', { code: (error as { code?: string }).code ?? 'UNKNOWN', platform: adapter.platform }));
-      }
+      }));
       void purge();
       retention = setInterval(() => void purge(), HOUR_MS);
       retention.unref();
