@@ -33,15 +33,32 @@ export function redact(text: string): string {
   return out;
 }
 
-function wrap(p: pino.Logger): Logger {
+/**
+ * pino writes a child's bindings and a call's fields side by side, so a key bound twice (the
+ * composition root and the adapter both bind `platform`) appeared twice on one JSON line.
+ * `bound` remembers what is already on every line: a repeat with the same value is dropped;
+ * a different value keeps its information under a `call.` prefix rather than a second key.
+ */
+function wrap(p: pino.Logger, bound: Record<string, unknown> = {}): Logger {
+  const fresh = (fields: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(fields)) {
+      if (!(k in bound)) out[k] = v;
+      else if (bound[k] !== v) out[`call.${k}`] = v;
+    }
+    return out;
+  };
   const call = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) =>
-    fields ? p[level](scrub(fields), redact(msg)) : p[level](redact(msg));
+    fields ? p[level](scrub(fresh(fields)), redact(msg)) : p[level](redact(msg));
   return {
     debug: call('debug'),
     info: call('info'),
     warn: call('warn'),
     error: call('error'),
-    child: (bindings) => wrap(p.child(scrub(bindings))),
+    child: (bindings) => {
+      const added = scrub(fresh(bindings));
+      return wrap(p.child(added), { ...bound, ...added });
+    },
   };
 }
 
