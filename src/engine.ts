@@ -439,9 +439,11 @@ export class Engine {
     await db.recordExchange(turns, { platform: message.conversation.platform, messageId: message.id, at: now });
     progress.completed = true;
     this.deps.metrics?.count('messages_total', { platform: message.conversation.platform, level: assessment.level });
+    // A level is logged beside the case id, never beside the conversation: a private chat's id
+    // is the user's id on some platforms, and /forget cannot reach into log files.
     this.deps.logger.info('message handled', {
       platform: message.conversation.platform,
-      conversation: conversationKey(message.conversation),
+      ...('caseId' in outcome && outcome.caseId !== undefined ? { caseId: outcome.caseId } : {}),
       status: outcome.status,
       level: assessment.level,
       reasons: assessment.reasons,

@@ -37,10 +37,10 @@ import { loadEscalationPolicy } from './policy/escalation-policy.js';
 import { loadModelPolicy } from './policy/model-policy.js';
 import { policyVersion as hashPolicies } from './policy/version.js';
 import { createRiskAssessor } from './risk/assessor.js';
-import type { CaseStore } from './crisis/case-store.js';
-import { openDatabase, startCheckpoints } from './store/database.js';
-import { SqliteCaseStore } from './store/sqlite-cases.js';
-import { SqliteMessageStore } from './store/sqlite-store.js';
+import type { CaseStore } from './store/case-store.js';
+import { openDatabase, startCheckpoints } from './store/sqlite/database.js';
+import { SqliteCaseStore } from './store/sqlite/sqlite-cases.js';
+import { SqliteMessageStore } from './store/sqlite/sqlite-store.js';
 
 export interface BotOptions {
   config: Config;
@@ -226,6 +226,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     moderation,
     ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),
     forgetElsewhere: (userKey) => cases.forgetUser(userKey, escalationPolicy.forgetKeepsAuditFields),
+    scrubFiles: () => store.compact(),
     exportElsewhere: (userKey) => cases.exportUser(userKey),
   });
   const handlersFor = (channel: ReplyChannel): BotHandlers => ({

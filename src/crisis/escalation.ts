@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 import { asBotError } from '../errors.js';
 import type { MessageStore } from '../store/store.js';
 import { digestTime, levelPolicy, type EscalationPolicy } from '../policy/escalation-policy.js';
-import type { CaseStore } from './case-store.js';
+import type { CaseStore } from '../store/case-store.js';
 import { resolveCountry, type CountryResolution } from './country.js';
 
 /** Longest excerpt a moderator alert carries (minimum necessary, CRISIS.md §6). */

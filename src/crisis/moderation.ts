@@ -7,7 +7,7 @@
 import { platformUserKey } from '../messages.js';
 import type { AlertView, Clock, CommandReply, CommandRequest } from '../ports.js';
 import type { Logger } from '../logger.js';
-import { CASE_OUTCOMES, type CaseActionKind, type CaseOutcome, type CaseRecord, type CaseStore } from './case-store.js';
+import { CASE_OUTCOMES, type CaseActionKind, type CaseOutcome, type CaseRecord, type CaseStore } from '../store/case-store.js';
 import { isModerator, type ModeratorConfig } from './moderators.js';
 
 export type { ModeratorConfig } from './moderators.js';

@@ -8,11 +8,11 @@
  * cache and transaction wrapper in case-db.ts.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { riskRank, type RiskLevel } from '../messages.js';
+import { riskRank, type RiskLevel } from '../../messages.js';
 import type {
   AuditEvent, AuditField, CaseAction, CaseExport, CaseActionResult, CaseRecord, CaseSignal, CaseStore,
   CaseSummary, OutboxRow, RealertInput, SignalResult,
-} from '../crisis/case-store.js';
+} from '../case-store.js';
 import { CaseDb } from './case-db.js';
 import { SqliteAlertOutbox } from './case-outbox.js';
 import { SqliteCasePrivacy } from './case-privacy.js';

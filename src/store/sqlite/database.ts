@@ -6,8 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { BotError } from '../errors.js';
-import { PACKAGE_ROOT } from '../package-root.js';
+import { BotError } from '../../errors.js';
+import { PACKAGE_ROOT } from '../../package-root.js';
 import { migrate } from './migrate.js';
 
 export type { Database };
@@ -40,6 +40,21 @@ export function startCheckpoints(db: Database.Database, intervalMs: number): () 
   };
 }
 
+/**
+ * Copies the WAL into the database and truncates it to zero bytes, so content that secure_delete
+ * zeroed in the database is not still readable in old WAL frames. Retries while another
+ * connection holds a read snapshot; resolves false if the WAL could not be emptied in time.
+ */
+export async function truncateWal(db: Database.Database, attempts = 20): Promise<boolean> {
+  for (let i = 0; i < attempts && db.open; i++) {
+    const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number }>;
+    // busy = 0: every frame was copied and the file was truncated (log is then 0).
+    if (!row || (row.busy === 0 && row.log <= 0)) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return false;
+}
+
 export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   let db: Database.Database;
@@ -49,6 +64,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // Deleted and overwritten content is zeroed in the file, so what /forget removes is not
+    // left readable in free pages (CRISIS.md privacy; issue 17 item 5).
+    db.pragma('secure_delete = ON');
     // SQLite checkpoints the WAL inside whichever commit crosses 1000 pages, which put a
     // 3-6 ms stall on about one message in a hundred (npm run bench: p99 2.5-6 ms with it,
     // ~1 ms without). The bot checkpoints on a timer instead (startCheckpoints).

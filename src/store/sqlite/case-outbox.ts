@@ -4,8 +4,8 @@
  * its alert), re-alerts, and the delivery queue a worker claims from and marks delivered.
  */
 import { randomUUID } from 'node:crypto';
-import type { CaseRecord, OutboxRow, RealertInput } from '../crisis/case-store.js';
-import type { AlertPriority, AlertView } from '../ports.js';
+import type { CaseRecord, OutboxRow, RealertInput } from '../case-store.js';
+import type { AlertPriority, AlertView } from '../../ports.js';
 import type { CaseDb } from './case-db.js';
 import { parseAlert, refreshHeld, toAlertView, toCaseRecord, type AlertRow, type CaseRow, type OutboxDbRow } from './case-rows.js';
 
