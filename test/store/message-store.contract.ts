@@ -102,7 +102,12 @@ export function messageStoreContract(make: StoreFactory): void {
       messages: [{ role: 'user', text: 'mine', at: at(1).toISOString(), level: 'moderate', reasons: ['x'] }],
       riskLevels: [{ context: 'telegram:c1:u1', level: 'moderate', at: T0.toISOString() }],
     });
-    expect(await s.messages.forgetUser('telegram:u1')).toBe(3);
+    await s.messages.setPreference('telegram:c1:u1', 'handoff', '1');
+    await s.messages.recordInbound(delivery('telegram', 'in-1'), T0);
+    // Turn, both preferences, risk level and the intake row.
+    expect(await s.messages.forgetUser('telegram:u1')).toBe(5);
+    expect(await s.messages.preference('telegram:c1:u1', 'handoff')).toBeUndefined();
+    expect(await s.messages.recordInbound(delivery('telegram', 'in-1'), T0)).toEqual({ isNew: true });
     expect(await s.messages.recentTurns('telegram:c1:u1', 10)).toEqual([]);
     expect((await s.messages.recentTurns('telegram:c1:u2', 10)).map((t) => t.text)).toEqual(['theirs']);
     expect(await s.messages.riskState('telegram:c1:u2')).toBeDefined();

@@ -3,15 +3,15 @@
  * database, PostgreSQL on a fresh database of the test server (migrated once per suite, emptied
  * before each test). Both give the same seams, so every contract runs unchanged on both.
  */
-import type { CaseStore } from '../../src/crisis/case-store.js';
+import type { CaseStore } from '../../src/store/case-store.js';
 import type { DashboardAuthStore } from '../../src/store/dashboard-store.js';
-import { openDatabase } from '../../src/store/database.js';
+import { openDatabase } from '../../src/store/sqlite/database.js';
 import { openPgStores, type PgStores } from '../../src/store/pg/index.js';
 import type { ResourceDeliveryStore } from '../../src/store/resource-deliveries.js';
-import { SqliteCaseStore } from '../../src/store/sqlite-cases.js';
-import { SqliteDashboardAuth } from '../../src/store/sqlite-dashboard-auth.js';
-import { SqliteResourceDeliveries } from '../../src/store/sqlite-resource-deliveries.js';
-import { SqliteMessageStore } from '../../src/store/sqlite-store.js';
+import { SqliteCaseStore } from '../../src/store/sqlite/sqlite-cases.js';
+import { SqliteDashboardAuth } from '../../src/store/sqlite/sqlite-dashboard-auth.js';
+import { SqliteResourceDeliveries } from '../../src/store/sqlite/sqlite-resource-deliveries.js';
+import { SqliteMessageStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { MessageStore } from '../../src/store/store.js';
 import { freshDatabase } from './pg-env.js';
 

@@ -4,9 +4,9 @@
  * FOR UPDATE SKIP LOCKED and stamp a lease, so N outbox workers on N instances never send one
  * row twice at once, and a row whose worker died is taken again once its lease is past.
  */
-import type { CaseRecord, OutboxRow, RealertInput } from '../../crisis/case-store.js';
+import type { CaseRecord, OutboxRow, RealertInput } from '../case-store.js';
 import type { AlertPriority, AlertView } from '../../ports.js';
-import { parseAlert, refreshHeld, toAlertView, toCaseRecord, type AlertRow, type CaseRow, type OutboxDbRow } from '../case-rows.js';
+import { parseAlert, refreshHeld, toAlertView, toCaseRecord, type AlertRow, type CaseRow, type OutboxDbRow } from '../sqlite/case-rows.js';
 import type { PgDb, Sql } from './pg-db.js';
 
 /** The one case (the caller knows it exists). */

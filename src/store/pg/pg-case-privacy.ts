@@ -1,13 +1,13 @@
 /**
  * Privacy and retention of the PostgreSQL case store, row for row what SqliteCasePrivacy does:
- * /forget erases identity, words and message links (keeping the audit fields the policy names),
+ * /forget erases identity, words, links and place (keeping the audit fields the policy names),
  * /export lists everything stored about the person, and resolved cases are purged once every
  * alert of theirs went out.
  */
-import type { AuditField, CaseExport } from '../../crisis/case-store.js';
+import type { AuditField, CaseExport } from '../case-store.js';
 import type { RiskLevel } from '../../messages.js';
 import type { AlertPriority, AlertView } from '../../ports.js';
-import { parseAlert, toCaseRecord, toEvent, type CaseRow, type EventRow } from '../case-rows.js';
+import { parseAlert, toCaseRecord, toEvent, type CaseRow, type EventRow } from '../sqlite/case-rows.js';
 import { appendAuditRow } from './pg-case-outbox.js';
 import type { PgDb, Sql } from './pg-db.js';
 
@@ -17,14 +17,18 @@ const FIELDS: readonly AuditField[] = ['action', 'actor', 'at', 'note', 'policy_
 export class PgCasePrivacy {
   constructor(private readonly db: PgDb) {}
 
+  /** As on SQLite: identity, words, links and place are erased, undelivered alerts cancelled, resource messages deleted. */
   async forgetUser(userKey: string, keepAuditFields: readonly AuditField[]): Promise<number> {
     const erase = (field: AuditField) => (FIELDS.includes(field) && keepAuditFields.includes(field) ? field : 'NULL');
+    const now = new Date().toISOString();
     return this.db.tx(async (sql) => {
-      const ids = (await sql.rows<{ id: number }>('SELECT id FROM cases WHERE user_key = $1 ORDER BY id FOR UPDATE', [userKey])).map((r) => r.id);
-      for (const id of ids) {
+      const cases = await sql.rows<{ id: number; platform: string }>('SELECT id, platform FROM cases WHERE user_key = $1 ORDER BY id FOR UPDATE', [userKey]);
+      let deliveries = 0;
+      for (const { id, platform } of cases) {
         await sql.run(
-          "UPDATE cases SET user_key = 'forgotten:' || id, user_id = '', user_display_name = '', excerpt = '', message_id = NULL WHERE id = $1",
-          [id],
+          `UPDATE cases SET user_key = 'forgotten:' || id, conversation_key = 'forgotten:' || id, conversation_json = $1,
+             user_id = '', user_display_name = '', excerpt = '', message_id = NULL, country = NULL WHERE id = $2`,
+          [JSON.stringify({ platform, channelId: '' }), id],
         );
         await sql.run('DELETE FROM case_signals WHERE case_id = $1', [id]);
         await sql.run(
@@ -33,11 +37,12 @@ export class PgCasePrivacy {
            WHERE case_id = $1`,
           [id],
         );
-        await scrubPayloads(sql, id);
-        await appendAuditRow(sql, id, 'forgotten', 'system', undefined, undefined, undefined, {});
+        await scrubPayloads(sql, id, now);
+        deliveries += await sql.run('DELETE FROM resource_deliveries WHERE case_id = $1', [id]);
+        await appendAuditRow(sql, id, 'forgotten', 'system', now, undefined, undefined, {});
       }
-      const deliveries = await sql.run('DELETE FROM resource_deliveries WHERE user_key = $1', [userKey]);
-      return ids.length + deliveries;
+      deliveries += await sql.run('DELETE FROM resource_deliveries WHERE user_key = $1', [userKey]);
+      return cases.length + deliveries;
     });
   }
 
@@ -86,15 +91,24 @@ export class PgCasePrivacy {
   }
 }
 
-/** Removes the user's name and excerpt from stored payloads; undelivered rows keep the user id so the alert stays actionable. */
-async function scrubPayloads(sql: Sql, caseId: number): Promise<void> {
+/** Erases identity, words and place from every stored payload of the case; an undelivered row is cancelled. */
+async function scrubPayloads(sql: Sql, caseId: number, now: string): Promise<void> {
   const rows = await sql.rows<{ id: number; payload_json: string; delivered_at: string | null }>(
     'SELECT id, payload_json, delivered_at FROM alert_outbox WHERE case_id = $1', [caseId],
   );
   for (const row of rows) {
     const alert = parseAlert(row.payload_json);
-    const scrubbed: AlertView = { ...alert, excerpt: '', user: { id: row.delivered_at === null ? alert.user.id : '', displayName: '' } };
+    const scrubbed: AlertView = {
+      ...alert, excerpt: '', country: undefined,
+      conversation: { platform: alert.conversation.platform, channelId: '' }, user: { id: '', displayName: '' },
+    };
     delete scrubbed.messageId;
-    await sql.run('UPDATE alert_outbox SET payload_json = $1 WHERE id = $2', [JSON.stringify(scrubbed), row.id]);
+    await sql.run('UPDATE alert_outbox SET payload_json = $1, last_error = NULL WHERE id = $2', [JSON.stringify(scrubbed), row.id]);
+    if (row.delivered_at === null) {
+      await sql.run(
+        "UPDATE alert_outbox SET delivered_at = $1, ref = 'cancelled: forgotten', claim_token = NULL, claimed_until = NULL WHERE id = $2 AND delivered_at IS NULL",
+        [now, row.id],
+      );
+    }
   }
 }

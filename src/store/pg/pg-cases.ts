@@ -9,8 +9,8 @@ import { riskRank, type RiskLevel } from '../../messages.js';
 import type {
   AuditEvent, AuditField, CaseAction, CaseActionResult, CaseExport, CaseRecord, CaseSignal, CaseStore, CaseSummary,
   OutboxRow, RealertInput, SignalResult,
-} from '../../crisis/case-store.js';
-import { toAlertView, toCaseRecord, toEvent, type CaseRow, type DeliveryRow, type EventRow } from '../case-rows.js';
+} from '../case-store.js';
+import { toAlertView, toCaseRecord, toEvent, type CaseRow, type DeliveryRow, type EventRow } from '../sqlite/case-rows.js';
 import { PgAlertOutbox, appendAuditRow, mustGetCase } from './pg-case-outbox.js';
 import { PgCasePrivacy } from './pg-case-privacy.js';
 import type { PgDb, Sql } from './pg-db.js';

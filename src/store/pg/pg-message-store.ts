@@ -131,8 +131,11 @@ export class PgMessageStore implements MessageStore {
     const likeKey = contextPattern(userKey);
     return this.db.tx(async (sql) =>
       (await sql.run('DELETE FROM turns WHERE user_key = $1', [userKey]))
-      + (await sql.run('DELETE FROM preferences WHERE owner_key = $1', [userKey]))
-      + (await sql.run("DELETE FROM risk_state WHERE context_key LIKE $1 ESCAPE '\\'", [likeKey])));
+      // Per-user settings, and flags kept under one of the user's context keys (hand-off notice).
+      + (await sql.run("DELETE FROM preferences WHERE owner_key = $1 OR owner_key LIKE $2 ESCAPE '\\'", [userKey, likeKey]))
+      + (await sql.run("DELETE FROM risk_state WHERE context_key LIKE $1 ESCAPE '\\'", [likeKey]))
+      // Intake rows carry the message until handled, and ids that embed the user's chat.
+      + (await sql.run('DELETE FROM processed_messages WHERE user_key = $1', [userKey])));
   }
 
   async exportUser(userKey: string): Promise<UserExport> {
@@ -179,6 +182,22 @@ export class PgMessageStore implements MessageStore {
 
   async close(): Promise<void> {
     await this.db.close();
+  }
+
+  /**
+   * After a /forget: VACUUM the tables it deleted from, so the removed rows' dead tuples are
+   * reclaimed now rather than at autovacuum's leisure (the SQLite store truncates its WAL).
+   * Resolves false when the server refused (VACUUM needs table ownership).
+   */
+  async compact(): Promise<boolean> {
+    try {
+      for (const table of ['turns', 'preferences', 'risk_state', 'processed_messages', 'cases', 'case_events', 'alert_outbox', 'resource_deliveries']) {
+        await this.db.sql.run(`VACUUM ${table}`);
+      }
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
 

@@ -7,8 +7,8 @@
  */
 import { join } from 'node:path';
 import { BotError } from '../../errors.js';
-import { MIGRATIONS_DIR } from '../database.js';
-import { readMigrations } from '../migrate.js';
+import { MIGRATIONS_DIR } from '../sqlite/database.js';
+import { readMigrations } from '../sqlite/migrate.js';
 import type { PgDb } from './pg-db.js';
 
 export const PG_MIGRATIONS_DIR = join(MIGRATIONS_DIR, 'pg');
