@@ -49,12 +49,43 @@ export function caseStoreContract(make: StoreFactory): void {
     expect(first).toMatchObject({ created: true, escalated: false, duplicate: false, caseRecord: { status: 'open', level: 'moderate' } });
     expect(first.alertIds).toHaveLength(1);
     const same = await s.cases.recordSignal(signal('low', { at: at(MINUTE) }));
-    expect(same).toMatchObject({ created: false, escalated: false, alertIds: [], caseRecord: { id: first.caseRecord.id, level: 'moderate' } });
+    expect(same).toMatchObject({ created: false, escalated: false, updated: false, alertIds: [], caseRecord: { id: first.caseRecord.id, level: 'moderate' } });
     expect(same.caseRecord.lastSeenAt).toEqual(at(MINUTE));
     const higher = await s.cases.recordSignal(signal('imminent', { excerpt: 'later words', at: at(2 * MINUTE) }));
     expect(higher).toMatchObject({ created: false, escalated: true, caseRecord: { id: first.caseRecord.id, level: 'imminent', excerpt: 'later words' } });
     expect(await s.count('alert_outbox')).toBe(4); // new + escalated, two sinks each
     expect((await s.cases.auditLog(first.caseRecord.id)).map((e) => e.action)).toEqual(['opened', 'escalated']);
+  });
+
+  it('moves the excerpt on a new disclosure at the same level and tells the sinks, or pages again when urgent', async () => {
+    s = await make();
+    const first = await s.cases.recordSignal(signal('high', { sinks: ['webhook'] }));
+    const carried = await s.cases.recordSignal(signal('high', { disclosure: false, excerpt: 'carried', sinks: ['webhook'] }));
+    expect(carried).toMatchObject({ updated: false, alertIds: [], caseRecord: { excerpt: 'words the user wrote' } });
+    const told = await s.cases.recordSignal(signal('high', { excerpt: 'new words', at: at(MINUTE), sinks: ['webhook'] }));
+    expect(told).toMatchObject({ updated: true, escalated: false, caseRecord: { id: first.caseRecord.id, excerpt: 'new words' } });
+    expect(told.alertIds).toHaveLength(1);
+    const urgent = await s.cases.recordSignal(signal('high', { priority: 'urgent', at: at(2 * MINUTE), sinks: ['webhook'] }));
+    expect(urgent.updated).toBe(true);
+    const kinds = (await s.cases.claimDue(at(3 * MINUTE), MINUTE, 10)).map((r) => [r.alert.kind, r.alert.priority]);
+    expect(kinds).toEqual([['new', 'high'], ['update', 'high'], ['realert', 'urgent']]);
+  });
+
+  it('keeps one case per person per community across a group and the DM, and remembers a false positive', async () => {
+    s = await make();
+    const group = await s.cases.recordSignal(signal('high', { conversation: { platform: 'telegram', channelId: '-100', communityId: 'g1' } }));
+    const dm = await s.cases.recordSignal(signal('imminent', {
+      conversationKey: 'telegram:501', conversation: { platform: 'telegram', channelId: '501' }, isDirect: true,
+    }));
+    expect(dm.caseRecord.id).toBe(group.caseRecord.id);
+    expect(await s.cases.activeCase('telegram:501', 'telegram:501')).toMatchObject({ id: group.caseRecord.id, level: 'imminent' });
+    const other = await s.cases.recordSignal(signal('high', {
+      conversationKey: 'telegram:-200', conversation: { platform: 'telegram', channelId: '-200', communityId: 'g2' },
+    }));
+    expect(other.created).toBe(true);
+    expect(await s.cases.lastFalsePositive('telegram:501')).toBeUndefined();
+    await s.cases.applyAction({ kind: 'resolve', outcome: 'false_positive', caseId: other.caseRecord.id, actor: 'telegram:9', actorName: 'mod', at: at(5), updateSinks: [] });
+    expect(await s.cases.lastFalsePositive('telegram:501')).toEqual(at(5));
   });
 
   it('treats a redelivered message as a no-op', async () => {

@@ -167,7 +167,9 @@ export class PgAlertOutbox {
   }
 
   /** See SqliteAlertOutbox.writeUpdate: held alerts are corrected in place, other sinks get an 'update'. */
-  async writeUpdate(sql: Sql, c: CaseRecord, at: Date, sinks: string[], acted?: { by: string; at: Date }): Promise<AlertRow | undefined> {
+  async writeUpdate(
+    sql: Sql, c: CaseRecord, at: Date, sinks: string[], acted?: { by: string; at: Date }, priority?: AlertPriority,
+  ): Promise<AlertRow | undefined> {
     const held = await sql.rows<{ id: number; sink: string; payload_json: string }>(
       `SELECT id, sink, payload_json FROM alert_outbox
        WHERE case_id = $1 AND digest_at IS NOT NULL AND delivered_at IS NULL AND claim_token IS NULL AND attempts = 0
@@ -178,7 +180,7 @@ export class PgAlertOutbox {
     const heldSinks = new Set(held.map((r) => r.sink));
     const targets = sinks.filter((s) => !heldSinks.has(s));
     if (targets.length === 0) return undefined;
-    return this.writeAlert(sql, c, 'update', (await this.latestAlert(sql, c.id))?.priority ?? 'normal', at, targets, acted);
+    return this.writeAlert(sql, c, 'update', priority ?? (await this.latestAlert(sql, c.id))?.priority ?? 'normal', at, targets, acted);
   }
 
   /** See SqliteAlertOutbox.writeReachUpdate: unseen alerts corrected in place, sinks already told get an 'update'. */

@@ -1,6 +1,7 @@
 /**
  * CaseStore on PostgreSQL: the same transactions as SqliteCaseStore, for several instances.
- * A signal takes a transaction-scoped advisory lock on its person and conversation first, so two
+ * A signal takes a transaction-scoped advisory lock on its person first (one case per person per
+ * community, across DM and group), so two
  * instances screening that person's messages at once cannot both open a case (the partial unique
  * index would refuse the second anyway; the lock makes the second see the first's case and
  * escalate or touch it instead of failing). The lock ends with the transaction or the connection.
@@ -26,18 +27,19 @@ export class PgCaseStore implements CaseStore {
 
   async recordSignal(s: CaseSignal): Promise<SignalResult> {
     return this.db.tx(async (sql) => {
-      await sql.run('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`case:${s.userKey}\n${s.conversationKey}`]);
+      await sql.run('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`case:${s.userKey}`]);
       const at = s.at.toISOString();
       const seen = await sql.one<{ case_id: number }>(
         'SELECT case_id FROM case_signals WHERE platform = $1 AND message_id = $2', [s.conversation.platform, s.messageId],
       );
       if (seen) {
-        return { caseRecord: await mustGetCase(sql, seen.case_id), created: false, escalated: false, duplicate: true, alertIds: [] };
+        return { caseRecord: await mustGetCase(sql, seen.case_id), created: false, escalated: false, updated: false, duplicate: true, alertIds: [] };
       }
-      const active = await activeRow(sql, s.userKey, s.conversationKey);
+      const active = await activeRow(sql, s.userKey, s.conversationKey, s.conversation.communityId);
       let caseId: number;
       let created = false;
       let escalated = false;
+      let updated = false;
       if (!active) {
         caseId = (await sql.one<{ id: number }>(
           `INSERT INTO cases (user_key, conversation_key, platform, conversation_json, is_direct, user_id,
@@ -71,6 +73,17 @@ export class PgCaseStore implements CaseStore {
           ],
         );
         await appendAuditRow(sql, caseId, 'escalated', 'system', at, undefined, s.policyVersion, { from: active.level, to: s.level, reasons: s.reasons });
+      } else if (s.level === active.level && s.disclosure !== false) {
+        caseId = active.id;
+        updated = true;
+        // A new disclosure at the same level is news for the moderators: the excerpt and the
+        // message link move to it; the status and re-alert schedule stay.
+        await sql.run(
+          `UPDATE cases SET reasons_json = $1, excerpt = $2, message_id = $3, last_seen_at = GREATEST(last_seen_at, $4),
+             country = COALESCE(country, $5) WHERE id = $6`,
+          [JSON.stringify(s.reasons), s.excerpt, s.messageId, at, s.country ?? null, caseId],
+        );
+        await appendAuditRow(sql, caseId, 'disclosure', 'system', at, undefined, s.policyVersion, { level: s.level, reasons: s.reasons });
       } else {
         caseId = active.id;
         await sql.run('UPDATE cases SET last_seen_at = GREATEST(last_seen_at, $1), country = COALESCE(country, $2) WHERE id = $3', [at, s.country ?? null, caseId]);
@@ -84,14 +97,28 @@ export class PgCaseStore implements CaseStore {
       if (escalated && s.digestAt === undefined) await this.outbox.releaseHeld(sql, caseId, at);
       if (created || escalated) {
         alertIds.push((await this.outbox.writeAlert(sql, caseRecord, created ? 'new' : 'escalated', s.priority, s.at, s.sinks, undefined, s.digestAt)).id);
+      } else if (updated && s.priority === 'urgent') {
+        // An attempt under way while the case is open pages again at once, acknowledged or not.
+        await this.outbox.releaseHeld(sql, caseId, at);
+        alertIds.push((await this.outbox.writeAlert(sql, caseRecord, 'realert', 'urgent', s.at, s.sinks)).id);
+      } else if (updated) {
+        const written = await this.outbox.writeUpdate(sql, caseRecord, s.at, s.sinks);
+        if (written) alertIds.push(written.id);
       }
-      return { caseRecord, created, escalated, duplicate: false, alertIds };
+      return { caseRecord, created, escalated, updated, duplicate: false, alertIds };
     });
   }
 
-  async activeCase(userKey: string, conversationKey: string): Promise<CaseRecord | undefined> {
-    const row = await activeRow(this.db.sql, userKey, conversationKey);
+  async activeCase(userKey: string, conversationKey: string, communityId?: string): Promise<CaseRecord | undefined> {
+    const row = await activeRow(this.db.sql, userKey, conversationKey, communityId);
     return row ? toCaseRecord(row) : undefined;
+  }
+
+  async lastFalsePositive(userKey: string): Promise<Date | undefined> {
+    const row = await this.db.sql.one<{ at: string | null }>(
+      "SELECT MAX(resolved_at) AS at FROM cases WHERE user_key = $1 AND status = 'resolved' AND outcome = 'false_positive'", [userKey],
+    );
+    return row?.at ? new Date(row.at) : undefined;
   }
 
   async getCase(caseId: number): Promise<CaseRecord | undefined> {
@@ -118,10 +145,12 @@ export class PgCaseStore implements CaseStore {
       });
       const caseRecord = await mustGetCase(sql, a.caseId);
       const acted = { by: a.actorName, at: a.at };
-      const written = caseRecord.status !== before.status ? await this.outbox.writeUpdate(sql, caseRecord, a.at, a.updateSinks, acted) : undefined;
+      // Acknowledge and resolve are news, not alarms: they go out at normal priority.
+      const written = caseRecord.status !== before.status
+        ? await this.outbox.writeUpdate(sql, caseRecord, a.at, a.updateSinks, acted, 'normal') : undefined;
       const latest = await this.outbox.latestAlert(sql, a.caseId);
       const alertRow = written
-        ?? { id: latest?.id ?? 0, case_id: a.caseId, kind: 'update' as const, level: caseRecord.level, priority: latest?.priority ?? 'normal', created_at: at };
+        ?? { id: latest?.id ?? 0, case_id: a.caseId, kind: 'update' as const, level: caseRecord.level, priority: 'normal' as const, created_at: at };
       return { status: 'ok', caseRecord, alert: toAlertView(caseRecord, alertRow, acted) };
     });
   }
@@ -199,8 +228,15 @@ export class PgCaseStore implements CaseStore {
   purgeResolved(before: Date): Promise<number> { return this.privacy.purgeResolved(before); }
 }
 
-async function activeRow(sql: Sql, userKey: string, conversationKey: string): Promise<CaseRow | undefined> {
-  return sql.one<CaseRow>("SELECT * FROM cases WHERE user_key = $1 AND conversation_key = $2 AND status <> 'resolved'", [userKey, conversationKey]);
+/** One case per person per community (see SqliteCaseStore.activeRow): this conversation's first, then the community's or a DM's. */
+async function activeRow(sql: Sql, userKey: string, conversationKey: string, communityId: string | undefined): Promise<CaseRow | undefined> {
+  return sql.one<CaseRow>(
+    `SELECT * FROM cases WHERE user_key = $1 AND status <> 'resolved'
+       AND (conversation_key = $2 OR $3::text IS NULL OR (conversation_json::jsonb ->> 'communityId') IS NULL
+            OR (conversation_json::jsonb ->> 'communityId') = $3::text)
+     ORDER BY (conversation_key = $2) DESC, id DESC LIMIT 1`,
+    [userKey, conversationKey, communityId ?? null],
+  );
 }
 
 async function setResources(sql: Sql, caseId: number, level: RiskLevel, at: string): Promise<void> {
