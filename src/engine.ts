@@ -18,7 +18,6 @@
  * No plug-in chain: a forgotten `next()` must never be able to skip the risk screen.
  */
 import { asBotError } from './errors.js';
-import type { CrisisPort } from './crisis/port.js';
 import type { Logger } from './logger.js';
 import {
   type ConversationRef,
@@ -29,15 +28,14 @@ import {
   riskRank,
   userContextKey,
 } from './messages.js';
-import type { Clock, LlmClient, PlatformAdapter, RiskAssessment, RiskAssessor, RiskInput } from './ports.js';
+import type { Clock, CrisisResponder, LlmClient, PlatformAdapter, ResourceMark, RiskAssessment, RiskAssessor, RiskInput } from './ports.js';
 import type { ModelPolicy } from './policy/model-policy.js';
 import type { TokenCounter } from './llm/tokens.js';
-import type { MessageStore, NewTurn, ResourceMark, StoredTurn } from './store/store.js';
+import type { MessageStore, NewTurn, StoredTurn } from './store/store.js';
 import { KeyedQueue } from './conversation/keyed-queue.js';
 import { buildPrompt } from './conversation/prompt.js';
 import type { RateLimiter } from './conversation/rate-limit.js';
 import { cleanText, cutText, isBlank } from './conversation/text.js';
-import { CrisisResponder } from './conversation/crisis-responder.js';
 
 /** The part of an adapter the engine talks back through. */
 export type ReplyChannel = Pick<PlatformAdapter, 'send' | 'openDirect' | 'startTyping'>;
@@ -52,7 +50,8 @@ export interface EngineDeps {
   risk: RiskAssessor;
   llm: LlmClient;
   tokens: TokenCounter;
-  crisis: CrisisPort;
+  /** The crisis step (src/crisis/responder.ts): everything that follows from a message at risk. */
+  crisis: CrisisResponder;
   policy: ModelPolicy;
   /** The model's context window (prompt + answer). */
   contextTokens: number;
@@ -111,11 +110,8 @@ export class Engine {
   private readonly inFlight = new Map<string, string[]>();
   /** Messages received (or resumed) and not yet handled. */
   private readonly pending = new Set<Promise<Outcome>>();
-  private readonly responder: CrisisResponder;
 
-  constructor(private readonly deps: EngineDeps) {
-    this.responder = new CrisisResponder(deps);
-  }
+  constructor(private readonly deps: EngineDeps) {}
 
   /**
    * Intake: records the delivery and the message durably, then starts handling it. Resolves
@@ -200,7 +196,7 @@ export class Engine {
     // Fail toward safety: with the database unavailable the message cannot be stored, deduped
     // or opened as a case, but the screen needs none of that and resources need no state.
     if (e.code === 'STORE_UNAVAILABLE' && !progress.responded) {
-      await this.responder.respondWithoutStore(message, channel, this.deps.risk, cleanText(message.text)).catch(() => undefined);
+      await this.deps.crisis.respondWithoutStore(message, channel, cleanText(message.text));
     }
     return { status: 'ignored' };
   }
@@ -271,7 +267,7 @@ export class Engine {
     let direct = message.isDirect ? message.conversation : undefined;
     if (riskRank(assessment.level) >= riskRank(crisis.threshold)) {
       progress.responded = true;
-      const acted = await this.responder.respond(message, channel, assessment, locale, text, resources ?? 'decide');
+      const acted = await crisis.respond({ message, channel, assessment, locale, text, resources: resources ?? 'decide' });
       caseId = acted.caseId;
       direct = acted.direct;
     }
@@ -293,7 +289,7 @@ export class Engine {
     if (t.judging) {
       const judged = await t.judging;
       if (riskRank(judged.level) > riskRank(assessment.level)) {
-        const acted = await this.responder.respond(message, channel, judged, locale, text);
+        const acted = await crisis.respond({ message, channel, assessment: judged, locale, text });
         caseId = acted.caseId ?? caseId;
         direct = acted.direct;
         assessment = judged;
@@ -322,8 +318,7 @@ export class Engine {
       }
     }
 
-    if (await crisis.isPaused(userKey, conversationKey(message.conversation))) {
-      await this.responder.handoffOnce(contextKey, replyTo, locale, channel);
+    if (await crisis.handOff(message, replyTo, locale, channel)) {
       return this.finish(progress, message, text, assessment, started, { status: 'paused', level: assessment.level, ...withCase });
     }
 
@@ -339,12 +334,11 @@ export class Engine {
     if (forModel.length < text.length) {
       await channel.send({ conversation: replyTo, text: texts.shortened, kind: 'notice' });
     }
-    const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started);
+    const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started, locale);
     if (answer.ok) {
       await channel.send({ conversation: replyTo, text: answer.text, kind: 'reply', ...(replyTo === message.conversation ? { replyToId: message.id } : {}) });
     } else {
-      const fallback = atRisk ? crisis.texts(locale).safeReply(assessment.level) : texts.model_unavailable;
-      await channel.send({ conversation: replyTo, text: fallback, kind: 'fallback' });
+      await channel.send({ conversation: replyTo, text: answer.fallback ?? texts.model_unavailable, kind: 'fallback' });
     }
     const outcome: Outcome = { status: answer.ok ? 'answered' : 'fallback', level: assessment.level, ...withCase };
     return this.finish(progress, message, text, assessment, started, outcome, true, answer.ok ? answer.text : undefined, forModel);
@@ -367,7 +361,8 @@ export class Engine {
     replyTo: InboundMessage['conversation'],
     channel: ReplyChannel,
     started: number,
-  ): Promise<{ ok: true; text: string } | { ok: false }> {
+    locale: string,
+  ): Promise<{ ok: true; text: string } | { ok: false; fallback: string | undefined }> {
     const { policy, tokens, logger, crisis } = this.deps;
     const prompt = buildPrompt(
       {
@@ -388,11 +383,11 @@ export class Engine {
     try {
       const completion = await this.deps.llm.complete({ messages: prompt.messages, maxTokens: policy.answerMaxTokens, signal: abort });
       this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'ok' });
-      const verdict = crisis.checkOutput(completion.text, assessment.level);
+      const verdict = crisis.checkReply(completion.text, assessment.level, locale);
       if (!verdict.ok) {
         logger.warn('model answer failed the output check', { code: 'OUTPUT_CHECK_FAILED', reasons: verdict.reasons, level: assessment.level });
         this.deps.metrics?.count('output_check_failures_total', { level: assessment.level });
-        return { ok: false };
+        return { ok: false, fallback: verdict.fallback };
       }
       return { ok: true, text: completion.text };
     } catch (error) {
@@ -400,7 +395,8 @@ export class Engine {
       logger.error('model call failed', { code: e.code, platform: message.conversation.platform });
       this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'error' });
       this.deps.metrics?.count('model_errors_total', { code: e.code });
-      return { ok: false };
+      const verdict = crisis.checkReply(undefined, assessment.level, locale);
+      return { ok: false, fallback: verdict.ok ? undefined : verdict.fallback };
     } finally {
       stopTyping?.();
     }
