@@ -36,6 +36,7 @@ import { KeyedQueue } from './conversation/keyed-queue.js';
 import { buildPrompt } from './conversation/prompt.js';
 import type { RateLimiter } from './conversation/rate-limit.js';
 import { cleanText, cutText, isBlank } from './conversation/text.js';
+import { RISK_RESET_PREFERENCE } from './crisis/escalation.js';
 
 /** The part of an adapter the engine talks back through. */
 export type ReplyChannel = Pick<PlatformAdapter, 'send' | 'openDirect' | 'startTyping'>;
@@ -235,12 +236,15 @@ export class Engine {
 
     const history = await store.recentTurns(contextKey, policy.maxHistoryTurns);
     const prior = await store.riskState(contextKey);
+    // A moderator's false_positive resolve resets the carried level: earlier turns no longer count.
+    const resetAt = Date.parse((await store.preference(platformUserKey(message.conversation.platform, message.author.id), RISK_RESET_PREFERENCE)) ?? '');
+    const counts = (at: Date) => Number.isNaN(resetAt) || at.getTime() > resetAt;
     const pending = (this.inFlight.get(contextKey) ?? []).map((t) => ({ role: 'user' as const, text: t, at: now }));
     const input: RiskInput = {
       text,
-      recent: [...history.filter((t) => t.role === 'user'), ...pending],
+      recent: [...history.filter((t) => t.role === 'user' && counts(t.at)), ...pending],
       now,
-      ...(prior ? { prior } : {}),
+      ...(prior && counts(prior.at) ? { prior } : {}),
     };
     const screened = this.deps.risk.screen(input);
     this.inFlight.set(contextKey, [...(this.inFlight.get(contextKey) ?? []), text]);
@@ -251,7 +255,11 @@ export class Engine {
       // Unaddressed group messages are screened but never answered, stored or judged,
       // unless the screen alone calls for stepping in.
       const bar = this.deps.unaddressedThreshold ?? 'high';
-      if (riskRank(screened.level) < riskRank(bar)) return undefined;
+      if (riskRank(screened.level) < riskRank(bar)) {
+        // Below the bar but at risk: no public reply, a normal-priority alert (CRISIS.md §3).
+        if (actNow) await crisis.respond({ message, channel, assessment: screened, locale: 'en', text, quiet: true });
+        return undefined;
+      }
     }
 
     // The judge runs beside the crisis response when the screen already calls for action,

@@ -222,6 +222,11 @@ export interface CrisisRequest {
    * and 'none' are not sent again); omitted: decide without recording (a later escalation).
    */
   resources?: ResourceMark | 'decide';
+  /**
+   * An unaddressed group message below the step-in bar: the case and its alert only, with no
+   * reply and no resources in the channel (CRISIS.md §3).
+   */
+  quiet?: boolean;
 }
 
 export interface CrisisOutcome {

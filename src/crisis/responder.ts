@@ -30,6 +30,7 @@ import type {
   CrisisResponder,
   ReplyVerdict,
   ResourceMark,
+  RiskAssessment,
   RiskAssessor,
 } from '../ports.js';
 import type { MessageStore } from '../store/store.js';
@@ -73,7 +74,8 @@ class Responder implements CrisisResponder {
     this.threshold = deps.threshold;
   }
 
-  async respond({ message, channel, assessment, locale, text, resources }: CrisisRequest): Promise<CrisisOutcome> {
+  async respond({ message, channel, assessment, locale, text, resources, quiet }: CrisisRequest): Promise<CrisisOutcome> {
+    if (quiet) return { caseId: await this.alertQuietly(message, assessment, text), direct: undefined };
     const { escalation, directory, clock, logger } = this.deps;
     const now = clock.now();
     const platform = message.conversation.platform;
@@ -156,6 +158,24 @@ class Responder implements CrisisResponder {
     if (resources !== undefined) await this.mark(message, 'sent');
     this.deps.metrics?.count('resources_sent_total', { level });
     return { caseId, direct };
+  }
+
+  /** An unaddressed group message at risk: the case and its alert only; a failure is logged. */
+  private async alertQuietly(message: InboundMessage, assessment: RiskAssessment, text: string): Promise<number | undefined> {
+    try {
+      const raised = await this.deps.escalation.raise({
+        conversation: message.conversation, isDirect: false,
+        user: { id: message.author.id, displayName: message.author.displayName },
+        userKey: platformUserKey(message.conversation.platform, message.author.id),
+        level: assessment.level, reasons: assessment.reasons, policyVersion: assessment.policyVersion,
+        excerpt: excerptOf(text), country: undefined, resourcesSent: [], reachedPrivately: false,
+        messageId: message.id, at: this.deps.clock.now(), unaddressed: true,
+      });
+      return raised.caseId;
+    } catch (error) {
+      this.deps.logger.error('could not alert on an unaddressed message', { code: asBotError(error).code, risk: assessment.level });
+      return undefined;
+    }
   }
 
   /** Records the message's resource state; a failure is logged, never in the way of sending. */

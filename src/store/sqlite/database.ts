@@ -3,11 +3,11 @@
  * WAL + synchronous=NORMAL: measured at ~35k single-row transactions/s on this class of
  * machine, and a crash loses at most the last transactions of the WAL, never corrupts.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BotError } from '../../errors.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
+import { ensureDatabaseFolder } from './db-folder.js';
 import { migrate } from './migrate.js';
 
 export type { Database };
@@ -56,7 +56,7 @@ export async function truncateWal(db: Database.Database, attempts = 20): Promise
 }
 
 export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  ensureDatabaseFolder(path);
   let db: Database.Database;
   try {
     db = new Database(path);
@@ -72,7 +72,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
     // ~1 ms without). The bot checkpoints on a timer instead (startCheckpoints).
     if (path !== ':memory:' && options.manualCheckpoints) db.pragma('wal_autocheckpoint = 0');
   } catch (error) {
-    throw new BotError(`cannot open the database at ${path}: ${(error as Error).message}`, 'STORE_UNAVAILABLE', {
+    throw new BotError(`cannot open the database at ${path} (OYSTER_DB_PATH): ${(error as Error).message}`, 'STORE_UNAVAILABLE', {
       cause: error,
     });
   }
