@@ -28,6 +28,7 @@ export function createLogSink(logger: Logger, name = 'log'): ModeratorSink {
         reachedPrivately: alert.reachedPrivately,
         policyVersion: alert.policyVersion,
         ...(alert.actedBy !== undefined ? { actedAt: alert.actedAt } : {}),
+        ...(alert.page !== undefined ? { page: alert.page } : {}),
       };
       // Urgent and high alerts at warn so they stand out in a console or log pipeline.
       if (alert.priority === 'normal') logger.info('moderator alert', fields);
@@ -35,11 +36,14 @@ export function createLogSink(logger: Logger, name = 'log'): ModeratorSink {
       return { ref: `log:${alert.alertId}` };
     },
     async deliverDigest(digest) {
-      // Digests hold normal-priority alerts only (checked at policy load): info level.
-      logger.info('moderator digest', {
+      // The scheduled digest holds normal-priority alerts only (checked at policy load); a digest of
+      // re-alerts sent because many cases were due at once can hold louder ones: warn then.
+      const loud = digest.alerts.some((a) => a.priority !== 'normal');
+      (loud ? logger.warn : logger.info)('moderator digest', {
         digestId: digest.digestId,
         alerts: digest.alerts.map((a) => ({
-          alertId: a.alertId, caseId: a.caseId, kind: a.kind, level: a.level, status: a.status, reasons: a.reasons,
+          alertId: a.alertId, caseId: a.caseId, kind: a.kind, risk: a.level, priority: a.priority, status: a.status, reasons: a.reasons,
+          ...(a.page !== undefined ? { page: a.page } : {}),
           reachedPrivately: a.reachedPrivately,
         })),
       });
