@@ -23,7 +23,7 @@ import { createLogSink } from './crisis/log-sink.js';
 import { createModeration } from './crisis/moderation.js';
 import { createOutboxWorker, type OutboxMetrics, type OutboxWorker } from './crisis/outbox.js';
 import { createOutputCheck } from './crisis/output-check.js';
-import type { CrisisPort } from './crisis/port.js';
+import { createCrisisResponder } from './crisis/responder.js';
 import { withDedupe } from './crisis/sink-dedupe.js';
 import { createWebhookSink } from './crisis/webhook-sink.js';
 import { Engine, type EngineMetrics, type ReplyChannel } from './engine.js';
@@ -216,25 +216,12 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     messages: store, moderators, isKnownCountry: (c) => directory.has(c), defaultCountry: config.CRISIS_DEFAULT_COUNTRY, logger,
   });
 
-  const crisis: CrisisPort = {
+  const crisis = createCrisisResponder({
+    store, escalation, directory, checkOutput, risk, clock, logger,
     threshold: escalationPolicy.threshold,
     fallbackCountry: config.CRISIS_DEFAULT_COUNTRY,
-    resourcesDue: (userKey, conversationKey, level) => escalation.resourcesDue({ userKey, conversationKey, level }),
-    resolveCountry: async (userKey, communityKey) => (await escalation.resolveCountry({ userKey, communityKey })).country,
-    render: (request) => directory.render(request),
-    texts: (locale) => {
-      const t = directory.texts(locale);
-      return { publicNote: t.publicNote.high, safeReply: (level) => t.fallbackReply[level], handoff: t.handoffNotice };
-    },
-    checkOutput,
-    raise: async (input) => {
-      const r = await escalation.raise(input);
-      return { caseId: r.caseId, created: r.created, escalated: r.escalated };
-    },
-    isPaused: (userKey, conversationKey) => escalation.isPaused(userKey, conversationKey),
-    // The alert already said "reached privately"; the case, the audit log and every sink now say otherwise.
-    noteUnreachable: (caseId, at, policyVersion) => escalation.markUnreachable(caseId, at, policyVersion),
-  };
+    ...(metrics ? { metrics } : {}),
+  });
 
   const tokens = createQwenTokenCounter();
   const engine = new Engine({
@@ -242,6 +229,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     policy: modelPolicy,
     contextTokens: config.OYSTER_CONTEXT_TOKENS,
     llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
+    replyDeadlineMs: escalationPolicy.replyDeadlineMs,
     ...(config.RATE_LIMIT_PER_MINUTE > 0
       ? { limiter: new RateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }) }
       : {}),
