@@ -18,6 +18,7 @@
  * No plug-in chain: a forgotten `next()` must never be able to skip the risk screen.
  */
 import { asBotError } from './errors.js';
+import { communityKey } from './crisis/country.js';
 import type { CrisisPort } from './crisis/port.js';
 import type { Logger } from './logger.js';
 import {
@@ -262,7 +263,12 @@ export class Engine {
     // and is awaited (under its own strict timeout) only when it could change the routing.
     const judging = this.deps.risk.judge && addressed ? this.deps.risk.judge(input, screened) : undefined;
     const assessment: RiskAssessment = actNow || !judging ? screened : await judging;
-    const locale = assessment.language === 'zh' ? 'zh' : 'en';
+    const locale = await crisis.locale({
+      userKey: platformUserKey(message.conversation.platform, message.author.id),
+      communityKey: communityKey(message.conversation),
+      detected: assessment.language,
+      text,
+    });
     // The conversation's standing level is the screen's business: record it now, so the next
     // message is read in its light even before this one is answered.
     await store.setRiskState(contextKey, assessment.level, now);
@@ -343,7 +349,9 @@ export class Engine {
     if (answer.ok) {
       await channel.send({ conversation: replyTo, text: answer.text, kind: 'reply', ...(replyTo === message.conversation ? { replyToId: message.id } : {}) });
     } else {
-      const fallback = atRisk ? crisis.texts(locale).safeReply(assessment.level) : texts.model_unavailable;
+      // The reviewed kind text whenever the model answered but its answer failed the check, at
+      // every level: "can't reach my model" only when it really could not be reached (issue 12 item 6).
+      const fallback = atRisk || answer.checked ? crisis.texts(locale).safeReply(assessment.level) : texts.model_unavailable;
       await channel.send({ conversation: replyTo, text: fallback, kind: 'fallback' });
     }
     const outcome: Outcome = { status: answer.ok ? 'answered' : 'fallback', level: assessment.level, ...withCase };
@@ -367,7 +375,7 @@ export class Engine {
     replyTo: InboundMessage['conversation'],
     channel: ReplyChannel,
     started: number,
-  ): Promise<{ ok: true; text: string } | { ok: false }> {
+  ): Promise<{ ok: true; text: string } | { ok: false; checked: boolean }> {
     const { policy, tokens, logger, crisis } = this.deps;
     const prompt = buildPrompt(
       {
@@ -392,7 +400,7 @@ export class Engine {
       if (!verdict.ok) {
         logger.warn('model answer failed the output check', { code: 'OUTPUT_CHECK_FAILED', reasons: verdict.reasons, level: assessment.level });
         this.deps.metrics?.count('output_check_failures_total', { level: assessment.level });
-        return { ok: false };
+        return { ok: false, checked: true };
       }
       return { ok: true, text: completion.text };
     } catch (error) {
@@ -400,7 +408,7 @@ export class Engine {
       logger.error('model call failed', { code: e.code, platform: message.conversation.platform });
       this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'error' });
       this.deps.metrics?.count('model_errors_total', { code: e.code });
-      return { ok: false };
+      return { ok: false, checked: false };
     } finally {
       stopTyping?.();
     }

@@ -18,9 +18,10 @@ import { createCountryCommand } from './crisis/country.js';
 import { dashboardFromEnv, type Dashboard } from './dashboard/index.js';
 import { loadDirectory } from './crisis/directory.js';
 import { createEscalation } from './crisis/escalation.js';
-import { createLogSink } from './crisis/log-sink.js';
+import { createLogSink, hasModeratorSink } from './crisis/log-sink.js';
 import { createModeration } from './crisis/moderation.js';
 import { createOutboxWorker, type OutboxMetrics, type OutboxWorker } from './crisis/outbox.js';
+import { chooseLocale, LANGUAGE_PREFERENCE, loadLocalePolicy } from './crisis/locale.js';
 import { createOutputCheck } from './crisis/output-check.js';
 import type { CrisisPort } from './crisis/port.js';
 import { withDedupe } from './crisis/sink-dedupe.js';
@@ -132,6 +133,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const modelPolicy = loadModelPolicy(policyDir);
   const escalationPolicy = loadEscalationPolicy(policyDir);
   const directory = loadDirectory(policyDir);
+  const locales = new Set(directory.locales());
+  const localePolicy = loadLocalePolicy(policyDir, locales, modelPolicy.textLocales());
   const checkOutput = createOutputCheck(policyDir, directory);
 
   const llm = options.llm ?? createOpenAiClient({
@@ -161,6 +164,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     sinks.push(createWebhookSink({ url: config.MODERATOR_WEBHOOK_URL, secret: config.MODERATOR_WEBHOOK_SECRET, clock }));
   }
   sinks.push(...(options.sinks ?? []));
+  const moderatorsReachable = hasModeratorSink(sinks.map((s) => s.name));
 
   const metrics = options.metrics;
   const outbox = createOutboxWorker({
@@ -189,10 +193,19 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     fallbackCountry: config.CRISIS_DEFAULT_COUNTRY,
     resourcesDue: (userKey, conversationKey, level) => escalation.resourcesDue({ userKey, conversationKey, level }),
     resolveCountry: async (userKey, communityKey) => (await escalation.resolveCountry({ userKey, communityKey })).country,
-    render: (request) => directory.render(request),
+    locale: async ({ userKey, communityKey, detected, text }) => chooseLocale(localePolicy, locales, {
+      preference: userKey === undefined ? undefined : await store.preference(userKey, LANGUAGE_PREFERENCE),
+      detected, text,
+      // The country only chooses between the written forms of Chinese.
+      country: detected === localePolicy.traditional_chinese.language
+        ? userKey === undefined ? config.CRISIS_DEFAULT_COUNTRY : (await escalation.resolveCountry({ userKey, communityKey })).country
+        : undefined,
+    }),
+    // The text promises a moderator only when one can hear of the case (issue 12 item 6).
+    render: (request) => directory.render({ ...request, moderators: moderatorsReachable }),
     texts: (locale) => {
       const t = directory.texts(locale);
-      return { publicNote: t.publicNote.high, safeReply: (level) => t.fallbackReply[level], handoff: t.handoffNotice };
+      return { safeReply: (level) => t.fallbackReply[level], handoff: t.handoffNotice };
     },
     checkOutput,
     raise: async (input) => {
@@ -221,7 +234,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     runCaseCommand: (request) => moderation.handle(request), adapters, clock, logger,
   });
   const onCommand = createCommandHandler({
-    store, policy: modelPolicy, logger,
+    store, policy: modelPolicy, logger, locales: [...locales],
     country: (request) => country.handle(request),
     moderation,
     ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),

@@ -123,7 +123,9 @@ export class CrisisResponder {
       // The private message goes first: the public note says one was sent, so it must be true.
       const delivered = direct ? await sendSafely(direct, rendered.text, 'resources') : false;
       if (delivered) {
-        await sendSafely(message.conversation, crisis.texts(locale).publicNote, 'public-note', message.id);
+        // The note follows the level: at imminent it carries the emergency number (issue 12 item 8).
+        const note = crisis.render({ country, level, locale, place: 'public', about });
+        await sendSafely(message.conversation, note.text, 'public-note', message.id);
       } else {
         if (direct && caseId !== undefined) {
           await crisis.noteUnreachable(caseId, now, assessment.policyVersion).catch((error: unknown) =>
@@ -158,9 +160,10 @@ export class CrisisResponder {
     const { crisis, clock, logger } = this.deps;
     const assessment = risk.screen({ text, recent: [], now: clock.now() });
     if (riskRank(assessment.level) < riskRank(crisis.threshold)) return;
-    const locale = assessment.language === 'zh' ? 'zh' : 'en';
     const about = assessment.about ?? 'self';
     const country = crisis.fallbackCountry;
+    // No store: no stored language choice; the message's own language decides.
+    const locale = await crisis.locale({ detected: assessment.language, text });
     const place = message.isDirect ? 'private' : 'private-unreachable';
     const rendered = crisis.render({ country, level: assessment.level, locale, place, about });
     await channel.send({ conversation: message.conversation, text: rendered.text, kind: 'resources', replyToId: message.id });

@@ -14,8 +14,6 @@ export type { RenderedResources };
 export type RaiseCase = RaiseInput;
 
 export interface CrisisTexts {
-  /** Short caring note for a public channel: no details, no quoting. */
-  publicNote: string;
   /** Sent in place of a model reply that failed the output check, per level. */
   safeReply(level: RiskLevel): string;
   /** Sent once when a moderator has paused the bot for this user. */
@@ -34,6 +32,17 @@ export interface CrisisPort {
   resourcesDue(userKey: string, conversationKey: string, level: RiskLevel): Promise<boolean>;
   /** The user's choice, else the community's default, else the operator's; never from language. */
   resolveCountry(userKey: string, communityKey: string | undefined): Promise<string | undefined>;
+  /**
+   * The language to write to this person in: their stored choice, else the language the screen
+   * detected in `text`, else English; Traditional Chinese in HK, MO and TW (issue 12 item 5).
+   */
+  locale(request: {
+    /** Absent when the store cannot be read: then the message alone decides. */
+    userKey?: string | undefined;
+    communityKey?: string | undefined;
+    detected: string | undefined;
+    text: string;
+  }): Promise<string>;
   /** Verified resources for a country (the international directory, with the country question, when unknown). */
   render(request: RenderRequest): RenderedResources;
   texts(locale: string): CrisisTexts;
