@@ -109,6 +109,13 @@ export interface AlertView {
    * chats, which moderators cannot open anyway.
    */
   messageId?: string;
+  /**
+   * Urgent alerts only: how many urgent alerts this case had before this one. The outbox worker
+   * turns it into `page`, so each re-page goes to the next moderator on the on-call list.
+   */
+  pageIndex?: number;
+  /** The on-call moderator this urgent alert pages ("platform:userId"), from policies/escalation.yaml `paging.on_call`. */
+  page?: string;
 }
 
 /**

@@ -5,7 +5,7 @@
  * data in policies/locales.yaml, validated at load.
  */
 import { z } from 'zod';
-import { policyError, readPolicyYaml } from './policy-file.js';
+import { policyError, readPolicyYaml } from '../policy/policy-file.js';
 
 const FILE = 'locales.yaml';
 const Tag = z.string().regex(/^[a-z]{2,3}(-[A-Z][a-z]{3})?$/, 'expected a language code such as en or zh-Hant');

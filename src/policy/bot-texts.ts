@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { policyError, readPolicyYaml } from '../crisis/policy-file.js';
+import { policyError, readPolicyYaml } from './policy-file.js';
 
 const Text = z.string().min(1);
 

@@ -3,17 +3,14 @@
  * and the system prompts in policies/prompts/. Validated at load: a wrong value stops
  * startup with the file, the field and what it expects.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { BotError } from '../errors.js';
 import { loadBotTexts, type BotTexts } from './bot-texts.js';
+import { policyError, readPolicyText, readPolicyYaml } from './policy-file.js';
 
 
 const schema = z.object({
   sampling: z.object({
-    temperature: z.number().gt(0, 'above 0 (Qwen3 must not decode greedily)').max(2),
+    temperature: z.number().gt(0, 'must be above 0 (Qwen3 must not decode greedily)').max(2),
     top_p: z.number().gt(0).max(1),
     top_k: z.number().int().min(-1).optional(),
     min_p: z.number().min(0).max(1).optional(),
@@ -40,30 +37,13 @@ export interface ModelPolicy {
 }
 
 export function loadModelPolicy(dir: string): ModelPolicy {
-  const file = join(dir, 'model.yaml');
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new BotError(`${file}: cannot read or parse YAML: ${(error as Error).message}`, 'POLICY_INVALID', { cause: error });
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new BotError(`${file}: ${issue.path.join('.') || '(root)'}: expected ${issue.message}; fix the value and restart`, 'POLICY_INVALID');
-  }
+  const p = readPolicyYaml(dir, 'model.yaml', schema);
   const prompt = (name: string) => {
-    const path = join(dir, 'prompts', name);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8').trim();
-    } catch {
-      throw new BotError(`${path} is missing: restore the prompt file`, 'POLICY_INVALID');
-    }
-    if (!text) throw new BotError(`${path} is empty: write the prompt`, 'POLICY_INVALID');
+    const file = `prompts/${name}`;
+    const text = readPolicyText(dir, file).trim();
+    if (!text) throw policyError(file, '', 'the prompt is empty', 'write the prompt');
     return text;
   };
-  const p = parsed.data;
   const texts = loadBotTexts(dir);
   return {
     sampling: p.sampling,
