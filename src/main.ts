@@ -22,9 +22,9 @@ import { createEscalation, RISK_RESET_PREFERENCE } from './crisis/escalation.js'
 import { createLogSink, hasModeratorSink } from './crisis/log-sink.js';
 import { createModeration } from './crisis/moderation.js';
 import { createOutboxWorker, type OutboxMetrics, type OutboxWorker } from './crisis/outbox.js';
-import { chooseLocale, LANGUAGE_PREFERENCE, loadLocalePolicy } from './crisis/locale.js';
 import { createOutputCheck } from './crisis/output-check.js';
-import type { CrisisPort } from './crisis/port.js';
+import { createLocaleChooser } from './crisis/locale.js';
+import { createCrisisResponder } from './crisis/responder.js';
 import { withDedupe } from './crisis/sink-dedupe.js';
 import { createWebhookSink } from './crisis/webhook-sink.js';
 import { Engine, type EngineMetrics, type ReplyChannel } from './engine.js';
@@ -159,8 +159,6 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const modelPolicy = loadModelPolicy(policyDir);
   const escalationPolicy = loadEscalationPolicy(policyDir);
   const directory = loadDirectory(policyDir);
-  const locales = new Set(directory.locales());
-  const localePolicy = loadLocalePolicy(policyDir, locales, modelPolicy.textLocales());
   checkDefaultCountry(config.CRISIS_DEFAULT_COUNTRY, directory);
   const checkOutput = createOutputCheck(policyDir, directory);
 
@@ -191,7 +189,6 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     sinks.push(createWebhookSink({ url: config.MODERATOR_WEBHOOK_URL, secret: config.MODERATOR_WEBHOOK_SECRET, clock }));
   }
   sinks.push(...(options.sinks ?? []));
-  const moderatorsReachable = hasModeratorSink(sinks.map((s) => s.name));
 
   const metrics = options.metrics;
   const outbox = createOutboxWorker({
@@ -219,38 +216,24 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     messages: store, moderators, isKnownCountry: (c) => directory.has(c), defaultCountry: config.CRISIS_DEFAULT_COUNTRY, logger,
   });
 
-  const crisis: CrisisPort = {
+  const locale = createLocaleChooser({
+    policyDir, templateLocales: directory.locales(), textLocales: modelPolicy.textLocales(), preference: (o, n) => store.preference(o, n),
+    country: async (userKey, communityKey) => (await escalation.resolveCountry({ userKey, communityKey })).country,
+    defaultCountry: config.CRISIS_DEFAULT_COUNTRY,
+  });
+  // The texts promise a moderator only when a sink other than the log can reach one (issue 12 item 6).
+  const moderatorsReachable = hasModeratorSink(sinks.map((s) => s.name));
+  const crisis = createCrisisResponder({
+    store, escalation, checkOutput, risk, clock, logger, locale,
+    directory: { render: (request) => directory.render({ ...request, moderators: moderatorsReachable }), texts: (l) => directory.texts(l) },
     threshold: escalationPolicy.threshold,
     fallbackCountry: config.CRISIS_DEFAULT_COUNTRY,
-    resourcesDue: (userKey, conversationKey, level) => escalation.resourcesDue({ userKey, conversationKey, level }),
-    resolveCountry: async (userKey, communityKey) => (await escalation.resolveCountry({ userKey, communityKey })).country,
-    locale: async ({ userKey, communityKey, detected, text }) => chooseLocale(localePolicy, locales, {
-      preference: userKey === undefined ? undefined : await store.preference(userKey, LANGUAGE_PREFERENCE),
-      detected, text,
-      // The country only chooses between the written forms of Chinese.
-      country: detected === localePolicy.traditional_chinese.language
-        ? userKey === undefined ? config.CRISIS_DEFAULT_COUNTRY : (await escalation.resolveCountry({ userKey, communityKey })).country
-        : undefined,
-    }),
-    // The text promises a moderator only when one can hear of the case (issue 12 item 6).
-    render: (request) => directory.render({ ...request, moderators: moderatorsReachable }),
-    texts: (locale) => {
-      const t = directory.texts(locale);
-      return { safeReply: (level) => t.fallbackReply[level], handoff: t.handoffNotice };
-    },
-    checkOutput,
-    raise: async (input) => {
-      const r = await escalation.raise(input);
-      return { caseId: r.caseId, created: r.created, escalated: r.escalated };
-    },
-    isPaused: (userKey, conversationKey) => escalation.isPaused(userKey, conversationKey),
-    // The alert already said "reached privately"; the case, the audit log and every sink now say otherwise.
-    noteUnreachable: (caseId, at, policyVersion) => escalation.markUnreachable(caseId, at, policyVersion),
-  };
+    ...(metrics ? { metrics } : {}),
+  });
 
   const tokens = createQwenTokenCounter();
   const engine = new Engine({
-    store, risk, llm, crisis, clock, logger, tokens,
+    store, risk, llm, crisis, clock, logger, tokens, locale,
     policy: modelPolicy,
     contextTokens: config.OYSTER_CONTEXT_TOKENS,
     llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
@@ -265,7 +248,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     runCaseCommand: (request) => moderation.handle(request), adapters, clock, logger,
   });
   const onCommand = createCommandHandler({
-    store, policy: modelPolicy, logger, locales: [...locales],
+    store, policy: modelPolicy, logger, locales: directory.locales(),
     country: (request) => country.handle(request),
     moderation,
     ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),

@@ -93,3 +93,37 @@ export function writtenInTraditional(text: string): boolean {
   }
   return traditional > simplified;
 }
+
+/** What the engine and the crisis step ask: the language for this person and message. */
+export type LocaleChooser = (request: {
+  /** Absent when the store cannot be read: then the message alone decides. */
+  userKey?: string | undefined;
+  communityKey?: string | undefined;
+  detected: string | undefined;
+  text: string;
+}) => Promise<string>;
+
+export interface LocaleChooserDeps {
+  policyDir: string;
+  /** Locales with crisis templates, and locales with the bot's own texts: they must agree. */
+  templateLocales: readonly string[];
+  textLocales: readonly string[];
+  preference(ownerKey: string, name: string): Promise<string | undefined>;
+  /** The person's country (their choice, the community's, the operator's), if known. */
+  country(userKey: string, communityKey: string | undefined): Promise<string | undefined>;
+  defaultCountry: string | undefined;
+}
+
+/** Loads locales.yaml (throws POLICY_INVALID) and returns the chooser the engine uses for every message. */
+export function createLocaleChooser(deps: LocaleChooserDeps): LocaleChooser {
+  const available = new Set(deps.templateLocales);
+  const policy = loadLocalePolicy(deps.policyDir, available, deps.textLocales);
+  return async ({ userKey, communityKey, detected, text }) => {
+    const preference = userKey === undefined ? undefined : await deps.preference(userKey, LANGUAGE_PREFERENCE);
+    // The country is read only where it matters: to choose between the two forms of Chinese.
+    const country = detected !== policy.traditional_chinese.language
+      ? undefined
+      : userKey === undefined ? deps.defaultCountry : await deps.country(userKey, communityKey);
+    return chooseLocale(policy, available, { preference, detected, text, country });
+  };
+}
