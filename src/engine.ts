@@ -201,7 +201,12 @@ export class Engine {
     // Fail toward safety: with the database unavailable the message cannot be stored, deduped
     // or opened as a case, but the screen needs none of that and resources need no state.
     if (e.code === 'STORE_UNAVAILABLE' && !progress.responded) {
-      await this.responder.respondWithoutStore(message, channel, this.deps.risk, cleanText(message.text)).catch(() => undefined);
+      const atRisk = await this.responder.respondWithoutStore(message, channel, this.deps.risk, cleanText(message.text)).catch(() => true);
+      // Anyone else who spoke to the bot hears that it cannot answer now, rather than silence.
+      if (!atRisk && (message.isDirect || message.mentionsBot)) {
+        const notice = this.deps.policy.texts('en').store_unavailable;
+        await channel.send({ conversation: message.conversation, text: notice, kind: 'notice', replyToId: message.id }).catch(() => undefined);
+      }
     }
     return { status: 'ignored' };
   }

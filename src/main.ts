@@ -19,6 +19,7 @@ import { createCountryCommand } from './crisis/country.js';
 import { dashboardFromEnv, type Dashboard } from './dashboard/index.js';
 import { loadDirectory } from './crisis/directory.js';
 import { createEscalation, RISK_RESET_PREFERENCE } from './crisis/escalation.js';
+import { createCaseJournal } from './crisis/case-journal.js';
 import { createLogSink } from './crisis/log-sink.js';
 import { createModeration } from './crisis/moderation.js';
 import { createOutboxWorker, type OutboxMetrics, type OutboxWorker } from './crisis/outbox.js';
@@ -42,6 +43,7 @@ import { createRiskAssessor } from './risk/assessor.js';
 import type { CaseStore } from './store/case-store.js';
 import { openDatabase, startCheckpoints } from './store/sqlite/database.js';
 import { SqliteCaseStore } from './store/sqlite/sqlite-cases.js';
+import { BUSY_SLICE_MS, healthOf, type StoreFault } from './store/sqlite/store-health.js';
 import { SqliteMessageStore } from './store/sqlite/sqlite-store.js';
 
 export interface BotOptions {
@@ -58,6 +60,10 @@ export interface BotOptions {
 }
 
 export interface Bot {
+  /** The database's current fault (busy, full, read-only, corrupt), if any: /readyz. */
+  storeFault(): StoreFault | undefined;
+  /** Cases waiting in the journal for the database to come back. */
+  journaledCases(): number;
   readonly engine: Engine;
   readonly store: SqliteMessageStore;
   readonly cases: CaseStore;
@@ -177,7 +183,11 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(config.RISK_JUDGE === 'model' ? { llm } : {}),
   });
 
-  const db = openDatabase(config.OYSTER_DB_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS, manualCheckpoints: true });
+  const db = openDatabase(config.OYSTER_DB_PATH, {
+    // SQLite blocks the event loop at most this long per statement for a lock; longer waits
+    // happen between attempts, off the loop (store-health.ts).
+    busyTimeoutMs: Math.min(config.SQLITE_BUSY_TIMEOUT_MS, BUSY_SLICE_MS), manualCheckpoints: true,
+  });
   const stopCheckpoints = startCheckpoints(db, CHECKPOINT_INTERVAL_MS);
   const store = new SqliteMessageStore(db);
   const cases = new SqliteCaseStore(db);
@@ -200,6 +210,20 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const escalation = createEscalation({
     cases, messages: store, sinks: sinks.map((s) => s.name), policy: escalationPolicy, clock,
     logger: logger.child({ part: 'escalation' }), defaultCountry: config.CRISIS_DEFAULT_COUNTRY, onAlertsWritten: kick,
+  });
+  const storeHealth = healthOf(db);
+  const journal = createCaseJournal({
+    path: config.OYSTER_DB_PATH === ':memory:' ? undefined : `${config.OYSTER_DB_PATH}.pending-cases.jsonl`,
+    raise: (input) => escalation.raise(input),
+    logger: logger.child({ part: 'case-journal' }),
+  });
+  // The moment the store answers again, journaled cases are written and their alerts sent.
+  storeHealth.onChange((fault) => {
+    if (fault) logger.error('database unavailable: crisis resources still go out, cases are journaled', { code: 'STORE_UNAVAILABLE', sqlite: fault.code });
+    else {
+      logger.info('database available again');
+      if (journal.size > 0) void journal.replay();
+    }
   });
   const moderation = createModeration({
     cases, moderators, clock, logger: logger.child({ part: 'moderation' }), policyVersion: version,
@@ -227,8 +251,14 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     },
     checkOutput,
     raise: async (input) => {
-      const r = await escalation.raise(input);
-      return { caseId: r.caseId, created: r.created, escalated: r.escalated };
+      try {
+        const r = await escalation.raise(input);
+        return { caseId: r.caseId, created: r.created, escalated: r.escalated };
+      } catch (error) {
+        // The store is down: the signal waits in the journal and is written when it is back.
+        if ((error as { code?: unknown }).code === 'STORE_UNAVAILABLE') journal.add(input);
+        throw error;
+      }
     },
     isPaused: (userKey, conversationKey) => escalation.isPaused(userKey, conversationKey),
     // The alert already said "reached privately"; the case, the audit log and every sink now say otherwise.
@@ -256,7 +286,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     country: (request) => country.handle(request),
     moderation,
     ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),
-    forgetElsewhere: (userKey) => cases.forgetUser(userKey, escalationPolicy.forgetKeepsAuditFields),
+    forgetElsewhere: async (userKey) => journal.forget(userKey) + await cases.forgetUser(userKey, escalationPolicy.forgetKeepsAuditFields),
     scrubFiles: () => store.compact(),
     exportElsewhere: (userKey) => cases.exportUser(userKey),
   });
@@ -287,11 +317,15 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const started = new Set<PlatformAdapter>();
   return {
     engine, store, cases, outbox, dashboard,
+    storeFault: () => storeHealth.fault,
+    journaledCases: () => journal.size,
     policyVersion: version,
     handlersFor,
     async start() {
       // Alerts left undelivered by a previous run go out first (the crash-resume path).
       await outbox.start();
+      // Cases a previous run could not write (the store was down) are written now.
+      void journal.replay();
       await dashboard?.start();
       // Load the tokenizer now: its first use blocks for ~0.6-1.2 s, which must not eat into a
       // platform's acknowledgement window (Slack: 3 s) on the first message.
@@ -328,6 +362,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       await engine.idle();
       await outbox.drainOnce().catch(() => undefined);
       await outbox.stop();
+      journal.stop();
       stopCheckpoints();
       await store.close();
     },

@@ -8,6 +8,8 @@ import { policyError, readPolicyText, readPolicyYaml } from './policy-file.js';
 
 const textsSchema = z.object({
   model_unavailable: z.string().min(1),
+  /** Said instead of an answer while the database cannot be read or written (a store fault). */
+  store_unavailable: z.string().min(1),
   rate_limited: z.string().min(1),
   empty_message: z.string().min(1),
   shortened: z.string().min(1),
