@@ -18,7 +18,6 @@
  * No plug-in chain: a forgotten `next()` must never be able to skip the risk screen.
  */
 import { asBotError } from './errors.js';
-import type { CrisisPort } from './crisis/port.js';
 import type { Logger } from './logger.js';
 import {
   type ConversationRef,
@@ -29,15 +28,15 @@ import {
   riskRank,
   userContextKey,
 } from './messages.js';
-import type { Clock, LlmClient, PlatformAdapter, RiskAssessment, RiskAssessor, RiskInput } from './ports.js';
+import type { Clock, CrisisResponder, LlmClient, PlatformAdapter, ResourceMark, RiskAssessment, RiskAssessor, RiskInput } from './ports.js';
 import type { ModelPolicy } from './policy/model-policy.js';
 import type { TokenCounter } from './llm/tokens.js';
-import type { MessageStore, NewTurn, ResourceMark, StoredTurn } from './store/store.js';
+import type { MessageStore, NewTurn, StoredTurn } from './store/store.js';
 import { KeyedQueue } from './conversation/keyed-queue.js';
 import { buildPrompt } from './conversation/prompt.js';
 import type { RateLimiter } from './conversation/rate-limit.js';
 import { cleanText, cutText, isBlank } from './conversation/text.js';
-import { CrisisResponder } from './conversation/crisis-responder.js';
+import { RISK_RESET_PREFERENCE } from './crisis/escalation.js';
 
 /** The part of an adapter the engine talks back through. */
 export type ReplyChannel = Pick<PlatformAdapter, 'send' | 'openDirect' | 'startTyping'>;
@@ -52,12 +51,19 @@ export interface EngineDeps {
   risk: RiskAssessor;
   llm: LlmClient;
   tokens: TokenCounter;
-  crisis: CrisisPort;
+  /** The crisis step (src/crisis/responder.ts): everything that follows from a message at risk. */
+  crisis: CrisisResponder;
   policy: ModelPolicy;
   /** The model's context window (prompt + answer). */
   contextTokens: number;
   /** Deadline for one model answer, including its reasoning. */
   llmTimeoutMs: number;
+  /**
+   * In a conversation at risk the bot answers within this time of the message, whatever the
+   * model does: past it, the reviewed safe reply goes out instead (policies/escalation.yaml
+   * reply_deadline_seconds, issue 12 item 4). Unset: only llmTimeoutMs bounds the wait.
+   */
+  replyDeadlineMs?: number;
   /** Unaddressed group messages are screened too; at this level or above the bot steps in. */
   unaddressedThreshold?: RiskLevel;
   limiter?: RateLimiter;
@@ -111,11 +117,8 @@ export class Engine {
   private readonly inFlight = new Map<string, string[]>();
   /** Messages received (or resumed) and not yet handled. */
   private readonly pending = new Set<Promise<Outcome>>();
-  private readonly responder: CrisisResponder;
 
-  constructor(private readonly deps: EngineDeps) {
-    this.responder = new CrisisResponder(deps);
-  }
+  constructor(private readonly deps: EngineDeps) {}
 
   /**
    * Intake: records the delivery and the message durably, then starts handling it. Resolves
@@ -200,7 +203,7 @@ export class Engine {
     // Fail toward safety: with the database unavailable the message cannot be stored, deduped
     // or opened as a case, but the screen needs none of that and resources need no state.
     if (e.code === 'STORE_UNAVAILABLE' && !progress.responded) {
-      await this.responder.respondWithoutStore(message, channel, this.deps.risk, cleanText(message.text)).catch(() => undefined);
+      await this.deps.crisis.respondWithoutStore(message, channel, cleanText(message.text));
     }
     return { status: 'ignored' };
   }
@@ -239,12 +242,15 @@ export class Engine {
 
     const history = await store.recentTurns(contextKey, policy.maxHistoryTurns);
     const prior = await store.riskState(contextKey);
+    // A moderator's false_positive resolve resets the carried level: earlier turns no longer count.
+    const resetAt = Date.parse((await store.preference(platformUserKey(message.conversation.platform, message.author.id), RISK_RESET_PREFERENCE)) ?? '');
+    const counts = (at: Date) => Number.isNaN(resetAt) || at.getTime() > resetAt;
     const pending = (this.inFlight.get(contextKey) ?? []).map((t) => ({ role: 'user' as const, text: t, at: now }));
     const input: RiskInput = {
       text,
-      recent: [...history.filter((t) => t.role === 'user'), ...pending],
+      recent: [...history.filter((t) => t.role === 'user' && counts(t.at)), ...pending],
       now,
-      ...(prior ? { prior } : {}),
+      ...(prior && counts(prior.at) ? { prior } : {}),
     };
     const screened = this.deps.risk.screen(input);
     this.inFlight.set(contextKey, [...(this.inFlight.get(contextKey) ?? []), text]);
@@ -255,7 +261,11 @@ export class Engine {
       // Unaddressed group messages are screened but never answered, stored or judged,
       // unless the screen alone calls for stepping in.
       const bar = this.deps.unaddressedThreshold ?? 'high';
-      if (riskRank(screened.level) < riskRank(bar)) return undefined;
+      if (riskRank(screened.level) < riskRank(bar)) {
+        // Below the bar but at risk: no public reply, a normal-priority alert (CRISIS.md §3).
+        if (actNow) await crisis.respond({ message, channel, assessment: screened, locale: 'en', text, quiet: true });
+        return undefined;
+      }
     }
 
     // The judge runs beside the crisis response when the screen already calls for action,
@@ -271,7 +281,7 @@ export class Engine {
     let direct = message.isDirect ? message.conversation : undefined;
     if (riskRank(assessment.level) >= riskRank(crisis.threshold)) {
       progress.responded = true;
-      const acted = await this.responder.respond(message, channel, assessment, locale, text, resources ?? 'decide');
+      const acted = await crisis.respond({ message, channel, assessment, locale, text, resources: resources ?? 'decide' });
       caseId = acted.caseId;
       direct = acted.direct;
     }
@@ -293,7 +303,7 @@ export class Engine {
     if (t.judging) {
       const judged = await t.judging;
       if (riskRank(judged.level) > riskRank(assessment.level)) {
-        const acted = await this.responder.respond(message, channel, judged, locale, text);
+        const acted = await crisis.respond({ message, channel, assessment: judged, locale, text });
         caseId = acted.caseId ?? caseId;
         direct = acted.direct;
         assessment = judged;
@@ -322,8 +332,7 @@ export class Engine {
       }
     }
 
-    if (await crisis.isPaused(userKey, conversationKey(message.conversation))) {
-      await this.responder.handoffOnce(contextKey, replyTo, locale, channel);
+    if (await crisis.handOff(message, replyTo, locale, channel)) {
       return this.finish(progress, message, text, assessment, started, { status: 'paused', level: assessment.level, ...withCase });
     }
 
@@ -339,12 +348,11 @@ export class Engine {
     if (forModel.length < text.length) {
       await channel.send({ conversation: replyTo, text: texts.shortened, kind: 'notice' });
     }
-    const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started);
+    const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started, locale);
     if (answer.ok) {
       await channel.send({ conversation: replyTo, text: answer.text, kind: 'reply', ...(replyTo === message.conversation ? { replyToId: message.id } : {}) });
     } else {
-      const fallback = atRisk ? crisis.texts(locale).safeReply(assessment.level) : texts.model_unavailable;
-      await channel.send({ conversation: replyTo, text: fallback, kind: 'fallback' });
+      await channel.send({ conversation: replyTo, text: answer.fallback ?? texts.model_unavailable, kind: 'fallback' });
     }
     const outcome: Outcome = { status: answer.ok ? 'answered' : 'fallback', level: assessment.level, ...withCase };
     return this.finish(progress, message, text, assessment, started, outcome, true, answer.ok ? answer.text : undefined, forModel);
@@ -367,7 +375,8 @@ export class Engine {
     replyTo: InboundMessage['conversation'],
     channel: ReplyChannel,
     started: number,
-  ): Promise<{ ok: true; text: string } | { ok: false }> {
+    locale: string,
+  ): Promise<{ ok: true; text: string } | { ok: false; fallback: string | undefined }> {
     const { policy, tokens, logger, crisis } = this.deps;
     const prompt = buildPrompt(
       {
@@ -382,25 +391,35 @@ export class Engine {
     );
     if (prompt.trimmedTurns > 0) logger.debug('history trimmed to fit the context', { turns: prompt.trimmedTurns });
     const stopTyping = channel.startTyping?.(replyTo);
-    const abort = AbortSignal.timeout(this.deps.llmTimeoutMs);
+    // At risk, the deadline counts from when the message arrived, so a follow-up queued behind
+    // a slow answer is not kept waiting for a second full model timeout.
+    const deadline = atRisk && this.deps.replyDeadlineMs !== undefined
+      ? Math.max(1, Math.round(this.deps.replyDeadlineMs - (performance.now() - started))) : Infinity;
+    const abort = AbortSignal.timeout(Math.min(this.deps.llmTimeoutMs, deadline));
     const modelStarted = performance.now();
     this.deps.metrics?.observe('engine_overhead_seconds', (modelStarted - started) / 1000);
     try {
-      const completion = await this.deps.llm.complete({ messages: prompt.messages, maxTokens: policy.answerMaxTokens, signal: abort });
+      const completion = await this.deps.llm.complete({
+        messages: prompt.messages, maxTokens: policy.answerMaxTokens, signal: abort,
+        userKey: platformUserKey(message.conversation.platform, message.author.id),
+      });
       this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'ok' });
-      const verdict = crisis.checkOutput(completion.text, assessment.level);
+      const verdict = crisis.checkReply(completion.text, assessment.level, locale);
       if (!verdict.ok) {
         logger.warn('model answer failed the output check', { code: 'OUTPUT_CHECK_FAILED', reasons: verdict.reasons, level: assessment.level });
         this.deps.metrics?.count('output_check_failures_total', { level: assessment.level });
-        return { ok: false };
+        return { ok: false, fallback: verdict.fallback };
       }
       return { ok: true, text: completion.text };
     } catch (error) {
       const e = asBotError(error);
-      logger.error('model call failed', { code: e.code, platform: message.conversation.platform });
+      // status, host and model from the client's context: enough to tell a wrong model name
+      // (404) from a wrong key (401) or a down server; never the key, never the prompt.
+      logger.error('model call failed', { code: e.code, platform: message.conversation.platform, ...e.context });
       this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'error' });
       this.deps.metrics?.count('model_errors_total', { code: e.code });
-      return { ok: false };
+      const verdict = crisis.checkReply(undefined, assessment.level, locale);
+      return { ok: false, fallback: verdict.ok ? undefined : verdict.fallback };
     } finally {
       stopTyping?.();
     }
@@ -439,9 +458,11 @@ export class Engine {
     await db.recordExchange(turns, { platform: message.conversation.platform, messageId: message.id, at: now });
     progress.completed = true;
     this.deps.metrics?.count('messages_total', { platform: message.conversation.platform, level: assessment.level });
+    // A level is logged beside the case id, never beside the conversation: a private chat's id
+    // is the user's id on some platforms, and /forget cannot reach into log files.
     this.deps.logger.info('message handled', {
       platform: message.conversation.platform,
-      conversation: conversationKey(message.conversation),
+      ...('caseId' in outcome && outcome.caseId !== undefined ? { caseId: outcome.caseId } : {}),
       status: outcome.status,
       level: assessment.level,
       reasons: assessment.reasons,

@@ -11,7 +11,7 @@
  * bot was down, so it must not be dropped here.
  */
 import type { AddressInfo } from 'node:net';
-import { App, webApi } from '@slack/bolt';
+import { App, HTTPReceiver, webApi } from '@slack/bolt';
 import { BotError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef, OutboundMessage } from '../../src/messages.js';
@@ -21,8 +21,11 @@ import { boltLogger } from './bolt-logger.js';
 import { BoundedMap } from './bounded.js';
 import type { SlackAdapterConfig } from './config.js';
 import { registerListeners, type ListenerHost } from './listeners.js';
+import { guardSlackRequests } from './request-guard.js';
 import { renderSlack } from './outbound.js';
 import { realSleep, SlackWeb, type Posted, type Sleep } from './web.js';
+import { toBotError } from './errors.js';
+import { reachAtStart } from '../../src/ops/reach-at-start.js';
 
 export type { SlackAdapterConfig } from './config.js';
 export { slackConfigFromEnv } from './config.js';
@@ -39,6 +42,7 @@ export interface SlackAdapter extends PlatformAdapter {
   readonly port: number | undefined;
 }
 
+const EVENTS_PATH = '/slack/events';
 /** How long shutdown waits for in-flight messages (model reply, sends) before giving up. */
 const DRAIN_TIMEOUT_MS = 5_000;
 
@@ -61,6 +65,8 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
   readonly caseMessages = new BoundedMap<number, Posted>(5_000);
   private readonly pending = new Set<Promise<void>>();
   private app: App | undefined;
+  /** Aborts the start-up retries when stop() comes first. */
+  private starting: AbortController | undefined;
   private boundPort: number | undefined;
 
   constructor(private readonly config: SlackAdapterConfig, deps: SlackAdapterDeps) {
@@ -109,7 +115,13 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
 
   async start(handlers: BotHandlers): Promise<void> {
     if (this.app !== undefined) throw new BotError('slack adapter already started', 'UNKNOWN');
-    const me = await this.web.identity().catch((error: BotError) => {
+    // auth.test until Slack answers: an unreachable API is named in the log within 10 s and retried.
+    this.starting = new AbortController();
+    const me = await reachAtStart({
+      platform: 'slack', api: this.config.apiUrl ?? 'https://slack.com/api/', logger: this.logger,
+      attempt: () => this.web.identity(), mapError: (error) => toBotError(error, 'auth.test'), stopped: this.starting.signal,
+    }).catch((error: BotError) => {
+      if (error.code !== 'PLATFORM_AUTH') throw error;
       throw new BotError(`Slack rejected SLACK_BOT_TOKEN at auth.test (${error.message}); check the token and that the app is installed`, error.code, { cause: error });
     });
     this.botUserId = me.botUserId;
@@ -132,7 +144,7 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
     };
     const app = this.config.mode === 'socket'
       ? new App({ ...common, socketMode: true, appToken: this.config.appToken! })
-      : new App({ ...common, signingSecret: this.config.signingSecret! });
+      : new App({ ...common, receiver: this.httpReceiver(this.config.signingSecret!) });
     app.error(async (error) => {
       this.logger.warn('slack listener failed', { code: (error as { code?: unknown }).code, error });
     });
@@ -147,6 +159,21 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
       this.boundPort = (server.address() as AddressInfo).port;
       this.logger.info('slack listening (HTTP mode)', { port: this.boundPort, path: '/slack/events', team: me.teamId });
     }
+  }
+
+  /**
+   * bolt's HTTP receiver with our request guard in front of it (request-guard.ts): requests
+   * dated in the future and exact replays are refused before bolt sees them.
+   */
+  private httpReceiver(signingSecret: string): HTTPReceiver {
+    const receiver = new HTTPReceiver({
+      signingSecret, processBeforeResponse: true, logger: boltLogger(this.logger), endpoints: [EVENTS_PATH],
+    });
+    receiver.requestListener = guardSlackRequests(receiver.requestListener, {
+      paths: [EVENTS_PATH],
+      onRefused: (why) => this.logger.warn('slack request refused', { why }),
+    });
+    return receiver;
   }
 
   /** Runs work after the ack, outside bolt's chain, and keeps it for a clean shutdown. */
@@ -216,6 +243,7 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
   }
 
   async stop(): Promise<void> {
+    this.starting?.abort();
     const app = this.app;
     this.app = undefined;
     if (app !== undefined) await app.stop().catch((error: unknown) => this.logger.warn('slack stop failed', { error: String(error) }));

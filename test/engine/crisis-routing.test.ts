@@ -146,6 +146,19 @@ describe('a crisis in a public channel', () => {
     expect(h.adapter.sent.map((m) => m.kind).slice(0, 2)).toEqual(['resources', 'public-note']);
   });
 
+  it('words the public note for the level: imminent adds the emergency line, moderate does not', async () => {
+    h = await startHarness({ env: US, reply: () => SUPPORTIVE });
+    await h.adapter.receive({ text: IMMINENT, isDirect: false, mentionsBot: true });
+    expect(h.adapter.textsIn('general')).toHaveLength(1);
+    expect(h.adapter.textsIn('general')[0]).toMatch(/local emergency number/);
+    await h.close();
+    h = await startHarness({ env: US, reply: () => SUPPORTIVE });
+    await h.adapter.receive({ text: MODERATE, isDirect: false, mentionsBot: true });
+    expect(h.adapter.textsIn('general')).toHaveLength(1);
+    expect(h.adapter.textsIn('general')[0]).toMatch(/private message/);
+    expect(h.adapter.textsIn('general')[0]).not.toMatch(/emergency/);
+  });
+
   it('falls back to a minimal in-place resource and tells moderators when DMs are closed', async () => {
     h = await startHarness({ env: US, reply: () => SUPPORTIVE, adapter: { closedDms: ['u1'] } });
     await h.adapter.receive({ text: HIGH, isDirect: false, mentionsBot: true });
