@@ -197,6 +197,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const engine = new Engine({
     store, risk, llm, crisis: crisis.responder, clock, logger, tokens, policy: policies.model,
     contextTokens: config.OYSTER_CONTEXT_TOKENS, llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
+    replyDeadlineMs: policies.escalation.replyDeadlineMs,
     ...(config.RATE_LIMIT_PER_MINUTE > 0
       ? { limiter: new RateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }) }
       : {}),
