@@ -167,13 +167,15 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const adapters = options.adapters ?? [];
-  const policies = loadPolicies(resolve(config.OYSTER_POLICY_DIR), config);
+  const policyDir = resolve(config.OYSTER_POLICY_DIR);
+  const policies = loadPolicies(policyDir, config);
   const llm = options.llm ?? createOpenAiClient({
     baseURL: config.OYSTER_BASE_URL, model: config.OYSTER_MODEL, apiKey: config.OYSTER_API_KEY,
     timeoutMs: config.OYSTER_TIMEOUT_MS, maxRetries: config.OYSTER_MAX_RETRIES, sampling: policies.model.sampling,
+    cacheSalt: config.OYSTER_CACHE_SALT,
   });
   const risk = createRiskAssessor({
-    policyDir: resolve(config.OYSTER_POLICY_DIR), policyVersion: policies.version, logger: logger.child({ part: 'risk' }),
+    policyDir, policyVersion: policies.version, logger: logger.child({ part: 'risk' }),
     judgeTimeoutMs: config.RISK_JUDGE_TIMEOUT_MS, ...(config.RISK_JUDGE === 'model' ? { llm } : {}),
   });
 
@@ -185,7 +187,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const sinks = alertSinks(config, adapters, options.sinks ?? [], clock, logger);
   const moderators = { ids: config.MODERATOR_IDS, roleIds: config.MODERATOR_ROLE_IDS };
   const crisis = createCrisisServices({
-    store, cases, risk, moderators, clock, logger, policy: policies.escalation, directory: policies.directory,
+    store, cases, risk, moderators, clock, logger, policyDir, textLocales: policies.model.textLocales(),
+    policy: policies.escalation, directory: policies.directory,
     checkOutput: policies.checkOutput, defaultCountry: config.CRISIS_DEFAULT_COUNTRY, policyVersion: policies.version,
     sinks: metrics ? sinks.map((s) => withDigest(countDeliveries(s, metrics), s)) : sinks,
     selfUpdatingSinks: adapters.flatMap((a) => (a.moderatorSink ? [a.moderatorSink.name] : [])),
@@ -195,7 +198,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
 
   const tokens = createQwenTokenCounter();
   const engine = new Engine({
-    store, risk, llm, crisis: crisis.responder, clock, logger, tokens, policy: policies.model,
+    store, risk, llm, crisis: crisis.responder, locale: crisis.locale, clock, logger, tokens, policy: policies.model,
     contextTokens: config.OYSTER_CONTEXT_TOKENS, llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
     replyDeadlineMs: policies.escalation.replyDeadlineMs,
     ...(config.RATE_LIMIT_PER_MINUTE > 0
@@ -209,7 +212,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     runCaseCommand: (request) => crisis.moderation.handle(request), adapters, clock, logger,
   });
   const onCommand = createCommandHandler({
-    store, policy: policies.model, logger, moderation: crisis.moderation,
+    store, policy: policies.model, logger, moderation: crisis.moderation, locales: policies.directory.locales(),
     country: (request) => crisis.country.handle(request),
     ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),
     forgetElsewhere: (userKey) => cases.forgetUser(userKey, policies.escalation.forgetKeepsAuditFields),

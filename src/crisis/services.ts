@@ -12,6 +12,8 @@ import type { MessageStore } from '../store/store.js';
 import { createCountryCommand } from './country.js';
 import type { ResourceDirectory } from './directory.js';
 import { createEscalation, RISK_RESET_PREFERENCE } from './escalation.js';
+import { createLocaleChooser, type LocaleChooser } from './locale.js';
+import { hasModeratorSink } from './log-sink.js';
 import { createModeration, type Moderation } from './moderation.js';
 import type { ModeratorConfig } from './moderators.js';
 import { createOutboxWorker, type OutboxMetrics, type OutboxWorker } from './outbox.js';
@@ -22,7 +24,11 @@ export interface CrisisServicesDeps {
   store: MessageStore;
   cases: CaseStore;
   policy: EscalationPolicy;
+  /** The policy folder (policies/locale.yaml). */
+  policyDir: string;
   directory: ResourceDirectory;
+  /** Locales the bot's own texts exist in (model.yaml). */
+  textLocales: readonly string[];
   checkOutput: OutputCheck;
   risk: RiskAssessor;
   /** Every sink alerts go to, as the outbox sends them (already wrapped for metrics). */
@@ -46,6 +52,8 @@ export interface CrisisServices {
   moderation: Moderation;
   country: ReturnType<typeof createCountryCommand>;
   responder: CrisisResponder;
+  /** The language to write to a person in (src/crisis/locale.ts). */
+  locale: LocaleChooser;
 }
 
 export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
@@ -74,11 +82,21 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
     messages: store, moderators: deps.moderators, isKnownCountry: (c) => deps.directory.has(c),
     defaultCountry: deps.defaultCountry, logger,
   });
+  const { directory } = deps;
+  const locale = createLocaleChooser({
+    policyDir: deps.policyDir, templateLocales: directory.locales(), textLocales: deps.textLocales,
+    preference: (owner, name) => store.preference(owner, name),
+    country: async (userKey, communityKey) => (await escalation.resolveCountry({ userKey, communityKey })).country,
+    defaultCountry: deps.defaultCountry,
+  });
+  // The texts promise a moderator only when a sink other than the log can reach one (issue 12 item 6).
+  const moderatorsReachable = hasModeratorSink(sinks.map((s) => s.name));
   const responder = createCrisisResponder({
-    store, escalation, directory: deps.directory, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger,
+    store, escalation, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger, locale,
+    directory: { render: (request) => directory.render({ ...request, moderators: moderatorsReachable }), texts: (l) => directory.texts(l) },
     threshold: policy.threshold,
     fallbackCountry: deps.defaultCountry,
     ...(metrics ? { metrics } : {}),
   });
-  return { outbox, moderation, country, responder };
+  return { outbox, moderation, country, responder, locale };
 }
