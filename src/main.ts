@@ -94,7 +94,7 @@ export interface ConfiguredAdapters {
  */
 export function adaptersFromConfig(
   config: Config,
-  io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream },
+  io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; logFile?: string },
   logger: Logger,
 ): ConfiguredAdapters {
   const adapters: PlatformAdapter[] = [];
@@ -115,9 +115,24 @@ export function adaptersFromConfig(
       `Discord's API at ${discord.apiUrl ?? 'https://discord.com/api'} and its gateway (login)`));
   }
   const wantConsole = config.OYSTER_CONSOLE === 'on' || (config.OYSTER_CONSOLE === 'auto' && adapters.length === 0);
-  const consoleAdapter = wantConsole ? createConsoleAdapter({ input: io.input, output: io.output }) : undefined;
+  const consoleAdapter = wantConsole
+    ? createConsoleAdapter({
+      input: io.input, output: io.output, moderator: config.MODERATOR_IDS.includes(CONSOLE_MODERATOR_ID),
+      ...(io.logFile ? { logFile: io.logFile } : {}),
+    })
+    : undefined;
   if (consoleAdapter) adapters.push(consoleAdapter);
   return { adapters, console: consoleAdapter };
+}
+
+/** MODERATOR_IDS entry that makes the console user a moderator. */
+const CONSOLE_MODERATOR_ID = 'console:local';
+
+/** Whether start will run the console chat (no platform configured, or OYSTER_CONSOLE=on). */
+export function runsConsole(config: Config): boolean {
+  if (config.OYSTER_CONSOLE === 'on') return true;
+  if (config.OYSTER_CONSOLE === 'off') return false;
+  return !Object.values(PLATFORM_CONFIG_READERS).some((read) => read(config.env) !== undefined);
 }
 
 /** A wrapper that counts single deliveries keeps the wrapped sink's digest delivery (digests are not counted). */
