@@ -40,9 +40,7 @@ import { loadModelPolicy } from './policy/model-policy.js';
 import { policyVersion as hashPolicies } from './policy/version.js';
 import { createRiskAssessor } from './risk/assessor.js';
 import type { CaseStore } from './store/case-store.js';
-import { openDatabase, startCheckpoints } from './store/sqlite/database.js';
-import { SqliteCaseStore } from './store/sqlite/sqlite-cases.js';
-import { SqliteMessageStore } from './store/sqlite/sqlite-store.js';
+import { openStores, type BotMessageStore } from './store/open-stores.js';
 
 export interface BotOptions {
   config: Config;
@@ -59,7 +57,7 @@ export interface BotOptions {
 
 export interface Bot {
   readonly engine: Engine;
-  readonly store: SqliteMessageStore;
+  readonly store: BotMessageStore;
   readonly cases: CaseStore;
   readonly outbox: OutboxWorker;
   readonly policyVersion: string;
@@ -141,8 +139,6 @@ function checkDefaultCountry(country: string | undefined, directory: { has(c: st
 }
 
 const HOUR_MS = 3_600_000;
-/** WAL checkpoints run on this timer rather than inside a message's commit. */
-const CHECKPOINT_INTERVAL_MS = 2_000;
 /** Longer than every platform's redelivery window (Telegram and Slack: 24 h). */
 const DEDUPE_KEEP_MS = 48 * HOUR_MS;
 
@@ -177,10 +173,10 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(config.RISK_JUDGE === 'model' ? { llm } : {}),
   });
 
-  const db = openDatabase(config.OYSTER_DB_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS, manualCheckpoints: true });
-  const stopCheckpoints = startCheckpoints(db, CHECKPOINT_INTERVAL_MS);
-  const store = new SqliteMessageStore(db);
-  const cases = new SqliteCaseStore(db);
+  // SQLite at OYSTER_DB_PATH, or PostgreSQL when DATABASE_URL is set (several instances).
+  const stores = await openStores(config);
+  const store = stores.messages;
+  const cases = stores.cases;
 
   const sinks: ModeratorSink[] = [createLogSink(logger.child({ part: 'alerts' }))];
   for (const adapter of adapters) if (adapter.moderatorSink) sinks.push(withDedupe(adapter.moderatorSink));
@@ -225,6 +221,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const tokens = createQwenTokenCounter();
   const engine = new Engine({
     store, risk, llm, crisis, clock, logger, tokens,
+    ...(stores.turnOrder ? { turnOrder: stores.turnOrder } : {}),
     policy: modelPolicy,
     contextTokens: config.OYSTER_CONTEXT_TOKENS,
     llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
@@ -234,8 +231,9 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
 
-  const dashboard = dashboardFromEnv({
-    env: config.env, db, failingAfterAttempts: escalationPolicy.outbox.failingAfterAttempts, moderators,
+  // The dashboard's read model is SQLite-only so far: on PostgreSQL it stays off (logged at start).
+  const dashboard = stores.sqlite === undefined ? undefined : dashboardFromEnv({
+    env: config.env, db: stores.sqlite, failingAfterAttempts: escalationPolicy.outbox.failingAfterAttempts, moderators,
     runCaseCommand: (request) => moderation.handle(request), adapters, clock, logger,
   });
   const onCommand = createCommandHandler({
@@ -269,6 +267,10 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   };
 
   logger.info('policies loaded', { policyVersion: version, countries: directory.countries().length });
+  logger.info('store opened', { store: stores.dialect, instance: stores.instanceId });
+  if (stores.dialect === 'postgres' && config.env['DASHBOARD_PORT']) {
+    logger.warn('the moderator dashboard is not available on PostgreSQL yet; moderators use the chat commands', { code: 'CONFIG_INVALID' });
+  }
   let stopped = false;
   const stopping = new AbortController();
   const started = new Set<PlatformAdapter>();
@@ -315,8 +317,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       await engine.idle();
       await outbox.drainOnce().catch(() => undefined);
       await outbox.stop();
-      stopCheckpoints();
-      await store.close();
+      await stores.close();
     },
     async drainAlerts() {
       await outbox.drainOnce();
