@@ -58,6 +58,12 @@ export interface EngineDeps {
   contextTokens: number;
   /** Deadline for one model answer, including its reasoning. */
   llmTimeoutMs: number;
+  /**
+   * In a conversation at risk the bot answers within this time of the message, whatever the
+   * model does: past it, the reviewed safe reply goes out instead (policies/escalation.yaml
+   * reply_deadline_seconds, issue 12 item 4). Unset: only llmTimeoutMs bounds the wait.
+   */
+  replyDeadlineMs?: number;
   /** Unaddressed group messages are screened too; at this level or above the bot steps in. */
   unaddressedThreshold?: RiskLevel;
   limiter?: RateLimiter;
@@ -394,7 +400,11 @@ export class Engine {
     );
     if (prompt.trimmedTurns > 0) logger.debug('history trimmed to fit the context', { turns: prompt.trimmedTurns });
     const stopTyping = channel.startTyping?.(replyTo);
-    const abort = AbortSignal.timeout(this.deps.llmTimeoutMs);
+    // At risk, the deadline counts from when the message arrived, so a follow-up queued behind
+    // a slow answer is not kept waiting for a second full model timeout.
+    const deadline = atRisk && this.deps.replyDeadlineMs !== undefined
+      ? Math.max(1, Math.round(this.deps.replyDeadlineMs - (performance.now() - started))) : Infinity;
+    const abort = AbortSignal.timeout(Math.min(this.deps.llmTimeoutMs, deadline));
     const modelStarted = performance.now();
     this.deps.metrics?.observe('engine_overhead_seconds', (modelStarted - started) / 1000);
     try {

@@ -225,6 +225,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     policy: modelPolicy,
     contextTokens: config.OYSTER_CONTEXT_TOKENS,
     llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
+    replyDeadlineMs: escalationPolicy.replyDeadlineMs,
     ...(config.RATE_LIMIT_PER_MINUTE > 0
       ? { limiter: new RateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }) }
       : {}),
