@@ -40,7 +40,7 @@ import { loadModelPolicy } from './policy/model-policy.js';
 import { policyVersion as hashPolicies } from './policy/version.js';
 import { createRiskAssessor } from './risk/assessor.js';
 import type { CaseStore } from './store/case-store.js';
-import { openStores, type BotMessageStore } from './store/open-stores.js';
+import { openStores, type BotMessageStore } from './open-stores.js';
 
 export interface BotOptions {
   config: Config;

@@ -4,14 +4,14 @@
  * OYSTER_DB_PATH. Both give the same seams; only what differs is named here.
  */
 import { hostname } from 'node:os';
-import type { Config } from '../config.js';
-import type { CaseStore } from './case-store.js';
-import type { PgStores } from './pg/index.js';
-import type { TurnOrder } from './pg/pg-turn-order.js';
-import { openDatabase, startCheckpoints, type Database } from './sqlite/database.js';
-import { SqliteCaseStore } from './sqlite/sqlite-cases.js';
-import { SqliteMessageStore } from './sqlite/sqlite-store.js';
-import type { MessageStore } from './store.js';
+import type { Config } from './config.js';
+import type { CaseStore } from './store/case-store.js';
+import type { PgStores } from './store/pg/index.js';
+import type { TurnOrder } from './store/pg/pg-turn-order.js';
+import { openDatabase, startCheckpoints, type Database } from './store/sqlite/database.js';
+import { SqliteCaseStore } from './store/sqlite/sqlite-cases.js';
+import { SqliteMessageStore } from './store/sqlite/sqlite-store.js';
+import type { MessageStore } from './store/store.js';
 
 /** WAL checkpoints run on this timer rather than inside a message's commit. */
 const CHECKPOINT_INTERVAL_MS = 2_000;
@@ -43,9 +43,9 @@ export async function openStores(config: Pick<Config, 'DATABASE_URL' | 'OYSTER_D
   const instanceId = config.OYSTER_INSTANCE_ID ?? hostname();
   if (config.DATABASE_URL) {
     // Loaded only when configured: an SQLite deployment never loads the pg driver.
-    const pg = await import('./pg/index.js');
-    const { createTurnOrder } = await import('./pg/pg-turn-order.js');
-    const { startHeartbeat } = await import('./pg/pg-leases.js');
+    const pg = await import('./store/pg/index.js');
+    const { createTurnOrder } = await import('./store/pg/pg-turn-order.js');
+    const { startHeartbeat } = await import('./store/pg/pg-leases.js');
     const stores: PgStores = await pg.openPgStores(config.DATABASE_URL, instanceId);
     const stopHeartbeat = await startHeartbeat(stores.leases, instanceId);
     return {
