@@ -408,7 +408,10 @@ export class Engine {
     const modelStarted = performance.now();
     this.deps.metrics?.observe('engine_overhead_seconds', (modelStarted - started) / 1000);
     try {
-      const completion = await this.deps.llm.complete({ messages: prompt.messages, maxTokens: policy.answerMaxTokens, signal: abort });
+      const completion = await this.deps.llm.complete({
+        messages: prompt.messages, maxTokens: policy.answerMaxTokens, signal: abort,
+        userKey: platformUserKey(message.conversation.platform, message.author.id),
+      });
       this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'ok' });
       const verdict = crisis.checkReply(completion.text, assessment.level, locale);
       if (!verdict.ok) {
@@ -419,7 +422,9 @@ export class Engine {
       return { ok: true, text: completion.text };
     } catch (error) {
       const e = asBotError(error);
-      logger.error('model call failed', { code: e.code, platform: message.conversation.platform });
+      // status, host and model from the client's context: enough to tell a wrong model name
+      // (404) from a wrong key (401) or a down server; never the key, never the prompt.
+      logger.error('model call failed', { code: e.code, platform: message.conversation.platform, ...e.context });
       this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'error' });
       this.deps.metrics?.count('model_errors_total', { code: e.code });
       const verdict = crisis.checkReply(undefined, assessment.level, locale);

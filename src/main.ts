@@ -164,6 +164,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     timeoutMs: config.OYSTER_TIMEOUT_MS,
     maxRetries: config.OYSTER_MAX_RETRIES,
     sampling: modelPolicy.sampling,
+    cacheSalt: config.OYSTER_CACHE_SALT,
   });
   const risk = createRiskAssessor({
     policyDir,
