@@ -18,6 +18,8 @@
  * No plug-in chain: a forgotten `next()` must never be able to skip the risk screen.
  */
 import { asBotError } from './errors.js';
+import { communityKey } from './crisis/country.js';
+import type { LocaleChooser } from './crisis/locale.js';
 import type { Logger } from './logger.js';
 import {
   type ConversationRef,
@@ -53,6 +55,8 @@ export interface EngineDeps {
   tokens: TokenCounter;
   /** The crisis step (src/crisis/responder.ts): everything that follows from a message at risk. */
   crisis: CrisisResponder;
+  /** The language to write to this person in (src/crisis/locale.ts); English when absent. */
+  locale?: LocaleChooser;
   policy: ModelPolicy;
   /** The model's context window (prompt + answer). */
   contextTokens: number;
@@ -281,7 +285,12 @@ export class Engine {
     // and is awaited (under its own strict timeout) only when it could change the routing.
     const judging = this.deps.risk.judge && addressed ? this.deps.risk.judge(input, screened) : undefined;
     const assessment: RiskAssessment = actNow || !judging ? screened : await judging;
-    const locale = assessment.language === 'zh' ? 'zh' : 'en';
+    const locale = this.deps.locale ? await this.deps.locale({
+      userKey: platformUserKey(message.conversation.platform, message.author.id),
+      communityKey: communityKey(message.conversation),
+      detected: assessment.language,
+      text,
+    }) : 'en';
     // The conversation's standing level is the screen's business: record it now, so the next
     // message is read in its light even before this one is answered.
     await store.setRiskState(contextKey, assessment.level, now);

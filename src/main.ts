@@ -19,10 +19,11 @@ import { createCountryCommand } from './crisis/country.js';
 import { dashboardFromEnv, type Dashboard } from './dashboard/index.js';
 import { loadDirectory } from './crisis/directory.js';
 import { createEscalation, RISK_RESET_PREFERENCE } from './crisis/escalation.js';
-import { createLogSink } from './crisis/log-sink.js';
+import { createLogSink, hasModeratorSink } from './crisis/log-sink.js';
 import { createModeration } from './crisis/moderation.js';
 import { createOutboxWorker, type OutboxMetrics, type OutboxWorker } from './crisis/outbox.js';
 import { createOutputCheck } from './crisis/output-check.js';
+import { createLocaleChooser } from './crisis/locale.js';
 import { createCrisisResponder } from './crisis/responder.js';
 import { withDedupe } from './crisis/sink-dedupe.js';
 import { createWebhookSink } from './crisis/webhook-sink.js';
@@ -93,7 +94,7 @@ export interface ConfiguredAdapters {
  */
 export function adaptersFromConfig(
   config: Config,
-  io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream },
+  io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; logFile?: string },
   logger: Logger,
 ): ConfiguredAdapters {
   const adapters: PlatformAdapter[] = [];
@@ -114,9 +115,24 @@ export function adaptersFromConfig(
       `Discord's API at ${discord.apiUrl ?? 'https://discord.com/api'} and its gateway (login)`));
   }
   const wantConsole = config.OYSTER_CONSOLE === 'on' || (config.OYSTER_CONSOLE === 'auto' && adapters.length === 0);
-  const consoleAdapter = wantConsole ? createConsoleAdapter({ input: io.input, output: io.output }) : undefined;
+  const consoleAdapter = wantConsole
+    ? createConsoleAdapter({
+      input: io.input, output: io.output, moderator: config.MODERATOR_IDS.includes(CONSOLE_MODERATOR_ID),
+      ...(io.logFile ? { logFile: io.logFile } : {}),
+    })
+    : undefined;
   if (consoleAdapter) adapters.push(consoleAdapter);
   return { adapters, console: consoleAdapter };
+}
+
+/** MODERATOR_IDS entry that makes the console user a moderator. */
+const CONSOLE_MODERATOR_ID = 'console:local';
+
+/** Whether start will run the console chat (no platform configured, or OYSTER_CONSOLE=on). */
+export function runsConsole(config: Config): boolean {
+  if (config.OYSTER_CONSOLE === 'on') return true;
+  if (config.OYSTER_CONSOLE === 'off') return false;
+  return !Object.values(PLATFORM_CONFIG_READERS).some((read) => read(config.env) !== undefined);
 }
 
 /** A wrapper that counts single deliveries keeps the wrapped sink's digest delivery (digests are not counted). */
@@ -212,8 +228,16 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     messages: store, moderators, isKnownCountry: (c) => directory.has(c), defaultCountry: config.CRISIS_DEFAULT_COUNTRY, logger,
   });
 
+  const locale = createLocaleChooser({
+    policyDir, templateLocales: directory.locales(), textLocales: modelPolicy.textLocales(), preference: (o, n) => store.preference(o, n),
+    country: async (userKey, communityKey) => (await escalation.resolveCountry({ userKey, communityKey })).country,
+    defaultCountry: config.CRISIS_DEFAULT_COUNTRY,
+  });
+  // The texts promise a moderator only when a sink other than the log can reach one (issue 12 item 6).
+  const moderatorsReachable = hasModeratorSink(sinks.map((s) => s.name));
   const crisis = createCrisisResponder({
-    store, escalation, directory, checkOutput, risk, clock, logger,
+    store, escalation, checkOutput, risk, clock, logger, locale,
+    directory: { render: (request) => directory.render({ ...request, moderators: moderatorsReachable }), texts: (l) => directory.texts(l) },
     threshold: escalationPolicy.threshold,
     fallbackCountry: config.CRISIS_DEFAULT_COUNTRY,
     ...(metrics ? { metrics } : {}),
@@ -221,7 +245,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
 
   const tokens = createQwenTokenCounter();
   const engine = new Engine({
-    store, risk, llm, crisis, clock, logger, tokens,
+    store, risk, llm, crisis, clock, logger, tokens, locale,
     ...(stores.turnOrder ? { turnOrder: stores.turnOrder } : {}),
     policy: modelPolicy,
     contextTokens: config.OYSTER_CONTEXT_TOKENS,
@@ -239,7 +263,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     runCaseCommand: (request) => moderation.handle(request), adapters, clock, logger,
   });
   const onCommand = createCommandHandler({
-    store, policy: modelPolicy, logger,
+    store, policy: modelPolicy, logger, locales: directory.locales(),
     country: (request) => country.handle(request),
     moderation,
     ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),
