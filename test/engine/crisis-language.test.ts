@@ -50,6 +50,14 @@ describe('the person\'s language', () => {
     expect(resources.text).toContain('**18111**');
   });
 
+  it('answers a Japanese speaker in Japan in Japanese, with Japan\'s lines', async () => {
+    h = await startHarness({ env: { CRISIS_DEFAULT_COUNTRY: 'JP' }, reply: () => 'ここにいます。' });
+    await h.adapter.receive({ text: 'もう死にたい。自殺を考えている。' });
+    const resources = h.adapter.sent.find((m) => m.kind === 'resources')!;
+    expect(resources.text).toContain('私はボット');
+    expect(resources.text).toContain('**0120-279-338**');
+  });
+
   it('promises no moderator when alerts only reach the log', async () => {
     h = await startHarness({ env: { CRISIS_DEFAULT_COUNTRY: 'MX' }, reply: () => SUPPORTIVE_ES, logOnly: true });
     await h.adapter.receive({ text: SPANISH_HIGH });
