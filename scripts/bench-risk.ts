@@ -11,12 +11,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRiskAssessor } from '../src/risk/assessor.js';
+import { sharedEvalDir } from './eval-dir.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const roundsArg = args.indexOf('--rounds');
 const rounds = roundsArg >= 0 ? Math.max(1, Number(args[roundsArg + 1]) || 3) : 3;
-const devDir = join(root, '..', 'shared', 'eval', 'dev');
+const devDir = join(sharedEvalDir(root), 'dev');
 
 const texts: string[] = [];
 for (const file of readdirSync(devDir).filter((f) => f.endsWith('.jsonl')).sort()) {

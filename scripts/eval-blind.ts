@@ -8,6 +8,8 @@
  *   npm run eval:blind                 all figures
  *   npm run eval:blind -- --misses     also list the tuning half's misses (our own sentences)
  *   npm run eval:blind -- --json       one JSON object instead of tables
+ *   npm run eval:blind -- --dir test/risk/blind2   another probe set of the same format (the
+ *                                      second set is held out as a whole: every row is `held`)
  *
  * The held-out half's misses are never printed: looking at them would make it a tuning set.
  */
@@ -19,8 +21,9 @@ import type { RiskAssessment, RiskAssessor } from '../src/ports.js';
 import { createRiskAssessor } from '../src/risk/assessor.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const dir = join(root, 'test', 'risk', 'blind');
 const args = process.argv.slice(2);
+const dirArg = args.indexOf('--dir');
+const dir = dirArg >= 0 ? resolve(args[dirArg + 1]!) : join(root, 'test', 'risk', 'blind');
 const showMisses = args.includes('--misses');
 const asJson = args.includes('--json');
 
@@ -90,6 +93,8 @@ const splits = { tune: rows.filter((r) => r.split === 'tune'), held: rows.filter
 const languages = [...new Set(rows.map((r) => r.lang))].sort();
 const report: Record<string, Record<string, Record<Metric, Rate>>> = {};
 for (const [name, subset] of Object.entries(splits)) {
+  // A set held out as a whole has no tuning half: print only what has rows.
+  if (subset.length === 0) continue;
   report[name] = { ALL: score(subset) };
   for (const lang of languages) report[name]![lang] = score(subset.filter((r) => r.lang === lang));
 }
@@ -117,6 +122,7 @@ for (const c of convResults) {
 }
 for (const split of ['tune', 'held', 'all'] as const) {
   const of = convResults.filter((c) => split === 'all' || c.split === split);
+  if (of.length === 0) continue;
   const risky = of.filter((c) => c.at_risk);
   const calm = of.filter((c) => !c.at_risk);
   console.log(`  ${split}: at-risk ${risky.filter((c) => c.pass).length}/${risky.length} reached, harmless ${calm.filter((c) => c.pass).length}/${calm.length} unflagged`);

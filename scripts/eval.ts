@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRiskAssessor } from '../src/risk/assessor.js';
+import { sharedEvalDir } from './eval-dir.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -27,7 +28,7 @@ const option = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const devDir = resolve(option('--dev') ?? join(root, '..', 'shared', 'eval', 'dev'));
+const devDir = resolve(option('--dev') ?? join(sharedEvalDir(root), 'dev'));
 const scorer = resolve(devDir, '..', 'score.mjs');
 const keep = option('--keep');
 const raw = args.includes('--raw');

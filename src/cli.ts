@@ -20,7 +20,8 @@ const COMMANDS: Array<{ name: string; summary: string; load(): Promise<CliComman
   { name: 'doctor', summary: 'check configuration, policies, database, model and platforms, and say how to fix problems', load: async () => (await import('./cli/doctor.js')).doctorCommand },
 ];
 
-const OPERATOR_ERRORS = new Set(['CONFIG_INVALID', 'POLICY_INVALID', 'MIGRATION_OUT_OF_SYNC']);
+/** A database that cannot be opened at start is the operator's to fix too (path, permissions, another process). */
+const OPERATOR_ERRORS = new Set(['CONFIG_INVALID', 'POLICY_INVALID', 'MIGRATION_OUT_OF_SYNC', 'STORE_UNAVAILABLE']);
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

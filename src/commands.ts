@@ -22,6 +22,8 @@ export interface CommandDeps {
   exportElsewhere?(userKey: string): Promise<unknown[]>;
   /** Extra deletion beyond the message store (case excerpts per the retention policy). */
   forgetElsewhere?(userKey: string): Promise<number>;
+  /** Runs after a /forget so nothing deleted stays readable in the database files; false if it must wait. */
+  scrubFiles?(): Promise<boolean>;
   logger: Logger;
 }
 
@@ -39,7 +41,9 @@ export function createCommandHandler(deps: CommandDeps): (request: CommandReques
       case 'forget': {
         if (request.args[0]?.toLowerCase() !== 'confirm') return reply(texts.forget_confirm);
         const removed = (await deps.store.forgetUser(userKey)) + ((await deps.forgetElsewhere?.(userKey)) ?? 0);
-        deps.logger.info('user data deleted on request', { userKey, records: removed });
+        const scrubbed = (await deps.scrubFiles?.()) ?? true;
+        // No user id here: this line would otherwise tie the person to having asked to be forgotten.
+        deps.logger.info('user data deleted on request', { platform: request.conversation.platform, records: removed, filesScrubbed: scrubbed });
         return reply(texts.forgotten.replace('{count}', String(removed)));
       }
       case 'export': {

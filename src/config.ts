@@ -48,7 +48,14 @@ const schema = z.object({
   METRICS_HOST: z.string().trim().regex(/^[A-Za-z0-9.:-]+$/, 'an address to bind such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
   OYSTER_CONSOLE: z.enum(['auto', 'on', 'off']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  STREAMING: onOff.default('off'),
+  /** Streamed replies at risk levels none and low (edits of one message); off sends whole replies. */
+  STREAMING: onOff.default('on'),
+  /** How long start waits for each platform connection before naming it and retrying in the background. */
+  OYSTER_CONNECT_TIMEOUT_MS: int(1_000, 600_000).default(10_000),
+  /** auto: send a per-user cache_salt, dropped for good if the server refuses the field. */
+  OYSTER_CACHE_SALT: z.enum(['auto', 'off']).default('auto'),
+  /** Where an interactive console chat writes its logs, so they never land between chat lines. */
+  OYSTER_LOG_FILE: z.string().trim().min(1).default('./data/oyster-bot.log'),
 });
 
 export type CoreConfig = z.infer<typeof schema>;
@@ -56,6 +63,17 @@ export type CoreConfig = z.infer<typeof schema>;
 export interface Config extends CoreConfig {
   /** The raw environment, for adapters' own config readers. */
   env: Env;
+}
+
+/**
+ * What a wrong value should have been, in words. Our own refinements carry that text as
+ * their message; zod's built-in enum message ("Invalid option: expected one of …") would read
+ * "expected Invalid option" after our prefix, so enums list their values instead.
+ */
+function expectation(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value') return `one of ${issue.values.map(String).join(', ')}`;
+  if (issue.code === 'invalid_type') return 'a value';
+  return issue.message;
 }
 
 /** Reads KEY=value lines from `.env` in the working directory; the real environment wins. */
@@ -74,7 +92,7 @@ export function loadConfig(env: Env): Config {
     const name = String(issue.path[0]);
     // Never echo a secret back, not even a malformed one.
     const got = /KEY|SECRET|TOKEN/.test(name) ? '' : ` (got ${JSON.stringify(present[name] ?? '')})`;
-    throw new BotError(`${name} is invalid: expected ${issue.message}${got}`, 'CONFIG_INVALID');
+    throw new BotError(`${name} is invalid: expected ${expectation(issue)}${got}`, 'CONFIG_INVALID');
   }
   if (parsed.data.MODERATOR_WEBHOOK_URL && !parsed.data.MODERATOR_WEBHOOK_SECRET) {
     throw new BotError('MODERATOR_WEBHOOK_SECRET is missing: set a secret of at least 16 characters to sign webhook alerts', 'CONFIG_INVALID');

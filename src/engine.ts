@@ -36,7 +36,8 @@ import type { MessageStore, NewTurn, ResourceMark, StoredTurn } from './store/st
 import { KeyedQueue } from './conversation/keyed-queue.js';
 import { buildPrompt } from './conversation/prompt.js';
 import type { RateLimiter } from './conversation/rate-limit.js';
-import { cleanText, cutText, isBlank } from './conversation/text.js';
+import { cleanText, cutText, excerptOf, isBlank } from './conversation/text.js';
+import { RISK_RESET_PREFERENCE } from './crisis/escalation.js';
 import { CrisisResponder } from './conversation/crisis-responder.js';
 
 /** The part of an adapter the engine talks back through. */
@@ -239,12 +240,15 @@ export class Engine {
 
     const history = await store.recentTurns(contextKey, policy.maxHistoryTurns);
     const prior = await store.riskState(contextKey);
+    // A moderator's false_positive resolve resets the carried level: earlier turns no longer count.
+    const resetAt = Date.parse((await store.preference(platformUserKey(message.conversation.platform, message.author.id), RISK_RESET_PREFERENCE)) ?? '');
+    const counts = (at: Date) => Number.isNaN(resetAt) || at.getTime() > resetAt;
     const pending = (this.inFlight.get(contextKey) ?? []).map((t) => ({ role: 'user' as const, text: t, at: now }));
     const input: RiskInput = {
       text,
-      recent: [...history.filter((t) => t.role === 'user'), ...pending],
+      recent: [...history.filter((t) => t.role === 'user' && counts(t.at)), ...pending],
       now,
-      ...(prior ? { prior } : {}),
+      ...(prior && counts(prior.at) ? { prior } : {}),
     };
     const screened = this.deps.risk.screen(input);
     this.inFlight.set(contextKey, [...(this.inFlight.get(contextKey) ?? []), text]);
@@ -255,7 +259,11 @@ export class Engine {
       // Unaddressed group messages are screened but never answered, stored or judged,
       // unless the screen alone calls for stepping in.
       const bar = this.deps.unaddressedThreshold ?? 'high';
-      if (riskRank(screened.level) < riskRank(bar)) return undefined;
+      if (riskRank(screened.level) < riskRank(bar)) {
+        // Below the bar but at risk: no public reply, a normal-priority alert (CRISIS.md §3).
+        if (actNow) await this.alertQuietly(message, screened, text);
+        return undefined;
+      }
     }
 
     // The judge runs beside the crisis response when the screen already calls for action,
@@ -279,6 +287,22 @@ export class Engine {
       text, now, started, assessment, judging: actNow ? judging : undefined, locale, caseId, direct,
       history: pending.length === 0 ? history : undefined,
     };
+  }
+
+  /** An unaddressed group message at risk: the case and its alert only; a failure is logged. */
+  private async alertQuietly(message: InboundMessage, assessment: RiskAssessment, text: string): Promise<void> {
+    try {
+      await this.deps.crisis.raise({
+        conversation: message.conversation, isDirect: false,
+        user: { id: message.author.id, displayName: message.author.displayName },
+        userKey: platformUserKey(message.conversation.platform, message.author.id),
+        level: assessment.level, reasons: assessment.reasons, policyVersion: assessment.policyVersion,
+        excerpt: excerptOf(text), country: undefined, resourcesSent: [], reachedPrivately: false,
+        messageId: message.id, at: this.deps.clock.now(), unaddressed: true,
+      });
+    } catch (error) {
+      this.deps.logger.error('could not alert on an unaddressed message', { code: asBotError(error).code, risk: assessment.level });
+    }
   }
 
   /** Steps 6-8: rate limit, the model's checked answer, and persistence. */
@@ -439,9 +463,11 @@ export class Engine {
     await db.recordExchange(turns, { platform: message.conversation.platform, messageId: message.id, at: now });
     progress.completed = true;
     this.deps.metrics?.count('messages_total', { platform: message.conversation.platform, level: assessment.level });
+    // A level is logged beside the case id, never beside the conversation: a private chat's id
+    // is the user's id on some platforms, and /forget cannot reach into log files.
     this.deps.logger.info('message handled', {
       platform: message.conversation.platform,
-      conversation: conversationKey(message.conversation),
+      ...('caseId' in outcome && outcome.caseId !== undefined ? { caseId: outcome.caseId } : {}),
       status: outcome.status,
       level: assessment.level,
       reasons: assessment.reasons,

@@ -33,22 +33,42 @@ export function redact(text: string): string {
   return out;
 }
 
-function wrap(p: pino.Logger): Logger {
+/**
+ * pino writes a child's bindings and a call's fields side by side, so a key bound twice (the
+ * composition root and the adapter both bind `platform`) appeared twice on one JSON line.
+ * `bound` remembers what is already on every line: a repeat with the same value is dropped;
+ * a different value keeps its information under a `call.` prefix rather than a second key.
+ */
+function wrap(p: pino.Logger, bound: Record<string, unknown> = {}): Logger {
+  const fresh = (fields: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(fields)) {
+      if (!(k in bound)) out[k] = v;
+      else if (bound[k] !== v) out[`call.${k}`] = v;
+    }
+    return out;
+  };
   const call = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) =>
-    fields ? p[level](scrub(fields), redact(msg)) : p[level](redact(msg));
+    fields ? p[level](scrub(fresh(fields)), redact(msg)) : p[level](redact(msg));
   return {
     debug: call('debug'),
     info: call('info'),
     warn: call('warn'),
     error: call('error'),
-    child: (bindings) => wrap(p.child(scrub(bindings))),
+    child: (bindings) => {
+      const added = scrub(fresh(bindings));
+      return wrap(p.child(added), { ...bound, ...added });
+    },
   };
 }
 
 function scrub(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) {
-    if (SECRET_KEYS.includes(k)) out[k] = '[redacted]';
+    // pino writes the line's own severity as `level`; a risk level under the same key would
+    // make the line carry `level` twice and log pipelines drop one. It goes under `risk`.
+    if (k === 'level') out['risk'] = v;
+    else if (SECRET_KEYS.includes(k)) out[k] = '[redacted]';
     else if (typeof v === 'string') out[k] = redact(v);
     else if (v instanceof Error) out[k] = { name: v.name, message: redact(v.message), code: (v as { code?: unknown }).code };
     else out[k] = v;

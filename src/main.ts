@@ -14,10 +14,11 @@ import { createSlackAdapter } from '../adapters/slack/index.js';
 import { telegramConfigFromEnv } from '../adapters/telegram/config.js';
 import { createTelegramAdapter } from '../adapters/telegram/index.js';
 import { createCommandHandler } from './commands.js';
+import { BotError } from './errors.js';
 import { createCountryCommand } from './crisis/country.js';
 import { dashboardFromEnv, type Dashboard } from './dashboard/index.js';
 import { loadDirectory } from './crisis/directory.js';
-import { createEscalation } from './crisis/escalation.js';
+import { createEscalation, RISK_RESET_PREFERENCE } from './crisis/escalation.js';
 import { createLogSink } from './crisis/log-sink.js';
 import { createModeration } from './crisis/moderation.js';
 import { createOutboxWorker, type OutboxMetrics, type OutboxWorker } from './crisis/outbox.js';
@@ -27,6 +28,7 @@ import { withDedupe } from './crisis/sink-dedupe.js';
 import { createWebhookSink } from './crisis/webhook-sink.js';
 import { Engine, type EngineMetrics, type ReplyChannel } from './engine.js';
 import { createOpenAiClient } from './llm/openai-client.js';
+import { connectionTarget, describeConnection, startPlatform } from './platform-start.js';
 import { createQwenTokenCounter } from './llm/tokens.js';
 import { createLogger, type Logger } from './logger.js';
 import { countDeliveries } from './ops/metrics.js';
@@ -37,10 +39,10 @@ import { loadEscalationPolicy } from './policy/escalation-policy.js';
 import { loadModelPolicy } from './policy/model-policy.js';
 import { policyVersion as hashPolicies } from './policy/version.js';
 import { createRiskAssessor } from './risk/assessor.js';
-import type { CaseStore } from './crisis/case-store.js';
-import { openDatabase, startCheckpoints } from './store/database.js';
-import { SqliteCaseStore } from './store/sqlite-cases.js';
-import { SqliteMessageStore } from './store/sqlite-store.js';
+import type { CaseStore } from './store/case-store.js';
+import { openDatabase, startCheckpoints } from './store/sqlite/database.js';
+import { SqliteCaseStore } from './store/sqlite/sqlite-cases.js';
+import { SqliteMessageStore } from './store/sqlite/sqlite-store.js';
 
 export interface BotOptions {
   config: Config;
@@ -97,12 +99,22 @@ export function adaptersFromConfig(
   logger: Logger,
 ): ConfiguredAdapters {
   const adapters: PlatformAdapter[] = [];
+  // The target names, in words, what the adapter's start waits for.
   const telegram = telegramConfigFromEnv(config.env);
-  if (telegram) adapters.push(createTelegramAdapter(telegram, { logger: logger.child({ platform: 'telegram' }) }));
+  if (telegram) {
+    adapters.push(describeConnection(createTelegramAdapter(telegram, { logger: logger.child({ platform: 'telegram' }) }),
+      `the Telegram Bot API at ${telegram.apiRoot ?? 'https://api.telegram.org'} (getMe)`));
+  }
   const slack = slackConfigFromEnv(config.env);
-  if (slack) adapters.push(createSlackAdapter(slack, { logger: logger.child({ platform: 'slack' }) }));
+  if (slack) {
+    adapters.push(describeConnection(createSlackAdapter(slack, { logger: logger.child({ platform: 'slack' }) }),
+      `Slack's Web API at ${slack.apiUrl ?? 'https://slack.com/api/'} (auth.test${slack.mode === 'socket' ? ', then the Socket Mode connection' : ''})`));
+  }
   const discord = discordConfigFromEnv(config.env);
-  if (discord) adapters.push(createDiscordAdapter(discord, { logger: logger.child({ platform: 'discord' }) }));
+  if (discord) {
+    adapters.push(describeConnection(createDiscordAdapter(discord, { logger: logger.child({ platform: 'discord' }) }),
+      `Discord's API at ${discord.apiUrl ?? 'https://discord.com/api'} and its gateway (login)`));
+  }
   const wantConsole = config.OYSTER_CONSOLE === 'on' || (config.OYSTER_CONSOLE === 'auto' && adapters.length === 0);
   const consoleAdapter = wantConsole ? createConsoleAdapter({ input: io.input, output: io.output }) : undefined;
   if (consoleAdapter) adapters.push(consoleAdapter);
@@ -112,6 +124,20 @@ export function adaptersFromConfig(
 /** A wrapper that counts single deliveries keeps the wrapped sink's digest delivery (digests are not counted). */
 function withDigest(wrapper: ModeratorSink, inner: ModeratorSink): ModeratorSink {
   return inner.deliverDigest ? { ...wrapper, deliverDigest: inner.deliverDigest.bind(inner) } : wrapper;
+}
+
+/**
+ * A default country without a directory entry would send people in crisis to the global
+ * fallback while the operator believes their country is covered: refuse it at start.
+ */
+function checkDefaultCountry(country: string | undefined, directory: { has(c: string): boolean; countries(): string[] }): void {
+  if (country && !directory.has(country)) {
+    throw new BotError(
+      `CRISIS_DEFAULT_COUNTRY is invalid: ${country} has no entry in the crisis directory (listed: ${directory.countries().join(', ')}); ` +
+        'set a listed country, or unset it so people are asked',
+      'CONFIG_INVALID',
+    );
+  }
 }
 
 const HOUR_MS = 3_600_000;
@@ -132,6 +158,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const modelPolicy = loadModelPolicy(policyDir);
   const escalationPolicy = loadEscalationPolicy(policyDir);
   const directory = loadDirectory(policyDir);
+  checkDefaultCountry(config.CRISIS_DEFAULT_COUNTRY, directory);
   const checkOutput = createOutputCheck(policyDir, directory);
 
   const llm = options.llm ?? createOpenAiClient({
@@ -178,6 +205,10 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     cases, moderators, clock, logger: logger.child({ part: 'moderation' }), policyVersion: version,
     updateSinks: sinks.filter((s) => !adapters.some((a) => a.moderatorSink?.name === s.name)).map((s) => s.name),
     onAlertsWritten: kick,
+    // A false positive must not keep colouring the person's next messages (issue 12 item 7).
+    onResolved: async (c, at) => {
+      if (c.outcome === 'false_positive') await store.setPreference(c.userKey, RISK_RESET_PREFERENCE, at.toISOString());
+    },
     ...(metrics ? { onCaseAction: (action: string, level: string) => metrics.count('case_actions_total', { action, level }) } : {}),
   });
   const country = createCountryCommand({
@@ -226,6 +257,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     moderation,
     ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),
     forgetElsewhere: (userKey) => cases.forgetUser(userKey, escalationPolicy.forgetKeepsAuditFields),
+    scrubFiles: () => store.compact(),
     exportElsewhere: (userKey) => cases.exportUser(userKey),
   });
   const handlersFor = (channel: ReplyChannel): BotHandlers => ({
@@ -251,6 +283,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
 
   logger.info('policies loaded', { policyVersion: version, countries: directory.countries().length });
   let stopped = false;
+  const stopping = new AbortController();
   const started = new Set<PlatformAdapter>();
   return {
     engine, store, cases, outbox, dashboard,
@@ -264,13 +297,21 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       // platform's acknowledgement window (Slack: 3 s) on the first message.
       tokens.countMessage('system', modelPolicy.systemPrompt);
       for (const adapter of adapters) {
-        await adapter.start(handlersFor(adapter));
-        started.add(adapter);
-        logger.info('adapter started', { platform: adapter.platform });
-        // Messages a previous run recorded but never finished are handled now, not on a
-        // redelivery that may never come (Discord has none; Telegram and Slack were acked).
-        await engine.resume(adapter.platform, adapter).catch((error: unknown) =>
-          logger.error('could not resume unfinished messages', { code: (error as { code?: string }).code ?? 'UNKNOWN', platform: adapter.platform }));
+        // A platform that does not connect within the deadline is named and keeps trying in
+        // the background; the others start meanwhile (src/platform-start.ts).
+        await startPlatform({
+          adapter, handlers: handlersFor(adapter), target: connectionTarget(adapter), deadlineMs: config.OYSTER_CONNECT_TIMEOUT_MS,
+          logger, signal: stopping.signal,
+          onStarted: async () => {
+            if (stopped) return;
+            started.add(adapter);
+            logger.info('adapter started', { platform: adapter.platform });
+            // Messages a previous run recorded but never finished are handled now, not on a
+            // redelivery that may never come (Discord has none; Telegram and Slack were acked).
+            await engine.resume(adapter.platform, adapter).catch((error: unknown) =>
+              logger.error('could not resume unfinished messages', { code: (error as { code?: string }).code ?? 'UNKNOWN', platform: adapter.platform }));
+          },
+        });
       }
       void purge();
       retention = setInterval(() => void purge(), HOUR_MS);
@@ -279,6 +320,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      stopping.abort();
       started.clear();
       if (retention) clearInterval(retention);
       await dashboard?.stop();

@@ -4,7 +4,7 @@
  * command names and arguments (help, forget, country, export, case …).
  */
 import type { RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
-import { CASE_OUTCOMES } from '../../src/crisis/case-store.js';
+import { CASE_OUTCOMES } from '../../src/store/case-store.js';
 
 // discord-api-types enum values, written out so this file stays free of runtime SDK imports.
 const CHAT_INPUT = 1;

@@ -11,7 +11,7 @@
  * bot was down, so it must not be dropped here.
  */
 import type { AddressInfo } from 'node:net';
-import { App, webApi } from '@slack/bolt';
+import { App, HTTPReceiver, webApi } from '@slack/bolt';
 import { BotError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef, OutboundMessage } from '../../src/messages.js';
@@ -21,6 +21,7 @@ import { boltLogger } from './bolt-logger.js';
 import { BoundedMap } from './bounded.js';
 import type { SlackAdapterConfig } from './config.js';
 import { registerListeners, type ListenerHost } from './listeners.js';
+import { guardSlackRequests } from './request-guard.js';
 import { renderSlack } from './outbound.js';
 import { realSleep, SlackWeb, type Posted, type Sleep } from './web.js';
 
@@ -39,6 +40,7 @@ export interface SlackAdapter extends PlatformAdapter {
   readonly port: number | undefined;
 }
 
+const EVENTS_PATH = '/slack/events';
 /** How long shutdown waits for in-flight messages (model reply, sends) before giving up. */
 const DRAIN_TIMEOUT_MS = 5_000;
 
@@ -132,7 +134,7 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
     };
     const app = this.config.mode === 'socket'
       ? new App({ ...common, socketMode: true, appToken: this.config.appToken! })
-      : new App({ ...common, signingSecret: this.config.signingSecret! });
+      : new App({ ...common, receiver: this.httpReceiver(this.config.signingSecret!) });
     app.error(async (error) => {
       this.logger.warn('slack listener failed', { code: (error as { code?: unknown }).code, error });
     });
@@ -147,6 +149,21 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
       this.boundPort = (server.address() as AddressInfo).port;
       this.logger.info('slack listening (HTTP mode)', { port: this.boundPort, path: '/slack/events', team: me.teamId });
     }
+  }
+
+  /**
+   * bolt's HTTP receiver with our request guard in front of it (request-guard.ts): requests
+   * dated in the future and exact replays are refused before bolt sees them.
+   */
+  private httpReceiver(signingSecret: string): HTTPReceiver {
+    const receiver = new HTTPReceiver({
+      signingSecret, processBeforeResponse: true, logger: boltLogger(this.logger), endpoints: [EVENTS_PATH],
+    });
+    receiver.requestListener = guardSlackRequests(receiver.requestListener, {
+      paths: [EVENTS_PATH],
+      onRefused: (why) => this.logger.warn('slack request refused', { why }),
+    });
+    return receiver;
   }
 
   /** Runs work after the ack, outside bolt's chain, and keeps it for a clean shutdown. */

@@ -5,10 +5,10 @@
  */
 import { BUNDLED_POLICY_DIR } from '../policy/version.js';
 import { resolve } from 'node:path';
-import { openDatabase } from '../store/database.js';
-import { SqliteCaseStore } from '../store/sqlite-cases.js';
+import { openDatabase } from '../store/sqlite/database.js';
+import { SqliteCaseStore } from '../store/sqlite/sqlite-cases.js';
 import { loadEscalationPolicy } from '../policy/escalation-policy.js';
-import type { CaseSummary } from '../crisis/case-store.js';
+import type { CaseSummary } from '../store/case-store.js';
 import type { CliCommand } from './command.js';
 
 const USAGE = `Usage: oyster-bot cases [--open] [--limit N] [--db PATH] [--policies DIR]

@@ -11,8 +11,8 @@ import { dashboardBaseUrl, loginUrl } from '../dashboard/index.js';
 import { dashboardConfigFromEnv } from '../dashboard/config.js';
 import { createLogger } from '../logger.js';
 import { systemClock } from '../ports.js';
-import { openDatabase } from '../store/database.js';
-import { SqliteDashboardAuth } from '../store/sqlite-dashboard-auth.js';
+import { openDatabase } from '../store/sqlite/database.js';
+import { SqliteDashboardAuth } from '../store/sqlite/sqlite-dashboard-auth.js';
 import type { CliCommand } from './command.js';
 
 const USAGE = `Usage: oyster-bot dashboard link <platform:userId> [--name NAME]

@@ -5,6 +5,7 @@
  * how to fix it; exit 0 when everything passes, 1 otherwise. Secrets are never printed.
  */
 import { loadConfig, withDotEnv, type Config, type Env } from '../config.js';
+import { unknownVariableWarnings } from '../config-names.js';
 import { checkDatabase, checkModel, checkPolicies, ok, problem, skipped, type Finding } from '../ops/doctor-checks.js';
 import { probeDiscord, probeSlack, probeTelegram } from '../ops/platform-probes.js';
 import { PLATFORM_CONFIG_READERS } from '../main.js';
@@ -64,6 +65,9 @@ export const doctorCommand: CliCommand = {
     };
 
     const env = withDotEnv(io.env);
+    for (const warning of unknownVariableWarnings(env)) {
+      report(problem('configuration', warning, 'rename or remove it (see .env.example)'));
+    }
     let config: Config | undefined;
     try {
       config = loadConfig(env);

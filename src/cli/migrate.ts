@@ -1,7 +1,7 @@
 /** `oyster-bot migrate`: applies pending migrations to the configured database and exits. */
 import { loadConfig, withDotEnv } from '../config.js';
-import { MIGRATIONS_DIR, openDatabase } from '../store/database.js';
-import { migrate } from '../store/migrate.js';
+import { MIGRATIONS_DIR, openDatabase } from '../store/sqlite/database.js';
+import { migrate } from '../store/sqlite/migrate.js';
 import type { CliCommand } from './command.js';
 
 export const migrateCommand: CliCommand = {

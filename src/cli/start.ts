@@ -10,6 +10,8 @@
  * (undelivered ones stay in the outbox for the next start), the database closes, exit 0.
  */
 import { loadConfig, withDotEnv } from '../config.js';
+import { unknownVariableWarnings } from '../config-names.js';
+import { BotError } from '../errors.js';
 import { createModelProbe } from '../llm/model-probe.js';
 import { loadTokenizer } from '../llm/tokens.js';
 import { createLogger } from '../logger.js';
@@ -18,6 +20,25 @@ import { startOpsServer, type OpsServer } from '../ops/http-server.js';
 import { createMetrics } from '../ops/metrics.js';
 import { readinessChecks } from '../ops/readiness.js';
 import type { CliCommand } from './command.js';
+import { stdinKind, type StdinKind } from './stdin-kind.js';
+
+/**
+ * Exit 2 instead of a silent exit 0 when start would have nothing to do: no platform token,
+ * and a console chat with neither a terminal nor piped input (a service manager's /dev/null).
+ */
+function checkSomethingToRun(adapterCount: number, consoleOnly: boolean, input: StdinKind): void {
+  const tokens = 'TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN or DISCORD_BOT_TOKEN';
+  if (adapterCount === 0) {
+    throw new BotError(`nothing to run: no platform token is set (${tokens}) and OYSTER_CONSOLE=off; set a token (see .env.example)`, 'CONFIG_INVALID');
+  }
+  if (consoleOnly && adapterCount === 1 && input === 'none') {
+    throw new BotError(
+      `nothing to run: no platform token is set (${tokens}), and the console chat needs a terminal or piped input; ` +
+        'set a token (see .env.example), or run it in a terminal',
+      'CONFIG_INVALID',
+    );
+  }
+}
 
 /** Long enough for a first message (or a whole piped session) to be answered before the load. */
 const TOKENIZER_PRELOAD_DELAY_MS = 1_500;
@@ -31,10 +52,15 @@ export const startCommand: CliCommand = {
     'DISCORD_BOT_TOKEN) and the console chat when none is. See .env.example for every variable.',
   ].join('\n'),
   async run(_args, io) {
-    const config = loadConfig(withDotEnv(io.env));
+    const env = withDotEnv(io.env);
+    // A misspelled variable is named before anything else, so the reason for what follows
+    // (the console chat instead of Telegram, say) is on screen.
+    for (const warning of unknownVariableWarnings(env)) io.stderr.write(`oyster-bot: ${warning}\n`);
+    const config = loadConfig(env);
     // Logs go to stderr so stdout carries only the conversation.
     const logger = createLogger({ level: config.LOG_LEVEL, destination: io.stderr });
     const { adapters, console: consoleChat } = adaptersFromConfig(config, { input: io.stdin, output: io.stdout }, logger);
+    checkSomethingToRun(adapters.length, consoleChat !== undefined, stdinKind(io.stdin));
     const metrics = config.METRICS_PORT !== undefined ? createMetrics() : undefined;
     const bot = await createBot({ config, adapters, logger, ...(metrics ? { metrics } : {}) });
 

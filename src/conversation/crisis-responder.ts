@@ -95,7 +95,7 @@ export class CrisisResponder {
     } catch (error) {
       // The user still gets their resources below; the failure is loud in logs and metrics.
       const e = asBotError(error);
-      logger.error('could not open the case', { code: e.code, conversation: conversationKey(message.conversation), level });
+      logger.error('could not open the case', { code: e.code, platform, level });
       this.deps.metrics?.count('case_open_failures_total', { code: e.code });
     }
 
@@ -165,7 +165,7 @@ export class CrisisResponder {
     const rendered = crisis.render({ country, level: assessment.level, locale, place, about });
     await channel.send({ conversation: message.conversation, text: rendered.text, kind: 'resources', replyToId: message.id });
     logger.error('crisis resources sent without a case: the database is unavailable', {
-      code: 'ESCALATION_NOTIFY_FAILED', level: assessment.level, conversation: conversationKey(message.conversation),
+      code: 'ESCALATION_NOTIFY_FAILED', level: assessment.level, platform: message.conversation.platform,
     });
     this.deps.metrics?.count('resources_sent_total', { level: assessment.level });
   }

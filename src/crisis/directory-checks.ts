@@ -6,7 +6,7 @@
 import type { Contact, CountryFile, GlobalFile, ShowByLevel, Trap } from './directory-schema.js';
 import { NUMBER_CHANNELS } from './directory-schema.js';
 import { digitsOf, findNumberTokens } from './phone-like.js';
-import { policyError } from './policy-file.js';
+import { policyError } from '../policy/policy-file.js';
 
 const LEVELS = ['moderate', 'high', 'imminent'] as const;
 

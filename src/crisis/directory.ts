@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { RiskLevel } from '../messages.js';
 import { check116123, checkContacts, checkTrapNumbers, findTrapPhrase, trapReason, type TrapEntry } from './directory-checks.js';
 import { type Contact, CountryFile, GlobalFile } from './directory-schema.js';
-import { policyError, readPolicyYaml } from './policy-file.js';
+import { policyError, readPolicyYaml } from '../policy/policy-file.js';
 import { Collector, emergencyText, fill, fillMessage, groupByService, local, serviceLine } from './render.js';
 import { loadTemplates } from './templates.js';
 import type { TemplateFile } from './templates-schema.js';

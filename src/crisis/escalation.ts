@@ -12,8 +12,14 @@ import type { Logger } from '../logger.js';
 import { asBotError } from '../errors.js';
 import type { MessageStore } from '../store/store.js';
 import { digestTime, levelPolicy, type EscalationPolicy } from '../policy/escalation-policy.js';
-import type { CaseStore } from './case-store.js';
+import type { CaseStore } from '../store/case-store.js';
 import { resolveCountry, type CountryResolution } from './country.js';
+
+/**
+ * Preference (per platform user key) holding when a moderator resolved the person's case as
+ * false_positive: the screen ignores the level carried from before it (issue 12 item 7).
+ */
+export const RISK_RESET_PREFERENCE = 'risk_reset_at';
 
 /** Longest excerpt a moderator alert carries (minimum necessary, CRISIS.md §6). */
 export const MAX_EXCERPT_CHARS = 280;
@@ -37,6 +43,11 @@ export interface RaiseInput {
   /** Platform message id: the idempotency key of this signal. */
   messageId: string;
   at: Date;
+  /**
+   * A group message nobody addressed to the bot (CRISIS.md §3): moderators get a normal-priority
+   * alert whatever the level's priority, and the person gets no public reply.
+   */
+  unaddressed?: boolean;
 }
 
 export interface RaiseResult {
@@ -44,6 +55,8 @@ export interface RaiseResult {
   caseId: number | undefined;
   created: boolean;
   escalated: boolean;
+  /** A new disclosure at the case's level updated it (and its alerts, or re-paged at urgent). */
+  updated?: boolean;
   /** Alerts written to the outbox by this call (empty for a redelivery or a same-level repeat). */
   alertIds: number[];
 }
@@ -96,6 +109,16 @@ export function createEscalation(deps: EscalationDeps): Escalation {
       const now = clock.now();
       // A digested alert is first seen at the digest: the acknowledgement target counts from there.
       const digestAt = digestTime(policy, input.level, now);
+      // After a false_positive resolve, a new signal from the same person opens a case without
+      // paging for the policy's hold-off: normal priority, first re-alert when the hold-off ends.
+      const falsePositiveAt = await cases.lastFalsePositive(input.userKey);
+      const holdOffEnds = falsePositiveAt ? falsePositiveAt.getTime() + policy.falsePositiveHoldOffMs : 0;
+      const heldOff = holdOffEnds > now.getTime();
+      const quiet = heldOff || input.unaddressed === true;
+      const priority = quiet && lp.priority !== 'normal' ? 'normal' : lp.priority;
+      const realertAt = new Date(Math.max((digestAt ?? now).getTime() + lp.ackTargetMs, heldOff ? holdOffEnds : 0));
+      // Only the message's own words are a new disclosure; a level carried from earlier turns is not.
+      const disclosure = !input.reasons.some((r) => r.startsWith('trajectory:carried'));
       try {
         const result = await cases.recordSignal({
           userKey: input.userKey,
@@ -112,9 +135,10 @@ export function createEscalation(deps: EscalationDeps): Escalation {
           policyVersion: input.policyVersion,
           messageId: input.messageId,
           at: input.at,
-          priority: lp.priority,
+          disclosure,
+          priority,
           // The target counts from when we alert, not from when the platform stamped the message.
-          realertAt: new Date((digestAt ?? now).getTime() + lp.ackTargetMs),
+          realertAt,
           sinks,
           ...(digestAt ? { digestAt } : {}),
         });
@@ -125,15 +149,18 @@ export function createEscalation(deps: EscalationDeps): Escalation {
           policyVersion: input.policyVersion,
           alertIds: result.alertIds,
           ...(digestAt && (result.created || result.escalated) ? { digestAt: digestAt.toISOString() } : {}),
+          ...(heldOff ? { heldOffUntil: new Date(holdOffEnds).toISOString() } : {}),
         };
         if (result.created) logger.info('case opened', fields);
         else if (result.escalated) logger.warn('case escalated', fields);
+        else if (result.updated) logger.info('case updated by a new disclosure', fields);
         else logger.debug(result.duplicate ? 'case signal redelivered' : 'case signal recorded', fields);
         if (result.alertIds.length > 0) deps.onAlertsWritten?.();
         return {
           caseId: result.caseRecord.id,
           created: result.created,
           escalated: result.escalated,
+          ...(result.updated ? { updated: true } : {}),
           alertIds: result.alertIds,
         };
       } catch (error) {

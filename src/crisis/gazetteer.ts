@@ -5,7 +5,7 @@
  * country counts: two countries, or none, and nothing is set (the country is never guessed).
  */
 import { z } from 'zod';
-import { policyError, readPolicyYaml } from './policy-file.js';
+import { policyError, readPolicyYaml } from '../policy/policy-file.js';
 
 const Code = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, such as MX');
 

@@ -1,12 +1,12 @@
 /**
  * A moderator sink that writes alerts to the structured log: the console adapter's
  * moderator channel, and a record that survives when every other sink is down. It logs
- * ids, level, priority and reason codes only: never the excerpt or the user's name
- * (logger.ts: no message text at info).
+ * ids, level, priority and reason codes only: never the excerpt, the user's name, or the
+ * conversation (a private chat's id is the user's id): the case id is the reference, and it
+ * leads to nobody once /forget erased the case (logger.ts: no message text at info).
  */
 import type { ModeratorSink } from '../ports.js';
 import type { Logger } from '../logger.js';
-import { conversationKey } from '../messages.js';
 import { withDedupe } from './sink-dedupe.js';
 
 export function createLogSink(logger: Logger, name = 'log'): ModeratorSink {
@@ -21,7 +21,7 @@ export function createLogSink(logger: Logger, name = 'log'): ModeratorSink {
         priority: alert.priority,
         status: alert.status,
         reasons: alert.reasons,
-        conversationKey: conversationKey(alert.conversation),
+        platform: alert.platform,
         isDirect: alert.isDirect,
         country: alert.country ?? null,
         resourcesSent: alert.resourcesSent,
@@ -40,7 +40,7 @@ export function createLogSink(logger: Logger, name = 'log'): ModeratorSink {
         digestId: digest.digestId,
         alerts: digest.alerts.map((a) => ({
           alertId: a.alertId, caseId: a.caseId, kind: a.kind, level: a.level, status: a.status, reasons: a.reasons,
-          conversationKey: conversationKey(a.conversation), reachedPrivately: a.reachedPrivately,
+          reachedPrivately: a.reachedPrivately,
         })),
       });
       return { ref: `log-digest:${digest.digestId}` };

@@ -7,7 +7,7 @@
 import { platformUserKey } from '../messages.js';
 import type { AlertView, Clock, CommandReply, CommandRequest } from '../ports.js';
 import type { Logger } from '../logger.js';
-import { CASE_OUTCOMES, type CaseActionKind, type CaseOutcome, type CaseRecord, type CaseStore } from './case-store.js';
+import { CASE_OUTCOMES, type CaseActionKind, type CaseOutcome, type CaseRecord, type CaseStore } from '../store/case-store.js';
 import { isModerator, type ModeratorConfig } from './moderators.js';
 
 export type { ModeratorConfig } from './moderators.js';
@@ -25,6 +25,8 @@ export interface ModerationDeps {
   policyVersion?: string;
   /** Called after an update alert is committed (outbox worker.kick). */
   onAlertsWritten?: () => void;
+  /** Called after a case was resolved, before the reply (a false_positive resets the person's carried level). */
+  onResolved?: (caseRecord: CaseRecord, at: Date) => Promise<void>;
   /** Called after every action that changed a case (metrics: cases acknowledged, resolved...). */
   onCaseAction?: (action: CaseActionKind, level: CaseRecord['level']) => void;
 }
@@ -104,6 +106,7 @@ export function createModeration(deps: ModerationDeps): Moderation {
       if (result.status === 'not_found') return reply(`There is no case #${caseId}.`, false);
       if (result.status === 'invalid_state') return reply(whyNot(verb, result.caseRecord), false);
       logger.info('case action', { caseId, action: verb, actor, outcome, status: result.caseRecord.status });
+      if (verb === 'resolve') await deps.onResolved?.(result.caseRecord, at);
       deps.onCaseAction?.(verb, result.caseRecord.level);
       if ((verb === 'acknowledge' || verb === 'resolve') && (deps.updateSinks?.length ?? 0) > 0) deps.onAlertsWritten?.();
       return reply(DONE[verb](caseId, req.actor.displayName, result.caseRecord.outcome), true, result.alert);

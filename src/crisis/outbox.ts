@@ -18,7 +18,7 @@ import type { AlertDigest, Clock, ModeratorSink } from '../ports.js';
 import type { Logger } from '../logger.js';
 import { asBotError, BotError } from '../errors.js';
 import { levelPolicy, type EscalationPolicy } from '../policy/escalation-policy.js';
-import type { CaseStore, OutboxRow } from './case-store.js';
+import type { CaseStore, OutboxRow } from '../store/case-store.js';
 
 export interface OutboxMetrics {
   /** Undelivered rows. */

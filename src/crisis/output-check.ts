@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { riskRank, RISK_LEVELS, type RiskLevel } from '../messages.js';
 import type { ResourceDirectory } from './directory.js';
 import { findNumberTokens, normalizeForCheck } from './phone-like.js';
-import { policyError, readPolicyYaml } from './policy-file.js';
+import { policyError, readPolicyYaml } from '../policy/policy-file.js';
 
 const FILE = 'output-check.yaml';
 const Level = z.enum(RISK_LEVELS);

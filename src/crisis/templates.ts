@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { findTrapPhrase, trapReason, type TrapEntry } from './directory-checks.js';
 import { findNumberTokens } from './phone-like.js';
-import { policyError, readPolicyYaml } from './policy-file.js';
+import { policyError, readPolicyYaml } from '../policy/policy-file.js';
 import {
   PartialTemplateFile,
   PLACEHOLDER_RULES,

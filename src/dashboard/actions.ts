@@ -4,7 +4,7 @@
  * sink exactly as in chat; the dashboard adds no second path that could drift from it.
  */
 import type { CommandReply, CommandRequest } from '../ports.js';
-import { CASE_OUTCOMES } from '../crisis/case-store.js';
+import { CASE_OUTCOMES } from '../store/case-store.js';
 import type { Session } from './auth.js';
 import { splitUserKey } from './auth.js';
 import { MAX_NOTE_CHARS } from './views/case-page.js';

@@ -13,8 +13,8 @@ import { loadEscalationPolicy } from '../policy/escalation-policy.js';
 import { loadModelPolicy } from '../policy/model-policy.js';
 import { policyVersion } from '../policy/version.js';
 import { loadDetectionPolicy } from '../risk/policy-loader.js';
-import { MIGRATIONS_DIR, openDatabase } from '../store/database.js';
-import { readMigrations } from '../store/migrate.js';
+import { MIGRATIONS_DIR, openDatabase } from '../store/sqlite/database.js';
+import { readMigrations } from '../store/sqlite/migrate.js';
 
 export interface Finding {
   /** What was checked ("database", "model endpoint", "telegram"...). */

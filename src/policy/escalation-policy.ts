@@ -3,14 +3,12 @@
  * per level, outbox retry backoff, the optional digest, retention and what /forget keeps. Validated with zod at
  * load; any problem stops startup with a message that names the field and how to fix it.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { BotError } from '../errors.js';
 import { RISK_LEVELS, riskRank, type RiskLevel } from '../messages.js';
 import type { AlertPriority } from '../ports.js';
-import { AUDIT_FIELDS, type AuditField } from '../crisis/case-store.js';
+import { AUDIT_FIELDS, type AuditField } from '../store/case-store.js';
+import { parseYamlText, policyProblems, readPolicyText, schemaProblems, type PolicyProblem } from './policy-file.js';
 
 const PRIORITIES = ['normal', 'high', 'urgent'] as const;
 /** Divisors of 24, so the digest goes out at the same times every day. */
@@ -123,26 +121,23 @@ export const NO_DIGEST: DigestPolicy = { enabled: false, levels: [], firstAtMinu
 
 const MINUTE = 60_000;
 
+/** Every cross-field problem points at the comments in the file, which describe each field. */
+const FIX = 'each field is described in the comments of policies/escalation.yaml';
+
 /** Parses and validates the YAML text; `source` names the file in error messages. */
-export function parseEscalationPolicy(text: string, source = 'policies/escalation.yaml'): EscalationPolicy {
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (error) {
-    throw invalid(source, [`not valid YAML (${(error as Error).message.split('\n')[0]})`], error);
-  }
+export function parseEscalationPolicy(text: string, source = 'escalation.yaml'): EscalationPolicy {
+  const raw = parseYamlText(source, text);
   const result = FileSchema.safeParse(raw);
-  if (!result.success) {
-    throw invalid(source, result.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`));
-  }
+  if (!result.success) throw policyProblems(source, schemaProblems(result.error));
   const f = result.data;
-  const problems: string[] = [];
+  const problems: PolicyProblem[] = [];
+  const problem = (field: string, what: string, fix = FIX) => problems.push({ field, problem: what, fix });
   const levels: Partial<Record<RiskLevel, LevelPolicy>> = {};
   for (const level of RISK_LEVELS) {
     const entry = f.levels[level];
     if (!entry) {
       if (riskRank(level) >= riskRank(f.threshold)) {
-        problems.push(`levels.${level}: missing; every level at or above threshold "${f.threshold}" needs an entry`);
+        problem(`levels.${level}`, `missing; every level at or above threshold "${f.threshold}" needs an entry`, `add levels.${level}`);
       }
       continue;
     }
@@ -159,34 +154,34 @@ export function parseEscalationPolicy(text: string, source = 'policies/escalatio
     const lower = levels[ordered[i - 1]!]!;
     const higher = levels[ordered[i]!]!;
     if (PRIORITIES.indexOf(higher.priority) < PRIORITIES.indexOf(lower.priority)) {
-      problems.push(`levels.${ordered[i]}.priority: must not be lower than levels.${ordered[i - 1]}.priority`);
+      problem(`levels.${ordered[i]}.priority`, `must not be lower than levels.${ordered[i - 1]}.priority`);
     }
     if (higher.ackTargetMs > lower.ackTargetMs) {
-      problems.push(`levels.${ordered[i]}.ack_target_minutes: must not be longer than levels.${ordered[i - 1]}'s`);
+      problem(`levels.${ordered[i]}.ack_target_minutes`, `must not be longer than levels.${ordered[i - 1]}'s`);
     }
   }
   if (levels.moderate?.priority === 'urgent') {
-    problems.push('levels.moderate.priority: moderate risk is never a page (CRISIS.md §3); use normal or high');
+    problem('levels.moderate.priority', 'moderate risk is never a page (CRISIS.md §3)', 'use normal or high');
   }
   if (f.resource_delivery && f.resource_delivery.retry_max_seconds < f.resource_delivery.retry_base_seconds) {
-    problems.push('resource_delivery.retry_max_seconds: must be at least resource_delivery.retry_base_seconds');
+    problem('resource_delivery.retry_max_seconds', 'must be at least resource_delivery.retry_base_seconds');
   }
   if (f.outbox.retry_max_seconds < f.outbox.retry_base_seconds) {
-    problems.push('outbox.retry_max_seconds: must be at least outbox.retry_base_seconds');
+    problem('outbox.retry_max_seconds', 'must be at least outbox.retry_base_seconds');
   }
   // Checked even while disabled, so turning the digest on can never be what breaks startup.
   for (const [i, level] of (f.digest?.levels ?? []).entries()) {
     const entry = levels[level];
     if (!entry) {
-      problems.push(`digest.levels.${i}: "${level}" is below the threshold "${f.threshold}" and raises no alert; list only levels that have an entry under levels`);
+      problem(`digest.levels[${i}]`, `"${level}" is below the threshold "${f.threshold}" and raises no alert`, 'list only levels that have an entry under levels');
     } else if (entry.priority !== 'normal') {
-      problems.push(`digest.levels.${i}: "${level}" alerts are ${entry.priority} priority and must never wait for a digest; list only normal-priority levels (moderate)`);
+      problem(`digest.levels[${i}]`, `"${level}" alerts are ${entry.priority} priority and must never wait for a digest`, 'list only normal-priority levels (moderate)');
     }
   }
   if (f.digest && new Set(f.digest.levels).size !== f.digest.levels.length) {
-    problems.push('digest.levels: lists a level twice; list each level once');
+    problem('digest.levels', 'lists a level twice', 'list each level once');
   }
-  if (problems.length > 0) throw invalid(source, problems);
+  if (problems.length > 0) throw policyProblems(source, problems);
   return {
     threshold: f.threshold,
     levels,
@@ -227,14 +222,7 @@ export function parseEscalationPolicy(text: string, source = 'policies/escalatio
 
 /** Reads `<policiesDir>/escalation.yaml`. */
 export function loadEscalationPolicy(policiesDir: string): EscalationPolicy {
-  const path = join(policiesDir, 'escalation.yaml');
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw invalid(path, ['cannot be read; restore policies/escalation.yaml from the repository'], error);
-  }
-  return parseEscalationPolicy(text, path);
+  return parseEscalationPolicy(readPolicyText(policiesDir, 'escalation.yaml'));
 }
 
 /** The policy for a level at or above the threshold; below it, the threshold's entry. */
@@ -256,13 +244,4 @@ export function digestTime(policy: EscalationPolicy, level: RiskLevel, now: Date
   const sinceFirst = now.getTime() - (dayStart + d.firstAtMinutesUtc * MINUTE);
   const k = Math.floor(sinceFirst / d.everyMs) + 1;
   return new Date(dayStart + d.firstAtMinutesUtc * MINUTE + k * d.everyMs);
-}
-
-function invalid(source: string, problems: string[], cause?: unknown): BotError {
-  const message = [
-    `${source} is invalid:`,
-    ...problems.map((p) => `  - ${p}`),
-    'Fix these fields (each is described in the comments of policies/escalation.yaml) and start again.',
-  ].join('\n');
-  return new BotError(message, 'POLICY_INVALID', cause === undefined ? {} : { cause });
 }

@@ -3,11 +3,8 @@
  * and the system prompts in policies/prompts/. Validated at load: a wrong value stops
  * startup with the file, the field and what it expects.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { BotError } from '../errors.js';
+import { policyError, readPolicyText, readPolicyYaml } from './policy-file.js';
 
 const textsSchema = z.object({
   model_unavailable: z.string().min(1),
@@ -22,7 +19,7 @@ const textsSchema = z.object({
 
 const schema = z.object({
   sampling: z.object({
-    temperature: z.number().gt(0, 'above 0 (Qwen3 must not decode greedily)').max(2),
+    temperature: z.number().gt(0, 'must be above 0 (Qwen3 must not decode greedily)').max(2),
     top_p: z.number().gt(0).max(1),
     top_k: z.number().int().min(-1).optional(),
     min_p: z.number().min(0).max(1).optional(),
@@ -31,7 +28,7 @@ const schema = z.object({
   answer_max_tokens: z.number().int().min(256).max(32_000),
   history: z.object({ max_turns: z.number().int().min(0).max(500) }),
   max_input_chars: z.number().int().min(200).max(100_000),
-  texts: z.record(z.string().regex(/^[a-z]{2}$/), textsSchema).refine((t) => 'en' in t, 'an "en" entry (the fallback locale)'),
+  texts: z.record(z.string().regex(/^[a-z]{2}$/), textsSchema).refine((t) => 'en' in t, 'needs an "en" entry (the fallback locale)'),
 });
 
 export type ModelTexts = z.infer<typeof textsSchema>;
@@ -48,30 +45,13 @@ export interface ModelPolicy {
 }
 
 export function loadModelPolicy(dir: string): ModelPolicy {
-  const file = join(dir, 'model.yaml');
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new BotError(`${file}: cannot read or parse YAML: ${(error as Error).message}`, 'POLICY_INVALID', { cause: error });
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new BotError(`${file}: ${issue.path.join('.') || '(root)'}: expected ${issue.message}; fix the value and restart`, 'POLICY_INVALID');
-  }
+  const p = readPolicyYaml(dir, 'model.yaml', schema);
   const prompt = (name: string) => {
-    const path = join(dir, 'prompts', name);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8').trim();
-    } catch {
-      throw new BotError(`${path} is missing: restore the prompt file`, 'POLICY_INVALID');
-    }
-    if (!text) throw new BotError(`${path} is empty: write the prompt`, 'POLICY_INVALID');
+    const file = `prompts/${name}`;
+    const text = readPolicyText(dir, file).trim();
+    if (!text) throw policyError(file, '', 'the prompt is empty', 'write the prompt');
     return text;
   };
-  const p = parsed.data;
   return {
     sampling: p.sampling,
     answerMaxTokens: p.answer_max_tokens,

@@ -1,7 +1,7 @@
 /**
  * The storage seam. Async on purpose: SQLite is the embedded default, and a PostgreSQL
  * store for several bot instances comes later. Each method is one atomic unit of work.
- * Case and outbox storage is its own seam (src/crisis/case-store.ts).
+ * Case and outbox storage is its own seam (src/store/case-store.ts).
  */
 import type { RiskLevel, Turn } from '../messages.js';
 

@@ -35,22 +35,23 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { env?: Record<string, string>; stdin?: string; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+/** `stdin: null` gives the CLI /dev/null, as a service manager does; a string is piped in. */
+export function runCli(args: string[], options: { env?: Record<string, string>; stdin?: string | null; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [...CLI_NODE_ARGS, ...args], {
       cwd: options.cwd ?? ROOT,
       env: cleanEnv(options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.stdin === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timeoutMs = options.timeoutMs ?? CLI_DEADLINE_MS;
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`CLI ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`)); }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code, signal) => { clearTimeout(timer); resolvePromise({ code, signal, stdout, stderr }); });
-    child.stdin.on('error', () => undefined); // the CLI may exit before reading its input
-    child.stdin.end(options.stdin ?? '');
+    child.stdin?.on('error', () => undefined); // the CLI may exit before reading its input
+    child.stdin?.end(options.stdin ?? '');
   });
 }

@@ -50,11 +50,14 @@ describe('sqlite case store', () => {
     expect(await t.cases.activeCase(input.userKey, c!.conversationKey)).toBeUndefined();
     const audit = await t.cases.auditLog(caseId!);
     expect(audit.find((e) => e.action === 'note')).toMatchObject({ actor: 'telegram:9', at: clock.now(), note: undefined, policyVersion: 'pv-test-1', detail: {} });
-    const payload = (t.db.prepare('SELECT payload_json FROM alert_outbox').get() as { payload_json: string }).payload_json;
-    expect(payload).not.toContain('words the user wrote');
-    expect(payload).not.toContain('"sam"');
-    // Still undelivered: the user id stays so the moderators can act on the alert.
-    expect(JSON.parse(payload)).toMatchObject({ user: { id: '501', displayName: '' } });
+    const row = t.db.prepare('SELECT payload_json, delivered_at, ref FROM alert_outbox').get() as { payload_json: string; delivered_at: string | null; ref: string };
+    expect(row.payload_json).not.toContain('words the user wrote');
+    expect(row.payload_json).not.toContain('"sam"');
+    expect(JSON.parse(row.payload_json)).toMatchObject({ user: { id: '', displayName: '' }, excerpt: '', conversation: { channelId: '' } });
+    // Not yet delivered: cancelled, since an alert about nobody gives moderators nothing to act on.
+    expect(row).toMatchObject({ ref: 'cancelled: forgotten' });
+    expect(row.delivered_at).not.toBeNull();
+    expect(await t.cases.claimDue(new Date(clock.now().getTime() + 3_600_000), 60_000, 10)).toEqual([]);
     expect(countRows(t.db, 'case_signals')).toBe(0);
   });
 

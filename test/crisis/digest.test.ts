@@ -54,9 +54,9 @@ describe('digest policy', () => {
 
   it('refuses a digest for high or imminent alerts, below-threshold levels, odd intervals and bad times', () => {
     expect(() => withDigest('enabled: true\n  levels: [moderate, high]\n  first_at_utc: "09:00"\n  every_hours: 24'))
-      .toThrow(/digest\.levels\.1: "high" alerts are high priority and must never wait for a digest/);
+      .toThrow(/digest\.levels\[1\]: "high" alerts are high priority and must never wait for a digest/);
     expect(() => withDigest('enabled: false\n  levels: [low]\n  first_at_utc: "09:00"\n  every_hours: 24'))
-      .toThrow(/digest\.levels\.0: "low" is below the threshold/);
+      .toThrow(/digest\.levels\[0\]: "low" is below the threshold/);
     expect(() => withDigest('enabled: true\n  levels: [moderate]\n  first_at_utc: "09:00"\n  every_hours: 5'))
       .toThrow(/digest\.every_hours: must divide 24/);
     expect(() => withDigest('enabled: true\n  levels: [moderate]\n  first_at_utc: "9am"\n  every_hours: 24'))

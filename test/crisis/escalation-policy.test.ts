@@ -20,31 +20,31 @@ describe('escalation policy', () => {
   it('names the field, the permitted values and the fix when a priority is misspelled', () => {
     const broken = shipped.replace('priority: urgent', 'priority: page');
     expect(() => parseEscalationPolicy(broken)).toThrow(
-      /policies\/escalation\.yaml is invalid:\n {2}- levels\.imminent\.priority: .*"normal".*"high".*"urgent"[\s\S]*Fix these fields/,
+      /^Invalid policy escalation\.yaml at levels\.imminent\.priority: .*"normal".*"high".*"urgent".*Fix: /,
     );
   });
 
   it('stops when a level at or above the threshold has no entry', () => {
     const broken = shipped.replace('threshold: moderate', 'threshold: low');
-    expect(() => parseEscalationPolicy(broken)).toThrow(/levels\.low: missing; every level at or above threshold "low" needs an entry/);
+    expect(() => parseEscalationPolicy(broken)).toThrow(/at levels\.low: missing; every level at or above threshold "low" needs an entry/);
   });
 
   it('stops when moderate is set to page or a higher level acknowledges more slowly', () => {
     const paging = shipped.replace(/moderate:\n {4}priority: normal/, 'moderate:\n    priority: urgent');
     expect(() => parseEscalationPolicy(paging)).toThrow(/moderate risk is never a page/);
     const slow = shipped.replace('ack_target_minutes: 5\n', 'ack_target_minutes: 30\n');
-    expect(() => parseEscalationPolicy(slow)).toThrow(/levels\.imminent\.ack_target_minutes: must not be longer/);
+    expect(() => parseEscalationPolicy(slow)).toThrow(/at levels\.imminent\.ack_target_minutes: must not be longer/);
   });
 
   it('rejects unknown keys, unknown audit fields and broken YAML with POLICY_INVALID', () => {
     expect(() => parseEscalationPolicy(`${shipped}\nextra: 1\n`)).toThrow(/Unrecognized key.*extra/);
-    expect(() => parseEscalationPolicy(shipped.replace('policy_version]', 'user_id]'))).toThrow(/forget\.keep_audit_fields\.3/);
+    expect(() => parseEscalationPolicy(shipped.replace('policy_version]', 'user_id]'))).toThrow(/at forget\.keep_audit_fields\[3\]/);
     try {
       parseEscalationPolicy('levels: [unclosed');
       expect.unreachable();
     } catch (error) {
       expect(error).toMatchObject({ code: 'POLICY_INVALID' });
-      expect((error as Error).message).toContain('not valid YAML');
+      expect((error as Error).message).toContain('YAML syntax error');
     }
   });
 });

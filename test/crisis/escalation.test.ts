@@ -61,19 +61,50 @@ describe('escalation: cases and their outbox rows', () => {
     expect(audit[1]).toMatchObject({ actor: 'system', policyVersion: 'pv-test-1', detail: { from: 'high', to: 'imminent' } });
   });
 
-  it('only updates last_seen when the same or a lower level repeats on an open case', async () => {
+  it('only updates last_seen when a level carried from earlier turns, or a lower level, repeats on an open case', async () => {
     setup();
     const first = await escalation.raise(signal('high'));
     clock.advance(3 * MINUTE);
-    const same = await escalation.raise(signal('high', { at: clock.now() }));
+    const carried = await escalation.raise(signal('high', { at: clock.now(), reasons: ['trajectory:carried:high'], excerpt: 'ok' }));
     const lower = await escalation.raise(signal('moderate', { at: clock.now() }));
 
-    expect(same).toEqual({ caseId: first.caseId, created: false, escalated: false, alertIds: [] });
+    expect(carried).toEqual({ caseId: first.caseId, created: false, escalated: false, alertIds: [] });
     expect(lower).toEqual({ caseId: first.caseId, created: false, escalated: false, alertIds: [] });
     const c = await t.cases.getCase(first.caseId!);
     expect(c?.level).toBe('high');
+    expect(c?.excerpt).toBe('an excerpt for moderators');
     expect(c?.lastSeenAt.getTime()).toBe(T0.getTime() + 3 * MINUTE);
     expect(countRows(t.db, 'alerts')).toBe(1);
+  });
+
+  it('moves the excerpt and sends an update alert when the person discloses again at the same level', async () => {
+    setup();
+    const first = await escalation.raise(signal('high'));
+    clock.advance(3 * MINUTE);
+    const again = await escalation.raise(signal('high', { at: clock.now(), excerpt: 'the second disclosure', messageId: 'second' }));
+
+    expect(again).toMatchObject({ caseId: first.caseId, created: false, escalated: false, updated: true });
+    expect(again.alertIds).toHaveLength(1);
+    expect(await t.cases.getCase(first.caseId!)).toMatchObject({ excerpt: 'the second disclosure', messageId: 'second', status: 'open' });
+    expect(t.db.prepare('SELECT kind, level, priority FROM alerts ORDER BY id').all()).toEqual([
+      { kind: 'new', level: 'high', priority: 'high' },
+      { kind: 'update', level: 'high', priority: 'high' },
+    ]);
+  });
+
+  it('re-pages at once when an attempt is disclosed on an open imminent case, even one already acknowledged', async () => {
+    setup();
+    const first = await escalation.raise(signal('imminent'));
+    await t.cases.applyAction({ kind: 'acknowledge', caseId: first.caseId!, actor: 'telegram:9', actorName: 'mod', at: clock.now(), updateSinks: [] });
+    clock.advance(MINUTE);
+    const attempt = await escalation.raise(signal('imminent', { at: clock.now(), reasons: ['en.attempt.ingested'] }));
+
+    expect(attempt).toMatchObject({ caseId: first.caseId, updated: true });
+    expect(t.db.prepare('SELECT kind, priority FROM alerts ORDER BY id').all()).toEqual([
+      { kind: 'new', priority: 'urgent' },
+      { kind: 'realert', priority: 'urgent' },
+    ]);
+    expect((await t.cases.getCase(first.caseId!))?.status).toBe('acknowledged');
   });
 
   it('does nothing below the moderate threshold', async () => {
@@ -83,16 +114,38 @@ describe('escalation: cases and their outbox rows', () => {
     expect(countRows(t.db, 'cases')).toBe(0);
   });
 
-  it('keeps separate cases for separate conversations and opens a new case after resolution', async () => {
+  it('keeps one case per person per community across the group and the DM, and opens a new case after resolution', async () => {
     setup();
     const group = await escalation.raise(signal('moderate'));
-    const dm = await escalation.raise(signal('moderate', { conversation: { platform: 'telegram', channelId: '501' }, isDirect: true }));
-    expect(dm.caseId).not.toBe(group.caseId);
+    const dm = await escalation.raise(signal('high', { conversation: { platform: 'telegram', channelId: '501' }, isDirect: true }));
+    expect(dm).toMatchObject({ caseId: group.caseId, escalated: true });
+    const elsewhere = await escalation.raise(signal('moderate', { conversation: { platform: 'telegram', channelId: '-300', communityId: '-300' } }));
+    expect(elsewhere.created).toBe(true);
+    expect(countRows(t.db, 'cases')).toBe(2);
 
     await t.cases.applyAction({ kind: 'resolve', caseId: group.caseId!, actor: 'telegram:9', actorName: 'mod', at: clock.now(), updateSinks: [] });
     const reopened = await escalation.raise(signal('moderate'));
     expect(reopened.created).toBe(true);
     expect(reopened.caseId).not.toBe(group.caseId);
+  });
+
+  it('opens a case without paging while a false_positive hold-off runs, and pages normally after it', async () => {
+    setup();
+    const first = await escalation.raise(signal('imminent'));
+    await t.cases.applyAction({ kind: 'resolve', caseId: first.caseId!, outcome: 'false_positive', actor: 'telegram:9', actorName: 'mod', at: clock.now(), updateSinks: [] });
+    clock.advance(MINUTE);
+    const held = await escalation.raise(signal('imminent', { at: clock.now() }));
+    const heldCase = await t.cases.getCase(held.caseId!);
+    // No page, and the first re-alert waits for the end of the hold-off (24 h in the test policy).
+    expect(heldCase?.nextRealertAt?.getTime()).toBe(T0.getTime() + t.policy.falsePositiveHoldOffMs);
+    await t.cases.applyAction({ kind: 'resolve', caseId: held.caseId!, outcome: 'resources_accepted', actor: 'telegram:9', actorName: 'mod', at: clock.now(), updateSinks: [] });
+    clock.advance(t.policy.falsePositiveHoldOffMs);
+    await escalation.raise(signal('imminent', { at: clock.now() }));
+    expect(t.db.prepare('SELECT kind, priority FROM alerts ORDER BY id').all()).toEqual([
+      { kind: 'new', priority: 'urgent' },
+      { kind: 'new', priority: 'normal' },
+      { kind: 'new', priority: 'urgent' },
+    ]);
   });
 
   it('rejects a second active case for the same user and conversation at the database level', async () => {

@@ -9,9 +9,9 @@ import type { RiskLevel } from '../../src/messages.js';
 import type { AlertView, Clock, ModeratorSink } from '../../src/ports.js';
 import type { RaiseInput } from '../../src/crisis/escalation.js';
 import { loadEscalationPolicy, type EscalationPolicy } from '../../src/policy/escalation-policy.js';
-import { openDatabase } from '../../src/store/database.js';
-import { SqliteCaseStore } from '../../src/store/sqlite-cases.js';
-import { SqliteMessageStore } from '../../src/store/sqlite-store.js';
+import { openDatabase } from '../../src/store/sqlite/database.js';
+import { SqliteCaseStore } from '../../src/store/sqlite/sqlite-cases.js';
+import { SqliteMessageStore } from '../../src/store/sqlite/sqlite-store.js';
 
 export const POLICIES_DIR = resolve(import.meta.dirname, '../../policies');
 export const T0 = new Date('2026-03-01T20:00:00.000Z');

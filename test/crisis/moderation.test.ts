@@ -61,7 +61,7 @@ describe('moderator actions', () => {
 
     expect(reply).toMatchObject({ ok: true, private: true });
     expect(reply.updatedAlert).toMatchObject({
-      caseId, kind: 'update', status: 'acknowledged', level: 'imminent', priority: 'urgent', actedBy: 'Mo', actedAt: clock.now().toISOString(),
+      caseId, kind: 'update', status: 'acknowledged', level: 'imminent', priority: 'normal', actedBy: 'Mo', actedAt: clock.now().toISOString(),
     });
     const c = await t.cases.getCase(caseId!);
     expect(c).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'discord:100', acknowledgedAt: clock.now(), nextRealertAt: undefined });

@@ -6,7 +6,7 @@ import { createEscalation, type Escalation } from '../../src/crisis/escalation.j
 import { createOutboxWorker } from '../../src/crisis/outbox.js';
 import { webhookPayload } from '../../src/crisis/webhook-sink.js';
 import { silentLogger } from '../../src/logger.js';
-import { openDatabase } from '../../src/store/database.js';
+import { openDatabase } from '../../src/store/sqlite/database.js';
 import { countRows, manualClock, MINUTE, recordingSink, signal, testDb, type ManualClock, type TestDb } from './helpers.js';
 
 describe('a private message refused after the alert was written', () => {

@@ -6,8 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../src/messages.js';
-import { openDatabase } from '../../src/store/database.js';
-import { SqliteMessageStore } from '../../src/store/sqlite-store.js';
+import { openDatabase } from '../../src/store/sqlite/database.js';
+import { SqliteMessageStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { ResourceMark } from '../../src/store/store.js';
 import { startHarness, tempDbPath, type Harness } from '../helpers/bot-harness.js';
 import { waitFor } from '../helpers/wait-for.js';

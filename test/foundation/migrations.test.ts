@@ -2,8 +2,8 @@ import { copyFileSync, mkdtempSync, readdirSync, unlinkSync, writeFileSync, appe
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR, openDatabase } from '../../src/store/database.js';
-import { migrate } from '../../src/store/migrate.js';
+import { MIGRATIONS_DIR, openDatabase } from '../../src/store/sqlite/database.js';
+import { migrate } from '../../src/store/sqlite/migrate.js';
 
 function copyMigrations(): string {
   const dir = mkdtempSync(join(tmpdir(), 'oyster-migrations-'));

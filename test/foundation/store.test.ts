@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/database.js';
-import { SqliteMessageStore } from '../../src/store/sqlite-store.js';
+import { openDatabase } from '../../src/store/sqlite/database.js';
+import { SqliteMessageStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { NewTurn } from '../../src/store/store.js';
 
 /** Seeds turns the way the engine stores them: one exchange per call. */

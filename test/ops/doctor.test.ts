@@ -11,7 +11,7 @@ import { FAKE_DISCORD_TOKEN, startFakeDiscord, type FakeDiscord } from '../fakes
 import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/fake-telegram.js';
-import { openDatabase } from '../../src/store/database.js';
+import { openDatabase } from '../../src/store/sqlite/database.js';
 import { CLI_TEST_TIMEOUT_MS, runCli } from '../cli/run-cli.js';
 import { freePort } from '../helpers/local-http.js';
 

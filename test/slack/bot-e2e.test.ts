@@ -102,9 +102,11 @@ describe('slack bot end to end', () => {
   it('answers a redelivery with X-Slack-Retry-Num once', async () => {
     model.setReply((body) => `answer to: ${body.messages.at(-1)!.content}`);
     const body = eventCallback(dmEvent('are you there?'));
-    await post(body);
+    const timestamp = Math.floor(Date.now() / 1000);
+    await post(body, { timestamp });
     await waitFor(() => postsIn(DM).length === 1);
-    expect((await post(body, { retryNum: 1, retryReason: 'http_timeout' })).status).toBe(200);
+    // A retry is signed anew, at least 3 s later (an identical signed copy is refused as a replay).
+    expect((await post(body, { timestamp: timestamp + 3, retryNum: 1, retryReason: 'http_timeout' })).status).toBe(200);
     await post(eventCallback(dmEvent('marker')));
     await waitFor(() => postsIn(DM).length === 2);
     await bot.engine.idle();

@@ -4,7 +4,7 @@
  * timeline of signals, alerts and where each went, resources, and every audit-log action.
  */
 import { html } from 'hono/html';
-import { CASE_OUTCOMES } from '../../crisis/case-store.js';
+import { CASE_OUTCOMES } from '../../store/case-store.js';
 import type { CaseDetail, TimelineEntry } from '../../store/dashboard-store.js';
 import {
   ago, levelBadge, OUTCOME_WORDS, priorityWord, resourceText, sinkList, statusBadge, timeTag, type Html,

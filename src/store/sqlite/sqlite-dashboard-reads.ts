@@ -4,12 +4,12 @@
  * two states. Read-only: every change goes through the core's case action.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { RISK_LEVELS, riskRank, type RiskLevel } from '../messages.js';
-import type { AlertPriority, AlertView } from '../ports.js';
+import { RISK_LEVELS, riskRank, type RiskLevel } from '../../messages.js';
+import type { AlertPriority, AlertView } from '../../ports.js';
 import {
   byUrgency, type CaseDetail, type DashboardReads, type QueueFilter, type QueueItem, type ResourceState,
   type SinkState, type TimelineEntry,
-} from './dashboard-store.js';
+} from '../dashboard-store.js';
 import type { CaseRow, EventRow } from './case-rows.js';
 import { toCaseRecord, toEvent } from './case-rows.js';
 

@@ -74,6 +74,12 @@ export interface CaseSignal {
   /** Platform message id: a redelivered message is a no-op. */
   messageId: string;
   at: Date;
+  /**
+   * The message discloses risk at this level by its own words (not only the level carried from
+   * earlier messages): at the case's level it moves the excerpt and sends an update alert, and
+   * at an urgent level it re-pages at once. Omitted: treated as a disclosure.
+   */
+  disclosure?: boolean;
   /** Alert priority for this level (policy). */
   priority: AlertPriority;
   /** When an unacknowledged alert at this level is re-sent (at + ack target). */
@@ -93,6 +99,8 @@ export interface SignalResult {
   created: boolean;
   /** The level rose on an active case: an 'escalated' alert was written. */
   escalated: boolean;
+  /** A new disclosure at the case's level: the excerpt moved and an update (or, urgent, a re-page) was written. */
+  updated: boolean;
   /** The message was already recorded; nothing changed. */
   duplicate: boolean;
   alertIds: number[];
@@ -191,8 +199,15 @@ export interface CaseStore {
   // ── cases ──
   /** Opens, escalates or touches the active case for the signal, writing alerts and outbox rows in one transaction. */
   recordSignal(signal: CaseSignal): Promise<SignalResult>;
-  /** The user's active (not resolved) case in a conversation. */
-  activeCase(userKey: string, conversationKey: string): Promise<CaseRecord | undefined>;
+  /**
+   * The person's active (not resolved) case: one per person per community, across DM and group.
+   * A case in this conversation comes first; else one in the same community (`communityId`), or
+   * a private one. Without `communityId` (a DM, which belongs to no community) any active case
+   * of the person counts, newest first.
+   */
+  activeCase(userKey: string, conversationKey: string, communityId?: string): Promise<CaseRecord | undefined>;
+  /** When the person's latest case resolved as false_positive was resolved, if any. */
+  lastFalsePositive(userKey: string): Promise<Date | undefined>;
   getCase(caseId: number): Promise<CaseRecord | undefined>;
   /** Remembers that resources were sent in this case at this level (resend interval). */
   markResourcesSent(caseId: number, level: RiskLevel, at: Date): Promise<void>;

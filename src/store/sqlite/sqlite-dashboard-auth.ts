@@ -3,7 +3,7 @@
  * hashes of one-time links and of session tokens, never the tokens themselves.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { DashboardAuthStore, Grant, RedeemResult, StoredSession } from './dashboard-store.js';
+import type { DashboardAuthStore, Grant, RedeemResult, StoredSession } from '../dashboard-store.js';
 
 interface LinkRow {
   user_key: string;

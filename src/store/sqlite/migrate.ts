@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { BotError } from '../errors.js';
+import { BotError } from '../../errors.js';
 
 export interface MigrationFile {
   id: number;

@@ -4,8 +4,8 @@
  * an audit row). sqlite-cases.ts composes the parts; each public store method is one `tx`.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { CaseRecord } from '../crisis/case-store.js';
-import { BotError } from '../errors.js';
+import type { CaseRecord } from '../case-store.js';
+import { BotError } from '../../errors.js';
 import { toCaseRecord, type CaseRow } from './case-rows.js';
 
 /** SQLite result codes that mean "the store cannot serve right now", not "the query is wrong". */

@@ -3,9 +3,10 @@
  * PostgreSQL store; here each is one synchronous statement or one transaction.
  */
 import type Database from 'better-sqlite3';
-import { BotError } from '../errors.js';
-import type { RiskLevel } from '../messages.js';
-import type { Delivery, MessageStore, NewTurn, ResourceMark, StoredTurn, UnfinishedDelivery, UserExport } from './store.js';
+import { BotError } from '../../errors.js';
+import { truncateWal } from './database.js';
+import type { RiskLevel } from '../../messages.js';
+import type { Delivery, MessageStore, NewTurn, ResourceMark, StoredTurn, UnfinishedDelivery, UserExport } from '../store.js';
 
 interface TurnRow {
   role: 'user' | 'assistant';
@@ -44,7 +45,11 @@ export class SqliteMessageStore implements MessageStore {
         ON CONFLICT (owner_key, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
       deletePreference: db.prepare('DELETE FROM preferences WHERE owner_key = ? AND name = ?'),
       forgetTurns: db.prepare('DELETE FROM turns WHERE user_key = ?'),
-      forgetPreferences: db.prepare('DELETE FROM preferences WHERE owner_key = ?'),
+      // Per-user settings, and flags kept under one of the user's context keys (hand-off notice).
+      forgetPreferences: db.prepare("DELETE FROM preferences WHERE owner_key = ? OR owner_key LIKE ? ESCAPE '\\'"),
+      // Intake rows carry the message (until handled) and ids that embed the user's chat: they go,
+      // at the cost that a platform redelivery of an old message after /forget is handled again.
+      forgetDeliveries: db.prepare('DELETE FROM processed_messages WHERE user_key = ?'),
       forgetRiskState: db.prepare("DELETE FROM risk_state WHERE context_key LIKE ? ESCAPE '\\'"),
       exportTurns: db.prepare(
         'SELECT role, text, created_at, risk_level, risk_reasons FROM turns WHERE user_key = ? ORDER BY id',
@@ -158,8 +163,9 @@ export class SqliteMessageStore implements MessageStore {
     return this.guard(() =>
       this.db.transaction(() => {
         let removed = this.stmts.forgetTurns.run(userKey).changes;
-        removed += this.stmts.forgetPreferences.run(userKey).changes;
+        removed += this.stmts.forgetPreferences.run(userKey, likeKey).changes;
         removed += this.stmts.forgetRiskState.run(likeKey).changes;
+        removed += this.stmts.forgetDeliveries.run(userKey).changes;
         return removed;
       })(),
     );
@@ -204,6 +210,11 @@ export class SqliteMessageStore implements MessageStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  /** Empties the WAL after a /forget (truncateWal); false when it could not be done now. */
+  async compact(): Promise<boolean> {
+    return truncateWal(this.db);
   }
 
   /** Maps SQLite failures (locked file, disk full) to one coded error. */

@@ -3,9 +3,9 @@
  * and message links from cases, audit rows and stored alert payloads (keeping the audit
  * fields the policy says to keep), and resolved cases are purged once fully delivered.
  */
-import type { AuditField, CaseExport } from '../crisis/case-store.js';
-import type { RiskLevel } from '../messages.js';
-import type { AlertPriority, AlertView } from '../ports.js';
+import type { AuditField, CaseExport } from '../case-store.js';
+import type { RiskLevel } from '../../messages.js';
+import type { AlertPriority, AlertView } from '../../ports.js';
 import type { CaseDb } from './case-db.js';
 import { parseAlert, toCaseRecord, toEvent, type CaseRow, type EventRow } from './case-rows.js';
 
@@ -13,27 +13,39 @@ import { parseAlert, toCaseRecord, toEvent, type CaseRow, type EventRow } from '
 export class SqliteCasePrivacy {
   constructor(private readonly db: CaseDb) {}
 
+  /**
+   * Keeps of each of the user's cases only what CRISIS.md lets moderators keep: that a case
+   * existed, its level, status, times and reason codes, and the audit fields the policy names.
+   * Identity, words, links and where it happened are erased; alerts not yet delivered are
+   * cancelled (they would carry nothing a moderator could act on).
+   */
   async forgetUser(userKey: string, keepAuditFields: readonly AuditField[]): Promise<number> {
     return this.db.tx(() => {
       const ids = (this.db.sql('SELECT id FROM cases WHERE user_key = ?').all(userKey) as Array<{ id: number }>)
         .map((r) => r.id);
       const erase = (field: AuditField) => (keepAuditFields.includes(field) ? field : 'NULL');
+      const now = new Date().toISOString();
+      let deliveries = 0;
       for (const id of ids) {
-        // The key becomes unique per case, so the one-active-case index can never collide.
+        const platform = (this.db.sql('SELECT platform FROM cases WHERE id = ?').get(id) as { platform: string }).platform;
+        // The keys become unique per case, so the one-active-case index can never collide; the
+        // conversation goes too (a private chat's id is the user's id on Telegram).
         this.db.sql(
-          "UPDATE cases SET user_key = 'forgotten:' || id, user_id = '', user_display_name = '', excerpt = '', message_id = NULL WHERE id = ?",
-        ).run(id);
+          `UPDATE cases SET user_key = 'forgotten:' || id, conversation_key = 'forgotten:' || id, conversation_json = ?,
+             user_id = '', user_display_name = '', excerpt = '', message_id = NULL, country = NULL WHERE id = ?`,
+        ).run(JSON.stringify({ platform, channelId: '' }), id);
         this.db.sql('DELETE FROM case_signals WHERE case_id = ?').run(id);
         this.db.sql(
           `UPDATE case_events SET action = COALESCE(${erase('action')}, 'erased'), actor = ${erase('actor')},
              at = ${erase('at')}, note = ${erase('note')}, policy_version = ${erase('policy_version')}, detail_json = NULL
            WHERE case_id = ?`,
         ).run(id);
-        this.scrubPayloads(id);
-        this.db.audit(id, 'forgotten', 'system', undefined, undefined, undefined, {});
+        this.scrubPayloads(id, now);
+        deliveries += this.db.sql('DELETE FROM resource_deliveries WHERE case_id = ?').run(id).changes;
+        this.db.audit(id, 'forgotten', 'system', now, undefined, undefined, {});
       }
       // Queued resource messages name the person's conversation: they go too.
-      const deliveries = this.db.sql('DELETE FROM resource_deliveries WHERE user_key = ?').run(userKey).changes;
+      deliveries += this.db.sql('DELETE FROM resource_deliveries WHERE user_key = ?').run(userKey).changes;
       return ids.length + deliveries;
     });
   }
@@ -78,21 +90,30 @@ export class SqliteCasePrivacy {
     ).run(before.toISOString()).changes);
   }
 
-  /** Removes the user's name and excerpt from stored payloads; undelivered rows keep the user id so the alert stays actionable. */
-  private scrubPayloads(caseId: number): void {
+  /**
+   * Erases identity, words and place from every stored payload of the case. A row not yet
+   * delivered is cancelled (marked done with a reason) rather than sent without a person in it.
+   */
+  private scrubPayloads(caseId: number, now: string): void {
     const rows = this.db.sql('SELECT id, payload_json, delivered_at FROM alert_outbox WHERE case_id = ?')
       .all(caseId) as Array<{ id: number; payload_json: string; delivered_at: string | null }>;
-    const update = this.db.sql('UPDATE alert_outbox SET payload_json = ? WHERE id = ?');
+    const update = this.db.sql('UPDATE alert_outbox SET payload_json = ?, last_error = NULL WHERE id = ?');
+    const cancel = this.db.sql(
+      "UPDATE alert_outbox SET delivered_at = ?, ref = 'cancelled: forgotten', claim_token = NULL, claimed_until = NULL WHERE id = ? AND delivered_at IS NULL",
+    );
     for (const row of rows) {
       const alert = parseAlert(row.payload_json);
       const scrubbed: AlertView = {
         ...alert,
         excerpt: '',
-        user: { id: row.delivered_at === null ? alert.user.id : '', displayName: '' },
+        country: undefined,
+        conversation: { platform: alert.conversation.platform, channelId: '' },
+        user: { id: '', displayName: '' },
       };
       // The link leads to the user's own words: it goes with the excerpt.
       delete scrubbed.messageId;
       update.run(JSON.stringify(scrubbed), row.id);
+      if (row.delivered_at === null) cancel.run(now, row.id);
     }
   }
 }

@@ -2,9 +2,9 @@
  * Row shapes of migrations/0002_cases.sql and their mapping to the core's case and alert
  * types. Kept apart from the SQL so sqlite-cases.ts reads as a list of transactions.
  */
-import type { ConversationRef, RiskLevel } from '../messages.js';
-import type { AlertPriority, AlertView, CaseStatus } from '../ports.js';
-import type { AuditEvent, CaseOutcome, CaseRecord } from '../crisis/case-store.js';
+import type { ConversationRef, RiskLevel } from '../../messages.js';
+import type { AlertPriority, AlertView, CaseStatus } from '../../ports.js';
+import type { AuditEvent, CaseOutcome, CaseRecord } from '../case-store.js';
 
 export interface CaseRow {
   id: number;

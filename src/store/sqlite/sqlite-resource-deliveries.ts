@@ -5,13 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { ConversationRef, RiskLevel } from '../messages.js';
-import { riskRank } from '../messages.js';
+import type { ConversationRef, RiskLevel } from '../../messages.js';
+import { riskRank } from '../../messages.js';
 import { CaseDb } from './case-db.js';
 import { SqliteAlertOutbox } from './case-outbox.js';
 import type {
   ClaimedDelivery, DeliveredResult, DeliveryPlace, NewResourceDelivery, ResourceDelivery, ResourceDeliveryStore,
-} from './resource-deliveries.js';
+} from '../resource-deliveries.js';
 
 interface DeliveryRow {
   id: number;

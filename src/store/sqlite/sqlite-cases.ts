@@ -8,11 +8,11 @@
  * cache and transaction wrapper in case-db.ts.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { riskRank, type RiskLevel } from '../messages.js';
+import { riskRank, type RiskLevel } from '../../messages.js';
 import type {
   AuditEvent, AuditField, CaseAction, CaseExport, CaseActionResult, CaseRecord, CaseSignal, CaseStore,
   CaseSummary, OutboxRow, RealertInput, SignalResult,
-} from '../crisis/case-store.js';
+} from '../case-store.js';
 import { CaseDb } from './case-db.js';
 import { SqliteAlertOutbox } from './case-outbox.js';
 import { SqliteCasePrivacy } from './case-privacy.js';
@@ -38,12 +38,13 @@ export class SqliteCaseStore implements CaseStore {
       const seen = this.db.sql('SELECT case_id FROM case_signals WHERE platform = ? AND message_id = ?')
         .get(s.conversation.platform, s.messageId) as { case_id: number } | undefined;
       if (seen) {
-        return { caseRecord: this.db.mustGet(seen.case_id), created: false, escalated: false, duplicate: true, alertIds: [] };
+        return { caseRecord: this.db.mustGet(seen.case_id), created: false, escalated: false, updated: false, duplicate: true, alertIds: [] };
       }
-      const active = this.activeRow(s.userKey, s.conversationKey);
+      const active = this.activeRow(s.userKey, s.conversationKey, s.conversation.communityId);
       let caseId: number;
       let created = false;
       let escalated = false;
+      let updated = false;
       if (!active) {
         caseId = Number(this.db.sql(
           `INSERT INTO cases (user_key, conversation_key, platform, conversation_json, is_direct, user_id,
@@ -79,6 +80,16 @@ export class SqliteCaseStore implements CaseStore {
         this.db.audit(caseId, 'escalated', 'system', at, undefined, s.policyVersion, {
           from: active.level, to: s.level, reasons: s.reasons,
         });
+      } else if (s.level === active.level && s.disclosure !== false) {
+        caseId = active.id;
+        updated = true;
+        // A new disclosure at the same level is news for the moderators (issue 12 item 4): the
+        // excerpt and the message link move to it; the status and re-alert schedule stay.
+        this.db.sql(
+          `UPDATE cases SET reasons_json = ?, excerpt = ?, message_id = ?, last_seen_at = MAX(last_seen_at, ?),
+             country = COALESCE(country, ?) WHERE id = ?`,
+        ).run(JSON.stringify(s.reasons), s.excerpt, s.messageId, at, s.country ?? null, caseId);
+        this.db.audit(caseId, 'disclosure', 'system', at, undefined, s.policyVersion, { level: s.level, reasons: s.reasons });
       } else {
         caseId = active.id;
         this.db.sql(
@@ -95,15 +106,31 @@ export class SqliteCaseStore implements CaseStore {
       if (escalated && s.digestAt === undefined) this.outbox.releaseHeld(caseId, at);
       if (created || escalated) {
         alertIds.push(this.outbox.writeAlert(caseRecord, created ? 'new' : 'escalated', s.priority, s.at, s.sinks, undefined, s.digestAt).id);
+      } else if (updated && s.priority === 'urgent') {
+        // An attempt under way while the case is open pages again at once, acknowledged or not.
+        this.outbox.releaseHeld(caseId, at);
+        alertIds.push(this.outbox.writeAlert(caseRecord, 'realert', 'urgent', s.at, s.sinks).id);
+      } else if (updated) {
+        const written = this.outbox.writeUpdate(caseRecord, s.at, s.sinks);
+        if (written) alertIds.push(written.id);
       }
-      return { caseRecord, created, escalated, duplicate: false, alertIds };
+      return { caseRecord, created, escalated, updated, duplicate: false, alertIds };
     });
   }
 
-  async activeCase(userKey: string, conversationKey: string): Promise<CaseRecord | undefined> {
+  async activeCase(userKey: string, conversationKey: string, communityId?: string): Promise<CaseRecord | undefined> {
     return this.db.tx(() => {
-      const row = this.activeRow(userKey, conversationKey);
+      const row = this.activeRow(userKey, conversationKey, communityId);
       return row ? toCaseRecord(row) : undefined;
+    });
+  }
+
+  async lastFalsePositive(userKey: string): Promise<Date | undefined> {
+    return this.db.tx(() => {
+      const row = this.db.sql(
+        "SELECT MAX(resolved_at) AS at FROM cases WHERE user_key = ? AND status = 'resolved' AND outcome = 'false_positive'",
+      ).get(userKey) as { at: string | null };
+      return row.at === null ? undefined : new Date(row.at);
     });
   }
 
@@ -131,10 +158,12 @@ export class SqliteCaseStore implements CaseStore {
       });
       const caseRecord = this.db.mustGet(a.caseId);
       const acted = { by: a.actorName, at: a.at };
-      const written = caseRecord.status !== before.status ? this.outbox.writeUpdate(caseRecord, a.at, a.updateSinks, acted) : undefined;
+      // Acknowledge and resolve are news, not alarms: they go out at normal priority (issue 12 item 9).
+      const written = caseRecord.status !== before.status
+        ? this.outbox.writeUpdate(caseRecord, a.at, a.updateSinks, acted, 'normal') : undefined;
       const latest = this.outbox.latestAlert(a.caseId);
       const alertRow = written
-        ?? { id: latest?.id ?? 0, case_id: a.caseId, kind: 'update' as const, level: caseRecord.level, priority: latest?.priority ?? 'normal', created_at: at };
+        ?? { id: latest?.id ?? 0, case_id: a.caseId, kind: 'update' as const, level: caseRecord.level, priority: 'normal' as const, created_at: at };
       return { status: 'ok', caseRecord, alert: toAlertView(caseRecord, alertRow, acted) };
     });
   }
@@ -245,10 +274,19 @@ export class SqliteCaseStore implements CaseStore {
 
   // ── helpers (all run inside a caller's transaction) ──
 
-  private activeRow(userKey: string, conversationKey: string): CaseRow | undefined {
+  /**
+   * One case per person per community (CRISIS.md §6 "one open case per user"): the group post
+   * and the DM the bot invited are the same case. A DM has no community, so it joins the
+   * person's newest active case; a group message joins a case of its own community or a DM case.
+   */
+  private activeRow(userKey: string, conversationKey: string, communityId: string | undefined): CaseRow | undefined {
+    const community = communityId ?? null;
     return this.db.sql(
-      "SELECT * FROM cases WHERE user_key = ? AND conversation_key = ? AND status <> 'resolved'",
-    ).get(userKey, conversationKey) as CaseRow | undefined;
+      `SELECT * FROM cases WHERE user_key = ? AND status <> 'resolved'
+         AND (conversation_key = ? OR ? IS NULL OR json_extract(conversation_json, '$.communityId') IS NULL
+              OR json_extract(conversation_json, '$.communityId') = ?)
+       ORDER BY conversation_key = ? DESC, id DESC LIMIT 1`,
+    ).get(userKey, conversationKey, community, community, conversationKey) as CaseRow | undefined;
   }
 
   private setResources(caseId: number, level: RiskLevel, at: string): void {

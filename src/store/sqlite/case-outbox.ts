@@ -4,8 +4,8 @@
  * its alert), re-alerts, and the delivery queue a worker claims from and marks delivered.
  */
 import { randomUUID } from 'node:crypto';
-import type { CaseRecord, OutboxRow, RealertInput } from '../crisis/case-store.js';
-import type { AlertPriority, AlertView } from '../ports.js';
+import type { CaseRecord, OutboxRow, RealertInput } from '../case-store.js';
+import type { AlertPriority, AlertView } from '../../ports.js';
 import type { CaseDb } from './case-db.js';
 import { parseAlert, refreshHeld, toAlertView, toCaseRecord, type AlertRow, type CaseRow, type OutboxDbRow } from './case-rows.js';
 
@@ -137,7 +137,9 @@ export class SqliteAlertOutbox {
    * digest (never attempted, not claimed) gets that alert corrected in place, since nobody has
    * seen it; every other listed sink gets an 'update' alert. Undefined when no update was written.
    */
-  writeUpdate(c: CaseRecord, at: Date, sinks: string[], acted?: { by: string; at: Date }): AlertRow | undefined {
+  writeUpdate(
+    c: CaseRecord, at: Date, sinks: string[], acted?: { by: string; at: Date }, priority?: AlertPriority,
+  ): AlertRow | undefined {
     const held = this.db.sql(
       `SELECT id, sink, payload_json FROM alert_outbox
        WHERE case_id = ? AND digest_at IS NOT NULL AND delivered_at IS NULL AND claim_token IS NULL AND attempts = 0`,
@@ -147,7 +149,7 @@ export class SqliteAlertOutbox {
     const heldSinks = new Set(held.map((r) => r.sink));
     const targets = sinks.filter((s) => !heldSinks.has(s));
     if (targets.length === 0) return undefined;
-    return this.writeAlert(c, 'update', this.latestAlert(c.id)?.priority ?? 'normal', at, targets, acted);
+    return this.writeAlert(c, 'update', priority ?? this.latestAlert(c.id)?.priority ?? 'normal', at, targets, acted);
   }
 
   /**
