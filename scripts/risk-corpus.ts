@@ -23,10 +23,10 @@ export const CATEGORIES = {
   moderate: { level: 'moderate', kind: 'self', count: 200 },
   self_harm: { level: 'moderate', kind: 'self', count: 100 },
   third: { level: 'moderate', kind: 'third', count: 80 },
-  low: { level: 'low', kind: 'distress', count: 240 },
+  low: { level: 'low', kind: 'distress', count: 260 },
   frame: { level: 'none', kind: 'frame', count: 300 },
-  lookalike: { level: 'none', kind: 'lookalike', count: 260 },
-  benign: { level: 'none', kind: 'benign', count: 120 },
+  lookalike: { level: 'none', kind: 'lookalike', count: 320 },
+  benign: { level: 'none', kind: 'benign', count: 260 },
 } as const satisfies Record<string, { level: RiskLevel; kind: string; count: number }>;
 export type Category = keyof typeof CATEGORIES;
 

@@ -21,13 +21,15 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { maxLevel, type RiskLevel } from '../src/messages.js';
+import type { RiskLevel } from '../src/messages.js';
 import { createRiskAssessor } from '../src/risk/assessor.js';
-import { liftByModel, modelLevel } from '../src/risk/model/combine.js';
+import { modelLevel } from '../src/risk/model/combine.js';
 import { encodeHeads, MODEL_FORMAT, ModelPolicy, type ModelJson } from '../src/risk/model/model-file.js';
 import type { RiskModel } from '../src/risk/model/risk-model.js';
 import { DEFAULT_TRAINING, encodeRows, trainModel, type TrainingRow } from '../src/risk/model/train.js';
 import { normalizeText } from '../src/risk/normalize.js';
+import { analyzeMessage } from '../src/risk/screen.js';
+import { assessConversation } from '../src/risk/trajectory.js';
 import { generateCorpus, loadCorpusParts } from './risk-corpus.js';
 import { table, type Scored } from './risk-model-metrics.js';
 
@@ -101,16 +103,28 @@ console.log(`features: 2^${DEFAULT_TRAINING.bits} buckets; ${DEFAULT_TRAINING.ep
 
 const encoded = encodeRows(rows, DEFAULT_TRAINING.bits);
 const normalized = rows.map((r) => normalizeText(r.text).text);
-const rules = createRiskAssessor({ policyDir: join(root, 'policies') });
+// The rules as the bot runs them on one message (screen.ts + trajectory.ts), with or without a
+// model: the same path as the assessor's screen, so combined figures are the product's.
+const rules = createRiskAssessor({ policyDir: join(root, 'policies'), learnedModel: false });
 const now = new Date();
-const ruleLevel = (text: string) => rules.screen({ text, recent: [], now }).level;
+const screenLevel = (text: string, model?: RiskModel) => {
+  const analysis = analyzeMessage(rules.policy.packs, text, model ? { model, policy, trainedAt: 'now' } : undefined);
+  return assessConversation(rules.policy.trajectory, analysis, [], undefined, now).level;
+};
+const ruleLevel = (text: string) => screenLevel(text);
 
 const scoreRow = (model: RiskModel, text: string, norm: string, level: RiskLevel, kind: string, withRules: boolean): Scored => {
-  const scores = model.score(norm);
-  if (!withRules) return { level, kind, scores, predicted: modelLevel(scores, policy) };
-  const base = ruleLevel(text);
-  const lift = liftByModel(model, policy, norm, base);
-  return { level, kind, predicted: lift ? maxLevel(base, lift.level) : base };
+  if (!withRules) {
+    const scores = model.score(norm);
+    return { level, kind, scores, predicted: modelLevel(scores, policy) };
+  }
+  return { level, kind, predicted: screenLevel(text, model) };
+};
+
+let finalModel: RiskModel | undefined;
+const model0Score = (text: string) => {
+  finalModel ??= trainModel(encoded, DEFAULT_TRAINING);
+  return finalModel.score(normalizeText(text).text).risk;
 };
 
 if (!args.includes('--no-kfold')) {
@@ -137,6 +151,20 @@ if (!args.includes('--no-kfold')) {
     ['corpus (held clauses)', of((e) => e.row.source === 'corpus')],
     ...languages.map((l): [string, Scored[]] => [`  corpus ${l}`, of((e) => e.row.source === 'corpus' && e.row.lang === l)]),
   ]));
+  // Threshold sweep for the resources lift (model alone): out-of-fold dev and corpus, and the
+  // blind set's tuning half only (the held-out half is never used to choose anything).
+  const blindTune = blind.filter((b) => b.split === 'tune').map((b) => ({ level: b.level, kind: b.kind, risk: model0Score(b.text) }));
+  console.log('\nrisk threshold sweep (model alone, moderate lift): resource recall / false positives');
+  for (const t of [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]) {
+    const at = (xs: Array<{ level: RiskLevel; risk: number; kind: string }>) => {
+      const pos = xs.filter((x) => ['moderate', 'high', 'imminent'].includes(x.level));
+      const neg = xs.filter((x) => x.level === 'none');
+      const pct = (k: number, n: number) => `${((100 * k) / Math.max(1, n)).toFixed(1)}%`;
+      return `${pct(pos.filter((x) => x.risk >= t).length, pos.length)} / ${pct(neg.filter((x) => x.risk >= t).length, neg.length)}`;
+    };
+    const oof = (source: string) => outOfFold.filter((e) => e.row.source === source).map((e) => ({ level: e.row.level, kind: e.row.kind, risk: e.model.scores!.risk }));
+    console.log(`  ${t.toFixed(2)}   dev ${at(oof('dev')).padEnd(16)} corpus ${at(oof('corpus')).padEnd(16)} blind tune ${at(blindTune)}`);
+  }
   console.log('');
   console.log(table('dev, one message each', [
     ['rules alone', outOfFold.filter((e) => e.rulesOnly).map((e) => e.rulesOnly!)],
@@ -145,7 +173,7 @@ if (!args.includes('--no-kfold')) {
 }
 
 const started = Date.now();
-const model = trainModel(encoded, { ...DEFAULT_TRAINING, vocabulary: { texts: corpus.map((r) => r.text), perHead: 3000 } });
+const model = trainModel(encoded, { ...DEFAULT_TRAINING, vocabulary: { texts: corpus.map((r) => r.text), perHead: 2000 } });
 console.log(`\nfinal model trained on all ${rows.length} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 const blindScored = (split: string, withRules: boolean) =>

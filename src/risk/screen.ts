@@ -8,6 +8,8 @@ import { normalizeText, type NormalizedText } from './normalize.js';
 import type { Signal } from './policy-schema.js';
 import { LiteralIndex } from './literal-index.js';
 import { ruleMatches, type CompiledPack, type CompiledRule } from './rules.js';
+import type { LoadedModel } from './model/load.js';
+import { applyModel } from './model/screen-hook.js';
 
 export interface RuleHit {
   id: string;
@@ -68,8 +70,8 @@ function indexFor(packs: CompiledPack[]): ScreenIndex {
   return index;
 }
 
-/** Screens one message on its own (no conversation context). */
-export function analyzeMessage(packs: CompiledPack[], raw: string): MessageAnalysis {
+/** Screens one message on its own (no conversation context); `model` is the learned model, when loaded. */
+export function analyzeMessage(packs: CompiledPack[], raw: string, model?: LoadedModel): MessageAnalysis {
   const normalized = normalizeText(raw);
   const forms = [normalized.text, ...normalized.variants];
   const hits: RuleHit[] = [];
@@ -110,6 +112,8 @@ export function analyzeMessage(packs: CompiledPack[], raw: string): MessageAnaly
       }
     }
   }
+  // The learned model may raise the level, never lower it (src/risk/model/screen-hook.ts).
+  if (model) level = applyModel(model, normalized.text, level, signals, hits);
   return { level, hits, conditional, signals, language: topLanguage ?? guessLanguage(packs, normalized) };
 }
 

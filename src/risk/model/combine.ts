@@ -29,7 +29,7 @@ export function modelLevel(scores: ModelScores, policy: ModelPolicy): RiskLevel 
  * screen's normalized text.
  */
 export function liftByModel(model: RiskModel, policy: ModelPolicy, normalized: string, ruleLevel: RiskLevel): ModelLift | undefined {
-  if (policy.mode === 'off' || riskRank(ruleLevel) >= riskRank(policy.max_level)) return undefined;
+  if (policy.mode === 'off' || riskRank(ruleLevel) >= riskRank(policy.only_below)) return undefined;
   const scores = model.score(normalized);
   const level = modelLevel(scores, policy);
   if (riskRank(level) <= riskRank(ruleLevel)) return undefined;

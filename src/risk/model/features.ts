@@ -14,9 +14,9 @@
  */
 
 /** Longest text read in full; longer messages keep their head and tail (a goodbye often comes last). */
-export const MAX_CHARS = 1000;
-const HEAD = 600;
-const TAIL = 400;
+export const MAX_CHARS = 600;
+const HEAD = 360;
+const TAIL = 240;
 
 const SEED_CHAR = [0, 0, 0x9e3779b1, 0x85ebca77, 0xc2b2ae3d] as const;
 const SEED_UNI = 0x27d4eb2f;
@@ -100,6 +100,33 @@ export function extractBuckets(text: string, bits: number, out: Int32Array): num
     }
   }
   return n;
+}
+
+let stamps = new Uint32Array(0);
+let generation = 0;
+
+/**
+ * Keeps the first occurrence of each bucket in `out[0..n)` and returns the new count. Features
+ * are present or absent, not counted: a run like "0000000000" or a repeated word would otherwise
+ * outweigh everything else in the message. A generation stamp per bucket makes this one pass.
+ */
+export function uniqueBuckets(out: Int32Array, n: number, bits: number): number {
+  if (stamps.length !== 1 << bits) {
+    stamps = new Uint32Array(1 << bits);
+    generation = 0;
+  }
+  if (++generation === 0xffffffff) {
+    stamps.fill(0);
+    generation = 1;
+  }
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const b = out[i]!;
+    if (stamps[b] === generation) continue;
+    stamps[b] = generation;
+    out[k++] = b;
+  }
+  return k;
 }
 
 export interface NamedFeature {

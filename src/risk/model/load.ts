@@ -1,15 +1,14 @@
 /**
  * Loads policies/detection/model/: the combine policy and the weights it names, both validated.
- * Any problem throws one BotError POLICY_INVALID naming the file, what is wrong and how to fix
- * it, so a bad edit or a truncated weights file stops startup instead of silently running
- * without the model. A policy folder with no model/ subfolder (a custom rules-only policy)
- * loads as "no model". Parsing the ~350 KB weights file takes a few milliseconds.
+ * Any problem throws one BotError POLICY_INVALID in the shared policy shape (src/policy/
+ * policy-file.ts: `Invalid policy <file> at <field>: <problem>. Fix: <fix>.`), so a bad edit or
+ * a truncated weights file stops startup instead of silently running without the model. A
+ * policy folder with no model/ subfolder (a custom rules-only policy) loads as "no model".
+ * Parsing the ~0.5 MB weights file and decoding the weights takes a few milliseconds.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { parse } from 'yaml';
-import type { z } from 'zod';
-import { BotError } from '../../errors.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatPath, policyError, policyProblems, readPolicyText, readYaml } from '../../policy/policy-file.js';
 import { decodeModel, ModelJson, ModelPolicy } from './model-file.js';
 import type { RiskModel } from './risk-model.js';
 
@@ -20,45 +19,40 @@ export interface LoadedModel {
   trainedAt: string;
 }
 
-const RETRAIN = 'Fix: run `npm run train:risk` to rewrite it, or restore it from version control.';
+export const MODEL_POLICY_FILE = 'detection/model/policy.yaml';
+const RETRAIN = 'run `npm run train:risk` to rewrite it, or restore it from version control';
+const POLICY_HELP = 'see policies/detection/model/README.md';
 
 /** Reads `<policyDir>/detection/model/`; undefined when that folder does not exist. */
 export function loadRiskModel(policyDir: string): LoadedModel | undefined {
-  const dir = join(policyDir, 'detection', 'model');
-  if (!existsSync(dir)) return undefined;
-  const show = (name: string) => relative(process.cwd(), join(dir, name)) || name;
-  const fail = (message: string, cause?: unknown): never => {
-    throw new BotError(`learned risk model is invalid:\n  ${message}`, 'POLICY_INVALID', cause === undefined ? {} : { cause });
-  };
+  if (!existsSync(join(policyDir, 'detection', 'model'))) return undefined;
 
-  const policyFile = 'policy.yaml';
-  let rawPolicy: unknown;
-  try {
-    rawPolicy = parse(readFileSync(join(dir, policyFile), 'utf8'));
-  } catch (error) {
-    return fail(`${show(policyFile)}: cannot be read as YAML (${firstLine(error)}). Fix the syntax, or restore the file from version control.`, error);
+  const policyResult = ModelPolicy.safeParse(readYaml(policyDir, MODEL_POLICY_FILE));
+  if (!policyResult.success) {
+    throw policyProblems(MODEL_POLICY_FILE, policyResult.error.issues.map((issue) => ({
+      field: formatPath(issue.path), problem: issue.message, fix: POLICY_HELP,
+    })));
   }
-  const policy = check(ModelPolicy, rawPolicy, show(policyFile), 'Fix the value as described in policies/detection/model/README.md.', fail);
+  const policy = policyResult.data;
 
-  let rawModel: unknown;
+  const weightsFile = `detection/model/${policy.model}`;
+  let raw: unknown;
   try {
-    rawModel = JSON.parse(readFileSync(join(dir, policy.model), 'utf8'));
+    raw = JSON.parse(readPolicyText(policyDir, weightsFile));
   } catch (error) {
-    return fail(`${show(policy.model)}: cannot be read as JSON (${firstLine(error)}). ${RETRAIN}`, error);
+    if (!(error instanceof SyntaxError)) throw error;
+    throw policyProblems(weightsFile, [{ field: '', problem: `not valid JSON (${error.message})`, fix: RETRAIN }], error);
   }
-  const json = check(ModelJson, rawModel, show(policy.model), RETRAIN, fail);
+  const json = ModelJson.safeParse(raw);
+  if (!json.success) {
+    throw policyProblems(weightsFile, json.error.issues.slice(0, 6).map((issue) => ({
+      field: formatPath(issue.path), problem: issue.message, fix: RETRAIN,
+    })));
+  }
   try {
-    return { model: decodeModel(json), policy, trainedAt: json.note.trained_at };
+    return { model: decodeModel(json.data), policy, trainedAt: json.data.note.trained_at };
   } catch (error) {
-    return fail(`${show(policy.model)}: ${firstLine(error)}. ${RETRAIN}`, error);
+    const [field, ...rest] = (error as Error).message.split(': ');
+    throw policyError(weightsFile, field ?? '', rest.join(': ') || (error as Error).message, RETRAIN);
   }
 }
-
-function check<T extends z.ZodType>(schema: T, data: unknown, file: string, fix: string, fail: (m: string) => never): z.infer<T> {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  const lines = result.error.issues.slice(0, 6).map((issue) => `${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}. ${fix}`);
-  return fail(lines.join('\n  '));
-}
-
-const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0];

@@ -5,6 +5,7 @@
  * reporting live in load.ts.
  */
 import { z } from 'zod';
+import { Signal } from '../policy-schema.js';
 import { HEADS, RiskModel, type Head, type HeadWeights } from './risk-model.js';
 
 export const MODEL_FORMAT = 'oyster-risk-model/1';
@@ -14,8 +15,12 @@ const HeadJson = z.strictObject({
   scale: z.number().finite().positive(),
   /** base64 of 2^bits signed bytes. */
   weights: z.string().min(1),
-  /** bucket (decimal) → training-vocabulary name of a feature that raises this head. */
-  names: z.record(z.string().regex(/^\d+$/, 'a bucket number'), z.string().min(1)),
+  /**
+   * Training-vocabulary names of the features that raise this head most, one `<bucket> <name>`
+   * per line (names never contain spaces: features.ts shows a space as `_`). One string rather
+   * than thousands of keys keeps validation at startup to a millisecond.
+   */
+  names: z.string(),
 });
 
 export const ModelJson = z.strictObject({
@@ -53,8 +58,18 @@ export const ModelPolicy = z.strictObject({
     moderate: Thresholds,
     high: Thresholds.optional(),
   }),
+  /**
+   * The model acts only on messages the rules rated below this level: it covers what the rules
+   * missed and never re-grades a level a rule set on evidence.
+   */
+  only_below: z.enum(['moderate', 'high', 'imminent']),
   /** The model alone never declares `imminent`: that needs the rules' evidence of plan or act. */
   max_level: z.enum(['moderate', 'high']),
+  /**
+   * Rule signals the model defers to: when the rules found one of these in a message (an
+   * explicit denial, say), the model does not lift it.
+   */
+  defer_to: z.array(Signal),
   /** How many of the strongest features are named in the reasons of a lifted level. */
   reason_features: z.number().int().min(0).max(8),
 });
@@ -71,10 +86,12 @@ export function decodeModel(json: ModelJson): RiskModel {
       throw new Error(`heads.${head}.weights: decodes to ${bytes.length} bytes, expected ${size} (2^${json.features.bits})`);
     }
     const names = new Map<number, string>();
-    for (const [bucket, name] of Object.entries(h.names)) {
-      const b = Number(bucket);
-      if (b >= size) throw new Error(`heads.${head}.names: bucket ${bucket} is outside 0..${size - 1}`);
-      names.set(b, name);
+    for (const [i, line] of h.names.split('\n').entries()) {
+      if (line === '') continue;
+      const match = /^(\d+) (\S+)$/.exec(line);
+      const b = match ? Number(match[1]) : NaN;
+      if (!match || b >= size) throw new Error(`heads.${head}.names: line ${i + 1} is not "<bucket 0..${size - 1}> <name>"`);
+      names.set(b, match[2]!);
     }
     heads[head] = { bias: h.bias, scale: h.scale, weights: new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length), names };
   }
@@ -86,8 +103,7 @@ export function encodeHeads(model: RiskModel): ModelJson['heads'] {
   const out = {} as ModelJson['heads'];
   for (const head of HEADS) {
     const h = model.heads[head];
-    const names: Record<string, string> = {};
-    for (const [bucket, name] of [...h.names].sort((a, b) => a[0] - b[0])) names[String(bucket)] = name;
+    const names = [...h.names].sort((a, b) => a[0] - b[0]).map(([bucket, name]) => `${bucket} ${name}\n`).join('');
     out[head] = {
       bias: h.bias,
       scale: h.scale,

@@ -4,7 +4,7 @@
  * "needs moderators" (gold high or above). Weights are int8 with one scale per head, so a model
  * of 2^17 buckets is 128 KiB per head and decodes from the committed file in about a millisecond.
  */
-import { describeFeatures, extractBuckets, MAX_FEATURES } from './features.js';
+import { describeFeatures, extractBuckets, MAX_FEATURES, uniqueBuckets } from './features.js';
 
 export const HEADS = ['risk', 'escalate'] as const;
 export type Head = (typeof HEADS)[number];
@@ -43,7 +43,7 @@ export class RiskModel {
 
   /** Probabilities of both heads for an already normalized text. A text with no features scores the biases alone. */
   score(normalized: string): ModelScores {
-    const n = extractBuckets(normalized, this.bits, BUCKETS);
+    const n = uniqueBuckets(BUCKETS, extractBuckets(normalized, this.bits, BUCKETS), this.bits);
     const risk = this.heads.risk.weights;
     const escalate = this.heads.escalate.weights;
     let sr = 0;
@@ -53,7 +53,7 @@ export class RiskModel {
       sr += risk[b]!;
       se += escalate[b]!;
     }
-    // Features are scaled by 1/sqrt(count) so a long message does not score high by length alone.
+    // Each distinct feature counts once, scaled by 1/sqrt(count) so a long message does not score high by length alone.
     const norm = n > 0 ? 1 / Math.sqrt(n) : 0;
     return {
       risk: sigmoid(this.heads.risk.bias + sr * this.heads.risk.scale * norm),
@@ -68,14 +68,12 @@ export class RiskModel {
    */
   strongest(normalized: string, head: Head, limit: number): Contribution[] {
     const weights = this.heads[head];
-    const features = describeFeatures(normalized, this.bits);
-    const norm = features.length > 0 ? 1 / Math.sqrt(features.length) : 0;
-    const seen = new Map<number, number>();
-    for (const f of features) seen.set(f.bucket, (seen.get(f.bucket) ?? 0) + 1);
+    const buckets = new Set(describeFeatures(normalized, this.bits).map((f) => f.bucket));
+    const norm = buckets.size > 0 ? 1 / Math.sqrt(buckets.size) : 0;
     const out: Contribution[] = [];
-    for (const [bucket, count] of seen) {
+    for (const bucket of buckets) {
       const name = weights.names.get(bucket);
-      const w = weights.weights[bucket]! * weights.scale * norm * count;
+      const w = weights.weights[bucket]! * weights.scale * norm;
       if (name !== undefined && w > 0) out.push({ name, weight: w });
     }
     return out.sort((a, b) => b.weight - a.weight || (a.name < b.name ? -1 : 1)).slice(0, limit);

@@ -6,7 +6,7 @@
  */
 import { riskRank, type RiskLevel } from '../../messages.js';
 import { normalizeText } from '../normalize.js';
-import { describeFeatures, extractBuckets, MAX_FEATURES } from './features.js';
+import { describeFeatures, extractBuckets, MAX_FEATURES, uniqueBuckets } from './features.js';
 import { HEADS, RiskModel, type Head, type HeadWeights } from './risk-model.js';
 
 export interface TrainingRow {
@@ -45,7 +45,7 @@ export function targetsOf(level: RiskLevel): Record<Head, 0 | 1> {
 export function encodeRows(rows: TrainingRow[], bits: number): EncodedRow[] {
   const buffer = new Int32Array(MAX_FEATURES);
   return rows.map((row) => {
-    const n = extractBuckets(normalizeText(row.text).text, bits, buffer);
+    const n = uniqueBuckets(buffer, extractBuckets(normalizeText(row.text).text, bits, buffer), bits);
     return { buckets: buffer.slice(0, n), norm: n > 0 ? 1 / Math.sqrt(n) : 0, targets: targetsOf(row.level), weight: row.weight };
   });
 }

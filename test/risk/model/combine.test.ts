@@ -29,7 +29,9 @@ const policy: ModelPolicy = {
   model: 'risk-model.json',
   mode: 'on',
   lift: { moderate: { risk: 0.8 }, high: { risk: 0.8, escalate: 0.8 } },
+  only_below: 'imminent',
   max_level: 'high',
+  defer_to: ['negated'],
   reason_features: 2,
 };
 const model = handModel();
@@ -55,6 +57,12 @@ describe('combining the learned model with the rules', () => {
     expect(liftByModel(model, policy, 'rope', 'moderate')).toBeUndefined();
     expect(liftByModel(model, policy, 'rope tonight', 'imminent')).toBeUndefined();
     expect(liftByModel(model, policy, 'rope tonight', 'moderate')?.level).toBe('high');
+  });
+
+  it('leaves a message alone once the rules reached only_below', () => {
+    const cautious = { ...policy, only_below: 'moderate' as const };
+    expect(liftByModel(model, cautious, 'rope tonight', 'moderate')).toBeUndefined();
+    expect(liftByModel(model, cautious, 'rope tonight', 'low')?.level).toBe('high');
   });
 
   it('stays at or below max_level', () => {

@@ -1,6 +1,6 @@
 /** The hashed n-gram features: the fast path and the named slow path agree, long text keeps head and tail. */
 import { describe, expect, it } from 'vitest';
-import { clip, describeFeatures, extractBuckets, MAX_CHARS, MAX_FEATURES } from '../../../src/risk/model/features.js';
+import { clip, describeFeatures, extractBuckets, MAX_CHARS, MAX_FEATURES, uniqueBuckets } from '../../../src/risk/model/features.js';
 
 const buckets = (text: string, bits = 16) => {
   const out = new Int32Array(MAX_FEATURES);
@@ -22,6 +22,14 @@ describe('risk model features', () => {
 
   it('treats punctuation as a space, so spelling around it does not matter', () => {
     expect(buckets('pills, tonight.')).toEqual(buckets('pills tonight'));
+  });
+
+  it('counts a repeated feature once, keeping first occurrences in order', () => {
+    const out = Int32Array.from([5, 3, 5, 9, 3, 3, 1]);
+    expect(Array.from(out.subarray(0, uniqueBuckets(out, 7, 4)))).toEqual([5, 3, 9, 1]);
+    // A second message starts afresh.
+    const again = Int32Array.from([9, 9, 2]);
+    expect(Array.from(again.subarray(0, uniqueBuckets(again, 3, 4)))).toEqual([9, 2]);
   });
 
   it('keeps the head and the tail of a very long message', () => {

@@ -53,8 +53,7 @@ describe('loading the learned risk model', () => {
 
   it('stops on truncated weights and says to retrain', () => {
     const error = failure(damaged('risk-model.json', (t) => t.slice(0, t.length / 2)));
-    expect(error.message).toContain('risk-model.json: cannot be read as JSON');
-    expect(error.message).toContain('npm run train:risk');
+    expect(error.message).toMatch(/^Invalid policy detection\/model\/risk-model\.json: not valid JSON \(.*\)\. Fix: run `npm run train:risk`/);
   });
 
   it('stops on weights of the wrong size and names the head', () => {
@@ -63,26 +62,26 @@ describe('loading the learned risk model', () => {
       json.heads.escalate.weights = Buffer.alloc(100).toString('base64');
       return JSON.stringify(json);
     }));
-    expect(error.message).toContain('heads.escalate.weights: decodes to 100 bytes');
+    expect(error.message).toContain('Invalid policy detection/model/risk-model.json at heads.escalate.weights: decodes to 100 bytes');
   });
 
   it('stops on a file of another format', () => {
     const error = failure(damaged('risk-model.json', (t) => t.replace('"oyster-risk-model/1"', '"something-else"')));
-    expect(error.message).toMatch(/risk-model\.json: format: .*npm run train:risk/);
+    expect(error.message).toMatch(/risk-model\.json at format: .*Fix: run `npm run train:risk`/);
   });
 
   it('stops on a threshold above 1 and names the field', () => {
     const error = failure(damaged('policy.yaml', (t) => t.replace(/moderate: \{ risk: [0-9.]+ \}/, 'moderate: { risk: 1.5 }')));
-    expect(error.message).toContain('policy.yaml: lift.moderate.risk');
+    expect(error.message).toContain('Invalid policy detection/model/policy.yaml at lift.moderate.risk: ');
   });
 
   it('stops on an unknown key in the policy', () => {
     const error = failure(damaged('policy.yaml', (t) => `${t}\nmax_levle: high\n`));
-    expect(error.message).toMatch(/policy\.yaml: \(top level\): Unrecognized key/);
+    expect(error.message).toMatch(/Invalid policy detection\/model\/policy\.yaml: Unrecognized key: "max_levle"/);
   });
 
   it('stops when the policy names a weights file that does not exist', () => {
     const error = failure(damaged('policy.yaml', (t) => t.replace('model: risk-model.json', 'model: missing.json')));
-    expect(error.message).toContain('missing.json: cannot be read as JSON');
+    expect(error.message).toContain('Invalid policy detection/model/missing.json: the file is missing');
   });
 });
