@@ -108,7 +108,7 @@ const normalized = rows.map((r) => normalizeText(r.text).text);
 const rules = createRiskAssessor({ policyDir: join(root, 'policies'), learnedModel: false });
 const now = new Date();
 const screenLevel = (text: string, model?: RiskModel) => {
-  const analysis = analyzeMessage(rules.policy.packs, text, model ? { model, policy, trainedAt: 'now' } : undefined);
+  const analysis = analyzeMessage(rules.policy.packs, text, rules.policy.meaning, model ? { model, policy, trainedAt: 'now' } : undefined);
   return assessConversation(rules.policy.trajectory, analysis, [], undefined, now).level;
 };
 const ruleLevel = (text: string) => screenLevel(text);

@@ -13,7 +13,7 @@ import { packageVersion } from './package-root.js';
  */
 const COMMANDS: Array<{ name: string; summary: string; load(): Promise<CliCommand> }> = [
   { name: 'start', summary: 'run the bot: every configured platform, or the console chat when none is', load: async () => (await import('./cli/start.js')).startCommand },
-  { name: 'migrate', summary: 'apply database migrations (OYSTER_DB_PATH) and exit', load: async () => (await import('./cli/migrate.js')).migrateCommand },
+  { name: 'migrate', summary: 'apply database migrations (PostgreSQL at DATABASE_URL, else SQLite at OYSTER_DB_PATH) and exit', load: async () => (await import('./cli/migrate.js')).migrateCommand },
   { name: 'assess', summary: 'assess suicide and self-harm risk for JSONL rows, offline unless --judge', load: async () => (await import('./cli/assess.js')).assessCommand },
   { name: 'cases', summary: 'list moderator cases and their alert delivery (--open: active only)', load: async () => (await import('./cli/cases.js')).casesCommand },
   { name: 'dashboard', summary: 'dashboard link <platform:userId>: print a one-time sign-in link to the moderator dashboard', load: async () => (await import('./cli/dashboard.js')).dashboardCommand },
@@ -38,7 +38,19 @@ function usage(): string {
   ].join('\n');
 }
 
+/**
+ * `oyster-bot doctor | head -3` closes the pipe after three lines; the next write fails with
+ * EPIPE, which as an unhandled stream error crashed the process with a stack trace. A reader
+ * that has gone away wants no more output: further writes are dropped, the command finishes.
+ */
+function toleratePipeClose(stream: NodeJS.WritableStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
+
 export async function main(argv: string[], io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  toleratePipeClose(io.stdout);
   const [name, ...args] = argv;
   if (name === '--version' || name === '-v' || name === 'version') {
     io.stdout.write(`oyster-bot ${packageVersion()}\n`);

@@ -22,6 +22,10 @@ const onOff = z.enum(['on', 'off']);
 /** Every variable the core reads, its default, and what a wrong value should say. */
 const schema = z.object({
   OYSTER_DB_PATH: z.string().trim().min(1).default('./data/oyster-bot.db'),
+  /** postgres://… selects the PostgreSQL store (several instances on one database); unset: SQLite at OYSTER_DB_PATH. */
+  DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres://user:password@host:5432/database URL').optional(),
+  /** This instance's name among several on one PostgreSQL (default: the host name); stable across restarts. */
+  OYSTER_INSTANCE_ID: z.string().trim().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'up to 64 letters, digits, dots, dashes, colons or underscores').optional(),
   OYSTER_POLICY_DIR: z.string().trim().min(1).default(BUNDLED_POLICY_DIR),
   /** How long a write waits for another process's lock on the SQLite file. */
   SQLITE_BUSY_TIMEOUT_MS: int(0, 60_000).default(5_000),
@@ -60,6 +64,9 @@ const schema = z.object({
 
 export type CoreConfig = z.infer<typeof schema>;
 
+/** Every core variable's name (src/config-names.ts: a misspelled one is named at start). */
+export const CORE_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 export interface Config extends CoreConfig {
   /** The raw environment, for adapters' own config readers. */
   env: Env;
@@ -90,8 +97,8 @@ export function loadConfig(env: Env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
-    // Never echo a secret back, not even a malformed one.
-    const got = /KEY|SECRET|TOKEN/.test(name) ? '' : ` (got ${JSON.stringify(present[name] ?? '')})`;
+    // Never echo a secret back, not even a malformed one (a database URL carries its password).
+    const got = /KEY|SECRET|TOKEN|DATABASE_URL/.test(name) ? '' : ` (got ${JSON.stringify(present[name] ?? '')})`;
     throw new BotError(`${name} is invalid: expected ${expectation(issue)}${got}`, 'CONFIG_INVALID');
   }
   if (parsed.data.MODERATOR_WEBHOOK_URL && !parsed.data.MODERATOR_WEBHOOK_SECRET) {

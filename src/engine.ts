@@ -18,7 +18,8 @@
  * No plug-in chain: a forgotten `next()` must never be able to skip the risk screen.
  */
 import { asBotError } from './errors.js';
-import type { CrisisPort } from './crisis/port.js';
+import { communityKey } from './crisis/country.js';
+import type { LocaleChooser } from './crisis/locale.js';
 import type { Logger } from './logger.js';
 import {
   type ConversationRef,
@@ -29,16 +30,15 @@ import {
   riskRank,
   userContextKey,
 } from './messages.js';
-import type { Clock, LlmClient, PlatformAdapter, RiskAssessment, RiskAssessor, RiskInput } from './ports.js';
+import type { Clock, CrisisResponder, LlmClient, PlatformAdapter, ResourceMark, RiskAssessment, RiskAssessor, RiskInput } from './ports.js';
 import type { ModelPolicy } from './policy/model-policy.js';
 import type { TokenCounter } from './llm/tokens.js';
-import type { MessageStore, NewTurn, ResourceMark, StoredTurn } from './store/store.js';
+import type { MessageStore, NewTurn, StoredTurn } from './store/store.js';
 import { KeyedQueue } from './conversation/keyed-queue.js';
 import { buildPrompt } from './conversation/prompt.js';
 import type { RateLimiter } from './conversation/rate-limit.js';
-import { cleanText, cutText, excerptOf, isBlank } from './conversation/text.js';
+import { cleanText, cutText, isBlank } from './conversation/text.js';
 import { RISK_RESET_PREFERENCE } from './crisis/escalation.js';
-import { CrisisResponder } from './conversation/crisis-responder.js';
 
 /** The part of an adapter the engine talks back through. */
 export type ReplyChannel = Pick<PlatformAdapter, 'send' | 'openDirect' | 'startTyping'>;
@@ -53,12 +53,21 @@ export interface EngineDeps {
   risk: RiskAssessor;
   llm: LlmClient;
   tokens: TokenCounter;
-  crisis: CrisisPort;
+  /** The crisis step (src/crisis/responder.ts): everything that follows from a message at risk. */
+  crisis: CrisisResponder;
+  /** The language to write to this person in (src/crisis/locale.ts); English when absent. */
+  locale?: LocaleChooser;
   policy: ModelPolicy;
   /** The model's context window (prompt + answer). */
   contextTokens: number;
   /** Deadline for one model answer, including its reasoning. */
   llmTimeoutMs: number;
+  /**
+   * In a conversation at risk the bot answers within this time of the message, whatever the
+   * model does: past it, the reviewed safe reply goes out instead (policies/escalation.yaml
+   * reply_deadline_seconds, issue 12 item 4). Unset: only llmTimeoutMs bounds the wait.
+   */
+  replyDeadlineMs?: number;
   /** Unaddressed group messages are screened too; at this level or above the bot steps in. */
   unaddressedThreshold?: RiskLevel;
   limiter?: RateLimiter;
@@ -112,11 +121,8 @@ export class Engine {
   private readonly inFlight = new Map<string, string[]>();
   /** Messages received (or resumed) and not yet handled. */
   private readonly pending = new Set<Promise<Outcome>>();
-  private readonly responder: CrisisResponder;
 
-  constructor(private readonly deps: EngineDeps) {
-    this.responder = new CrisisResponder(deps);
-  }
+  constructor(private readonly deps: EngineDeps) {}
 
   /**
    * Intake: records the delivery and the message durably, then starts handling it. Resolves
@@ -201,7 +207,7 @@ export class Engine {
     // Fail toward safety: with the database unavailable the message cannot be stored, deduped
     // or opened as a case, but the screen needs none of that and resources need no state.
     if (e.code === 'STORE_UNAVAILABLE' && !progress.responded) {
-      await this.responder.respondWithoutStore(message, channel, this.deps.risk, cleanText(message.text)).catch(() => undefined);
+      await this.deps.crisis.respondWithoutStore(message, channel, cleanText(message.text));
     }
     return { status: 'ignored' };
   }
@@ -261,7 +267,7 @@ export class Engine {
       const bar = this.deps.unaddressedThreshold ?? 'high';
       if (riskRank(screened.level) < riskRank(bar)) {
         // Below the bar but at risk: no public reply, a normal-priority alert (CRISIS.md §3).
-        if (actNow) await this.alertQuietly(message, screened, text);
+        if (actNow) await crisis.respond({ message, channel, assessment: screened, locale: 'en', text, quiet: true });
         return undefined;
       }
     }
@@ -270,7 +276,12 @@ export class Engine {
     // and is awaited (under its own strict timeout) only when it could change the routing.
     const judging = this.deps.risk.judge && addressed ? this.deps.risk.judge(input, screened) : undefined;
     const assessment: RiskAssessment = actNow || !judging ? screened : await judging;
-    const locale = assessment.language === 'zh' ? 'zh' : 'en';
+    const locale = this.deps.locale ? await this.deps.locale({
+      userKey: platformUserKey(message.conversation.platform, message.author.id),
+      communityKey: communityKey(message.conversation),
+      detected: assessment.language,
+      text,
+    }) : 'en';
     // The conversation's standing level is the screen's business: record it now, so the next
     // message is read in its light even before this one is answered.
     await store.setRiskState(contextKey, assessment.level, now);
@@ -279,7 +290,7 @@ export class Engine {
     let direct = message.isDirect ? message.conversation : undefined;
     if (riskRank(assessment.level) >= riskRank(crisis.threshold)) {
       progress.responded = true;
-      const acted = await this.responder.respond(message, channel, assessment, locale, text, resources ?? 'decide');
+      const acted = await crisis.respond({ message, channel, assessment, locale, text, resources: resources ?? 'decide' });
       caseId = acted.caseId;
       direct = acted.direct;
     }
@@ -287,22 +298,6 @@ export class Engine {
       text, now, started, assessment, judging: actNow ? judging : undefined, locale, caseId, direct,
       history: pending.length === 0 ? history : undefined,
     };
-  }
-
-  /** An unaddressed group message at risk: the case and its alert only; a failure is logged. */
-  private async alertQuietly(message: InboundMessage, assessment: RiskAssessment, text: string): Promise<void> {
-    try {
-      await this.deps.crisis.raise({
-        conversation: message.conversation, isDirect: false,
-        user: { id: message.author.id, displayName: message.author.displayName },
-        userKey: platformUserKey(message.conversation.platform, message.author.id),
-        level: assessment.level, reasons: assessment.reasons, policyVersion: assessment.policyVersion,
-        excerpt: excerptOf(text), country: undefined, resourcesSent: [], reachedPrivately: false,
-        messageId: message.id, at: this.deps.clock.now(), unaddressed: true,
-      });
-    } catch (error) {
-      this.deps.logger.error('could not alert on an unaddressed message', { code: asBotError(error).code, risk: assessment.level });
-    }
   }
 
   /** Steps 6-8: rate limit, the model's checked answer, and persistence. */
@@ -317,7 +312,7 @@ export class Engine {
     if (t.judging) {
       const judged = await t.judging;
       if (riskRank(judged.level) > riskRank(assessment.level)) {
-        const acted = await this.responder.respond(message, channel, judged, locale, text);
+        const acted = await crisis.respond({ message, channel, assessment: judged, locale, text });
         caseId = acted.caseId ?? caseId;
         direct = acted.direct;
         assessment = judged;
@@ -346,8 +341,7 @@ export class Engine {
       }
     }
 
-    if (await crisis.isPaused(userKey, conversationKey(message.conversation))) {
-      await this.responder.handoffOnce(contextKey, replyTo, locale, channel);
+    if (await crisis.handOff(message, replyTo, locale, channel)) {
       return this.finish(progress, message, text, assessment, started, { status: 'paused', level: assessment.level, ...withCase });
     }
 
@@ -363,12 +357,11 @@ export class Engine {
     if (forModel.length < text.length) {
       await channel.send({ conversation: replyTo, text: texts.shortened, kind: 'notice' });
     }
-    const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started);
+    const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started, locale);
     if (answer.ok) {
       await channel.send({ conversation: replyTo, text: answer.text, kind: 'reply', ...(replyTo === message.conversation ? { replyToId: message.id } : {}) });
     } else {
-      const fallback = atRisk ? crisis.texts(locale).safeReply(assessment.level) : texts.model_unavailable;
-      await channel.send({ conversation: replyTo, text: fallback, kind: 'fallback' });
+      await channel.send({ conversation: replyTo, text: answer.fallback ?? texts.model_unavailable, kind: 'fallback' });
     }
     const outcome: Outcome = { status: answer.ok ? 'answered' : 'fallback', level: assessment.level, ...withCase };
     return this.finish(progress, message, text, assessment, started, outcome, true, answer.ok ? answer.text : undefined, forModel);
@@ -391,7 +384,8 @@ export class Engine {
     replyTo: InboundMessage['conversation'],
     channel: ReplyChannel,
     started: number,
-  ): Promise<{ ok: true; text: string } | { ok: false }> {
+    locale: string,
+  ): Promise<{ ok: true; text: string } | { ok: false; fallback: string | undefined }> {
     const { policy, tokens, logger, crisis } = this.deps;
     const prompt = buildPrompt(
       {
@@ -406,25 +400,35 @@ export class Engine {
     );
     if (prompt.trimmedTurns > 0) logger.debug('history trimmed to fit the context', { turns: prompt.trimmedTurns });
     const stopTyping = channel.startTyping?.(replyTo);
-    const abort = AbortSignal.timeout(this.deps.llmTimeoutMs);
+    // At risk, the deadline counts from when the message arrived, so a follow-up queued behind
+    // a slow answer is not kept waiting for a second full model timeout.
+    const deadline = atRisk && this.deps.replyDeadlineMs !== undefined
+      ? Math.max(1, Math.round(this.deps.replyDeadlineMs - (performance.now() - started))) : Infinity;
+    const abort = AbortSignal.timeout(Math.min(this.deps.llmTimeoutMs, deadline));
     const modelStarted = performance.now();
     this.deps.metrics?.observe('engine_overhead_seconds', (modelStarted - started) / 1000);
     try {
-      const completion = await this.deps.llm.complete({ messages: prompt.messages, maxTokens: policy.answerMaxTokens, signal: abort });
+      const completion = await this.deps.llm.complete({
+        messages: prompt.messages, maxTokens: policy.answerMaxTokens, signal: abort,
+        userKey: platformUserKey(message.conversation.platform, message.author.id),
+      });
       this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'ok' });
-      const verdict = crisis.checkOutput(completion.text, assessment.level);
+      const verdict = crisis.checkReply(completion.text, assessment.level, locale);
       if (!verdict.ok) {
         logger.warn('model answer failed the output check', { code: 'OUTPUT_CHECK_FAILED', reasons: verdict.reasons, level: assessment.level });
         this.deps.metrics?.count('output_check_failures_total', { level: assessment.level });
-        return { ok: false };
+        return { ok: false, fallback: verdict.fallback };
       }
       return { ok: true, text: completion.text };
     } catch (error) {
       const e = asBotError(error);
-      logger.error('model call failed', { code: e.code, platform: message.conversation.platform });
+      // status, host and model from the client's context: enough to tell a wrong model name
+      // (404) from a wrong key (401) or a down server; never the key, never the prompt.
+      logger.error('model call failed', { code: e.code, platform: message.conversation.platform, ...e.context });
       this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'error' });
       this.deps.metrics?.count('model_errors_total', { code: e.code });
-      return { ok: false };
+      const verdict = crisis.checkReply(undefined, assessment.level, locale);
+      return { ok: false, fallback: verdict.ok ? undefined : verdict.fallback };
     } finally {
       stopTyping?.();
     }

@@ -109,6 +109,13 @@ export interface AlertView {
    * chats, which moderators cannot open anyway.
    */
   messageId?: string;
+  /**
+   * Urgent alerts only: how many urgent alerts this case had before this one. The outbox worker
+   * turns it into `page`, so each re-page goes to the next moderator on the on-call list.
+   */
+  pageIndex?: number;
+  /** The on-call moderator this urgent alert pages ("platform:userId"), from policies/escalation.yaml `paging.on_call`. */
+  page?: string;
 }
 
 /**
@@ -149,6 +156,8 @@ export interface CompletionRequest {
   signal?: AbortSignal;
   /** Called with answer text as it streams (reasoning never). Omit to buffer. */
   onDelta?: (text: string) => void;
+  /** Whose conversation this is: salts the server's prefix cache per user (cache_salt). */
+  userKey?: string;
 }
 
 export interface Completion {
@@ -194,6 +203,80 @@ export interface RiskAssessor {
    * the screen's result on timeout or error: it fails toward safety.
    */
   judge?(input: RiskInput, screen: RiskAssessment, signal?: AbortSignal): Promise<RiskAssessment>;
+}
+
+// ─── crisis ──────────────────────────────────────────────────────────────────
+
+/** The part of an adapter the crisis step talks through. */
+export type CrisisChannel = Pick<PlatformAdapter, 'send' | 'openDirect'>;
+
+/**
+ * What became of one message's crisis resources, recorded on the message so a resumed message
+ * knows: 'due' decided but not confirmed sent, 'sent' confirmed, 'none' not due.
+ */
+export type ResourceMark = 'due' | 'sent' | 'none';
+
+/** One at-risk message for the crisis step. */
+export interface CrisisRequest {
+  message: InboundMessage;
+  channel: CrisisChannel;
+  assessment: RiskAssessment;
+  /** Template locale ("en", "zh"). */
+  locale: string;
+  /** The message text as the engine cleaned it (the case's excerpt is cut from it). */
+  text: string;
+  /**
+   * 'decide': decide whether resources are due and record that on the message before anything
+   * is sent; a ResourceMark: a resumed message's recorded decision ('due' is sent now, 'sent'
+   * and 'none' are not sent again); omitted: decide without recording (a later escalation).
+   */
+  resources?: ResourceMark | 'decide';
+  /**
+   * An unaddressed group message below the step-in bar: the case and its alert only, with no
+   * reply and no resources in the channel (CRISIS.md §3).
+   */
+  quiet?: boolean;
+}
+
+export interface CrisisOutcome {
+  /** The case opened or updated; undefined when the store refused. */
+  caseId: number | undefined;
+  /** The private conversation the resources reached, if any. */
+  direct: ConversationRef | undefined;
+}
+
+/** The model's answer as the crisis policy sees it: sendable, or the text to send instead. */
+export type ReplyVerdict =
+  | { ok: true }
+  | {
+      ok: false;
+      /** Output-check reason codes, for logs. */
+      reasons: string[];
+      /** The reviewed fallback for the level at or above the threshold; undefined below it. */
+      fallback: string | undefined;
+    };
+
+/**
+ * The crisis step as the engine sees it (src/crisis/responder.ts owns it). The engine decides
+ * when a message is at risk; this seam decides everything that follows from that.
+ */
+export interface CrisisResponder {
+  /** Lowest level that shows resources and alerts moderators (escalation.yaml, moderate by default). */
+  readonly threshold: RiskLevel;
+  /** Opens or updates the case and sends the verified resources, failing toward the person's safety. */
+  respond(request: CrisisRequest): Promise<CrisisOutcome>;
+  /** The database is down: resources from the screen alone, no case. Never rejects. */
+  respondWithoutStore(message: InboundMessage, channel: CrisisChannel, text: string): Promise<void>;
+  /**
+   * Checks a model answer at its level; `answer` undefined means the model gave none, which
+   * needs the fallback as well.
+   */
+  checkReply(answer: string | undefined, level: RiskLevel, locale: string): ReplyVerdict;
+  /**
+   * When a moderator has paused the bot for this person here: says so once (the hand-off
+   * notice) and resolves true, so the engine does not answer.
+   */
+  handOff(message: InboundMessage, replyTo: ConversationRef, locale: string, channel: CrisisChannel): Promise<boolean>;
 }
 
 // ─── time ────────────────────────────────────────────────────────────────────

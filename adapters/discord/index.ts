@@ -19,6 +19,7 @@ import {
   type Message,
 } from 'discord.js';
 import { BotError } from '../../src/errors.js';
+import { reachAtStart } from '../../src/ops/reach-at-start.js';
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef, OutboundMessage } from '../../src/messages.js';
 import type { BotHandlers, ModeratorSink, PlatformAdapter } from '../../src/ports.js';
@@ -80,6 +81,8 @@ class DiscordAdapter implements PlatformAdapter {
   private readonly dmUsers = new Map<string, string>();
   private readonly dmClosedUntil = new Map<string, number>();
   private stopping = false;
+  /** Aborts the start-up retries when stop() comes first. */
+  private starting: AbortController | undefined;
 
   constructor(private readonly config: DiscordAdapterConfig, deps: DiscordAdapterDeps) {
     // The composition root already binds platform=discord to this logger.
@@ -132,6 +135,15 @@ class DiscordAdapter implements PlatformAdapter {
       this.log.debug('discord rate limit wait', { route: limit.route, retryAfterMs: limit.retryAfter, global: limit.global }),
     );
 
+    // GET /gateway/bot (login's own first call) until Discord answers: an unreachable API is
+    // named in the log within 10 s and retried, instead of login() hanging or failing silently.
+    this.starting = new AbortController();
+    client.rest.setToken(this.config.token);
+    await reachAtStart({
+      platform: 'discord', api: this.config.apiUrl ?? 'https://discord.com/api', logger: this.log,
+      attempt: (signal) => client.rest.get(Routes.gatewayBot(), { signal, auth: true }),
+      mapError: (error) => mapDiscordError(error, { stage: 'start' }), stopped: this.starting.signal,
+    });
     // Listener first: ClientReady can fire before login() resolves (PLATFORMS.md §3.2).
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
     try {
@@ -271,6 +283,7 @@ class DiscordAdapter implements PlatformAdapter {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.starting?.abort();
     for (const timer of this.typing) clearInterval(timer);
     this.typing.clear();
     await this.client.destroy();

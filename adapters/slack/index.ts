@@ -24,6 +24,8 @@ import { registerListeners, type ListenerHost } from './listeners.js';
 import { guardSlackRequests } from './request-guard.js';
 import { renderSlack } from './outbound.js';
 import { realSleep, SlackWeb, type Posted, type Sleep } from './web.js';
+import { toBotError } from './errors.js';
+import { reachAtStart } from '../../src/ops/reach-at-start.js';
 
 export type { SlackAdapterConfig } from './config.js';
 export { slackConfigFromEnv } from './config.js';
@@ -63,6 +65,8 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
   readonly caseMessages = new BoundedMap<number, Posted>(5_000);
   private readonly pending = new Set<Promise<void>>();
   private app: App | undefined;
+  /** Aborts the start-up retries when stop() comes first. */
+  private starting: AbortController | undefined;
   private boundPort: number | undefined;
 
   constructor(private readonly config: SlackAdapterConfig, deps: SlackAdapterDeps) {
@@ -111,7 +115,13 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
 
   async start(handlers: BotHandlers): Promise<void> {
     if (this.app !== undefined) throw new BotError('slack adapter already started', 'UNKNOWN');
-    const me = await this.web.identity().catch((error: BotError) => {
+    // auth.test until Slack answers: an unreachable API is named in the log within 10 s and retried.
+    this.starting = new AbortController();
+    const me = await reachAtStart({
+      platform: 'slack', api: this.config.apiUrl ?? 'https://slack.com/api/', logger: this.logger,
+      attempt: () => this.web.identity(), mapError: (error) => toBotError(error, 'auth.test'), stopped: this.starting.signal,
+    }).catch((error: BotError) => {
+      if (error.code !== 'PLATFORM_AUTH') throw error;
       throw new BotError(`Slack rejected SLACK_BOT_TOKEN at auth.test (${error.message}); check the token and that the app is installed`, error.code, { cause: error });
     });
     this.botUserId = me.botUserId;
@@ -233,6 +243,7 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
   }
 
   async stop(): Promise<void> {
+    this.starting?.abort();
     const app = this.app;
     this.app = undefined;
     if (app !== undefined) await app.stop().catch((error: unknown) => this.logger.warn('slack stop failed', { error: String(error) }));

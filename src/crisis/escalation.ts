@@ -116,7 +116,8 @@ export function createEscalation(deps: EscalationDeps): Escalation {
       const heldOff = holdOffEnds > now.getTime();
       const quiet = heldOff || input.unaddressed === true;
       const priority = quiet && lp.priority !== 'normal' ? 'normal' : lp.priority;
-      const realertAt = new Date(Math.max((digestAt ?? now).getTime() + lp.ackTargetMs, heldOff ? holdOffEnds : 0));
+      const firstTarget = priority === 'urgent' ? Math.min(lp.ackTargetMs, policy.paging.pageNextAfterMs) : lp.ackTargetMs;
+      const realertAt = new Date(Math.max((digestAt ?? now).getTime() + firstTarget, heldOff ? holdOffEnds : 0));
       // Only the message's own words are a new disclosure; a level carried from earlier turns is not.
       const disclosure = !input.reasons.some((r) => r.startsWith('trajectory:carried'));
       try {

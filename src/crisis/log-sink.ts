@@ -9,7 +9,17 @@ import type { ModeratorSink } from '../ports.js';
 import type { Logger } from '../logger.js';
 import { withDedupe } from './sink-dedupe.js';
 
-export function createLogSink(logger: Logger, name = 'log'): ModeratorSink {
+export const LOG_SINK_NAME = 'log';
+
+/**
+ * Whether any sink besides the log reaches a person. Only then may a text say "a moderator
+ * may check in with you" (issue 12 item 6): the log is read by nobody in time.
+ */
+export function hasModeratorSink(sinkNames: readonly string[]): boolean {
+  return sinkNames.some((name) => name !== LOG_SINK_NAME);
+}
+
+export function createLogSink(logger: Logger, name = LOG_SINK_NAME): ModeratorSink {
   return withDedupe({
     name,
     async deliver(alert) {
@@ -28,6 +38,7 @@ export function createLogSink(logger: Logger, name = 'log'): ModeratorSink {
         reachedPrivately: alert.reachedPrivately,
         policyVersion: alert.policyVersion,
         ...(alert.actedBy !== undefined ? { actedAt: alert.actedAt } : {}),
+        ...(alert.page !== undefined ? { page: alert.page } : {}),
       };
       // Urgent and high alerts at warn so they stand out in a console or log pipeline.
       if (alert.priority === 'normal') logger.info('moderator alert', fields);
@@ -35,11 +46,14 @@ export function createLogSink(logger: Logger, name = 'log'): ModeratorSink {
       return { ref: `log:${alert.alertId}` };
     },
     async deliverDigest(digest) {
-      // Digests hold normal-priority alerts only (checked at policy load): info level.
-      logger.info('moderator digest', {
+      // The scheduled digest holds normal-priority alerts only (checked at policy load); a digest of
+      // re-alerts sent because many cases were due at once can hold louder ones: warn then.
+      const loud = digest.alerts.some((a) => a.priority !== 'normal');
+      (loud ? logger.warn : logger.info)('moderator digest', {
         digestId: digest.digestId,
         alerts: digest.alerts.map((a) => ({
-          alertId: a.alertId, caseId: a.caseId, kind: a.kind, level: a.level, status: a.status, reasons: a.reasons,
+          alertId: a.alertId, caseId: a.caseId, kind: a.kind, risk: a.level, priority: a.priority, status: a.status, reasons: a.reasons,
+          ...(a.page !== undefined ? { page: a.page } : {}),
           reachedPrivately: a.reachedPrivately,
         })),
       });

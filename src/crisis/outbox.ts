@@ -14,7 +14,7 @@
  * the digest delivered; a failure retries them all with the same backoff, together.
  */
 import { createHash } from 'node:crypto';
-import type { AlertDigest, Clock, ModeratorSink } from '../ports.js';
+import type { AlertDigest, AlertView, Clock, ModeratorSink } from '../ports.js';
 import type { Logger } from '../logger.js';
 import { asBotError, BotError } from '../errors.js';
 import { levelPolicy, type EscalationPolicy } from '../policy/escalation-policy.js';
@@ -87,16 +87,24 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   async function realert(): Promise<number> {
     const now = clock.now();
     let count = 0;
-    for (const c of await cases.dueRealerts(now)) {
+    const due = await cases.dueRealerts(now);
+    const { paging } = policy;
+    // Many unacknowledged cases at once: one digest per sink instead of a burst of pages.
+    const asDigest = due.length > paging.digestWhenOpenCasesOver;
+    for (const c of due) {
       const lp = levelPolicy(policy, c.level);
+      // An urgent case pages the next on-call moderator after page_next_after_minutes (CRISIS.md §6 step 5).
+      const interval = lp.priority === 'urgent' ? Math.min(lp.realertIntervalMs, paging.pageNextAfterMs) : lp.realertIntervalMs;
       const id = await cases.addRealert({
         caseId: c.id,
         expectedDue: c.nextRealertAt ?? now,
         at: now,
         // No catch-up burst after downtime: the next one is an interval from now.
-        nextRealertAt: new Date(now.getTime() + lp.realertIntervalMs),
+        nextRealertAt: new Date(now.getTime() + interval),
         priority: lp.priority,
         sinks: names,
+        maxRealerts: paging.maxRealertsPerSink,
+        ...(asDigest ? { digestAt: now } : {}),
       });
       if (id !== undefined) {
         count++;
@@ -104,6 +112,13 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       }
     }
     return count;
+  }
+
+  /** Names the on-call moderator an urgent alert pages, in turn (round-robin, wrapping to the first). */
+  function paged(alert: AlertView): AlertView {
+    const onCall = policy.paging.onCall;
+    if (alert.priority !== 'urgent' || onCall.length === 0) return alert;
+    return { ...alert, page: onCall[(alert.pageIndex ?? 0) % onCall.length]! };
   }
 
   async function bounded(delivery: Promise<{ ref?: string }>): Promise<{ ref?: string }> {
@@ -149,7 +164,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       if (!sink) {
         throw new BotError('sink not configured', 'ESCALATION_NOTIFY_FAILED', { context: { reason: 'sink_not_configured' } });
       }
-      const { ref } = await bounded(sink.deliver(row.alert));
+      const { ref } = await bounded(sink.deliver(paged(row.alert)));
       const marked = await cases.markDelivered(row.id, ref, clock.now());
       logger.info(marked ? 'moderator alert delivered' : 'moderator alert redelivered', {
         sink: row.sink, alertId: row.alertId, caseId: row.caseId, kind: row.alert.kind, attempts: row.attempts,
@@ -173,7 +188,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     const alertIds = rows.map((r) => r.alertId);
     const digest: AlertDigest = {
       digestId: digestIdOf(sink.name, alertIds),
-      alerts: rows.map((r) => r.alert),
+      alerts: rows.map((r) => paged(r.alert)),
       createdAt: clock.now().toISOString(),
     };
     try {

@@ -28,7 +28,7 @@ interface Definition {
   buckets?: number[];
 }
 
-/** The series the engine, crisis responder, moderation and outbox report (engine.ts, crisis-responder.ts). */
+/** The series the engine, crisis responder, moderation and outbox report (engine.ts, crisis/responder.ts). */
 const COUNTERS: Record<string, Definition> = {
   messages_total: { help: 'Messages handled end to end, by platform and risk level', labels: ['platform', 'level'] },
   messages_duplicate_total: { help: 'Redelivered messages dropped by the dedupe step', labels: ['platform'] },

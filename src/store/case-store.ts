@@ -193,6 +193,13 @@ export interface RealertInput {
   nextRealertAt: Date;
   priority: AlertPriority;
   sinks: string[];
+  /**
+   * Re-alerts a case gets in all (each goes once to every sink, so this bounds them per sink).
+   * When this re-alert is the last one, re-alerts stop: the case waits in `case list`.
+   */
+  maxRealerts?: number;
+  /** Held for the sink's digest at this time (many cases due at once) instead of sent one by one. */
+  digestAt?: Date;
 }
 
 export interface CaseStore {

@@ -4,6 +4,9 @@
  * Case and outbox storage is its own seam (src/store/case-store.ts).
  */
 import type { RiskLevel, Turn } from '../messages.js';
+import type { ResourceMark } from '../ports.js';
+
+export type { ResourceMark };
 
 export interface StoredAssessment {
   level: RiskLevel;
@@ -49,8 +52,6 @@ export interface Delivery {
   payload: string;
 }
 
-/** Crisis resources for one message: due (decided, not confirmed sent), sent, or none due. */
-export type ResourceMark = 'due' | 'sent' | 'none';
 
 /** A delivery recorded but never completed: the process died while handling it. */
 export interface UnfinishedDelivery {

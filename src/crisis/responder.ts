@@ -1,0 +1,253 @@
+/**
+ * The crisis step, owned in one place: what the bot does once the engine finds a message at
+ * risk. Order matters and is chosen to fail toward the person's safety:
+ *   1. find where to reach the user privately (their DM), without waiting for the model;
+ *   2. open or update the case and write its alert to the outbox in one transaction, so a
+ *      crash from here on can delay an alert but never lose it;
+ *   3. send the verified resources: in a DM in full; in a public channel a short caring note
+ *      for the level in place and the full text by DM, or a minimal in-place version when DMs
+ *      are closed.
+ * A failure in one step is logged with its code and never stops the next. It also decides
+ * what replaces a model answer at risk, and the hand-off notice once a moderator takes over.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { asBotError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import {
+  type ConversationRef,
+  type InboundMessage,
+  type RiskLevel,
+  conversationKey,
+  platformUserKey,
+  riskRank,
+  userContextKey,
+} from '../messages.js';
+import type {
+  Clock,
+  CrisisChannel,
+  CrisisOutcome,
+  CrisisRequest,
+  CrisisResponder,
+  ReplyVerdict,
+  ResourceMark,
+  RiskAssessment,
+  RiskAssessor,
+} from '../ports.js';
+import type { MessageStore } from '../store/store.js';
+import { excerptOf } from '../conversation/text.js';
+import { communityKey } from './country.js';
+import type { RenderPlace, ResourceDirectory } from './directory.js';
+import type { Escalation } from './escalation.js';
+import type { LocaleChooser } from './locale.js';
+import type { OutputCheck } from './output-check.js';
+
+export interface CrisisResponderDeps {
+  store: MessageStore;
+  escalation: Pick<Escalation, 'raise' | 'isPaused' | 'resolveCountry' | 'resourcesDue' | 'markUnreachable'>;
+  directory: Pick<ResourceDirectory, 'render' | 'texts'>;
+  checkOutput: OutputCheck;
+  /** The screen, for the database-down path where the engine could not run it. */
+  risk: RiskAssessor;
+  /** Lowest level that shows resources and alerts moderators (escalation.yaml). */
+  threshold: RiskLevel;
+  /** The operator's default country (CRISIS_DEFAULT_COUNTRY), for when no stored choice can be read. */
+  fallbackCountry: string | undefined;
+  /** The language to write in (src/crisis/locale.ts). */
+  locale: LocaleChooser;
+  clock: Clock;
+  logger: Logger;
+  metrics?: { count(name: string, labels?: Record<string, string>): void };
+}
+
+const HANDOFF_SENT = 'handoff_sent';
+/** Crisis texts get up to three tries on a transient platform failure, waiting at most 5 s. */
+const RESOURCE_SEND_ATTEMPTS = 3;
+const MAX_RESOURCE_RETRY_WAIT_MS = 5_000;
+
+
+/** Builds the crisis step the engine calls (the CrisisResponder seam of src/ports.ts). */
+export function createCrisisResponder(deps: CrisisResponderDeps): CrisisResponder {
+  return new Responder(deps);
+}
+
+class Responder implements CrisisResponder {
+  readonly threshold: RiskLevel;
+
+  constructor(private readonly deps: CrisisResponderDeps) {
+    this.threshold = deps.threshold;
+  }
+
+  async respond({ message, channel, assessment, locale, text, resources, quiet }: CrisisRequest): Promise<CrisisOutcome> {
+    if (quiet) return { caseId: await this.alertQuietly(message, assessment, text), direct: undefined };
+    const { escalation, directory, clock, logger } = this.deps;
+    const now = clock.now();
+    const platform = message.conversation.platform;
+    const userKey = platformUserKey(platform, message.author.id);
+    const level = assessment.level;
+    const about = assessment.about ?? 'self';
+
+    const { country } = await escalation.resolveCountry({ userKey, communityKey: communityKey(message.conversation) });
+    let direct = message.isDirect ? message.conversation : await this.openDirect(channel, message.author.id);
+    // Asked before the case is updated: the case records when resources last went out.
+    const resend = resources === 'due' || (resources !== 'sent' && resources !== 'none'
+      && await escalation.resourcesDue({ userKey, conversationKey: conversationKey(message.conversation), level }));
+    if (resources === 'decide') await this.mark(message, resend ? 'due' : 'none');
+    const place: RenderPlace = direct ? 'private' : 'private-unreachable';
+    const rendered = directory.render({ country, level, locale, place, about });
+
+    let caseId: number | undefined;
+    try {
+      const raised = await escalation.raise({
+        conversation: message.conversation,
+        isDirect: message.isDirect,
+        user: { id: message.author.id, displayName: message.author.displayName },
+        userKey,
+        level,
+        reasons: assessment.reasons,
+        policyVersion: assessment.policyVersion,
+        excerpt: excerptOf(text),
+        country,
+        resourcesSent: resend ? rendered.resourceIds : [],
+        reachedPrivately: direct !== undefined,
+        messageId: message.id,
+        at: now,
+      });
+      caseId = raised.caseId;
+      if (raised.created) this.deps.metrics?.count('cases_opened_total', { level });
+    } catch (error) {
+      // The user still gets their resources below; the failure is loud in logs and metrics.
+      const e = asBotError(error);
+      logger.error('could not open the case', { code: e.code, platform, level });
+      this.deps.metrics?.count('case_open_failures_total', { code: e.code });
+    }
+
+    if (!resend) return { caseId, direct };
+    const sendSafely = async (conversation: ConversationRef, body: string, kind: 'resources' | 'public-note', replyToId?: string) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await channel.send({ conversation, text: body, kind, ...(replyToId ? { replyToId } : {}) });
+          return true;
+        } catch (error) {
+          const e = asBotError(error);
+          const transient = e.code === 'PLATFORM_NETWORK' || e.code === 'PLATFORM_RATE_LIMITED';
+          logger.warn('could not send crisis text', { code: e.code, kind, attempt, conversation: conversationKey(conversation) });
+          // Resources are worth a few quick retries on a transient failure; a refusal
+          // (PLATFORM_PERMISSION: DMs closed) is final and handled by the caller.
+          if (!transient || attempt >= RESOURCE_SEND_ATTEMPTS) return false;
+          await sleep(Math.min(e.retryAfterMs ?? 250 * 4 ** (attempt - 1), MAX_RESOURCE_RETRY_WAIT_MS));
+        }
+      }
+    };
+
+    if (message.isDirect) {
+      await sendSafely(message.conversation, rendered.text, 'resources', message.id);
+    } else {
+      // The private message goes first: the public note says one was sent, so it must be true.
+      const delivered = direct ? await sendSafely(direct, rendered.text, 'resources') : false;
+      if (delivered) {
+        // The note follows the level: at imminent it gives the country's emergency number (issue 12 item 8).
+        const note = directory.render({ country, level, locale, place: 'public', about });
+        await sendSafely(message.conversation, note.text, 'public-note', message.id);
+      } else {
+        if (direct && caseId !== undefined) {
+          // The alert already said "reached privately"; the case, the audit log and every sink now say otherwise.
+          await escalation.markUnreachable(caseId, now, assessment.policyVersion).catch((error: unknown) =>
+            logger.warn('could not note the refused DM on the case', { code: asBotError(error).code }));
+        }
+        direct = undefined;
+        const minimal = directory.render({ country, level, locale, place: 'private-unreachable', about });
+        await sendSafely(message.conversation, minimal.text, 'resources');
+      }
+    }
+    if (resources !== undefined) await this.mark(message, 'sent');
+    this.deps.metrics?.count('resources_sent_total', { level });
+    return { caseId, direct };
+  }
+
+  /** An unaddressed group message at risk: the case and its alert only; a failure is logged. */
+  private async alertQuietly(message: InboundMessage, assessment: RiskAssessment, text: string): Promise<number | undefined> {
+    try {
+      const raised = await this.deps.escalation.raise({
+        conversation: message.conversation, isDirect: false,
+        user: { id: message.author.id, displayName: message.author.displayName },
+        userKey: platformUserKey(message.conversation.platform, message.author.id),
+        level: assessment.level, reasons: assessment.reasons, policyVersion: assessment.policyVersion,
+        excerpt: excerptOf(text), country: undefined, resourcesSent: [], reachedPrivately: false,
+        messageId: message.id, at: this.deps.clock.now(), unaddressed: true,
+      });
+      return raised.caseId;
+    } catch (error) {
+      this.deps.logger.error('could not alert on an unaddressed message', { code: asBotError(error).code, risk: assessment.level });
+      return undefined;
+    }
+  }
+
+  /** Records the message's resource state; a failure is logged, never in the way of sending. */
+  private async mark(message: InboundMessage, mark: ResourceMark): Promise<void> {
+    try {
+      await this.deps.store.markResources(message.conversation.platform, message.id, mark);
+    } catch (error) {
+      this.deps.logger.warn('could not record the resource state of a message', { code: asBotError(error).code, mark });
+    }
+  }
+
+  /**
+   * The database is unavailable: no dedupe, no history, no case. The screen still reads the
+   * message on its own, and at risk the user still gets the directory's resources (the
+   * operator's default country, else the international directory). The case is opened when
+   * the platform redelivers the message after the database recovers.
+   */
+  async respondWithoutStore(message: InboundMessage, channel: CrisisChannel, text: string): Promise<void> {
+    const { directory, clock, logger } = this.deps;
+    try {
+      const assessment = this.deps.risk.screen({ text, recent: [], now: clock.now() });
+      if (riskRank(assessment.level) < riskRank(this.threshold)) return;
+      // No store: no stored language choice, so the message's own language decides.
+      const locale = await this.deps.locale({ detected: assessment.language, text });
+      const about = assessment.about ?? 'self';
+      const country = this.deps.fallbackCountry;
+      const place = message.isDirect ? 'private' : 'private-unreachable';
+      const rendered = directory.render({ country, level: assessment.level, locale, place, about });
+      await channel.send({ conversation: message.conversation, text: rendered.text, kind: 'resources', replyToId: message.id });
+      logger.error('crisis resources sent without a case: the database is unavailable', {
+        code: 'ESCALATION_NOTIFY_FAILED', level: assessment.level, platform: message.conversation.platform,
+      });
+      this.deps.metrics?.count('resources_sent_total', { level: assessment.level });
+    } catch (error) {
+      logger.error('could not send crisis resources without the database', { code: asBotError(error).code });
+    }
+  }
+
+  checkReply(answer: string | undefined, level: RiskLevel, locale: string): ReplyVerdict {
+    const atRisk = riskRank(level) >= riskRank(this.threshold);
+    const reviewed = this.deps.directory.texts(locale).fallbackReply[level];
+    // No answer below the threshold: the engine says plainly that the model cannot be reached.
+    if (answer === undefined) return { ok: false, reasons: [], fallback: atRisk ? reviewed : undefined };
+    const verdict = this.deps.checkOutput(answer, level);
+    // The model answered but the answer failed the check: the reviewed kind text at every level,
+    // never "can't reach my model", which would not be true (issue 12 item 6).
+    return verdict.ok ? { ok: true } : { ok: false, reasons: verdict.reasons, fallback: reviewed };
+  }
+
+  /** When a moderator has taken over, the bot says so once instead of answering. */
+  async handOff(message: InboundMessage, replyTo: ConversationRef, locale: string, channel: CrisisChannel): Promise<boolean> {
+    const { store, escalation } = this.deps;
+    const userKey = platformUserKey(message.conversation.platform, message.author.id);
+    if (!(await escalation.isPaused(userKey, conversationKey(message.conversation)))) return false;
+    // The flag lives under the context key, which /forget also clears.
+    const contextKey = userContextKey(message.conversation, message.author.id);
+    if (await store.preference(contextKey, HANDOFF_SENT)) return true;
+    await channel.send({ conversation: replyTo, text: this.deps.directory.texts(locale).handoffNotice, kind: 'notice' });
+    await store.setPreference(contextKey, HANDOFF_SENT, String(this.deps.clock.now().getTime()));
+    return true;
+  }
+
+  private async openDirect(channel: CrisisChannel, userId: string): Promise<ConversationRef | undefined> {
+    try {
+      return await channel.openDirect(userId);
+    } catch (error) {
+      this.deps.logger.warn('could not open a private conversation', { code: asBotError(error).code });
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * The message store on PostgreSQL: the same seam and the same rows as SqliteMessageStore, for
+ * several bot instances on one database. Dedupe is the primary key of processed_messages (an
+ * INSERT … ON CONFLICT DO NOTHING that only one instance can win), and a delivery left
+ * unfinished is resumed only by its own instance restarted or once its owner's heartbeat lapsed.
+ */
+import type { RiskLevel } from '../../messages.js';
+import type { Delivery, MessageStore, NewTurn, ResourceMark, StoredTurn, UnfinishedDelivery, UserExport } from '../store.js';
+import type { PgDb, Sql } from './pg-db.js';
+import { INSTANCE_LEASE_PREFIX } from './pg-leases.js';
+
+interface TurnRow {
+  role: 'user' | 'assistant';
+  text: string;
+  tokens: number;
+  created_at: number;
+}
+
+export class PgMessageStore implements MessageStore {
+  /**
+   * @param instanceId this process's name among the instances (OYSTER_INSTANCE_ID): a restart
+   *   under the same name resumes its own unfinished deliveries at once.
+   */
+  constructor(private readonly db: PgDb, private readonly instanceId: string) {}
+
+  async recordInbound(d: Delivery, at: Date): Promise<{ isNew: boolean }> {
+    const n = await this.db.sql.run(
+      `INSERT INTO processed_messages (platform, message_id, received_at, user_key, payload_json, owner)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, message_id) DO NOTHING`,
+      [d.platform, d.messageId, at.getTime(), d.userKey, d.payload, this.instanceId],
+    );
+    return { isNew: n === 1 };
+  }
+
+  async completeInbound(platform: string, messageId: string, at: Date): Promise<void> {
+    await complete(this.db.sql, platform, messageId, at.getTime());
+  }
+
+  async claimUnfinished(platform: string, maxResumes: number, limit: number): Promise<{ resume: UnfinishedDelivery[]; abandoned: number }> {
+    const now = Date.now();
+    return this.db.tx(async (sql) => {
+      // SKIP LOCKED: two instances starting together split the leftovers instead of both taking them.
+      const rows = await sql.rows<{
+        platform: string; message_id: string; payload_json: string | null; resumes: number; resources: ResourceMark | null;
+      }>(
+        `SELECT platform, message_id, payload_json, resumes, resources FROM processed_messages p
+         WHERE completed_at IS NULL AND platform = $1
+           AND (owner IS NULL OR owner = $2 OR NOT EXISTS (
+             SELECT 1 FROM leases l WHERE l.name = $3 || p.owner AND l.until > $4))
+         ORDER BY received_at LIMIT $5 FOR UPDATE SKIP LOCKED`,
+        [platform, this.instanceId, INSTANCE_LEASE_PREFIX, now, limit],
+      );
+      const resume: UnfinishedDelivery[] = [];
+      let abandoned = 0;
+      for (const r of rows) {
+        if (r.payload_json === null || r.resumes >= maxResumes) {
+          await complete(sql, r.platform, r.message_id, now);
+          abandoned++;
+          continue;
+        }
+        await sql.run(
+          'UPDATE processed_messages SET resumes = resumes + 1, owner = $1 WHERE platform = $2 AND message_id = $3',
+          [this.instanceId, r.platform, r.message_id],
+        );
+        resume.push({ platform: r.platform, messageId: r.message_id, payload: r.payload_json, resources: r.resources ?? undefined });
+      }
+      return { resume, abandoned };
+    });
+  }
+
+  async markResources(platform: string, messageId: string, mark: ResourceMark): Promise<void> {
+    await this.db.sql.run('UPDATE processed_messages SET resources = $1 WHERE platform = $2 AND message_id = $3', [mark, platform, messageId]);
+  }
+
+  async recentTurns(contextKey: string, limit: number): Promise<StoredTurn[]> {
+    const rows = await this.db.sql.rows<TurnRow>(
+      'SELECT role, text, tokens, created_at FROM turns WHERE context_key = $1 ORDER BY id DESC LIMIT $2',
+      [contextKey, limit],
+    );
+    return rows.reverse().map((r) => ({ role: r.role, text: r.text, tokens: r.tokens, at: new Date(r.created_at) }));
+  }
+
+  async recordExchange(turns: NewTurn[], completed: { platform: string; messageId: string; at: Date }): Promise<void> {
+    await this.db.tx(async (sql) => {
+      for (const t of turns) {
+        await sql.run(
+          `INSERT INTO turns (context_key, user_key, role, text, tokens, created_at, risk_level, risk_reasons, policy_version, crisis)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [
+            t.contextKey, t.userKey, t.role, t.text, t.tokens, t.at.getTime(), t.assessment?.level ?? null,
+            t.assessment ? JSON.stringify(t.assessment.reasons) : null, t.assessment?.policyVersion ?? null, t.crisis ? 1 : 0,
+          ],
+        );
+      }
+      await complete(sql, completed.platform, completed.messageId, completed.at.getTime());
+    });
+  }
+
+  async riskState(contextKey: string): Promise<{ level: RiskLevel; at: Date } | undefined> {
+    const row = await this.db.sql.one<{ level: RiskLevel; updated_at: number }>(
+      'SELECT level, updated_at FROM risk_state WHERE context_key = $1', [contextKey],
+    );
+    return row ? { level: row.level, at: new Date(row.updated_at) } : undefined;
+  }
+
+  async setRiskState(contextKey: string, level: RiskLevel, at: Date): Promise<void> {
+    await this.db.sql.run(
+      `INSERT INTO risk_state (context_key, level, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (context_key) DO UPDATE SET level = EXCLUDED.level, updated_at = EXCLUDED.updated_at`,
+      [contextKey, level, at.getTime()],
+    );
+  }
+
+  async preference(ownerKey: string, name: string): Promise<string | undefined> {
+    return (await this.db.sql.one<{ value: string }>('SELECT value FROM preferences WHERE owner_key = $1 AND name = $2', [ownerKey, name]))?.value;
+  }
+
+  async setPreference(ownerKey: string, name: string, value: string | undefined): Promise<void> {
+    if (value === undefined) {
+      await this.db.sql.run('DELETE FROM preferences WHERE owner_key = $1 AND name = $2', [ownerKey, name]);
+      return;
+    }
+    await this.db.sql.run(
+      `INSERT INTO preferences (owner_key, name, value, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (owner_key, name) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
+      [ownerKey, name, value, Date.now()],
+    );
+  }
+
+  async forgetUser(userKey: string): Promise<number> {
+    const likeKey = contextPattern(userKey);
+    return this.db.tx(async (sql) =>
+      (await sql.run('DELETE FROM turns WHERE user_key = $1', [userKey]))
+      // Per-user settings, and flags kept under one of the user's context keys (hand-off notice).
+      + (await sql.run("DELETE FROM preferences WHERE owner_key = $1 OR owner_key LIKE $2 ESCAPE '\\'", [userKey, likeKey]))
+      + (await sql.run("DELETE FROM risk_state WHERE context_key LIKE $1 ESCAPE '\\'", [likeKey]))
+      // Intake rows carry the message until handled, and ids that embed the user's chat.
+      + (await sql.run('DELETE FROM processed_messages WHERE user_key = $1', [userKey])));
+  }
+
+  async exportUser(userKey: string): Promise<UserExport> {
+    const likeKey = contextPattern(userKey);
+    return this.db.tx(async (sql) => {
+      const risk = await sql.rows<{ context_key: string; level: string; updated_at: number }>(
+        "SELECT context_key, level, updated_at FROM risk_state WHERE context_key LIKE $1 ESCAPE '\\' ORDER BY context_key", [likeKey],
+      );
+      const prefs = await sql.rows<{ name: string; value: string }>('SELECT name, value FROM preferences WHERE owner_key = $1', [userKey]);
+      const turns = await sql.rows<{ role: string; text: string; created_at: number; risk_level: string | null; risk_reasons: string | null }>(
+        'SELECT role, text, created_at, risk_level, risk_reasons FROM turns WHERE user_key = $1 ORDER BY id', [userKey],
+      );
+      return {
+        userKey,
+        preferences: Object.fromEntries(prefs.map((p) => [p.name, p.value])),
+        messages: turns.map((t) => ({
+          role: t.role,
+          text: t.text,
+          at: new Date(t.created_at).toISOString(),
+          ...(t.risk_level ? { level: t.risk_level } : {}),
+          ...(t.risk_reasons ? { reasons: JSON.parse(t.risk_reasons) as string[] } : {}),
+        })),
+        riskLevels: risk.map((r) => ({ context: r.context_key, level: r.level, at: new Date(r.updated_at).toISOString() })),
+      };
+    });
+  }
+
+  async purgeMessages(before: Date): Promise<number> {
+    return this.db.sql.run('DELETE FROM turns WHERE created_at < $1', [before.getTime()]);
+  }
+
+  /** Drops dedupe records older than `before` (past every platform's redelivery window). */
+  async purgeProcessed(before: Date): Promise<number> {
+    return this.db.sql.run('DELETE FROM processed_messages WHERE received_at < $1', [before.getTime()]);
+  }
+
+  async ping(): Promise<void> {
+    await this.db.sql.run(
+      `INSERT INTO preferences (owner_key, name, value, updated_at) VALUES ('system', 'ping', '1', $1)
+       ON CONFLICT (owner_key, name) DO UPDATE SET updated_at = EXCLUDED.updated_at`,
+      [Date.now()],
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  /**
+   * After a /forget: VACUUM the tables it deleted from, so the removed rows' dead tuples are
+   * reclaimed now rather than at autovacuum's leisure (the SQLite store truncates its WAL).
+   * Resolves false when the server refused (VACUUM needs table ownership).
+   */
+  async compact(): Promise<boolean> {
+    try {
+      for (const table of ['turns', 'preferences', 'risk_state', 'processed_messages', 'cases', 'case_events', 'alert_outbox', 'resource_deliveries']) {
+        await this.db.sql.run(`VACUUM ${table}`);
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+async function complete(sql: Sql, platform: string, messageId: string, at: number): Promise<void> {
+  await sql.run(
+    'UPDATE processed_messages SET completed_at = $1, payload_json = NULL WHERE platform = $2 AND message_id = $3',
+    [at, platform, messageId],
+  );
+}
+
+/** Context keys are platform:channel:userId; the user id is the last segment (as in the SQLite store). */
+function contextPattern(userKey: string): string {
+  const [platform, ...rest] = userKey.split(':');
+  return `${escapeLike(platform ?? '')}:%:${escapeLike(rest.join(':'))}`;
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,14 @@
+import { afterAll, describe } from 'vitest';
+import { caseStoreContract } from './case-store.contract.js';
+import { deliveriesContract } from './deliveries-auth.contract.js';
+import { messageStoreContract } from './message-store.contract.js';
+import { describePg } from './pg-env.js';
+import { pgStores } from './stores.js';
+
+describePg('the PostgreSQL store', (serverUrl) => {
+  const stores = pgStores(serverUrl);
+  afterAll(() => stores.shutdown());
+  describe('messages', () => messageStoreContract(stores));
+  describe('cases and outbox', () => caseStoreContract(stores));
+  describe('resource deliveries and dashboard sign-in', () => deliveriesContract(stores));
+});
