@@ -27,7 +27,6 @@ import {
   type InboundMessage,
   type OutboundMessage,
   type RiskLevel,
-  conversationKey,
   platformUserKey,
   riskRank,
   userContextKey,
@@ -75,6 +74,11 @@ export interface EngineDeps {
   /** Unaddressed group messages are screened too; at this level or above the bot steps in. */
   unaddressedThreshold?: RiskLevel;
   limiter?: RateLimiter;
+  /**
+   * Several instances on one database (PostgreSQL): waits until the person's earlier messages,
+   * wherever they were received, are handled. One process needs none: its queues keep the order.
+   */
+  turnOrder?: { waitTurn(platform: string, messageId: string): Promise<{ waitedMs: number; timedOut: boolean }> };
   metrics?: EngineMetrics;
   clock: Clock;
   logger: Logger;
@@ -186,6 +190,10 @@ export class Engine {
     let tracked = false;
     const progress = { responded: false, completed: false };
     try {
+      if (this.deps.turnOrder) {
+        const { timedOut } = await this.deps.turnOrder.waitTurn(platform, message.id);
+        if (timedOut) this.deps.logger.warn('handled out of order: an earlier message of this person is still unfinished', { platform });
+      }
       // Steps 4-5 run in their own per-user queue, so a crisis message is screened and its
       // resources sent while the same user's previous answer may still be with the model.
       const triage = await this.triageQueue.run(key, () => {
@@ -206,12 +214,17 @@ export class Engine {
   private async failed(error: unknown, message: InboundMessage, channel: ReplyChannel, progress: { responded: boolean }): Promise<Outcome> {
     const e = asBotError(error);
     const platform = message.conversation.platform;
-    this.deps.logger.error('message handling failed', { code: e.code, platform, conversation: conversationKey(message.conversation) });
+    this.deps.logger.error('message handling failed', { code: e.code, platform });
     this.deps.metrics?.count('engine_errors_total', { code: e.code });
     // Fail toward safety: with the database unavailable the message cannot be stored, deduped
     // or opened as a case, but the screen needs none of that and resources need no state.
     if (e.code === 'STORE_UNAVAILABLE' && !progress.responded) {
-      await this.deps.crisis.respondWithoutStore(message, channel, cleanText(message.text));
+      const atRisk = await this.deps.crisis.respondWithoutStore(message, channel, cleanText(message.text));
+      // Anyone else who spoke to the bot hears that it cannot answer now, rather than silence.
+      if (!atRisk && (message.isDirect || message.mentionsBot)) {
+        const notice = this.deps.policy.texts('en').store_unavailable;
+        if (notice) await channel.send({ conversation: message.conversation, text: notice, kind: 'notice', replyToId: message.id }).catch(() => undefined);
+      }
     }
     return { status: 'ignored' };
   }
