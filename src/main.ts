@@ -24,6 +24,8 @@ import { createModeration } from './crisis/moderation.js';
 import { createOutboxWorker, type OutboxMetrics, type OutboxWorker } from './crisis/outbox.js';
 import { createOutputCheck } from './crisis/output-check.js';
 import { createCrisisResponder } from './crisis/responder.js';
+import { createResourceDelivery } from './crisis/resource-delivery.js';
+import { SqliteResourceDeliveries } from './store/sqlite/sqlite-resource-deliveries.js';
 import { withDedupe } from './crisis/sink-dedupe.js';
 import { createWebhookSink } from './crisis/webhook-sink.js';
 import { Engine, type EngineMetrics, type ReplyChannel } from './engine.js';
@@ -72,6 +74,8 @@ export interface Bot {
   stop(): Promise<void>;
   /** Delivers every due alert now (tests, shutdown). */
   drainAlerts(): Promise<void>;
+  /** Retries every due undelivered resource message now (tests); resolves with the number delivered. */
+  drainResources(): Promise<number>;
   /** Each adapter and whether its start() has finished (and stop() not begun): /readyz. */
   adapterStatus(): Array<{ platform: string; started: boolean }>;
 }
@@ -215,8 +219,18 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     messages: store, moderators, isKnownCountry: (c) => directory.has(c), defaultCountry: config.CRISIS_DEFAULT_COUNTRY, logger,
   });
 
+  // Crisis resources go through a durable queue: sent when the platform confirms, retried until then.
+  const deliveries = createResourceDelivery({
+    store: new SqliteResourceDeliveries(db),
+    render: (request) => directory.render(request),
+    channelFor: (platform) => adapters.find((a) => a.platform === platform),
+    sinks: sinks.map((s) => s.name),
+    retry: { baseMs: escalationPolicy.resourceDelivery.retryBaseMs, maxMs: escalationPolicy.resourceDelivery.retryMaxMs, pollMs: escalationPolicy.resourceDelivery.pollMs },
+    clock, logger: logger.child({ part: 'resources' }), onAlertsWritten: kick,
+    ...(metrics ? { metrics } : {}),
+  });
   const crisis = createCrisisResponder({
-    store, escalation, directory, checkOutput, risk, clock, logger,
+    store, escalation, directory, checkOutput, risk, clock, logger, deliveries,
     threshold: escalationPolicy.threshold,
     fallbackCountry: config.CRISIS_DEFAULT_COUNTRY,
     ...(metrics ? { metrics } : {}),
@@ -301,6 +315,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
           },
         });
       }
+      // Resources a previous run could not deliver are retried once the adapters are up.
+      await deliveries.start();
       void purge();
       retention = setInterval(() => void purge(), HOUR_MS);
       retention.unref();
@@ -314,6 +330,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       await dashboard?.stop();
       await Promise.allSettled(adapters.map((a) => a.stop()));
       await engine.idle();
+      await deliveries.stop();
       await outbox.drainOnce().catch(() => undefined);
       await outbox.stop();
       stopCheckpoints();
@@ -322,6 +339,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     async drainAlerts() {
       await outbox.drainOnce();
     },
+    drainResources: () => deliveries.drainOnce(),
     adapterStatus: () => adapters.map((a) => ({ platform: a.platform, started: started.has(a) })),
   };
 }

@@ -48,6 +48,12 @@ export interface RaiseInput {
    * alert whatever the level's priority, and the person gets no public reply.
    */
   unaddressed?: boolean;
+  /**
+   * The outbox is asked to send the new alerts once this settles (the resources' first send),
+   * so the first alert can already say what reached the person. The alerts are committed at
+   * once either way; the outbox poll sends them even if this never settles.
+   */
+  notifyAfter?: Promise<unknown>;
 }
 
 export interface RaiseResult {
@@ -156,7 +162,10 @@ export function createEscalation(deps: EscalationDeps): Escalation {
         else if (result.escalated) logger.warn('case escalated', fields);
         else if (result.updated) logger.info('case updated by a new disclosure', fields);
         else logger.debug(result.duplicate ? 'case signal redelivered' : 'case signal recorded', fields);
-        if (result.alertIds.length > 0) deps.onAlertsWritten?.();
+        if (result.alertIds.length > 0) {
+          if (input.notifyAfter) void input.notifyAfter.finally(() => deps.onAlertsWritten?.()).catch(() => undefined);
+          else deps.onAlertsWritten?.();
+        }
         return {
           caseId: result.caseRecord.id,
           created: result.created,
