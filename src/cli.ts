@@ -38,7 +38,19 @@ function usage(): string {
   ].join('\n');
 }
 
+/**
+ * `oyster-bot doctor | head -3` closes the pipe after three lines; the next write fails with
+ * EPIPE, which as an unhandled stream error crashed the process with a stack trace. A reader
+ * that has gone away wants no more output: further writes are dropped, the command finishes.
+ */
+function toleratePipeClose(stream: NodeJS.WritableStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
+
 export async function main(argv: string[], io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  toleratePipeClose(io.stdout);
   const [name, ...args] = argv;
   if (name === '--version' || name === '-v' || name === 'version') {
     io.stdout.write(`oyster-bot ${packageVersion()}\n`);

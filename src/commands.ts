@@ -8,6 +8,7 @@ import { platformUserKey } from './messages.js';
 import type { CommandReply, CommandRequest } from './ports.js';
 import type { ModelPolicy } from './policy/model-policy.js';
 import type { MessageStore } from './store/store.js';
+import { LANGUAGE_PREFERENCE, matchTag } from './crisis/locale.js';
 
 export interface CommandDeps {
   store: MessageStore;
@@ -25,14 +26,34 @@ export interface CommandDeps {
   /** Runs after a /forget so nothing deleted stays readable in the database files; false if it must wait. */
   scrubFiles?(): Promise<boolean>;
   logger: Logger;
+  /** Locales the bot can write in (templates and texts), for /language. */
+  locales?: readonly string[];
 }
 
 export function createCommandHandler(deps: CommandDeps): (request: CommandRequest) => Promise<CommandReply> {
   const reply = (text: string, ok = true, isPrivate = true): CommandReply => ({ text, ok, private: isPrivate });
 
+  const locales = new Set(deps.locales ?? ['en']);
+  const nameOf = (locale: string) => new Intl.DisplayNames([locale, 'en'], { type: 'language' }).of(locale) ?? locale;
+  /** `/language es` stores the choice; `/language clear` goes back to the language of each message. */
+  const language = async (owner: string, arg: string | undefined): Promise<CommandReply> => {
+    if (arg?.toLowerCase() === 'clear') {
+      const before = (await deps.store.preference(owner, LANGUAGE_PREFERENCE)) ?? 'en';
+      await deps.store.setPreference(owner, LANGUAGE_PREFERENCE, undefined);
+      return reply(deps.policy.texts(before).language_cleared);
+    }
+    const locale = matchTag(arg, locales);
+    if (locale === undefined) {
+      const current = deps.policy.texts((await deps.store.preference(owner, LANGUAGE_PREFERENCE)) ?? 'en');
+      return reply(current.language_unknown.replace('{languages}', [...locales].sort().join(', ')), arg === undefined);
+    }
+    await deps.store.setPreference(owner, LANGUAGE_PREFERENCE, locale);
+    return reply(deps.policy.texts(locale).language_set.replace('{language}', nameOf(locale)));
+  };
   return async (request) => {
-    const texts = deps.policy.texts('en');
     const userKey = platformUserKey(request.conversation.platform, request.actor.id);
+    // A command carries no sentence to read a language from: the person's stored choice, else English.
+    const texts = deps.policy.texts((await deps.store.preference(userKey, LANGUAGE_PREFERENCE)) ?? 'en');
     const name = request.name.toLowerCase().replace(/^\//, '');
     switch (name) {
       case 'start':
@@ -49,13 +70,15 @@ export function createCommandHandler(deps: CommandDeps): (request: CommandReques
       case 'export': {
         const data = { ...(await deps.store.exportUser(userKey)), cases: (await deps.exportElsewhere?.(userKey)) ?? [] };
         deps.logger.info('user data exported on request', { userKey, messages: data.messages.length, cases: data.cases.length });
-        return reply(['Here is everything I store about you:', '```json', JSON.stringify(data, null, 2), '```'].join('\n'));
+        return reply([texts.export_intro, '```json', JSON.stringify(data, null, 2), '```'].join('\n'));
       }
       case 'country':
         return deps.country(request);
+      case 'language':
+        return language(userKey, request.args[0]);
       case 'case':
         if (request.args[0]?.toLowerCase() === 'web') {
-          return deps.dashboardLink ? deps.dashboardLink(request) : reply('The web dashboard is not turned on here (the operator sets DASHBOARD_PORT).', false);
+          return deps.dashboardLink ? deps.dashboardLink(request) : reply(texts.dashboard_off, false);
         }
         return deps.moderation.handle(request);
       default:

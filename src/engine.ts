@@ -18,6 +18,8 @@
  * No plug-in chain: a forgotten `next()` must never be able to skip the risk screen.
  */
 import { asBotError } from './errors.js';
+import { communityKey } from './crisis/country.js';
+import type { LocaleChooser } from './crisis/locale.js';
 import type { Logger } from './logger.js';
 import {
   type ConversationRef,
@@ -53,6 +55,8 @@ export interface EngineDeps {
   tokens: TokenCounter;
   /** The crisis step (src/crisis/responder.ts): everything that follows from a message at risk. */
   crisis: CrisisResponder;
+  /** The language to write to this person in (src/crisis/locale.ts); English when absent. */
+  locale?: LocaleChooser;
   policy: ModelPolicy;
   /** The model's context window (prompt + answer). */
   contextTokens: number;
@@ -274,7 +278,12 @@ export class Engine {
     // and is awaited (under its own strict timeout) only when it could change the routing.
     const judging = this.deps.risk.judge && addressed ? this.deps.risk.judge(input, screened) : undefined;
     const assessment: RiskAssessment = actNow || !judging ? screened : await judging;
-    const locale = assessment.language === 'zh' ? 'zh' : 'en';
+    const locale = this.deps.locale ? await this.deps.locale({
+      userKey: platformUserKey(message.conversation.platform, message.author.id),
+      communityKey: communityKey(message.conversation),
+      detected: assessment.language,
+      text,
+    }) : 'en';
     // The conversation's standing level is the screen's business: record it now, so the next
     // message is read in its light even before this one is answered.
     await store.setRiskState(contextKey, assessment.level, now);
@@ -401,7 +410,10 @@ export class Engine {
     const modelStarted = performance.now();
     this.deps.metrics?.observe('engine_overhead_seconds', (modelStarted - started) / 1000);
     try {
-      const completion = await this.deps.llm.complete({ messages: prompt.messages, maxTokens: policy.answerMaxTokens, signal: abort });
+      const completion = await this.deps.llm.complete({
+        messages: prompt.messages, maxTokens: policy.answerMaxTokens, signal: abort,
+        userKey: platformUserKey(message.conversation.platform, message.author.id),
+      });
       this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'ok' });
       const verdict = crisis.checkReply(completion.text, assessment.level, locale);
       if (!verdict.ok) {
@@ -412,7 +424,9 @@ export class Engine {
       return { ok: true, text: completion.text };
     } catch (error) {
       const e = asBotError(error);
-      logger.error('model call failed', { code: e.code, platform: message.conversation.platform });
+      // status, host and model from the client's context: enough to tell a wrong model name
+      // (404) from a wrong key (401) or a down server; never the key, never the prompt.
+      logger.error('model call failed', { code: e.code, platform: message.conversation.platform, ...e.context });
       this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'error' });
       this.deps.metrics?.count('model_errors_total', { code: e.code });
       const verdict = crisis.checkReply(undefined, assessment.level, locale);

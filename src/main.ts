@@ -17,12 +17,13 @@ import { createCommandHandler } from './commands.js';
 import { BotError } from './errors.js';
 import { createCountryCommand } from './crisis/country.js';
 import { dashboardFromEnv, type Dashboard } from './dashboard/index.js';
-import { loadDirectory } from './crisis/directory.js';
+import { loadDirectory, type RenderRequest } from './crisis/directory.js';
 import { createEscalation, RISK_RESET_PREFERENCE } from './crisis/escalation.js';
-import { createLogSink } from './crisis/log-sink.js';
+import { createLogSink, hasModeratorSink } from './crisis/log-sink.js';
 import { createModeration } from './crisis/moderation.js';
 import { createOutboxWorker, type OutboxMetrics, type OutboxWorker } from './crisis/outbox.js';
 import { createOutputCheck } from './crisis/output-check.js';
+import { createLocaleChooser } from './crisis/locale.js';
 import { createCrisisResponder } from './crisis/responder.js';
 import { createResourceDelivery } from './crisis/resource-delivery.js';
 import { SqliteResourceDeliveries } from './store/sqlite/sqlite-resource-deliveries.js';
@@ -172,6 +173,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     timeoutMs: config.OYSTER_TIMEOUT_MS,
     maxRetries: config.OYSTER_MAX_RETRIES,
     sampling: modelPolicy.sampling,
+    cacheSalt: config.OYSTER_CACHE_SALT,
   });
   const risk = createRiskAssessor({
     policyDir,
@@ -219,10 +221,18 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     messages: store, moderators, isKnownCountry: (c) => directory.has(c), defaultCountry: config.CRISIS_DEFAULT_COUNTRY, logger,
   });
 
+  const locale = createLocaleChooser({
+    policyDir, templateLocales: directory.locales(), textLocales: modelPolicy.textLocales(), preference: (o, n) => store.preference(o, n),
+    country: async (userKey, communityKey) => (await escalation.resolveCountry({ userKey, communityKey })).country,
+    defaultCountry: config.CRISIS_DEFAULT_COUNTRY,
+  });
+  // The texts promise a moderator only when a sink other than the log can reach one (issue 12 item 6).
+  const moderatorsReachable = hasModeratorSink(sinks.map((s) => s.name));
+  const renderResources = (request: RenderRequest) => directory.render({ ...request, moderators: moderatorsReachable });
   // Crisis resources go through a durable queue: sent when the platform confirms, retried until then.
   const deliveries = createResourceDelivery({
     store: new SqliteResourceDeliveries(db),
-    render: (request) => directory.render(request),
+    render: renderResources,
     channelFor: (platform) => adapters.find((a) => a.platform === platform),
     sinks: sinks.map((s) => s.name),
     retry: { baseMs: escalationPolicy.resourceDelivery.retryBaseMs, maxMs: escalationPolicy.resourceDelivery.retryMaxMs, pollMs: escalationPolicy.resourceDelivery.pollMs },
@@ -230,7 +240,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(metrics ? { metrics } : {}),
   });
   const crisis = createCrisisResponder({
-    store, escalation, directory, checkOutput, risk, clock, logger, deliveries,
+    store, escalation, checkOutput, risk, clock, logger, locale, deliveries,
+    directory: { render: renderResources, texts: (l) => directory.texts(l) },
     threshold: escalationPolicy.threshold,
     fallbackCountry: config.CRISIS_DEFAULT_COUNTRY,
     ...(metrics ? { metrics } : {}),
@@ -238,7 +249,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
 
   const tokens = createQwenTokenCounter();
   const engine = new Engine({
-    store, risk, llm, crisis, clock, logger, tokens,
+    store, risk, llm, crisis, clock, logger, tokens, locale,
     policy: modelPolicy,
     contextTokens: config.OYSTER_CONTEXT_TOKENS,
     llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
@@ -254,7 +265,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     runCaseCommand: (request) => moderation.handle(request), adapters, clock, logger,
   });
   const onCommand = createCommandHandler({
-    store, policy: modelPolicy, logger,
+    store, policy: modelPolicy, logger, locales: directory.locales(),
     country: (request) => country.handle(request),
     moderation,
     ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),

@@ -156,6 +156,8 @@ export interface CompletionRequest {
   signal?: AbortSignal;
   /** Called with answer text as it streams (reasoning never). Omit to buffer. */
   onDelta?: (text: string) => void;
+  /** Whose conversation this is: salts the server's prefix cache per user (cache_salt). */
+  userKey?: string;
 }
 
 export interface Completion {

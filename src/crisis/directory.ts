@@ -12,7 +12,7 @@ import { type Contact, CountryFile, GlobalFile } from './directory-schema.js';
 import { policyError, readPolicyYaml } from '../policy/policy-file.js';
 import { Collector, emergencyText, fill, fillMessage, groupByService, local, serviceLine } from './render.js';
 import { loadTemplates } from './templates.js';
-import type { TemplateFile } from './templates-schema.js';
+import type { TemplateFile, WayKey } from './templates-schema.js';
 
 export type RenderPlace = 'private' | 'public' | 'private-unreachable';
 
@@ -26,6 +26,11 @@ export interface RenderRequest {
   place: RenderPlace;
   /** "other" when the user is worried about someone else (CRISIS.md §4 DO 12). */
   about?: 'self' | 'other' | undefined;
+  /**
+   * Whether a moderator can hear of this case (a sink other than the log is configured). Only
+   * then does the text say a moderator may check in; absent means no such promise.
+   */
+  moderators?: boolean | undefined;
 }
 
 export interface RenderedResources {
@@ -44,8 +49,6 @@ export interface CrisisTexts {
   locale: string;
   /** Sent instead of a model reply that failed the output check. */
   fallbackReply: Readonly<Record<RiskLevel, string>>;
-  /** The public in-channel note when the full message went by DM. */
-  publicNote: Readonly<Record<RiskLevel, string>>;
   /** One-time notice when a moderator takes over the conversation. */
   handoffNotice: string;
   /** "Which country are you in?" on its own. */
@@ -62,6 +65,8 @@ export interface ResourceDirectory {
   /** The country's name in a locale (English fallback), or undefined when unknown. */
   name(country: string, locale: string): string | undefined;
   render(request: RenderRequest): RenderedResources;
+  /** Locales that have their own templates ("en", "es", "zh-Hant"…), sorted. */
+  locales(): string[];
   /** Every display and dial string that may be shown (record-only entries excluded). */
   verifiedNumbers(): ReadonlySet<string>;
   texts(locale: string): CrisisTexts;
@@ -188,20 +193,25 @@ class Directory implements ResourceDirectory {
 
   name(country: string, locale: string): string | undefined {
     const data = this.lookup(country);
-    return data === undefined ? undefined : local(data.names, this.locale(locale));
+    if (data === undefined) return undefined;
+    const loc = this.locale(locale);
+    // The file's own name first, then ICU's name in the reader's language, English last.
+    return data.names[loc] ?? regionName(data.country, loc) ?? local(data.names, loc);
   }
 
   verifiedNumbers(): ReadonlySet<string> {
     return this.verified;
   }
 
+  locales(): string[] {
+    return [...this.templates.keys()].sort();
+  }
+
   texts(locale: string): CrisisTexts {
     const t = this.template(locale);
-    const note = (l: RiskLevel) => t.public_note[level3(l)];
     return {
       locale: t.locale,
       fallbackReply: { ...t.fallback_reply },
-      publicNote: { none: note('none'), low: note('low'), moderate: note('moderate'), high: note('high'), imminent: note('imminent') },
       handoffNotice: t.handoff_notice,
       askCountry: t.ask_country.default,
     };
@@ -211,9 +221,6 @@ class Directory implements ResourceDirectory {
     const t = this.template(request.locale);
     const locale = t.locale;
     const level = level3(request.level);
-    if (request.place === 'public') {
-      return { text: t.public_note[level], numbers: [], resourceIds: [], askedCountry: false };
-    }
     const data = request.country === undefined ? undefined : this.lookup(request.country);
     const out = new Collector();
     const f = t.format;
@@ -232,8 +239,15 @@ class Directory implements ResourceDirectory {
       const note = limits === undefined ? undefined : local(limits.note, locale);
       return note === undefined ? [] : [fill(note, { emergency })];
     };
+    if (request.place === 'public') {
+      // No list and no details in public; at imminent the one emergency number (CRISIS.md §5, issue 12 item 8).
+      const text = fill(t.public_note[level], { emergency });
+      return { text, numbers: out.numbers, resourceIds: out.resourceIds, askedCountry: false };
+    }
     let asked = false;
     const values: Record<string, () => string> = {
+      ways: () => t.ways[wayKey(groups.flat())],
+      moderator: () => (request.moderators === true ? t.moderator_note[request.about === 'other' ? 'other' : 'self'] : ''),
       resources: () => [...notice(), ...groups.map((g) => fill(f.bullet, { line: () => serviceLine(g, f, locale, out) }))].join('\n'),
       primary: () => [...notice(), serviceLine(groups[0]!, f, locale, out)].join('\n'),
       emergency,
@@ -265,10 +279,20 @@ class Directory implements ResourceDirectory {
     return this.template(locale).locale;
   }
 
+  /** "zh-Hant" exactly, else the language alone ("es-MX" → es), else English. */
   private template(locale: string): TemplateFile {
-    const primary = locale.trim().toLowerCase().split(/[-_]/)[0] ?? '';
-    return this.templates.get(primary) ?? this.templates.get('en')!;
+    const tag = locale.trim().replace('_', '-');
+    const primary = tag.toLowerCase().split('-')[0] ?? '';
+    const exact = [...this.templates.keys()].find((k) => k.toLowerCase() === tag.toLowerCase());
+    return this.templates.get(exact ?? primary) ?? this.templates.get('en')!;
   }
+}
+
+/** Which ways the shown contacts really offer: a voice line is "call", SMS and WhatsApp "text", a chat "chat". */
+function wayKey(contacts: readonly Contact[]): WayKey {
+  const has = (channels: readonly Contact['channel'][]) => contacts.some((c) => channels.includes(c.channel));
+  const ways = [has(['voice']) ? 'call' : '', has(['sms', 'whatsapp']) ? 'text' : '', has(['chat']) ? 'chat' : ''].filter((w) => w !== '');
+  return ways.length === 0 ? 'web' : (ways.join('_') as WayKey);
 }
 
 /** The name of a real country with no resource file (ICU's region names); undefined for a code that names none. */

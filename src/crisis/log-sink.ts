@@ -9,7 +9,17 @@ import type { ModeratorSink } from '../ports.js';
 import type { Logger } from '../logger.js';
 import { withDedupe } from './sink-dedupe.js';
 
-export function createLogSink(logger: Logger, name = 'log'): ModeratorSink {
+export const LOG_SINK_NAME = 'log';
+
+/**
+ * Whether any sink besides the log reaches a person. Only then may a text say "a moderator
+ * may check in with you" (issue 12 item 6): the log is read by nobody in time.
+ */
+export function hasModeratorSink(sinkNames: readonly string[]): boolean {
+  return sinkNames.some((name) => name !== LOG_SINK_NAME);
+}
+
+export function createLogSink(logger: Logger, name = LOG_SINK_NAME): ModeratorSink {
   return withDedupe({
     name,
     async deliver(alert) {

@@ -48,10 +48,10 @@ export function fillMessage(template: string, values: Record<string, () => strin
   return lines.join('\n').replace(/\n{3,}/g, '\n\n').trim();
 }
 
-/** The text for a locale, else English; undefined when there is no text at all. */
+/** The text for a locale, else its base language (zh-Hant → zh), else English; undefined when there is none. */
 export function local(text: Readonly<Record<string, string | undefined>> | undefined, locale: string): string | undefined {
   if (text === undefined) return undefined;
-  return text[locale] ?? text['en'];
+  return text[locale] ?? text[locale.split('-')[0]!] ?? text['en'];
 }
 
 type Format = TemplateFile['format'];

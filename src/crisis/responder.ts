@@ -38,6 +38,7 @@ import { excerptOf } from '../conversation/text.js';
 import { communityKey } from './country.js';
 import type { RenderPlace, ResourceDirectory } from './directory.js';
 import type { Escalation } from './escalation.js';
+import type { LocaleChooser } from './locale.js';
 import type { OutputCheck } from './output-check.js';
 import type { ResourceDelivery } from './resource-delivery.js';
 
@@ -52,6 +53,8 @@ export interface CrisisResponderDeps {
   threshold: RiskLevel;
   /** The operator's default country (CRISIS_DEFAULT_COUNTRY), for when no stored choice can be read. */
   fallbackCountry: string | undefined;
+  /** The language to write in (src/crisis/locale.ts). */
+  locale: LocaleChooser;
   clock: Clock;
   logger: Logger;
   metrics?: { count(name: string, labels?: Record<string, string>): void };
@@ -172,8 +175,9 @@ class Responder implements CrisisResponder {
       const sent = direct ? await sendResources(direct, 'private', rendered.text, rendered.resourceIds) : 'refused';
       const delivered = sent === 'delivered';
       if (delivered) {
-        // The note follows the level: imminent adds the emergency-number line (templates public_note).
-        await sendSafely(message.conversation, directory.texts(locale).publicNote[level], 'public-note', message.id);
+        // The note follows the level: at imminent it gives the country's emergency number (issue 12 item 8).
+        const note = directory.render({ country, level, locale, place: 'public', about });
+        await sendSafely(message.conversation, note.text, 'public-note', message.id);
       } else {
         // Refused, or queued for a retry: the minimal text goes in place now, so the person is not left waiting.
         const minimal = directory.render({ country, level, locale, place: 'private-unreachable', about });
@@ -242,7 +246,8 @@ class Responder implements CrisisResponder {
     try {
       const assessment = this.deps.risk.screen({ text, recent: [], now: clock.now() });
       if (riskRank(assessment.level) < riskRank(this.threshold)) return;
-      const locale = assessment.language === 'zh' ? 'zh' : 'en';
+      // No store: no stored language choice, so the message's own language decides.
+      const locale = await this.deps.locale({ detected: assessment.language, text });
       const about = assessment.about ?? 'self';
       const country = this.deps.fallbackCountry;
       const place = message.isDirect ? 'private' : 'private-unreachable';
@@ -259,11 +264,13 @@ class Responder implements CrisisResponder {
 
   checkReply(answer: string | undefined, level: RiskLevel, locale: string): ReplyVerdict {
     const atRisk = riskRank(level) >= riskRank(this.threshold);
-    // Below the threshold the engine answers a failure with its own ordinary texts.
-    const fallback = atRisk ? this.deps.directory.texts(locale).fallbackReply[level] : undefined;
-    if (answer === undefined) return { ok: false, reasons: [], fallback };
+    const reviewed = this.deps.directory.texts(locale).fallbackReply[level];
+    // No answer below the threshold: the engine says plainly that the model cannot be reached.
+    if (answer === undefined) return { ok: false, reasons: [], fallback: atRisk ? reviewed : undefined };
     const verdict = this.deps.checkOutput(answer, level);
-    return verdict.ok ? { ok: true } : { ok: false, reasons: verdict.reasons, fallback };
+    // The model answered but the answer failed the check: the reviewed kind text at every level,
+    // never "can't reach my model", which would not be true (issue 12 item 6).
+    return verdict.ok ? { ok: true } : { ok: false, reasons: verdict.reasons, fallback: reviewed };
   }
 
   /** When a moderator has taken over, the bot says so once instead of answering. */

@@ -15,8 +15,13 @@ const FORMAT_KEYS = [
 ] as const;
 export type FormatKey = (typeof FORMAT_KEYS)[number];
 
+/** Which ways of reaching the shown lines exist: every non-empty mix of call, text and chat, or web pages only. */
+export const WAY_KEYS = ['call', 'text', 'chat', 'call_text', 'call_chat', 'text_chat', 'call_text_chat', 'web'] as const;
+export type WayKey = (typeof WAY_KEYS)[number];
+
 const shape = {
-  locale: z.string().regex(/^[a-z]{2,3}$/, 'expected a lowercase language code such as en or zh'),
+  // A language code, with a script subtag where one language has two written forms (zh-Hant).
+  locale: z.string().regex(/^[a-z]{2,3}(-[A-Z][a-z]{3})?$/, 'expected a language code such as en, es or zh-Hant'),
   review: z.strictObject({
     clinical: z.enum(['pending', 'approved']),
     native_speaker: z.enum(['pending', 'approved']),
@@ -31,6 +36,12 @@ const shape = {
   ask_country: z.strictObject({ default: Text, imminent: Text, shown: Text, unlisted: Text }),
   fallback_reply: z.strictObject({ none: Text, low: Text, moderate: Text, high: Text, imminent: Text }),
   handoff_notice: Text,
+  // How the lines can be reached, chosen from the channels the shown lines really have
+  // (issue 12 item 6): never "call, text or chat" where a country only has a phone line.
+  ways: z.strictObject(Object.fromEntries(WAY_KEYS.map((k) => [k, Text])) as Record<WayKey, typeof Text>),
+  // Said only when a moderator sink other than the log is configured: no promise of a person
+  // who will never hear of it.
+  moderator_note: z.strictObject({ self: Text, other: Text }),
   format: z.strictObject(Object.fromEntries(FORMAT_KEYS.map((k) => [k, z.string()])) as Record<FormatKey, z.ZodString>),
 };
 
@@ -49,6 +60,8 @@ export const PartialTemplateFile = z.strictObject({
   ask_country: shape.ask_country.partial().optional(),
   fallback_reply: shape.fallback_reply.partial().optional(),
   handoff_notice: Text.optional(),
+  ways: shape.ways.partial().optional(),
+  moderator_note: shape.moderator_note.partial().optional(),
   format: shape.format.partial().optional(),
 });
 export type PartialTemplateFile = z.infer<typeof PartialTemplateFile>;
@@ -62,7 +75,7 @@ export interface PlaceholderRule {
 
 const none: PlaceholderRule = { allowed: [], required: [] };
 const full = (required: string[], order?: string[]): PlaceholderRule => ({
-  allowed: ['resources', 'emergency', 'ask_country'],
+  allowed: ['resources', 'emergency', 'ask_country', 'ways', 'moderator'],
   required,
   ...(order ? { order } : {}),
 });
@@ -75,17 +88,19 @@ const fmt = (...names: string[]): PlaceholderRule => ({ allowed: names, required
 
 /** Field path → placeholder contract. Every string field of a template file is listed. */
 export const PLACEHOLDER_RULES: Readonly<Record<string, PlaceholderRule>> = {
-  'private.moderate': full(['resources', 'ask_country']),
-  'private.high': full(['resources', 'emergency', 'ask_country']),
-  'private.imminent': full(['emergency', 'resources', 'ask_country'], ['emergency', 'resources']),
-  'third_party.moderate': full(['resources', 'ask_country']),
-  'third_party.urgent': full(['emergency', 'resources', 'ask_country'], ['emergency', 'resources']),
+  'private.moderate': full(['ways', 'resources', 'ask_country', 'moderator'], ['ways', 'resources']),
+  'private.high': full(['ways', 'resources', 'emergency', 'ask_country', 'moderator'], ['ways', 'resources']),
+  'private.imminent': full(['emergency', 'ways', 'resources', 'ask_country', 'moderator'], ['emergency', 'ways', 'resources']),
+  'third_party.moderate': full(['ways', 'resources', 'ask_country', 'moderator'], ['ways', 'resources']),
+  'third_party.urgent': full(['emergency', 'ways', 'resources', 'ask_country', 'moderator'], ['emergency', 'ways', 'resources']),
+  // Posted where others read it (DMs closed): no word about the person's risk (issue 12 item 8).
   'unreachable.moderate': minimal(['primary', 'ask_country']),
-  'unreachable.high': minimal(['primary', 'emergency', 'ask_country']),
+  'unreachable.high': minimal(['primary', 'ask_country']),
   'unreachable.imminent': minimal(['emergency', 'primary', 'ask_country'], ['emergency', 'primary']),
   'public_note.moderate': none,
   'public_note.high': none,
-  'public_note.imminent': none,
+  // The public note follows the level: at imminent it gives the emergency number (issue 12 item 8).
+  'public_note.imminent': { allowed: ['emergency'], required: ['emergency'] },
   'ask_country.default': none,
   'ask_country.imminent': none,
   'ask_country.shown': fmt('country'),
@@ -96,6 +111,9 @@ export const PLACEHOLDER_RULES: Readonly<Record<string, PlaceholderRule>> = {
   'fallback_reply.high': none,
   'fallback_reply.imminent': none,
   handoff_notice: none,
+  ...Object.fromEntries(WAY_KEYS.map((k) => [`ways.${k}`, none])),
+  'moderator_note.self': none,
+  'moderator_note.other': none,
   'format.bullet': fmt('line'),
   'format.line': fmt('service', 'methods', 'hours', 'note'),
   'format.call': fmt('numbers'),

@@ -62,7 +62,7 @@ function checkStrings(file: string, data: object, traps: readonly TrapEntry[]): 
     if (rule.order !== undefined) {
       const positions = rule.order.map((name) => text.indexOf(`{${name}}`));
       if (positions.some((p, i) => i > 0 && p < positions[i - 1]!)) {
-        throw policyError(file, field, `placeholders must appear in the order ${rule.order.map((n) => `{${n}}`).join(' then ')}`, 'move the emergency number first (CRISIS.md §3: emergency first at imminent)');
+        throw policyError(file, field, `placeholders must appear in the order ${rule.order.map((n) => `{${n}}`).join(' then ')}`, 'put them in that order (CRISIS.md §3: the emergency number first at imminent; the ways to reach the lines just before them)');
       }
     }
     const number = findNumberTokens(text).find((t) => t.digitCount >= 3);
@@ -97,6 +97,8 @@ function mergeOverEnglish(en: TemplateFile, partial: PartialTemplateFile): Templ
     ask_country: over(en.ask_country, partial.ask_country),
     fallback_reply: over(en.fallback_reply, partial.fallback_reply),
     handoff_notice: partial.handoff_notice ?? en.handoff_notice,
+    ways: over(en.ways, partial.ways),
+    moderator_note: over(en.moderator_note, partial.moderator_note),
     format: over(en.format, partial.format),
   };
 }

@@ -5,6 +5,8 @@
  * so /readyz can call it often; results are cached for a few seconds anyway, so a scraper
  * polling readiness cannot turn into load on the model server.
  */
+import OpenAI from 'openai';
+import { openModelConnection } from './openai-connection.js';
 
 export type ModelProbeReason =
   | 'ok'
@@ -41,36 +43,31 @@ export interface ModelProbe {
   check(): Promise<ModelProbeResult>;
 }
 
-/** One probe, no cache: doctor uses this directly. */
+/**
+ * One probe, no cache: doctor uses this directly. It lists the models through the same
+ * client the chat uses (src/llm/openai-connection.ts), so it authenticates exactly as chat does.
+ */
 export async function probeModel(options: Pick<ModelProbeOptions, 'baseURL' | 'apiKey' | 'timeoutMs'>): Promise<ModelProbeResult> {
-  const url = `${options.baseURL.replace(/\/+$/, '')}/models`;
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
-  let res: Response;
+  const client = openModelConnection({ baseURL: options.baseURL, apiKey: options.apiKey, timeoutMs: options.timeoutMs ?? 2_000, maxRetries: 0 });
+  let body: unknown;
   try {
-    res = await fetch(url, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 2_000) });
+    body = await client.get('/models');
   } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name === 'TimeoutError' || name === 'AbortError') return { ok: false, reason: 'timeout', models: [] };
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return { ok: false, reason: 'unreachable', models: [], detail: cause?.code ?? cause?.message ?? 'network error' };
+    if (error instanceof OpenAI.APIConnectionTimeoutError) return { ok: false, reason: 'timeout', models: [] };
+    if (error instanceof OpenAI.APIConnectionError) {
+      const cause = (error as { cause?: { code?: string; cause?: { code?: string }; message?: string } }).cause;
+      return { ok: false, reason: 'unreachable', models: [], detail: cause?.code ?? cause?.cause?.code ?? 'network error' };
+    }
+    if (error instanceof OpenAI.APIError && error.status !== undefined) {
+      const reason = error.status === 401 || error.status === 403 ? 'unauthorized' : 'http_error';
+      return { ok: false, reason, status: error.status, models: [] };
+    }
+    return { ok: false, reason: 'bad_response', models: [] };
   }
-  if (res.status === 401 || res.status === 403) {
-    await res.body?.cancel();
-    return { ok: false, reason: 'unauthorized', status: res.status, models: [] };
-  }
-  if (!res.ok) {
-    await res.body?.cancel();
-    return { ok: false, reason: 'http_error', status: res.status, models: [] };
-  }
-  try {
-    const body = (await res.json()) as { data?: Array<{ id?: unknown }> };
-    if (!Array.isArray(body.data)) return { ok: false, reason: 'bad_response', status: res.status, models: [] };
-    const models = body.data.map((m) => m.id).filter((id): id is string => typeof id === 'string');
-    return { ok: true, reason: 'ok', status: res.status, models };
-  } catch {
-    return { ok: false, reason: 'bad_response', status: res.status, models: [] };
-  }
+  const data = (body as { data?: Array<{ id?: unknown }> } | null)?.data;
+  if (!Array.isArray(data)) return { ok: false, reason: 'bad_response', status: 200, models: [] };
+  const models = data.map((m) => m.id).filter((id): id is string => typeof id === 'string');
+  return { ok: true, reason: 'ok', status: 200, models };
 }
 
 /** A probe with a short cache, for /readyz. */

@@ -1,21 +1,12 @@
 /**
- * Loads policies/model.yaml (sampling, token budgets, user-facing texts of the foundation)
+ * Loads policies/model.yaml (sampling, token budgets), the bot's own texts (policies/texts/)
  * and the system prompts in policies/prompts/. Validated at load: a wrong value stops
  * startup with the file, the field and what it expects.
  */
 import { z } from 'zod';
+import { loadBotTexts, type BotTexts } from './bot-texts.js';
 import { policyError, readPolicyText, readPolicyYaml } from './policy-file.js';
 
-const textsSchema = z.object({
-  model_unavailable: z.string().min(1),
-  rate_limited: z.string().min(1),
-  empty_message: z.string().min(1),
-  shortened: z.string().min(1),
-  help: z.string().min(1),
-  forget_confirm: z.string().min(1),
-  forgotten: z.string().includes('{count}'),
-  unknown_command: z.string().min(1),
-});
 
 const schema = z.object({
   sampling: z.object({
@@ -28,10 +19,9 @@ const schema = z.object({
   answer_max_tokens: z.number().int().min(256).max(32_000),
   history: z.object({ max_turns: z.number().int().min(0).max(500) }),
   max_input_chars: z.number().int().min(200).max(100_000),
-  texts: z.record(z.string().regex(/^[a-z]{2}$/), textsSchema).refine((t) => 'en' in t, 'needs an "en" entry (the fallback locale)'),
 });
 
-export type ModelTexts = z.infer<typeof textsSchema>;
+export type ModelTexts = BotTexts;
 
 export interface ModelPolicy {
   sampling: z.infer<typeof schema>['sampling'];
@@ -40,8 +30,10 @@ export interface ModelPolicy {
   maxInputChars: number;
   systemPrompt: string;
   crisisPrompt: string;
-  /** Texts for a locale, falling back to English. */
+  /** The bot's own texts for a locale (policies/texts/), falling back to English. */
   texts(locale: string): ModelTexts;
+  /** Locales that have their own texts. */
+  textLocales(): string[];
 }
 
 export function loadModelPolicy(dir: string): ModelPolicy {
@@ -52,6 +44,7 @@ export function loadModelPolicy(dir: string): ModelPolicy {
     if (!text) throw policyError(file, '', 'the prompt is empty', 'write the prompt');
     return text;
   };
+  const texts = loadBotTexts(dir);
   return {
     sampling: p.sampling,
     answerMaxTokens: p.answer_max_tokens,
@@ -59,6 +52,7 @@ export function loadModelPolicy(dir: string): ModelPolicy {
     maxInputChars: p.max_input_chars,
     systemPrompt: prompt('system.md'),
     crisisPrompt: prompt('crisis.md'),
-    texts: (locale) => p.texts[locale] ?? p.texts.en!,
+    texts: (locale) => texts.get(locale) ?? texts.get(locale.split('-')[0]!) ?? texts.get('en')!,
+    textLocales: () => [...texts.keys()].sort(),
   };
 }

@@ -47,6 +47,22 @@ describe('start catches configuration mistakes', { timeout: CLI_TEST_TIMEOUT_MS 
   });
 });
 
+describe('model errors in the log', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
+  it('name the HTTP status, the endpoint host and the model for a wrong model name', async () => {
+    // vLLM answers 404 for a model id it does not serve.
+    model.setReply((body) => (body.model === 'OysterAI/Oyster_1_Qwen_14B' ? 'fine' : { status: 404 }));
+    const r = await runCli(['start'], {
+      env: { OYSTER_MODEL: 'oyster-typo', OYSTER_API_KEY: 'sk-do-not-log-0123456789', OYSTER_MAX_RETRIES: '0', OYSTER_DB_PATH: tempDb(), OYSTER_BASE_URL: model.url },
+      stdin: 'hello\n',
+    });
+    expect(r.code).toBe(0);
+    const failure = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.msg === 'model call failed');
+    expect(failure).toMatchObject({ code: 'LLM_UNAVAILABLE', status: 404, host: new URL(model.url).host, model: 'oyster-typo' });
+    expect(r.stderr).not.toContain('sk-do-not-log');
+  });
+});
+
 describe('start never hangs silently on an unreachable platform', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   let silent: Server;
   beforeAll(async () => {

@@ -5,6 +5,12 @@ import { RISK_LEVELS } from '../../src/messages.js';
 import { CRISIS_MD_COUNTRIES, POLICY_DIR } from './directory-helpers.js';
 
 const COUNTRIES = [...CRISIS_MD_COUNTRIES, undefined];
+
+/** How each language says "I'm a bot" (CRISIS.md §4 DO 2); a new locale must add its own. */
+const BOT_WORDS: Record<string, string> = {
+  de: 'Ich bin ein Bot', en: "I'm a bot", es: 'Soy un bot', fr: 'Je suis un bot', it: 'Sono un bot', pt: 'Sou um bot',
+  zh: '我是一个机器人', 'zh-Hant': '我是一個機器人',
+};
 const PLACES = ['private', 'public', 'private-unreachable'] as const;
 
 describe('crisis message templates', () => {
@@ -19,16 +25,16 @@ describe('crisis message templates', () => {
     for (const country of COUNTRIES) {
       for (const level of RISK_LEVELS) {
         for (const place of PLACES) {
-          for (const locale of ['en', 'zh']) {
+          for (const locale of dir.locales()) {
             for (const about of ['self', 'other'] as const) {
-              const text = dir.render({ country, level, locale, place, about }).text;
+              const text = dir.render({ country, level, locale, place, about, moderators: true }).text;
               yield { what: `${country} ${level} ${place} ${locale} ${about}`, text, level, place };
             }
           }
         }
       }
     }
-    for (const locale of ['en', 'zh']) {
+    for (const locale of dir.locales()) {
       const t = dir.texts(locale);
       for (const level of RISK_LEVELS) {
         yield { what: `fallback ${level} ${locale}`, text: t.fallbackReply[level], level, place: 'fallback' };
@@ -54,17 +60,26 @@ describe('crisis message templates', () => {
     expect(found).toEqual([]);
   });
 
-  it('says it is a bot and that a moderator may check in, in every full private message', () => {
+  it('says it is a bot in every message, and promises a moderator only when one can hear of the case', () => {
     const missing: string[] = [];
-    for (const country of COUNTRIES) {
-      for (const level of ['moderate', 'high', 'imminent'] as const) {
-        for (const about of ['self', 'other'] as const) {
-          const en = dir.render({ country, level, locale: 'en', place: 'private', about }).text;
-          const zh = dir.render({ country, level, locale: 'zh', place: 'private', about }).text;
-          if (!en.includes("I'm a bot") || !/moderator/.test(en)) missing.push(`en ${country} ${level} ${about}`);
-          if (!zh.includes('我是一个机器人') || !zh.includes('版主')) missing.push(`zh ${country} ${level} ${about}`);
-          const unreachable = dir.render({ country, level, locale: 'en', place: 'private-unreachable' }).text;
-          if (!unreachable.includes("I'm a bot")) missing.push(`unreachable ${country} ${level}`);
+    expect(Object.keys(BOT_WORDS).sort()).toEqual(dir.locales());
+    for (const locale of dir.locales()) {
+      const note = dir.render({ country: 'US', level: 'moderate', locale, place: 'private', moderators: true }).text;
+      const without = dir.render({ country: 'US', level: 'moderate', locale, place: 'private', moderators: false }).text;
+      // The moderator sentence is exactly what differs.
+      expect(note.length, locale).toBeGreaterThan(without.length + 10);
+      for (const country of COUNTRIES) {
+        for (const level of ['moderate', 'high', 'imminent'] as const) {
+          for (const about of ['self', 'other'] as const) {
+            for (const moderators of [true, false]) {
+              const text = dir.render({ country, level, locale, place: 'private', about, moderators }).text;
+              if (!text.includes(BOT_WORDS[locale]!)) missing.push(`${locale} ${country} ${level} ${about}: bot`);
+              const promised = text.length !== dir.render({ country, level, locale, place: 'private', about, moderators: !moderators }).text.length;
+              if (!promised) missing.push(`${locale} ${country} ${level} ${about}: moderator line not conditional`);
+            }
+          }
+          const unreachable = dir.render({ country, level, locale, place: 'private-unreachable' }).text;
+          if (!unreachable.includes(BOT_WORDS[locale]!)) missing.push(`${locale} unreachable ${country} ${level}`);
         }
       }
     }

@@ -51,10 +51,12 @@ describe('resource directory', () => {
     expect(dir.render({ country: 'UK', level: 'moderate', locale: 'en', place: 'private' }).numbers).toContain('116 123');
   });
 
-  it('names countries per locale with English as the fallback', () => {
+  it('names countries per locale: the file\'s own name, else the name in the reader\'s language, else English', () => {
     expect(dir.name('DE', 'en')).toBe('Germany');
     expect(dir.name('DE', 'zh')).toBe('德国');
-    expect(dir.name('DE', 'fr')).toBe('Germany');
+    expect(dir.name('DE', 'fr')).toBe('Allemagne');
+    expect(dir.name('MX', 'es')).toBe('México');
+    expect(dir.name('DE', 'xx')).toBe('Germany');
     expect(dir.name('ZZ', 'en')).toBeUndefined();
   });
 

@@ -150,7 +150,9 @@ describe('a crisis in a public channel', () => {
     h = await startHarness({ env: US, reply: () => SUPPORTIVE });
     await h.adapter.receive({ text: IMMINENT, isDirect: false, mentionsBot: true });
     expect(h.adapter.textsIn('general')).toHaveLength(1);
-    expect(h.adapter.textsIn('general')[0]).toMatch(/local emergency number/);
+    // The country's emergency number itself, and no crisis line or list in public.
+    expect(h.adapter.textsIn('general')[0]).toMatch(/please call \*\*911\*\*/);
+    expect(h.adapter.textsIn('general')[0]).not.toContain('988');
     await h.close();
     h = await startHarness({ env: US, reply: () => SUPPORTIVE });
     await h.adapter.receive({ text: MODERATE, isDirect: false, mentionsBot: true });
@@ -168,6 +170,19 @@ describe('a crisis in a public channel', () => {
     expect(h.adapter.sent[0]!.text).not.toMatch(/sent you a private message/i);
     await h.bot.drainAlerts();
     expect(h.sink.alerts[0]).toMatchObject({ reachedPrivately: false });
+  });
+
+  it('discloses nothing about the person\'s risk in the in-place message when DMs are closed, at any level', async () => {
+    for (const text of [MODERATE, HIGH, IMMINENT]) {
+      h = await startHarness({ env: US, reply: () => SUPPORTIVE, adapter: { closedDms: ['u1'] } });
+      await h.adapter.receive({ text, isDirect: false, mentionsBot: true });
+      const inPlace = h.adapter.textsIn('general').join('\n');
+      expect(inPlace).toContain('988');
+      // Service names are the providers' own (988 "Suicide & Crisis Lifeline"); the bot's words around them say nothing.
+      expect(inPlace.replace(/\*\*[^*]+\*\*/g, '')).not.toMatch(/suicid|thoughts|hurt yourself|act on|you are in danger|you told|kill|pills|goodbye/i);
+      await h.close();
+      h = undefined;
+    }
   });
 
   it('steps in for an unaddressed message only when the risk is high', async () => {

@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:http';
 import { listenLocal, readBody } from '../helpers/local-http.js';
 
 export interface ScriptedReply {
-  content?: string;
+  /** null: vLLM's qwen3 parser when the token limit hit inside the thinking. */
+  content?: string | null;
   /** vLLM's separate reasoning field (current name). */
   reasoning?: string;
   /** The older vLLM name of the same field. */
@@ -26,6 +27,8 @@ export interface ChatRequestBody {
   messages: Array<{ role: string; content: string }>;
   stream?: boolean;
   max_tokens?: number;
+  max_completion_tokens?: number;
+  cache_salt?: string;
   [key: string]: unknown;
 }
 
@@ -48,11 +51,25 @@ const defaultScript: ReplyScript = (body) => {
 /** What GET /v1/models lists by default: the id the config defaults to (OYSTER_MODEL). */
 export const FAKE_MODEL_IDS = ['OysterAI/Oyster_1_Qwen_14B'];
 
-export async function startFakeModel(options: { reply?: ReplyScript; models?: string[] } = {}): Promise<FakeModel> {
+export interface FakeModelOptions {
+  reply?: ReplyScript;
+  models?: string[];
+  /** Like vLLM's --api-key: every /v1 request needs `Authorization: Bearer <key>`, else 401. */
+  apiKey?: string;
+  /** Body fields answered with 400, as a server that does not know them (OpenAI rejects unknown arguments). */
+  rejectFields?: string[];
+}
+
+export async function startFakeModel(options: FakeModelOptions = {}): Promise<FakeModel> {
   let script = options.reply ?? defaultScript;
   const models = options.models ?? FAKE_MODEL_IDS;
   const calls: ChatRequestBody[] = [];
   const server: Server = createServer(async (req, res) => {
+    if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+      await readBody(req);
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"Unauthorized"}');
+      return;
+    }
     // vLLM's model list (OpenAI GET /v1/models): reachability probes and `oyster-bot doctor`.
     if (req.method === 'GET' && req.url === '/v1/models') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -64,6 +81,12 @@ export async function startFakeModel(options: { reply?: ReplyScript; models?: st
       return;
     }
     const body = JSON.parse(await readBody(req)) as ChatRequestBody;
+    const unknown = options.rejectFields?.find((f) => f in body);
+    if (unknown) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `Unrecognized request argument supplied: ${unknown}`, type: 'invalid_request_error', param: unknown, code: null } }));
+      return;
+    }
     const index = calls.push(body) - 1;
     const scripted = script(body, index);
     const reply: ScriptedReply = typeof scripted === 'string' ? { content: scripted } : scripted;
@@ -101,7 +124,7 @@ export async function startFakeModel(options: { reply?: ReplyScript; models?: st
 }
 
 function completion(body: ChatRequestBody, reply: ScriptedReply) {
-  const message: Record<string, unknown> = { role: 'assistant', content: reply.content ?? '', refusal: null };
+  const message: Record<string, unknown> = { role: 'assistant', content: reply.content === null ? null : reply.content ?? '', refusal: null };
   if (reply.reasoning !== undefined) message.reasoning = reply.reasoning;
   if (reply.reasoning_content !== undefined) message.reasoning_content = reply.reasoning_content;
   return {

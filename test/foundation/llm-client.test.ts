@@ -15,7 +15,7 @@ describe('the Oyster-1 client against an OpenAI-compatible server', () => {
   it('returns the answer of a plain completion and sends Qwen3 sampling settings', async () => {
     model.setReply(() => 'Hello there.');
     await expect(client().complete(ask('hi'))).resolves.toEqual({ text: 'Hello there.', finishReason: 'stop' });
-    expect(model.calls[0]).toMatchObject({ model: 'oyster-1', max_tokens: 512, temperature: 0.6, top_p: 0.95, top_k: 20, min_p: 0 });
+    expect(model.calls[0]).toMatchObject({ model: 'oyster-1', max_completion_tokens: 512, temperature: 0.6, top_p: 0.95, top_k: 20, min_p: 0 });
   });
 
   it('never returns the reasoning field, under either of its names', async () => {
@@ -34,7 +34,7 @@ describe('the Oyster-1 client against an OpenAI-compatible server', () => {
   it('retries once with more room when the answer was cut off inside its reasoning', async () => {
     model.setReply((_b, i) => (i === 0 ? { content: '<think>long reasoning that never ends', finishReason: 'length' } : 'Complete answer.'));
     expect((await client().complete(ask('x'))).text).toBe('Complete answer.');
-    expect(model.calls.map((c) => c.max_tokens)).toEqual([512, 1024]);
+    expect(model.calls.map((c) => c.max_completion_tokens)).toEqual([512, 1024]);
   });
 
   it('fails with LLM_TRUNCATED when the retry is cut off too, and never leaks the reasoning', async () => {

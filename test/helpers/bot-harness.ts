@@ -60,6 +60,8 @@ export async function startHarness(options: {
   adapter?: FakeAdapterOptions;
   dbPath?: string;
   metrics?: BotOptions['metrics'];
+  /** Alerts reach only the log: no moderator sink at all (the recording `sink` is left out). */
+  logOnly?: boolean;
   /** More alert sinks next to `sink` (a sink that can take digests, for example). */
   extraSinks?: ModeratorSink[];
 } = {}): Promise<Harness> {
@@ -70,7 +72,7 @@ export async function startHarness(options: {
   const adapter = new FakeAdapter(options.adapter);
   const sink = new RecordingSink();
   const bot = await createBot({
-    config, adapters: [adapter], clock, logger: silentLogger, sinks: [sink, ...(options.extraSinks ?? [])],
+    config, adapters: [adapter], clock, logger: silentLogger, sinks: options.logOnly ? [] : [sink, ...(options.extraSinks ?? [])],
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   await bot.start();

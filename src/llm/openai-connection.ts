@@ -1,0 +1,34 @@
+/**
+ * The one way this program talks HTTP to the model server: the `openai` package built from
+ * OYSTER_BASE_URL and OYSTER_API_KEY. The chat client, the /readyz probe and `doctor` all go
+ * through it, so they send the same Authorization header to the same URLs; a probe with its
+ * own fetch once reported 401 while chat worked.
+ */
+import OpenAI from 'openai';
+
+export interface ModelConnection {
+  baseURL: string;
+  apiKey?: string | undefined;
+  timeoutMs: number;
+  maxRetries?: number;
+}
+
+export function openModelConnection(c: ModelConnection): OpenAI {
+  return new OpenAI({
+    // The SDK throws without a key and would read OPENAI_API_KEY from the environment; a local
+    // vLLM needs none, so pass an explicit placeholder rather than let the environment leak in.
+    apiKey: c.apiKey || 'not-needed',
+    baseURL: c.baseURL,
+    timeout: c.timeoutMs,
+    maxRetries: c.maxRetries ?? 2,
+  });
+}
+
+/** host:port of the endpoint, for logs and errors (never the path's secrets, never the key). */
+export function endpointHost(baseURL: string): string {
+  try {
+    return new URL(baseURL).host;
+  } catch {
+    return 'unknown-host';
+  }
+}
