@@ -21,6 +21,9 @@ import { resolveCountry, type CountryResolution } from './country.js';
  */
 export const RISK_RESET_PREFERENCE = 'risk_reset_at';
 
+/** Longest an alert waits for the resources' first send (quick retries included) before it goes out anyway. */
+const ALERT_HOLD_MS = 15_000;
+
 /** Longest excerpt a moderator alert carries (minimum necessary, CRISIS.md §6). */
 export const MAX_EXCERPT_CHARS = 280;
 
@@ -144,6 +147,8 @@ export function createEscalation(deps: EscalationDeps): Escalation {
           at: input.at,
           disclosure,
           priority,
+          // Held while the resources' first send runs (bounded), then released at once.
+          ...(input.notifyAfter ? { holdUntil: new Date(now.getTime() + ALERT_HOLD_MS) } : {}),
           // The target counts from when we alert, not from when the platform stamped the message.
           realertAt,
           sinks,
@@ -163,7 +168,13 @@ export function createEscalation(deps: EscalationDeps): Escalation {
         else if (result.updated) logger.info('case updated by a new disclosure', fields);
         else logger.debug(result.duplicate ? 'case signal redelivered' : 'case signal recorded', fields);
         if (result.alertIds.length > 0) {
-          if (input.notifyAfter) void input.notifyAfter.finally(() => deps.onAlertsWritten?.()).catch(() => undefined);
+          const caseId = result.caseRecord.id;
+          if (input.notifyAfter) {
+            void input.notifyAfter.finally(async () => {
+              await cases.releaseAlerts(caseId, clock.now());
+              deps.onAlertsWritten?.();
+            }).catch((error: unknown) => logger.error('could not release a held alert: it goes out when its hold ends', { code: asBotError(error).code, caseId }));
+          }
           else deps.onAlertsWritten?.();
         }
         return {
