@@ -7,19 +7,14 @@
  * programs' settings. test/foundation/config-names.test.ts reads the config files and
  * .env.example, and fails when a variable is read there but missing here.
  */
+import { CORE_VARIABLES } from './config.js';
 
 /** Prefixes that belong to oyster-bot; an unknown variable with one of them is probably a typo. */
 export const OWN_PREFIXES = ['OYSTER_', 'TELEGRAM_', 'SLACK_', 'DISCORD_', 'MODERATOR_', 'CRISIS_', 'RISK_', 'DASHBOARD_'] as const;
 
 export const KNOWN_VARIABLES: readonly string[] = [
-  // src/config.ts
-  'OYSTER_DB_PATH', 'OYSTER_POLICY_DIR', 'SQLITE_BUSY_TIMEOUT_MS', 'OYSTER_BASE_URL', 'OYSTER_MODEL', 'OYSTER_API_KEY',
-  'OYSTER_TIMEOUT_MS', 'OYSTER_MAX_RETRIES', 'OYSTER_MAX_TOKENS', 'OYSTER_CONTEXT_TOKENS', 'OYSTER_CACHE_SALT',
-  'OYSTER_CONNECT_TIMEOUT_MS', 'OYSTER_LOG_FILE',
-  'RISK_JUDGE', 'RISK_JUDGE_TIMEOUT_MS', 'CRISIS_DEFAULT_COUNTRY',
-  'MODERATOR_IDS', 'MODERATOR_ROLE_IDS', 'MODERATOR_WEBHOOK_URL', 'MODERATOR_WEBHOOK_SECRET',
-  'RATE_LIMIT_PER_MINUTE', 'RATE_LIMIT_BURST', 'RETENTION_DAYS', 'METRICS_PORT', 'METRICS_HOST',
-  'OYSTER_CONSOLE', 'LOG_LEVEL', 'STREAMING',
+  // src/config.ts, read from its schema so a new core variable is known at once
+  ...CORE_VARIABLES,
   // adapters/telegram/config.ts
   'TELEGRAM_BOT_TOKEN', 'TELEGRAM_API_ROOT', 'TELEGRAM_WEBHOOK_URL', 'TELEGRAM_WEBHOOK_PORT', 'TELEGRAM_WEBHOOK_HOST',
   'TELEGRAM_WEBHOOK_SECRET', 'TELEGRAM_MODERATOR_CHAT_ID', 'TELEGRAM_MODERATOR_THREAD_ID',

@@ -64,6 +64,9 @@ const schema = z.object({
 
 export type CoreConfig = z.infer<typeof schema>;
 
+/** Every core variable's name (src/config-names.ts: a misspelled one is named at start). */
+export const CORE_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 export interface Config extends CoreConfig {
   /** The raw environment, for adapters' own config readers. */
   env: Env;

@@ -1,23 +1,34 @@
 /**
- * The console chat, the embedded default when no platform token is configured. Interactive
- * on a terminal; with piped stdin it answers each line in order, prints each answer, and
- * `finished` resolves after the last answer once stdin closes.
+ * The console chat, the embedded default when no platform token is configured.
+ *
+ * In a terminal it is a small line editor (node:readline): arrow keys move and recall earlier
+ * lines, Ctrl-L clears the screen, Ctrl-C clears the line or, on an empty line, ends the chat
+ * like Ctrl-D. A "thinking…" line stands while the model works, and logs go to a file (the
+ * start command says which) so no JSON lands between chat lines.
+ *
+ * Piped, it answers each line in order, prints each answer as plain text, and `finished`
+ * resolves after the last answer once stdin closes.
  */
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import type { ConversationRef, OutboundMessage } from '../../src/messages.js';
 import type { BotHandlers, PlatformAdapter } from '../../src/ports.js';
 import { mapConsoleError } from './errors.js';
 import { CONSOLE_PLATFORM, consoleConversation, parseLine } from './inbound.js';
 import { renderForTerminal } from './outbound.js';
+import { createStatusLine, MODERATOR_HELP } from './terminal.js';
 
 export interface ConsoleAdapterConfig {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
-  /** Prompt and colours; defaults to whether `input` is a terminal. */
+  /** Line editing, prompt, colours and the thinking line; defaults to whether `input` is a terminal. */
   interactive?: boolean;
   /** Keeps one conversation across runs (the SQLite file remembers context). */
   sessionId?: string;
+  /** The console user is a moderator (MODERATOR_IDS has console:local): /help lists their commands. */
+  moderator?: boolean;
+  /** Shown under the banner in a terminal: where the logs go. */
+  logFile?: string;
 }
 
 export interface ConsoleAdapter extends PlatformAdapter {
@@ -25,15 +36,20 @@ export interface ConsoleAdapter extends PlatformAdapter {
   readonly finished: Promise<void>;
 }
 
+const PROMPT = 'you> ';
+const HISTORY_SIZE = 500;
+
 export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapter {
   const interactive = config.interactive ?? Boolean((config.input as { isTTY?: boolean }).isTTY);
   const sessionId = config.sessionId ?? 'local';
   const runId = randomUUID().slice(0, 8);
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
-  let rl: ReturnType<typeof createInterface> | undefined;
+  let rl: Interface | undefined;
+  const status = createStatusLine(config.output, interactive);
 
   const write = (text: string) => {
+    status.clear();
     try {
       config.output.write(`${text}\n`);
     } catch (error) {
@@ -46,35 +62,72 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
     finished,
 
     async start(handlers: BotHandlers): Promise<void> {
-      rl = createInterface({ input: config.input, terminal: false });
+      rl = createInterface({
+        input: config.input,
+        ...(interactive ? { output: config.output, terminal: true, historySize: HISTORY_SIZE, prompt: PROMPT } : { terminal: false }),
+      });
+      const lines = rl;
       if (interactive) {
-        write('oyster-bot console chat. Type a message, /help for commands, Ctrl+D to quit.');
-        config.output.write('you> ');
+        write('oyster-bot console chat. Type a message, /help for commands, Ctrl+D or Ctrl+C to quit.');
+        if (config.logFile) write(renderForTerminal(`Logs go to \`${config.logFile}\`.`, true));
+        // Ctrl-C on a half-typed line drops the line; on an empty one it ends the chat.
+        lines.on('SIGINT', () => {
+          if (lines.line.length > 0) {
+            config.output.write('^C\n');
+            lines.write(null, { ctrl: true, name: 'u' });
+            lines.prompt();
+          } else {
+            config.output.write('\n');
+            lines.close();
+          }
+        });
+        lines.prompt();
       }
       let lineNo = 0;
-      // Lines are handled strictly one after another, so answers print in input order.
-      void (async () => {
-        for await (const line of rl!) {
+      // Lines are handled strictly one after another, so answers print in input order; lines
+      // typed meanwhile wait in the queue.
+      const queue: string[] = [];
+      let busy = false;
+      let closed = false;
+      const drain = async () => {
+        if (busy) return;
+        busy = true;
+        while (queue.length > 0) {
+          const line = queue.shift()!;
           lineNo += 1;
           const input = parseLine(line, lineNo, `${sessionId}-${runId}`, new Date());
           if (input.kind === 'command') {
             const reply = await handlers.onCommand(input.command);
-            write(renderForTerminal(reply.text, interactive));
-          } else {
+            const help = config.moderator && ['help', 'start'].includes(input.command.name) ? `\n${MODERATOR_HELP}` : '';
+            write(renderForTerminal(`${reply.text}${help}`, interactive));
+          } else if (line.trim() !== '' || !interactive) {
             // Context is per session, not per run: point the conversation at the session.
             input.message.conversation = consoleConversation(sessionId);
             await (await handlers.onMessage(input.message)).handled;
           }
-          if (interactive) config.output.write('you> ');
+          if (interactive && !closed) lines.prompt();
         }
-        finish();
-      })();
+        busy = false;
+        if (closed) finish();
+      };
+      lines.on('line', (line) => {
+        queue.push(line);
+        void drain();
+      });
+      lines.on('close', () => {
+        closed = true;
+        if (!busy) void drain();
+      });
     },
 
     async send(message: OutboundMessage): Promise<{ id: string }> {
       const text = renderForTerminal(message.text, interactive);
       write(interactive ? `bot> ${text}` : text);
       return { id: randomUUID() };
+    },
+
+    startTyping(): () => void {
+      return status.show('thinking…');
     },
 
     async openDirect(): Promise<ConversationRef | undefined> {

@@ -9,13 +9,15 @@
  * flight finish (their answers are sent and stored), due alerts get one more delivery pass
  * (undelivered ones stay in the outbox for the next start), the database closes, exit 0.
  */
+import { createWriteStream, mkdirSync, openSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { loadConfig, withDotEnv } from '../config.js';
 import { unknownVariableWarnings } from '../config-names.js';
 import { BotError } from '../errors.js';
 import { createModelProbe } from '../llm/model-probe.js';
 import { loadTokenizer } from '../llm/tokens.js';
 import { createLogger } from '../logger.js';
-import { adaptersFromConfig, createBot } from '../main.js';
+import { adaptersFromConfig, createBot, runsConsole } from '../main.js';
 import { startOpsServer, type OpsServer } from '../ops/http-server.js';
 import { createMetrics } from '../ops/metrics.js';
 import { readinessChecks } from '../ops/readiness.js';
@@ -40,6 +42,17 @@ function checkSomethingToRun(adapterCount: number, consoleOnly: boolean, input: 
   }
 }
 
+/** The log file for an interactive console, or undefined (logs stay on stderr) when it cannot be opened. */
+function openLogFile(path: string): { path: string; stream: NodeJS.WritableStream } | undefined {
+  try {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    const fd = openSync(path, 'a', 0o600);
+    return { path, stream: createWriteStream(path, { fd }) };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Long enough for a first message (or a whole piped session) to be answered before the load. */
 const TOKENIZER_PRELOAD_DELAY_MS = 1_500;
 
@@ -57,10 +70,13 @@ export const startCommand: CliCommand = {
     // (the console chat instead of Telegram, say) is on screen.
     for (const warning of unknownVariableWarnings(env)) io.stderr.write(`oyster-bot: ${warning}\n`);
     const config = loadConfig(env);
-    // Logs go to stderr so stdout carries only the conversation.
-    const logger = createLogger({ level: config.LOG_LEVEL, destination: io.stderr });
-    const { adapters, console: consoleChat } = adaptersFromConfig(config, { input: io.stdin, output: io.stdout }, logger);
-    checkSomethingToRun(adapters.length, consoleChat !== undefined, stdinKind(io.stdin));
+    const input = stdinKind(io.stdin);
+    // Logs go to stderr so stdout carries only the conversation; in a terminal chat they go to
+    // a file instead, or JSON lines would land between the chat lines.
+    const logFile = input === 'tty' && (io.stdout as { isTTY?: boolean }).isTTY && runsConsole(config) ? openLogFile(config.OYSTER_LOG_FILE) : undefined;
+    const logger = createLogger({ level: config.LOG_LEVEL, destination: logFile?.stream ?? io.stderr });
+    const { adapters, console: consoleChat } = adaptersFromConfig(config, { input: io.stdin, output: io.stdout, ...(logFile ? { logFile: logFile.path } : {}) }, logger);
+    checkSomethingToRun(adapters.length, consoleChat !== undefined, input);
     const metrics = config.METRICS_PORT !== undefined ? createMetrics() : undefined;
     const bot = await createBot({ config, adapters, logger, ...(metrics ? { metrics } : {}) });
 

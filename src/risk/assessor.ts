@@ -48,14 +48,14 @@ export function createRiskAssessor(options: RiskAssessorOptions): LoadedRiskAsse
   const analyzeTurn = (text: string): MessageAnalysis => {
     const hit = cache.get(text);
     if (hit) return hit;
-    const analysis = analyzeMessage(policy.packs, text);
+    const analysis = analyzeMessage(policy.packs, text, policy.meaning);
     remember(text, analysis);
     return analysis;
   };
 
   const screen = (input: RiskInput): RiskAssessment => {
     // The current message is always analysed afresh, then remembered for when it is a recent turn.
-    const current = analyzeMessage(policy.packs, input.text);
+    const current = analyzeMessage(policy.packs, input.text, policy.meaning);
     remember(input.text, current);
     // Only the user's own words count: the bot's replies mention suicide when they offer help.
     const past = input.recent

@@ -17,15 +17,21 @@ import {
   LanguageFile,
   TrajectoryFile,
 } from './policy-schema.js';
+import { ConceptFile, GrammarFile } from './concept-schema.js';
+import { checkMeaningExamples } from './meaning-examples.js';
+import { compileMeaning, type MeaningPolicy } from './meaning.js';
 import { compilePack, PatternError, ruleMatches, triggerPasses, type CompiledPack } from './rules.js';
 
 export interface DetectionPolicy {
   packs: CompiledPack[];
   trajectory: TrajectoryFile;
   judge: JudgeFile;
+  /** Concept lexicons and grammar (concepts.<lang>.yaml, grammar.yaml); absent in older policy folders. */
+  meaning?: MeaningPolicy;
 }
 
-const SPECIAL = new Set(['trajectory.yaml', 'judge.yaml']);
+const SPECIAL = new Set(['trajectory.yaml', 'judge.yaml', 'grammar.yaml']);
+const isConceptFile = (name: string) => /^concepts\.[a-z]{2}\.ya?ml$/.test(name);
 
 /**
  * Reads and validates `<policyDir>/detection/`. Throws BotError POLICY_INVALID on any problem.
@@ -77,6 +83,7 @@ export function loadDetectionPolicy(
   };
 
   for (const special of SPECIAL) {
+    if (special === 'grammar.yaml') continue;
     if (!names.includes(special)) problems.push(`${show(special)}: missing. Fix: restore the file from version control.`);
   }
   const trajectory = names.includes('trajectory.yaml')
@@ -87,7 +94,29 @@ export function loadDetectionPolicy(
   const packs: CompiledPack[] = [];
   const seenIds = new Map<string, string>();
   const languages = new Map<string, string>();
-  for (const name of names.filter((n) => !SPECIAL.has(n))) {
+  const conceptFiles: ConceptFile[] = [];
+  for (const name of names.filter(isConceptFile)) {
+    const file = validate(ConceptFile, name, readYaml(name));
+    if (!file) continue;
+    if (`concepts.${file.language}.yaml` !== name && `concepts.${file.language}.yml` !== name) {
+      problems.push(`${show(name)}: language: "${file.language}" does not match the file name. Fix: name the file concepts.${file.language}.yaml.`);
+      continue;
+    }
+    conceptFiles.push(file);
+  }
+  const grammar = names.includes('grammar.yaml') ? validate(GrammarFile, 'grammar.yaml', readYaml('grammar.yaml')) : undefined;
+  if (conceptFiles.length > 0 && !grammar && !names.includes('grammar.yaml')) {
+    problems.push(`${show('grammar.yaml')}: missing, but concept lexicons are present. Fix: restore grammar.yaml from version control.`);
+  }
+  let meaning: MeaningPolicy | undefined;
+  if (grammar && conceptFiles.length > 0) {
+    meaning = compileMeaning(conceptFiles, grammar);
+    const ids = new Set(grammar.rules.map((r) => r.id));
+    if (ids.size !== grammar.rules.length) problems.push(`${show('grammar.yaml')}: rules: two rules share an id. Fix: give each rule a unique id.`);
+    if (!snapshot || !('grammar.yaml' in snapshot)) problems.push(...checkMeaningExamples(meaning, ids, (f) => show(`concepts.${f}.yaml`)));
+  }
+
+  for (const name of names.filter((n) => !SPECIAL.has(n) && !isConceptFile(n))) {
     const file = validate(LanguageFile, name, readYaml(name));
     if (!file) continue;
     const before = problems.length;
@@ -128,7 +157,7 @@ export function loadDetectionPolicy(
       context: { problems: problems.length },
     });
   }
-  return { packs, trajectory, judge };
+  return meaning ? { packs, trajectory, judge, meaning } : { packs, trajectory, judge };
 }
 
 /** Every rule must behave as its own examples say, and the file's trigger must let its matches through. */

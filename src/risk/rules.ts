@@ -176,17 +176,22 @@ function test(regex: RegExp, text: string): boolean {
  * scans for all rules at once), so the rule's own pre-check is skipped.
  */
 export function ruleMatches(rule: CompiledRule, text: string, prechecked = false): boolean {
+  return ruleMatchAt(rule, text, prechecked) >= 0;
+}
+
+/** Like ruleMatches, but returns where the first uncancelled match starts (-1: no match). */
+export function ruleMatchAt(rule: CompiledRule, text: string, prechecked = false): number {
   // Most messages contain none of the literals a rule needs: skip its full regex.
-  if (!prechecked && rule.gate && !rule.gate.some((l) => text.includes(l))) return false;
+  if (!prechecked && rule.gate && !rule.gate.some((l) => text.includes(l))) return -1;
   const re = rule.match;
   re.lastIndex = 0;
   for (let guard = 0; guard < 16; guard++) {
     const m = re.exec(text);
-    if (!m) return false;
+    if (!m) return -1;
     // Exclusions run only after a match: most messages match nothing, so this is the cheap order.
-    if (guard === 0 && rule.unlessMessage && test(rule.unlessMessage, text)) return false;
-    if (!rule.unless || !test(rule.unless, sentenceAround(text, m.index, m.index + m[0].length))) return true;
+    if (guard === 0 && rule.unlessMessage && test(rule.unlessMessage, text)) return -1;
+    if (!rule.unless || !test(rule.unless, sentenceAround(text, m.index, m.index + m[0].length))) return m.index;
     if (m[0].length === 0) re.lastIndex++;
   }
-  return false;
+  return -1;
 }

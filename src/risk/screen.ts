@@ -7,7 +7,8 @@ import { maxLevel, riskRank, type RiskLevel } from '../messages.js';
 import { normalizeText, type NormalizedText } from './normalize.js';
 import type { Signal } from './policy-schema.js';
 import { LiteralIndex } from './literal-index.js';
-import { ruleMatches, type CompiledPack, type CompiledRule } from './rules.js';
+import { framedAt, readMeaning, type MeaningPolicy } from './meaning.js';
+import { ruleMatchAt, type CompiledPack, type CompiledRule } from './rules.js';
 
 export interface RuleHit {
   id: string;
@@ -68,10 +69,17 @@ function indexFor(packs: CompiledPack[]): ScreenIndex {
   return index;
 }
 
-/** Screens one message on its own (no conversation context). */
-export function analyzeMessage(packs: CompiledPack[], raw: string): MessageAnalysis {
+/**
+ * Screens one message on its own (no conversation context). With `meaning` (the concept
+ * lexicons and grammar), the message is also read by meaning, phrase rules also see it without
+ * filler words, and a phrase rule's match that only speaks inside a frame (the past, fiction,
+ * news, an offer of support) is set aside unless it is imminent.
+ */
+export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: MeaningPolicy): MessageAnalysis {
   const normalized = normalizeText(raw);
+  const reading = meaning ? readMeaning(meaning, normalized.text) : undefined;
   const forms = [normalized.text, ...normalized.variants];
+  if (reading?.defillered) forms.push(reading.defillered);
   const hits: RuleHit[] = [];
   const conditional: ConditionalHit[] = [];
   const signals = new Set<Signal>();
@@ -95,7 +103,17 @@ export function analyzeMessage(packs: CompiledPack[], raw: string): MessageAnaly
     const ruleIds = index.rules[p]!;
     for (const [r, rule] of pack.rules.entries()) {
       if (!present(ruleIds[r]!)) continue;
-      if (!forms.some((f) => ruleMatches(rule, f, true))) continue;
+      let at = -1;
+      let form = '';
+      for (const f of forms) {
+        at = ruleMatchAt(rule, f, true);
+        if (at >= 0) {
+          form = f;
+          break;
+        }
+      }
+      if (at < 0) continue;
+      if (reading && rule.level !== 'imminent' && framedAt(reading, rule.language, form, at)) continue;
       if (rule.needs) {
         // Its signals count only once its needs are met (trajectory.ts), never to satisfy itself.
         conditional.push({ rule });
@@ -107,6 +125,24 @@ export function analyzeMessage(packs: CompiledPack[], raw: string): MessageAnaly
       if (riskRank(rule.level) > topRank) {
         topRank = riskRank(rule.level);
         topLanguage = rule.language;
+      }
+    }
+  }
+  if (reading) {
+    // The grammar speaks where the phrase rules are silent or lower: a finding at or below what
+    // the phrase rules already say (counting what a context-dependent rule says without its
+    // context) adds nothing, so its signals cannot lend context to those same words.
+    let phraseLevel = level;
+    for (const { rule } of conditional) phraseLevel = maxLevel(phraseLevel, rule.otherwise);
+    for (const g of reading.grammar.hits) {
+      if (riskRank(g.level) > 0 && riskRank(g.level) <= riskRank(phraseLevel)) continue;
+      if (riskRank(g.level) === 0 && phraseLevel !== 'none') continue;
+      for (const s of g.signals) signals.add(s);
+      hits.push({ id: g.id, level: g.level, pin: false });
+      level = maxLevel(level, g.level);
+      if (riskRank(g.level) > topRank && g.language !== 'xx') {
+        topRank = riskRank(g.level);
+        topLanguage = g.language;
       }
     }
   }

@@ -9,7 +9,8 @@ const COUNTRIES = [...CRISIS_MD_COUNTRIES, undefined];
 /** How each language says "I'm a bot" (CRISIS.md §4 DO 2); a new locale must add its own. */
 const BOT_WORDS: Record<string, string> = {
   de: 'Ich bin ein Bot', en: "I'm a bot", es: 'Soy un bot', fr: 'Je suis un bot', it: 'Sono un bot', pt: 'Sou um bot',
-  zh: '我是一个机器人', 'zh-Hant': '我是一個機器人',
+  zh: '我是一个机器人', 'zh-Hant': '我是一個機器人', ja: '私はボット', ko: '저는 봇', ru: 'Я бот', nl: 'Ik ben een bot',
+  pl: 'Jestem botem', tr: 'Ben bir botum', id: 'Aku adalah bot', vi: 'Mình là một bot', hi: 'मैं एक बॉट हूँ', ar: 'أنا بوت',
 };
 const PLACES = ['private', 'public', 'private-unreachable'] as const;
 

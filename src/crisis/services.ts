@@ -1,0 +1,124 @@
+/**
+ * Builds the crisis side of the bot from its parts: the alert outbox worker, escalation (cases
+ * and alerts), moderation (the `case` command), the `country` command and the crisis step the
+ * engine calls. Kept out of the composition root so that main.ts stays plain wiring; nothing
+ * here runs per message.
+ */
+import type { Logger } from '../logger.js';
+import type { Clock, CrisisResponder, ModeratorSink, RiskAssessor } from '../ports.js';
+import type { EscalationPolicy } from '../policy/escalation-policy.js';
+import type { CaseStore } from '../store/case-store.js';
+import type { MessageStore } from '../store/store.js';
+import { createCountryCommand } from './country.js';
+import type { RenderRequest, ResourceDirectory } from './directory.js';
+import { createResourceDelivery, type ResourceChannel, type ResourceDelivery } from './resource-delivery.js';
+import type { ResourceDeliveryStore } from '../store/resource-deliveries.js';
+import { createEscalation, RISK_RESET_PREFERENCE } from './escalation.js';
+import { createLocaleChooser, type LocaleChooser } from './locale.js';
+import { hasModeratorSink } from './log-sink.js';
+import { createModeration, type Moderation } from './moderation.js';
+import type { ModeratorConfig } from './moderators.js';
+import { createOutboxWorker, type OutboxMetrics, type OutboxWorker } from './outbox.js';
+import type { OutputCheck } from './output-check.js';
+import { createCrisisResponder } from './responder.js';
+
+export interface CrisisServicesDeps {
+  store: MessageStore;
+  cases: CaseStore;
+  policy: EscalationPolicy;
+  /** The policy folder (policies/locale.yaml). */
+  policyDir: string;
+  directory: ResourceDirectory;
+  /** Locales the bot's own texts exist in (model.yaml). */
+  textLocales: readonly string[];
+  checkOutput: OutputCheck;
+  risk: RiskAssessor;
+  /** Every sink alerts go to, as the outbox sends them (already wrapped for metrics). */
+  sinks: ModeratorSink[];
+  /**
+   * Sinks that edit their own alert when a moderator acts through their platform's buttons;
+   * every other sink gets a separate update alert.
+   */
+  selfUpdatingSinks: string[];
+  moderators: ModeratorConfig;
+  defaultCountry: string | undefined;
+  policyVersion: string;
+  clock: Clock;
+  logger: Logger;
+  metrics?: { count(name: string, labels?: Record<string, string>): void };
+  onOutboxMetrics?: (stats: OutboxMetrics) => void;
+  /** The resource-delivery queue's store. */
+  deliveries: ResourceDeliveryStore;
+  /** The adapter of a platform, for resource retries that no inbound message carries. */
+  channelFor(platform: string): ResourceChannel | undefined;
+}
+
+export interface CrisisServices {
+  outbox: OutboxWorker;
+  moderation: Moderation;
+  country: ReturnType<typeof createCountryCommand>;
+  responder: CrisisResponder;
+  /** The language to write to a person in (src/crisis/locale.ts). */
+  locale: LocaleChooser;
+  /** Retries crisis resources the platform did not confirm (started after the adapters). */
+  deliveries: ResourceDelivery;
+}
+
+export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
+  const { store, cases, policy, clock, logger, metrics, sinks } = deps;
+  const outbox = createOutboxWorker({
+    cases, policy, clock, sinks, logger: logger.child({ part: 'outbox' }),
+    ...(deps.onOutboxMetrics ? { onMetrics: deps.onOutboxMetrics } : {}),
+  });
+  // New alerts go out at once rather than on the worker's next poll.
+  const kick = () => outbox.kick();
+  const escalation = createEscalation({
+    cases, messages: store, sinks: sinks.map((s) => s.name), policy, clock,
+    logger: logger.child({ part: 'escalation' }), defaultCountry: deps.defaultCountry, onAlertsWritten: kick,
+  });
+  const moderation = createModeration({
+    cases, moderators: deps.moderators, clock, logger: logger.child({ part: 'moderation' }), policyVersion: deps.policyVersion,
+    updateSinks: sinks.filter((s) => !deps.selfUpdatingSinks.includes(s.name)).map((s) => s.name),
+    onAlertsWritten: kick,
+    // A false positive must not keep colouring the person's next messages (issue 12 item 7).
+    onResolved: async (c, at) => {
+      if (c.outcome === 'false_positive') await store.setPreference(c.userKey, RISK_RESET_PREFERENCE, at.toISOString());
+    },
+    ...(metrics ? { onCaseAction: (action: string, level: string) => metrics.count('case_actions_total', { action, level }) } : {}),
+  });
+  const country = createCountryCommand({
+    messages: store, moderators: deps.moderators, isKnownCountry: (c) => deps.directory.has(c),
+    defaultCountry: deps.defaultCountry, logger,
+  });
+  const { directory } = deps;
+  const locale = createLocaleChooser({
+    policyDir: deps.policyDir, templateLocales: directory.locales(), textLocales: deps.textLocales,
+    preference: (owner, name) => store.preference(owner, name),
+    country: async (userKey, communityKey) => (await escalation.resolveCountry({ userKey, communityKey })).country,
+    defaultCountry: deps.defaultCountry,
+  });
+  // The texts promise a moderator only when a sink other than the log can reach one (issue 12 item 6).
+  const moderatorsReachable = hasModeratorSink(sinks.map((s) => s.name));
+  if (!moderatorsReachable) {
+    logger.warn('moderator alerts reach only the log: crisis messages will not promise a moderator', {
+      code: 'NO_MODERATOR_SINK', fix: 'set MODERATOR_WEBHOOK_URL and MODERATOR_WEBHOOK_SECRET, or a platform moderator channel',
+    });
+  }
+  const render = (request: RenderRequest) => directory.render({ ...request, moderators: moderatorsReachable });
+  // Crisis resources go through a durable queue: sent when the platform confirms, retried until then.
+  const rd = policy.resourceDelivery;
+  const deliveries = createResourceDelivery({
+    store: deps.deliveries, render, channelFor: deps.channelFor, sinks: sinks.map((s) => s.name),
+    retry: { baseMs: rd.retryBaseMs, maxMs: rd.retryMaxMs, pollMs: rd.pollMs },
+    clock, logger: logger.child({ part: 'resources' }), onAlertsWritten: kick,
+    ...(metrics ? { metrics } : {}),
+  });
+  const responder = createCrisisResponder({
+    store, escalation, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger, locale, deliveries,
+    directory: { render, texts: (l) => directory.texts(l) },
+    threshold: policy.threshold,
+    fallbackCountry: deps.defaultCountry,
+    ...(metrics ? { metrics } : {}),
+  });
+  return { outbox, moderation, country, responder, locale, deliveries };
+}

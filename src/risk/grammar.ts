@@ -1,0 +1,146 @@
+/**
+ * The grammar that reads meaning from concept occurrences (concepts.ts): a rule fires in a
+ * language when each of its concepts occurs close enough together (grammar.yaml `window_*`),
+ * in any order and with other words between them. Then:
+ * - self-reference: the writer must be the subject, either said ("I", "ik", "我") or implied
+ *   (no other person named before the risk words in that clause: chat drops pronouns);
+ *   otherwise the finding is about someone else and reads as concern for a third party;
+ * - negation: "not", "never" just before the rule's first concept cancels it;
+ * - frames: a finding inside a clause that speaks of the past, fiction, the news, an offer of
+ *   support or a harmless purpose does not count, unless the rule is `frame_proof` (method
+ *   questions "for a story" stay risk). A present first-person finding in another clause still
+ *   stands: frames lower only what they frame.
+ */
+import { maxLevel, riskRank, type RiskLevel } from '../messages.js';
+import { FRAME_CONCEPTS, type Concept, type GrammarFile, type GrammarRule } from './concept-schema.js';
+import type { ConceptHit, ConceptIndex, ConceptScan } from './concepts.js';
+import type { Signal } from './policy-schema.js';
+
+export interface GrammarHit {
+  /** "<language>.grammar.<name>", a reason code. */
+  id: string;
+  level: RiskLevel;
+  signals: Signal[];
+  language: string;
+}
+
+export interface GrammarResult {
+  level: RiskLevel;
+  hits: GrammarHit[];
+  /** Per language: clauses (by number) that carry a frame: past, fiction, news, support, harmless purpose. */
+  framedClauses: Map<string, Set<number>>;
+}
+
+const FRAMES: ReadonlySet<Concept> = new Set(FRAME_CONCEPTS);
+
+function pick(hits: ConceptHit[], concept: Concept): ConceptHit[] {
+  return hits.filter((h) => h.concept === concept);
+}
+
+/** The nearest occurrence of `concept` to `anchor` within the window, if any. */
+function nearest(list: ConceptHit[], anchor: ConceptHit, window: (a: ConceptHit, b: ConceptHit) => boolean): ConceptHit | undefined {
+  let best: ConceptHit | undefined;
+  let bestDistance = Infinity;
+  for (const h of list) {
+    if (h.spaced !== anchor.spaced || !window(anchor, h)) continue;
+    const d = Math.abs(h.pos - anchor.pos);
+    if (d < bestDistance) (best = h), (bestDistance = d);
+  }
+  return best;
+}
+
+export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan: ConceptScan): GrammarResult {
+  // Frames count in their own language only: a short frame word of one language ("song") is
+  // often an ordinary word of another (Vietnamese "sống", to live).
+  const framedClauses = new Map<string, Set<number>>();
+  for (const h of scan.hits) {
+    if (!FRAMES.has(h.concept)) continue;
+    const language = index.languages[h.lang]!;
+    let set = framedClauses.get(language);
+    if (!set) framedClauses.set(language, (set = new Set()));
+    set.add(h.clause);
+  }
+  const result: GrammarResult = { level: 'none', hits: [], framedClauses };
+  if (scan.active.size === 0) return result;
+
+  const within = (a: ConceptHit, b: ConceptHit) =>
+    Math.max(a.end, b.end) - Math.min(a.pos, b.pos) <= (a.spaced ? grammar.window_words : grammar.window_chars);
+
+  // Cross-language markers (concepts.xx.yaml) speak only for messages no language reads.
+  const onlyMarkers = [...scan.active].every((l) => index.languages[l] === 'xx');
+  for (const lang of scan.active) {
+    const language = index.languages[lang]!;
+    if (language === 'xx' && !onlyMarkers) continue;
+    const mine = scan.hits.filter((h) => h.lang === lang);
+    const byConcept = new Map<Concept, ConceptHit[]>();
+    const get = (c: Concept) => {
+      let list = byConcept.get(c);
+      if (!list) byConcept.set(c, (list = pick(mine, c)));
+      return list;
+    };
+    for (const rule of grammar.rules) {
+      const found = fire(rule, get, within, grammar.negation_reach);
+      if (!found) continue;
+      const { anchor, span } = found;
+      const clauses = new Set(span.map((h) => h.clause));
+      const framed = framedClauses.get(language);
+      if (!rule.frame_proof && framed && [...clauses].some((c) => framed.has(c))) continue;
+      let level: RiskLevel = rule.level;
+      let signals: Signal[] = rule.signals;
+      let id = `${language}.${rule.id}`;
+      if (rule.self === 'required') {
+        const said = get('self').some((s) => within(anchor, s));
+        const someoneElse = get('other').some((o) => o.clause === anchor.clause && o.pos < anchor.pos);
+        if (!said && someoneElse) {
+          // "my brother bought a rope": concern for someone else (CRISIS.md §2, moderate).
+          if (riskRank(level) < riskRank('moderate')) continue;
+          level = 'moderate';
+          signals = ['third_party'];
+          id = `${id}:other`;
+        }
+      }
+      result.hits.push({ id, level, signals, language });
+      result.level = maxLevel(result.level, level);
+    }
+  }
+  return result;
+}
+
+/** Whether `rule` fires on these occurrences; returns the anchor and the occurrences used. */
+function fire(
+  rule: GrammarRule,
+  get: (c: Concept) => ConceptHit[],
+  within: (a: ConceptHit, b: ConceptHit) => boolean,
+  reach: number,
+): { anchor: ConceptHit; span: ConceptHit[] } | undefined {
+  const needed = rule.all.filter((c) => c !== 'self' || rule.self === 'any');
+  const head = needed[0] ?? rule.any?.[0];
+  if (!head) return undefined;
+  for (const anchor of get(head)) {
+    const span: ConceptHit[] = [anchor];
+    let ok = true;
+    for (const c of needed.slice(1)) {
+      const h = nearest(get(c), anchor, within);
+      if (!h) {
+        ok = false;
+        break;
+      }
+      span.push(h);
+    }
+    if (!ok) continue;
+    if (rule.any && !rule.any.some((c) => {
+      const h = nearest(get(c), anchor, within);
+      if (h) span.push(h);
+      return h !== undefined;
+    })) continue;
+    if (rule.unless?.some((c) => nearest(get(c), anchor, within) !== undefined)) continue;
+    if (rule.negatable) {
+      const negated = get('negation').some(
+        (n) => n.spaced === anchor.spaced && n.clause === anchor.clause && n.end <= anchor.pos && anchor.pos - n.end <= (anchor.spaced ? reach : reach * 2),
+      );
+      if (negated) continue;
+    }
+    return { anchor, span };
+  }
+  return undefined;
+}

@@ -1,0 +1,44 @@
+/**
+ * Rules by meaning (issue 11 item 1) as the screen uses them: the compiled concept lexicons and
+ * grammar, read once per message. Returns the grammar's findings and which clauses are framed
+ * (past, fiction, news, support, a harmless purpose), so the screen can also set aside a
+ * phrase rule's match that only speaks inside such a frame.
+ */
+import type { ConceptFile, GrammarFile } from './concept-schema.js';
+import { clauseAt, compileConcepts, scanConcepts, withoutFillers, type ConceptIndex } from './concepts.js';
+import { evaluateGrammar, type GrammarResult } from './grammar.js';
+
+export interface MeaningPolicy {
+  index: ConceptIndex;
+  grammar: GrammarFile;
+  files: ConceptFile[];
+}
+
+export interface MeaningReading {
+  grammar: GrammarResult;
+  /** The text the concepts were read in: the normalized text without filler words. */
+  text: string;
+  /** The text without fillers, when it differs from the normalized text (also worth matching rules on). */
+  defillered: string | undefined;
+}
+
+export function compileMeaning(files: ConceptFile[], grammar: GrammarFile): MeaningPolicy {
+  return { index: compileConcepts(files), grammar, files };
+}
+
+export function readMeaning(policy: MeaningPolicy, normalized: string): MeaningReading {
+  const defillered = withoutFillers(policy.index, normalized);
+  const text = defillered ?? normalized;
+  const scan = scanConcepts(policy.index, text);
+  return { grammar: evaluateGrammar(policy.grammar, policy.index, scan), text, defillered };
+}
+
+/**
+ * Whether a phrase rule's match at `offset` of `form` lies in a framed clause with no present
+ * first person of its own. Offsets are only comparable in the text the concepts were read in.
+ */
+export function framedAt(reading: MeaningReading, language: string, form: string, offset: number): boolean {
+  if (form !== reading.text) return false;
+  const framed = reading.grammar.framedClauses.get(language);
+  return framed !== undefined && framed.has(clauseAt(form, offset));
+}

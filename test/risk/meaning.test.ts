@@ -1,0 +1,98 @@
+/**
+ * Rules by meaning (issue 11 item 1): concept lexicons plus a small grammar. Means with an act
+ * or possession and the writer as subject is risk without any suicide word; filler words, word
+ * order and a typo change nothing; a frame (the past, fiction, news, support, a harmless
+ * purpose) sets aside what it frames; a broken lexicon stops the policy from loading.
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BotError } from '../../src/errors.js';
+import { riskRank, type RiskLevel } from '../../src/messages.js';
+import { loadDetectionPolicy } from '../../src/risk/policy-loader.js';
+import { assessor, levelOf, POLICY_DIR, screen } from './helpers.js';
+
+const atLeast = (text: string, level: RiskLevel) => expect(riskRank(levelOf(text)), `${text} → ${levelOf(text)}`).toBeGreaterThanOrEqual(riskRank(level));
+const below = (text: string, level: RiskLevel) => expect(riskRank(levelOf(text)), `${text} → ${levelOf(text)}`).toBeLessThan(riskRank(level));
+
+describe('means, acts and the writer, with no suicide word', () => {
+  it.each([
+    ['I have the pills in my hand, tonight', 'imminent'],
+    ['I bought a rope today', 'imminent'],
+    ['took all the tablets I had about an hour ago', 'imminent'],
+  ] as const)('"%s" reads at least %s', (text, level) => atLeast(text, level));
+
+  it('gives a reason code that names the language and the grammar rule', () => {
+    expect(screen('I bought a rope today').reasons).toContain('en.grammar.means-at-hand-now');
+  });
+
+  it('reads the same with a filler word inserted, the words reordered or one typo', () => {
+    atLeast('tonight, the pills are in my hand', 'imminent');
+    atLeast('I have the pills honestly just in my hand, tonight', 'imminent');
+    atLeast('I bougth a rope today', 'imminent');
+  });
+
+  it('reads someone else as the subject as concern for them, not the writer\'s own risk', () => {
+    const result = screen('my brother bought a rope today');
+    expect(result.level).toBe('moderate');
+    expect(result.reasons.some((r) => r.endsWith(':other'))).toBe(true);
+  });
+
+  it('lets a negation just before the act cancel it', () => {
+    below("I won't take the pills tonight, I flushed them", 'high');
+  });
+});
+
+describe('frames lower what they frame', () => {
+  it.each([
+    'when I was fifteen I was suicidal, I am doing well now',
+    'in the movie he jumps off a bridge at the end',
+    "if you're ever feeling suicidal you can talk to me",
+    'bought a rope for camping this weekend',
+    'best way to cut onions without crying?',
+  ])('"%s" raises no resources', (text) => below(text, 'moderate'));
+
+  it('keeps a method question framed as "for a story" (issue 11 class 2)', () => {
+    atLeast('asking for a story: how many sleeping pills would be fatal', 'high');
+  });
+
+  it('keeps a present first-person finding in another clause', () => {
+    atLeast('the film was about a bridge. I bought a rope today', 'imminent');
+  });
+});
+
+describe('the concept lexicon files', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const broken = (name: string, body: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'oyster-concepts-'));
+    dirs.push(dir);
+    cpSync(join(POLICY_DIR, 'detection'), join(dir, 'detection'), { recursive: true });
+    writeFileSync(join(dir, 'detection', name), body);
+    try {
+      loadDetectionPolicy(dir, { checkExamples: 'always' });
+    } catch (error) {
+      expect(error).toBeInstanceOf(BotError);
+      return (error as BotError).message;
+    }
+    throw new Error('the broken lexicon loaded');
+  };
+
+  it('are loaded and compiled with the policy', () => {
+    expect(assessor.policy.meaning?.files.map((f) => f.language)).toContain('en');
+  });
+
+  it('refuse an example that does not fire its rule, naming the file and the fix', () => {
+    const message = broken(
+      'concepts.en.yaml',
+      'language: en\nname: English\nconcepts:\n  means: [rope]\nexamples:\n  match:\n    - { text: "a quiet afternoon", rule: grammar.means-at-hand }\n',
+    );
+    expect(message).toContain('concepts.en.yaml: examples.match.0 "a quiet afternoon" does not fire grammar.means-at-hand');
+  });
+
+  it('refuse an unknown concept and an upper-case entry', () => {
+    expect(broken('concepts.en.yaml', 'language: en\nname: English\nconcepts:\n  weapons: [rope]\n')).toContain('concepts.en.yaml');
+    expect(broken('concepts.en.yaml', 'language: en\nname: English\nconcepts:\n  means: [Rope]\n')).toContain('lower case');
+  });
+});
