@@ -6,6 +6,7 @@
  */
 import type { Logger } from '../logger.js';
 import type { Clock, CrisisResponder, ModeratorSink, RiskAssessor } from '../ports.js';
+import { asBotError } from '../errors.js';
 import type { EscalationPolicy } from '../policy/escalation-policy.js';
 import type { CaseStore } from '../store/case-store.js';
 import type { MessageStore } from '../store/store.js';
@@ -13,6 +14,7 @@ import { createCountryCommand } from './country.js';
 import type { RenderRequest, ResourceDirectory } from './directory.js';
 import { createResourceDelivery, type ResourceChannel, type ResourceDelivery } from './resource-delivery.js';
 import type { ResourceDeliveryStore } from '../store/resource-deliveries.js';
+import { createCaseJournal, type CaseJournal } from './case-journal.js';
 import { createEscalation, RISK_RESET_PREFERENCE } from './escalation.js';
 import { createLocaleChooser, type LocaleChooser } from './locale.js';
 import { hasModeratorSink } from './log-sink.js';
@@ -28,6 +30,8 @@ export interface CrisisServicesDeps {
   policy: EscalationPolicy;
   /** The policy folder (policies/locale.yaml). */
   policyDir: string;
+  /** The case journal's file (case-journal.ts); undefined keeps it in memory (an in-memory database). */
+  journalPath: string | undefined;
   directory: ResourceDirectory;
   /** Locales the bot's own texts exist in (model.yaml). */
   textLocales: readonly string[];
@@ -62,6 +66,8 @@ export interface CrisisServices {
   locale: LocaleChooser;
   /** Retries crisis resources the platform did not confirm (started after the adapters). */
   deliveries: ResourceDelivery;
+  /** Cases waiting for the store to come back. */
+  journal: CaseJournal;
 }
 
 export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
@@ -76,6 +82,21 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
     cases, messages: store, sinks: sinks.map((s) => s.name), policy, clock,
     logger: logger.child({ part: 'escalation' }), defaultCountry: deps.defaultCountry, onAlertsWritten: kick,
   });
+  // A case the store could not take (it is down) waits in the journal and is written when it is back.
+  const journal = createCaseJournal({
+    path: deps.journalPath, raise: (input) => escalation.raise(input), logger: logger.child({ part: 'case-journal' }),
+  });
+  const journaled: typeof escalation = {
+    ...escalation,
+    async raise(input) {
+      try {
+        return await escalation.raise(input);
+      } catch (error) {
+        if (asBotError(error).code === 'STORE_UNAVAILABLE') journal.add(input);
+        throw error;
+      }
+    },
+  };
   const moderation = createModeration({
     cases, moderators: deps.moderators, clock, logger: logger.child({ part: 'moderation' }), policyVersion: deps.policyVersion,
     updateSinks: sinks.filter((s) => !deps.selfUpdatingSinks.includes(s.name)).map((s) => s.name),
@@ -114,11 +135,11 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
     ...(metrics ? { metrics } : {}),
   });
   const responder = createCrisisResponder({
-    store, escalation, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger, locale, deliveries,
+    store, escalation: journaled, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger, locale, deliveries,
     directory: { render, texts: (l) => directory.texts(l) },
     threshold: policy.threshold,
     fallbackCountry: deps.defaultCountry,
     ...(metrics ? { metrics } : {}),
   });
-  return { outbox, moderation, country, responder, locale, deliveries };
+  return { outbox, moderation, country, responder, locale, deliveries, journal };
 }
