@@ -71,6 +71,11 @@ export interface EngineDeps {
   /** Unaddressed group messages are screened too; at this level or above the bot steps in. */
   unaddressedThreshold?: RiskLevel;
   limiter?: RateLimiter;
+  /**
+   * Several instances on one database (PostgreSQL): waits until the person's earlier messages,
+   * wherever they were received, are handled. One process needs none: its queues keep the order.
+   */
+  turnOrder?: { waitTurn(platform: string, messageId: string): Promise<{ waitedMs: number; timedOut: boolean }> };
   metrics?: EngineMetrics;
   clock: Clock;
   logger: Logger;
@@ -182,6 +187,10 @@ export class Engine {
     let tracked = false;
     const progress = { responded: false, completed: false };
     try {
+      if (this.deps.turnOrder) {
+        const { timedOut } = await this.deps.turnOrder.waitTurn(platform, message.id);
+        if (timedOut) this.deps.logger.warn('handled out of order: an earlier message of this person is still unfinished', { platform });
+      }
       // Steps 4-5 run in their own per-user queue, so a crisis message is screened and its
       // resources sent while the same user's previous answer may still be with the model.
       const triage = await this.triageQueue.run(key, () => {

@@ -38,9 +38,7 @@ import { loadModelPolicy } from './policy/model-policy.js';
 import { policyVersion as hashPolicies } from './policy/version.js';
 import { createRiskAssessor } from './risk/assessor.js';
 import type { CaseStore } from './store/case-store.js';
-import { openDatabase, startCheckpoints } from './store/sqlite/database.js';
-import { SqliteCaseStore } from './store/sqlite/sqlite-cases.js';
-import { SqliteMessageStore } from './store/sqlite/sqlite-store.js';
+import { openStores, type BotMessageStore } from './open-stores.js';
 import { createRetention } from './store/retention.js';
 
 export interface BotOptions {
@@ -58,7 +56,7 @@ export interface BotOptions {
 
 export interface Bot {
   readonly engine: Engine;
-  readonly store: SqliteMessageStore;
+  readonly store: BotMessageStore;
   readonly cases: CaseStore;
   readonly outbox: OutboxWorker;
   readonly policyVersion: string;
@@ -149,9 +147,6 @@ function checkDefaultCountry(country: string | undefined, directory: { has(c: st
   }
 }
 
-/** WAL checkpoints run on this timer rather than inside a message's commit. */
-const CHECKPOINT_INTERVAL_MS = 2_000;
-
 /** Every policy file, validated; an invalid one stops startup before the database is touched. */
 function loadPolicies(policyDir: string, config: Config) {
   const version = hashPolicies(policyDir);
@@ -190,10 +185,10 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     judgeTimeoutMs: config.RISK_JUDGE_TIMEOUT_MS, ...(config.RISK_JUDGE === 'model' ? { llm } : {}),
   });
 
-  const db = openDatabase(config.OYSTER_DB_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS, manualCheckpoints: true });
-  const stopCheckpoints = startCheckpoints(db, CHECKPOINT_INTERVAL_MS);
-  const store = new SqliteMessageStore(db);
-  const cases = new SqliteCaseStore(db);
+  // SQLite at OYSTER_DB_PATH, or PostgreSQL when DATABASE_URL is set (several instances).
+  const stores = await openStores(config);
+  const store = stores.messages;
+  const cases = stores.cases;
 
   const sinks = alertSinks(config, adapters, options.sinks ?? [], clock, logger);
   const moderators = { ids: config.MODERATOR_IDS, roleIds: config.MODERATOR_ROLE_IDS };
@@ -209,6 +204,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const tokens = createQwenTokenCounter();
   const engine = new Engine({
     store, risk, llm, crisis: crisis.responder, locale: crisis.locale, clock, logger, tokens, policy: policies.model,
+    ...(stores.turnOrder ? { turnOrder: stores.turnOrder } : {}),
     contextTokens: config.OYSTER_CONTEXT_TOKENS, llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
     replyDeadlineMs: policies.escalation.replyDeadlineMs,
     ...(config.RATE_LIMIT_PER_MINUTE > 0
@@ -217,8 +213,9 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(metrics ? { metrics } : {}),
   });
 
-  const dashboard = dashboardFromEnv({
-    env: config.env, db, failingAfterAttempts: policies.escalation.outbox.failingAfterAttempts, moderators,
+  // The dashboard's read model is SQLite-only so far: on PostgreSQL it stays off (logged below).
+  const dashboard = stores.sqlite === undefined ? undefined : dashboardFromEnv({
+    env: config.env, db: stores.sqlite, failingAfterAttempts: policies.escalation.outbox.failingAfterAttempts, moderators,
     runCaseCommand: (request) => crisis.moderation.handle(request), adapters, clock, logger,
   });
   const onCommand = createCommandHandler({
@@ -239,11 +236,15 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const lifecycle = createLifecycle({
     adapters, handlersFor, engine, outbox: crisis.outbox, dashboard, retention, logger,
     warmUp: () => tokens.countMessage('system', policies.model.systemPrompt),
-    closeStore: async () => { stopCheckpoints(); await store.close(); },
+    closeStore: () => stores.close(),
     connectTimeoutMs: config.OYSTER_CONNECT_TIMEOUT_MS,
   });
 
   logger.info('policies loaded', { policyVersion: policies.version, countries: policies.directory.countries().length });
+  logger.info('store opened', { store: stores.dialect, instance: stores.instanceId });
+  if (stores.dialect === 'postgres' && config.env['DASHBOARD_PORT']) {
+    logger.warn('the moderator dashboard is not available on PostgreSQL yet; moderators use the chat commands', { code: 'CONFIG_INVALID' });
+  }
   return {
     engine, store, cases, outbox: crisis.outbox, dashboard, policyVersion: policies.version, handlersFor,
     ...lifecycle,

@@ -6,7 +6,7 @@
  */
 import { loadConfig, withDotEnv, type Config, type Env } from '../config.js';
 import { unknownVariableWarnings } from '../config-names.js';
-import { checkDatabase, checkModel, checkPolicies, ok, problem, skipped, type Finding } from '../ops/doctor-checks.js';
+import { checkDatabase, checkModel, checkModeratorSinks, checkPolicies, ok, problem, skipped, type Finding } from '../ops/doctor-checks.js';
 import { probeDiscord, probeSlack, probeTelegram } from '../ops/platform-probes.js';
 import { PLATFORM_CONFIG_READERS } from '../main.js';
 import type { CliCommand } from './command.js';
@@ -94,6 +94,7 @@ export const doctorCommand: CliCommand = {
     if (config) {
       for (const f of checkPolicies(config)) report(f);
       report(checkDatabase(config));
+      report(checkModeratorSinks(env));
     } else {
       report(skipped('policies and database', 'fix the configuration first'));
     }

@@ -87,6 +87,11 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
   });
   // The texts promise a moderator only when a sink other than the log can reach one (issue 12 item 6).
   const moderatorsReachable = hasModeratorSink(sinks.map((s) => s.name));
+  if (!moderatorsReachable) {
+    logger.warn('moderator alerts reach only the log: crisis messages will not promise a moderator', {
+      code: 'NO_MODERATOR_SINK', fix: 'set MODERATOR_WEBHOOK_URL and MODERATOR_WEBHOOK_SECRET, or a platform moderator channel',
+    });
+  }
   const responder = createCrisisResponder({
     store, escalation, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger, locale,
     directory: { render: (request) => directory.render({ ...request, moderators: moderatorsReachable }), texts: (l) => directory.texts(l) },

@@ -69,6 +69,26 @@ export function checkPolicies(config: Config): Finding[] {
   return findings;
 }
 
+/** Variables that give moderators a place to hear of a case, besides the log. */
+const MODERATOR_SINK_VARIABLES = ['DISCORD_MODERATOR_CHANNEL_ID', 'SLACK_MODERATOR_CHANNEL', 'TELEGRAM_MODERATOR_CHAT_ID'] as const;
+
+/**
+ * Whether alerts reach a person: a webhook or a platform moderator channel. With the log alone
+ * nobody hears of a case in time, so the crisis texts promise no moderator (issue 12 item 6),
+ * and doctor flags it.
+ */
+export function checkModeratorSinks(env: Readonly<Record<string, string | undefined>>): Finding {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  const found = [
+    ...(set('MODERATOR_WEBHOOK_URL') && set('MODERATOR_WEBHOOK_SECRET') ? ['MODERATOR_WEBHOOK_URL'] : []),
+    ...MODERATOR_SINK_VARIABLES.filter(set),
+  ];
+  if (found.length > 0) return ok('moderator alerts', `alerts reach moderators (${found.join(', ')})`);
+  return problem('moderator alerts',
+    'alerts reach only the log: no moderator will hear of a person at risk, so crisis messages promise no moderator',
+    `set MODERATOR_WEBHOOK_URL and MODERATOR_WEBHOOK_SECRET, or a platform moderator channel (${MODERATOR_SINK_VARIABLES.join(', ')})`);
+}
+
 /** Opens the database without migrating, compares its migrations with the files, and takes (and rolls back) a write. */
 export function checkDatabase(config: Config): Finding {
   const name = 'database';

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordingLogger } from '../crisis/helpers.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 
 let h: Harness | undefined;
@@ -58,16 +59,20 @@ describe('the person\'s language', () => {
     expect(resources.text).toContain('**0120-279-338**');
   });
 
-  it('promises no moderator when alerts only reach the log', async () => {
-    h = await startHarness({ env: { CRISIS_DEFAULT_COUNTRY: 'MX' }, reply: () => SUPPORTIVE_ES, logOnly: true });
+  it('promises no moderator when alerts only reach the log, and warns at start', async () => {
+    const logger = recordingLogger();
+    h = await startHarness({ env: { CRISIS_DEFAULT_COUNTRY: 'MX' }, reply: () => SUPPORTIVE_ES, logOnly: true, logger });
+    expect(logger.entries.filter((e) => e.level === 'warn' && e.fields['code'] === 'NO_MODERATOR_SINK')).toHaveLength(1);
     await h.adapter.receive({ text: SPANISH_HIGH });
     const resources = h.adapter.sent.find((m) => m.kind === 'resources')!;
     expect(resources.text).toContain('Soy un bot');
     expect(resources.text).not.toMatch(/moderadora/);
   });
 
-  it('promises a moderator when a moderator sink is configured', async () => {
-    h = await startHarness({ env: { CRISIS_DEFAULT_COUNTRY: 'MX' }, reply: () => SUPPORTIVE_ES });
+  it('promises a moderator when a moderator sink is configured, without the warning', async () => {
+    const logger = recordingLogger();
+    h = await startHarness({ env: { CRISIS_DEFAULT_COUNTRY: 'MX' }, reply: () => SUPPORTIVE_ES, logger });
+    expect(logger.entries.some((e) => e.fields['code'] === 'NO_MODERATOR_SINK')).toBe(false);
     await h.adapter.receive({ text: SPANISH_HIGH });
     expect(h.adapter.sent.find((m) => m.kind === 'resources')!.text).toMatch(/moderadora/);
   });

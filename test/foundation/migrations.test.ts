@@ -7,7 +7,8 @@ import { migrate } from '../../src/store/sqlite/migrate.js';
 
 function copyMigrations(): string {
   const dir = mkdtempSync(join(tmpdir(), 'oyster-migrations-'));
-  for (const f of readdirSync(MIGRATIONS_DIR)) copyFileSync(join(MIGRATIONS_DIR, f), join(dir, f));
+  // Files only: migrations/pg/ holds the PostgreSQL dialect's own numbered files.
+  for (const f of readdirSync(MIGRATIONS_DIR)) if (f.endsWith('.sql')) copyFileSync(join(MIGRATIONS_DIR, f), join(dir, f));
   return dir;
 }
 

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger, type Logger } from '../../src/logger.js';
 import { createBot, type Bot, type BotOptions } from '../../src/main.js';
 import type { AlertView, Clock, ModeratorSink } from '../../src/ports.js';
 import { FakeAdapter, type FakeAdapterOptions } from '../fakes/fake-adapter.js';
@@ -62,6 +62,8 @@ export async function startHarness(options: {
   metrics?: BotOptions['metrics'];
   /** Alerts reach only the log: no moderator sink at all (the recording `sink` is left out). */
   logOnly?: boolean;
+  /** Where the bot logs (silent by default). */
+  logger?: Logger;
   /** More alert sinks next to `sink` (a sink that can take digests, for example). */
   extraSinks?: ModeratorSink[];
 } = {}): Promise<Harness> {
@@ -72,7 +74,7 @@ export async function startHarness(options: {
   const adapter = new FakeAdapter(options.adapter);
   const sink = new RecordingSink();
   const bot = await createBot({
-    config, adapters: [adapter], clock, logger: silentLogger, sinks: options.logOnly ? [] : [sink, ...(options.extraSinks ?? [])],
+    config, adapters: [adapter], clock, logger: options.logger ?? silentLogger, sinks: options.logOnly ? [] : [sink, ...(options.extraSinks ?? [])],
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   await bot.start();

@@ -40,6 +40,7 @@ function everything(): Record<string, string> {
     OYSTER_DB_PATH: tempDb(),
     TELEGRAM_BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
+    TELEGRAM_MODERATOR_CHAT_ID: '-1001234567890',
     SLACK_BOT_TOKEN: SLACK_TOKEN,
     SLACK_SIGNING_SECRET: SLACK_SECRET,
     SLACK_API_URL: slack.apiUrl,
@@ -59,7 +60,7 @@ describe('oyster-bot doctor', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     const r = await runCli(['doctor'], { env });
     expect(r.stderr).toBe('');
     for (const name of ['configuration', 'telegram config', 'slack config', 'discord config', 'policies', 'crisis directory',
-      'risk detection', 'database', 'model endpoint', 'telegram', 'slack', 'discord']) {
+      'risk detection', 'database', 'moderator alerts', 'model endpoint', 'telegram', 'slack', 'discord']) {
       expect(lineOf(r.stdout, name)).toMatch(/^ok {7}/);
     }
     expect(lineOf(r.stdout, 'telegram')).toContain('@oyster_test_bot');
@@ -67,7 +68,7 @@ describe('oyster-bot doctor', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     expect(lineOf(r.stdout, 'discord')).toContain('oyster');
     expect(lineOf(r.stdout, 'model endpoint')).toContain('"OysterAI/Oyster_1_Qwen_14B"');
     expect(lineOf(r.stdout, 'database')).toMatch(/schema up to date \(\d+ migrations\), writable$/);
-    expect(r.stdout).toMatch(/All 12 checks passed\.\n$/);
+    expect(r.stdout).toMatch(/All 13 checks passed\.\n$/);
     expect(r.code).toBe(0);
     for (const secret of [telegram.token, SLACK_TOKEN, SLACK_SECRET, FAKE_DISCORD_TOKEN]) expect(r.stdout).not.toContain(secret);
     // The platform checks really asked each fake, with the configured credentials.
@@ -115,6 +116,8 @@ describe('oyster-bot doctor', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
       expect(lineOf(r.stdout, 'slack config')).toMatch(/^PROBLEM .*SLACK_BOT_TOKEN is invalid: .*xoxb-/);
       expect(lineOf(r.stdout, 'database')).toMatch(/^PROBLEM .*is not writable \(SQLITE_BUSY\)\. Fix: another process holds the write lock/);
       expect(lineOf(r.stdout, 'model endpoint')).toMatch(/^ok/);
+      // No webhook and no platform moderator channel: alerts would reach only the log.
+      expect(lineOf(r.stdout, 'moderator alerts')).toMatch(/^PROBLEM .*reach only the log.*Fix: set MODERATOR_WEBHOOK_URL/);
     } finally {
       holder.exec('ROLLBACK');
       holder.close();

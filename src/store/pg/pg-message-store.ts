@@ -68,6 +68,26 @@ export class PgMessageStore implements MessageStore {
     });
   }
 
+  /**
+   * True when no earlier delivery of the same person is still being handled by a live instance
+   * (its own or another): the person's messages are answered one at a time, in the order they
+   * were received, whichever instance received them. An earlier delivery whose instance died
+   * does not hold the queue: it is resumed when that instance restarts.
+   */
+  async isNextForUser(platform: string, messageId: string): Promise<boolean> {
+    const row = await this.db.sql.one<{ next: boolean }>(
+      `SELECT NOT EXISTS (
+         SELECT 1 FROM processed_messages p
+         WHERE p.user_key = me.user_key AND p.completed_at IS NULL
+           AND (p.received_at, p.platform, p.message_id) < (me.received_at, me.platform, me.message_id)
+           AND (p.owner = $3 OR EXISTS (SELECT 1 FROM leases l WHERE l.name = $4 || p.owner AND l.until > $5))
+       ) AS next
+       FROM processed_messages me WHERE me.platform = $1 AND me.message_id = $2`,
+      [platform, messageId, this.instanceId, INSTANCE_LEASE_PREFIX, Date.now()],
+    );
+    return row?.next ?? true;
+  }
+
   async markResources(platform: string, messageId: string, mark: ResourceMark): Promise<void> {
     await this.db.sql.run('UPDATE processed_messages SET resources = $1 WHERE platform = $2 AND message_id = $3', [mark, platform, messageId]);
   }

@@ -1,0 +1,70 @@
+/**
+ * Chooses and opens the store for the composition root: PostgreSQL when DATABASE_URL is a
+ * postgres:// URL (several instances on one database), else the embedded SQLite file at
+ * OYSTER_DB_PATH. Both give the same seams; only what differs is named here.
+ */
+import { hostname } from 'node:os';
+import type { Config } from './config.js';
+import type { CaseStore } from './store/case-store.js';
+import type { PgStores } from './store/pg/index.js';
+import type { TurnOrder } from './store/pg/pg-turn-order.js';
+import { openDatabase, startCheckpoints, type Database } from './store/sqlite/database.js';
+import { SqliteCaseStore } from './store/sqlite/sqlite-cases.js';
+import { SqliteMessageStore } from './store/sqlite/sqlite-store.js';
+import type { MessageStore } from './store/store.js';
+
+/** WAL checkpoints run on this timer rather than inside a message's commit. */
+const CHECKPOINT_INTERVAL_MS = 2_000;
+
+export interface BotMessageStore extends MessageStore {
+  /** Drops dedupe records older than `before`. */
+  purgeProcessed(before: Date): Promise<number>;
+  /** After a /forget: make deleted content unrecoverable from the database files now. */
+  compact(): Promise<boolean>;
+}
+
+export interface OpenedStores {
+  dialect: 'sqlite' | 'postgres';
+  messages: BotMessageStore;
+  cases: CaseStore;
+  /** The SQLite connection (the dashboard's reads are SQLite-only so far); undefined on PostgreSQL. */
+  sqlite: Database.Database | undefined;
+  /** PostgreSQL only: waits for a person's earlier messages on other instances. */
+  turnOrder: TurnOrder | undefined;
+  /** This instance's name (OYSTER_INSTANCE_ID, else the host name). */
+  instanceId: string;
+  close(): Promise<void>;
+}
+
+export async function openStores(config: Pick<Config, 'DATABASE_URL' | 'OYSTER_DB_PATH' | 'SQLITE_BUSY_TIMEOUT_MS' | 'OYSTER_INSTANCE_ID'>): Promise<OpenedStores> {
+  // The host name is stable across restarts of one container or machine, which is what lets a
+  // restarted instance resume its own unfinished messages at once. Several instances on one host
+  // need distinct OYSTER_INSTANCE_IDs.
+  const instanceId = config.OYSTER_INSTANCE_ID ?? hostname();
+  if (config.DATABASE_URL) {
+    // Loaded only when configured: an SQLite deployment never loads the pg driver.
+    const pg = await import('./store/pg/index.js');
+    const { createTurnOrder } = await import('./store/pg/pg-turn-order.js');
+    const { startHeartbeat } = await import('./store/pg/pg-leases.js');
+    const stores: PgStores = await pg.openPgStores(config.DATABASE_URL, instanceId);
+    const stopHeartbeat = await startHeartbeat(stores.leases, instanceId);
+    return {
+      dialect: 'postgres', messages: stores.messages, cases: stores.cases, sqlite: undefined, instanceId,
+      turnOrder: createTurnOrder(stores.messages),
+      async close() {
+        await stopHeartbeat();
+        await stores.close();
+      },
+    };
+  }
+  const db = openDatabase(config.OYSTER_DB_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS, manualCheckpoints: true });
+  const stopCheckpoints = startCheckpoints(db, CHECKPOINT_INTERVAL_MS);
+  const messages = new SqliteMessageStore(db);
+  return {
+    dialect: 'sqlite', messages, cases: new SqliteCaseStore(db), sqlite: db, turnOrder: undefined, instanceId,
+    async close() {
+      stopCheckpoints();
+      await messages.close();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * What several instances on one PostgreSQL rely on: leases that pass on when a holder dies,
+ * a person's messages handled in arrival order across instances, and unfinished deliveries
+ * resumed by their own instance or once their owner is gone, never while it is alive.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openPgStores, type PgStores } from '../../src/store/pg/index.js';
+import { PgMessageStore } from '../../src/store/pg/pg-message-store.js';
+import { createTurnOrder } from '../../src/store/pg/pg-turn-order.js';
+import { describePg, freshDatabase } from './pg-env.js';
+
+const delivery = (messageId: string, user = 'telegram:u1') => ({ platform: 'telegram', messageId, userKey: user, payload: '{}' });
+
+describePg('several instances on one PostgreSQL', (serverUrl) => {
+  let s: PgStores;
+  let a: PgMessageStore;
+  let b: PgMessageStore;
+  beforeAll(async () => {
+    s = await openPgStores(await freshDatabase(serverUrl), 'a', { maxConnections: 6 });
+    a = new PgMessageStore(s.db, 'a');
+    b = new PgMessageStore(s.db, 'b');
+  });
+  afterAll(async () => s?.close());
+
+  it('gives a lease to one holder at a time and to the next one once it lapses or is released', async () => {
+    const t0 = new Date('2026-05-01T10:00:00Z');
+    const later = (ms: number) => new Date(t0.getTime() + ms);
+    const grabs = await Promise.all(['x', 'y', 'z'].map((h) => s.leases.acquire('telegram-poller', h, 1_000, t0)));
+    expect(grabs.filter(Boolean)).toHaveLength(1);
+    const holder = await s.leases.holder('telegram-poller', t0);
+    const other = ['x', 'y', 'z'].find((h) => h !== holder)!;
+    expect(await s.leases.acquire('telegram-poller', holder!, 1_000, later(500))).toBe(true); // renewal
+    expect(await s.leases.acquire('telegram-poller', other, 1_000, later(1_400))).toBe(false);
+    expect(await s.leases.acquire('telegram-poller', other, 1_000, later(1_500))).toBe(true); // lapsed
+    await s.leases.release('telegram-poller', holder!); // not the holder any more: no effect
+    expect(await s.leases.holder('telegram-poller', later(1_600))).toBe(other);
+    await s.leases.release('telegram-poller', other);
+    expect(await s.leases.holder('telegram-poller', later(1_600))).toBeUndefined();
+  });
+
+  it("waits for a person's earlier message on another live instance, and not for other people's", async () => {
+    await s.leases.acquire('instance:a', 'a', 60_000);
+    await a.recordInbound(delivery('o1'), new Date(1_000));
+    await b.recordInbound(delivery('o2'), new Date(2_000));
+    await b.recordInbound(delivery('o3', 'telegram:someone-else'), new Date(3_000));
+    expect(await b.isNextForUser('telegram', 'o2')).toBe(false);
+    expect(await b.isNextForUser('telegram', 'o3')).toBe(true);
+    const order = createTurnOrder(b, { maxWaitMs: 60_000 });
+    const waiting = order.waitTurn('telegram', 'o2');
+    let done = false;
+    void waiting.then(() => (done = true));
+    // Still held after several round trips of its own polling: o1 is unfinished on a live instance.
+    for (let i = 0; i < 3; i++) expect(await b.isNextForUser('telegram', 'o2')).toBe(false);
+    expect(done).toBe(false);
+    await a.completeInbound('telegram', 'o1', new Date(4_000));
+    await expect(waiting).resolves.toMatchObject({ timedOut: false });
+  });
+
+  it("stops waiting for a dead instance's message and lets only its own restart or a survivor resume it", async () => {
+    await s.leases.acquire('instance:c', 'c', 60_000);
+    const c = new PgMessageStore(s.db, 'c');
+    await c.recordInbound(delivery('d1', 'telegram:u9'), new Date(1_000));
+    await b.recordInbound(delivery('d2', 'telegram:u9'), new Date(2_000));
+    expect(await b.isNextForUser('telegram', 'd2')).toBe(false);
+    // c is alive: b must not take its message.
+    expect((await b.claimUnfinished('telegram', 3, 100)).resume.map((d) => d.messageId)).not.toContain('d1');
+    // c dies: its heartbeat lease is gone (expired or released).
+    await s.leases.release('instance:c', 'c');
+    expect(await b.isNextForUser('telegram', 'd2')).toBe(true);
+    const claimed = await b.claimUnfinished('telegram', 3, 100);
+    expect(claimed.resume.map((d) => d.messageId)).toContain('d1');
+    // Claimed by b now, and b is this process: nobody else takes it again.
+    await s.leases.acquire('instance:b', 'b', 60_000);
+    expect((await c.claimUnfinished('telegram', 3, 100)).resume.map((d) => d.messageId)).not.toContain('d1');
+  });
+});
