@@ -39,6 +39,7 @@ import { policyVersion as hashPolicies } from './policy/version.js';
 import { createRiskAssessor } from './risk/assessor.js';
 import type { CaseStore } from './store/case-store.js';
 import { openStores, type BotMessageStore } from './open-stores.js';
+import type { StoreFault } from './store/sqlite/store-health.js';
 import { createRetention } from './store/retention.js';
 
 export interface BotOptions {
@@ -55,6 +56,10 @@ export interface BotOptions {
 }
 
 export interface Bot {
+  /** The database's current fault (busy, full, read-only, corrupt), if any: /readyz. */
+  storeFault(): StoreFault | undefined;
+  /** Cases waiting in the journal for the database to come back. */
+  journaledCases(): number;
   readonly engine: Engine;
   readonly store: BotMessageStore;
   readonly cases: CaseStore;
@@ -194,11 +199,22 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const moderators = { ids: config.MODERATOR_IDS, roleIds: config.MODERATOR_ROLE_IDS };
   const crisis = createCrisisServices({
     store, cases, risk, moderators, clock, logger, policyDir, textLocales: policies.model.textLocales(),
+    journalPath: config.OYSTER_DB_PATH === ':memory:' ? undefined : `${config.OYSTER_DB_PATH}.pending-cases.jsonl`,
     policy: policies.escalation, directory: policies.directory,
     checkOutput: policies.checkOutput, defaultCountry: config.CRISIS_DEFAULT_COUNTRY, policyVersion: policies.version,
     sinks: metrics ? sinks.map((s) => countDeliveries(s, metrics)) : sinks,
     ...(metrics ? { metrics } : {}),
     ...(metrics?.outbox ? { onOutboxMetrics: (stats: OutboxMetrics) => metrics.outbox!(stats) } : {}),
+  });
+
+  // The moment the store answers again, journaled cases are written and their alerts sent.
+  stores.health?.onChange((fault) => {
+    if (fault) {
+      logger.error('database unavailable: crisis resources still go out, cases are journaled', { code: 'STORE_UNAVAILABLE', sqlite: fault.code });
+      return;
+    }
+    logger.info('database available again');
+    if (crisis.journal.size > 0) void crisis.journal.replay();
   });
 
   const tokens = createQwenTokenCounter();
@@ -222,7 +238,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     store, policy: policies.model, logger, moderation: crisis.moderation, locales: policies.directory.locales(),
     country: (request) => crisis.country.handle(request),
     ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),
-    forgetElsewhere: (userKey) => cases.forgetUser(userKey, policies.escalation.forgetKeepsAuditFields),
+    forgetElsewhere: async (userKey) => crisis.journal.forget(userKey) + await cases.forgetUser(userKey, policies.escalation.forgetKeepsAuditFields),
     scrubFiles: () => store.compact(),
     exportElsewhere: (userKey) => cases.exportUser(userKey),
   });
@@ -236,7 +252,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const lifecycle = createLifecycle({
     adapters, handlersFor, engine, outbox: crisis.outbox, dashboard, retention, logger,
     warmUp: () => tokens.countMessage('system', policies.model.systemPrompt),
-    closeStore: () => stores.close(),
+    closeStore: async () => { crisis.journal.stop(); await stores.close(); },
     connectTimeoutMs: config.OYSTER_CONNECT_TIMEOUT_MS,
   });
 
@@ -247,6 +263,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   }
   return {
     engine, store, cases, outbox: crisis.outbox, dashboard, policyVersion: policies.version, handlersFor,
+    storeFault: () => stores.health?.fault,
+    journaledCases: () => crisis.journal.size,
     ...lifecycle,
     drainAlerts: async () => { await crisis.outbox.drainOnce(); },
   };

@@ -271,8 +271,11 @@ export interface CrisisResponder {
   readonly threshold: RiskLevel;
   /** Opens or updates the case and sends the verified resources, failing toward the person's safety. */
   respond(request: CrisisRequest): Promise<CrisisOutcome>;
-  /** The database is down: resources from the screen alone, no case. Never rejects. */
-  respondWithoutStore(message: InboundMessage, channel: CrisisChannel, text: string): Promise<void>;
+  /**
+   * The database is down: resources from the screen alone; the case is journaled until the
+   * store is back. Resolves whether the message was at risk. Never rejects.
+   */
+  respondWithoutStore(message: InboundMessage, channel: CrisisChannel, text: string): Promise<boolean>;
   /**
    * Checks a model answer at its level; `answer` undefined means the model gave none, which
    * needs the fallback as well.

@@ -288,7 +288,11 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       stopped = false;
       // Rows a dead process had claimed are released, and every undelivered row is due now: a
       // backoff chosen before a crash must not delay an alert after the restart.
-      const released = await cases.releaseClaims(clock.now());
+      // With the store unavailable at start the outbox still starts: claims expire on their own.
+      const released = await cases.releaseClaims(clock.now()).catch((error: unknown) => {
+        logger.error('outbox could not release old claims', { code: asBotError(error).code });
+        return 0;
+      });
       if (released > 0) logger.warn('outbox resumed rows claimed before a restart', { rows: released });
       // The first pass runs in the background: one try can take the sink timeout and a sink's
       // rows go in order, so awaiting it would keep the adapters offline behind a hanging sink.

@@ -86,7 +86,7 @@ export class SqliteAlertOutbox {
   }
 
   async markFailed(rowId: number, claimToken: string, errorCode: string, nextAttemptAt: Date): Promise<void> {
-    this.db.tx(() => this.db.sql(
+    await this.db.tx(() => this.db.sql(
       `UPDATE alert_outbox SET last_error = ?, next_attempt_at = ?, claim_token = NULL, claimed_until = NULL
        WHERE id = ? AND claim_token = ? AND delivered_at IS NULL`,
     ).run(errorCode, nextAttemptAt.toISOString(), rowId, claimToken));
