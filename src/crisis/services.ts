@@ -39,11 +39,6 @@ export interface CrisisServicesDeps {
   risk: RiskAssessor;
   /** Every sink alerts go to, as the outbox sends them (already wrapped for metrics). */
   sinks: ModeratorSink[];
-  /**
-   * Sinks that edit their own alert when a moderator acts through their platform's buttons;
-   * every other sink gets a separate update alert.
-   */
-  selfUpdatingSinks: string[];
   moderators: ModeratorConfig;
   defaultCountry: string | undefined;
   policyVersion: string;
@@ -99,7 +94,8 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
   };
   const moderation = createModeration({
     cases, moderators: deps.moderators, clock, logger: logger.child({ part: 'moderation' }), policyVersion: deps.policyVersion,
-    updateSinks: sinks.filter((s) => !deps.selfUpdatingSinks.includes(s.name)).map((s) => s.name),
+    // Every sink hears of a status change; the outbox edits the messages it already shows.
+    updateSinks: sinks.map((s) => s.name),
     onAlertsWritten: kick,
     // A false positive must not keep colouring the person's next messages (issue 12 item 7).
     onResolved: async (c, at) => {

@@ -252,6 +252,10 @@ export class SqliteCaseStore implements CaseStore {
     return this.outbox.claimDigests(now, leaseMs, limit);
   }
 
+  alertRefs(caseId: number, sink: string): Promise<string[]> {
+    return this.outbox.alertRefs(caseId, sink);
+  }
+
   markDelivered(rowId: number, ref: string | undefined, at: Date): Promise<boolean> {
     return this.outbox.markDelivered(rowId, ref, at);
   }
