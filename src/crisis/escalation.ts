@@ -127,8 +127,9 @@ export function createEscalation(deps: EscalationDeps): Escalation {
       const priority = quiet && lp.priority !== 'normal' ? 'normal' : lp.priority;
       const firstTarget = priority === 'urgent' ? Math.min(lp.ackTargetMs, policy.paging.pageNextAfterMs) : lp.ackTargetMs;
       const realertAt = new Date(Math.max((digestAt ?? now).getTime() + firstTarget, heldOff ? holdOffEnds : 0));
-      // Only the message's own words are a new disclosure; a level carried from earlier turns is not.
-      const disclosure = !input.reasons.some((r) => r.startsWith('trajectory:carried'));
+      // Only the message's own words are a new disclosure: a level carried from earlier turns, or a
+      // combination the conversation completed before, gives only trajectory reasons.
+      const disclosure = input.reasons.some((r) => !r.startsWith('trajectory'));
       try {
         const result = await cases.recordSignal({
           userKey: input.userKey,
