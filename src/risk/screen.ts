@@ -139,7 +139,6 @@ export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: Mea
     for (const { rule } of conditional) phraseLevel = maxLevel(phraseLevel, rule.otherwise);
     for (const g of reading.grammar.hits) {
       if (riskRank(g.level) > 0 && riskRank(g.level) <= riskRank(phraseLevel)) continue;
-      if (riskRank(g.level) === 0 && phraseLevel !== 'none') continue;
       for (const s of g.signals) signals.add(s);
       hits.push({ id: g.id, level: g.level, pin: false });
       level = maxLevel(level, g.level);
