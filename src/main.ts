@@ -74,6 +74,8 @@ export interface Bot {
   stop(): Promise<void>;
   /** Delivers every due alert now (tests, shutdown). */
   drainAlerts(): Promise<void>;
+  /** Retries every due undelivered resource message now (tests); resolves with the number delivered. */
+  drainResources(): Promise<number>;
   /** Each adapter and whether its start() has finished (and stop() not begun): /readyz. */
   adapterStatus(): Array<{ platform: string; started: boolean }>;
 }
@@ -138,11 +140,6 @@ export function runsConsole(config: Config): boolean {
   return !Object.values(PLATFORM_CONFIG_READERS).some((read) => read(config.env) !== undefined);
 }
 
-/** A wrapper that counts single deliveries keeps the wrapped sink's digest delivery (digests are not counted). */
-function withDigest(wrapper: ModeratorSink, inner: ModeratorSink): ModeratorSink {
-  return inner.deliverDigest ? { ...wrapper, deliverDigest: inner.deliverDigest.bind(inner) } : wrapper;
-}
-
 /**
  * A default country without a directory entry would send people in crisis to the global
  * fallback while the operator believes their country is covered: refuse it at start.
@@ -170,11 +167,12 @@ function loadPolicies(policyDir: string, config: Config) {
 /** Where alerts go: the log, each adapter's moderator channel, the webhook, and any extra (tests). */
 function alertSinks(config: Config, adapters: PlatformAdapter[], extra: ModeratorSink[], clock: Clock, logger: Logger): ModeratorSink[] {
   const sinks: ModeratorSink[] = [createLogSink(logger.child({ part: 'alerts' }))];
-  for (const adapter of adapters) if (adapter.moderatorSink) sinks.push(withDedupe(adapter.moderatorSink));
+  for (const adapter of adapters) if (adapter.moderatorSink) sinks.push(adapter.moderatorSink);
   if (config.MODERATOR_WEBHOOK_URL && config.MODERATOR_WEBHOOK_SECRET) {
     sinks.push(createWebhookSink({ url: config.MODERATOR_WEBHOOK_URL, secret: config.MODERATOR_WEBHOOK_SECRET, clock }));
   }
-  return [...sinks, ...extra];
+  // Dedupe once, here: the outbox is at-least-once, and no sink keeps its own memory of what it sent.
+  return [...sinks, ...extra].map((s) => withDedupe(s));
 }
 
 export async function createBot(options: BotOptions): Promise<Bot> {
@@ -206,8 +204,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     journalPath: config.OYSTER_DB_PATH === ':memory:' ? undefined : `${config.OYSTER_DB_PATH}.pending-cases.jsonl`,
     policy: policies.escalation, directory: policies.directory,
     checkOutput: policies.checkOutput, defaultCountry: config.CRISIS_DEFAULT_COUNTRY, policyVersion: policies.version,
-    sinks: metrics ? sinks.map((s) => withDigest(countDeliveries(s, metrics), s)) : sinks,
-    selfUpdatingSinks: adapters.flatMap((a) => (a.moderatorSink ? [a.moderatorSink.name] : [])),
+    sinks: metrics ? sinks.map((s) => countDeliveries(s, metrics)) : sinks,
+    deliveries: stores.deliveries, channelFor: (platform) => adapters.find((a) => a.platform === platform),
     ...(metrics ? { metrics } : {}),
     ...(metrics?.outbox ? { onOutboxMetrics: (stats: OutboxMetrics) => metrics.outbox!(stats) } : {}),
   });
@@ -256,7 +254,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     store, cases, clock, logger, messageDays: config.RETENTION_DAYS, caseDays: policies.escalation.caseRetentionDays,
   });
   const lifecycle = createLifecycle({
-    adapters, handlersFor, engine, outbox: crisis.outbox, dashboard, retention, logger,
+    adapters, handlersFor, engine, outbox: crisis.outbox, deliveries: crisis.deliveries, dashboard, retention, logger,
     warmUp: () => tokens.countMessage('system', policies.model.systemPrompt),
     closeStore: async () => { crisis.journal.stop(); await stores.close(); },
     connectTimeoutMs: config.OYSTER_CONNECT_TIMEOUT_MS,
@@ -273,5 +271,6 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     journaledCases: () => crisis.journal.size,
     ...lifecycle,
     drainAlerts: async () => { await crisis.outbox.drainOnce(); },
+    drainResources: () => crisis.deliveries.drainOnce(),
   };
 }

@@ -148,6 +148,12 @@ export interface ModeratorSink {
    * each alert on its own, so no alert ever waits on a sink that cannot show a digest.
    */
   deliverDigest?(digest: AlertDigest): Promise<{ ref?: string }>;
+  /**
+   * Shows the alert's new state in a message this sink posted earlier (`ref` as deliver
+   * returned it). Optional: a sink without it (the log, the webhook) gets each update as a new
+   * delivery. The outbox reads the refs from the store, so an edit works after a restart too.
+   */
+  edit?(ref: string, alert: AlertView): Promise<void>;
 }
 
 // ─── model ───────────────────────────────────────────────────────────────────
@@ -287,6 +293,8 @@ export interface CrisisResponder {
    * notice) and resolves true, so the engine does not answer.
    */
   handOff(message: InboundMessage, replyTo: ConversationRef, locale: string, channel: CrisisChannel): Promise<boolean>;
+  /** Any message from the person first re-sends the crisis resources they never received. Never rejects. */
+  redeliver?(message: InboundMessage, channel: CrisisChannel): Promise<void>;
 }
 
 // ─── time ────────────────────────────────────────────────────────────────────
