@@ -286,6 +286,8 @@ export interface CrisisResponder {
    * notice) and resolves true, so the engine does not answer.
    */
   handOff(message: InboundMessage, replyTo: ConversationRef, locale: string, channel: CrisisChannel): Promise<boolean>;
+  /** Any message from the person first re-sends the crisis resources they never received. Never rejects. */
+  redeliver?(message: InboundMessage, channel: CrisisChannel): Promise<void>;
 }
 
 // ─── time ────────────────────────────────────────────────────────────────────
