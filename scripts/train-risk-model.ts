@@ -53,10 +53,15 @@ const hash = (s: string) => {
   return h >>> 0;
 };
 
-// Blind probes: only ever scored, and used here to keep the corpus away from them.
-const blindDir = join(root, 'test', 'risk', 'blind');
-const blind = readdirSync(blindDir).filter((f) => f.endsWith('.jsonl') && f !== 'conversations.jsonl').sort()
-  .flatMap((f) => readJsonl<{ id: string; lang: string; text: string; level: RiskLevel; kind: string; split: string }>(join(blindDir, f)));
+// Blind probes (test/risk/blind, tune and held halves; test/risk/blind2, all held): only ever
+// scored, and used here to keep the corpus away from them.
+const BLIND_SETS = ['blind', 'blind2'].filter((d) => existsSync(join(root, 'test', 'risk', d)));
+const blind = BLIND_SETS.flatMap((set) => {
+  const dir = join(root, 'test', 'risk', set);
+  return readdirSync(dir).filter((f) => f.endsWith('.jsonl') && f !== 'conversations.jsonl').sort()
+    .flatMap((f) => readJsonl<{ id: string; lang: string; text: string; level: RiskLevel; kind: string; split: string }>(join(dir, f)))
+    .map((r) => ({ ...r, set }));
+});
 
 /** Character 4-gram shingles of the normalized text (spaces removed, so it works for every script). */
 function shingles(text: string): Set<string> {
@@ -153,7 +158,7 @@ if (!args.includes('--no-kfold')) {
   ]));
   // Threshold sweep for the resources lift (model alone): out-of-fold dev and corpus, and the
   // blind set's tuning half only (the held-out half is never used to choose anything).
-  const blindTune = blind.filter((b) => b.split === 'tune').map((b) => ({ level: b.level, kind: b.kind, risk: model0Score(b.text) }));
+  const blindTune = blind.filter((b) => b.set === 'blind' && b.split === 'tune').map((b) => ({ level: b.level, kind: b.kind, risk: model0Score(b.text) }));
   console.log('\nrisk threshold sweep (model alone, moderate lift): resource recall / false positives');
   for (const t of [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]) {
     const at = (xs: Array<{ level: RiskLevel; risk: number; kind: string }>) => {
@@ -176,15 +181,17 @@ const started = Date.now();
 const model = trainModel(encoded, { ...DEFAULT_TRAINING, vocabulary: { texts: corpus.map((r) => r.text), perHead: 2000 } });
 console.log(`\nfinal model trained on all ${rows.length} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-const blindScored = (split: string, withRules: boolean) =>
-  blind.filter((b) => split === 'all' || b.split === split).map((b) => scoreRow(model, b.text, normalizeText(b.text).text, b.level, b.kind, withRules));
-console.log('\nblind probe set (test/risk/blind, never trained on), final model');
-console.log(table('one message each', [
-  ['model alone, tune', blindScored('tune', false)],
-  ['model alone, held', blindScored('held', false)],
-  ['rules + model, tune', blindScored('tune', true)],
-  ['rules + model, held', blindScored('held', true)],
-]));
+const blindScored = (set: string, split: string, how: 'model' | 'rules' | 'both') =>
+  blind.filter((b) => b.set === set && b.split === split).map((b): Scored =>
+    how === 'rules'
+      ? { level: b.level, kind: b.kind, predicted: ruleLevel(b.text) }
+      : scoreRow(model, b.text, normalizeText(b.text).text, b.level, b.kind, how === 'both'));
+console.log(`\nblind probe sets (test/risk/${BLIND_SETS.join(', test/risk/')}; never trained on), final model, one message each`);
+console.log(table('set', BLIND_SETS.flatMap((set) => (set === 'blind' ? ['tune', 'held'] : ['held']).flatMap((split): Array<[string, Scored[]]> => [
+  [`${set} ${split}: model`, blindScored(set, split, 'model')],
+  [`${set} ${split}: rules`, blindScored(set, split, 'rules')],
+  [`${set} ${split}: both`, blindScored(set, split, 'both')],
+]))));
 
 const json: ModelJson = {
   format: MODEL_FORMAT,
@@ -201,7 +208,7 @@ const json: ModelJson = {
     description:
       'Logistic regression, two heads (risk: moderate+, escalate: high+), over hashed character 2-4-grams, CJK characters and ' +
       'word 1-2-grams of the normalized text; int8 weights. Trained on the team-written corpus composed from training/risk-corpus/*.yaml ' +
-      '(scripts/risk-corpus.ts, seed ' + CORPUS_SEED + ') and ../shared/eval/dev/*.jsonl read in place (not copied). Never trained on test/risk/blind.',
+      '(scripts/risk-corpus.ts, seed ' + CORPUS_SEED + ') and ../shared/eval/dev/*.jsonl read in place (not copied). Never trained on test/risk/blind or test/risk/blind2 (composed sentences near a probe are dropped).',
   },
   features: { bits: DEFAULT_TRAINING.bits, scheme: 'char2-4+cjk1+word1-2' },
   heads: encodeHeads(model),

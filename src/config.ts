@@ -17,6 +17,7 @@ const int = (min: number, max: number) =>
 const url = z.string().trim().refine((v) => /^https?:\/\/[^\s]+$/.test(v), 'an http(s) URL such as http://127.0.0.1:8000/v1');
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 const country = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'a two-letter ISO country code such as US or DE');
+const onOff = z.enum(['on', 'off']);
 
 /** Every variable the core reads, its default, and what a wrong value should say. */
 const schema = z.object({
@@ -51,6 +52,7 @@ const schema = z.object({
   OYSTER_CONSOLE: z.enum(['auto', 'on', 'off']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Streamed replies at risk levels none and low (edits of one message); off sends whole replies. */
+  STREAMING: onOff.default('on'),
   /** How long start waits for each platform connection before naming it and retrying in the background. */
   OYSTER_CONNECT_TIMEOUT_MS: int(1_000, 600_000).default(10_000),
   /** auto: send a per-user cache_salt, dropped for good if the server refuses the field. */

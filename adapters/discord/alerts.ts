@@ -4,6 +4,7 @@
  * normal-priority alerts. Rendering is pure; the board calls the post/edit functions index.ts
  * passes in.
  */
+import { createHash } from 'node:crypto';
 import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord.js';
 import type { AlertDigest, AlertView, ModeratorSink } from '../../src/ports.js';
 import { CustomIds } from './commands.js';
@@ -16,6 +17,19 @@ export interface AlertMessageBody {
   embeds: APIEmbed[];
   components: Array<APIActionRowComponent<APIComponentInMessageActionRow>>;
   allowed_mentions: { parse: never[]; replied_user: boolean };
+  /** Posts only: a nonce derived from the alert, so a retried post returns the first message. */
+  nonce?: string;
+  enforce_nonce?: boolean;
+}
+
+/**
+ * Discord keeps a nonce for a few minutes: a second post with the same nonce (enforce_nonce)
+ * returns the message the first one created instead of posting again. Derived from the alert id
+ * (or the digest id), it makes a retry after a lost answer or a crash exactly once in that window
+ * (issue 17 item 2). Nonces are at most 25 characters.
+ */
+export function alertNonce(key: string): string {
+  return createHash('sha256').update(`oyster-alert:${key}`).digest('base64url').slice(0, 25);
 }
 
 // Discord embed limits (PLATFORMS.md §3.1): title 256, description 4096, field value 1024.
@@ -201,11 +215,11 @@ export class AlertBoard implements ModeratorSink {
   constructor(private readonly transport: AlertTransport) {}
 
   async deliver(alert: AlertView): Promise<{ ref?: string }> {
-    return { ref: await this.transport.post(renderAlert(alert)) };
+    return { ref: await this.transport.post({ ...renderAlert(alert), nonce: alertNonce(`a${alert.alertId}`), enforce_nonce: true }) };
   }
 
   async deliverDigest(digest: AlertDigest): Promise<{ ref?: string }> {
-    return { ref: await this.transport.post(renderDigest(digest)) };
+    return { ref: await this.transport.post({ ...renderDigest(digest), nonce: alertNonce(`d${digest.digestId}`), enforce_nonce: true }) };
   }
 
   async edit(ref: string, alert: AlertView): Promise<void> {

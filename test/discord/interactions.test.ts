@@ -133,6 +133,22 @@ describe('discord moderator alerts', () => {
     expect(fake.posted[0]!.body.allowed_mentions).toEqual({ parse: [], replied_user: false });
   });
 
+  it('posts an alert once even when a restarted process delivers it again: the nonce comes from the alert id', async () => {
+    await started(() => ({ ok: true, private: true, text: '' }));
+    const first = await adapter!.moderatorSink!.deliver(alertView({ alertId: 77 }));
+    // A new process has no memory of the first post (a crash before the outbox marked it delivered).
+    await adapter!.stop();
+    adapter = createDiscordAdapter(testConfig(fake), { logger: silentLogger });
+    await adapter.start(new RecordingHandlers());
+    const again = await adapter.moderatorSink!.deliver(alertView({ alertId: 77 }));
+    expect(again).toEqual(first);
+    const other = await adapter.moderatorSink!.deliver(alertView({ alertId: 78 }));
+    expect(other.ref).not.toEqual(first.ref);
+    expect(fake.posted.filter((p) => p.channelId === fake.world.channels.moderators)).toHaveLength(2);
+    expect(fake.posted[0]!.body).toMatchObject({ enforce_nonce: true, nonce: expect.any(String) });
+    expect(String(fake.posted[0]!.body.nonce).length).toBeLessThanOrEqual(25);
+  });
+
   it('edits the alert in place with who acknowledged it when a moderator presses the button', async () => {
     const handlers = await started((c) => ({
       ok: true, private: true, text: 'Acknowledged.',

@@ -1,6 +1,6 @@
 /**
  * The team-written training corpus: every supported language has every kind of clause, the
- * composition is deterministic, and no composed sentence is a blind probe (test/risk/blind).
+ * composition is deterministic, and no composed sentence is a blind probe (test/risk/blind, test/risk/blind2).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,14 +30,14 @@ describe('risk model training corpus', () => {
     expect(new Set(rows.map((r) => r.text)).size).toBe(rows.length);
   });
 
-  it('never produces a sentence of the blind probe set', () => {
-    const dir = fileURLToPath(new URL('../blind/', import.meta.url));
-    const blind = new Set(
-      readdirSync(dir).filter((f) => f.endsWith('.jsonl') && f !== 'conversations.jsonl')
+  it('never produces a sentence of either blind probe set', () => {
+    const blind = new Set(['../blind/', '../blind2/'].flatMap((folder) => {
+      const dir = fileURLToPath(new URL(folder, import.meta.url));
+      return readdirSync(dir).filter((f) => f.endsWith('.jsonl') && f !== 'conversations.jsonl')
         .flatMap((f) => readFileSync(`${dir}${f}`, 'utf8').split('\n').filter(Boolean))
-        .map((line) => normalizeText((JSON.parse(line) as { text: string }).text).text),
-    );
-    expect(blind.size).toBeGreaterThan(300);
+        .map((line) => normalizeText((JSON.parse(line) as { text: string }).text).text);
+    }));
+    expect(blind.size).toBeGreaterThan(600);
     const clash = generateCorpus(parts, { seed: 11 }).filter((r) => blind.has(normalizeText(r.text).text));
     expect(clash.map((r) => r.text)).toEqual([]);
   });
