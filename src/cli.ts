@@ -14,6 +14,7 @@ import { packageVersion } from './package-root.js';
 const COMMANDS: Array<{ name: string; summary: string; load(): Promise<CliCommand> }> = [
   { name: 'start', summary: 'run the bot: every configured platform, or the console chat when none is', load: async () => (await import('./cli/start.js')).startCommand },
   { name: 'migrate', summary: 'apply database migrations (PostgreSQL at DATABASE_URL, else SQLite at OYSTER_DB_PATH) and exit', load: async () => (await import('./cli/migrate.js')).migrateCommand },
+  { name: 'copy-store', summary: 'copy-store --from ./data/oyster-bot.db --to postgres://…: move a SQLite database into an empty PostgreSQL database', load: async () => (await import('./cli/copy-store.js')).copyStoreCommand },
   { name: 'assess', summary: 'assess suicide and self-harm risk for JSONL rows, offline unless --judge', load: async () => (await import('./cli/assess.js')).assessCommand },
   { name: 'cases', summary: 'list moderator cases and their alert delivery (--open: active only)', load: async () => (await import('./cli/cases.js')).casesCommand },
   { name: 'dashboard', summary: 'dashboard link <platform:userId>: print a one-time sign-in link to the moderator dashboard', load: async () => (await import('./cli/dashboard.js')).dashboardCommand },

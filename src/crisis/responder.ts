@@ -40,6 +40,7 @@ import type { RenderPlace, ResourceDirectory } from './directory.js';
 import type { Escalation } from './escalation.js';
 import type { LocaleChooser } from './locale.js';
 import type { OutputCheck } from './output-check.js';
+import type { ResourceDelivery } from './resource-delivery.js';
 
 export interface CrisisResponderDeps {
   store: MessageStore;
@@ -57,6 +58,12 @@ export interface CrisisResponderDeps {
   clock: Clock;
   logger: Logger;
   metrics?: { count(name: string, labels?: Record<string, string>): void };
+  /**
+   * The durable resource-delivery queue (issue 12 item 3): resources count as sent only when the
+   * platform confirmed them, a failed send is retried until delivered or superseded, and the
+   * person's next message re-sends what never arrived. Without it, resources are sent directly.
+   */
+  deliveries?: Pick<ResourceDelivery, 'send' | 'retryFor'>;
 }
 
 const HANDOFF_SENT = 'handoff_sent';
@@ -95,6 +102,9 @@ class Responder implements CrisisResponder {
     const place: RenderPlace = direct ? 'private' : 'private-unreachable';
     const rendered = directory.render({ country, level, locale, place, about });
 
+    // The new alert is sent after the resources' first try, so it can say whether they arrived.
+    let release = (): void => undefined;
+    const resourcesTried = new Promise<void>((done) => { release = done; });
     let caseId: number | undefined;
     try {
       const raised = await escalation.raise({
@@ -107,10 +117,12 @@ class Responder implements CrisisResponder {
         policyVersion: assessment.policyVersion,
         excerpt: excerptOf(text),
         country,
-        resourcesSent: resend ? rendered.resourceIds : [],
+        // With the queue, the case learns what reached the person when the platform confirms it.
+        resourcesSent: resend && !this.deps.deliveries ? rendered.resourceIds : [],
         reachedPrivately: direct !== undefined,
         messageId: message.id,
         at: now,
+        ...(resend ? { notifyAfter: resourcesTried } : {}),
       });
       caseId = raised.caseId;
       if (raised.created) this.deps.metrics?.count('cases_opened_total', { level });
@@ -139,29 +151,61 @@ class Responder implements CrisisResponder {
       }
     };
 
+    // Resources through the queue when there is one: 'delivered', 'queued' (retried later) or refused.
+    const sendResources = async (conversation: ConversationRef, p: RenderPlace, body: string, ids: string[], replyToId?: string) => {
+      const { deliveries } = this.deps;
+      if (!deliveries) return (await sendSafely(conversation, body, 'resources', replyToId)) ? 'delivered' : 'refused';
+      try {
+        const out = await deliveries.send({
+          caseId, userKey, conversation, place: p === 'private' ? 'private' : 'private-unreachable', level, country, locale, about,
+          resourceIds: ids, replyToId, at: now,
+        }, channel);
+        return out.delivered ? 'delivered' : out.refused ? 'refused' : 'queued';
+      } catch (error) {
+        // The queue's store failed: the person still gets the text, sent directly (fail toward safety).
+        logger.error('resource queue unavailable: sending directly', { code: asBotError(error).code, level });
+        return (await sendSafely(conversation, body, 'resources', replyToId)) ? 'delivered' : 'refused';
+      }
+    };
+
     if (message.isDirect) {
-      await sendSafely(message.conversation, rendered.text, 'resources', message.id);
+      await sendResources(message.conversation, place, rendered.text, rendered.resourceIds, message.id);
     } else {
       // The private message goes first: the public note says one was sent, so it must be true.
-      const delivered = direct ? await sendSafely(direct, rendered.text, 'resources') : false;
+      const sent = direct ? await sendResources(direct, 'private', rendered.text, rendered.resourceIds) : 'refused';
+      const delivered = sent === 'delivered';
       if (delivered) {
         // The note follows the level: at imminent it gives the country's emergency number (issue 12 item 8).
         const note = directory.render({ country, level, locale, place: 'public', about });
         await sendSafely(message.conversation, note.text, 'public-note', message.id);
       } else {
-        if (direct && caseId !== undefined) {
-          // The alert already said "reached privately"; the case, the audit log and every sink now say otherwise.
+        // Refused, or queued for a retry: the minimal text goes in place now, so the person is not left waiting.
+        const minimal = directory.render({ country, level, locale, place: 'private-unreachable', about });
+        await sendResources(message.conversation, 'private-unreachable', minimal.text, minimal.resourceIds);
+        if (direct && caseId !== undefined && sent === 'refused') {
+          // The case, the audit log and every sink that was told "reached privately" now say otherwise
+          // (with the queue, an alert not yet sent was already corrected when the minimal text arrived).
           await escalation.markUnreachable(caseId, now, assessment.policyVersion).catch((error: unknown) =>
             logger.warn('could not note the refused DM on the case', { code: asBotError(error).code }));
         }
-        direct = undefined;
-        const minimal = directory.render({ country, level, locale, place: 'private-unreachable', about });
-        await sendSafely(message.conversation, minimal.text, 'resources');
+        if (sent === 'refused') direct = undefined;
       }
     }
+    release();
     if (resources !== undefined) await this.mark(message, 'sent');
-    this.deps.metrics?.count('resources_sent_total', { level });
+    // The queue counts its own confirmed sends.
+    if (!this.deps.deliveries) this.deps.metrics?.count('resources_sent_total', { level });
     return { caseId, direct, country };
+  }
+
+  /** The person wrote again: resources they never received are sent now, before anything else. Never rejects. */
+  async redeliver(message: InboundMessage, channel: CrisisChannel): Promise<void> {
+    if (!this.deps.deliveries) return;
+    try {
+      await this.deps.deliveries.retryFor(platformUserKey(message.conversation.platform, message.author.id), channel);
+    } catch (error) {
+      this.deps.logger.warn('could not re-send undelivered resources', { code: asBotError(error).code });
+    }
   }
 
   /** An unaddressed group message at risk: the case and its alert only; a failure is logged. */
@@ -192,30 +236,47 @@ class Responder implements CrisisResponder {
   }
 
   /**
-   * The database is unavailable: no dedupe, no history, no case. The screen still reads the
-   * message on its own, and at risk the user still gets the directory's resources (the
-   * operator's default country, else the international directory). The case is opened when
-   * the platform redelivers the message after the database recovers.
+   * The database is unavailable: no dedupe, no history. The screen still reads the message on
+   * its own, and at risk the user still gets the directory's resources (the operator's default
+   * country, else the international directory). The case is then raised as usual: with the
+   * store down, raise() fails and the signal is journaled, to be written as soon as the store is
+   * back (src/crisis/case-journal.ts). Resolves whether the message was at risk; never rejects.
    */
-  async respondWithoutStore(message: InboundMessage, channel: CrisisChannel, text: string): Promise<void> {
+  async respondWithoutStore(message: InboundMessage, channel: CrisisChannel, text: string): Promise<boolean> {
     const { directory, clock, logger } = this.deps;
+    let atRisk = false;
     try {
       const assessment = this.deps.risk.screen({ text, recent: [], now: clock.now() });
-      if (riskRank(assessment.level) < riskRank(this.threshold)) return;
+      if (riskRank(assessment.level) < riskRank(this.threshold)) return false;
+      atRisk = true;
       // No store: no stored language choice, so the message's own language decides.
       const locale = await this.deps.locale({ detected: assessment.language, text });
       const about = assessment.about ?? 'self';
       const country = this.deps.fallbackCountry;
       const place = message.isDirect ? 'private' : 'private-unreachable';
       const rendered = directory.render({ country, level: assessment.level, locale, place, about });
-      await channel.send({ conversation: message.conversation, text: rendered.text, kind: 'resources', replyToId: message.id });
-      logger.error('crisis resources sent without a case: the database is unavailable', {
-        code: 'ESCALATION_NOTIFY_FAILED', level: assessment.level, platform: message.conversation.platform,
-      });
-      this.deps.metrics?.count('resources_sent_total', { level: assessment.level });
+      let sent = false;
+      try {
+        await channel.send({ conversation: message.conversation, text: rendered.text, kind: 'resources', replyToId: message.id });
+        sent = true;
+        this.deps.metrics?.count('resources_sent_total', { level: assessment.level });
+      } finally {
+        logger.error('crisis resources sent without the database: the case waits for it', {
+          code: 'ESCALATION_NOTIFY_FAILED', level: assessment.level, platform: message.conversation.platform, sent,
+        });
+        await this.deps.escalation.raise({
+          conversation: message.conversation, isDirect: message.isDirect,
+          user: { id: message.author.id, displayName: message.author.displayName },
+          userKey: platformUserKey(message.conversation.platform, message.author.id),
+          level: assessment.level, reasons: assessment.reasons, policyVersion: assessment.policyVersion,
+          excerpt: excerptOf(text), country, resourcesSent: sent ? rendered.resourceIds : [],
+          reachedPrivately: sent && message.isDirect, messageId: message.id, at: clock.now(),
+        }).catch(() => undefined);
+      }
     } catch (error) {
       logger.error('could not send crisis resources without the database', { code: asBotError(error).code });
     }
+    return atRisk;
   }
 
   checkReply(answer: string | undefined, level: RiskLevel, locale: string, country?: string): ReplyVerdict {

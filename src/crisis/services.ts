@@ -6,11 +6,15 @@
  */
 import type { Logger } from '../logger.js';
 import type { Clock, CrisisResponder, ModeratorSink, RiskAssessor } from '../ports.js';
+import { asBotError } from '../errors.js';
 import type { EscalationPolicy } from '../policy/escalation-policy.js';
 import type { CaseStore } from '../store/case-store.js';
 import type { MessageStore } from '../store/store.js';
 import { createCountryCommand } from './country.js';
-import type { ResourceDirectory } from './directory.js';
+import type { RenderRequest, ResourceDirectory } from './directory.js';
+import { createResourceDelivery, type ResourceChannel, type ResourceDelivery } from './resource-delivery.js';
+import type { ResourceDeliveryStore } from '../store/resource-deliveries.js';
+import { createCaseJournal, type CaseJournal } from './case-journal.js';
 import { createEscalation, RISK_RESET_PREFERENCE } from './escalation.js';
 import { createLocaleChooser, type LocaleChooser } from './locale.js';
 import { hasModeratorSink } from './log-sink.js';
@@ -26,6 +30,8 @@ export interface CrisisServicesDeps {
   policy: EscalationPolicy;
   /** The policy folder (policies/locale.yaml). */
   policyDir: string;
+  /** The case journal's file (case-journal.ts); undefined keeps it in memory (an in-memory database). */
+  journalPath: string | undefined;
   directory: ResourceDirectory;
   /** Locales the bot's own texts exist in (model.yaml). */
   textLocales: readonly string[];
@@ -33,11 +39,6 @@ export interface CrisisServicesDeps {
   risk: RiskAssessor;
   /** Every sink alerts go to, as the outbox sends them (already wrapped for metrics). */
   sinks: ModeratorSink[];
-  /**
-   * Sinks that edit their own alert when a moderator acts through their platform's buttons;
-   * every other sink gets a separate update alert.
-   */
-  selfUpdatingSinks: string[];
   moderators: ModeratorConfig;
   defaultCountry: string | undefined;
   policyVersion: string;
@@ -45,6 +46,10 @@ export interface CrisisServicesDeps {
   logger: Logger;
   metrics?: { count(name: string, labels?: Record<string, string>): void };
   onOutboxMetrics?: (stats: OutboxMetrics) => void;
+  /** The resource-delivery queue's store. */
+  deliveries: ResourceDeliveryStore;
+  /** The adapter of a platform, for resource retries that no inbound message carries. */
+  channelFor(platform: string): ResourceChannel | undefined;
 }
 
 export interface CrisisServices {
@@ -54,6 +59,10 @@ export interface CrisisServices {
   responder: CrisisResponder;
   /** The language to write to a person in (src/crisis/locale.ts). */
   locale: LocaleChooser;
+  /** Retries crisis resources the platform did not confirm (started after the adapters). */
+  deliveries: ResourceDelivery;
+  /** Cases waiting for the store to come back. */
+  journal: CaseJournal;
 }
 
 export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
@@ -68,9 +77,25 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
     cases, messages: store, sinks: sinks.map((s) => s.name), policy, clock,
     logger: logger.child({ part: 'escalation' }), defaultCountry: deps.defaultCountry, onAlertsWritten: kick,
   });
+  // A case the store could not take (it is down) waits in the journal and is written when it is back.
+  const journal = createCaseJournal({
+    path: deps.journalPath, raise: (input) => escalation.raise(input), logger: logger.child({ part: 'case-journal' }),
+  });
+  const journaled: typeof escalation = {
+    ...escalation,
+    async raise(input) {
+      try {
+        return await escalation.raise(input);
+      } catch (error) {
+        if (asBotError(error).code === 'STORE_UNAVAILABLE') journal.add(input);
+        throw error;
+      }
+    },
+  };
   const moderation = createModeration({
     cases, moderators: deps.moderators, clock, logger: logger.child({ part: 'moderation' }), policyVersion: deps.policyVersion,
-    updateSinks: sinks.filter((s) => !deps.selfUpdatingSinks.includes(s.name)).map((s) => s.name),
+    // Every sink hears of a status change; the outbox edits the messages it already shows.
+    updateSinks: sinks.map((s) => s.name),
     onAlertsWritten: kick,
     // A false positive must not keep colouring the person's next messages (issue 12 item 7).
     onResolved: async (c, at) => {
@@ -96,12 +121,21 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
       code: 'NO_MODERATOR_SINK', fix: 'set MODERATOR_WEBHOOK_URL and MODERATOR_WEBHOOK_SECRET, or a platform moderator channel',
     });
   }
+  const render = (request: RenderRequest) => directory.render({ ...request, moderators: moderatorsReachable });
+  // Crisis resources go through a durable queue: sent when the platform confirms, retried until then.
+  const rd = policy.resourceDelivery;
+  const deliveries = createResourceDelivery({
+    store: deps.deliveries, render, channelFor: deps.channelFor, sinks: sinks.map((s) => s.name),
+    retry: { baseMs: rd.retryBaseMs, maxMs: rd.retryMaxMs, pollMs: rd.pollMs },
+    clock, logger: logger.child({ part: 'resources' }), onAlertsWritten: kick,
+    ...(metrics ? { metrics } : {}),
+  });
   const responder = createCrisisResponder({
-    store, escalation, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger, locale,
-    directory: { render: (request) => directory.render({ ...request, moderators: moderatorsReachable }), texts: (l) => directory.texts(l) },
+    store, escalation: journaled, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger, locale, deliveries,
+    directory: { render, texts: (l) => directory.texts(l) },
     threshold: policy.threshold,
     fallbackCountry: deps.defaultCountry,
     ...(metrics ? { metrics } : {}),
   });
-  return { outbox, moderation, country, responder, locale };
+  return { outbox, moderation, country, responder, locale, deliveries, journal };
 }

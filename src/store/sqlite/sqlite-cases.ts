@@ -105,11 +105,11 @@ export class SqliteCaseStore implements CaseStore {
       // moderators get the case's first alert before (and with) the louder one.
       if (escalated && s.digestAt === undefined) this.outbox.releaseHeld(caseId, at);
       if (created || escalated) {
-        alertIds.push(this.outbox.writeAlert(caseRecord, created ? 'new' : 'escalated', s.priority, s.at, s.sinks, undefined, s.digestAt).id);
+        alertIds.push(this.outbox.writeAlert(caseRecord, created ? 'new' : 'escalated', s.priority, s.at, s.sinks, undefined, s.digestAt, s.holdUntil).id);
       } else if (updated && s.priority === 'urgent') {
         // An attempt under way while the case is open pages again at once, acknowledged or not.
         this.outbox.releaseHeld(caseId, at);
-        alertIds.push(this.outbox.writeAlert(caseRecord, 'realert', 'urgent', s.at, s.sinks).id);
+        alertIds.push(this.outbox.writeAlert(caseRecord, 'realert', 'urgent', s.at, s.sinks, undefined, undefined, s.holdUntil).id);
       } else if (updated) {
         const written = this.outbox.writeUpdate(caseRecord, s.at, s.sinks);
         if (written) alertIds.push(written.id);
@@ -141,8 +141,18 @@ export class SqliteCaseStore implements CaseStore {
     });
   }
 
+  async releaseAlerts(caseId: number, at: Date): Promise<void> {
+    this.db.tx(() => {
+      const iso = at.toISOString();
+      this.db.sql(
+        `UPDATE alert_outbox SET next_attempt_at = ? WHERE case_id = ? AND delivered_at IS NULL AND digest_at IS NULL
+           AND claim_token IS NULL AND attempts = 0 AND next_attempt_at > ?`,
+      ).run(iso, caseId, iso);
+    });
+  }
+
   async markResourcesSent(caseId: number, level: RiskLevel, at: Date): Promise<void> {
-    this.db.tx(() => this.setResources(caseId, level, at.toISOString()));
+    await this.db.tx(() => this.setResources(caseId, level, at.toISOString()));
   }
 
   async applyAction(a: CaseAction): Promise<CaseActionResult> {
@@ -185,7 +195,7 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   async appendAudit(e: AuditEvent): Promise<void> {
-    this.db.tx(() => {
+    await this.db.tx(() => {
       const exists = e.caseId !== undefined && this.db.sql('SELECT 1 FROM cases WHERE id = ?').get(e.caseId);
       const detail = exists || e.caseId === undefined ? e.detail : { ...e.detail, requestedCaseId: e.caseId };
       this.db.audit(exists ? e.caseId! : null, e.action, e.actor, e.at?.toISOString(), e.note, e.policyVersion, detail);
@@ -240,6 +250,10 @@ export class SqliteCaseStore implements CaseStore {
 
   claimDigests(now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]> {
     return this.outbox.claimDigests(now, leaseMs, limit);
+  }
+
+  alertRefs(caseId: number, sink: string): Promise<string[]> {
+    return this.outbox.alertRefs(caseId, sink);
   }
 
   markDelivered(rowId: number, ref: string | undefined, at: Date): Promise<boolean> {
