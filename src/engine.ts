@@ -17,6 +17,7 @@
  *
  * No plug-in chain: a forgotten `next()` must never be able to skip the risk screen.
  */
+import { ReplyStream } from './conversation/stream-reply.js';
 import { asBotError } from './errors.js';
 import { communityKey } from './crisis/country.js';
 import type { LocaleChooser } from './crisis/locale.js';
@@ -24,6 +25,7 @@ import type { Logger } from './logger.js';
 import {
   type ConversationRef,
   type InboundMessage,
+  type OutboundMessage,
   type RiskLevel,
   platformUserKey,
   riskRank,
@@ -40,7 +42,7 @@ import { cleanText, cutText, isBlank } from './conversation/text.js';
 import { RISK_RESET_PREFERENCE } from './crisis/escalation.js';
 
 /** The part of an adapter the engine talks back through. */
-export type ReplyChannel = Pick<PlatformAdapter, 'send' | 'openDirect' | 'startTyping'>;
+export type ReplyChannel = Pick<PlatformAdapter, 'send' | 'openDirect' | 'startTyping' | 'edit' | 'editIntervalMs'>;
 
 export interface EngineMetrics {
   count(name: string, labels?: Record<string, string>): void;
@@ -67,6 +69,8 @@ export interface EngineDeps {
    * reply_deadline_seconds, issue 12 item 4). Unset: only llmTimeoutMs bounds the wait.
    */
   replyDeadlineMs?: number;
+  /** Stream answers at risk levels none and low into platforms that can edit (STREAMING=on). */
+  streaming?: boolean;
   /** Unaddressed group messages are screened too; at this level or above the bot steps in. */
   unaddressedThreshold?: RiskLevel;
   limiter?: RateLimiter;
@@ -377,14 +381,42 @@ export class Engine {
     if (forModel.length < text.length) {
       await channel.send({ conversation: replyTo, text: texts.shortened, kind: 'notice' });
     }
-    const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started, locale, country);
-    if (answer.ok) {
-      await channel.send({ conversation: replyTo, text: answer.text, kind: 'reply', ...(replyTo === message.conversation ? { replyToId: message.id } : {}) });
+    const replyToId = replyTo === message.conversation ? { replyToId: message.id } : {};
+    const stream = this.streamFor(assessment.level, channel, { conversation: replyTo, kind: 'reply', ...replyToId }, locale, texts.model_unavailable);
+    const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started, locale, country, stream);
+    const streamed = await stream?.settle(answer.ok ? { answer: answer.text } : { fallback: answer.fallback ?? texts.model_unavailable });
+    if (streamed !== undefined) {
+      // Already on screen through the stream's edits.
+    } else if (answer.ok) {
+      await channel.send({ conversation: replyTo, text: answer.text, kind: 'reply', ...replyToId });
     } else {
       await channel.send({ conversation: replyTo, text: answer.fallback ?? texts.model_unavailable, kind: 'fallback' });
     }
     const outcome: Outcome = { status: answer.ok ? 'answered' : 'fallback', level: assessment.level, ...withCase };
     return this.finish(progress, message, text, assessment, started, outcome, true, answer.ok ? answer.text : undefined, forModel);
+  }
+
+  /**
+   * A streamed reply when it is allowed: STREAMING=on, risk level none or low (never in a
+   * conversation at moderate or above), and a platform that can edit a sent message.
+   */
+  private streamFor(level: RiskAssessment['level'], channel: ReplyChannel, message: Omit<OutboundMessage, 'text'>, locale: string, fallback: string): ReplyStream | undefined {
+    if (!this.deps.streaming || (level !== 'none' && level !== 'low') || !channel.edit) return undefined;
+    const { crisis, logger } = this.deps;
+    const edit = channel.edit.bind(channel);
+    return new ReplyStream({
+      channel: { send: (m) => channel.send(m), edit, ...(channel.editIntervalMs !== undefined ? { editIntervalMs: channel.editIntervalMs } : {}) },
+      message, fallback,
+      check: (text) => {
+        const verdict = crisis.checkReply(text, level, locale);
+        return verdict.ok ? { ok: true } : { ok: false, fallback: verdict.fallback };
+      },
+      onBlocked: () => {
+        logger.warn('streamed answer failed the output check; replaced by the safe reply', { code: 'OUTPUT_CHECK_FAILED', level });
+        this.deps.metrics?.count('output_check_failures_total', { level });
+      },
+      onError: (error) => logger.warn('streamed edit failed', { code: asBotError(error).code, platform: message.conversation.platform }),
+    });
   }
 
   private forgetInFlight(key: string, text: string): void {
@@ -406,6 +438,7 @@ export class Engine {
     started: number,
     locale: string,
     country: string | undefined,
+    stream?: ReplyStream,
   ): Promise<{ ok: true; text: string } | { ok: false; fallback: string | undefined }> {
     const { policy, tokens, logger, crisis } = this.deps;
     const prompt = buildPrompt(
@@ -432,7 +465,10 @@ export class Engine {
       const completion = await this.deps.llm.complete({
         messages: prompt.messages, maxTokens: policy.answerMaxTokens, signal: abort,
         userKey: platformUserKey(message.conversation.platform, message.author.id),
+        ...(stream ? { onDelta: (delta: string) => stream.push(delta) } : {}),
       });
+      // A partial already failed the check and was replaced: the rest of this answer is not shown.
+      if (stream?.blocked !== undefined) return { ok: false, fallback: stream.blocked };
       this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'ok' });
       const verdict = crisis.checkReply(completion.text, assessment.level, locale, country);
       if (!verdict.ok) {

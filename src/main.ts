@@ -225,6 +225,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     store, risk, llm, crisis: crisis.responder, locale: crisis.locale, clock, logger, tokens, policy: policies.model,
     ...(stores.turnOrder ? { turnOrder: stores.turnOrder } : {}),
     contextTokens: config.OYSTER_CONTEXT_TOKENS, llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
+    streaming: config.STREAMING === 'on',
     replyDeadlineMs: policies.escalation.replyDeadlineMs,
     ...(config.RATE_LIMIT_PER_MINUTE > 0
       ? { limiter: new RateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }) }

@@ -69,6 +69,13 @@ export interface PlatformAdapter {
   openDirect(userId: string): Promise<ConversationRef | undefined>;
   /** Shows "typing…" until the returned function is called. Optional: not every platform has it. */
   startTyping?(conversation: ConversationRef): () => void;
+  /**
+   * Replaces the text of a message this adapter sent (streamed replies, src/conversation/
+   * stream-reply.ts); `final` on the last edit, which may need more parts than one message.
+   */
+  edit?(message: OutboundMessage, id: string, final: boolean): Promise<void>;
+  /** The shortest gap between two edits of one message, so flood control never triggers. */
+  readonly editIntervalMs?: number;
   /** Where this platform's moderator alerts go (a moderator channel), when one is configured. */
   readonly moderatorSink?: ModeratorSink;
   stop(): Promise<void>;
