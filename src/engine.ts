@@ -263,8 +263,8 @@ export class Engine {
     const contextKey = userContextKey(message.conversation, message.author.id);
     const addressed = message.isDirect || message.mentionsBot;
 
-    // Resources that never reached the person go out again first (delivery truth, issue 12 item 3).
-    await crisis.redeliver?.(message, channel);
+    // First the country answer and the resources that never reached the person (issue 12 items 2, 3).
+    await crisis.followUp?.(message, channel);
     const history = await store.recentTurns(contextKey, policy.maxHistoryTurns);
     const prior = await store.riskState(contextKey);
     // A moderator's false_positive resolve resets the carried level: earlier turns no longer count.

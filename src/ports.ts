@@ -295,8 +295,11 @@ export interface CrisisResponder {
    * notice) and resolves true, so the engine does not answer.
    */
   handOff(message: InboundMessage, replyTo: ConversationRef, locale: string, channel: CrisisChannel): Promise<boolean>;
-  /** Any message from the person first re-sends the crisis resources they never received. Never rejects. */
-  redeliver?(message: InboundMessage, channel: CrisisChannel): Promise<void>;
+  /**
+   * Any message from the person first: the answer to the country question is read (and the
+   * country's lines sent), and crisis resources they never received are re-sent. Never rejects.
+   */
+  followUp?(message: InboundMessage, channel: CrisisChannel): Promise<void>;
 }
 
 // ─── time ────────────────────────────────────────────────────────────────────

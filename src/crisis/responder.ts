@@ -41,6 +41,7 @@ import type { Escalation } from './escalation.js';
 import type { LocaleChooser } from './locale.js';
 import type { OutputCheck } from './output-check.js';
 import type { ResourceDelivery } from './resource-delivery.js';
+import type { CountryAnswer } from './country-answer.js';
 
 export interface CrisisResponderDeps {
   store: MessageStore;
@@ -64,6 +65,8 @@ export interface CrisisResponderDeps {
    * person's next message re-sends what never arrived. Without it, resources are sent directly.
    */
   deliveries?: Pick<ResourceDelivery, 'send' | 'retryFor'>;
+  /** Reads the answer to "Which country are you in?" (src/crisis/country-answer.ts). */
+  countryAnswer?: Pick<CountryAnswer, 'onMessage'>;
 }
 
 const HANDOFF_SENT = 'handoff_sent';
@@ -198,8 +201,12 @@ class Responder implements CrisisResponder {
     return { caseId, direct, country };
   }
 
-  /** The person wrote again: resources they never received are sent now, before anything else. Never rejects. */
-  async redeliver(message: InboundMessage, channel: CrisisChannel): Promise<void> {
+  /**
+   * The person wrote again, before anything else: an answer to the country question sets the
+   * country and sends its lines, and resources they never received are sent now. Never rejects.
+   */
+  async followUp(message: InboundMessage, channel: CrisisChannel): Promise<void> {
+    await this.deps.countryAnswer?.onMessage(message, channel);
     if (!this.deps.deliveries) return;
     try {
       await this.deps.deliveries.retryFor(platformUserKey(message.conversation.platform, message.author.id), channel);

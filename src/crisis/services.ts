@@ -12,6 +12,8 @@ import type { CaseStore } from '../store/case-store.js';
 import type { MessageStore } from '../store/store.js';
 import { createCountryCommand } from './country.js';
 import type { RenderRequest, ResourceDirectory } from './directory.js';
+import { createCountryAnswer } from './country-answer.js';
+import { loadGazetteer } from './gazetteer.js';
 import { createResourceDelivery, type ResourceChannel, type ResourceDelivery } from './resource-delivery.js';
 import type { ResourceDeliveryStore } from '../store/resource-deliveries.js';
 import { createCaseJournal, type CaseJournal } from './case-journal.js';
@@ -106,6 +108,7 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
   const country = createCountryCommand({
     messages: store, moderators: deps.moderators, isKnownCountry: (c) => deps.directory.has(c),
     defaultCountry: deps.defaultCountry, logger,
+    linesFor: (userKey, code, conversation) => countryAnswer.linesFor(userKey, code, conversation),
   });
   const { directory } = deps;
   const locale = createLocaleChooser({
@@ -130,8 +133,11 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
     clock, logger: logger.child({ part: 'resources' }), onAlertsWritten: kick,
     ...(metrics ? { metrics } : {}),
   });
+  const countryAnswer = createCountryAnswer({
+    store, cases, gazetteer: loadGazetteer(deps.policyDir, directory), render, deliveries, locale, clock, logger,
+  });
   const responder = createCrisisResponder({
-    store, escalation: journaled, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger, locale, deliveries,
+    store, escalation: journaled, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger, locale, deliveries, countryAnswer,
     directory: { render, texts: (l) => directory.texts(l) },
     threshold: policy.threshold,
     fallbackCountry: deps.defaultCountry,
