@@ -116,6 +116,8 @@ interface Triage {
   caseId: number | undefined;
   /** The private conversation reached during the crisis response, if any. */
   direct: ConversationRef | undefined;
+  /** The person's country as the crisis response resolved it: the reply may show only its numbers. */
+  country: string | undefined;
   /** The history read for the screen, still current when no other message of this user was in flight. */
   history: StoredTurn[] | undefined;
 }
@@ -283,7 +285,7 @@ export class Engine {
     if (!addressed) {
       // Unaddressed group messages are screened but never answered or stored, and judged only
       // in the judge's uncertain band, unless the screen alone calls for stepping in.
-      const bar = this.deps.unaddressedThreshold ?? 'high';
+      const bar = this.deps.unaddressedThreshold ?? crisis.threshold;
       if (riskRank(screened.level) < riskRank(bar)) {
         // Below the bar but at risk: no public reply, a normal-priority alert (CRISIS.md §3).
         if (actNow) await crisis.respond({ message, channel, assessment: screened, locale: 'en', text, quiet: true });
@@ -314,15 +316,17 @@ export class Engine {
     await store.setRiskState(contextKey, assessment.level, now);
 
     let caseId: number | undefined;
+    let country: string | undefined;
     let direct = message.isDirect ? message.conversation : undefined;
     if (riskRank(assessment.level) >= riskRank(crisis.threshold)) {
       progress.responded = true;
       const acted = await crisis.respond({ message, channel, assessment, locale, text, resources: resources ?? 'decide' });
       caseId = acted.caseId;
       direct = acted.direct;
+      country = acted.country;
     }
     return {
-      text, now, started, assessment, judging: actNow ? judging : undefined, locale, caseId, direct,
+      text, now, started, assessment, judging: actNow ? judging : undefined, locale, caseId, direct, country,
       history: pending.length === 0 ? history : undefined,
     };
   }
@@ -331,7 +335,7 @@ export class Engine {
   private async reply(message: InboundMessage, channel: ReplyChannel, t: Triage, progress: { completed: boolean }): Promise<Outcome> {
     const { store, crisis, policy } = this.deps;
     const { text, now, started, locale } = t;
-    let { assessment, caseId, direct } = t;
+    let { assessment, caseId, direct, country } = t;
     const contextKey = userContextKey(message.conversation, message.author.id);
     const userKey = platformUserKey(message.conversation.platform, message.author.id);
     const addressed = message.isDirect || message.mentionsBot;
@@ -342,6 +346,7 @@ export class Engine {
         const acted = await crisis.respond({ message, channel, assessment: judged, locale, text });
         caseId = acted.caseId ?? caseId;
         direct = acted.direct;
+        country = acted.country ?? country;
         assessment = judged;
         await store.setRiskState(contextKey, assessment.level, now);
       }
@@ -386,7 +391,7 @@ export class Engine {
     }
     const replyToId = replyTo === message.conversation ? { replyToId: message.id } : {};
     const stream = this.streamFor(assessment.level, channel, { conversation: replyTo, kind: 'reply', ...replyToId }, locale, texts.model_unavailable);
-    const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started, locale, stream);
+    const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started, locale, country, stream);
     const streamed = await stream?.settle(answer.ok ? { answer: answer.text } : { fallback: answer.fallback ?? texts.model_unavailable });
     if (streamed !== undefined) {
       // Already on screen through the stream's edits.
@@ -440,6 +445,7 @@ export class Engine {
     channel: ReplyChannel,
     started: number,
     locale: string,
+    country: string | undefined,
     stream?: ReplyStream,
   ): Promise<{ ok: true; text: string } | { ok: false; fallback: string | undefined }> {
     const { policy, tokens, logger, crisis } = this.deps;
@@ -472,7 +478,7 @@ export class Engine {
       // A partial already failed the check and was replaced: the rest of this answer is not shown.
       if (stream?.blocked !== undefined) return { ok: false, fallback: stream.blocked };
       this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'ok' });
-      const verdict = crisis.checkReply(completion.text, assessment.level, locale);
+      const verdict = crisis.checkReply(completion.text, assessment.level, locale, country);
       if (!verdict.ok) {
         logger.warn('model answer failed the output check', { code: 'OUTPUT_CHECK_FAILED', reasons: verdict.reasons, level: assessment.level });
         this.deps.metrics?.count('output_check_failures_total', { level: assessment.level });

@@ -259,6 +259,8 @@ export interface CrisisRequest {
 export interface CrisisOutcome {
   /** The case opened or updated; undefined when the store refused. */
   caseId: number | undefined;
+  /** The person's country as resolved for the resources; the reply may show only its numbers. */
+  country?: string | undefined;
   /** The private conversation the resources reached, if any. */
   direct: ConversationRef | undefined;
 }
@@ -292,7 +294,7 @@ export interface CrisisResponder {
    * Checks a model answer at its level; `answer` undefined means the model gave none, which
    * needs the fallback as well.
    */
-  checkReply(answer: string | undefined, level: RiskLevel, locale: string): ReplyVerdict;
+  checkReply(answer: string | undefined, level: RiskLevel, locale: string, country?: string): ReplyVerdict;
   /**
    * When a moderator has paused the bot for this person here: says so once (the hand-off
    * notice) and resolves true, so the engine does not answer.

@@ -136,7 +136,7 @@ class Responder implements CrisisResponder {
       this.deps.metrics?.count('case_open_failures_total', { code: e.code });
     }
 
-    if (!resend) return { caseId, direct };
+    if (!resend) return { caseId, direct, country };
     const sendSafely = async (conversation: ConversationRef, body: string, kind: 'resources' | 'public-note', replyToId?: string) => {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -198,7 +198,7 @@ class Responder implements CrisisResponder {
     if (resources !== undefined) await this.mark(message, 'sent');
     // The queue counts its own confirmed sends.
     if (!this.deps.deliveries) this.deps.metrics?.count('resources_sent_total', { level });
-    return { caseId, direct };
+    return { caseId, direct, country };
   }
 
   /**
@@ -286,12 +286,13 @@ class Responder implements CrisisResponder {
     return atRisk;
   }
 
-  checkReply(answer: string | undefined, level: RiskLevel, locale: string): ReplyVerdict {
+  checkReply(answer: string | undefined, level: RiskLevel, locale: string, country?: string): ReplyVerdict {
     const atRisk = riskRank(level) >= riskRank(this.threshold);
     const reviewed = this.deps.directory.texts(locale).fallbackReply[level];
     // No answer below the threshold: the engine says plainly that the model cannot be reached.
     if (answer === undefined) return { ok: false, reasons: [], fallback: atRisk ? reviewed : undefined };
-    const verdict = this.deps.checkOutput(answer, level);
+    // Numbers only from the person's country (or, not knowing it, the operator's default).
+    const verdict = this.deps.checkOutput(answer, level, { country: country ?? this.deps.fallbackCountry });
     // The model answered but the answer failed the check: the reviewed kind text at every level,
     // never "can't reach my model", which would not be true (issue 12 item 6).
     return verdict.ok ? { ok: true } : { ok: false, reasons: verdict.reasons, fallback: reviewed };

@@ -14,8 +14,11 @@ const US = { CRISIS_DEFAULT_COUNTRY: 'US' };
 const HIGH = 'I keep thinking about killing myself and I do not know how to stop.';
 const SUPPORTIVE = 'I am really glad you told me. You matter.';
 
+// Each send during the outage takes the queue's quick retries (about 5 s) before it is queued.
+const OUTAGE_TIMEOUT = { timeout: 60_000 };
+
 describe('resources during a platform outage', () => {
-  it('are not recorded as sent, and the alert says nothing reached the person', async () => {
+  it('are not recorded as sent, and the alert says nothing reached the person', OUTAGE_TIMEOUT, async () => {
     h = await startHarness({ env: US, reply: () => SUPPORTIVE });
     h.adapter.outage = true;
     await h.adapter.receive({ text: HIGH });
@@ -29,7 +32,7 @@ describe('resources during a platform outage', () => {
     expect(exported[0]!.resourceDeliveries).toMatchObject([{ deliveredAt: undefined, supersededAt: undefined }]);
   });
 
-  it('are re-sent by the retry queue once the platform is back, and the moderators are told', async () => {
+  it('are re-sent by the retry queue once the platform is back, and the moderators are told', OUTAGE_TIMEOUT, async () => {
     h = await startHarness({ env: US, reply: () => SUPPORTIVE });
     h.adapter.outage = true;
     await h.adapter.receive({ text: HIGH });
@@ -49,7 +52,7 @@ describe('resources during a platform outage', () => {
     expect(h.sink.alerts[1]!.priority).toBe('normal');
   });
 
-  it('are re-sent at once by the person\'s next message, before the answer to it', async () => {
+  it('are re-sent at once by the person\'s next message, before the answer to it', OUTAGE_TIMEOUT, async () => {
     h = await startHarness({ env: US, reply: () => SUPPORTIVE });
     h.adapter.outage = true;
     await h.adapter.receive({ text: HIGH });
