@@ -94,7 +94,7 @@ async function batch(v: Variant, count: number, record: boolean): Promise<void> 
 
 const dir = mkdtempSync(join(tmpdir(), 'oyster-bench-platform-'));
 const bot = await launch('oyster-bot', ['bin/oyster-bot.mjs', 'start'], {
-  SLACK_BOT_TOKEN: 'xoxb-bench-token', SLACK_HOST: '127.0.0.1', OYSTER_BASE_URL: modelUrl, OYSTER_DB_PATH: join(dir, 'bot.db'),
+  SLACK_BOT_TOKEN: 'xoxb-bench-token', SLACK_HOST: '127.0.0.1', RISK_JUDGE: 'off' /* the bare bot has no judge */, OYSTER_BASE_URL: modelUrl, OYSTER_DB_PATH: join(dir, 'bot.db'),
   OYSTER_MAX_RETRIES: '0', RATE_LIMIT_PER_MINUTE: '0', STREAMING: 'off', LOG_LEVEL: 'warn', OYSTER_CONSOLE: 'off',
 });
 const bare = await launch('bare bolt', ['scripts/bench-platform-bare.mjs'], {});

@@ -57,7 +57,7 @@ function timeRun(cliArgs: string[], stdin: string, n: number): Promise<{ firstOu
     let firstOut = -1;
     const child = spawn(process.execPath, [bin, ...cliArgs], {
       cwd: work,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', OYSTER_BASE_URL: baseUrl, OYSTER_DB_PATH: join(work, `bot-${n}.db`), LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', RISK_JUDGE: 'off' /* start-up, not the judge */, OYSTER_BASE_URL: baseUrl, OYSTER_DB_PATH: join(work, `bot-${n}.db`), LOG_LEVEL: 'warn' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let err = '';

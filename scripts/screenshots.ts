@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const slack = new FakeAdapter({ platform: 'slack', withModeratorChannel: true, closedDms: ['u-kai'] });
   const config = loadConfig({
     OYSTER_DB_PATH: join(mkdtempSync(join(tmpdir(), 'oyster-shots-')), 'bot.db'),
-    OYSTER_BASE_URL: model.url, OYSTER_MAX_RETRIES: '0', OYSTER_TIMEOUT_MS: '3000', LOG_LEVEL: 'silent',
+    RISK_JUDGE: 'off', OYSTER_BASE_URL: model.url, OYSTER_MAX_RETRIES: '0', OYSTER_TIMEOUT_MS: '3000', LOG_LEVEL: 'silent',
     OYSTER_CONSOLE: 'off', CRISIS_DEFAULT_COUNTRY: 'US', RATE_LIMIT_PER_MINUTE: '0',
     MODERATOR_IDS: 'telegram:mia,discord:sam', DASHBOARD_PORT: '0',
   });

@@ -36,11 +36,11 @@ const schema = z.object({
   OYSTER_MAX_RETRIES: int(0, 10).default(2),
   OYSTER_CONTEXT_TOKENS: int(2_048, 262_144).default(32_768),
   /**
-   * The model judge (issue 11 item 5): `on` (or the older `model`) judges with the chat model's
-   * endpoint, `off` does not. Still off by default: turning it on by default adds a judge call to
-   * every test bot that talks to a fake model, and those suites must learn about it first.
+   * The model judge (issue 11 item 5), the second line behind the offline screen: `on` (or the older
+   * `model`) judges with the chat model's endpoint, which always exists (OYSTER_BASE_URL has a
+   * default), so it is on unless RISK_JUDGE=off opts out.
    */
-  RISK_JUDGE: z.enum(['on', 'off', 'model']).default('off'),
+  RISK_JUDGE: z.enum(['on', 'off', 'model']).default('on'),
   RISK_JUDGE_TIMEOUT_MS: int(100, 60_000).default(4_000),
   CRISIS_DEFAULT_COUNTRY: country.optional(),
   MODERATOR_IDS: list.default([]),

@@ -33,6 +33,7 @@ describe('the console chat in a terminal', () => {
     const script = join(dir, 'run.sh');
     const env = {
       PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm-256color',
+      RISK_JUDGE: 'off', // this suite scripts the model's chat answers; judge tests: test/risk/judge.test.ts
       OYSTER_BASE_URL: model.url, OYSTER_DB_PATH: join(dir, 'bot.db'), OYSTER_LOG_FILE: logFile, MODERATOR_IDS: 'console:local',
     };
     writeFileSync(script, [

@@ -25,6 +25,8 @@ async function startBot(env: Record<string, string> = {}): Promise<Bot> {
   const config = loadConfig({
     ...env,
     OYSTER_DB_PATH: join(dir, 'bot.db'),
+    // The judge is off here: this suite scripts and counts the model's chat answers (judge tests: test/risk/judge.test.ts).
+    RISK_JUDGE: 'off',
     OYSTER_BASE_URL: model.url,
     OYSTER_MAX_RETRIES: '0',
     OYSTER_TIMEOUT_MS: '5000',

@@ -39,9 +39,13 @@ export function tempDbPath(prefix = 'oyster-harness-'): string {
   return join(mkdtempSync(join(tmpdir(), prefix)), 'bot.db');
 }
 
-/** The env every in-process test bot starts from: its own database, the fake model, no retries, a 3 s model timeout. */
+/**
+ * The env every in-process test bot starts from: its own database, the fake model, no retries, a
+ * 3 s model timeout. The judge is off here because these suites script and count the model's chat
+ * answers; the judge's own behaviour (on by default in production) is tested in test/risk/judge.test.ts.
+ */
 export function fakeModelEnv(model: FakeModel, dbPath: string): Record<string, string> {
-  return { OYSTER_DB_PATH: dbPath, OYSTER_BASE_URL: model.url, OYSTER_MAX_RETRIES: '0', OYSTER_TIMEOUT_MS: '3000' };
+  return { OYSTER_DB_PATH: dbPath, OYSTER_BASE_URL: model.url, OYSTER_MAX_RETRIES: '0', OYSTER_TIMEOUT_MS: '3000', RISK_JUDGE: 'off' };
 }
 
 export interface Harness {

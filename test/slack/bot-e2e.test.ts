@@ -39,6 +39,8 @@ beforeAll(async () => {
   model = await startFakeModel();
   const config = loadConfig({
     OYSTER_DB_PATH: join(dir, 'bot.db'),
+    // The judge is off here: this suite scripts and counts the model's chat answers (judge tests: test/risk/judge.test.ts).
+    RISK_JUDGE: 'off',
     OYSTER_BASE_URL: model.url,
     OYSTER_MAX_RETRIES: '0',
     OYSTER_TIMEOUT_MS: '5000',

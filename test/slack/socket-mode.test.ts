@@ -28,7 +28,7 @@ beforeAll(async () => {
   fake = await startFakeSlack();
   model = await startFakeModel({ reply: () => 'Hello over the socket.' });
   adapter = createSlackAdapter(testConfig(fake, { mode: 'socket', appToken: 'xapp-1-A0APP-test', signingSecret: undefined }), { logger: silentLogger });
-  const config = loadConfig({ OYSTER_DB_PATH: join(dir, 'bot.db'), OYSTER_BASE_URL: model.url, OYSTER_MAX_RETRIES: '0', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ OYSTER_DB_PATH: join(dir, 'bot.db'), OYSTER_BASE_URL: model.url, OYSTER_MAX_RETRIES: '0', LOG_LEVEL: 'silent', RISK_JUDGE: 'off' });
   bot = await createBot({ config, adapters: [adapter], logger: silentLogger });
   await bot.start();
   await fake.socketConnected();
