@@ -172,6 +172,9 @@ function alertSinks(config: Config, adapters: PlatformAdapter[], extra: Moderato
   return [...sinks, ...extra];
 }
 
+/** How often an instance on PostgreSQL looks for dead instances' unfinished messages. */
+const TAKEOVER_INTERVAL_MS = 5_000;
+
 export async function createBot(options: BotOptions): Promise<Bot> {
   const { config, metrics } = options;
   const clock = options.clock ?? systemClock;
@@ -250,9 +253,30 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   if (stores.dialect === 'postgres' && config.env['DASHBOARD_PORT']) {
     logger.warn('the moderator dashboard is not available on PostgreSQL yet; moderators use the chat commands', { code: 'CONFIG_INVALID' });
   }
+  // Several instances (PostgreSQL): a survivor takes over the unfinished messages of an instance
+  // whose heartbeat lease lapsed, instead of leaving them (and that person's later messages) until
+  // it restarts. claimUnfinished never hands out messages a live instance is handling.
+  let takeover: NodeJS.Timeout | undefined;
+  const takeOver = () => {
+    for (const { platform, started } of lifecycle.adapterStatus()) {
+      const adapter = adapters.find((a) => a.platform === platform);
+      if (started && adapter) void engine.resume(platform, adapter).catch(() => undefined);
+    }
+  };
   return {
     engine, store, cases, outbox: crisis.outbox, dashboard, policyVersion: policies.version, handlersFor,
     ...lifecycle,
+    async start() {
+      await lifecycle.start();
+      if (stores.dialect === 'postgres') {
+        takeover = setInterval(takeOver, TAKEOVER_INTERVAL_MS);
+        takeover.unref();
+      }
+    },
+    async stop() {
+      if (takeover) clearInterval(takeover);
+      await lifecycle.stop();
+    },
     drainAlerts: async () => { await crisis.outbox.drainOnce(); },
   };
 }
