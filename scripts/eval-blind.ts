@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { RISK_LEVELS, type RiskLevel, type Turn } from '../src/messages.js';
 import type { RiskAssessment, RiskAssessor } from '../src/ports.js';
 import { createRiskAssessor } from '../src/risk/assessor.js';
+import { modelBlindFigures } from './risk-model-blind.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -127,6 +128,8 @@ for (const split of ['tune', 'held', 'all'] as const) {
   const calm = of.filter((c) => !c.at_risk);
   console.log(`  ${split}: at-risk ${risky.filter((c) => c.pass).length}/${risky.length} reached, harmless ${calm.filter((c) => c.pass).length}/${calm.length} unflagged`);
 }
+// The learned model's own figures (scripts/risk-model-blind.ts), apart from the screen's.
+console.log(`\n${modelBlindFigures(root, rows)}`);
 if (showMisses) {
   console.log('\ntuning-half misses (gold → predicted: reasons)');
   for (const r of splits.tune) {

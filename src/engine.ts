@@ -25,7 +25,6 @@ import {
   type ConversationRef,
   type InboundMessage,
   type RiskLevel,
-  conversationKey,
   platformUserKey,
   riskRank,
   userContextKey,
@@ -211,12 +210,17 @@ export class Engine {
   private async failed(error: unknown, message: InboundMessage, channel: ReplyChannel, progress: { responded: boolean }): Promise<Outcome> {
     const e = asBotError(error);
     const platform = message.conversation.platform;
-    this.deps.logger.error('message handling failed', { code: e.code, platform, conversation: conversationKey(message.conversation) });
+    this.deps.logger.error('message handling failed', { code: e.code, platform });
     this.deps.metrics?.count('engine_errors_total', { code: e.code });
     // Fail toward safety: with the database unavailable the message cannot be stored, deduped
     // or opened as a case, but the screen needs none of that and resources need no state.
     if (e.code === 'STORE_UNAVAILABLE' && !progress.responded) {
-      await this.deps.crisis.respondWithoutStore(message, channel, cleanText(message.text));
+      const atRisk = await this.deps.crisis.respondWithoutStore(message, channel, cleanText(message.text));
+      // Anyone else who spoke to the bot hears that it cannot answer now, rather than silence.
+      if (!atRisk && (message.isDirect || message.mentionsBot)) {
+        const notice = this.deps.policy.texts('en').store_unavailable;
+        if (notice) await channel.send({ conversation: message.conversation, text: notice, kind: 'notice', replyToId: message.id }).catch(() => undefined);
+      }
     }
     return { status: 'ignored' };
   }

@@ -39,6 +39,7 @@ import { policyVersion as hashPolicies } from './policy/version.js';
 import { createRiskAssessor } from './risk/assessor.js';
 import type { CaseStore } from './store/case-store.js';
 import { openStores, type BotMessageStore } from './open-stores.js';
+import type { StoreFault } from './store/sqlite/store-health.js';
 import { createRetention } from './store/retention.js';
 
 export interface BotOptions {
@@ -55,6 +56,10 @@ export interface BotOptions {
 }
 
 export interface Bot {
+  /** The database's current fault (busy, full, read-only, corrupt), if any: /readyz. */
+  storeFault(): StoreFault | undefined;
+  /** Cases waiting in the journal for the database to come back. */
+  journaledCases(): number;
   readonly engine: Engine;
   readonly store: BotMessageStore;
   readonly cases: CaseStore;
@@ -133,11 +138,6 @@ export function runsConsole(config: Config): boolean {
   return !Object.values(PLATFORM_CONFIG_READERS).some((read) => read(config.env) !== undefined);
 }
 
-/** A wrapper that counts single deliveries keeps the wrapped sink's digest delivery (digests are not counted). */
-function withDigest(wrapper: ModeratorSink, inner: ModeratorSink): ModeratorSink {
-  return inner.deliverDigest ? { ...wrapper, deliverDigest: inner.deliverDigest.bind(inner) } : wrapper;
-}
-
 /**
  * A default country without a directory entry would send people in crisis to the global
  * fallback while the operator believes their country is covered: refuse it at start.
@@ -165,11 +165,12 @@ function loadPolicies(policyDir: string, config: Config) {
 /** Where alerts go: the log, each adapter's moderator channel, the webhook, and any extra (tests). */
 function alertSinks(config: Config, adapters: PlatformAdapter[], extra: ModeratorSink[], clock: Clock, logger: Logger): ModeratorSink[] {
   const sinks: ModeratorSink[] = [createLogSink(logger.child({ part: 'alerts' }))];
-  for (const adapter of adapters) if (adapter.moderatorSink) sinks.push(withDedupe(adapter.moderatorSink));
+  for (const adapter of adapters) if (adapter.moderatorSink) sinks.push(adapter.moderatorSink);
   if (config.MODERATOR_WEBHOOK_URL && config.MODERATOR_WEBHOOK_SECRET) {
     sinks.push(createWebhookSink({ url: config.MODERATOR_WEBHOOK_URL, secret: config.MODERATOR_WEBHOOK_SECRET, clock }));
   }
-  return [...sinks, ...extra];
+  // Dedupe once, here: the outbox is at-least-once, and no sink keeps its own memory of what it sent.
+  return [...sinks, ...extra].map((s) => withDedupe(s));
 }
 
 /** How often an instance on PostgreSQL looks for dead instances' unfinished messages. */
@@ -201,12 +202,22 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const moderators = { ids: config.MODERATOR_IDS, roleIds: config.MODERATOR_ROLE_IDS };
   const crisis = createCrisisServices({
     store, cases, risk, moderators, clock, logger, policyDir, textLocales: policies.model.textLocales(),
+    journalPath: config.OYSTER_DB_PATH === ':memory:' ? undefined : `${config.OYSTER_DB_PATH}.pending-cases.jsonl`,
     policy: policies.escalation, directory: policies.directory,
     checkOutput: policies.checkOutput, defaultCountry: config.CRISIS_DEFAULT_COUNTRY, policyVersion: policies.version,
-    sinks: metrics ? sinks.map((s) => withDigest(countDeliveries(s, metrics), s)) : sinks,
-    selfUpdatingSinks: adapters.flatMap((a) => (a.moderatorSink ? [a.moderatorSink.name] : [])),
+    sinks: metrics ? sinks.map((s) => countDeliveries(s, metrics)) : sinks,
     ...(metrics ? { metrics } : {}),
     ...(metrics?.outbox ? { onOutboxMetrics: (stats: OutboxMetrics) => metrics.outbox!(stats) } : {}),
+  });
+
+  // The moment the store answers again, journaled cases are written and their alerts sent.
+  stores.health?.onChange((fault) => {
+    if (fault) {
+      logger.error('database unavailable: crisis resources still go out, cases are journaled', { code: 'STORE_UNAVAILABLE', sqlite: fault.code });
+      return;
+    }
+    logger.info('database available again');
+    if (crisis.journal.size > 0) void crisis.journal.replay();
   });
 
   const tokens = createQwenTokenCounter();
@@ -230,7 +241,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     store, policy: policies.model, logger, moderation: crisis.moderation, locales: policies.directory.locales(),
     country: (request) => crisis.country.handle(request),
     ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),
-    forgetElsewhere: (userKey) => cases.forgetUser(userKey, policies.escalation.forgetKeepsAuditFields),
+    forgetElsewhere: async (userKey) => crisis.journal.forget(userKey) + await cases.forgetUser(userKey, policies.escalation.forgetKeepsAuditFields),
     scrubFiles: () => store.compact(),
     exportElsewhere: (userKey) => cases.exportUser(userKey),
   });
@@ -244,7 +255,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const lifecycle = createLifecycle({
     adapters, handlersFor, engine, outbox: crisis.outbox, dashboard, retention, logger,
     warmUp: () => tokens.countMessage('system', policies.model.systemPrompt),
-    closeStore: () => stores.close(),
+    closeStore: async () => { crisis.journal.stop(); await stores.close(); },
     connectTimeoutMs: config.OYSTER_CONNECT_TIMEOUT_MS,
   });
 
@@ -265,6 +276,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   };
   return {
     engine, store, cases, outbox: crisis.outbox, dashboard, policyVersion: policies.version, handlersFor,
+    storeFault: () => stores.health?.fault,
+    journaledCases: () => crisis.journal.size,
     ...lifecycle,
     async start() {
       await lifecycle.start();

@@ -11,6 +11,7 @@ import type { TurnOrder } from './store/pg/pg-turn-order.js';
 import { openDatabase, startCheckpoints, type Database } from './store/sqlite/database.js';
 import { SqliteCaseStore } from './store/sqlite/sqlite-cases.js';
 import { SqliteMessageStore } from './store/sqlite/sqlite-store.js';
+import { BUSY_SLICE_MS, healthOf, type StoreHealth } from './store/sqlite/store-health.js';
 import type { MessageStore } from './store/store.js';
 
 /** WAL checkpoints run on this timer rather than inside a message's commit. */
@@ -27,6 +28,8 @@ export interface OpenedStores {
   dialect: 'sqlite' | 'postgres';
   messages: BotMessageStore;
   cases: CaseStore;
+  /** SQLite only: the connection's fault state (store-health.ts), for /readyz and the case journal. */
+  health: StoreHealth | undefined;
   /** The SQLite connection (the dashboard's reads are SQLite-only so far); undefined on PostgreSQL. */
   sqlite: Database.Database | undefined;
   /** PostgreSQL only: waits for a person's earlier messages on other instances. */
@@ -49,7 +52,7 @@ export async function openStores(config: Pick<Config, 'DATABASE_URL' | 'OYSTER_D
     const stores: PgStores = await pg.openPgStores(config.DATABASE_URL, instanceId);
     const stopHeartbeat = await startHeartbeat(stores.leases, instanceId);
     return {
-      dialect: 'postgres', messages: stores.messages, cases: stores.cases, sqlite: undefined, instanceId,
+      dialect: 'postgres', messages: stores.messages, cases: stores.cases, sqlite: undefined, health: undefined, instanceId,
       turnOrder: createTurnOrder(stores.messages),
       async close() {
         await stopHeartbeat();
@@ -57,11 +60,15 @@ export async function openStores(config: Pick<Config, 'DATABASE_URL' | 'OYSTER_D
       },
     };
   }
-  const db = openDatabase(config.OYSTER_DB_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS, manualCheckpoints: true });
+  const db = openDatabase(config.OYSTER_DB_PATH, {
+    // SQLite blocks the event loop at most this long per statement for a lock; longer waits
+    // happen between attempts, off the loop (store-health.ts).
+    busyTimeoutMs: Math.min(config.SQLITE_BUSY_TIMEOUT_MS, BUSY_SLICE_MS), manualCheckpoints: true,
+  });
   const stopCheckpoints = startCheckpoints(db, CHECKPOINT_INTERVAL_MS);
   const messages = new SqliteMessageStore(db);
   return {
-    dialect: 'sqlite', messages, cases: new SqliteCaseStore(db), sqlite: db, turnOrder: undefined, instanceId,
+    dialect: 'sqlite', messages, cases: new SqliteCaseStore(db), sqlite: db, health: healthOf(db), turnOrder: undefined, instanceId,
     async close() {
       stopCheckpoints();
       await messages.close();

@@ -141,6 +141,12 @@ export interface ModeratorSink {
    * each alert on its own, so no alert ever waits on a sink that cannot show a digest.
    */
   deliverDigest?(digest: AlertDigest): Promise<{ ref?: string }>;
+  /**
+   * Shows the alert's new state in a message this sink posted earlier (`ref` as deliver
+   * returned it). Optional: a sink without it (the log, the webhook) gets each update as a new
+   * delivery. The outbox reads the refs from the store, so an edit works after a restart too.
+   */
+  edit?(ref: string, alert: AlertView): Promise<void>;
 }
 
 // ─── model ───────────────────────────────────────────────────────────────────
@@ -265,8 +271,11 @@ export interface CrisisResponder {
   readonly threshold: RiskLevel;
   /** Opens or updates the case and sends the verified resources, failing toward the person's safety. */
   respond(request: CrisisRequest): Promise<CrisisOutcome>;
-  /** The database is down: resources from the screen alone, no case. Never rejects. */
-  respondWithoutStore(message: InboundMessage, channel: CrisisChannel, text: string): Promise<void>;
+  /**
+   * The database is down: resources from the screen alone; the case is journaled until the
+   * store is back. Resolves whether the message was at risk. Never rejects.
+   */
+  respondWithoutStore(message: InboundMessage, channel: CrisisChannel, text: string): Promise<boolean>;
   /**
    * Checks a model answer at its level; `answer` undefined means the model gave none, which
    * needs the fallback as well.

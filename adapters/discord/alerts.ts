@@ -1,9 +1,10 @@
 /**
  * Moderator alerts in the Discord moderator channel: one message per case with an embed and
  * Acknowledge / Resolve buttons, edited in place as the case changes, and digests of held
- * normal-priority alerts. Rendering is pure; the board keeps the small in-memory maps (alert id
- * → message, case id → message) and calls the post/edit functions index.ts passes in.
+ * normal-priority alerts. Rendering is pure; the board calls the post/edit functions index.ts
+ * passes in.
  */
+import { createHash } from 'node:crypto';
 import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord.js';
 import type { AlertDigest, AlertView, ModeratorSink } from '../../src/ports.js';
 import { CustomIds } from './commands.js';
@@ -16,6 +17,19 @@ export interface AlertMessageBody {
   embeds: APIEmbed[];
   components: Array<APIActionRowComponent<APIComponentInMessageActionRow>>;
   allowed_mentions: { parse: never[]; replied_user: boolean };
+  /** Posts only: a nonce derived from the alert, so a retried post returns the first message. */
+  nonce?: string;
+  enforce_nonce?: boolean;
+}
+
+/**
+ * Discord keeps a nonce for a few minutes: a second post with the same nonce (enforce_nonce)
+ * returns the message the first one created instead of posting again. Derived from the alert id
+ * (or the digest id), it makes a retry after a lost answer or a crash exactly once in that window
+ * (issue 17 item 2). Nonces are at most 25 characters.
+ */
+export function alertNonce(key: string): string {
+  return createHash('sha256').update(`oyster-alert:${key}`).digest('base64url').slice(0, 25);
 }
 
 // Discord embed limits (PLATFORMS.md §3.1): title 256, description 4096, field value 1024.
@@ -191,64 +205,24 @@ export interface AlertTransport {
 }
 
 /**
- * The moderator sink for the Discord channel. Updates to a case edit its message in place
- * when this process posted it; otherwise (after a restart) they are posted as a new message.
+ * The moderator sink for the Discord channel: posts alerts and digests, and edits an alert's
+ * message when the core's outbox brings a status change (it keeps the message ids in the store,
+ * so the edit works after a restart). Dedupe of redelivered alerts happens once, in the core.
  */
 export class AlertBoard implements ModeratorSink {
   readonly name = 'discord-moderators';
-  private readonly byAlert = new Map<number, string>();
-  private readonly byCase = new Map<number, string>();
-  private readonly byDigest = new Map<string, string>();
 
-  constructor(private readonly transport: AlertTransport, private readonly capacity = 5_000) {}
+  constructor(private readonly transport: AlertTransport) {}
 
   async deliver(alert: AlertView): Promise<{ ref?: string }> {
-    // The outbox is at-least-once: a redelivered alert id must not post twice.
-    const done = this.byAlert.get(alert.alertId);
-    if (done !== undefined) return { ref: done };
-    const body = renderAlert(alert);
-    const existing = this.byCase.get(alert.caseId);
-    let ref: string;
-    if (alert.kind === 'update' && existing !== undefined) {
-      await this.transport.edit(existing, body);
-      ref = existing;
-    } else {
-      ref = await this.transport.post(body);
-    }
-    this.remember(alert, ref);
-    return { ref };
+    return { ref: await this.transport.post({ ...renderAlert(alert), nonce: alertNonce(`a${alert.alertId}`), enforce_nonce: true }) };
   }
 
-  /** Posts a digest as a new message, once per digest id. Its cases keep no message: a later update posts anew. */
   async deliverDigest(digest: AlertDigest): Promise<{ ref?: string }> {
-    const done = this.byDigest.get(digest.digestId);
-    if (done !== undefined) return { ref: done };
-    const ref = await this.transport.post(renderDigest(digest));
-    this.byDigest.set(digest.digestId, ref);
-    if (this.byDigest.size > this.capacity) this.byDigest.delete(this.byDigest.keys().next().value as string);
-    return { ref };
+    return { ref: await this.transport.post({ ...renderDigest(digest), nonce: alertNonce(`d${digest.digestId}`), enforce_nonce: true }) };
   }
 
-  /** Edits the message showing this case, when known; false when there is none to edit. */
-  async update(alert: AlertView): Promise<boolean> {
-    const existing = this.byCase.get(alert.caseId);
-    if (existing === undefined) return false;
-    await this.transport.edit(existing, renderAlert(alert));
-    this.remember(alert, existing);
-    return true;
-  }
-
-  /** Records that `messageId` shows this case (after a button edited it in place). */
-  remember(alert: Pick<AlertView, 'alertId' | 'caseId'>, messageId: string): void {
-    this.byAlert.set(alert.alertId, messageId);
-    this.byCase.set(alert.caseId, messageId);
-    for (const map of [this.byAlert, this.byCase]) {
-      if (map.size > this.capacity) map.delete(map.keys().next().value as number);
-    }
-  }
-
-  /** The message currently showing a case, if this process knows it. */
-  messageFor(caseId: number): string | undefined {
-    return this.byCase.get(caseId);
+  async edit(ref: string, alert: AlertView): Promise<void> {
+    await this.transport.edit(ref, renderAlert(alert));
   }
 }

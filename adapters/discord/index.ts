@@ -120,7 +120,6 @@ class DiscordAdapter implements PlatformAdapter {
     client.on(Events.InteractionCreate, (interaction) =>
       void handleInteraction(interaction, {
         handlers,
-        board: this.board,
         log: this.log,
       }),
     );

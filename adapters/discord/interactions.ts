@@ -13,7 +13,7 @@ import {
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef } from '../../src/messages.js';
 import type { Actor, BotHandlers, CommandReply, CommandRequest } from '../../src/ports.js';
-import { renderAlert, type AlertBoard } from './alerts.js';
+import { renderAlert } from './alerts.js';
 import { commandFromCustomId, commandFromSlash, CustomIds } from './commands.js';
 import { isStaleInteraction, mapDiscordError } from './errors.js';
 import { DISCORD_PLATFORM } from './inbound.js';
@@ -21,7 +21,6 @@ import { renderDiscord } from './outbound.js';
 
 export interface InteractionDeps {
   handlers: BotHandlers;
-  board: AlertBoard | undefined;
   log: Logger;
 }
 
@@ -76,14 +75,7 @@ async function onSlash(i: ChatInputCommandInteraction, deps: InteractionDeps): P
     });
     for (const content of rest) await i.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
   }
-  if (reply.updatedAlert && deps.board) {
-    const alert = reply.updatedAlert;
-    // Edit the alert in place; after a restart the board does not know it, so post the new state.
-    await deps.board
-      .update(alert)
-      .then((edited) => (edited ? undefined : deps.board?.deliver({ ...alert, kind: 'update' })))
-      .catch((error: unknown) => deps.log.warn('discord alert edit failed', { caseId: alert.caseId, code: mapDiscordError(error).code }));
-  }
+  // A typed /case changes the alert through the core's outbox, which edits every message showing it.
 }
 
 async function onButton(i: ButtonInteraction, deps: InteractionDeps): Promise<void> {
@@ -103,8 +95,8 @@ async function onButton(i: ButtonInteraction, deps: InteractionDeps): Promise<vo
   }
   if (reply.ok && reply.updatedAlert) {
     const body = renderAlert(reply.updatedAlert);
+    // The pressed message changes at once; the outbox's edit of it follows with the same content.
     await i.editReply({ content: body.content, embeds: body.embeds, components: body.components, allowedMentions: NO_PINGS });
-    deps.board?.remember(reply.updatedAlert, i.message.id);
   }
   // Refusals, and the core's guidance for the moderator who acted ("introduce yourself as…"), go to them alone.
   if (reply.text.trim() !== '') await i.followUp({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });

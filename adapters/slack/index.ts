@@ -58,11 +58,6 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
   workspaceUrl: string | undefined;
   /** `${channel}:${threadTs}` of threads the bot was mentioned in or posted to. */
   readonly botThreads = new BoundedMap<string, true>(10_000, 7 * 24 * 60 * 60 * 1000);
-  /** alertId → ref, so a retried outbox delivery never double-posts (ADAPTER-COMMON). */
-  private readonly deliveredAlerts = new BoundedMap<number, string>(5_000);
-  private readonly deliveredDigests = new BoundedMap<string, string>(1_000);
-  /** caseId → the alert message, so status updates edit it in place. */
-  readonly caseMessages = new BoundedMap<number, Posted>(5_000);
   private readonly pending = new Set<Promise<void>>();
   private app: App | undefined;
   /** Aborts the start-up retries when stop() comes first. */
@@ -81,6 +76,7 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
         name: 'slack',
         deliver: (a) => this.deliverAlert(channel, a),
         deliverDigest: (d) => this.deliverDigest(channel, d),
+        edit: (ref, a) => this.editAlert(ref, a),
       };
     }
   }
@@ -210,36 +206,24 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
     return { platform: 'slack', channelId, ...(this.teamId === undefined ? {} : { communityId: this.teamId }) };
   }
 
-  /** Posts (or, for a status update of a known case, edits) the alert; idempotent per alertId. */
+  /** Posts the alert; the core dedupes redeliveries and turns status changes into edits. */
   private async deliverAlert(channel: string, alert: AlertView): Promise<{ ref?: string }> {
-    const done = this.deliveredAlerts.get(alert.alertId);
-    if (done !== undefined) return { ref: done };
-    const text = alertFallbackText(alert);
-    const blocks = alertBlocks(alert, this.alertOptions);
-    const known = this.caseMessages.get(alert.caseId);
-    let posted: Posted;
-    if (alert.kind === 'update' && known !== undefined) {
-      await this.web.update(known.channel, known.ts, text, blocks);
-      posted = known;
-    } else {
-      posted = await this.web.post(channel, text, undefined, blocks);
-      this.caseMessages.set(alert.caseId, posted);
-    }
-    const ref = `${posted.channel}:${posted.ts}`;
-    this.deliveredAlerts.set(alert.alertId, ref);
+    const posted = await this.web.post(channel, alertFallbackText(alert), undefined, alertBlocks(alert, this.alertOptions));
     this.logger.info('slack alert delivered', { caseId: alert.caseId, alertId: alert.alertId, level: alert.level });
-    return { ref };
+    return { ref: `${posted.channel}:${posted.ts}` };
   }
 
-  /** Posts a digest of held alerts as one new message; idempotent per digestId. */
+  /** Shows the alert's new state in a message posted earlier; `ref` is `${channel}:${ts}`. */
+  private async editAlert(ref: string, alert: AlertView): Promise<void> {
+    const cut = ref.indexOf(':');
+    await this.web.update(ref.slice(0, cut), ref.slice(cut + 1), alertFallbackText(alert), alertBlocks(alert, this.alertOptions));
+  }
+
+  /** Posts a digest of held alerts as one new message. */
   private async deliverDigest(channel: string, digest: AlertDigest): Promise<{ ref?: string }> {
-    const done = this.deliveredDigests.get(digest.digestId);
-    if (done !== undefined) return { ref: done };
     const posted = await this.web.post(channel, digestFallbackText(digest), undefined, digestBlocks(digest, this.alertOptions));
-    const ref = `${posted.channel}:${posted.ts}`;
-    this.deliveredDigests.set(digest.digestId, ref);
     this.logger.info('slack digest delivered', { digestId: digest.digestId, alertIds: digest.alerts.map((a) => a.alertId) });
-    return { ref };
+    return { ref: `${posted.channel}:${posted.ts}` };
   }
 
   async stop(): Promise<void> {

@@ -12,7 +12,7 @@ import type { BoundedMap } from './bounded.js';
 import { parseCaseAction, parseSlashText } from './commands.js';
 import { mentionedUserIds, normalizeSlackEvent, type SlackEventEnvelope } from './inbound.js';
 import { renderSlack } from './outbound.js';
-import type { Posted, SlackWeb } from './web.js';
+import type { SlackWeb } from './web.js';
 
 /** What the listeners need from the adapter. */
 export interface ListenerHost {
@@ -23,7 +23,6 @@ export interface ListenerHost {
   readonly command: string;
   readonly commandInlineMs: number;
   readonly botThreads: BoundedMap<string, true>;
-  readonly caseMessages: BoundedMap<number, Posted>;
   /** Workspace facts the alert blocks need (permalinks); optional so older hosts still fit. */
   readonly alertOptions?: AlertRenderOptions;
   track(work: Promise<void>): void;
@@ -168,7 +167,6 @@ async function caseAction(host: ListenerHost, handlers: BotHandlers, click: Case
   if (alert !== undefined && click.messageTs !== undefined) {
     // Edit the alert in place: everyone in the channel sees who acted and when.
     await host.web.update(click.channel, click.messageTs, alertFallbackText(alert), alertBlocks(alert, host.alertOptions));
-    host.caseMessages.set(alert.caseId, { channel: click.channel, ts: click.messageTs });
   } else if (reply.text.trim() !== '') {
     await host.web.ephemeral(click.channel, click.userId, renderSlack(reply.text)[0]!);
   }

@@ -161,6 +161,10 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
           { html, plain: visibleText(html) },
         );
         return messageKey(sent.chatId, sent.messageId);
+      }, async (ref, html, keyboard) => {
+        // The ref is messageKey(chatId, messageId); chat ids are negative for groups.
+        const cut = ref.lastIndexOf(':');
+        await sender.editHtml(Number(ref.slice(0, cut)), Number(ref.slice(cut + 1)), html, keyboard);
       }, log)
     : undefined;
 

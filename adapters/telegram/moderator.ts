@@ -156,40 +156,26 @@ export function alertKeyboard(alert: Pick<AlertView, 'caseId' | 'status'>): Inli
 
 /** Posts HTML with a keyboard to the moderator chat and resolves with the message ref. */
 export type PostAlert = (html: string, keyboard: InlineKeyboard) => Promise<string>;
-
-const REMEMBERED_ALERTS = 2_000;
+/** Replaces the HTML and keyboard of a message posted earlier (`ref` as PostAlert resolved it). */
+export type EditAlert = (ref: string, html: string, keyboard: InlineKeyboard) => Promise<void>;
 
 /**
- * A ModeratorSink for the staff group. The core's outbox retries deliveries; a retry of an
- * alert this process already posted returns the earlier ref instead of posting twice.
+ * A ModeratorSink for the staff group. The core's outbox dedupes redeliveries and turns a
+ * status change into an edit of every message that shows the case.
  */
-export function createTelegramModeratorSink(post: PostAlert, logger: Logger): ModeratorSink {
-  const delivered = new Map<number | string, string>();
-  const inFlight = new Map<number | string, Promise<{ ref?: string }>>();
-  /** Posts once per key (alert id, or digest id); a repeat answers with the first ref. */
-  const once = (key: number | string, html: string, keyboard: InlineKeyboard, fields: Record<string, unknown>) => {
-    const known = delivered.get(key);
-    if (known !== undefined) return Promise.resolve({ ref: known });
-    const pending = inFlight.get(key);
-    if (pending) return pending;
-    const attempt = post(html, keyboard)
-      .then((ref) => {
-        delivered.set(key, ref);
-        if (delivered.size > REMEMBERED_ALERTS) delivered.delete(delivered.keys().next().value!);
-        logger.info('telegram moderator alert posted', fields);
-        return { ref };
-      })
-      .finally(() => inFlight.delete(key));
-    inFlight.set(key, attempt);
-    return attempt;
-  };
+export function createTelegramModeratorSink(post: PostAlert, edit: EditAlert, logger: Logger): ModeratorSink {
   return {
     name: 'telegram',
-    deliver: (alert) => once(alert.alertId, renderAlert(alert), alertKeyboard(alert), {
-      caseId: alert.caseId, alertId: alert.alertId, level: alert.level,
-    }),
-    deliverDigest: (digest) => once(`digest:${digest.digestId}`, renderDigest(digest), { inline_keyboard: [] }, {
-      digestId: digest.digestId, alertIds: digest.alerts.map((a) => a.alertId),
-    }),
+    async deliver(alert) {
+      const ref = await post(renderAlert(alert), alertKeyboard(alert));
+      logger.info('telegram moderator alert posted', { caseId: alert.caseId, alertId: alert.alertId, level: alert.level });
+      return { ref };
+    },
+    async deliverDigest(digest) {
+      const ref = await post(renderDigest(digest), { inline_keyboard: [] });
+      logger.info('telegram moderator alert posted', { digestId: digest.digestId, alertIds: digest.alerts.map((a) => a.alertId) });
+      return { ref };
+    },
+    edit: (ref, alert) => edit(ref, renderAlert(alert), alertKeyboard(alert)),
   };
 }

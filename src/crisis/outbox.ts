@@ -158,13 +158,26 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     else logger.warn('moderator alert not delivered: will retry', fields);
   }
 
+  /**
+   * A status change edits every message the sink already shows the case in, whichever way the
+   * change came (a button, a typed command, the web, a re-alert) and across restarts, since
+   * the refs are read from the store. With nothing to edit, or no edit on the sink, it is posted.
+   */
+  async function show(sink: ModeratorSink, row: OutboxRow): Promise<{ ref?: string }> {
+    const alert = paged(row.alert);
+    const refs = alert.kind === 'update' && sink.edit ? await cases.alertRefs(row.caseId, sink.name) : [];
+    if (refs.length === 0) return sink.deliver(alert);
+    for (const ref of refs) await sink.edit!(ref, alert);
+    return { ref: refs[refs.length - 1]! };
+  }
+
   async function deliverRow(row: OutboxRow): Promise<boolean> {
     const sink = sinks.get(row.sink);
     try {
       if (!sink) {
         throw new BotError('sink not configured', 'ESCALATION_NOTIFY_FAILED', { context: { reason: 'sink_not_configured' } });
       }
-      const { ref } = await bounded(sink.deliver(paged(row.alert)));
+      const { ref } = await bounded(show(sink, row));
       const marked = await cases.markDelivered(row.id, ref, clock.now());
       logger.info(marked ? 'moderator alert delivered' : 'moderator alert redelivered', {
         sink: row.sink, alertId: row.alertId, caseId: row.caseId, kind: row.alert.kind, attempts: row.attempts,
@@ -275,7 +288,11 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       stopped = false;
       // Rows a dead process had claimed are released, and every undelivered row is due now: a
       // backoff chosen before a crash must not delay an alert after the restart.
-      const released = await cases.releaseClaims(clock.now());
+      // With the store unavailable at start the outbox still starts: claims expire on their own.
+      const released = await cases.releaseClaims(clock.now()).catch((error: unknown) => {
+        logger.error('outbox could not release old claims', { code: asBotError(error).code });
+        return 0;
+      });
       if (released > 0) logger.warn('outbox resumed rows claimed before a restart', { rows: released });
       // The first pass runs in the background: one try can take the sink timeout and a sink's
       // rows go in order, so awaiting it would keep the adapters offline behind a hanging sink.

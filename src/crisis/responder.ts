@@ -192,30 +192,47 @@ class Responder implements CrisisResponder {
   }
 
   /**
-   * The database is unavailable: no dedupe, no history, no case. The screen still reads the
-   * message on its own, and at risk the user still gets the directory's resources (the
-   * operator's default country, else the international directory). The case is opened when
-   * the platform redelivers the message after the database recovers.
+   * The database is unavailable: no dedupe, no history. The screen still reads the message on
+   * its own, and at risk the user still gets the directory's resources (the operator's default
+   * country, else the international directory). The case is then raised as usual: with the
+   * store down, raise() fails and the signal is journaled, to be written as soon as the store is
+   * back (src/crisis/case-journal.ts). Resolves whether the message was at risk; never rejects.
    */
-  async respondWithoutStore(message: InboundMessage, channel: CrisisChannel, text: string): Promise<void> {
+  async respondWithoutStore(message: InboundMessage, channel: CrisisChannel, text: string): Promise<boolean> {
     const { directory, clock, logger } = this.deps;
+    let atRisk = false;
     try {
       const assessment = this.deps.risk.screen({ text, recent: [], now: clock.now() });
-      if (riskRank(assessment.level) < riskRank(this.threshold)) return;
+      if (riskRank(assessment.level) < riskRank(this.threshold)) return false;
+      atRisk = true;
       // No store: no stored language choice, so the message's own language decides.
       const locale = await this.deps.locale({ detected: assessment.language, text });
       const about = assessment.about ?? 'self';
       const country = this.deps.fallbackCountry;
       const place = message.isDirect ? 'private' : 'private-unreachable';
       const rendered = directory.render({ country, level: assessment.level, locale, place, about });
-      await channel.send({ conversation: message.conversation, text: rendered.text, kind: 'resources', replyToId: message.id });
-      logger.error('crisis resources sent without a case: the database is unavailable', {
-        code: 'ESCALATION_NOTIFY_FAILED', level: assessment.level, platform: message.conversation.platform,
-      });
-      this.deps.metrics?.count('resources_sent_total', { level: assessment.level });
+      let sent = false;
+      try {
+        await channel.send({ conversation: message.conversation, text: rendered.text, kind: 'resources', replyToId: message.id });
+        sent = true;
+        this.deps.metrics?.count('resources_sent_total', { level: assessment.level });
+      } finally {
+        logger.error('crisis resources sent without the database: the case waits for it', {
+          code: 'ESCALATION_NOTIFY_FAILED', level: assessment.level, platform: message.conversation.platform, sent,
+        });
+        await this.deps.escalation.raise({
+          conversation: message.conversation, isDirect: message.isDirect,
+          user: { id: message.author.id, displayName: message.author.displayName },
+          userKey: platformUserKey(message.conversation.platform, message.author.id),
+          level: assessment.level, reasons: assessment.reasons, policyVersion: assessment.policyVersion,
+          excerpt: excerptOf(text), country, resourcesSent: sent ? rendered.resourceIds : [],
+          reachedPrivately: sent && message.isDirect, messageId: message.id, at: clock.now(),
+        }).catch(() => undefined);
+      }
     } catch (error) {
       logger.error('could not send crisis resources without the database', { code: asBotError(error).code });
     }
+    return atRisk;
   }
 
   checkReply(answer: string | undefined, level: RiskLevel, locale: string): ReplyVerdict {

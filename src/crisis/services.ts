@@ -6,11 +6,13 @@
  */
 import type { Logger } from '../logger.js';
 import type { Clock, CrisisResponder, ModeratorSink, RiskAssessor } from '../ports.js';
+import { asBotError } from '../errors.js';
 import type { EscalationPolicy } from '../policy/escalation-policy.js';
 import type { CaseStore } from '../store/case-store.js';
 import type { MessageStore } from '../store/store.js';
 import { createCountryCommand } from './country.js';
 import type { ResourceDirectory } from './directory.js';
+import { createCaseJournal, type CaseJournal } from './case-journal.js';
 import { createEscalation, RISK_RESET_PREFERENCE } from './escalation.js';
 import { createLocaleChooser, type LocaleChooser } from './locale.js';
 import { hasModeratorSink } from './log-sink.js';
@@ -26,6 +28,8 @@ export interface CrisisServicesDeps {
   policy: EscalationPolicy;
   /** The policy folder (policies/locale.yaml). */
   policyDir: string;
+  /** The case journal's file (case-journal.ts); undefined keeps it in memory (an in-memory database). */
+  journalPath: string | undefined;
   directory: ResourceDirectory;
   /** Locales the bot's own texts exist in (model.yaml). */
   textLocales: readonly string[];
@@ -33,11 +37,6 @@ export interface CrisisServicesDeps {
   risk: RiskAssessor;
   /** Every sink alerts go to, as the outbox sends them (already wrapped for metrics). */
   sinks: ModeratorSink[];
-  /**
-   * Sinks that edit their own alert when a moderator acts through their platform's buttons;
-   * every other sink gets a separate update alert.
-   */
-  selfUpdatingSinks: string[];
   moderators: ModeratorConfig;
   defaultCountry: string | undefined;
   policyVersion: string;
@@ -54,6 +53,8 @@ export interface CrisisServices {
   responder: CrisisResponder;
   /** The language to write to a person in (src/crisis/locale.ts). */
   locale: LocaleChooser;
+  /** Cases waiting for the store to come back. */
+  journal: CaseJournal;
 }
 
 export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
@@ -68,9 +69,25 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
     cases, messages: store, sinks: sinks.map((s) => s.name), policy, clock,
     logger: logger.child({ part: 'escalation' }), defaultCountry: deps.defaultCountry, onAlertsWritten: kick,
   });
+  // A case the store could not take (it is down) waits in the journal and is written when it is back.
+  const journal = createCaseJournal({
+    path: deps.journalPath, raise: (input) => escalation.raise(input), logger: logger.child({ part: 'case-journal' }),
+  });
+  const journaled: typeof escalation = {
+    ...escalation,
+    async raise(input) {
+      try {
+        return await escalation.raise(input);
+      } catch (error) {
+        if (asBotError(error).code === 'STORE_UNAVAILABLE') journal.add(input);
+        throw error;
+      }
+    },
+  };
   const moderation = createModeration({
     cases, moderators: deps.moderators, clock, logger: logger.child({ part: 'moderation' }), policyVersion: deps.policyVersion,
-    updateSinks: sinks.filter((s) => !deps.selfUpdatingSinks.includes(s.name)).map((s) => s.name),
+    // Every sink hears of a status change; the outbox edits the messages it already shows.
+    updateSinks: sinks.map((s) => s.name),
     onAlertsWritten: kick,
     // A false positive must not keep colouring the person's next messages (issue 12 item 7).
     onResolved: async (c, at) => {
@@ -97,11 +114,11 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
     });
   }
   const responder = createCrisisResponder({
-    store, escalation, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger, locale,
+    store, escalation: journaled, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger, locale,
     directory: { render: (request) => directory.render({ ...request, moderators: moderatorsReachable }), texts: (l) => directory.texts(l) },
     threshold: policy.threshold,
     fallbackCountry: deps.defaultCountry,
     ...(metrics ? { metrics } : {}),
   });
-  return { outbox, moderation, country, responder, locale };
+  return { outbox, moderation, country, responder, locale, journal };
 }

@@ -45,5 +45,7 @@ export function withDedupe(sink: ModeratorSink, capacity = DEFAULT_DEDUPE_CAPACI
     const deliverDigest = sink.deliverDigest.bind(sink);
     wrapped.deliverDigest = (digest: AlertDigest) => digests(digest.digestId, () => deliverDigest(digest));
   }
+  // Edits are idempotent by nature (the same state shown again), so they pass straight through.
+  if (sink.edit) wrapped.edit = sink.edit.bind(sink);
   return wrapped;
 }

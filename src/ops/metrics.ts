@@ -142,10 +142,12 @@ export function createMetrics(options: MetricsOptions = {}): BotMetrics {
 
 /**
  * Wraps a moderator sink so each delivery attempt is counted by sink name and outcome. The
- * name is kept: the outbox routes rows by it.
+ * name is kept (the outbox routes rows by it), and so are digests and edits, uncounted.
  */
 export function countDeliveries(sink: ModeratorSink, metrics: EngineMetrics): ModeratorSink {
   return {
+    ...(sink.deliverDigest ? { deliverDigest: sink.deliverDigest.bind(sink) } : {}),
+    ...(sink.edit ? { edit: sink.edit.bind(sink) } : {}),
     name: sink.name,
     async deliver(alert) {
       try {

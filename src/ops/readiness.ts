@@ -25,7 +25,10 @@ export function readinessChecks(deps: ReadinessDeps): ReadinessCheck[] {
           await deps.database.ping();
           return ok;
         } catch (error) {
-          return { ok: false, reason: (error as { code?: string }).code ?? 'not_writable' };
+          // The SQLite code says which fault (SQLITE_BUSY, SQLITE_FULL, SQLITE_READONLY, SQLITE_CORRUPT…).
+          const e = error as { code?: string; context?: { sqlite?: unknown } };
+          const sqlite = typeof e.context?.sqlite === 'string' && e.context.sqlite !== '' ? e.context.sqlite : undefined;
+          return { ok: false, reason: sqlite ?? e.code ?? 'not_writable' };
         }
       },
     },

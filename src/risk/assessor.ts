@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import type { LlmClient, RiskAssessment, RiskAssessor, RiskInput } from '../ports.js';
 import { policyVersion as hashPolicies } from '../policy/version.js';
 import { judgeAndCombine } from './judge.js';
+import { loadRiskModel } from './model/load.js';
 import { loadDetectionPolicy, type DetectionPolicy } from './policy-loader.js';
 import { analyzeMessage, type MessageAnalysis } from './screen.js';
 import { assessConversation, NOT_OWN_RISK } from './trajectory.js';
@@ -22,6 +23,11 @@ export interface RiskAssessorOptions {
   logger?: Logger;
   /** Recorded on every assessment; defaults to the content hash of policyDir. */
   policyVersion?: string;
+  /**
+   * `false` screens with the rules alone, without policies/detection/model (the training script
+   * uses it: it must not depend on the weights it rewrites). Default true.
+   */
+  learnedModel?: boolean;
   /** How many analysed messages to remember for re-reading recent turns. Default 5000. */
   cacheSize?: number;
 }
@@ -34,6 +40,8 @@ export interface LoadedRiskAssessor extends RiskAssessor {
 /** Loads and validates the detection policy (throws BotError POLICY_INVALID) and builds the assessor. */
 export function createRiskAssessor(options: RiskAssessorOptions): LoadedRiskAssessor {
   const policy = loadDetectionPolicy(options.policyDir);
+  // The learned model beside the rules (policies/detection/model); an invalid file stops startup.
+  const model = options.learnedModel === false ? undefined : loadRiskModel(options.policyDir);
   const version = options.policyVersion ?? hashPolicies(options.policyDir);
   const logger = options.logger ?? silentLogger;
   const cacheSize = options.cacheSize ?? 5000;
@@ -48,14 +56,14 @@ export function createRiskAssessor(options: RiskAssessorOptions): LoadedRiskAsse
   const analyzeTurn = (text: string): MessageAnalysis => {
     const hit = cache.get(text);
     if (hit) return hit;
-    const analysis = analyzeMessage(policy.packs, text, policy.meaning);
+    const analysis = analyzeMessage(policy.packs, text, policy.meaning, model);
     remember(text, analysis);
     return analysis;
   };
 
   const screen = (input: RiskInput): RiskAssessment => {
     // The current message is always analysed afresh, then remembered for when it is a recent turn.
-    const current = analyzeMessage(policy.packs, input.text, policy.meaning);
+    const current = analyzeMessage(policy.packs, input.text, policy.meaning, model);
     remember(input.text, current);
     // Only the user's own words count: the bot's replies mention suicide when they offer help.
     const past = input.recent

@@ -12,6 +12,8 @@ import type { Concept, ConceptFile } from './concept-schema.js';
 export interface ConceptEntry {
   lang: number;
   concept: Concept;
+  /** Substring entries of spaced scripts (Arabic, Korean) that must stand as a whole word. */
+  whole?: boolean;
 }
 
 interface PhraseEntry extends ConceptEntry {
@@ -57,6 +59,9 @@ export interface ConceptScan {
 
 /** Letters of scripts written without spaces between words: matched as substrings. */
 const UNSPACED = /[\u0600-\u06FF\u0750-\u077F\u0E00-\u0E7F\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF\u1100-\u11FF\u3130-\u318F]/;
+const CJK = /[\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF]/;
+const WHOLE_WORD_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['negation', 'self', 'other', 'filler']);
+const WORD_EDGE = /[\s.,!?;:،؟]/;
 const TOKEN = /[^\s.,!?;:"()[\]{}<>…¿¡،؟。！？，、；：「」『』（）—–\-/]+/g;
 const CLAUSE_END = /[.!?;,:\n。！？；，…؟،।]/;
 /** Words that cannot be typos of anything: too short to tell apart. */
@@ -125,7 +130,11 @@ export function compileConcepts(files: ConceptFile[]): ConceptIndex {
         if (!text) continue;
         const value: ConceptEntry = { lang, concept };
         if (UNSPACED.test(text)) {
-          const sub = text.replace(/\*/g, '').replace(/\s+/g, '');
+          // Chinese and Japanese have no spaces to keep; Arabic and Korean phrases keep theirs.
+          const sub = text.replace(/\*/g, '');
+          // Short function words (not, I, he) of scripts that do separate words by spaces
+          // would otherwise be found inside longer words (Arabic لا inside الان).
+          if (WHOLE_WORD_CONCEPTS.has(concept) && !CJK.test(sub)) value.whole = true;
           push(index.substrings, sub, value);
           subLengths.add(sub.length);
           const starts = index.substringStarts.get(sub[0]!) ?? [];
@@ -273,7 +282,9 @@ export function scanConcepts(index: ConceptIndex, text: string): ConceptScan {
       for (const len of lengths) {
         if (i + len > text.length) break;
         const list = index.substrings.get(text.slice(i, i + len));
-        if (list) for (const e of list) add(e, i, i + len, false, cl);
+        if (!list) continue;
+        const edges = (i === 0 || WORD_EDGE.test(text[i - 1]!)) && (i + len === text.length || WORD_EDGE.test(text[i + len]!));
+        for (const e of list) if (!e.whole || edges) add(e, i, i + len, false, cl);
       }
     }
     for (const h of hits) if (!h.spaced && !WEAK.has(h.concept)) active.add(h.lang);

@@ -23,7 +23,8 @@ export function detectionDigest(policyDir: string): string | undefined {
   const dir = join(policyDir, 'detection');
   try {
     const hash = createHash('sha256');
-    for (const name of readdirSync(dir).sort()) {
+    // Files only: detection/model/ (the learned model) is a folder with its own loader.
+    for (const name of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort()) {
       hash.update(name).update('\0').update(readFileSync(join(dir, name))).update('\0');
     }
     return hash.digest('hex');

@@ -6,8 +6,16 @@
  * traditional or simplified Chinese. Rules are written once against the normalized form.
  */
 
-/** Zero-width, joiner, soft hyphen, bidi controls and variation selectors: never meaningful for matching. */
-const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/gu;
+/**
+ * Every code point that renders as nothing, derived from Unicode properties rather than listed
+ * by hand (issue 17 item 6): Default_Ignorable_Code_Point (zero-width characters and joiners,
+ * soft hyphen, bidi controls, variation selectors including VS17-VS256, tag characters, Hangul
+ * fillers, Mongolian and Khmer invisibles), every other format character (General_Category Cf:
+ * interlinear annotation marks U+FFF9-FFFB, Arabic and Syriac format marks), and the blank
+ * Braille pattern U+2800, which is not a format character but shows as a space. Never
+ * meaningful for matching, and a favourite way to split a word so it slips past the rules.
+ */
+export const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/gu;
 
 const APOSTROPHES = /['\u2018\u2019\u201B\u02BC\u02BB\u0060\u00B4\u2032\uFF07]/g;
 

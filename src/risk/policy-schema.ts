@@ -151,6 +151,21 @@ export const TrajectoryFile = z
       )
       .default([]),
     combinations: z.array(Combination).default([]),
+    /**
+     * Weak signals that accumulate over the user's recent turns (issue 11 item 3): each signal
+     * counts once with its weight if it occurred within `within_hours` in at least one turn; when
+     * the signals come from at least `min_turns` turns, the sum reaches the highest `levels`
+     * entry whose `at` it meets.
+     */
+    accumulate: z
+      .object({
+        within_hours: hours,
+        min_turns: z.number().int().min(1).max(20),
+        weights: z.partialRecord(Signal, z.number().min(0).max(10)),
+        levels: z.array(z.object({ at: z.number().positive(), level: RiskLevelName }).strict()).min(1),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type TrajectoryFile = z.infer<typeof TrajectoryFile>;

@@ -8,6 +8,8 @@ import { normalizeText, type NormalizedText } from './normalize.js';
 import type { Signal } from './policy-schema.js';
 import { LiteralIndex } from './literal-index.js';
 import { framedAt, readMeaning, type MeaningPolicy } from './meaning.js';
+import type { LoadedModel } from './model/load.js';
+import { applyModel } from './model/screen-hook.js';
 import { ruleMatchAt, type CompiledPack, type CompiledRule } from './rules.js';
 
 export interface RuleHit {
@@ -73,9 +75,10 @@ function indexFor(packs: CompiledPack[]): ScreenIndex {
  * Screens one message on its own (no conversation context). With `meaning` (the concept
  * lexicons and grammar), the message is also read by meaning, phrase rules also see it without
  * filler words, and a phrase rule's match that only speaks inside a frame (the past, fiction,
- * news, an offer of support) is set aside unless it is imminent.
+ * news, an offer of support) is set aside unless it is imminent. `model` is the learned model,
+ * when loaded (src/risk/model/).
  */
-export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: MeaningPolicy): MessageAnalysis {
+export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: MeaningPolicy, model?: LoadedModel): MessageAnalysis {
   const normalized = normalizeText(raw);
   const reading = meaning ? readMeaning(meaning, normalized.text) : undefined;
   const forms = [normalized.text, ...normalized.variants];
@@ -136,7 +139,6 @@ export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: Mea
     for (const { rule } of conditional) phraseLevel = maxLevel(phraseLevel, rule.otherwise);
     for (const g of reading.grammar.hits) {
       if (riskRank(g.level) > 0 && riskRank(g.level) <= riskRank(phraseLevel)) continue;
-      if (riskRank(g.level) === 0 && phraseLevel !== 'none') continue;
       for (const s of g.signals) signals.add(s);
       hits.push({ id: g.id, level: g.level, pin: false });
       level = maxLevel(level, g.level);
@@ -146,6 +148,8 @@ export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: Mea
       }
     }
   }
+  // The learned model may raise the level, never lower it (src/risk/model/screen-hook.ts).
+  if (model) level = applyModel(model, normalized.text, level, signals, hits);
   return { level, hits, conditional, signals, language: topLanguage ?? guessLanguage(packs, normalized) };
 }
 

@@ -157,6 +157,13 @@ export function assessConversation(
   }
   if (anyCombination) reasons.push(...signalOnly);
 
+  // Weak signals over several turns (hopelessness, then a means, a place or a time) add up.
+  const accumulated = policy.accumulate ? accumulate(policy.accumulate, current, inWindow, now) : undefined;
+  if (accumulated && riskRank(accumulated.level) > riskRank(level)) {
+    level = accumulated.level;
+    reasons.push(`trajectory.accumulated:${accumulated.level}`, ...accumulated.signals.map((s) => `trajectory.signal:${s}`));
+  }
+
   // Context that raises the user's own risk (a minor, CRISIS.md §2). Concern for someone else
   // is not the user's own risk, so a message whose only risk signal is third_party is not raised.
   const own = [...current.signals].some((s) => !NOT_OWN_RISK.has(s)) || current.conditional.length > 0;
@@ -182,4 +189,36 @@ export function assessConversation(
   pinned = maxLevel(pinned, carried);
 
   return { level, reasons: [...new Set(reasons)], pinned: pinned === 'none' ? undefined : pinned };
+}
+
+/**
+ * The level weak signals reach together: each signal once, weighted, from the turns within
+ * `within_hours`; nothing unless they come from at least `min_turns` different turns (one
+ * message alone is the rules' business).
+ */
+export function accumulate(
+  policy: NonNullable<TrajectoryFile['accumulate']>,
+  current: MessageAnalysis,
+  past: PastTurn[],
+  now: Date,
+): { level: RiskLevel; signals: Signal[] } | undefined {
+  const start = now.getTime() - policy.within_hours * HOUR;
+  const turns = [current, ...past.filter((t) => t.at.getTime() >= start).map((t) => t.analysis)];
+  const seen = new Set<Signal>();
+  let contributing = 0;
+  for (const turn of turns) {
+    let adds = false;
+    for (const s of turn.signals) {
+      if (!(policy.weights[s] ?? 0)) continue;
+      adds = true;
+      seen.add(s);
+    }
+    if (adds) contributing++;
+  }
+  if (contributing < policy.min_turns) return undefined;
+  let sum = 0;
+  for (const s of seen) sum += policy.weights[s] ?? 0;
+  let level: RiskLevel = 'none';
+  for (const step of policy.levels) if (sum >= step.at && riskRank(step.level) > riskRank(level)) level = step.level;
+  return level === 'none' ? undefined : { level, signals: [...seen].sort() };
 }

@@ -251,6 +251,11 @@ export interface CaseStore {
   claimDue(now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]>;
   /** Claims up to `limit` rows held for a digest whose digest is due at `now`, ordered by sink then age. */
   claimDigests(now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]>;
+  /**
+   * The messages a sink shows this case in: the refs of its delivered single-alert rows (never
+   * a digest's, which holds other cases too), oldest first, each once. A status change edits them.
+   */
+  alertRefs(caseId: number, sink: string): Promise<string[]>;
   /** Marks a row delivered; false if it was already delivered (so it is marked exactly once). */
   markDelivered(rowId: number, ref: string | undefined, at: Date): Promise<boolean>;
   /** Records a failed attempt and when to try again; the row stays in the outbox. */

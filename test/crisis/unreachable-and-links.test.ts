@@ -82,17 +82,18 @@ describe('the link to the triggering message', () => {
   const payloads = () => (t.db.prepare('SELECT payload_json FROM alert_outbox ORDER BY id').all() as Array<{ payload_json: string }>)
     .map((r) => JSON.parse(r.payload_json) as Record<string, unknown>);
 
-  it('carries the id of the message whose excerpt the alert shows, and moves it when the level rises', async () => {
+  it('carries the id of the message whose excerpt the alert shows, and moves it with each new disclosure', async () => {
     setup();
     const { caseId } = await escalation.raise(signal('high', { messageId: '-100200:41' }));
     await escalation.raise(signal('high', { messageId: '-100200:42', excerpt: 'a later message at the same level' }));
     await escalation.raise(signal('imminent', { messageId: '-100200:43', excerpt: 'the message that raised the level' }));
     expect(payloads().map((p) => [p['kind'], p['messageId'], p['excerpt']])).toEqual([
       ['new', '-100200:41', 'an excerpt for moderators'],
+      ['update', '-100200:42', 'a later message at the same level'],
       ['escalated', '-100200:43', 'the message that raised the level'],
     ]);
     expect((await t.cases.getCase(caseId!))?.messageId).toBe('-100200:43');
-    expect(webhookPayload(payloads()[1] as never, clock.now()).messageId).toBe('-100200:43');
+    expect(webhookPayload(payloads()[2] as never, clock.now()).messageId).toBe('-100200:43');
   });
 
   it('gives no message id for a private chat, which moderators cannot open', async () => {

@@ -21,8 +21,9 @@ let model: FakeModel;
 let bot: Bot | undefined;
 let dir: string;
 
-async function startBot(): Promise<Bot> {
+async function startBot(env: Record<string, string> = {}): Promise<Bot> {
   const config = loadConfig({
+    ...env,
     OYSTER_DB_PATH: join(dir, 'bot.db'),
     OYSTER_BASE_URL: model.url,
     OYSTER_MAX_RETRIES: '0',
@@ -37,10 +38,10 @@ async function startBot(): Promise<Bot> {
   return bot;
 }
 
-async function setup(options: { discord?: FakeDiscordOptions; reply?: ReplyScript } = {}): Promise<void> {
+async function setup(options: { discord?: FakeDiscordOptions; reply?: ReplyScript; env?: Record<string, string> } = {}): Promise<void> {
   fake = await startFakeDiscord({ heartbeatIntervalMs: 500, ...options.discord });
   model = await startFakeModel(options.reply ? { reply: options.reply } : {});
-  await startBot();
+  await startBot(options.env);
 }
 
 beforeEach(() => {
@@ -195,5 +196,35 @@ describe('discord bot end to end', () => {
     expect(JSON.stringify(edited.body.embeds)).toContain('Acknowledged by');
     expect(JSON.stringify(edited.body.embeds)).toContain('Bob');
     expect(edited.body.components[0].components[0].disabled).toBe(true);
+  });
+
+  it('edits the Discord alert when the case is acknowledged from another platform, and after a restart when it is resolved', async () => {
+    const env = { MODERATOR_IDS: 'telegram:42' };
+    await setup({ reply: () => 'I am here.', env });
+    fake.userMessage({ from: alice(), content: 'honestly I keep thinking I should kill myself', dm: true });
+    const [alert] = await waitFor(() => postsIn(fake.world.channels.moderators).length > 0 && postsIn(fake.world.channels.moderators));
+    const caseId = /^case:ack:(\d+)$/.exec(alert!.body.components[0].components[0].custom_id as string)![1]!;
+    const patchesOfAlert = () => fake.requests.filter((r) => r.method === 'PATCH' && r.path === `/channels/${fake.world.channels.moderators}/messages/${alert!.id}`);
+    // The same core command the web dashboard and the other platforms run, from a Telegram moderator.
+    const fromTelegram = (verb: string) => bot!.handlersFor({ send: async () => ({ id: 'x' }), openDirect: async () => undefined }).onCommand({
+      name: 'case', args: [verb, caseId], actor: { id: '42', displayName: 'Mia', roleIds: [] },
+      conversation: { platform: 'telegram', channelId: '-100777' }, isDirect: false,
+    });
+    expect((await fromTelegram('ack')).ok).toBe(true);
+    await bot!.drainAlerts();
+    const acked = await waitFor(() => patchesOfAlert()[0]);
+    expect(JSON.stringify(acked.body.embeds)).toContain('Acknowledged by');
+    expect(JSON.stringify(acked.body.embeds)).toContain('Mia');
+
+    // A new process on the same database still knows which message shows the case.
+    await bot!.stop();
+    await startBot(env);
+    expect((await fromTelegram('resolve')).ok).toBe(true);
+    await bot!.drainAlerts();
+    const resolved = await waitFor(() => patchesOfAlert()[1]);
+    expect(JSON.stringify(resolved.body.embeds)).toContain('Resolved by');
+    expect(resolved.body.components[0].components[1].disabled).toBe(true);
+    // Edited, never re-posted: the channel still holds the one alert message.
+    expect(postsIn(fake.world.channels.moderators)).toHaveLength(1);
   });
 });

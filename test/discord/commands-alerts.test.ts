@@ -94,26 +94,19 @@ describe('discord alert board', () => {
     return { b, posts, edits };
   }
 
-  it('posts a redelivered alert id only once', async () => {
-    const { b, posts } = board();
-    expect(await b.deliver(alertView())).toEqual({ ref: 'm1' });
-    expect(await b.deliver(alertView())).toEqual({ ref: 'm1' });
-    expect(posts).toHaveLength(1);
-  });
-
-  it('edits the case message in place for an update, and posts escalations anew', async () => {
+  it('posts each alert it is given as a new message and answers with its id', async () => {
     const { b, posts, edits } = board();
-    await b.deliver(alertView());
-    await b.deliver(alertView({ alertId: 41, kind: 'update', status: 'acknowledged', actedBy: 'Bob' }));
-    expect(edits.map(([id]) => id)).toEqual(['m1']);
-    await b.deliver(alertView({ alertId: 42, kind: 'escalated', level: 'imminent' }));
+    expect(await b.deliver(alertView())).toEqual({ ref: 'm1' });
+    expect(await b.deliver(alertView({ alertId: 42, kind: 'escalated', level: 'imminent' }))).toEqual({ ref: 'm2' });
     expect(posts).toHaveLength(2);
+    expect(edits).toHaveLength(0);
   });
 
-  it('posts an update as a new message when it never saw the case (after a restart)', async () => {
+  it('edits the message the core names with the alert as it now reads', async () => {
     const { b, posts, edits } = board();
-    await b.deliver(alertView({ kind: 'update', status: 'resolved' }));
-    expect(posts).toHaveLength(1);
-    expect(edits).toHaveLength(0);
+    await b.edit('m7', alertView({ alertId: 41, kind: 'update', status: 'acknowledged', actedBy: 'Bob' }));
+    expect(posts).toHaveLength(0);
+    expect(edits.map(([id]) => id)).toEqual(['m7']);
+    expect(edits[0]![1].content).toContain('acknowledged');
   });
 });

@@ -48,14 +48,24 @@ describe('empty, whitespace-only and invisible-only messages', () => {
   });
 });
 
+/**
+ * CPU time this process spent since `start`, in ms. The bound is on work done, not on the wall
+ * clock, so a loaded machine (other processes taking the cores) cannot fail it, while a quadratic
+ * pass over 1 MB still would.
+ */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
 describe('a 1 MB message', () => {
   it('screens the whole text in bounded time, gives the model at most max_input_chars, and stores no more', async () => {
     const filler = 'the ferry was late again and the harbour smelled of diesel. '.repeat(17_000);
     const text = `${filler}Honestly I want to kill myself.`;
     expect(text.length).toBeGreaterThan(1_000_000);
-    const started = performance.now();
+    const started = process.cpuUsage();
     const r = await say(text);
-    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(cpuMsSince(started)).toBeLessThan(5_000);
     // The risk phrase is past the model's cut, and still screened: the screen reads everything.
     expect(r.sent.map((m) => m.kind)).toEqual(['resources', 'notice', 'reply']);
     expect(r.sent[0]!.text).toContain('988');
@@ -72,9 +82,9 @@ describe('a 1 MB message', () => {
     ['look-alike letters', 'kіll '.repeat(200_000)],
     ['lone surrogates', '\uD800'.repeat(1_000_000)],
   ])('survives 1 MB of %s within a few seconds', async (_name, text) => {
-    const started = performance.now();
+    const started = process.cpuUsage();
     const r = await say(text);
-    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(cpuMsSince(started)).toBeLessThan(5_000);
     expect(r.sent.length).toBeGreaterThan(0);
     expect(r.prompt!.length).toBeLessThanOrEqual(8_000);
   });

@@ -130,10 +130,12 @@ describe('judge on top of the screen', () => {
 
 describe('judge failures fall back to the screen', () => {
   it('a reply slower than the timeout resolves with the screen result and logs JUDGE_FAILED', async () => {
-    const { run, logs, llm } = setup([{ text: verdict('none'), delayMs: 5_000 }], 100);
+    // The judge would answer after a minute; resolving well before that shows the 100 ms timeout
+    // cut it off (the bound is generous so a loaded machine cannot fail it).
+    const { run, logs, llm } = setup([{ text: verdict('none'), delayMs: 60_000 }], 100);
     const started = Date.now();
     const { screened, judged } = await run('kms');
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(30_000);
     expect(judged).toMatchObject({ level: screened.level, source: 'fallback' });
     expect(judged.reasons).toEqual([...screened.reasons, 'judge:failed']);
     expect(llm.requests[0]!.signal?.aborted).toBe(true);

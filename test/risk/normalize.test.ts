@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeText } from '../../src/risk/normalize.js';
+import { levelOf } from './helpers.js';
 
 const norm = (s: string) => normalizeText(s).text;
 
@@ -37,6 +38,23 @@ describe('normalizeText', () => {
   it('keeps Japanese kana and kanji as written (no Chinese folding, dakuten intact)', () => {
     expect(norm('死にたいです。ガンバる')).toBe('死にたいです。ガンバる');
     expect(norm('自殺したい')).toBe('自殺したい');
+  });
+
+  it('strips every default-ignorable code point of Unicode, tag characters, VS17+, U+2800 and U+FFF9-FFFB', () => {
+    // Every code point Unicode marks Default_Ignorable, found by scanning the whole code space,
+    // inserted inside a word; the list is not written by hand, so a new one cannot be missed.
+    const ignorable = /^\p{Default_Ignorable_Code_Point}$/u;
+    const points: number[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      if (ignorable.test(String.fromCodePoint(cp))) points.push(cp);
+    }
+    // Named in issue 17: tag characters, VS17 and above, the blank Braille pattern, interlinear annotation.
+    points.push(0xe0041, 0xe007f, 0xe0100, 0xe01ef, 0x2800, 0xfff9, 0xfffa, 0xfffb, 0x180e, 0x1d173);
+    expect(points.length).toBeGreaterThan(4000);
+    const kept = points.filter((cp) => norm(`ki${String.fromCodePoint(cp)}ll mys${String.fromCodePoint(cp)}elf`) !== 'kill myself');
+    expect(kept.map((cp) => cp.toString(16))).toEqual([]);
+    expect(levelOf('i want to k\u{E0069}ill myself\u2800')).toBe(levelOf('i want to kill myself'));
   });
 
   it('offers a squeezed variant for stretched letters', () => {

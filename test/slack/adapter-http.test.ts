@@ -4,6 +4,7 @@
  * DMs, the slash command, alert delivery and the alert buttons.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withDedupe } from '../../src/crisis/sink-dedupe.js';
 import { ACTION_ACK, ACTION_RESOLVE } from '../../adapters/slack/blocks.js';
 import { BotError } from '../../src/errors.js';
 import {
@@ -181,8 +182,8 @@ describe('slack slash command', () => {
 });
 
 describe('slack moderator alerts', () => {
-  it('posts a Block Kit alert with a text fallback once per alert id', async () => {
-    const sink = bot.adapter.moderatorSink!;
+  it('posts a Block Kit alert with a text fallback, once per alert id behind the core dedupe', async () => {
+    const sink = withDedupe(bot.adapter.moderatorSink!);
     const alert = sampleAlert({ caseId: 501, alertId: 9001 });
     const first = await sink.deliver(alert);
     const again = await sink.deliver(alert);
@@ -194,12 +195,13 @@ describe('slack moderator alerts', () => {
     expect((posts[0]!.args.blocks as Array<{ type: string }>).map((b) => b.type)).toEqual(['header', 'section', 'section', 'context', 'actions']);
   });
 
-  it('edits a known case alert in place for a status update', async () => {
+  it('edits the alert message its ref names for a status update', async () => {
     const sink = bot.adapter.moderatorSink!;
     const first = await sink.deliver(sampleAlert({ caseId: 502, alertId: 9002 }));
-    await sink.deliver(sampleAlert({ caseId: 502, alertId: 9003, kind: 'update', status: 'acknowledged', actedBy: 'Mo', actedAt: new Date().toISOString() }));
+    await sink.edit!(first.ref!, sampleAlert({ caseId: 502, alertId: 9003, kind: 'update', status: 'acknowledged', actedBy: 'Mo', actedAt: new Date().toISOString() }));
     const [update] = fake.callsTo('chat.update');
     expect(`${update!.args.channel}:${update!.args.ts}`).toBe(first.ref);
+    expect(String(update!.args.text)).toContain('acknowledged by Mo');
   });
 
   it('refuses a button press the core refuses with an ephemeral message and leaves the alert alone', async () => {

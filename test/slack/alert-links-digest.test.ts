@@ -1,5 +1,6 @@
 /** Slack moderator alerts: the permalink to the message, the "not reached privately" update, and digests. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withDedupe } from '../../src/crisis/sink-dedupe.js';
 import {
   ACTION_ACK, alertBlocks, alertFallbackText, digestBlocks, digestFallbackText, slackMessageLink, type Block,
 } from '../../adapters/slack/blocks.js';
@@ -108,8 +109,9 @@ describe('slack digest', () => {
 
     it('posts a digest once, as a new message in the moderator channel', async () => {
       fake.calls.length = 0;
-      const first = await bot.adapter.moderatorSink!.deliverDigest!(digest);
-      const again = await bot.adapter.moderatorSink!.deliverDigest!(digest);
+      const sink = withDedupe(bot.adapter.moderatorSink!);
+      const first = await sink.deliverDigest!(digest);
+      const again = await sink.deliverDigest!(digest);
       expect(again).toEqual(first);
       const posts = fake.callsTo('chat.postMessage');
       expect(posts).toHaveLength(1);

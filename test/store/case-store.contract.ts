@@ -121,6 +121,22 @@ export function caseStoreContract(make: StoreFactory): void {
     expect(marks.filter(Boolean)).toHaveLength(1);
   });
 
+  it('remembers which messages show a case on each sink, each once and oldest first, for later edits', async () => {
+    s = await make();
+    const opened = await s.cases.recordSignal(signal('high', { sinks: ['slack', 'webhook'] }));
+    const caseId = opened.caseRecord.id;
+    expect(await s.cases.alertRefs(caseId, 'slack')).toEqual([]);
+    for (const row of await s.cases.claimDue(at(0), MINUTE, 10)) await s.cases.markDelivered(row.id, `${row.sink}-m1`, at(1));
+    await s.cases.recordSignal(signal('imminent', { messageId: 'm-2', sinks: ['slack', 'webhook'] }));
+    for (const row of await s.cases.claimDue(at(2), MINUTE, 10)) {
+      if (row.sink === 'slack') await s.cases.markDelivered(row.id, 'slack-m2', at(3));
+    }
+    await s.cases.applyAction({ kind: 'acknowledge', caseId, actor: 'slack:U1', actorName: 'Mo', at: at(4), updateSinks: ['slack'] });
+    for (const row of await s.cases.claimDue(at(5), MINUTE, 10)) await s.cases.markDelivered(row.id, 'slack-m2', at(6));
+    expect(await s.cases.alertRefs(caseId, 'slack')).toEqual(['slack-m1', 'slack-m2']);
+    expect(await s.cases.alertRefs(caseId, 'webhook')).toEqual(['webhook-m1']);
+  });
+
   it('lets an expired claim be taken again and keeps a failed row for its retry time', async () => {
     s = await make();
     await s.cases.recordSignal(signal('high', { sinks: ['webhook'] }));

@@ -1,5 +1,6 @@
 /** Telegram moderator alerts: the link to the message, the "not reached privately" update, and digests. */
 import { afterEach, describe, expect, it } from 'vitest';
+import { withDedupe } from '../../src/crisis/sink-dedupe.js';
 import { renderDigest, renderAlert, telegramMessageLink } from '../../adapters/telegram/moderator.js';
 import { visibleText } from '../../adapters/telegram/outbound.js';
 import type { AlertDigest, AlertView } from '../../src/ports.js';
@@ -82,8 +83,10 @@ describe('telegram digest', () => {
   it('posts a digest to the staff chat once, with no keyboard, through the real adapter', async () => {
     h = await startHarness({ moderatorChatId: String(MOD_CHAT_ID) });
     const digest = digestOf([alert({ level: 'moderate', priority: 'normal' })]);
-    const first = await h.adapter.moderatorSink!.deliverDigest!(digest);
-    const again = await h.adapter.moderatorSink!.deliverDigest!(digest);
+    // Dedupe is the core's (src/crisis/sink-dedupe.ts), as createBot wraps every sink.
+    const sink = withDedupe(h.adapter.moderatorSink!);
+    const first = await sink.deliverDigest!(digest);
+    const again = await sink.deliverDigest!(digest);
     expect(again).toEqual(first);
     expect(h.fake.sent).toHaveLength(1);
     const posted = h.fake.sent[0]!;

@@ -12,7 +12,7 @@ import { startFakeModel, type FakeModel, type ReplyScript } from '../fakes/fake-
 import { startFakeTelegram, type FakeTelegram } from '../fakes/fake-telegram.js';
 import { fakeModelEnv, tempDbPath } from '../helpers/bot-harness.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { alice, bob, BOT, callbackQuery, GROUP_ID, groupText, moderator, MOD_CHAT_ID, privateText } from './fixtures.js';
+import { alice, bob, BOT, callbackQuery, GROUP_ID, groupChat, groupText, moderator, MOD_CHAT_ID, privateText } from './fixtures.js';
 import { testConfig, webhookConfig, WEBHOOK_SECRET } from './harness.js';
 
 // Note: the brief's example "I have the pills in my hand and I'm taking them tonight" is
@@ -213,6 +213,31 @@ describe('telegram end to end, long polling', () => {
     expect(alert.visible).toMatch(/Status: acknowledged by Mia at \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     expect(alert.replyMarkup).toEqual({ inline_keyboard: [[{ text: 'Resolve', callback_data: expect.stringMatching(/^case:resolve:\d+$/) }]] });
     expect(world.fake.callsOf('answerCallbackQuery')[1]!.payload).not.toHaveProperty('show_alert', true);
+  });
+
+  it('edits the alert in place when a moderator types /case ack, and again after a restart for /case resolve', async () => {
+    world = await startWorld({ reply: () => SUPPORTIVE });
+    world.fake.pushUpdate(privateText(alice, IMMINENT));
+    await waitFor(() => inChat(world!.fake, alice.id).length >= 1);
+    await world.bot.drainAlerts();
+    const alert = await waitFor(() => inChat(world!.fake, MOD_CHAT_ID)[0]);
+    const caseId = /case #(\d+)/.exec(alert.visible)![1]!;
+
+    world.fake.pushUpdate(groupText(moderator, `/case ack ${caseId}`, { chat: groupChat(MOD_CHAT_ID) }));
+    await waitFor(() => /Status: acknowledged by Mia/.test(alert.visible), { what: 'alert edited after a typed /case ack' });
+    const posted = inChat(world.fake, MOD_CHAT_ID).filter((m) => /case #/.test(m.visible)).length;
+
+    // A new process on the same database knows which message shows the case: it edits it too.
+    const { fake, dbPath } = world;
+    await world.bot.stop();
+    await world.model.close();
+    world = await startWorld({ dbPath, fake, reply: () => SUPPORTIVE });
+    fake.pushUpdate(groupText(moderator, `/case resolve ${caseId} false_positive`, { chat: groupChat(MOD_CHAT_ID) }));
+    await waitFor(() => /Status: resolved by Mia/.test(alert.visible), { what: 'alert edited after a restart' });
+    await world.bot.drainAlerts();
+    expect(alert.replyMarkup).toEqual({ inline_keyboard: [] });
+    expect(inChat(fake, MOD_CHAT_ID).filter((m) => /case #/.test(m.visible))).toHaveLength(posted);
+    await fake.close();
   });
 });
 

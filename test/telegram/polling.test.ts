@@ -3,6 +3,7 @@
  * reaches the core, and what the adapter sends back (PLATFORMS.md §4.2).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { withDedupe } from '../../src/crisis/sink-dedupe.js';
 import { BotError } from '../../src/errors.js';
 import type { AlertView } from '../../src/ports.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -249,10 +250,11 @@ describe('telegram moderator side, long polling', () => {
     reachedPrivately: true, policyVersion: 'p1', createdAt: '2025-06-01T12:00:00.000Z',
   };
 
-  it('posts an alert with acknowledge and resolve buttons once per alert id', async () => {
+  it('posts an alert with acknowledge and resolve buttons, once per alert id behind the core dedupe', async () => {
     h = await startHarness({ moderatorChatId: String(MOD_CHAT_ID) });
-    const first = await h.adapter.moderatorSink!.deliver(alert);
-    const again = await h.adapter.moderatorSink!.deliver(alert);
+    const sink = withDedupe(h.adapter.moderatorSink!);
+    const first = await sink.deliver(alert);
+    const again = await sink.deliver(alert);
     expect(h.fake.sent).toHaveLength(1);
     const posted = h.fake.sent[0]!;
     expect(first.ref).toBe(`${MOD_CHAT_ID}:${posted.messageId}`);
@@ -261,6 +263,16 @@ describe('telegram moderator side, long polling', () => {
     expect(posted.replyMarkup).toEqual({ inline_keyboard: [[
       { text: 'Acknowledge', callback_data: 'case:ack:12' }, { text: 'Resolve', callback_data: 'case:resolve:12' },
     ]] });
+  });
+
+  it('edits the alert message its ref names, through the real Bot API call', async () => {
+    h = await startHarness({ moderatorChatId: String(MOD_CHAT_ID) });
+    const { ref } = await h.adapter.moderatorSink!.deliver(alert);
+    await h.adapter.moderatorSink!.edit!(ref!, { ...alert, kind: 'update', status: 'resolved', actedBy: 'Mia' });
+    const posted = h.fake.sent[0]!;
+    expect(posted.edits).toBe(1);
+    expect(posted.visible).toMatch(/Status: resolved by Mia/);
+    expect(posted.replyMarkup).toEqual({ inline_keyboard: [] });
   });
 
   it('refuses a button press the core refuses, with an alert only the presser sees, and edits nothing', async () => {

@@ -85,6 +85,16 @@ export class PgAlertOutbox {
     return rows.sort((a, b) => (a.sink < b.sink ? -1 : a.sink > b.sink ? 1 : a.id - b.id)).map(toOutboxRow);
   }
 
+  async alertRefs(caseId: number, sink: string): Promise<string[]> {
+    const rows = await this.db.sql.rows<{ ref: string }>(
+      `SELECT ref, MIN(id) AS first FROM alert_outbox
+       WHERE case_id = $1 AND sink = $2 AND delivered_at IS NOT NULL AND ref IS NOT NULL AND digest_at IS NULL
+       GROUP BY ref ORDER BY first`,
+      [caseId, sink],
+    );
+    return rows.map((r) => r.ref);
+  }
+
   async markDelivered(rowId: number, ref: string | undefined, at: Date): Promise<boolean> {
     return (await this.db.sql.run(
       `UPDATE alert_outbox SET delivered_at = $1, ref = $2, claim_token = NULL, claimed_until = NULL

@@ -214,6 +214,7 @@ export class PgCaseStore implements CaseStore {
   addRealert(r: RealertInput): Promise<number | undefined> { return this.outbox.addRealert(r); }
   claimDue(now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]> { return this.outbox.claimDue(now, leaseMs, limit); }
   claimDigests(now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]> { return this.outbox.claimDigests(now, leaseMs, limit); }
+  alertRefs(caseId: number, sink: string): Promise<string[]> { return this.outbox.alertRefs(caseId, sink); }
   markDelivered(rowId: number, ref: string | undefined, at: Date): Promise<boolean> { return this.outbox.markDelivered(rowId, ref, at); }
   markFailed(rowId: number, claimToken: string, errorCode: string, nextAttemptAt: Date): Promise<void> {
     return this.outbox.markFailed(rowId, claimToken, errorCode, nextAttemptAt);

@@ -5,18 +5,19 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CaseRecord } from '../case-store.js';
-import { BotError } from '../../errors.js';
 import { toCaseRecord, type CaseRow } from './case-rows.js';
-
-/** SQLite result codes that mean "the store cannot serve right now", not "the query is wrong". */
-const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB)/;
+import { healthOf, type StoreHealth } from './store-health.js';
 
 /** The connection the case store's parts share, with its statement cache (one per store). */
 export class CaseDb {
   /** Compiled statements by SQL text: preparing dominates the cost of these small transactions. */
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
 
-  constructor(private readonly db: BetterSqlite3.Database) {}
+  private readonly health: StoreHealth;
+
+  constructor(private readonly db: BetterSqlite3.Database) {
+    this.health = healthOf(db);
+  }
 
   /** The compiled statement for `text`, prepared once per store. */
   sql(text: string): BetterSqlite3.Statement {
@@ -28,17 +29,12 @@ export class CaseDb {
     return statement;
   }
 
-  /** Runs `fn` in one transaction and maps "store unavailable" failures to a coded error. */
-  tx<T>(fn: () => T): T {
-    try {
-      return this.db.transaction(fn)();
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (typeof code === 'string' && UNAVAILABLE.test(code)) {
-        throw new BotError('case store unavailable', 'STORE_UNAVAILABLE', { cause: error, context: { sqlite: code } });
-      }
-      throw error;
-    }
+  /**
+   * Runs `fn` in one transaction, off the event loop's critical path when the file is locked
+   * (store-health.ts), and maps "store unavailable" failures to a coded error.
+   */
+  tx<T>(fn: () => T): Promise<T> {
+    return this.health.run(() => this.db.transaction(fn)());
   }
 
   // ── helpers (all run inside a caller's transaction) ──

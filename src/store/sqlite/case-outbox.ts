@@ -69,6 +69,15 @@ export class SqliteAlertOutbox {
     });
   }
 
+  async alertRefs(caseId: number, sink: string): Promise<string[]> {
+    const rows = this.db.sql(
+      `SELECT ref, MIN(id) AS first FROM alert_outbox
+       WHERE case_id = ? AND sink = ? AND delivered_at IS NOT NULL AND ref IS NOT NULL AND digest_at IS NULL
+       GROUP BY ref ORDER BY first`,
+    ).all(caseId, sink) as Array<{ ref: string }>;
+    return rows.map((r) => r.ref);
+  }
+
   async markDelivered(rowId: number, ref: string | undefined, at: Date): Promise<boolean> {
     return this.db.tx(() => this.db.sql(
       `UPDATE alert_outbox SET delivered_at = ?, ref = ?, claim_token = NULL, claimed_until = NULL
@@ -77,7 +86,7 @@ export class SqliteAlertOutbox {
   }
 
   async markFailed(rowId: number, claimToken: string, errorCode: string, nextAttemptAt: Date): Promise<void> {
-    this.db.tx(() => this.db.sql(
+    await this.db.tx(() => this.db.sql(
       `UPDATE alert_outbox SET last_error = ?, next_attempt_at = ?, claim_token = NULL, claimed_until = NULL
        WHERE id = ? AND claim_token = ? AND delivered_at IS NULL`,
     ).run(errorCode, nextAttemptAt.toISOString(), rowId, claimToken));

@@ -9,6 +9,7 @@ import { BotError } from '../../errors.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
 import { ensureDatabaseFolder } from './db-folder.js';
 import { migrate } from './migrate.js';
+import { healthOf, sqliteCode } from './store-health.js';
 
 export type { Database };
 
@@ -30,13 +31,21 @@ export interface OpenOptions {
  * other connections' writes), so the log stays small without stalling a message's commit.
  */
 export function startCheckpoints(db: Database.Database, intervalMs: number): () => void {
-  const timer = setInterval(() => {
-    if (db.open) db.pragma('wal_checkpoint(PASSIVE)');
-  }, intervalMs);
+  // A checkpoint that fails (disk full, read-only file, locked) must never throw out of a timer:
+  // that killed the process. The failure marks the store faulty (/readyz) and the next tick retries.
+  const checkpoint = () => {
+    if (!db.open) return;
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (error) {
+      healthOf(db).record(sqliteCode(error) ?? 'SQLITE_ERROR');
+    }
+  };
+  const timer = setInterval(checkpoint, intervalMs);
   timer.unref();
   return () => {
     clearInterval(timer);
-    if (db.open) db.pragma('wal_checkpoint(PASSIVE)');
+    checkpoint();
   };
 }
 

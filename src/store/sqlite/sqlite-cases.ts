@@ -142,7 +142,7 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   async markResourcesSent(caseId: number, level: RiskLevel, at: Date): Promise<void> {
-    this.db.tx(() => this.setResources(caseId, level, at.toISOString()));
+    await this.db.tx(() => this.setResources(caseId, level, at.toISOString()));
   }
 
   async applyAction(a: CaseAction): Promise<CaseActionResult> {
@@ -185,7 +185,7 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   async appendAudit(e: AuditEvent): Promise<void> {
-    this.db.tx(() => {
+    await this.db.tx(() => {
       const exists = e.caseId !== undefined && this.db.sql('SELECT 1 FROM cases WHERE id = ?').get(e.caseId);
       const detail = exists || e.caseId === undefined ? e.detail : { ...e.detail, requestedCaseId: e.caseId };
       this.db.audit(exists ? e.caseId! : null, e.action, e.actor, e.at?.toISOString(), e.note, e.policyVersion, detail);
@@ -240,6 +240,10 @@ export class SqliteCaseStore implements CaseStore {
 
   claimDigests(now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]> {
     return this.outbox.claimDigests(now, leaseMs, limit);
+  }
+
+  alertRefs(caseId: number, sink: string): Promise<string[]> {
+    return this.outbox.alertRefs(caseId, sink);
   }
 
   markDelivered(rowId: number, ref: string | undefined, at: Date): Promise<boolean> {

@@ -156,14 +156,14 @@ export class SqliteResourceDeliveries implements ResourceDeliveryStore {
   }
 
   async markRefused(id: number, claimToken: string, errorCode: string, at: Date): Promise<void> {
-    this.db.tx(() => this.db.sql(
+    await this.db.tx(() => this.db.sql(
       `UPDATE resource_deliveries SET last_error = ?, superseded_at = ?, claim_token = NULL, claimed_until = NULL
        WHERE id = ? AND claim_token = ? AND delivered_at IS NULL`,
     ).run(errorCode, at.toISOString(), id, claimToken));
   }
 
   async markFailed(id: number, claimToken: string, errorCode: string, nextAttemptAt: Date): Promise<void> {
-    this.db.tx(() => this.db.sql(
+    await this.db.tx(() => this.db.sql(
       `UPDATE resource_deliveries SET last_error = ?, next_attempt_at = ?, claim_token = NULL, claimed_until = NULL
        WHERE id = ? AND claim_token = ? AND delivered_at IS NULL`,
     ).run(errorCode, nextAttemptAt.toISOString(), id, claimToken));

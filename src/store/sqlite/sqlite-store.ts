@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { BotError } from '../../errors.js';
 import { truncateWal } from './database.js';
+import { healthOf, type StoreHealth } from './store-health.js';
 import type { RiskLevel } from '../../messages.js';
 import type { Delivery, MessageStore, NewTurn, ResourceMark, StoredTurn, UnfinishedDelivery, UserExport } from '../store.js';
 
@@ -19,8 +20,11 @@ export class SqliteMessageStore implements MessageStore {
   private readonly db: Database.Database;
   private readonly stmts;
 
+  private readonly health: StoreHealth;
+
   constructor(db: Database.Database) {
     this.db = db;
+    this.health = healthOf(db);
     this.stmts = {
       recordInbound: db.prepare(`INSERT OR IGNORE INTO processed_messages
         (platform, message_id, received_at, user_key, payload_json) VALUES (?, ?, ?, ?, ?)`),
@@ -72,7 +76,7 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async completeInbound(platform: string, messageId: string, at: Date): Promise<void> {
-    this.guard(() => this.stmts.complete.run(at.getTime(), platform, messageId));
+    await this.guard(() => this.stmts.complete.run(at.getTime(), platform, messageId));
   }
 
   async claimUnfinished(platform: string, maxResumes: number, limit: number): Promise<{ resume: UnfinishedDelivery[]; abandoned: number }> {
@@ -101,16 +105,16 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async markResources(platform: string, messageId: string, mark: ResourceMark): Promise<void> {
-    this.guard(() => this.stmts.markResources.run(mark, platform, messageId));
+    await this.guard(() => this.stmts.markResources.run(mark, platform, messageId));
   }
 
   async recentTurns(contextKey: string, limit: number): Promise<StoredTurn[]> {
-    const rows = this.guard(() => this.stmts.recent.all(contextKey, limit) as TurnRow[]);
+    const rows = await this.guard(() => this.stmts.recent.all(contextKey, limit) as TurnRow[]);
     return rows.reverse().map((r) => ({ role: r.role, text: r.text, tokens: r.tokens, at: new Date(r.created_at) }));
   }
 
   async recordExchange(turns: NewTurn[], completed: { platform: string; messageId: string; at: Date }): Promise<void> {
-    this.guard(() =>
+    await this.guard(() =>
       this.db.transaction(() => {
         for (const turn of turns) this.insertTurn(turn);
         this.stmts.complete.run(completed.at.getTime(), completed.platform, completed.messageId);
@@ -134,21 +138,21 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async riskState(contextKey: string): Promise<{ level: RiskLevel; at: Date } | undefined> {
-    const row = this.guard(() => this.stmts.riskState.get(contextKey) as { level: RiskLevel; updated_at: number } | undefined);
+    const row = await this.guard(() => this.stmts.riskState.get(contextKey) as { level: RiskLevel; updated_at: number } | undefined);
     return row ? { level: row.level, at: new Date(row.updated_at) } : undefined;
   }
 
   async setRiskState(contextKey: string, level: RiskLevel, at: Date): Promise<void> {
-    this.guard(() => this.stmts.setRiskState.run(contextKey, level, at.getTime()));
+    await this.guard(() => this.stmts.setRiskState.run(contextKey, level, at.getTime()));
   }
 
   async preference(ownerKey: string, name: string): Promise<string | undefined> {
-    const row = this.guard(() => this.stmts.preference.get(ownerKey, name) as { value: string } | undefined);
+    const row = await this.guard(() => this.stmts.preference.get(ownerKey, name) as { value: string } | undefined);
     return row?.value;
   }
 
   async setPreference(ownerKey: string, name: string, value: string | undefined): Promise<void> {
-    this.guard(() =>
+    await this.guard(() =>
       value === undefined
         ? this.stmts.deletePreference.run(ownerKey, name)
         : this.stmts.setPreference.run(ownerKey, name, value, Date.now()),
@@ -205,7 +209,7 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async ping(): Promise<void> {
-    this.guard(() => this.stmts.ping.run(Date.now()));
+    await this.guard(() => this.stmts.ping.run(Date.now()));
   }
 
   async close(): Promise<void> {
@@ -217,11 +221,16 @@ export class SqliteMessageStore implements MessageStore {
     return truncateWal(this.db);
   }
 
-  /** Maps SQLite failures (locked file, disk full) to one coded error. */
-  private guard<T>(work: () => T): T {
+  /**
+   * Runs one statement or transaction through the connection's StoreHealth (short lock waits
+   * off the event loop, fail fast while the store is faulty) and maps every SQLite failure to
+   * one coded error.
+   */
+  private async guard<T>(work: () => T): Promise<T> {
     try {
-      return work();
+      return await this.health.run(work);
     } catch (error) {
+      if (error instanceof BotError) throw error;
       const code = (error as { code?: string }).code ?? '';
       throw new BotError(`database error ${code}`.trim(), 'STORE_UNAVAILABLE', { cause: error, context: { sqlite: code } });
     }

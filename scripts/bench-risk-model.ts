@@ -1,0 +1,64 @@
+/**
+ * `npm run bench:risk-model`: the learned risk model's own cost. Prints how long loading and
+ * validating policies/detection/model/ takes, and microseconds per message for scoring (both
+ * heads, on the normalized text the screen already has) and for the full combine step, over
+ * every dev message (../shared/eval/dev) and the blind probes, plus 2,000-character messages.
+ * Target: scoring ≤ 10 µs per message. A benchmark, not a test: it prints numbers.
+ *
+ *   npm run bench:risk-model -- --rounds 5     timed passes (default 3)
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { liftByModel } from '../src/risk/model/combine.js';
+import { loadRiskModel } from '../src/risk/model/load.js';
+import { normalizeText } from '../src/risk/normalize.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const rounds = args.includes('--rounds') ? Math.max(1, Number(args[args.indexOf('--rounds') + 1]) || 3) : 3;
+const devDir = [join(root, '..', 'shared', 'eval', 'dev'), join(root, '..', '..', 'shared', 'eval', 'dev')].find((d) => existsSync(d));
+
+const texts: string[] = [];
+const readTexts = (dir: string, skip?: string) => {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl') && f !== skip).sort()) {
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) if (line.trim()) texts.push((JSON.parse(line) as { text: string }).text);
+  }
+};
+if (devDir) readTexts(devDir);
+readTexts(join(root, 'test', 'risk', 'blind'), 'conversations.jsonl');
+const normalized = texts.map((t) => normalizeText(t).text);
+const long = Array.from({ length: 50 }, (_, i) => normalized[i * 7 % normalized.length]!.repeat(2000).slice(0, 2000));
+
+const t0 = process.hrtime.bigint();
+const loaded = loadRiskModel(join(root, 'policies'));
+const loadMs = Number(process.hrtime.bigint() - t0) / 1e6;
+if (!loaded) throw new Error('policies/detection/model is missing');
+const { model, policy } = loaded;
+
+function time(label: string, inputs: string[], run: (text: string) => number): void {
+  let sink = 0;
+  for (let w = 0; w < 2; w++) for (const t of inputs) sink += run(t);
+  const samples = new Float64Array(inputs.length * rounds);
+  let k = 0;
+  for (let r = 0; r < rounds; r++) {
+    for (const t of inputs) {
+      const start = process.hrtime.bigint();
+      sink += run(t);
+      samples[k++] = Number(process.hrtime.bigint() - start) / 1000;
+    }
+  }
+  samples.sort();
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!.toFixed(2);
+  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  console.log(`${label.padEnd(34)} median ${at(0.5)} µs   p99 ${at(0.99)} µs   mean ${mean.toFixed(2)} µs   (${samples.length} timings)`);
+  if (Number.isNaN(sink)) console.log(sink); // keeps the work observable
+}
+
+console.log(`learned risk model: 2^${model.bits} buckets, trained ${loaded.trainedAt}; node ${process.version}`);
+console.log(`load + validate policies/detection/model: ${loadMs.toFixed(1)} ms (first call, cold)`);
+console.log(`${texts.length} messages (dev + blind), mean ${(normalized.reduce((a, t) => a + t.length, 0) / normalized.length).toFixed(0)} chars; ${rounds} rounds after 2 warm-up rounds`);
+time('score (both heads)', normalized, (t) => model.score(t).risk);
+time('combine with rules at none', normalized, (t) => liftByModel(model, policy, t, 'none')?.reasons.length ?? 0);
+time('score, 2,000-character messages', long, (t) => model.score(t).risk);
+console.log('target: score ≤ 10 µs per message');

@@ -1,0 +1,136 @@
+/**
+ * The learned risk model's own training corpus: sentences composed from small phrase parts the
+ * team wrote per language (training/risk-corpus/<lang>.yaml). A sentence is one main clause of
+ * a category, its {slots} filled, sometimes with a distress or everyday clause before or after,
+ * an opener, an inserted filler word ("just", "really": adjacency-bound rules break on those)
+ * and varied punctuation and case. Its level is the highest level among its clauses.
+ *
+ * Deterministic for a given seed. Every sentence carries its main clause's id (`group`) so
+ * k-fold can hold out whole clauses, which is the honest test of a compositional corpus.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { maxLevel, type RiskLevel } from '../src/messages.js';
+import { seeded } from '../src/risk/model/train.js';
+
+/** Each clause category, the level it stands for and the eval `kind` it resembles. */
+export const CATEGORIES = {
+  imminent: { level: 'imminent', kind: 'self', count: 200 },
+  high: { level: 'high', kind: 'self', count: 220 },
+  method: { level: 'high', kind: 'self', count: 120 },
+  moderate: { level: 'moderate', kind: 'self', count: 200 },
+  self_harm: { level: 'moderate', kind: 'self', count: 100 },
+  third: { level: 'moderate', kind: 'third', count: 80 },
+  low: { level: 'low', kind: 'distress', count: 260 },
+  frame: { level: 'none', kind: 'frame', count: 300 },
+  lookalike: { level: 'none', kind: 'lookalike', count: 320 },
+  benign: { level: 'none', kind: 'benign', count: 260 },
+} as const satisfies Record<string, { level: RiskLevel; kind: string; count: number }>;
+export type Category = keyof typeof CATEGORIES;
+
+const Clauses = z.array(z.string().min(2)).min(2);
+export const CorpusParts = z.strictObject({
+  language: z.string().regex(/^[a-z]{2}$/),
+  slots: z.record(z.string().regex(/^\w+$/), z.array(z.string().min(1)).min(1)),
+  clauses: z.strictObject(Object.fromEntries(Object.keys(CATEGORIES).map((c) => [c, Clauses])) as Record<Category, typeof Clauses>),
+  glue: z.strictObject({
+    openers: z.array(z.string()).min(1),
+    fillers: z.array(z.string().min(1)).min(1),
+    joiners: z.array(z.string().min(1)).min(1),
+  }),
+});
+export type CorpusParts = z.infer<typeof CorpusParts>;
+
+export interface CorpusRow {
+  text: string;
+  lang: string;
+  level: RiskLevel;
+  kind: string;
+  /** `<lang>:<category>:<clause index>` of the main clause. */
+  group: string;
+}
+
+export const PARTS_DIR = new URL('../training/risk-corpus/', import.meta.url);
+
+/** Reads and validates every `<lang>.yaml`; throws naming the file and the path of a problem. */
+export function loadCorpusParts(dir: string | URL = PARTS_DIR): CorpusParts[] {
+  const path = dir instanceof URL ? dir.pathname : dir;
+  return readdirSync(path).filter((f) => f.endsWith('.yaml')).sort().map((file) => {
+    const result = CorpusParts.safeParse(parse(readFileSync(join(path, file), 'utf8')));
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      throw new Error(`${file}: ${issue.path.join('.')}: ${issue.message}`);
+    }
+    for (const [category, clauses] of Object.entries(result.data.clauses)) {
+      for (const clause of clauses) {
+        for (const [, slot] of clause.matchAll(/\{(\w+)\}/g)) {
+          if (!result.data.slots[slot!]) throw new Error(`${file}: clauses.${category}: "${clause}" uses unknown slot {${slot}}`);
+        }
+      }
+    }
+    return result.data;
+  });
+}
+
+/** Composes `scale` × each category's count sentences per language (fewer when duplicates collide). */
+export function generateCorpus(all: CorpusParts[], options: { seed: number; scale?: number }): CorpusRow[] {
+  const rows: CorpusRow[] = [];
+  const seen = new Set<string>();
+  for (const parts of all) {
+    const random = seeded(options.seed ^ hashString(parts.language));
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+    const fill = (clause: string, depth = 0): string =>
+      clause.replace(/\{(\w+)\}/g, (_, slot: string) => (depth > 2 ? pick(parts.slots[slot]!) : fill(pick(parts.slots[slot]!), depth + 1)));
+    const spaced = (text: string) => text.includes(' ');
+
+    for (const [category, spec] of Object.entries(CATEGORIES) as Array<[Category, (typeof CATEGORIES)[Category]]>) {
+      const clauses = parts.clauses[category];
+      const wanted = Math.round(spec.count * (options.scale ?? 1));
+      let made = 0;
+      for (let attempt = 0; made < wanted && attempt < wanted * 6; attempt++) {
+        const index = Math.floor(random() * clauses.length);
+        let text = fill(clauses[index]!);
+        let level: RiskLevel = spec.level;
+        const r = random();
+        // A second clause: distress around a risk clause, an everyday clause around a harmless one.
+        const extraCategory: Category = spec.level === 'none' ? (r < 0.5 ? 'benign' : 'lookalike') : 'low';
+        if (r < 0.35 || (r > 0.85 && category !== 'low')) {
+          const extra = fill(pick(parts.clauses[extraCategory]));
+          text = r < 0.35 ? `${extra}${pick(parts.glue.joiners)}${text}` : `${text}${pick(parts.glue.joiners)}${extra}`;
+          level = maxLevel(level, CATEGORIES[extraCategory].level);
+        }
+        if (random() < 0.25) {
+          const filler = pick(parts.glue.fillers);
+          if (spaced(text)) {
+            const words = text.split(' ');
+            const at = 1 + Math.floor(random() * Math.max(1, words.length - 1));
+            words.splice(Math.min(at, words.length), 0, filler);
+            text = words.join(' ');
+          } else {
+            text = `${filler}${text}`;
+          }
+        }
+        const opener = pick(parts.glue.openers);
+        if (opener) text = spaced(text) ? `${opener} ${text}` : `${opener}${text}`;
+        const ending = random();
+        if (ending < 0.3) text += '.';
+        else if (ending < 0.4) text += '...';
+        else if (ending < 0.45) text += '!';
+        if (random() < 0.3) text = text.charAt(0).toUpperCase() + text.slice(1);
+        if (seen.has(text)) continue;
+        seen.add(text);
+        rows.push({ text, lang: parts.language, level, kind: spec.kind, group: `${parts.language}:${category}:${index}` });
+        made++;
+      }
+    }
+  }
+  return rows;
+}
+
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}

@@ -1,0 +1,115 @@
+/**
+ * The two files in policies/detection/model/: the weights (`risk-model.json`, written by
+ * `npm run train:risk`) and the combine policy (`policy.yaml`, written by people). Schemas and
+ * the conversions between the JSON form and the in-memory model live here; loading and error
+ * reporting live in load.ts.
+ */
+import { z } from 'zod';
+import { Signal } from '../policy-schema.js';
+import { HEADS, RiskModel, type Head, type HeadWeights } from './risk-model.js';
+
+export const MODEL_FORMAT = 'oyster-risk-model/1';
+
+const HeadJson = z.strictObject({
+  bias: z.number().finite(),
+  scale: z.number().finite().positive(),
+  /** base64 of 2^bits signed bytes. */
+  weights: z.string().min(1),
+  /**
+   * Training-vocabulary names of the features that raise this head most, one `<bucket> <name>`
+   * per line (names never contain spaces: features.ts shows a space as `_`). One string rather
+   * than thousands of keys keeps validation at startup to a millisecond.
+   */
+  names: z.string(),
+});
+
+export const ModelJson = z.strictObject({
+  format: z.literal(MODEL_FORMAT),
+  /** What the weights were trained on, when, and how (written by the training script). */
+  note: z.strictObject({
+    trained_at: z.string().min(1),
+    command: z.string().min(1),
+    seed: z.number().int(),
+    data: z.record(z.string(), z.number().int().nonnegative()),
+    description: z.string().min(1),
+  }),
+  features: z.strictObject({
+    bits: z.number().int().min(10).max(22),
+    scheme: z.literal('char2-4+cjk1+word1-2'),
+  }),
+  heads: z.strictObject({ risk: HeadJson, escalate: HeadJson }),
+});
+export type ModelJson = z.infer<typeof ModelJson>;
+
+const Probability = z.number().gt(0).lte(1);
+const Thresholds = z.strictObject({ risk: Probability, escalate: Probability.optional() });
+
+/**
+ * How the model's scores combine with the rules. The model may only raise a level: the result
+ * is the higher of the rules' level and the highest `lift` whose thresholds are all met, and
+ * never above `max_level`.
+ */
+export const ModelPolicy = z.strictObject({
+  /** File name of the weights, beside this policy. */
+  model: z.string().regex(/^[\w.-]+\.json$/, 'a .json file name in the same folder'),
+  /** `off` keeps the model loaded and validated but never lets it change a level. */
+  mode: z.enum(['on', 'off']),
+  lift: z.strictObject({
+    moderate: Thresholds,
+    high: Thresholds.optional(),
+  }),
+  /**
+   * The model acts only on messages the rules rated below this level: it covers what the rules
+   * missed and never re-grades a level a rule set on evidence.
+   */
+  only_below: z.enum(['moderate', 'high', 'imminent']),
+  /** The model alone never declares `imminent`: that needs the rules' evidence of plan or act. */
+  max_level: z.enum(['moderate', 'high']),
+  /**
+   * Rule signals the model defers to: when the rules found one of these in a message (an
+   * explicit denial, say), the model does not lift it.
+   */
+  defer_to: z.array(Signal),
+  /** How many of the strongest features are named in the reasons of a lifted level. */
+  reason_features: z.number().int().min(0).max(8),
+});
+export type ModelPolicy = z.infer<typeof ModelPolicy>;
+
+/** Builds the in-memory model from its validated JSON; throws with a plain message when the weights do not fit. */
+export function decodeModel(json: ModelJson): RiskModel {
+  const size = 1 << json.features.bits;
+  const heads = {} as Record<Head, HeadWeights>;
+  for (const head of HEADS) {
+    const h = json.heads[head];
+    const bytes = Buffer.from(h.weights, 'base64');
+    if (bytes.length !== size) {
+      throw new Error(`heads.${head}.weights: decodes to ${bytes.length} bytes, expected ${size} (2^${json.features.bits})`);
+    }
+    const names = new Map<number, string>();
+    for (const [i, line] of h.names.split('\n').entries()) {
+      if (line === '') continue;
+      const match = /^(\d+) (\S+)$/.exec(line);
+      const b = match ? Number(match[1]) : NaN;
+      if (!match || b >= size) throw new Error(`heads.${head}.names: line ${i + 1} is not "<bucket 0..${size - 1}> <name>"`);
+      names.set(b, match[2]!);
+    }
+    heads[head] = { bias: h.bias, scale: h.scale, weights: new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length), names };
+  }
+  return new RiskModel(json.features.bits, heads);
+}
+
+/** The JSON form of trained weights (the training script adds the note). */
+export function encodeHeads(model: RiskModel): ModelJson['heads'] {
+  const out = {} as ModelJson['heads'];
+  for (const head of HEADS) {
+    const h = model.heads[head];
+    const names = [...h.names].sort((a, b) => a[0] - b[0]).map(([bucket, name]) => `${bucket} ${name}\n`).join('');
+    out[head] = {
+      bias: h.bias,
+      scale: h.scale,
+      weights: Buffer.from(h.weights.buffer, h.weights.byteOffset, h.weights.length).toString('base64'),
+      names,
+    };
+  }
+  return out;
+}

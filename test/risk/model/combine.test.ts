@@ -1,0 +1,75 @@
+/**
+ * How the model combines with the rules: it only raises a level, never above max_level, only
+ * past its thresholds, and names itself and its strongest features in the reasons. The model
+ * here is built by hand with known weights, so each threshold is crossed on purpose.
+ */
+import { describe, expect, it } from 'vitest';
+import { liftByModel } from '../../../src/risk/model/combine.js';
+import { describeFeatures } from '../../../src/risk/model/features.js';
+import type { ModelPolicy } from '../../../src/risk/model/model-file.js';
+import { RiskModel } from '../../../src/risk/model/risk-model.js';
+
+const BITS = 12;
+/** A model whose risk head rises with the word "rope" and escalate head with "tonight". */
+function handModel(): RiskModel {
+  const head = (word: string) => {
+    const weights = new Int8Array(1 << BITS);
+    const names = new Map<number, string>();
+    for (const f of describeFeatures(word, BITS)) {
+      if (!f.name.startsWith('w:')) continue;
+      weights[f.bucket] = 100;
+      names.set(f.bucket, f.name);
+    }
+    return { bias: -3, scale: 1, weights, names };
+  };
+  return new RiskModel(BITS, { risk: head('rope'), escalate: head('tonight') });
+}
+
+const policy: ModelPolicy = {
+  model: 'risk-model.json',
+  mode: 'on',
+  lift: { moderate: { risk: 0.8 }, high: { risk: 0.8, escalate: 0.8 } },
+  only_below: 'imminent',
+  max_level: 'high',
+  defer_to: ['negated'],
+  reason_features: 2,
+};
+const model = handModel();
+
+describe('combining the learned model with the rules', () => {
+  it('lifts a message the rules missed to moderate and names the feature', () => {
+    const lift = liftByModel(model, policy, 'rope', 'none');
+    expect(lift?.level).toBe('moderate');
+    expect(lift?.reasons[0]).toMatch(/^model\.moderate:risk=[01]\.\d\d$/);
+    expect(lift?.reasons).toContain('model.feature:w:rope');
+  });
+
+  it('lifts to high only when both heads pass their thresholds', () => {
+    expect(liftByModel(model, policy, 'rope tonight', 'none')?.level).toBe('high');
+    expect(liftByModel(model, policy, 'tonight', 'none')).toBeUndefined();
+  });
+
+  it('adds nothing below the thresholds', () => {
+    expect(liftByModel(model, policy, 'a walk in the park', 'none')).toBeUndefined();
+  });
+
+  it('never lowers or repeats what the rules found', () => {
+    expect(liftByModel(model, policy, 'rope', 'moderate')).toBeUndefined();
+    expect(liftByModel(model, policy, 'rope tonight', 'imminent')).toBeUndefined();
+    expect(liftByModel(model, policy, 'rope tonight', 'moderate')?.level).toBe('high');
+  });
+
+  it('leaves a message alone once the rules reached only_below', () => {
+    const cautious = { ...policy, only_below: 'moderate' as const };
+    expect(liftByModel(model, cautious, 'rope tonight', 'moderate')).toBeUndefined();
+    expect(liftByModel(model, cautious, 'rope tonight', 'low')?.level).toBe('high');
+  });
+
+  it('stays at or below max_level', () => {
+    expect(liftByModel(model, { ...policy, max_level: 'moderate' }, 'rope tonight', 'none')?.level).toBe('moderate');
+  });
+
+  it('changes nothing when the policy turns the model off', () => {
+    expect(liftByModel(model, { ...policy, mode: 'off' }, 'rope tonight', 'none')).toBeUndefined();
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * The learned model inside the real screen (createRiskAssessor over the real policies/): it
+ * raises what the rules miss, names itself in the reasons, never lowers a rule's level, and a
+ * broken weights file stops the assessor from being built (startup) with the fix-it message.
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { riskRank } from '../../../src/messages.js';
+import { createRiskAssessor } from '../../../src/risk/assessor.js';
+import { loadRiskModel } from '../../../src/risk/model/load.js';
+import { normalizeText } from '../../../src/risk/normalize.js';
+import { NOW, POLICY_DIR } from '../helpers.js';
+
+const withModel = createRiskAssessor({ policyDir: POLICY_DIR, policyVersion: 'test' });
+const rulesOnly = createRiskAssessor({ policyDir: POLICY_DIR, policyVersion: 'test', learnedModel: false });
+const { model, policy } = loadRiskModel(POLICY_DIR)!;
+const screen = (a: typeof withModel, text: string) => a.screen({ text, recent: [], now: NOW });
+
+// Sentences written for this test (not in the training corpus, not blind probes), in languages
+// whose rule packs are thin: the model is what should catch them.
+const MISSED_BY_RULES = [
+  'ik heb alle pillen van de kast verzameld en vanavond neem ik ze allemaal',
+  'dziś w nocy w końcu to skończę, mam już wszystko przygotowane',
+  'artık yaşamak istemiyorum, herkes bensiz daha mutlu olur',
+  'aku sudah menulis surat untuk ibuku dan malam ini aku akan pergi selamanya',
+];
+
+describe('the learned model in the screen', () => {
+  it('raises messages the rules leave below moderate, with its score and features in the reasons', () => {
+    const lifted = MISSED_BY_RULES.filter((text) => riskRank(screen(rulesOnly, text).level) < 2);
+    expect(lifted.length).toBeGreaterThan(0);
+    let caught = 0;
+    for (const text of lifted) {
+      const result = screen(withModel, text);
+      if (riskRank(result.level) < 2) continue;
+      caught++;
+      expect(result.reasons[0]).toMatch(/^model\.(moderate|high):(risk|escalate)=\d\.\d\d$/);
+      expect(result.reasons.some((r) => r.startsWith('model.feature:'))).toBe(true);
+    }
+    expect(caught).toBeGreaterThan(0);
+  });
+
+  it('never lowers the level the rules give, whatever the model scores', () => {
+    for (const text of ['I have the pills in my hand and I am taking them all tonight', 'this boss fight is killing me', 'i want to kill myself']) {
+      expect(riskRank(screen(withModel, text).level)).toBeGreaterThanOrEqual(riskRank(screen(rulesOnly, text).level));
+    }
+  });
+
+  it('leaves a level the rules set at moderate or above to the rules (only_below)', () => {
+    expect(policy.only_below).toBe('moderate');
+    const text = 'i want to kill myself';
+    const rules = screen(rulesOnly, text);
+    expect(riskRank(rules.level)).toBeGreaterThanOrEqual(2);
+    expect(screen(withModel, text)).toEqual(rules);
+  });
+
+  it('keeps harmless look-alikes harmless', () => {
+    for (const text of ['we killed it at the gig last night', 'chop the garlic and fry it gently', 'my laptop battery is dying again']) {
+      expect(model.score(normalizeText(text).text).risk).toBeLessThan(policy.lift.moderate.risk);
+      expect(screen(withModel, text).level).toBe('none');
+    }
+  });
+});
+
+describe('an invalid weights file at startup', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'oyster-model-start-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('stops createRiskAssessor with the file, the problem and the fix', () => {
+    const dir = join(scratch, 'policies');
+    cpSync(POLICY_DIR, dir, { recursive: true });
+    writeFileSync(join(dir, 'detection', 'model', 'risk-model.json'), '{"format": "oyster-risk-model/1"}');
+    expect(() => createRiskAssessor({ policyDir: dir, policyVersion: 'test' })).toThrow(
+      /Invalid policy detection\/model\/risk-model\.json at note: .*Fix: run `npm run train:risk`/,
+    );
+  });
+});
