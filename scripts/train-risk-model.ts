@@ -208,7 +208,7 @@ const json: ModelJson = {
     description:
       'Logistic regression, two heads (risk: moderate+, escalate: high+), over hashed character 2-4-grams, CJK characters and ' +
       'word 1-2-grams of the normalized text; int8 weights. Trained on the team-written corpus composed from training/risk-corpus/*.yaml ' +
-      '(scripts/risk-corpus.ts, seed ' + CORPUS_SEED + ') and ../shared/eval/dev/*.jsonl read in place (not copied). Never trained on test/risk/blind.',
+      '(scripts/risk-corpus.ts, seed ' + CORPUS_SEED + ') and ../shared/eval/dev/*.jsonl read in place (not copied). Never trained on test/risk/blind or test/risk/blind2 (composed sentences near a probe are dropped).',
   },
   features: { bits: DEFAULT_TRAINING.bits, scheme: 'char2-4+cjk1+word1-2' },
   heads: encodeHeads(model),

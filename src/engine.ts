@@ -17,6 +17,7 @@
  *
  * No plug-in chain: a forgotten `next()` must never be able to skip the risk screen.
  */
+import { ReplyStream } from './conversation/stream-reply.js';
 import { asBotError } from './errors.js';
 import { communityKey } from './crisis/country.js';
 import type { LocaleChooser } from './crisis/locale.js';
@@ -24,6 +25,7 @@ import type { Logger } from './logger.js';
 import {
   type ConversationRef,
   type InboundMessage,
+  type OutboundMessage,
   type RiskLevel,
   platformUserKey,
   riskRank,
@@ -40,7 +42,7 @@ import { cleanText, cutText, isBlank } from './conversation/text.js';
 import { RISK_RESET_PREFERENCE } from './crisis/escalation.js';
 
 /** The part of an adapter the engine talks back through. */
-export type ReplyChannel = Pick<PlatformAdapter, 'send' | 'openDirect' | 'startTyping'>;
+export type ReplyChannel = Pick<PlatformAdapter, 'send' | 'openDirect' | 'startTyping' | 'edit' | 'editIntervalMs'>;
 
 export interface EngineMetrics {
   count(name: string, labels?: Record<string, string>): void;
@@ -67,6 +69,8 @@ export interface EngineDeps {
    * reply_deadline_seconds, issue 12 item 4). Unset: only llmTimeoutMs bounds the wait.
    */
   replyDeadlineMs?: number;
+  /** Stream answers at risk levels none and low into platforms that can edit (STREAMING=on). */
+  streaming?: boolean;
   /** Unaddressed group messages are screened too; at this level or above the bot steps in. */
   unaddressedThreshold?: RiskLevel;
   limiter?: RateLimiter;
@@ -112,6 +116,8 @@ interface Triage {
   caseId: number | undefined;
   /** The private conversation reached during the crisis response, if any. */
   direct: ConversationRef | undefined;
+  /** The person's country as the crisis response resolved it: the reply may show only its numbers. */
+  country: string | undefined;
   /** The history read for the screen, still current when no other message of this user was in flight. */
   history: StoredTurn[] | undefined;
 }
@@ -257,6 +263,8 @@ export class Engine {
     const contextKey = userContextKey(message.conversation, message.author.id);
     const addressed = message.isDirect || message.mentionsBot;
 
+    // First the country answer and the resources that never reached the person (issue 12 items 2, 3).
+    await crisis.followUp?.(message, channel);
     const history = await store.recentTurns(contextKey, policy.maxHistoryTurns);
     const prior = await store.riskState(contextKey);
     // A moderator's false_positive resolve resets the carried level: earlier turns no longer count.
@@ -300,15 +308,17 @@ export class Engine {
     await store.setRiskState(contextKey, assessment.level, now);
 
     let caseId: number | undefined;
+    let country: string | undefined;
     let direct = message.isDirect ? message.conversation : undefined;
     if (riskRank(assessment.level) >= riskRank(crisis.threshold)) {
       progress.responded = true;
       const acted = await crisis.respond({ message, channel, assessment, locale, text, resources: resources ?? 'decide' });
       caseId = acted.caseId;
       direct = acted.direct;
+      country = acted.country;
     }
     return {
-      text, now, started, assessment, judging: actNow ? judging : undefined, locale, caseId, direct,
+      text, now, started, assessment, judging: actNow ? judging : undefined, locale, caseId, direct, country,
       history: pending.length === 0 ? history : undefined,
     };
   }
@@ -317,7 +327,7 @@ export class Engine {
   private async reply(message: InboundMessage, channel: ReplyChannel, t: Triage, progress: { completed: boolean }): Promise<Outcome> {
     const { store, crisis, policy } = this.deps;
     const { text, now, started, locale } = t;
-    let { assessment, caseId, direct } = t;
+    let { assessment, caseId, direct, country } = t;
     const contextKey = userContextKey(message.conversation, message.author.id);
     const userKey = platformUserKey(message.conversation.platform, message.author.id);
     const addressed = message.isDirect || message.mentionsBot;
@@ -328,6 +338,7 @@ export class Engine {
         const acted = await crisis.respond({ message, channel, assessment: judged, locale, text });
         caseId = acted.caseId ?? caseId;
         direct = acted.direct;
+        country = acted.country ?? country;
         assessment = judged;
         await store.setRiskState(contextKey, assessment.level, now);
       }
@@ -370,14 +381,42 @@ export class Engine {
     if (forModel.length < text.length) {
       await channel.send({ conversation: replyTo, text: texts.shortened, kind: 'notice' });
     }
-    const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started, locale);
-    if (answer.ok) {
-      await channel.send({ conversation: replyTo, text: answer.text, kind: 'reply', ...(replyTo === message.conversation ? { replyToId: message.id } : {}) });
+    const replyToId = replyTo === message.conversation ? { replyToId: message.id } : {};
+    const stream = this.streamFor(assessment.level, channel, { conversation: replyTo, kind: 'reply', ...replyToId }, locale, texts.model_unavailable);
+    const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started, locale, country, stream);
+    const streamed = await stream?.settle(answer.ok ? { answer: answer.text } : { fallback: answer.fallback ?? texts.model_unavailable });
+    if (streamed !== undefined) {
+      // Already on screen through the stream's edits.
+    } else if (answer.ok) {
+      await channel.send({ conversation: replyTo, text: answer.text, kind: 'reply', ...replyToId });
     } else {
       await channel.send({ conversation: replyTo, text: answer.fallback ?? texts.model_unavailable, kind: 'fallback' });
     }
     const outcome: Outcome = { status: answer.ok ? 'answered' : 'fallback', level: assessment.level, ...withCase };
     return this.finish(progress, message, text, assessment, started, outcome, true, answer.ok ? answer.text : undefined, forModel);
+  }
+
+  /**
+   * A streamed reply when it is allowed: STREAMING=on, risk level none or low (never in a
+   * conversation at moderate or above), and a platform that can edit a sent message.
+   */
+  private streamFor(level: RiskAssessment['level'], channel: ReplyChannel, message: Omit<OutboundMessage, 'text'>, locale: string, fallback: string): ReplyStream | undefined {
+    if (!this.deps.streaming || (level !== 'none' && level !== 'low') || !channel.edit) return undefined;
+    const { crisis, logger } = this.deps;
+    const edit = channel.edit.bind(channel);
+    return new ReplyStream({
+      channel: { send: (m) => channel.send(m), edit, ...(channel.editIntervalMs !== undefined ? { editIntervalMs: channel.editIntervalMs } : {}) },
+      message, fallback,
+      check: (text) => {
+        const verdict = crisis.checkReply(text, level, locale);
+        return verdict.ok ? { ok: true } : { ok: false, fallback: verdict.fallback };
+      },
+      onBlocked: () => {
+        logger.warn('streamed answer failed the output check; replaced by the safe reply', { code: 'OUTPUT_CHECK_FAILED', level });
+        this.deps.metrics?.count('output_check_failures_total', { level });
+      },
+      onError: (error) => logger.warn('streamed edit failed', { code: asBotError(error).code, platform: message.conversation.platform }),
+    });
   }
 
   private forgetInFlight(key: string, text: string): void {
@@ -398,6 +437,8 @@ export class Engine {
     channel: ReplyChannel,
     started: number,
     locale: string,
+    country: string | undefined,
+    stream?: ReplyStream,
   ): Promise<{ ok: true; text: string } | { ok: false; fallback: string | undefined }> {
     const { policy, tokens, logger, crisis } = this.deps;
     const prompt = buildPrompt(
@@ -424,9 +465,12 @@ export class Engine {
       const completion = await this.deps.llm.complete({
         messages: prompt.messages, maxTokens: policy.answerMaxTokens, signal: abort,
         userKey: platformUserKey(message.conversation.platform, message.author.id),
+        ...(stream ? { onDelta: (delta: string) => stream.push(delta) } : {}),
       });
+      // A partial already failed the check and was replaced: the rest of this answer is not shown.
+      if (stream?.blocked !== undefined) return { ok: false, fallback: stream.blocked };
       this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'ok' });
-      const verdict = crisis.checkReply(completion.text, assessment.level, locale);
+      const verdict = crisis.checkReply(completion.text, assessment.level, locale, country);
       if (!verdict.ok) {
         logger.warn('model answer failed the output check', { code: 'OUTPUT_CHECK_FAILED', reasons: verdict.reasons, level: assessment.level });
         this.deps.metrics?.count('output_check_failures_total', { level: assessment.level });

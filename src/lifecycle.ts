@@ -16,6 +16,8 @@ export interface LifecycleDeps {
   handlersFor(adapter: PlatformAdapter): BotHandlers;
   engine: Engine;
   outbox: OutboxWorker;
+  /** The crisis resource retry worker: started once the adapters can send, stopped before the store closes. */
+  deliveries?: { start(): Promise<void>; stop(): Promise<void> };
   dashboard: Dashboard | undefined;
   retention: Retention;
   /** Runs before the first platform connects (loading the tokenizer). */
@@ -63,6 +65,8 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
           },
         });
       }
+      // Resources a previous run could not deliver are retried now that the adapters are up.
+      await deps.deliveries?.start();
       deps.retention.start();
     },
     async stop() {
@@ -74,6 +78,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       await dashboard?.stop();
       await Promise.allSettled(adapters.map((a) => a.stop()));
       await engine.idle();
+      await deps.deliveries?.stop();
       await outbox.drainOnce().catch(() => undefined);
       await outbox.stop();
       await deps.closeStore();

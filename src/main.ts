@@ -74,6 +74,8 @@ export interface Bot {
   stop(): Promise<void>;
   /** Delivers every due alert now (tests, shutdown). */
   drainAlerts(): Promise<void>;
+  /** Retries every due undelivered resource message now (tests); resolves with the number delivered. */
+  drainResources(): Promise<number>;
   /** Each adapter and whether its start() has finished (and stop() not begun): /readyz. */
   adapterStatus(): Array<{ platform: string; started: boolean }>;
 }
@@ -206,6 +208,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     policy: policies.escalation, directory: policies.directory,
     checkOutput: policies.checkOutput, defaultCountry: config.CRISIS_DEFAULT_COUNTRY, policyVersion: policies.version,
     sinks: metrics ? sinks.map((s) => countDeliveries(s, metrics)) : sinks,
+    deliveries: stores.deliveries, channelFor: (platform) => adapters.find((a) => a.platform === platform),
     ...(metrics ? { metrics } : {}),
     ...(metrics?.outbox ? { onOutboxMetrics: (stats: OutboxMetrics) => metrics.outbox!(stats) } : {}),
   });
@@ -225,6 +228,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     store, risk, llm, crisis: crisis.responder, locale: crisis.locale, clock, logger, tokens, policy: policies.model,
     ...(stores.turnOrder ? { turnOrder: stores.turnOrder } : {}),
     contextTokens: config.OYSTER_CONTEXT_TOKENS, llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
+    streaming: config.STREAMING === 'on',
     replyDeadlineMs: policies.escalation.replyDeadlineMs,
     ...(config.RATE_LIMIT_PER_MINUTE > 0
       ? { limiter: new RateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }) }
@@ -253,7 +257,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     store, cases, clock, logger, messageDays: config.RETENTION_DAYS, caseDays: policies.escalation.caseRetentionDays,
   });
   const lifecycle = createLifecycle({
-    adapters, handlersFor, engine, outbox: crisis.outbox, dashboard, retention, logger,
+    adapters, handlersFor, engine, outbox: crisis.outbox, deliveries: crisis.deliveries, dashboard, retention, logger,
     warmUp: () => tokens.countMessage('system', policies.model.systemPrompt),
     closeStore: async () => { crisis.journal.stop(); await stores.close(); },
     connectTimeoutMs: config.OYSTER_CONNECT_TIMEOUT_MS,
@@ -291,5 +295,6 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       await lifecycle.stop();
     },
     drainAlerts: async () => { await crisis.outbox.drainOnce(); },
+    drainResources: () => crisis.deliveries.drainOnce(),
   };
 }

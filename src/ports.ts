@@ -69,6 +69,13 @@ export interface PlatformAdapter {
   openDirect(userId: string): Promise<ConversationRef | undefined>;
   /** Shows "typing…" until the returned function is called. Optional: not every platform has it. */
   startTyping?(conversation: ConversationRef): () => void;
+  /**
+   * Replaces the text of a message this adapter sent (streamed replies, src/conversation/
+   * stream-reply.ts); `final` on the last edit, which may need more parts than one message.
+   */
+  edit?(message: OutboundMessage, id: string, final: boolean): Promise<void>;
+  /** The shortest gap between two edits of one message, so flood control never triggers. */
+  readonly editIntervalMs?: number;
   /** Where this platform's moderator alerts go (a moderator channel), when one is configured. */
   readonly moderatorSink?: ModeratorSink;
   stop(): Promise<void>;
@@ -247,6 +254,8 @@ export interface CrisisRequest {
 export interface CrisisOutcome {
   /** The case opened or updated; undefined when the store refused. */
   caseId: number | undefined;
+  /** The person's country as resolved for the resources; the reply may show only its numbers. */
+  country?: string | undefined;
   /** The private conversation the resources reached, if any. */
   direct: ConversationRef | undefined;
 }
@@ -280,12 +289,17 @@ export interface CrisisResponder {
    * Checks a model answer at its level; `answer` undefined means the model gave none, which
    * needs the fallback as well.
    */
-  checkReply(answer: string | undefined, level: RiskLevel, locale: string): ReplyVerdict;
+  checkReply(answer: string | undefined, level: RiskLevel, locale: string, country?: string): ReplyVerdict;
   /**
    * When a moderator has paused the bot for this person here: says so once (the hand-off
    * notice) and resolves true, so the engine does not answer.
    */
   handOff(message: InboundMessage, replyTo: ConversationRef, locale: string, channel: CrisisChannel): Promise<boolean>;
+  /**
+   * Any message from the person first: the answer to the country question is read (and the
+   * country's lines sent), and crisis resources they never received are re-sent. Never rejects.
+   */
+  followUp?(message: InboundMessage, channel: CrisisChannel): Promise<void>;
 }
 
 // ─── time ────────────────────────────────────────────────────────────────────

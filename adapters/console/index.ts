@@ -16,7 +16,7 @@ import type { BotHandlers, PlatformAdapter } from '../../src/ports.js';
 import { mapConsoleError } from './errors.js';
 import { CONSOLE_PLATFORM, consoleConversation, parseLine } from './inbound.js';
 import { renderForTerminal } from './outbound.js';
-import { createStatusLine, MODERATOR_HELP } from './terminal.js';
+import { createLiveText, createStatusLine, MODERATOR_HELP, type LiveText } from './terminal.js';
 
 export interface ConsoleAdapterConfig {
   input: NodeJS.ReadableStream;
@@ -47,6 +47,8 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
   const finished = new Promise<void>((resolve) => (finish = resolve));
   let rl: Interface | undefined;
   const status = createStatusLine(config.output, interactive);
+  /** The reply that streaming edits redraw (only the latest can still change). */
+  let live: { id: string; text: LiveText } | undefined;
 
   const write = (text: string) => {
     status.clear();
@@ -122,9 +124,27 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
 
     async send(message: OutboundMessage): Promise<{ id: string }> {
       const text = renderForTerminal(message.text, interactive);
-      write(interactive ? `bot> ${text}` : text);
-      return { id: randomUUID() };
+      const id = randomUUID();
+      if (interactive && message.kind === 'reply') {
+        // A reply may grow by streaming edits: it is drawn by a LiveText that can redraw it.
+        status.clear();
+        live = { id, text: createLiveText(config.output) };
+        live.text.update(`bot> ${text}`.split('\n'));
+      } else {
+        write(interactive ? `bot> ${text}` : text);
+      }
+      return { id };
     },
+
+    // In a terminal, answers stream token by token (no pace: nothing rate-limits a terminal).
+    // Piped output stays one whole answer per reply, for scripts.
+    ...(interactive ? {
+      editIntervalMs: 0,
+      async edit(message: OutboundMessage, id: string): Promise<void> {
+        if (live?.id !== id) return;
+        live.text.update(`bot> ${renderForTerminal(message.text, true)}`.split('\n'));
+      },
+    } : {}),
 
     startTyping(): () => void {
       return status.show('thinking…');

@@ -237,6 +237,24 @@ class DiscordAdapter implements PlatformAdapter {
     return last!;
   }
 
+  /** Edits share the channel's send bucket (5 per 5 s): one per second leaves room for other sends. */
+  readonly editIntervalMs = 1_000;
+
+  /** A streamed reply's next text: PATCH the message; on the final edit, parts past 2000 chars follow. */
+  async edit(message: OutboundMessage, id: string, final: boolean): Promise<void> {
+    const channelId = message.conversation.threadId ?? message.conversation.channelId;
+    const [first, ...rest] = messageBodies({ ...message, kind: 'reply' }, nonce);
+    if (first === undefined) return;
+    try {
+      await this.client.rest.patch(Routes.channelMessage(channelId, id), {
+        body: { content: first.content, allowed_mentions: first.allowed_mentions, flags: first.flags },
+      });
+      if (final) for (const body of rest) await this.post(channelId, body);
+    } catch (error) {
+      throw mapDiscordError(error, { channelId, kind: message.kind });
+    }
+  }
+
   private async post(channelId: string, body: object): Promise<{ id: string }> {
     const sent = (await this.client.rest.post(Routes.channelMessages(channelId), { body })) as APIMessage;
     return { id: sent.id };

@@ -197,6 +197,23 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
     return { id: `${last!.channel}:${last!.ts}` };
   }
 
+  /** chat.update runs out fast when streaming (bolt-js#2073): one edit per 1.5 s per message. */
+  readonly editIntervalMs = 1_500;
+
+  /** A streamed reply's next text; on the final edit, parts past Slack's limit follow in the thread. */
+  async edit(message: OutboundMessage, id: string, final: boolean): Promise<void> {
+    const [first, ...rest] = renderSlack(message.text);
+    if (first === undefined) return;
+    const split = id.indexOf(':');
+    const channel = id.slice(0, split);
+    const ts = id.slice(split + 1);
+    await this.web.updateText(channel, ts, first);
+    if (final) {
+      const threadTs = message.conversation.threadId ?? replyThread(message.conversation.channelId, message.replyToId);
+      for (const part of rest) await this.web.post(channel, part, threadTs);
+    }
+  }
+
   async openDirect(userId: string): Promise<ConversationRef | undefined> {
     const channelId = await this.web.openIm(userId);
     if (channelId === undefined) {

@@ -91,6 +91,11 @@ export class SlackWeb {
     await this.call('chat.update', () => this.client.chat.update({ channel, ts, text, blocks: blocks as never }));
   }
 
+  /** chat.update of a plain mrkdwn message (streamed replies): no blocks, no unfurls. */
+  async updateText(channel: string, ts: string, text: string): Promise<void> {
+    await this.call('chat.update', () => this.client.chat.update({ channel, ts, text }));
+  }
+
   /** A message only `user` sees (refusals, command answers). */
   async ephemeral(channel: string, user: string, text: string, threadTs?: string): Promise<void> {
     await this.call('chat.postEphemeral', () => this.client.chat.postEphemeral({

@@ -217,6 +217,12 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
       return sender.send(message, me?.username);
     },
 
+    // Streamed replies: at most one edit per 1.5 s per message, well inside flood control.
+    editIntervalMs: 1_500,
+    async edit(message, id, final) {
+      await sender.editStreamed(message, id, final);
+    },
+
     async openDirect(userId) {
       // Telegram lets a bot message a user only after the user started it; we know that
       // only for users who wrote to us privately since this process started.

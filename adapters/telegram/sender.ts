@@ -39,6 +39,11 @@ export interface Sender {
   /** Renders, splits and sends; `keyboard` goes under the last part. */
   send(message: OutboundMessage, botUsername: string | undefined, keyboard?: InlineKeyboard): Promise<{ id: string }>;
   editHtml(chatId: number, messageId: number, html: string, keyboard: InlineKeyboard): Promise<void>;
+  /**
+   * A streamed reply's next text (`id` from send): editMessageText on the first part; on the
+   * final edit the parts past Telegram's limit follow as new messages.
+   */
+  editStreamed(message: OutboundMessage, id: string, final: boolean): Promise<void>;
 }
 
 export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId: string) => void): Sender {
@@ -120,6 +125,22 @@ export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId:
         );
       }
       return { id: messageKey(last.chatId, last.messageId) };
+    },
+
+    async editStreamed(message, id, final) {
+      const [first, ...rest] = renderChunks(message.text);
+      if (!first) return;
+      const split = id.lastIndexOf(':');
+      const chatId = id.slice(0, split);
+      const messageId = Number(id.slice(split + 1));
+      try {
+        await api.editMessageText(chatId, messageId, first.html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+      } catch (error) {
+        if (isNotModified(error)) return;
+        if (!isParseError(error)) throw mapTelegramError(error, { chatId });
+        await api.editMessageText(chatId, messageId, first.plain);
+      }
+      if (final) for (const chunk of rest) await sendChunk({ chatId, threadId: message.conversation.threadId }, chunk);
     },
 
     async editHtml(chatId, messageId, html, keyboard) {

@@ -81,6 +81,8 @@ export interface CountryCommandDeps {
   /** CRISIS_DEFAULT_COUNTRY, shown when nothing else is set. */
   defaultCountry?: string | undefined;
   logger: Logger;
+  /** The new country's lines while the person's case is open, sent with the reply (src/crisis/country-answer.ts). */
+  linesFor?(userKey: string, country: string, conversation: ConversationRef): Promise<string | undefined>;
 }
 
 const USAGE = [
@@ -110,7 +112,11 @@ export function createCountryCommand(deps: CountryCommandDeps): { handle(req: Co
         }
         return set(key, second, 'This community\'s default country');
       }
-      return set(userKey, first, 'Your country');
+      const answer = await set(userKey, first, 'Your country');
+      if (!answer.ok || first.toLowerCase() === 'clear') return answer;
+      // With a case open, the person gets the new country's lines at once, in the same private reply.
+      const lines = await deps.linesFor?.(userKey, normalizeCountry(first)!, req.conversation);
+      return lines === undefined ? answer : { ...answer, text: `${answer.text}\n\n${lines}` };
     },
   };
 

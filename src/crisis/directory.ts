@@ -69,6 +69,8 @@ export interface ResourceDirectory {
   locales(): string[];
   /** Every display and dial string that may be shown (record-only entries excluded). */
   verifiedNumbers(): ReadonlySet<string>;
+  /** The numbers that may be shown to a person in `country`: its lines, its emergency numbers and the global fallback's. */
+  numbersFor(country: string | undefined): ReadonlySet<string>;
   texts(locale: string): CrisisTexts;
 }
 
@@ -155,28 +157,41 @@ function checkTrapPhrases(file: string, data: CountryFile | GlobalFile, traps: r
 class Directory implements ResourceDirectory {
   private readonly verified: ReadonlySet<string>;
 
+  private readonly perCountry = new Map<string, ReadonlySet<string>>();
+  private readonly globalNumbers: ReadonlySet<string>;
+
   constructor(
     private readonly byCountry: Map<string, CountryFile>,
     private readonly global: GlobalFile,
     private readonly templates: Map<string, TemplateFile>,
   ) {
-    const set = new Set<string>();
-    const add = (c: Contact) => {
+    const add = (set: Set<string>) => (c: Contact) => {
       if (c.use === 'record-only' || c.dial === undefined) return;
       set.add(c.display);
       set.add(c.dial);
       // A star code (*4141) is found by number scanners as its digits.
       if (c.display.startsWith('*')) set.add(c.display.slice(1));
     };
-    for (const data of byCountry.values()) {
-      data.contacts.forEach(add);
+    const globalSet = new Set<string>();
+    global.contacts.forEach(add(globalSet));
+    this.globalNumbers = globalSet;
+    const all = new Set<string>(globalSet);
+    for (const [code, data] of byCountry) {
+      const set = new Set<string>(globalSet);
+      data.contacts.forEach(add(set));
       for (const n of data.emergency.numbers) {
         set.add(n.display);
         set.add(n.dial);
       }
+      this.perCountry.set(code, set);
+      for (const n of set) all.add(n);
     }
-    global.contacts.forEach(add);
-    this.verified = set;
+    this.verified = all;
+  }
+
+  numbersFor(country: string | undefined): ReadonlySet<string> {
+    const data = country === undefined ? undefined : this.lookup(country);
+    return data === undefined ? this.globalNumbers : this.perCountry.get(data.country)!;
   }
 
   countries(): string[] {

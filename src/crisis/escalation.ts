@@ -21,6 +21,9 @@ import { resolveCountry, type CountryResolution } from './country.js';
  */
 export const RISK_RESET_PREFERENCE = 'risk_reset_at';
 
+/** Longest an alert waits for the resources' first send (quick retries included) before it goes out anyway. */
+const ALERT_HOLD_MS = 15_000;
+
 /** Longest excerpt a moderator alert carries (minimum necessary, CRISIS.md §6). */
 export const MAX_EXCERPT_CHARS = 280;
 
@@ -48,6 +51,12 @@ export interface RaiseInput {
    * alert whatever the level's priority, and the person gets no public reply.
    */
   unaddressed?: boolean;
+  /**
+   * The outbox is asked to send the new alerts once this settles (the resources' first send),
+   * so the first alert can already say what reached the person. The alerts are committed at
+   * once either way; the outbox poll sends them even if this never settles.
+   */
+  notifyAfter?: Promise<unknown>;
 }
 
 export interface RaiseResult {
@@ -118,8 +127,9 @@ export function createEscalation(deps: EscalationDeps): Escalation {
       const priority = quiet && lp.priority !== 'normal' ? 'normal' : lp.priority;
       const firstTarget = priority === 'urgent' ? Math.min(lp.ackTargetMs, policy.paging.pageNextAfterMs) : lp.ackTargetMs;
       const realertAt = new Date(Math.max((digestAt ?? now).getTime() + firstTarget, heldOff ? holdOffEnds : 0));
-      // Only the message's own words are a new disclosure; a level carried from earlier turns is not.
-      const disclosure = !input.reasons.some((r) => r.startsWith('trajectory:carried'));
+      // Only the message's own words are a new disclosure: a level carried from earlier turns, or a
+      // combination the conversation completed before, gives only trajectory reasons.
+      const disclosure = input.reasons.some((r) => !r.startsWith('trajectory'));
       try {
         const result = await cases.recordSignal({
           userKey: input.userKey,
@@ -138,6 +148,8 @@ export function createEscalation(deps: EscalationDeps): Escalation {
           at: input.at,
           disclosure,
           priority,
+          // Held while the resources' first send runs (bounded), then released at once.
+          ...(input.notifyAfter ? { holdUntil: new Date(now.getTime() + ALERT_HOLD_MS) } : {}),
           // The target counts from when we alert, not from when the platform stamped the message.
           realertAt,
           sinks,
@@ -156,7 +168,16 @@ export function createEscalation(deps: EscalationDeps): Escalation {
         else if (result.escalated) logger.warn('case escalated', fields);
         else if (result.updated) logger.info('case updated by a new disclosure', fields);
         else logger.debug(result.duplicate ? 'case signal redelivered' : 'case signal recorded', fields);
-        if (result.alertIds.length > 0) deps.onAlertsWritten?.();
+        if (result.alertIds.length > 0) {
+          const caseId = result.caseRecord.id;
+          if (input.notifyAfter) {
+            void input.notifyAfter.finally(async () => {
+              await cases.releaseAlerts(caseId, clock.now());
+              deps.onAlertsWritten?.();
+            }).catch((error: unknown) => logger.error('could not release a held alert: it goes out when its hold ends', { code: asBotError(error).code, caseId }));
+          }
+          else deps.onAlertsWritten?.();
+        }
         return {
           caseId: result.caseRecord.id,
           created: result.created,

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { riskRank, RISK_LEVELS, type RiskLevel } from '../messages.js';
 import type { ResourceDirectory } from './directory.js';
+import { loadMeaningCheck } from './output-meaning.js';
 import { findNumberTokens, normalizeForCheck } from './phone-like.js';
 import { policyError, readPolicyYaml } from '../policy/policy-file.js';
 
@@ -51,7 +52,12 @@ export type OutputVerdict =
       ruleIds: string[];
     };
 
-export type OutputCheck = (text: string, level: RiskLevel) => OutputVerdict;
+/**
+ * `where` restricts numbers to the person's country: only its lines and emergency numbers (and
+ * the global fallback) may appear; an unknown country allows the global fallback only. Without
+ * `where`, any verified number passes (template self-checks across every country).
+ */
+export type OutputCheck = (text: string, level: RiskLevel, where?: { country: string | undefined }) => OutputVerdict;
 
 interface CompiledRule {
   id: string;
@@ -64,7 +70,8 @@ interface CompiledRule {
 export function createOutputCheck(policyDir: string, directory: ResourceDirectory): OutputCheck {
   const policy = readPolicyYaml(policyDir, FILE, OutputCheckFile);
   const rules = compileRules(policy.rules);
-  const verified = directory.verifiedNumbers();
+  const meaning = loadMeaningCheck(policyDir);
+  const verifiedAnywhere = directory.verifiedNumbers();
   const numbers = policy.numbers;
   const strictFrom = riskRank(numbers.strict_from);
   const words = Object.values(numbers.context_words).flat();
@@ -78,8 +85,10 @@ export function createOutputCheck(policyDir: string, directory: ResourceDirector
     return (latinWord?.test(window) ?? false) || cjk.some((w) => window.includes(w));
   };
 
-  return (text: string, level: RiskLevel): OutputVerdict => {
+  return (text: string, level: RiskLevel, where?: { country: string | undefined }): OutputVerdict => {
     const normalized = normalizeForCheck(text);
+    // "call 911" is wrong in Great Britain even though 911 is a verified number elsewhere.
+    const verified = where === undefined ? verifiedAnywhere : directory.numbersFor(where.country);
     const rank = riskRank(level);
     const reasons: string[] = [];
     const ruleIds: string[] = [];
@@ -103,6 +112,8 @@ export function createOutputCheck(policyDir: string, directory: ResourceDirector
     for (const rule of rules) {
       if (rank >= rule.from && rule.regex.test(normalized)) fire(rule.code, rule.id);
     }
+    // By meaning, at every level: a reply that describes how to die never reaches anyone.
+    for (const hit of meaning(text)) fire(hit.code, hit.id);
     return reasons.length === 0 ? { ok: true } : { ok: false, reasons, ruleIds };
   };
 }

@@ -43,13 +43,36 @@ export function digitsOf(text: string): string {
 }
 
 /**
- * Folds full-width digits and letters to ASCII (NFKC), maps non-breaking spaces to spaces
- * and drops zero-width characters, so "１２３５６" and "@\u200beveryone" cannot slip past a
- * check that was written for the plain forms.
+ * Folds text to the plain forms the checks are written for (issue 17 item 6):
+ * - NFKC: full-width and mathematical digits and letters to ASCII;
+ * - decimal digits of every script (Arabic-Indic ٠١٢, Devanagari ०१२, Bengali, Thai…) to 0-9,
+ *   so "٩٩٩" is the number 999;
+ * - every default-ignorable code point removed (zero-width joiners, soft hyphens, tag
+ *   characters, variation selectors), so "9\u00ad9\u00ad9" and "@\u200beveryone" are caught;
+ * - typographic apostrophes to ', dashes between digits to -, non-breaking spaces to spaces.
  */
 export function normalizeForCheck(text: string): string {
   return text
     .normalize('NFKC')
-    .replace(/[\u200b-\u200d\u2060\ufeff]/g, '')
-    .replace(/\u00a0/g, ' ');
+    .replace(/\p{Default_Ignorable_Code_Point}/gu, '')
+    .replace(/\p{Nd}/gu, asciiDigit)
+    .replace(/[\u2018\u2019\u201b\u02bc\u2032\uff07`\u00b4]/g, "'")
+    .replace(/(?<=\d)[\u2010-\u2015\u2212](?=\d)/g, '-')
+    .replace(/[\u00a0\u2007\u202f]/g, ' ');
+}
+
+/**
+ * The ASCII digit of any decimal digit. Unicode lays out each script's digits as a run of ten
+ * from zero, so the value is the position in the run (runs that touch, such as the
+ * mathematical ones, are folded by NFKC before this).
+ */
+function asciiDigit(d: string): string {
+  if (d >= '0' && d <= '9') return d;
+  let cp = d.codePointAt(0)!;
+  let value = 0;
+  while (value < 9 && /\p{Nd}/u.test(String.fromCodePoint(cp - 1))) {
+    cp--;
+    value++;
+  }
+  return String(value);
 }

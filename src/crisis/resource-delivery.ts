@@ -7,6 +7,7 @@
  * A refusal (DMs closed on send) is final for that row: the caller falls back to the minimal
  * in-place text, which is queued as its own row.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { asBotError, type BotError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { OutboundMessage } from '../messages.js';
@@ -49,6 +50,11 @@ export interface ResourceDelivery {
   drainOnce(): Promise<number>;
   stop(): Promise<void>;
 }
+
+/** Failures worth a quick retry inside the first send; after QUICK_TRIES the queue's backoff takes over. */
+const QUICK_RETRY = new Set(['PLATFORM_NETWORK', 'PLATFORM_RATE_LIMITED']);
+const QUICK_TRIES = 4;
+const QUICK_RETRY_MAX_WAIT_MS = 5_000;
 
 /** A refusal (DMs closed on send) is final for that row; every other failure is retried (fail toward safety). */
 const REFUSED = new Set(['PLATFORM_PERMISSION']);
@@ -117,10 +123,16 @@ export function createResourceDelivery(deps: ResourceDeliveryDeps): ResourceDeli
   return {
     async send(delivery, channel) {
       const { id } = await store.enqueue(delivery);
-      const row = await store.claim(id, clock.now(), leaseMs);
-      // Claimed by a retry pass in the instant since it was queued: that pass sends it.
-      if (!row) return { delivered: false, id, error: asBotError(new Error('claimed elsewhere')), refused: false };
-      return attempt(row, channel);
+      for (let tries = 1; ; tries++) {
+        const row = await store.claim(id, clock.now(), leaseMs);
+        // Claimed by a retry pass in the instant since it was queued: that pass sends it.
+        if (!row) return { delivered: false, id, error: asBotError(new Error('claimed elsewhere')), refused: false };
+        const outcome = await attempt(row, channel);
+        // A short blip (rate limit, network) is worth a few quick tries before the backoff queue:
+        // the person gets the text sooner, and the first alert can already say it arrived.
+        if (outcome.delivered || outcome.refused || !QUICK_RETRY.has(outcome.error.code) || tries >= QUICK_TRIES) return outcome;
+        await sleep(Math.min(outcome.error.retryAfterMs ?? 250 * 4 ** (tries - 1), QUICK_RETRY_MAX_WAIT_MS));
+      }
     },
     async retryFor(userKey, channel) {
       const rows = await store.claimForUser(userKey, clock.now(), leaseMs);
@@ -130,7 +142,11 @@ export function createResourceDelivery(deps: ResourceDeliveryDeps): ResourceDeli
       return delivered;
     },
     async start() {
-      const released = await store.releaseClaims(clock.now());
+      // With the store unavailable at start the worker still starts: claims expire on their own.
+      const released = await store.releaseClaims(clock.now()).catch((error: unknown) => {
+        logger.error('resource deliveries could not release old claims', { code: asBotError(error).code });
+        return 0;
+      });
       if (released > 0) logger.warn('resource deliveries resumed after a restart', { rows: released });
       timer = setInterval(() => {
         drainOnce().catch((error: unknown) => logger.error('resource delivery pass failed', { code: asBotError(error).code }));

@@ -40,6 +40,8 @@ import type { RenderPlace, ResourceDirectory } from './directory.js';
 import type { Escalation } from './escalation.js';
 import type { LocaleChooser } from './locale.js';
 import type { OutputCheck } from './output-check.js';
+import type { ResourceDelivery } from './resource-delivery.js';
+import type { CountryAnswer } from './country-answer.js';
 
 export interface CrisisResponderDeps {
   store: MessageStore;
@@ -57,6 +59,14 @@ export interface CrisisResponderDeps {
   clock: Clock;
   logger: Logger;
   metrics?: { count(name: string, labels?: Record<string, string>): void };
+  /**
+   * The durable resource-delivery queue (issue 12 item 3): resources count as sent only when the
+   * platform confirmed them, a failed send is retried until delivered or superseded, and the
+   * person's next message re-sends what never arrived. Without it, resources are sent directly.
+   */
+  deliveries?: Pick<ResourceDelivery, 'send' | 'retryFor'>;
+  /** Reads the answer to "Which country are you in?" (src/crisis/country-answer.ts). */
+  countryAnswer?: Pick<CountryAnswer, 'onMessage'>;
 }
 
 const HANDOFF_SENT = 'handoff_sent';
@@ -95,6 +105,9 @@ class Responder implements CrisisResponder {
     const place: RenderPlace = direct ? 'private' : 'private-unreachable';
     const rendered = directory.render({ country, level, locale, place, about });
 
+    // The new alert is sent after the resources' first try, so it can say whether they arrived.
+    let release = (): void => undefined;
+    const resourcesTried = new Promise<void>((done) => { release = done; });
     let caseId: number | undefined;
     try {
       const raised = await escalation.raise({
@@ -107,10 +120,12 @@ class Responder implements CrisisResponder {
         policyVersion: assessment.policyVersion,
         excerpt: excerptOf(text),
         country,
-        resourcesSent: resend ? rendered.resourceIds : [],
+        // With the queue, the case learns what reached the person when the platform confirms it.
+        resourcesSent: resend && !this.deps.deliveries ? rendered.resourceIds : [],
         reachedPrivately: direct !== undefined,
         messageId: message.id,
         at: now,
+        ...(resend ? { notifyAfter: resourcesTried } : {}),
       });
       caseId = raised.caseId;
       if (raised.created) this.deps.metrics?.count('cases_opened_total', { level });
@@ -121,7 +136,7 @@ class Responder implements CrisisResponder {
       this.deps.metrics?.count('case_open_failures_total', { code: e.code });
     }
 
-    if (!resend) return { caseId, direct };
+    if (!resend) return { caseId, direct, country };
     const sendSafely = async (conversation: ConversationRef, body: string, kind: 'resources' | 'public-note', replyToId?: string) => {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -139,29 +154,65 @@ class Responder implements CrisisResponder {
       }
     };
 
+    // Resources through the queue when there is one: 'delivered', 'queued' (retried later) or refused.
+    const sendResources = async (conversation: ConversationRef, p: RenderPlace, body: string, ids: string[], replyToId?: string) => {
+      const { deliveries } = this.deps;
+      if (!deliveries) return (await sendSafely(conversation, body, 'resources', replyToId)) ? 'delivered' : 'refused';
+      try {
+        const out = await deliveries.send({
+          caseId, userKey, conversation, place: p === 'private' ? 'private' : 'private-unreachable', level, country, locale, about,
+          resourceIds: ids, replyToId, at: now,
+        }, channel);
+        return out.delivered ? 'delivered' : out.refused ? 'refused' : 'queued';
+      } catch (error) {
+        // The queue's store failed: the person still gets the text, sent directly (fail toward safety).
+        logger.error('resource queue unavailable: sending directly', { code: asBotError(error).code, level });
+        return (await sendSafely(conversation, body, 'resources', replyToId)) ? 'delivered' : 'refused';
+      }
+    };
+
     if (message.isDirect) {
-      await sendSafely(message.conversation, rendered.text, 'resources', message.id);
+      await sendResources(message.conversation, place, rendered.text, rendered.resourceIds, message.id);
     } else {
       // The private message goes first: the public note says one was sent, so it must be true.
-      const delivered = direct ? await sendSafely(direct, rendered.text, 'resources') : false;
+      const sent = direct ? await sendResources(direct, 'private', rendered.text, rendered.resourceIds) : 'refused';
+      const delivered = sent === 'delivered';
       if (delivered) {
         // The note follows the level: at imminent it gives the country's emergency number (issue 12 item 8).
         const note = directory.render({ country, level, locale, place: 'public', about });
         await sendSafely(message.conversation, note.text, 'public-note', message.id);
       } else {
-        if (direct && caseId !== undefined) {
-          // The alert already said "reached privately"; the case, the audit log and every sink now say otherwise.
+        // Refused, or queued for a retry: the minimal text goes in place now, so the person is not left waiting.
+        const minimal = directory.render({ country, level, locale, place: 'private-unreachable', about });
+        await sendResources(message.conversation, 'private-unreachable', minimal.text, minimal.resourceIds);
+        if (direct && caseId !== undefined && sent === 'refused') {
+          // The case, the audit log and every sink that was told "reached privately" now say otherwise
+          // (with the queue, an alert not yet sent was already corrected when the minimal text arrived).
           await escalation.markUnreachable(caseId, now, assessment.policyVersion).catch((error: unknown) =>
             logger.warn('could not note the refused DM on the case', { code: asBotError(error).code }));
         }
-        direct = undefined;
-        const minimal = directory.render({ country, level, locale, place: 'private-unreachable', about });
-        await sendSafely(message.conversation, minimal.text, 'resources');
+        if (sent === 'refused') direct = undefined;
       }
     }
+    release();
     if (resources !== undefined) await this.mark(message, 'sent');
-    this.deps.metrics?.count('resources_sent_total', { level });
-    return { caseId, direct };
+    // The queue counts its own confirmed sends.
+    if (!this.deps.deliveries) this.deps.metrics?.count('resources_sent_total', { level });
+    return { caseId, direct, country };
+  }
+
+  /**
+   * The person wrote again, before anything else: an answer to the country question sets the
+   * country and sends its lines, and resources they never received are sent now. Never rejects.
+   */
+  async followUp(message: InboundMessage, channel: CrisisChannel): Promise<void> {
+    await this.deps.countryAnswer?.onMessage(message, channel);
+    if (!this.deps.deliveries) return;
+    try {
+      await this.deps.deliveries.retryFor(platformUserKey(message.conversation.platform, message.author.id), channel);
+    } catch (error) {
+      this.deps.logger.warn('could not re-send undelivered resources', { code: asBotError(error).code });
+    }
   }
 
   /** An unaddressed group message at risk: the case and its alert only; a failure is logged. */
@@ -235,12 +286,13 @@ class Responder implements CrisisResponder {
     return atRisk;
   }
 
-  checkReply(answer: string | undefined, level: RiskLevel, locale: string): ReplyVerdict {
+  checkReply(answer: string | undefined, level: RiskLevel, locale: string, country?: string): ReplyVerdict {
     const atRisk = riskRank(level) >= riskRank(this.threshold);
     const reviewed = this.deps.directory.texts(locale).fallbackReply[level];
     // No answer below the threshold: the engine says plainly that the model cannot be reached.
     if (answer === undefined) return { ok: false, reasons: [], fallback: atRisk ? reviewed : undefined };
-    const verdict = this.deps.checkOutput(answer, level);
+    // Numbers only from the person's country (or, not knowing it, the operator's default).
+    const verdict = this.deps.checkOutput(answer, level, { country: country ?? this.deps.fallbackCountry });
     // The model answered but the answer failed the check: the reviewed kind text at every level,
     // never "can't reach my model", which would not be true (issue 12 item 6).
     return verdict.ok ? { ok: true } : { ok: false, reasons: verdict.reasons, fallback: reviewed };

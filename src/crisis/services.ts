@@ -11,7 +11,11 @@ import type { EscalationPolicy } from '../policy/escalation-policy.js';
 import type { CaseStore } from '../store/case-store.js';
 import type { MessageStore } from '../store/store.js';
 import { createCountryCommand } from './country.js';
-import type { ResourceDirectory } from './directory.js';
+import type { RenderRequest, ResourceDirectory } from './directory.js';
+import { createCountryAnswer } from './country-answer.js';
+import { loadGazetteer } from './gazetteer.js';
+import { createResourceDelivery, type ResourceChannel, type ResourceDelivery } from './resource-delivery.js';
+import type { ResourceDeliveryStore } from '../store/resource-deliveries.js';
 import { createCaseJournal, type CaseJournal } from './case-journal.js';
 import { createEscalation, RISK_RESET_PREFERENCE } from './escalation.js';
 import { createLocaleChooser, type LocaleChooser } from './locale.js';
@@ -44,6 +48,10 @@ export interface CrisisServicesDeps {
   logger: Logger;
   metrics?: { count(name: string, labels?: Record<string, string>): void };
   onOutboxMetrics?: (stats: OutboxMetrics) => void;
+  /** The resource-delivery queue's store. */
+  deliveries: ResourceDeliveryStore;
+  /** The adapter of a platform, for resource retries that no inbound message carries. */
+  channelFor(platform: string): ResourceChannel | undefined;
 }
 
 export interface CrisisServices {
@@ -53,6 +61,8 @@ export interface CrisisServices {
   responder: CrisisResponder;
   /** The language to write to a person in (src/crisis/locale.ts). */
   locale: LocaleChooser;
+  /** Retries crisis resources the platform did not confirm (started after the adapters). */
+  deliveries: ResourceDelivery;
   /** Cases waiting for the store to come back. */
   journal: CaseJournal;
 }
@@ -98,6 +108,7 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
   const country = createCountryCommand({
     messages: store, moderators: deps.moderators, isKnownCountry: (c) => deps.directory.has(c),
     defaultCountry: deps.defaultCountry, logger,
+    linesFor: (userKey, code, conversation) => countryAnswer.linesFor(userKey, code, conversation),
   });
   const { directory } = deps;
   const locale = createLocaleChooser({
@@ -113,12 +124,24 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
       code: 'NO_MODERATOR_SINK', fix: 'set MODERATOR_WEBHOOK_URL and MODERATOR_WEBHOOK_SECRET, or a platform moderator channel',
     });
   }
+  const render = (request: RenderRequest) => directory.render({ ...request, moderators: moderatorsReachable });
+  // Crisis resources go through a durable queue: sent when the platform confirms, retried until then.
+  const rd = policy.resourceDelivery;
+  const deliveries = createResourceDelivery({
+    store: deps.deliveries, render, channelFor: deps.channelFor, sinks: sinks.map((s) => s.name),
+    retry: { baseMs: rd.retryBaseMs, maxMs: rd.retryMaxMs, pollMs: rd.pollMs },
+    clock, logger: logger.child({ part: 'resources' }), onAlertsWritten: kick,
+    ...(metrics ? { metrics } : {}),
+  });
+  const countryAnswer = createCountryAnswer({
+    store, cases, gazetteer: loadGazetteer(deps.policyDir, directory), render, deliveries, locale, clock, logger,
+  });
   const responder = createCrisisResponder({
-    store, escalation: journaled, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger, locale,
-    directory: { render: (request) => directory.render({ ...request, moderators: moderatorsReachable }), texts: (l) => directory.texts(l) },
+    store, escalation: journaled, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger, locale, deliveries, countryAnswer,
+    directory: { render, texts: (l) => directory.texts(l) },
     threshold: policy.threshold,
     fallbackCountry: deps.defaultCountry,
     ...(metrics ? { metrics } : {}),
   });
-  return { outbox, moderation, country, responder, locale, journal };
+  return { outbox, moderation, country, responder, locale, deliveries, journal };
 }

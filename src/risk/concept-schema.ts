@@ -59,6 +59,11 @@ export const ConceptFile = z
   .object({
     language: z.string().regex(/^[a-z]{2}$/, 'must be a two-letter language code such as nl (xx: cross-language markers)'),
     name: z.string().min(1),
+    /**
+     * kana: read only messages with Japanese kana (Japanese kanji are Chinese characters too);
+     * no_kana: never read messages with kana (Chinese).
+     */
+    route: z.enum(['kana', 'no_kana']).optional(),
     /** Concept → words and phrases; a trailing * makes a stem ("pill*" also reads "pills"). */
     concepts: z.partialRecord(Concept, z.array(entry).min(1)),
     examples: z

@@ -23,6 +23,8 @@ interface PhraseEntry extends ConceptEntry {
 
 export interface ConceptIndex {
   languages: string[];
+  /** Per language: which messages it reads (concept-schema.ts `route`). */
+  routes: Array<'kana' | 'no_kana' | undefined>;
   words: Map<string, ConceptEntry[]>;
   stems: Map<string, ConceptEntry[]>;
   stemLengths: number[];
@@ -100,6 +102,7 @@ function normalizeEntry(raw: string): string {
 export function compileConcepts(files: ConceptFile[]): ConceptIndex {
   const index: ConceptIndex = {
     languages: files.map((f) => f.language),
+    routes: files.map((f) => f.route),
     words: new Map(),
     stems: new Map(),
     stemLengths: [],

@@ -32,6 +32,7 @@ export interface GrammarResult {
 }
 
 const FRAMES: ReadonlySet<Concept> = new Set(FRAME_CONCEPTS);
+const KANA = /[\u3040-\u30FF]/;
 
 function pick(hits: ConceptHit[], concept: Concept): ConceptHit[] {
   return hits.filter((h) => h.concept === concept);
@@ -49,7 +50,7 @@ function nearest(list: ConceptHit[], anchor: ConceptHit, window: (a: ConceptHit,
   return best;
 }
 
-export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan: ConceptScan): GrammarResult {
+export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan: ConceptScan, text: string): GrammarResult {
   // Frames count in their own language only: a short frame word of one language ("song") is
   // often an ordinary word of another (Vietnamese "sống", to live).
   const framedClauses = new Map<string, Set<number>>();
@@ -68,9 +69,12 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
 
   // Cross-language markers (concepts.xx.yaml) speak only for messages no language reads.
   const onlyMarkers = [...scan.active].every((l) => index.languages[l] === 'xx');
+  const kana = KANA.test(text);
   for (const lang of scan.active) {
     const language = index.languages[lang]!;
     if (language === 'xx' && !onlyMarkers) continue;
+    const route = index.routes[lang];
+    if ((route === 'kana' && !kana) || (route === 'no_kana' && kana)) continue;
     const mine = scan.hits.filter((h) => h.lang === lang);
     const byConcept = new Map<Concept, ConceptHit[]>();
     const get = (c: Concept) => {

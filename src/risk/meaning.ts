@@ -30,7 +30,7 @@ export function readMeaning(policy: MeaningPolicy, normalized: string): MeaningR
   const defillered = withoutFillers(policy.index, normalized);
   const text = defillered ?? normalized;
   const scan = scanConcepts(policy.index, text);
-  return { grammar: evaluateGrammar(policy.grammar, policy.index, scan), text, defillered };
+  return { grammar: evaluateGrammar(policy.grammar, policy.index, scan, text), text, defillered };
 }
 
 /**

@@ -36,6 +36,7 @@ export const SIGNALS = [
   'preparation', // settling affairs: a will, debts, cancelled contracts, deleted accounts
   'minor', // the user appears to be under 18 (raises their own risk, CRISIS.md §2)
   'context', // a neutral marker used only by `needs`
+  'means_named', // a means named with nothing else (a weak signal for conversations; 'means' is means at hand)
   'place', // a height or a place named with a question or a position (a weak signal for conversations)
 ] as const;
 export const Signal = z.enum(SIGNALS);

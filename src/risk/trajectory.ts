@@ -29,7 +29,7 @@ interface Resolved {
 const HOUR = 3_600_000;
 
 /** Signals that do not by themselves describe the user's own risk. */
-export const NOT_OWN_RISK: ReadonlySet<Signal> = new Set<Signal>(['third_party', 'minor', 'context', 'timeframe', 'negated', 'harassment']);
+export const NOT_OWN_RISK: ReadonlySet<Signal> = new Set<Signal>(['third_party', 'minor', 'context', 'timeframe', 'negated', 'harassment', 'means_named', 'place']);
 
 /**
  * What a context-dependent rule (`needs`) may rely on in a conversation window: the signals of

@@ -92,6 +92,12 @@ export interface CaseSignal {
    * this case still held for a digest are released at once, so the moderators read them in order.
    */
   digestAt?: Date;
+  /**
+   * The alerts this signal writes are not sent before this time unless releaseAlerts() comes
+   * first: the bot is still sending the person's resources, and the alert should say whether
+   * they arrived. A bound, so an alert is never held for longer than this.
+   */
+  holdUntil?: Date;
 }
 
 export interface SignalResult {
@@ -216,6 +222,8 @@ export interface CaseStore {
   /** When the person's latest case resolved as false_positive was resolved, if any. */
   lastFalsePositive(userKey: string): Promise<Date | undefined>;
   getCase(caseId: number): Promise<CaseRecord | undefined>;
+  /** Makes the case's held alerts (CaseSignal.holdUntil) due at `at`. */
+  releaseAlerts(caseId: number, at: Date): Promise<void>;
   /** Remembers that resources were sent in this case at this level (resend interval). */
   markResourcesSent(caseId: number, level: RiskLevel, at: Date): Promise<void>;
   /** Applies a moderator action with its state check and audit row in one transaction. */

@@ -82,7 +82,7 @@ describe('output check on model replies', () => {
     }
   });
 
-  it('checks methods only in risk conversations, so ordinary chat keeps its answers', () => {
+  it('checks dose patterns only in risk conversations, so ordinary chat keeps its answers', () => {
     expect(check('Take 2 tablets with water for the headache.', 'low')).toEqual({ ok: true });
     expect(reasons(check('Take 2 tablets with water for the headache.', 'moderate'))).toEqual(['OUTPUT_METHOD_DETAIL']);
   });
@@ -123,7 +123,8 @@ describe('output check on model replies', () => {
     expect(verdict).toEqual({
       ok: false,
       reasons: ['OUTPUT_NUMBER_UNVERIFIED', 'OUTPUT_REASONING_LEAK', 'OUTPUT_MASS_MENTION', 'OUTPUT_METHOD_DETAIL', 'OUTPUT_SECRECY_PROMISE'],
-      ruleIds: ['numbers', 'think-tag', 'mass-mention', 'en-lethality', 'en-secrecy'],
+      // The pattern rules first, then the rules by meaning (output-meaning.yaml).
+      ruleIds: ['numbers', 'think-tag', 'mass-mention', 'en-lethality', 'en-secrecy', 'lethality', 'secrecy'],
     });
   });
 });

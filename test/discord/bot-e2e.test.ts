@@ -31,6 +31,8 @@ async function startBot(env: Record<string, string> = {}): Promise<Bot> {
     MODERATOR_ROLE_IDS: fake.world.roles.moderator,
     CRISIS_DEFAULT_COUNTRY: 'US',
     LOG_LEVEL: 'silent',
+    // Whole replies here; streamed replies have their own tests (test/streaming).
+    STREAMING: 'off',
   });
   const adapter = createDiscordAdapter(testConfig(fake), { logger: silentLogger });
   bot = await createBot({ config, adapters: [adapter], logger: silentLogger });

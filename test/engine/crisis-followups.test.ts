@@ -26,9 +26,11 @@ describe('a private message refused only when it is sent', () => {
     expect(h.adapter.sent.some((m) => m.kind === 'public-note')).toBe(false);
 
     await h.bot.drainAlerts();
+    // The first alert waits for the resources' first try, so it already tells the truth: not
+    // reached privately, and the minimal text that did arrive in place.
     for (const received of [h.sink.alerts, h.adapter.alerts]) {
-      expect(received.map((a) => [a.kind, a.status, a.reachedPrivately])).toEqual([['new', 'open', true], ['update', 'open', false]]);
-      expect(received[1]!.actedBy).toBeUndefined();
+      expect(received.map((a) => [a.kind, a.status, a.reachedPrivately])).toEqual([['new', 'open', false]]);
+      expect(received[0]!.resourcesSent.length).toBeGreaterThan(0);
     }
     const caseId = h.sink.alerts[0]!.caseId;
     expect(await h.bot.cases.getCase(caseId)).toMatchObject({ reachedPrivately: false, status: 'open' });

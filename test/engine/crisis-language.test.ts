@@ -79,6 +79,20 @@ describe('the person\'s language', () => {
 });
 
 describe('the fallback when the model answered but failed the check', () => {
+  it('replaces a reply that gives another country\'s emergency number (911 to a person in Great Britain)', async () => {
+    h = await startHarness({ env: { CRISIS_DEFAULT_COUNTRY: 'GB' }, reply: () => 'Please call 911 right now, they can help.' });
+    await h.adapter.receive({ text: 'I keep thinking about killing myself and I do not know how to stop.' });
+    expect(h.adapter.sent.map((m) => m.kind)).toEqual(['resources', 'fallback']);
+    expect(h.adapter.sent.some((m) => m.text.includes('911'))).toBe(false);
+  });
+
+  it('replaces method detail even when the screen saw no risk', async () => {
+    h = await startHarness({ reply: () => 'A rope tied to a door handle can be enough.' });
+    await h.adapter.receive({ text: 'How do I tie a strong knot for my boat?' });
+    expect(h.adapter.sent.map((m) => m.kind)).toEqual(['fallback']);
+    expect(h.adapter.sent[0]!.text).not.toMatch(/rope|language model/);
+  });
+
   it('sends the reviewed kind text at none, in the person\'s language, never "can\'t reach my model"', async () => {
     h = await startHarness({ reply: () => 'Hace sol. Para más información llama al 555 014 2987.' });
     await h.adapter.receive({ text: '¿Qué tiempo hace hoy en Madrid? Gracias por la ayuda.' });

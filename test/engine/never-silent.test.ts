@@ -46,7 +46,9 @@ describe('the reply deadline in a conversation at risk', () => {
     await h.adapter.receive({ text: FOLLOW_UP });
     const secondMs = performance.now() - second;
 
-    expect(h.adapter.sent.map((m) => m.kind)).toEqual(['resources', 'fallback', 'fallback']);
+    // The follow-up may raise the level and bring resources again; either way each message gets the safe reply.
+    expect(h.adapter.sent[0]!.kind).toBe('resources');
+    expect(h.adapter.sent.filter((m) => m.kind !== 'resources').map((m) => m.kind)).toEqual(['fallback', 'fallback']);
     expect(h.adapter.sent.some((m) => m.text === SUPPORTIVE)).toBe(false);
     // Bounded by the deadline (1 s) plus handling, well below the model's 6 s.
     expect(firstMs).toBeLessThan(4_000);

@@ -27,6 +27,10 @@ export class FakeAdapter implements PlatformAdapter {
   readonly typing: ConversationRef[] = [];
   /** Messages a refused DM did not accept (never in `sent`). */
   readonly refused: OutboundMessage[] = [];
+  /** While true, every send fails as a platform outage would (BotError PLATFORM_NETWORK). */
+  outage = false;
+  /** Sends that failed during an outage (never in `sent`). */
+  readonly failedSends: OutboundMessage[] = [];
   readonly moderatorSink?: ModeratorSink;
   private handlers: BotHandlers | undefined;
   private seq = 0;
@@ -49,6 +53,10 @@ export class FakeAdapter implements PlatformAdapter {
   }
 
   async send(message: OutboundMessage): Promise<{ id: string }> {
+    if (this.outage) {
+      this.failedSends.push(message);
+      throw new BotError('platform unreachable', 'PLATFORM_NETWORK');
+    }
     const refusing = this.options.refusedDms?.find((u) => message.conversation.channelId === `dm-${u}`);
     if (refusing !== undefined) {
       this.refused.push(message);

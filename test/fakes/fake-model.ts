@@ -15,6 +15,8 @@ export interface ScriptedReply {
   reasoning_content?: string;
   finishReason?: string;
   delayMs?: number;
+  /** Streaming: the pause between content chunks, as a model writing at its own pace. */
+  chunkDelayMs?: number;
   /** Answer with this HTTP status and an OpenAI-style error body instead. */
   status?: number;
   headers?: Record<string, string>;
@@ -143,9 +145,26 @@ function streamReply(res: import('node:http').ServerResponse, body: ChatRequestB
   const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
   send(chunk({ role: 'assistant', content: '' }, null));
   if (reply.reasoning) for (const piece of pieces(reply.reasoning)) send(chunk({ reasoning: piece }, null));
-  for (const piece of pieces(reply.content ?? '')) send(chunk({ content: piece }, null));
-  send(chunk({}, reply.finishReason ?? 'stop'));
-  res.end('data: [DONE]\n\n');
+  const content = pieces(reply.content ?? '');
+  const end = () => {
+    send(chunk({}, reply.finishReason ?? 'stop'));
+    res.end('data: [DONE]\n\n');
+  };
+  if (!reply.chunkDelayMs) {
+    for (const piece of content) send(chunk({ content: piece }, null));
+    end();
+    return;
+  }
+  // Paced: one chunk per interval, stopping if the client goes away.
+  let i = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed) return clearInterval(timer);
+    if (i < content.length) send(chunk({ content: content[i++] }, null));
+    else {
+      clearInterval(timer);
+      end();
+    }
+  }, reply.chunkDelayMs);
 }
 
 function pieces(text: string): string[] {

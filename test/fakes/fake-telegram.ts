@@ -52,6 +52,8 @@ export interface FakeTelegram {
   bot: FakeBotInfo;
   calls: RecordedCall[];
   sent: SentMessage[];
+  /** editMessageText calls refused by `minEditGapMs` flood control. */
+  floodRejections: number;
   /** Queues an update for getUpdates; returns its update_id. A given update_id is kept (redelivery). */
   pushUpdate(update: Record<string, unknown>): number;
   /** The next `times` calls of `method` fail with `error`. */
@@ -94,7 +96,17 @@ function htmlError(html: string): string | undefined {
   return stack.length > 0 ? `Can't parse entities: can't find end tag corresponding to start tag "${stack.at(-1)}"` : undefined;
 }
 
-export async function startFakeTelegram(options: { token?: string; bot?: Partial<FakeBotInfo> } = {}): Promise<FakeTelegram> {
+export interface FakeTelegramOptions {
+  token?: string;
+  bot?: Partial<FakeBotInfo>;
+  /**
+   * Flood control for edits, as Telegram applies it: an editMessageText sooner than this after
+   * the message's last change answers 429 with retry_after (counted in `floodRejections`).
+   */
+  minEditGapMs?: number;
+}
+
+export async function startFakeTelegram(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
   const token = options.token ?? '123456789:AAHfakeTokenForTestsOnly_abcdefghijk';
   const bot: FakeBotInfo = { id: 123456789, username: 'oyster_test_bot', first_name: 'Oyster', ...options.bot };
   const calls: RecordedCall[] = [];
@@ -104,6 +116,7 @@ export async function startFakeTelegram(options: { token?: string; bot?: Partial
   const failures = new Map<string, FakeError[]>();
   const started = new Set<string>();
   const nextMessageId = new Map<string, number>();
+  const changedAt = new Map<string, number>();
   let nextUpdateId = 1000;
 
   const observe = (update: Record<string, unknown>) => {
@@ -162,6 +175,7 @@ export async function startFakeTelegram(options: { token?: string; bot?: Partial
       replyMarkup: p.reply_markup,
       edits: 0,
     };
+    changedAt.set(`${chatId}:${id}`, Date.now());
     sent.push(message);
     return message;
   }
@@ -227,6 +241,11 @@ export async function startFakeTelegram(options: { token?: string; bot?: Partial
       case 'editMessageText': {
         const target = sent.find((s) => s.chatId === String(payload.chat_id) && s.messageId === Number(payload.message_id));
         if (!target) return badRequest(res, 'message to edit not found');
+        const key = `${target.chatId}:${target.messageId}`;
+        if (options.minEditGapMs !== undefined && Date.now() - changedAt.get(key)! < options.minEditGapMs) {
+          fake.floodRejections++;
+          return err(res, { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
+        }
         const problem = textError(payload);
         if (problem) return badRequest(res, problem);
         const text = String(payload.text);
@@ -240,6 +259,7 @@ export async function startFakeTelegram(options: { token?: string; bot?: Partial
           replyMarkup: payload.reply_markup,
           edits: target.edits + 1,
         });
+        changedAt.set(key, Date.now());
         return ok(res, messageObject(target));
       }
       default:
@@ -254,12 +274,13 @@ export async function startFakeTelegram(options: { token?: string; bot?: Partial
   });
   const { port, close } = await listenLocal(server);
 
-  return {
+  const fake: FakeTelegram = {
     apiRoot: `http://127.0.0.1:${port}`,
     token,
     bot,
     calls,
     sent,
+    floodRejections: 0,
     pushUpdate(update) {
       const update_id = typeof update.update_id === 'number' ? update.update_id : nextUpdateId++;
       observe(update);
@@ -285,4 +306,5 @@ export async function startFakeTelegram(options: { token?: string; bot?: Partial
       return close();
     },
   };
+  return fake;
 }

@@ -47,6 +47,8 @@ beforeAll(async () => {
     RATE_LIMIT_PER_MINUTE: '1000',
     RATE_LIMIT_BURST: '1000',
     LOG_LEVEL: 'silent',
+    // Whole replies here; streamed replies have their own tests (test/streaming).
+    STREAMING: 'off',
   });
   adapter = createSlackAdapter(testConfig(fake), { logger: silentLogger });
   bot = await createBot({ config, adapters: [adapter], logger: silentLogger });

@@ -41,6 +41,8 @@ async function startWorld(options: { mode?: 'polling' | 'webhook'; reply?: Reply
     MODERATOR_IDS: `telegram:${moderator.id}`,
     OYSTER_CONSOLE: 'off',
     LOG_LEVEL: 'silent',
+    // Whole replies here; streamed replies have their own tests (test/streaming).
+    STREAMING: 'off',
   });
   const overrides = { moderatorChatId: String(MOD_CHAT_ID) };
   const adapterConfig = options.mode === 'webhook' ? webhookConfig(fake, overrides) : testConfig(fake, overrides);

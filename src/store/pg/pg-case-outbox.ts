@@ -44,15 +44,24 @@ export class PgAlertOutbox {
 
   async addRealert(r: RealertInput): Promise<number | undefined> {
     return this.db.tx(async (sql) => {
+      const sent = Number((await sql.one<{ n: number | string }>(
+        "SELECT COUNT(*) AS n FROM case_events WHERE case_id = $1 AND action = 'realert'", [r.caseId],
+      ))!.n);
+      // See SqliteAlertOutbox.addRealert: the last allowed re-alert clears the schedule.
+      const last = r.maxRealerts !== undefined && sent + 1 >= r.maxRealerts;
+      if (r.maxRealerts !== undefined && sent >= r.maxRealerts) {
+        await sql.run('UPDATE cases SET next_realert_at = NULL WHERE id = $1 AND next_realert_at = $2', [r.caseId, r.expectedDue.toISOString()]);
+        return undefined;
+      }
       // The row lock this UPDATE takes makes a second worker wait, then re-read next_realert_at,
       // find it moved on, and change nothing: one re-alert per due time with any number of workers.
       const changed = await sql.run(
         "UPDATE cases SET next_realert_at = $1 WHERE id = $2 AND status = 'open' AND next_realert_at = $3",
-        [r.nextRealertAt.toISOString(), r.caseId, r.expectedDue.toISOString()],
+        [last ? null : r.nextRealertAt.toISOString(), r.caseId, r.expectedDue.toISOString()],
       );
       if (changed !== 1) return undefined;
       const caseRecord = await mustGetCase(sql, r.caseId);
-      const alert = await this.writeAlert(sql, caseRecord, 'realert', r.priority, r.at, r.sinks);
+      const alert = await this.writeAlert(sql, caseRecord, 'realert', r.priority, r.at, r.sinks, undefined, r.digestAt);
       await appendAuditRow(sql, r.caseId, 'realert', 'system', r.at.toISOString(), undefined, caseRecord.policyVersion, { alertId: alert.id });
       return alert.id;
     });
@@ -156,7 +165,7 @@ export class PgAlertOutbox {
   /** One alert row plus one outbox row per sink, each carrying the same snapshot payload; held until `digestAt` when given. */
   async writeAlert(
     sql: Sql, c: CaseRecord, kind: AlertView['kind'], priority: AlertPriority, at: Date, sinks: string[],
-    acted?: { by: string; at: Date }, digestAt?: Date,
+    acted?: { by: string; at: Date }, digestAt?: Date, holdUntil?: Date,
   ): Promise<AlertRow> {
     const createdAt = at.toISOString();
     const { id } = (await sql.one<{ id: number }>(
@@ -164,13 +173,21 @@ export class PgAlertOutbox {
       [c.id, kind, c.level, priority, createdAt],
     ))!;
     const row: AlertRow = { id, case_id: c.id, kind, level: c.level, priority, created_at: createdAt };
-    const payload = JSON.stringify(toAlertView(c, row, acted));
+    const view = toAlertView(c, row, acted);
+    if (priority === 'urgent') {
+      // The n-th page of a case goes to the n-th moderator on the on-call list (outbox worker).
+      view.pageIndex = Number((await sql.one<{ n: number | string }>(
+        "SELECT COUNT(*) AS n FROM alerts WHERE case_id = $1 AND priority = 'urgent' AND id < $2", [c.id, id],
+      ))!.n);
+    }
+    const payload = JSON.stringify(view);
     const held = digestAt?.toISOString() ?? null;
+    const due = held ?? holdUntil?.toISOString() ?? createdAt;
     for (const sink of new Set(sinks)) {
       await sql.run(
         `INSERT INTO alert_outbox (alert_id, case_id, sink, payload_json, next_attempt_at, created_at, digest_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [id, c.id, sink, payload, held ?? createdAt, createdAt, held],
+        [id, c.id, sink, payload, due, createdAt, held],
       );
     }
     return row;

@@ -96,11 +96,11 @@ export class PgCaseStore implements CaseStore {
       const alertIds: number[] = [];
       if (escalated && s.digestAt === undefined) await this.outbox.releaseHeld(sql, caseId, at);
       if (created || escalated) {
-        alertIds.push((await this.outbox.writeAlert(sql, caseRecord, created ? 'new' : 'escalated', s.priority, s.at, s.sinks, undefined, s.digestAt)).id);
+        alertIds.push((await this.outbox.writeAlert(sql, caseRecord, created ? 'new' : 'escalated', s.priority, s.at, s.sinks, undefined, s.digestAt, s.holdUntil)).id);
       } else if (updated && s.priority === 'urgent') {
         // An attempt under way while the case is open pages again at once, acknowledged or not.
         await this.outbox.releaseHeld(sql, caseId, at);
-        alertIds.push((await this.outbox.writeAlert(sql, caseRecord, 'realert', 'urgent', s.at, s.sinks)).id);
+        alertIds.push((await this.outbox.writeAlert(sql, caseRecord, 'realert', 'urgent', s.at, s.sinks, undefined, undefined, s.holdUntil)).id);
       } else if (updated) {
         const written = await this.outbox.writeUpdate(sql, caseRecord, s.at, s.sinks);
         if (written) alertIds.push(written.id);
@@ -124,6 +124,15 @@ export class PgCaseStore implements CaseStore {
   async getCase(caseId: number): Promise<CaseRecord | undefined> {
     const row = await this.db.sql.one<CaseRow>('SELECT * FROM cases WHERE id = $1', [caseId]);
     return row ? toCaseRecord(row) : undefined;
+  }
+
+  async releaseAlerts(caseId: number, at: Date): Promise<void> {
+    const iso = at.toISOString();
+    await this.db.sql.run(
+      `UPDATE alert_outbox SET next_attempt_at = $1 WHERE case_id = $2 AND delivered_at IS NULL AND digest_at IS NULL
+         AND claim_token IS NULL AND attempts = 0 AND next_attempt_at > $1`,
+      [iso, caseId],
+    );
   }
 
   async markResourcesSent(caseId: number, level: RiskLevel, at: Date): Promise<void> {

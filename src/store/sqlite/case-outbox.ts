@@ -132,7 +132,7 @@ export class SqliteAlertOutbox {
   /** One alert row plus one outbox row per sink, each carrying the same snapshot payload; held until `digestAt` when given. */
   writeAlert(
     c: CaseRecord, kind: AlertView['kind'], priority: AlertPriority, at: Date, sinks: string[],
-    acted?: { by: string; at: Date }, digestAt?: Date,
+    acted?: { by: string; at: Date }, digestAt?: Date, holdUntil?: Date,
   ): AlertRow {
     const createdAt = at.toISOString();
     const id = Number(this.db.sql(
@@ -151,7 +151,8 @@ export class SqliteAlertOutbox {
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     const held = digestAt?.toISOString() ?? null;
-    for (const sink of new Set(sinks)) insert.run(id, c.id, sink, payload, held ?? createdAt, createdAt, held);
+    const due = held ?? holdUntil?.toISOString() ?? createdAt;
+    for (const sink of new Set(sinks)) insert.run(id, c.id, sink, payload, due, createdAt, held);
     return row;
   }
 

@@ -105,11 +105,11 @@ export class SqliteCaseStore implements CaseStore {
       // moderators get the case's first alert before (and with) the louder one.
       if (escalated && s.digestAt === undefined) this.outbox.releaseHeld(caseId, at);
       if (created || escalated) {
-        alertIds.push(this.outbox.writeAlert(caseRecord, created ? 'new' : 'escalated', s.priority, s.at, s.sinks, undefined, s.digestAt).id);
+        alertIds.push(this.outbox.writeAlert(caseRecord, created ? 'new' : 'escalated', s.priority, s.at, s.sinks, undefined, s.digestAt, s.holdUntil).id);
       } else if (updated && s.priority === 'urgent') {
         // An attempt under way while the case is open pages again at once, acknowledged or not.
         this.outbox.releaseHeld(caseId, at);
-        alertIds.push(this.outbox.writeAlert(caseRecord, 'realert', 'urgent', s.at, s.sinks).id);
+        alertIds.push(this.outbox.writeAlert(caseRecord, 'realert', 'urgent', s.at, s.sinks, undefined, undefined, s.holdUntil).id);
       } else if (updated) {
         const written = this.outbox.writeUpdate(caseRecord, s.at, s.sinks);
         if (written) alertIds.push(written.id);
@@ -138,6 +138,16 @@ export class SqliteCaseStore implements CaseStore {
     return this.db.tx(() => {
       const row = this.db.sql('SELECT * FROM cases WHERE id = ?').get(caseId) as CaseRow | undefined;
       return row ? toCaseRecord(row) : undefined;
+    });
+  }
+
+  async releaseAlerts(caseId: number, at: Date): Promise<void> {
+    this.db.tx(() => {
+      const iso = at.toISOString();
+      this.db.sql(
+        `UPDATE alert_outbox SET next_attempt_at = ? WHERE case_id = ? AND delivered_at IS NULL AND digest_at IS NULL
+           AND claim_token IS NULL AND attempts = 0 AND next_attempt_at > ?`,
+      ).run(iso, caseId, iso);
     });
   }
 
