@@ -37,6 +37,7 @@ import { loadEscalationPolicy } from './policy/escalation-policy.js';
 import { loadModelPolicy } from './policy/model-policy.js';
 import { policyVersion as hashPolicies } from './policy/version.js';
 import { createRiskAssessor } from './risk/assessor.js';
+import { warmCrisisPath } from './crisis/warm-up.js';
 import type { CaseStore } from './store/case-store.js';
 import { openStores, type BotMessageStore } from './open-stores.js';
 import type { StoreFault } from './store/sqlite/store-health.js';
@@ -229,7 +230,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(stores.turnOrder ? { turnOrder: stores.turnOrder } : {}),
     contextTokens: config.OYSTER_CONTEXT_TOKENS, llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
     streaming: config.STREAMING === 'on',
-    replyDeadlineMs: policies.escalation.replyDeadlineMs,
+    replyDeadlineMs: policies.escalation.replyDeadlineMs, unaddressedThreshold: policies.escalation.groupStepIn,
     ...(config.RATE_LIMIT_PER_MINUTE > 0
       ? { limiter: new RateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }) }
       : {}),
@@ -258,7 +259,15 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   });
   const lifecycle = createLifecycle({
     adapters, handlersFor, engine, outbox: crisis.outbox, deliveries: crisis.deliveries, dashboard, retention, logger,
-    warmUp: () => tokens.countMessage('system', policies.model.systemPrompt),
+    warmUp: () => {
+      tokens.countMessage('system', policies.model.systemPrompt);
+      // The first crisis message must not pay for compiling the screen (issue 12 item 10).
+      const ms = warmCrisisPath({
+        risk, render: (request) => policies.directory.render(request), checkOutput: policies.checkOutput,
+        threshold: policies.escalation.threshold, defaultCountry: config.CRISIS_DEFAULT_COUNTRY, locales: policies.directory.locales(),
+      });
+      logger.info('crisis path warmed', { ms: Math.round(ms) });
+    },
     closeStore: async () => { crisis.journal.stop(); await stores.close(); },
     connectTimeoutMs: config.OYSTER_CONNECT_TIMEOUT_MS,
   });
