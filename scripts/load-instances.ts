@@ -227,8 +227,9 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
     for (const c of answered()) {
       const m = REF.exec(String(c.payload.text))!;
       const key = `${dec(m[1]!)}:${dec(m[2]!)}`;
+      // Order is judged on each message's first answer; a second answer is counted as a duplicate.
+      if (!answers.has(key)) order.set(dec(m[1]!), [...(order.get(dec(m[1]!)) ?? []), dec(m[2]!)]);
       answers.set(key, (answers.get(key) ?? 0) + 1);
-      order.set(dec(m[1]!), [...(order.get(dec(m[1]!)) ?? []), dec(m[2]!)]);
     }
     const lostList = sent.filter((s) => !answers.has(`${s.user}:${s.index}`));
     const lost = lostList.length;
