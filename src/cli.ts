@@ -3,7 +3,7 @@
  * failure prints one line that says what to fix, and exits 2 for configuration, policy and
  * migration problems (things the operator must change) and 1 for anything else.
  */
-import { BotError, asBotError } from './errors.js';
+import { asBotError } from './errors.js';
 import type { CliCommand, CliIo } from './cli/command.js';
 import { packageVersion } from './package-root.js';
 
@@ -75,7 +75,7 @@ export async function main(argv: string[], io: CliIo = { stdin: process.stdin, s
     return await command.run(args, io);
   } catch (error) {
     const e = asBotError(error);
-    io.stderr.write(`oyster-bot ${name}: ${e instanceof BotError && e.code !== 'UNKNOWN' ? e.message : String(e.message)}\n`);
+    io.stderr.write(`oyster-bot ${name}: ${e.message}\n`);
     return OPERATOR_ERRORS.has(e.code) ? 2 : 1;
   }
 }

@@ -34,7 +34,6 @@ const schema = z.object({
   OYSTER_API_KEY: z.string().optional(),
   OYSTER_TIMEOUT_MS: int(1_000, 600_000).default(120_000),
   OYSTER_MAX_RETRIES: int(0, 10).default(2),
-  OYSTER_MAX_TOKENS: int(256, 32_000).default(4_096),
   OYSTER_CONTEXT_TOKENS: int(2_048, 262_144).default(32_768),
   RISK_JUDGE: z.enum(['off', 'model']).default('off'),
   RISK_JUDGE_TIMEOUT_MS: int(100, 60_000).default(4_000),

@@ -285,7 +285,7 @@ export class Engine {
     if (!addressed) {
       // Unaddressed group messages are screened but never answered, stored or judged,
       // unless the screen alone calls for stepping in.
-      const bar = this.deps.unaddressedThreshold ?? 'high';
+      const bar = this.deps.unaddressedThreshold ?? crisis.threshold;
       if (riskRank(screened.level) < riskRank(bar)) {
         // Below the bar but at risk: no public reply, a normal-priority alert (CRISIS.md §3).
         if (actNow) await crisis.respond({ message, channel, assessment: screened, locale: 'en', text, quiet: true });

@@ -226,7 +226,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(stores.turnOrder ? { turnOrder: stores.turnOrder } : {}),
     contextTokens: config.OYSTER_CONTEXT_TOKENS, llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
     streaming: config.STREAMING === 'on',
-    replyDeadlineMs: policies.escalation.replyDeadlineMs,
+    replyDeadlineMs: policies.escalation.replyDeadlineMs, unaddressedThreshold: policies.escalation.groupStepIn,
     ...(config.RATE_LIMIT_PER_MINUTE > 0
       ? { limiter: new RateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }) }
       : {}),

@@ -32,7 +32,6 @@ import { handleInteraction } from './interactions.js';
 import { messageBodies } from './outbound.js';
 
 export type { DiscordAdapterConfig } from './config.js';
-export { discordConfigFromEnv } from './config.js';
 
 export interface DiscordAdapterDeps {
   logger: Logger;

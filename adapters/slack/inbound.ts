@@ -121,8 +121,3 @@ export function normalizeSlackEvent(body: SlackEventEnvelope, ctx: SlackInboundC
     receivedAt: new Date(Math.round(Number(ts) * 1000)),
   };
 }
-
-/** The root ts of the thread a message belongs to (its own ts when it starts one). */
-export function threadRoot(event: SlackMessageEvent): string | undefined {
-  return event.thread_ts ?? event.ts;
-}

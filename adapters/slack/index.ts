@@ -28,7 +28,6 @@ import { toBotError } from './errors.js';
 import { reachAtStart } from '../../src/ops/reach-at-start.js';
 
 export type { SlackAdapterConfig } from './config.js';
-export { slackConfigFromEnv } from './config.js';
 
 export interface SlackAdapterDeps {
   logger: Logger;

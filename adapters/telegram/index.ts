@@ -23,7 +23,7 @@ import { RecentIds } from './recent-ids.js';
 import { createSender } from './sender.js';
 import { startWebhookServer, type WebhookServer } from './webhook.js';
 
-export { telegramConfigFromEnv, type TelegramAdapterConfig } from './config.js';
+export type { TelegramAdapterConfig } from './config.js';
 
 export interface TelegramAdapterDeps {
   logger: Logger;

@@ -142,7 +142,11 @@ export function createResourceDelivery(deps: ResourceDeliveryDeps): ResourceDeli
       return delivered;
     },
     async start() {
-      const released = await store.releaseClaims(clock.now());
+      // With the store unavailable at start the worker still starts: claims expire on their own.
+      const released = await store.releaseClaims(clock.now()).catch((error: unknown) => {
+        logger.error('resource deliveries could not release old claims', { code: asBotError(error).code });
+        return 0;
+      });
       if (released > 0) logger.warn('resource deliveries resumed after a restart', { rows: released });
       timer = setInterval(() => {
         drainOnce().catch((error: unknown) => logger.error('resource delivery pass failed', { code: asBotError(error).code }));

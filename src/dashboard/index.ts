@@ -20,7 +20,7 @@ import { createDashboardAuth, type DashboardAuth, type Grant } from './auth.js';
 import { dashboardConfigFromEnv, type DashboardConfig } from './config.js';
 import { createChangeHub } from './live.js';
 
-export { dashboardConfigFromEnv, type DashboardConfig } from './config.js';
+export type { DashboardConfig } from './config.js';
 
 export interface DashboardDeps {
   config: DashboardConfig;

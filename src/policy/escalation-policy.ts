@@ -23,6 +23,7 @@ const LevelSchema = z.strictObject({
 
 const FileSchema = z.strictObject({
   threshold: z.enum(RISK_LEVELS),
+  group_step_in: z.enum(RISK_LEVELS).optional(),
   levels: z.partialRecord(z.enum(RISK_LEVELS), LevelSchema),
   outbox: z.strictObject({
     retry_base_seconds: z.number().positive(),
@@ -67,6 +68,11 @@ export interface LevelPolicy {
 
 export interface EscalationPolicy {
   threshold: RiskLevel;
+  /**
+   * A group message that neither mentions nor replies to the bot gets a public answer (resources
+   * and a note) only at this level or above; between the threshold and it, only an alert.
+   */
+  groupStepIn: RiskLevel;
   /** Present for every level at or above the threshold (checked at load). */
   levels: Partial<Record<RiskLevel, LevelPolicy>>;
   outbox: {
@@ -166,6 +172,9 @@ export function parseEscalationPolicy(text: string, source = 'escalation.yaml'):
   if (f.resource_delivery && f.resource_delivery.retry_max_seconds < f.resource_delivery.retry_base_seconds) {
     problem('resource_delivery.retry_max_seconds', 'must be at least resource_delivery.retry_base_seconds');
   }
+  if (f.group_step_in !== undefined && riskRank(f.group_step_in) < riskRank(f.threshold)) {
+    problem('group_step_in', `"${f.group_step_in}" is below the threshold "${f.threshold}"`, 'use the threshold or a higher level');
+  }
   if (f.outbox.retry_max_seconds < f.outbox.retry_base_seconds) {
     problem('outbox.retry_max_seconds', 'must be at least outbox.retry_base_seconds');
   }
@@ -184,6 +193,7 @@ export function parseEscalationPolicy(text: string, source = 'escalation.yaml'):
   if (problems.length > 0) throw policyProblems(source, problems);
   return {
     threshold: f.threshold,
+    groupStepIn: f.group_step_in ?? 'high',
     levels,
     outbox: {
       retryBaseMs: f.outbox.retry_base_seconds * 1000,

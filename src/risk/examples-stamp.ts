@@ -50,7 +50,10 @@ export function verifiedSnapshot(policyDir: string): Record<string, unknown> | u
   }
 }
 
-/** Records `policyDir`'s detection files as checked (the build calls this after a full load). */
+/**
+ * Records `policyDir`'s detection files as checked (the build calls this after a full load).
+ * @public scripts/verify-policies.mjs imports it from dist/, which the unused-code check does not follow.
+ */
 export function recordVerified(policyDir: string, files: Record<string, unknown>): string {
   const digest = detectionDigest(policyDir);
   if (!digest) throw new Error(`${policyDir}/detection cannot be read`);

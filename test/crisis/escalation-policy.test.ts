@@ -24,6 +24,14 @@ describe('escalation policy', () => {
     );
   });
 
+  it('reads the group step-in level, high when unset, and refuses one below the threshold', () => {
+    expect(parseEscalationPolicy(shipped).groupStepIn).toBe('high');
+    expect(parseEscalationPolicy(shipped.replace('group_step_in: high', 'group_step_in: imminent')).groupStepIn).toBe('imminent');
+    expect(parseEscalationPolicy(shipped.replace(/\ngroup_step_in: high\n/, '\n')).groupStepIn).toBe('high');
+    expect(() => parseEscalationPolicy(shipped.replace('group_step_in: high', 'group_step_in: low')))
+      .toThrow('Invalid policy escalation.yaml at group_step_in: "low" is below the threshold "moderate". Fix: use the threshold or a higher level.');
+  });
+
   it('stops when a level at or above the threshold has no entry', () => {
     const broken = shipped.replace('threshold: moderate', 'threshold: low');
     expect(() => parseEscalationPolicy(broken)).toThrow(/at levels\.low: missing; every level at or above threshold "low" needs an entry/);

@@ -15,7 +15,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { readBody } from '../helpers/local-http.js';
 import { buildGuild, DEFAULT_WORLD, messagePayload, type FakeUser, type FakeWorld, type MessageSpec } from './fake-discord-world.js';
 
-export { DEFAULT_WORLD, type FakeUser, type FakeWorld, type MessageSpec } from './fake-discord-world.js';
+export type { FakeWorld, MessageSpec } from './fake-discord-world.js';
 
 /** Passes adapters/discord/config.ts's shape check; the fake accepts only this token. */
 export const FAKE_DISCORD_TOKEN = 'NDAwMDAwMDAwMDAwMDAwMDAx.GfAkEd.fake-token-for-local-tests-only_0123456789';

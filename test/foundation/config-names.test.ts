@@ -38,6 +38,6 @@ describe('unknown variables with our prefixes', () => {
 describe('configuration messages', () => {
   it('lists the allowed values of a setting instead of zod\'s own wording', () => {
     expect(() => loadConfig({ OYSTER_CONSOLE: 'maybe' })).toThrow('OYSTER_CONSOLE is invalid: expected one of auto, on, off (got "maybe")');
-    expect(() => loadConfig({ STREAMING: 'yes' })).toThrow('STREAMING is invalid: expected one of on, off (got "yes")');
+    expect(() => loadConfig({ RISK_JUDGE: 'yes' })).toThrow('RISK_JUDGE is invalid: expected one of off, model (got "yes")');
   });
 });

@@ -6,7 +6,6 @@ import type { AlertView } from '../../src/ports.js';
 import { BOT_ID, BOT_USER_ID, TEAM_ID } from '../fakes/fake-slack.js';
 
 export const USER = 'U0ALICE';
-export const OTHER_USER = 'U0BOB';
 export const DM = 'D0ALICE';
 export const CHANNEL = 'C0GENERAL';
 

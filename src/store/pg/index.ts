@@ -40,5 +40,5 @@ export async function openPgStores(url: string, instanceId: string, options: PgO
   };
 }
 
-export { isPostgresUrl, PgDb } from './pg-db.js';
+export { PgDb } from './pg-db.js';
 export { migratePg, PG_MIGRATIONS_DIR } from './pg-migrate.js';

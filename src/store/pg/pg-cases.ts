@@ -190,11 +190,6 @@ export class PgCaseStore implements CaseStore {
     return (await this.db.sql.rows<EventRow>('SELECT * FROM case_events WHERE case_id = $1 ORDER BY id', [caseId])).map(toEvent);
   }
 
-  /** Every audit row, including refused attempts on unknown case ids (for operators and tests). */
-  async allAuditEvents(): Promise<AuditEvent[]> {
-    return (await this.db.sql.rows<EventRow>('SELECT * FROM case_events ORDER BY id')).map(toEvent);
-  }
-
   async listCases(o: { activeOnly: boolean; failingAfterAttempts: number; limit?: number }): Promise<CaseSummary[]> {
     return this.db.tx(async (sql) => {
       const rows = await sql.rows<CaseRow>(

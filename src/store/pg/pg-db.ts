@@ -116,8 +116,3 @@ export class PgDb {
     }
   }
 }
-
-/** True for postgres:// and postgresql:// URLs (DATABASE_URL selects the PostgreSQL store). */
-export function isPostgresUrl(url: string | undefined): url is string {
-  return url !== undefined && /^postgres(ql)?:\/\//.test(url);
-}

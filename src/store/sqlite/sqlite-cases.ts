@@ -208,11 +208,6 @@ export class SqliteCaseStore implements CaseStore {
     );
   }
 
-  /** Every audit row, including refused attempts on unknown case ids (for operators and tests). */
-  async allAuditEvents(): Promise<AuditEvent[]> {
-    return this.db.tx(() => (this.db.sql('SELECT * FROM case_events ORDER BY id').all() as EventRow[]).map(toEvent));
-  }
-
   async listCases(o: { activeOnly: boolean; failingAfterAttempts: number; limit?: number }): Promise<CaseSummary[]> {
     return this.db.tx(() => {
       const rows = this.db.sql(
@@ -338,9 +333,4 @@ export class SqliteCaseStore implements CaseStore {
       }
     }
   }
-}
-
-/** Factory for the composition root: the lead's database.ts opens and migrates the file. */
-export function createSqliteCaseStore(db: Db): SqliteCaseStore {
-  return new SqliteCaseStore(db);
 }
