@@ -37,6 +37,7 @@ import { loadEscalationPolicy } from './policy/escalation-policy.js';
 import { loadModelPolicy } from './policy/model-policy.js';
 import { policyVersion as hashPolicies } from './policy/version.js';
 import { createRiskAssessor } from './risk/assessor.js';
+import { warmCrisisPath } from './crisis/warm-up.js';
 import type { CaseStore } from './store/case-store.js';
 import { openStores, type BotMessageStore } from './open-stores.js';
 import type { StoreFault } from './store/sqlite/store-health.js';
@@ -255,7 +256,15 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   });
   const lifecycle = createLifecycle({
     adapters, handlersFor, engine, outbox: crisis.outbox, deliveries: crisis.deliveries, dashboard, retention, logger,
-    warmUp: () => tokens.countMessage('system', policies.model.systemPrompt),
+    warmUp: () => {
+      tokens.countMessage('system', policies.model.systemPrompt);
+      // The first crisis message must not pay for compiling the screen (issue 12 item 10).
+      const ms = warmCrisisPath({
+        risk, render: (request) => policies.directory.render(request), checkOutput: policies.checkOutput,
+        threshold: policies.escalation.threshold, defaultCountry: config.CRISIS_DEFAULT_COUNTRY, locales: policies.directory.locales(),
+      });
+      logger.info('crisis path warmed', { ms: Math.round(ms) });
+    },
     closeStore: async () => { crisis.journal.stop(); await stores.close(); },
     connectTimeoutMs: config.OYSTER_CONNECT_TIMEOUT_MS,
   });
