@@ -3,25 +3,10 @@
  * never the reverse; adapters never import each other; each third-party SDK is imported
  * only in its own folder.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceImports } from '../helpers/source-imports.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? sources(path) : name.endsWith('.ts') ? [path] : [];
-  });
-}
-
-function imports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
-}
-
-const files = [...sources(join(ROOT, 'src')), ...sources(join(ROOT, 'adapters'))].map((f) => ({ file: relative(ROOT, f), imports: imports(f) }));
+const files = sourceImports();
 
 const SDK_HOMES: Record<string, RegExp> = {
   'discord.js': /^adapters\/discord\//,

@@ -1,0 +1,126 @@
+/**
+ * `npm run bench:platform`: the whole bot against a bare @slack/bolt echo bot, both on the
+ * Slack path against the fake Slack on 127.0.0.1, with a model that answers at once and rate
+ * limiting off. Both run as their own processes side by side; batches alternate A B A B for
+ * several rounds, one message at a time (a signed Events API POST, then wait for the answer's
+ * chat.postMessage at the fake). Prints per variant CPU per message (from /proc, user+system),
+ * p50/p99 end-to-end latency and resident memory, and the ratios bot / bare. Targets: CPU ≤ 1.25×,
+ * p99 ≤ 1.3×, RSS ≤ 1.5×. A benchmark, not a test: it prints numbers and never fails the build.
+ *
+ *   npm run bench:platform -- --rounds 4 --messages 200
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eventCallback, signedPost, startFakeSlack, type FakeSlack } from '../test/fakes/fake-slack.js';
+import { freePort } from '../test/helpers/local-http.js';
+import { dmEvent } from '../test/slack/fixtures.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || fallback : fallback);
+const rounds = option('--rounds', 4);
+const perBatch = option('--messages', 200);
+const SECRET = '8f742231b10e8888abcd99eee85a5eee';
+if (!existsSync(join(root, 'dist/src/bin.js'))) {
+  console.error('dist/ is missing: run `npm run build` first (npm install does it for you).');
+  process.exit(2);
+}
+
+// A model that answers every chat completion at once, so the figures are the bot's own cost.
+const model = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({
+      id: 'b', object: 'chat.completion', created: 0, model: 'm',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Noted, thanks.' }, finish_reason: 'stop' }],
+    }));
+  });
+});
+await new Promise<void>((r) => model.listen(0, '127.0.0.1', r));
+const modelUrl = `http://127.0.0.1:${(model.address() as AddressInfo).port}/v1`;
+
+interface Variant { name: string; child: ChildProcess; port: number; fake: FakeSlack; cpuMs: number[]; latencies: number[]; rss: number[] }
+
+async function launch(name: string, command: string[], env: Record<string, string>): Promise<Variant> {
+  const fake = await startFakeSlack();
+  const port = await freePort();
+  const child = spawn(process.execPath, command, {
+    cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', SLACK_API_URL: fake.apiUrl, SLACK_PORT: String(port), SLACK_SIGNING_SECRET: SECRET, ...env },
+  });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const variant: Variant = { name, child, port, fake, cpuMs: [], latencies: [], rss: [] };
+  // Ready when the HTTP receiver answers (a bad signature: 401).
+  for (const deadline = Date.now() + 120_000; ; await new Promise((r) => setTimeout(r, 100))) {
+    const status = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: '{}' }).then((r) => r.status, () => 0);
+    if (status !== 0) break;
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${name} did not start: ${err.slice(-2000)}`);
+  }
+  return variant;
+}
+
+/** utime + stime of a process, in ms, and its resident memory in MB (Linux /proc). */
+function procStats(pid: number): { cpuMs: number; rssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+  return { cpuMs: ticks * 10, rssMb: rssKb / 1024 };
+}
+
+async function batch(v: Variant, count: number, record: boolean): Promise<void> {
+  const before = procStats(v.child.pid!);
+  for (let i = 0; i < count; i++) {
+    const posted = v.fake.callsTo('chat.postMessage').length;
+    const started = performance.now();
+    const res = await signedPost(`http://127.0.0.1:${v.port}/slack/events`, eventCallback(dmEvent(`message ${i} of a benchmark round`)), { secret: SECRET });
+    if (res.status !== 200) throw new Error(`${v.name}: HTTP ${res.status}`);
+    while (v.fake.callsTo('chat.postMessage').length === posted) await new Promise((r) => setImmediate(r));
+    if (record) v.latencies.push(performance.now() - started);
+  }
+  const after = procStats(v.child.pid!);
+  if (record) {
+    v.cpuMs.push((after.cpuMs - before.cpuMs) / count);
+    v.rss.push(after.rssMb);
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'oyster-bench-platform-'));
+const bot = await launch('oyster-bot', ['bin/oyster-bot.mjs', 'start'], {
+  SLACK_BOT_TOKEN: 'xoxb-bench-token', SLACK_HOST: '127.0.0.1', OYSTER_BASE_URL: modelUrl, OYSTER_DB_PATH: join(dir, 'bot.db'),
+  OYSTER_MAX_RETRIES: '0', RATE_LIMIT_PER_MINUTE: '0', STREAMING: 'off', LOG_LEVEL: 'warn', OYSTER_CONSOLE: 'off',
+});
+const bare = await launch('bare bolt', ['scripts/bench-platform-bare.mjs'], {});
+// Warm-up: JIT, caches, the tokenizer's deferred load.
+await batch(bot, 50, false);
+await batch(bare, 50, false);
+for (let r = 0; r < rounds; r++) {
+  await batch(bot, perBatch, true);
+  await batch(bare, perBatch, true);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+const row = (v: Variant) => ({ cpu: median(v.cpuMs), p50: pct(v.latencies, 0.5), p99: pct(v.latencies, 0.99), rss: Math.max(...v.rss) });
+const a = row(bot);
+const b = row(bare);
+console.log(`Slack path, ${rounds} rounds A B A B × ${perBatch} messages each, instant model, rate limiting off`);
+console.log('variant      CPU ms/msg   p50 ms   p99 ms   RSS MB');
+for (const [name, x] of [['oyster-bot', a], ['bare bolt', b]] as const) {
+  console.log(`${name.padEnd(12)} ${x.cpu.toFixed(3).padStart(10)} ${x.p50.toFixed(2).padStart(8)} ${x.p99.toFixed(2).padStart(8)} ${x.rss.toFixed(1).padStart(8)}`);
+}
+console.log(`ratios bot/bare: CPU ${(a.cpu / b.cpu).toFixed(2)}× (target ≤ 1.25), p99 ${(a.p99 / b.p99).toFixed(2)}× (≤ 1.3), RSS ${(a.rss / b.rss).toFixed(2)}× (≤ 1.5)`);
+
+for (const v of [bot, bare]) {
+  v.child.kill('SIGTERM');
+  await new Promise((r) => v.child.once('exit', r));
+  await v.fake.close();
+}
+model.close();
