@@ -35,7 +35,12 @@ const schema = z.object({
   OYSTER_TIMEOUT_MS: int(1_000, 600_000).default(120_000),
   OYSTER_MAX_RETRIES: int(0, 10).default(2),
   OYSTER_CONTEXT_TOKENS: int(2_048, 262_144).default(32_768),
-  RISK_JUDGE: z.enum(['off', 'model']).default('off'),
+  /**
+   * The model judge (issue 11 item 5): `on` (or the older `model`) judges with the chat model's
+   * endpoint, `off` does not. Still off by default: turning it on by default adds a judge call to
+   * every test bot that talks to a fake model, and those suites must learn about it first.
+   */
+  RISK_JUDGE: z.enum(['on', 'off', 'model']).default('off'),
   RISK_JUDGE_TIMEOUT_MS: int(100, 60_000).default(4_000),
   CRISIS_DEFAULT_COUNTRY: country.optional(),
   MODERATOR_IDS: list.default([]),

@@ -283,12 +283,20 @@ export class Engine {
     this.deps.metrics?.count('risk_assessments_total', { level: screened.level, stage: 'screen' });
 
     if (!addressed) {
-      // Unaddressed group messages are screened but never answered, stored or judged,
-      // unless the screen alone calls for stepping in.
+      // Unaddressed group messages are screened but never answered or stored, and judged only
+      // in the judge's uncertain band, unless the screen alone calls for stepping in.
       const bar = this.deps.unaddressedThreshold ?? crisis.threshold;
       if (riskRank(screened.level) < riskRank(bar)) {
         // Below the bar but at risk: no public reply, a normal-priority alert (CRISIS.md §3).
         if (actNow) await crisis.respond({ message, channel, assessment: screened, locale: 'en', text, quiet: true });
+        // In the judge's uncertain band (judge.yaml) the judge reads it too; a risk it finds gets
+        // the same quiet response, within the judge's timeout (issue 11 item 5).
+        else if (this.deps.risk.judge) {
+          const judged = await this.deps.risk.judge({ ...input, addressed: false }, screened);
+          if (riskRank(judged.level) >= riskRank(crisis.threshold)) {
+            await crisis.respond({ message, channel, assessment: judged, locale: 'en', text, quiet: true });
+          }
+        }
         return undefined;
       }
     }

@@ -190,7 +190,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   });
   const risk = createRiskAssessor({
     policyDir, policyVersion: policies.version, logger: logger.child({ part: 'risk' }),
-    judgeTimeoutMs: config.RISK_JUDGE_TIMEOUT_MS, ...(config.RISK_JUDGE === 'model' ? { llm } : {}),
+    judgeTimeoutMs: config.RISK_JUDGE_TIMEOUT_MS, ...(config.RISK_JUDGE !== 'off' ? { llm } : {}),
   });
 
   // SQLite at OYSTER_DB_PATH, or PostgreSQL when DATABASE_URL is set (several instances).

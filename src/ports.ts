@@ -192,6 +192,11 @@ export interface RiskInput {
   /** The conversation's standing level and when it was set, for decay. */
   prior?: { level: RiskLevel; at: Date };
   now: Date;
+  /**
+   * false for a group message not addressed to the bot: the judge sees it only when the
+   * screen's result falls in the judge's uncertain band (policies/detection/judge.yaml).
+   */
+  addressed?: boolean;
 }
 
 export interface RiskAssessment {

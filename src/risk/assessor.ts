@@ -7,7 +7,7 @@
 import { silentLogger, type Logger } from '../logger.js';
 import type { LlmClient, RiskAssessment, RiskAssessor, RiskInput } from '../ports.js';
 import { policyVersion as hashPolicies } from '../policy/version.js';
-import { judgeAndCombine } from './judge.js';
+import { JudgeBudget, judgeAndCombine } from './judge.js';
 import { loadRiskModel } from './model/load.js';
 import { loadDetectionPolicy, type DetectionPolicy } from './policy-loader.js';
 import { analyzeMessage, type MessageAnalysis } from './screen.js';
@@ -93,6 +93,7 @@ export function createRiskAssessor(options: RiskAssessorOptions): LoadedRiskAsse
       policy: policy.judge,
       timeoutMs: options.judgeTimeoutMs ?? 4000,
       logger: logger.child({ component: 'risk-judge' }),
+      budget: new JudgeBudget(policy.judge.budget_per_minute),
     };
     return {
       ...assessor,

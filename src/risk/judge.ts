@@ -17,6 +17,21 @@ export interface JudgeDeps {
   policy: JudgeFile;
   timeoutMs: number;
   logger: Logger;
+  /** The per-minute call budget (judge.yaml budget_per_minute); absent: unlimited. */
+  budget?: JudgeBudget;
+}
+
+/** A sliding one-minute window of judge calls: `take` says whether one more call fits. */
+export class JudgeBudget {
+  private readonly calls: number[] = [];
+  constructor(private readonly perMinute: number) {}
+
+  take(nowMs: number): boolean {
+    while (this.calls.length > 0 && this.calls[0]! <= nowMs - 60_000) this.calls.shift();
+    if (this.calls.length >= this.perMinute) return false;
+    this.calls.push(nowMs);
+    return true;
+  }
 }
 
 export interface JudgeVerdict {
@@ -122,6 +137,12 @@ export async function judgeAndCombine(
 ): Promise<RiskAssessment> {
   // Nothing the judge says can change imminent (never lowered, nothing above it): skip the call.
   if (screen.level === 'imminent') return screen;
+  // A group message nobody addressed to the bot is judged only in the uncertain band.
+  if (input.addressed === false && !deps.policy.uncertain_band.includes(screen.level)) return screen;
+  if (deps.budget && !deps.budget.take(input.now.getTime())) {
+    deps.logger.info('risk judge over its per-minute budget; the screen result stands', { code: 'JUDGE_BUDGET', screenLevel: screen.level });
+    return { ...screen, reasons: [...screen.reasons, 'judge:over-budget'], source: 'fallback' };
+  }
   const started = Date.now();
   try {
     const verdict = await withTimeout(deps, input, signal);

@@ -185,6 +185,10 @@ export const JudgeFile = z
     /** Category codes the judge may return; anything else is dropped. */
     categories: z.array(z.string().regex(/^[a-z_]+$/, 'lower-case code with underscores')).min(1),
     system_prompt: text,
+    /** At most this many judge calls per minute; beyond it the screen result stands (reason judge:over-budget). */
+    budget_per_minute: z.number().int().min(1).max(100_000).default(60),
+    /** Screen levels at which a group message not addressed to the bot is judged too. */
+    uncertain_band: z.array(RiskLevelName).default(['low']),
   })
   .strict();
 export type JudgeFile = z.infer<typeof JudgeFile>;

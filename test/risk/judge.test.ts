@@ -243,3 +243,43 @@ describe('guard-model answers', () => {
     expect(llm.requests[0]!.messages).toEqual([{ role: 'user', content: 'i lost my job\nis there a tall bridge near the station' }]);
   });
 });
+
+describe('the judge as the second line (issue 11 item 5)', () => {
+  it('catches a risk the screen missed and returns it within the judge timeout', async () => {
+    // Swedish has no language pack: the screen reads none; the scripted judge answers after 50 ms.
+    const { run } = setup([{ text: verdict('imminent', ['plan']), delayMs: 50 }], 3_000);
+    const started = performance.now();
+    const { screened, judged } = await run('jag har alla tabletterna framför mig, i kväll tar jag dem');
+    const elapsed = performance.now() - started;
+    expect(screened.level).toBe('none');
+    expect(judged).toMatchObject({ level: 'imminent', source: 'judge' });
+    expect(elapsed).toBeLessThan(3_000);
+  });
+
+  it('judges a group message nobody addressed only when the screen result is in the uncertain band', async () => {
+    const { llm, assessor } = setup([verdict('high')]);
+    const calm: RiskInput = { text: 'what time is the match tonight', recent: [], now: NOW, addressed: false };
+    expect((await assessor.judge!(calm, assessor.screen(calm))).level).toBe('none');
+    expect(llm.requests).toHaveLength(0);
+    const uncertain: RiskInput = { text: 'i feel so alone lately', recent: [], now: NOW, addressed: false };
+    const screened = assessor.screen(uncertain);
+    expect(screened.level).toBe('low');
+    expect((await assessor.judge!(uncertain, screened)).level).toBe('high');
+    expect(llm.requests).toHaveLength(1);
+  });
+
+  it('stays within its per-minute budget and lets the screen result stand beyond it', async () => {
+    const { llm, assessor } = setup([verdict('none')]);
+    const budget = assessor.policy.judge.budget_per_minute;
+    const input = (i: number): RiskInput => ({ text: `hello number ${i}`, recent: [], now: new Date(NOW.getTime() + i) });
+    for (let i = 0; i < budget; i++) await assessor.judge!(input(i), assessor.screen(input(i)));
+    const over = await assessor.judge!(input(budget), assessor.screen(input(budget)));
+    expect(llm.requests).toHaveLength(budget);
+    expect(over.reasons).toContain('judge:over-budget');
+    // A minute later the budget is free again.
+    const later: RiskInput = { text: 'hello again', recent: [], now: new Date(NOW.getTime() + 61_000) };
+    await assessor.judge!(later, assessor.screen(later));
+    expect(llm.requests).toHaveLength(budget + 1);
+  });
+});
+
