@@ -94,6 +94,9 @@ blockquote { margin: .4rem 0; padding: .5rem .75rem; border-left: .25rem solid v
   .queue tr { border-bottom: 2px solid var(--line); padding: .4rem 0; }
   .queue tbody th, .queue td { border: 0; padding: .2rem .8rem; display: grid; grid-template-columns: 7.5rem 1fr; gap: .5rem; }
   .queue td::before, .queue tbody th::before { content: attr(data-label); color: var(--muted); font-size: .85rem; font-weight: 400; }
+  /* A long sink name wraps on a phone instead of running off the card. */
+  .sinks li { white-space: normal; overflow-wrap: anywhere; }
+  .queue td > * { min-width: 0; }
 }
 `;
 

@@ -21,6 +21,8 @@ const ACTION_WORDS: Record<string, string> = {
   opened: 'Case opened', escalated: 'Risk level rose', acknowledge: 'Claimed (acknowledged)', resolve: 'Resolved',
   note: 'Note', pause: 'Bot paused for this person', resume: 'Bot resumed for this person', refused: 'Refused attempt (not a moderator)',
   dm_refused: 'Private message refused', realert: 'Re-alert sent (nobody had acknowledged)',
+  resources_delivered: 'Resources delivered to the person', disclosure: 'New disclosure at the same level',
+  forgotten: 'Details erased (the person asked to be forgotten)', erased: 'Erased',
 };
 
 function auditLine(e: Extract<TimelineEntry, { kind: 'audit' }>): Html {
