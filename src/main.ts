@@ -20,7 +20,7 @@ import { loadDirectory } from './crisis/directory.js';
 import { createLogSink } from './crisis/log-sink.js';
 import type { OutboxMetrics, OutboxWorker } from './crisis/outbox.js';
 import { createOutputCheck } from './crisis/output-check.js';
-import { createCrisisServices } from './crisis/services.js';
+import { createCrisisServices, type CrisisServices } from './crisis/services.js';
 import { withDedupe } from './crisis/sink-dedupe.js';
 import { createWebhookSink } from './crisis/webhook-sink.js';
 import { Engine, type EngineMetrics, type ReplyChannel } from './engine.js';
@@ -31,7 +31,7 @@ import { createQwenTokenCounter } from './llm/tokens.js';
 import { createLogger, type Logger } from './logger.js';
 import { countDeliveries } from './ops/metrics.js';
 import { RateLimiter } from './conversation/rate-limit.js';
-import type { BotHandlers, Clock, CommandRequest, LlmClient, ModeratorSink, PlatformAdapter } from './ports.js';
+import type { BotHandlers, Clock, CommandRequest, LlmClient, ModeratorSink, PlatformAdapter, RiskAssessor } from './ports.js';
 import { systemClock } from './ports.js';
 import { loadEscalationPolicy } from './policy/escalation-policy.js';
 import { loadModelPolicy } from './policy/model-policy.js';
@@ -176,6 +176,40 @@ function alertSinks(config: Config, adapters: PlatformAdapter[], extra: Moderato
   return [...sinks, ...extra].map((s) => withDedupe(s));
 }
 
+type Policies = ReturnType<typeof loadPolicies>;
+type Stores = Awaited<ReturnType<typeof openStores>>;
+
+/** The moment the store answers again, journaled cases are written and their alerts sent. */
+function watchStoreHealth(stores: Stores, journal: CrisisServices['journal'], logger: Logger): void {
+  stores.health?.onChange((fault) => {
+    if (fault) {
+      logger.error('database unavailable: crisis resources still go out, cases are journaled', { code: 'STORE_UNAVAILABLE', sqlite: fault.code });
+      return;
+    }
+    logger.info('database available again');
+    if (journal.size > 0) void journal.replay();
+  });
+}
+
+/** Before the first platform connects: the tokenizer, and the crisis path compiled (issue 12 item 10). */
+function warmUp(tokens: ReturnType<typeof createQwenTokenCounter>, policies: Policies, risk: RiskAssessor, config: Config, logger: Logger): void {
+  tokens.countMessage('system', policies.model.systemPrompt);
+  // The first crisis message must not pay for compiling the screen.
+  const ms = warmCrisisPath({
+    risk, render: (request) => policies.directory.render(request), checkOutput: policies.checkOutput,
+    threshold: policies.escalation.threshold, defaultCountry: config.CRISIS_DEFAULT_COUNTRY, locales: policies.directory.locales(),
+  });
+  logger.info('crisis path warmed', { ms: Math.round(ms) });
+}
+
+function logStart(policies: Policies, stores: Stores, config: Config, logger: Logger): void {
+  logger.info('policies loaded', { policyVersion: policies.version, countries: policies.directory.countries().length });
+  logger.info('store opened', { store: stores.dialect, instance: stores.instanceId });
+  if (stores.dialect === 'postgres' && config.env['DASHBOARD_PORT']) {
+    logger.warn('the moderator dashboard is not available on PostgreSQL yet; moderators use the chat commands', { code: 'CONFIG_INVALID' });
+  }
+}
+
 export async function createBot(options: BotOptions): Promise<Bot> {
   const { config, metrics } = options;
   const clock = options.clock ?? systemClock;
@@ -211,15 +245,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(metrics?.outbox ? { onOutboxMetrics: (stats: OutboxMetrics) => metrics.outbox!(stats) } : {}),
   });
 
-  // The moment the store answers again, journaled cases are written and their alerts sent.
-  stores.health?.onChange((fault) => {
-    if (fault) {
-      logger.error('database unavailable: crisis resources still go out, cases are journaled', { code: 'STORE_UNAVAILABLE', sqlite: fault.code });
-      return;
-    }
-    logger.info('database available again');
-    if (crisis.journal.size > 0) void crisis.journal.replay();
-  });
+  watchStoreHealth(stores, crisis.journal, logger);
 
   const tokens = createQwenTokenCounter();
   const engine = new Engine({
@@ -256,24 +282,12 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   });
   const lifecycle = createLifecycle({
     adapters, handlersFor, engine, outbox: crisis.outbox, deliveries: crisis.deliveries, dashboard, retention, logger,
-    warmUp: () => {
-      tokens.countMessage('system', policies.model.systemPrompt);
-      // The first crisis message must not pay for compiling the screen (issue 12 item 10).
-      const ms = warmCrisisPath({
-        risk, render: (request) => policies.directory.render(request), checkOutput: policies.checkOutput,
-        threshold: policies.escalation.threshold, defaultCountry: config.CRISIS_DEFAULT_COUNTRY, locales: policies.directory.locales(),
-      });
-      logger.info('crisis path warmed', { ms: Math.round(ms) });
-    },
+    warmUp: () => warmUp(tokens, policies, risk, config, logger),
     closeStore: async () => { crisis.journal.stop(); await stores.close(); },
     connectTimeoutMs: config.OYSTER_CONNECT_TIMEOUT_MS,
   });
 
-  logger.info('policies loaded', { policyVersion: policies.version, countries: policies.directory.countries().length });
-  logger.info('store opened', { store: stores.dialect, instance: stores.instanceId });
-  if (stores.dialect === 'postgres' && config.env['DASHBOARD_PORT']) {
-    logger.warn('the moderator dashboard is not available on PostgreSQL yet; moderators use the chat commands', { code: 'CONFIG_INVALID' });
-  }
+  logStart(policies, stores, config, logger);
   return {
     engine, store, cases, outbox: crisis.outbox, dashboard, policyVersion: policies.version, handlersFor,
     storeFault: () => stores.health?.fault,
