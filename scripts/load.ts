@@ -25,6 +25,7 @@
  *   npm run load                                   # 500 users × 4 messages at about 100 messages/s
  *   npm run load -- --model hung
  *   npm run load -- --users 1000 --messages 5 --crisis-percent 3 --ramp-seconds 10 --seed 7
+ *   npm run load -- --instances 3     (PostgreSQL, one instance SIGKILLed mid-run: scripts/load-instances.ts)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -411,7 +412,9 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
+// --instances N: N instances on one PostgreSQL behind a round-robin proxy (scripts/load-instances.ts).
+const run = argv.includes('--instances') ? import('./load-instances.js').then((m) => m.multiInstanceMain(argv)) : main();
+run.then((code) => process.exit(code), (error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -176,6 +176,9 @@ function alertSinks(config: Config, adapters: PlatformAdapter[], extra: Moderato
   return [...sinks, ...extra].map((s) => withDedupe(s));
 }
 
+/** How often an instance on PostgreSQL looks for dead instances' unfinished messages. */
+const TAKEOVER_INTERVAL_MS = 5_000;
+
 type Policies = ReturnType<typeof loadPolicies>;
 type Stores = Awaited<ReturnType<typeof openStores>>;
 
@@ -288,11 +291,32 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   });
 
   logStart(policies, stores, config, logger);
+  // Several instances (PostgreSQL): a survivor takes over the unfinished messages of an instance
+  // whose heartbeat lease lapsed, instead of leaving them (and that person's later messages) until
+  // it restarts. claimUnfinished never hands out messages a live instance is handling.
+  let takeover: NodeJS.Timeout | undefined;
+  const takeOver = () => {
+    for (const { platform, started } of lifecycle.adapterStatus()) {
+      const adapter = adapters.find((a) => a.platform === platform);
+      if (started && adapter) void engine.resume(platform, adapter).catch(() => undefined);
+    }
+  };
   return {
     engine, store, cases, outbox: crisis.outbox, dashboard, policyVersion: policies.version, handlersFor,
     storeFault: () => stores.health?.fault,
     journaledCases: () => crisis.journal.size,
     ...lifecycle,
+    async start() {
+      await lifecycle.start();
+      if (stores.dialect === 'postgres') {
+        takeover = setInterval(takeOver, TAKEOVER_INTERVAL_MS);
+        takeover.unref();
+      }
+    },
+    async stop() {
+      if (takeover) clearInterval(takeover);
+      await lifecycle.stop();
+    },
     drainAlerts: async () => { await crisis.outbox.drainOnce(); },
     drainResources: () => crisis.deliveries.drainOnce(),
   };

@@ -102,12 +102,9 @@ function isUnreachableUpdate(alert: AlertView): boolean {
   return alert.kind === 'update' && alert.actedBy === undefined && !alert.reachedPrivately;
 }
 
+/** The person by name and id, never as a mention: an alert must not point anyone at them (CRISIS.md §4, rule 8). */
 function who(alert: AlertView): string {
-  const name = renderDiscordMarkdown(alert.user.displayName);
-  // A mention inside an embed never notifies anyone, and it gives moderators a clickable profile.
-  return alert.platform === DISCORD_PLATFORM && alert.conversation.platform === DISCORD_PLATFORM
-    ? `<@${alert.user.id}> ${name} (${alert.user.id})`
-    : `${name} (${alert.user.id})`;
+  return `${renderDiscordMarkdown(alert.user.displayName)} (${alert.user.id})`;
 }
 
 /** The message body for one alert: a headline without personal details (it shows in push notifications), an embed, buttons. */

@@ -39,7 +39,7 @@ interface Concept {
   test(text: string): boolean;
 }
 
-const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Arabic}\p{Script=Devanagari}]/u;
 
 /** Loads and compiles output-meaning.yaml, runs every rule's examples; throws POLICY_INVALID. */
 export function loadMeaningCheck(policyDir: string): MeaningCheck {
@@ -78,7 +78,8 @@ export function loadMeaningCheck(policyDir: string): MeaningCheck {
 
   const check: MeaningCheck = (text) => {
     const hits: MeaningHit[] = [];
-    const whole = normalizeForCheck(text).toLowerCase();
+    // Turkish capital İ lowercases to i + a combining dot; the lexicons are written with plain i.
+    const whole = normalizeForCheck(text).toLowerCase().replace(/i\u0307/g, 'i');
     // Only rules whose concepts all occur somewhere in the text need reading sentence by sentence.
     const candidates = rules.filter((r) => r.all.every((re) => re.test(whole)) && (r.any.length === 0 || r.any.some((re) => re.test(whole))));
     if (candidates.length === 0) return hits;

@@ -1,6 +1,6 @@
 /** Pure command mapping, slash definitions within Discord's limits, and the alert message. */
 import { describe, expect, it } from 'vitest';
-import { AlertBoard, renderAlert, type AlertMessageBody } from '../../adapters/discord/alerts.js';
+import { AlertBoard, renderAlert, renderDigest, type AlertMessageBody } from '../../adapters/discord/alerts.js';
 import { commandFromCustomId, commandFromSlash, SLASH_COMMANDS } from '../../adapters/discord/commands.js';
 import { alertView } from './fixtures.js';
 
@@ -58,6 +58,16 @@ describe('discord alert message', () => {
     expect(embed.description).toContain('I cannot do this');
     expect(text).not.toContain('@everyone');
     expect(embed.description).not.toContain('<@1>');
+  });
+
+  it('names the person by name and id, never as a mention', () => {
+    const alert = alertView();
+    const user = renderAlert(alert).embeds[0]!.fields!.find((f) => f.name === 'User')!.value;
+    expect(user).toContain(`(${alert.user.id})`);
+    expect(user).not.toContain('<@');
+    for (const entry of renderDigest({ digestId: 'd', alerts: [alert], createdAt: alert.createdAt }).embeds) {
+      expect(entry.description).not.toContain('<@');
+    }
   });
 
   it('shows who acted and when, and disables buttons that no longer apply', () => {

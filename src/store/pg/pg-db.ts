@@ -48,11 +48,13 @@ export class PgDb {
   constructor(url: string, options: PgOptions = {}) {
     this.pool = new pg.Pool({
       connectionString: url,
-      max: options.maxConnections ?? 10,
+      // Per instance. A person's waiting messages poll with short queries; 20 keeps those from
+      // starving the transactions under load (3 instances x 20 stays under PostgreSQL's default 100).
+      max: options.maxConnections ?? 20,
       application_name: options.applicationName ?? 'oyster-bot',
       types,
       // A server that stops answering must fail the message (and keep it for resume), not hang it.
-      connectionTimeoutMillis: 10_000,
+      connectionTimeoutMillis: 30_000,
     });
     // An idle client losing its connection (server restart) must not crash the process;
     // the next query gets a fresh connection or fails with STORE_UNAVAILABLE.

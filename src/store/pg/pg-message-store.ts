@@ -21,6 +21,9 @@ export class PgMessageStore implements MessageStore {
    * @param instanceId this process's name among the instances (OYSTER_INSTANCE_ID): a restart
    *   under the same name resumes its own unfinished deliveries at once.
    */
+  /** Own deliveries received before this moment are a previous run's leftovers; later ones are in flight here. */
+  private readonly openedAt = Date.now();
+
   constructor(private readonly db: PgDb, private readonly instanceId: string) {}
 
   async recordInbound(d: Delivery, at: Date): Promise<{ isNew: boolean }> {
@@ -45,10 +48,10 @@ export class PgMessageStore implements MessageStore {
       }>(
         `SELECT platform, message_id, payload_json, resumes, resources FROM processed_messages p
          WHERE completed_at IS NULL AND platform = $1
-           AND (owner IS NULL OR owner = $2 OR NOT EXISTS (
-             SELECT 1 FROM leases l WHERE l.name = $3 || p.owner AND l.until > $4))
+           AND (owner IS NULL OR (owner = $2 AND received_at < $6) OR (owner <> $2 AND NOT EXISTS (
+             SELECT 1 FROM leases l WHERE l.name = $3 || p.owner AND l.until > $4)))
          ORDER BY received_at LIMIT $5 FOR UPDATE SKIP LOCKED`,
-        [platform, this.instanceId, INSTANCE_LEASE_PREFIX, now, limit],
+        [platform, this.instanceId, INSTANCE_LEASE_PREFIX, now, limit, this.openedAt],
       );
       const resume: UnfinishedDelivery[] = [];
       let abandoned = 0;
@@ -69,10 +72,10 @@ export class PgMessageStore implements MessageStore {
   }
 
   /**
-   * True when no earlier delivery of the same person is still being handled by a live instance
-   * (its own or another): the person's messages are answered one at a time, in the order they
-   * were received, whichever instance received them. An earlier delivery whose instance died
-   * does not hold the queue: it is resumed when that instance restarts.
+   * True when no earlier delivery of the same person is unfinished: the person's messages are
+   * answered one at a time, in the order they were received, whichever instance received them.
+   * An earlier delivery whose instance died holds the queue until a survivor takes it over
+   * (claimUnfinished, run periodically on PostgreSQL) or its instance restarts.
    */
   async isNextForUser(platform: string, messageId: string): Promise<boolean> {
     const row = await this.db.sql.one<{ next: boolean }>(
@@ -80,10 +83,9 @@ export class PgMessageStore implements MessageStore {
          SELECT 1 FROM processed_messages p
          WHERE p.user_key = me.user_key AND p.completed_at IS NULL
            AND (p.received_at, p.platform, p.message_id) < (me.received_at, me.platform, me.message_id)
-           AND (p.owner = $3 OR EXISTS (SELECT 1 FROM leases l WHERE l.name = $4 || p.owner AND l.until > $5))
        ) AS next
        FROM processed_messages me WHERE me.platform = $1 AND me.message_id = $2`,
-      [platform, messageId, this.instanceId, INSTANCE_LEASE_PREFIX, Date.now()],
+      [platform, messageId],
     );
     return row?.next ?? true;
   }

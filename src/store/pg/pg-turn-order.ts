@@ -3,8 +3,8 @@
  * in-memory queue; behind a load balancer the person's next message may reach another instance
  * while the first is still with the model. Before handling a message, an instance waits until
  * every earlier delivery of that person is complete (PgMessageStore.isNextForUser), so replies
- * go out, and context is read, in the order the messages arrived. A dead instance stops
- * holding anyone up once its heartbeat lease lapses.
+ * go out, and context is read, in the order the messages arrived. A dead instance's messages
+ * are taken over by a survivor once its heartbeat lease lapses, and handled first.
  */
 import type { PgMessageStore } from './pg-message-store.js';
 
@@ -19,11 +19,11 @@ export function createTurnOrder(messages: PgMessageStore, options: { maxWaitMs?:
   return {
     async waitTurn(platform, messageId) {
       const started = Date.now();
-      let pause = 15;
+      let pause = 25;
       while (!(await messages.isNextForUser(platform, messageId))) {
         if (Date.now() - started >= maxWaitMs) return { waitedMs: Date.now() - started, timedOut: true };
         await new Promise((resolve) => setTimeout(resolve, pause));
-        pause = Math.min(pause * 2, 250);
+        pause = Math.min(pause * 2, 400);
       }
       return { waitedMs: Date.now() - started, timedOut: false };
     },

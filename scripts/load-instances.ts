@@ -1,0 +1,290 @@
+/**
+ * Several bot instances on one PostgreSQL, through the real CLI (`npm run load -- --instances 3`,
+ * and test/store/multi-instance.test.ts).
+ *
+ * N `oyster-bot start` processes share one PostgreSQL database (DATABASE_URL), each in Telegram
+ * webhook mode on its own port, behind a small round-robin proxy that plays the load balancer:
+ * it spreads the updates over the instances and, like Telegram retrying a delivery that got no
+ * answer, passes an update to the next instance when one does not answer. Users send several
+ * messages each without waiting; a few percent send one crisis message. Mid-run one instance is
+ * SIGKILLed and restarted under the same OYSTER_INSTANCE_ID.
+ *
+ * Counted: messages lost (never answered), answered twice, users who saw answers out of order,
+ * cases per crisis user (and any for others), and per alert the deliveries at the moderator
+ * webhook (deduped there on the alert id, as receivers are told to; raw redeliveries reported).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, request } from 'node:http';
+import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { PgDb, migratePg } from '../src/store/pg/index.js';
+import { startFakeModel } from '../test/fakes/fake-model.js';
+import { startFakeTelegram } from '../test/fakes/fake-telegram.js';
+import { startWebhookReceiver } from '../test/hardening/webhook-receiver.js';
+import { freePort, listenLocal, readBody } from '../test/helpers/local-http.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+export interface MultiLoadOptions {
+  databaseUrl: string;
+  instances: number;
+  users: number;
+  messages: number;
+  crisisPercent: number;
+  rampMs: number;
+  /** SIGKILL one instance once this share of users has started, and restart it (0: no kill). */
+  killAt: number;
+  timeoutMs: number;
+  log?: (line: string) => void;
+}
+
+export interface MultiLoadResult {
+  sent: number;
+  crisis: number;
+  lost: number;
+  duplicated: number;
+  outOfOrder: number;
+  /** Crisis users without exactly one case, plus cases of users who sent no crisis message. */
+  caseProblems: number;
+  alerts: number;
+  /** Alerts the webhook sink never delivered. */
+  alertsMissing: number;
+  /** Requests beyond one per alert (redeliveries the receiver deduped). */
+  alertRedeliveries: number;
+  throughput: number;
+  killed: boolean;
+  refused: number;
+  /** For a failure: the intake rows of users with a lost or out-of-order message. */
+  detail: string[];
+}
+
+const EVERYDAY = [
+  'What should I cook tonight with rice and spinach?',
+  'Tell me a fun fact about octopuses.',
+  'Any tips for learning to juggle three balls?',
+  'Which board games work well for four players?',
+];
+const CRISIS = ['I have decided to kill myself this weekend and I have written the notes already.'];
+const LETTERS = 'abcdefghij';
+const enc = (n: number) => String(n).replace(/\d/g, (d) => LETTERS[Number(d)]!);
+const dec = (s: string) => Number([...s].map((c) => LETTERS.indexOf(c)).join(''));
+const REF = /zq([a-j]+)x([a-j]+)/;
+const SECRET = 'multi_load_secret';
+const HOOK_SECRET = 'multi-load-webhook-secret';
+const userId = (u: number) => 700_000_000 + u;
+
+interface Instance {
+  id: string;
+  webhookPort: number;
+  metricsPort: number;
+  proc: ChildProcess | undefined;
+  stderr: string;
+}
+
+export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLoadResult> {
+  const log = o.log ?? (() => undefined);
+  const admin = new PgDb(o.databaseUrl, { maxConnections: 2 });
+  await migratePg(admin);
+  const model = await startFakeModel({
+    reply: (body) => {
+      const last = [...body.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+      return { content: `Here is my answer for ${REF.exec(last)?.[0] ?? 'unknown'}.`, delayMs: 20 + Math.random() * 180 };
+    },
+  });
+  const telegram = await startFakeTelegram();
+  const hook = await startWebhookReceiver(HOOK_SECRET);
+  const instances: Instance[] = [];
+  for (let i = 0; i < o.instances; i++) {
+    instances.push({ id: `bot-${i + 1}`, webhookPort: await freePort(), metricsPort: await freePort(), proc: undefined, stderr: '' });
+  }
+  const start = (inst: Instance) => {
+    inst.proc = spawn(process.execPath, ['--import', TSX, resolve(ROOT, 'src/bin.ts'), 'start'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp',
+        DATABASE_URL: o.databaseUrl, OYSTER_INSTANCE_ID: inst.id,
+        OYSTER_BASE_URL: model.url, OYSTER_MAX_RETRIES: '0', OYSTER_TIMEOUT_MS: '30000',
+        TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot,
+        TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram', TELEGRAM_WEBHOOK_SECRET: SECRET,
+        TELEGRAM_WEBHOOK_HOST: '127.0.0.1', TELEGRAM_WEBHOOK_PORT: String(inst.webhookPort),
+        METRICS_PORT: String(inst.metricsPort), OYSTER_CONSOLE: 'off', CRISIS_DEFAULT_COUNTRY: 'US',
+        MODERATOR_WEBHOOK_URL: hook.url, MODERATOR_WEBHOOK_SECRET: HOOK_SECRET,
+        RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'error',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    inst.proc.stderr!.on('data', (d: Buffer) => (inst.stderr += d.toString()));
+  };
+  const ready = async (inst: Instance, deadline: number) => {
+    for (;;) {
+      const status = await fetch(`http://127.0.0.1:${inst.metricsPort}/readyz`).then((r) => r.status, () => 0);
+      if (status === 200) return;
+      if (inst.proc?.exitCode !== null || Date.now() > deadline) throw new Error(`${inst.id} did not become ready\n${inst.stderr.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  // The load balancer: round robin; an instance that does not answer gets the update passed on.
+  let next = 0;
+  const forward = (port: number, body: string, headers: Record<string, string>) => new Promise<number>((done, fail) => {
+    const req = request({ host: '127.0.0.1', port, path: '/telegram', method: 'POST', headers }, (res) => {
+      res.resume();
+      res.on('end', () => done(res.statusCode ?? 0));
+    });
+    req.on('error', fail);
+    req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
+    req.end(body);
+  });
+  const proxy = await listenLocal(createServer(async (req, res) => {
+    const body = await readBody(req);
+    const headers = { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': String(req.headers['x-telegram-bot-api-secret-token'] ?? '') };
+    for (let attempt = 0; attempt < o.instances * 3; attempt++) {
+      const inst = instances[next++ % instances.length]!;
+      const status = await forward(inst.webhookPort, body, headers).catch(() => 0);
+      if (status === 200) {
+        res.writeHead(200).end();
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    res.writeHead(502).end();
+  }));
+
+  const deadline = Date.now() + o.timeoutMs;
+  const cleanup = async () => {
+    for (const inst of instances) if (inst.proc && inst.proc.exitCode === null) inst.proc.kill('SIGKILL');
+    await Promise.all([model.close(), telegram.close(), hook.close(), proxy.close(), admin.close()]);
+  };
+  try {
+    for (const inst of instances) start(inst);
+    await Promise.all(instances.map((inst) => ready(inst, deadline)));
+    log(`${o.instances} instances ready on one PostgreSQL`);
+
+    const crisisUsers = new Set<number>();
+    const crisisCount = Math.min(o.users, Math.round((o.users * o.messages * o.crisisPercent) / 100));
+    while (crisisUsers.size < crisisCount) crisisUsers.add(1 + Math.floor(Math.random() * o.users));
+    const sent: Array<{ user: number; index: number; crisis: boolean }> = [];
+    let updateId = 1;
+    let refused = 0;
+    let killed = false;
+    let usersStarted = 0;
+    const victim = instances[1 % instances.length]!;
+    const startedAt = Date.now();
+    const post = async (user: number, index: number, text: string) => {
+      const from = { id: userId(user), is_bot: false, first_name: `User${user}`, language_code: 'en' };
+      const update = { update_id: updateId++, message: { message_id: index + 1, date: Math.floor(Date.now() / 1000), chat: { id: from.id, type: 'private', first_name: from.first_name }, from, text } };
+      telegram.observe(update);
+      const r = await fetch(`http://127.0.0.1:${proxy.port}/`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update),
+      }).catch(() => undefined);
+      if (!r || r.status !== 200) refused++;
+      await r?.arrayBuffer();
+    };
+    await Promise.all(Array.from({ length: o.users }, async (_, i) => {
+      const user = i + 1;
+      await new Promise((r) => setTimeout(r, Math.random() * o.rampMs));
+      usersStarted++;
+      if (!killed && o.killAt > 0 && usersStarted >= o.users * o.killAt && instances.length > 1) {
+        killed = true;
+        victim.proc!.kill('SIGKILL');
+        log(`SIGKILL ${victim.id} after ${usersStarted} users started`);
+        void new Promise((r) => setTimeout(r, 1_500)).then(() => {
+          start(victim);
+          log(`restarted ${victim.id}`);
+        });
+      }
+      const crisisAt = crisisUsers.has(user) ? Math.floor(Math.random() * o.messages) : -1;
+      for (let index = 0; index < o.messages; index++) {
+        const base = index === crisisAt ? CRISIS[0]! : EVERYDAY[(user + index) % EVERYDAY.length]!;
+        sent.push({ user, index, crisis: index === crisisAt });
+        await post(user, index, `${base} (ref zq${enc(user)}x${enc(index)})`);
+        await new Promise((r) => setTimeout(r, Math.random() * 300));
+      }
+    }));
+    if (killed) await ready(victim, deadline);
+
+    const answered = () => telegram.calls.filter((c) => c.method === 'sendMessage' && !c.failedWith && REF.test(String(c.payload.text)));
+    let seen = 0;
+    let progressAt = Date.now();
+    while (Date.now() < deadline && Date.now() - progressAt < 20_000) {
+      const n = new Set(answered().map((c) => REF.exec(String(c.payload.text))![0])).size;
+      if (n >= sent.length) break;
+      if (n > seen) [seen, progressAt] = [n, Date.now()];
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const lastAt = Math.max(...answered().map((c) => c.at));
+    // Alerts: wait until every alert row is delivered (the outbox workers share the rows).
+    while (Date.now() < deadline) {
+      const pending = (await admin.sql.one<{ n: number }>('SELECT COUNT(*)::int AS n FROM alert_outbox WHERE delivered_at IS NULL'))!.n;
+      if (pending === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    const answers = new Map<string, number>();
+    const order = new Map<number, number[]>();
+    for (const c of answered()) {
+      const m = REF.exec(String(c.payload.text))!;
+      const key = `${dec(m[1]!)}:${dec(m[2]!)}`;
+      // Order is judged on each message's first answer; a second answer is counted as a duplicate.
+      if (!answers.has(key)) order.set(dec(m[1]!), [...(order.get(dec(m[1]!)) ?? []), dec(m[2]!)]);
+      answers.set(key, (answers.get(key) ?? 0) + 1);
+    }
+    const lostList = sent.filter((s) => !answers.has(`${s.user}:${s.index}`));
+    const lost = lostList.length;
+    const troubled = new Set([...lostList.map((s) => s.user), ...[...order.entries()].filter(([, list]) => list.some((v, i) => i > 0 && v <= list[i - 1]!)).map(([u]) => u)]);
+    const detail: string[] = [];
+    for (const u of troubled) {
+      const rows = await admin.sql.rows<Record<string, unknown>>(
+        'SELECT message_id, received_at, completed_at, owner, resumes, resources FROM processed_messages WHERE user_key = $1 ORDER BY received_at', [`telegram:${userId(u)}`],
+      );
+      detail.push(`user ${u}: answers ${JSON.stringify(order.get(u) ?? [])}, lost ${JSON.stringify(lostList.filter((s) => s.user === u).map((s) => s.index))}, intake ${JSON.stringify(rows)}`);
+    }
+    const duplicated = [...answers.values()].reduce((n, c) => n + (c - 1), 0);
+    const outOfOrder = [...order.values()].filter((list) => list.some((v, i) => i > 0 && v <= list[i - 1]!)).length;
+    const cases = await admin.sql.rows<{ user_key: string; n: number }>('SELECT user_key, COUNT(*)::int AS n FROM cases GROUP BY user_key');
+    const byUser = new Map(cases.map((c) => [c.user_key, c.n]));
+    let caseProblems = 0;
+    for (const u of crisisUsers) if (byUser.get(`telegram:${userId(u)}`) !== 1) caseProblems++;
+    caseProblems += cases.filter((c) => !crisisUsers.has(Number(c.user_key.split(':')[1]) - 700_000_000)).length;
+    if (detail.length > 0) for (const inst of instances) detail.push(`${inst.id} stderr (tail): ${inst.stderr.slice(-1500)}`);
+    const alertIds = (await admin.sql.rows<{ id: number }>('SELECT id FROM alerts')).map((r) => String(r.id));
+    const alertsMissing = alertIds.filter((id) => !hook.accepted.has(id)).length;
+    const alertRequests = hook.raw.filter((r) => r.alertId !== undefined && r.status === 200).length;
+    return {
+      sent: sent.length, crisis: sent.filter((s) => s.crisis).length, lost, duplicated, outOfOrder, caseProblems,
+      alerts: alertIds.length, alertsMissing, alertRedeliveries: Math.max(0, alertRequests - hook.accepted.size),
+      throughput: sent.length / ((lastAt - startedAt) / 1000), killed, refused, detail,
+    };
+  } finally {
+    await cleanup();
+  }
+}
+
+/** `npm run load -- --instances 3`: starts a throwaway PostgreSQL unless TEST_DATABASE_URL is set. */
+export async function multiInstanceMain(argv: string[]): Promise<number> {
+  const num = (name: string, fallback: number) => {
+    const i = argv.indexOf(`--${name}`);
+    return i === -1 ? fallback : Number(argv[i + 1]);
+  };
+  const { startTestCluster } = await import('../test/store/pg-cluster.js');
+  const { freshDatabase } = await import('../test/store/pg-env.js');
+  const cluster = process.env.TEST_DATABASE_URL ? undefined : await startTestCluster({ durable: true });
+  try {
+    const url = await freshDatabase(process.env.TEST_DATABASE_URL ?? cluster!.url);
+    const r = await runMultiInstanceLoad({
+      databaseUrl: url, instances: num('instances', 3), users: num('users', 500), messages: num('messages', 4),
+      crisisPercent: num('crisis-percent', 3), rampMs: num('ramp-seconds', 10) * 1_000, killAt: argv.includes('--no-kill') ? 0 : 0.5,
+      timeoutMs: num('timeout-seconds', 300) * 1_000, log: (line) => console.log(`  ${line}`),
+    });
+    console.log(`oyster-bot load: ${num('instances', 3)} instances (real CLI, Telegram webhook) behind a round-robin proxy, one PostgreSQL`);
+    console.log(`  messages ${r.sent} (${r.crisis} crisis), throughput ${r.throughput.toFixed(1)} messages/s, one instance SIGKILLed and restarted: ${r.killed ? 'yes' : 'no'}`);
+    console.log(`  lost ${r.lost}, duplicated ${r.duplicated}, users out of order ${r.outOfOrder}, case problems ${r.caseProblems}, updates refused ${r.refused}`);
+    console.log(`  alerts ${r.alerts}, missing at the webhook ${r.alertsMissing}, redeliveries deduped by alert id ${r.alertRedeliveries}`);
+    for (const line of r.detail) console.log(`  ${line}`);
+    return r.lost === 0 && r.duplicated === 0 && r.outOfOrder === 0 && r.caseProblems === 0 && r.alertsMissing === 0 ? 0 : 1;
+  } finally {
+    await cluster?.stop();
+  }
+}
