@@ -25,6 +25,11 @@ export interface CountryAnswerDeps {
   render(request: RenderRequest): RenderedResources;
   deliveries: Pick<ResourceDelivery, 'send'>;
   locale: LocaleChooser;
+  /**
+   * The language the person's resources were last written in. A country answer ("estoy en
+   * México", "DE") is too short to tell its language, so the lines follow the conversation's.
+   */
+  lastLocale?(userKey: string): Promise<string | undefined>;
   clock: Clock;
   logger: Logger;
 }
@@ -61,7 +66,7 @@ export function createCountryAnswer(deps: CountryAnswerDeps): CountryAnswer {
         if (!active) return country;
         const direct = message.isDirect ? message.conversation : await channel.openDirect(message.author.id).catch(() => undefined);
         const locale = await deps.locale({
-          userKey, communityKey: communityKey(message.conversation), detected: undefined, text: message.text,
+          userKey, communityKey: communityKey(message.conversation), detected: await deps.lastLocale?.(userKey), text: message.text,
         });
         const place = direct ? 'private' : 'private-unreachable';
         const rendered = deps.render({ country, level: active.level, locale, place, about: 'self' });
@@ -79,7 +84,7 @@ export function createCountryAnswer(deps: CountryAnswerDeps): CountryAnswer {
     async linesFor(userKey, country, conversation) {
       const active = await openCase(userKey, conversation);
       if (!active) return undefined;
-      const locale = await deps.locale({ userKey, communityKey: communityKey(conversation), detected: undefined, text: '' });
+      const locale = await deps.locale({ userKey, communityKey: communityKey(conversation), detected: await deps.lastLocale?.(userKey), text: '' });
       return deps.render({ country, level: active.level, locale, place: 'private', about: 'self' }).text;
     },
   };

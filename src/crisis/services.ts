@@ -135,6 +135,7 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
   });
   const countryAnswer = createCountryAnswer({
     store, cases, gazetteer: loadGazetteer(deps.policyDir, directory), render, deliveries, locale, clock, logger,
+    lastLocale: async (userKey) => (await deps.deliveries.forUser(userKey)).at(-1)?.locale,
   });
   const responder = createCrisisResponder({
     store, escalation: journaled, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger, locale, deliveries, countryAnswer,

@@ -32,6 +32,22 @@ describe('the answer to the country question', () => {
     });
   }
 
+  it('sends the new lines in the language the conversation was in, though the answer is too short to tell', async () => {
+    h = await startHarness({ reply: () => SUPPORTIVE });
+    await h.adapter.receive({ text: 'tengo todas las pastillas en la mano y esta noche me las tomo. adiós a todos' });
+    const first = h.adapter.sent.find((m) => m.kind === 'resources')!;
+    const before = h.adapter.sent.length;
+
+    await h.adapter.receive({ text: 'estoy en México' });
+
+    const lines = h.adapter.sent.slice(before).find((m) => m.kind === 'resources')!;
+    expect(lines.text).toContain(MX_LINE);
+    // Spanish, like the first message: the Spanish templates' words, none of the English ones.
+    expect(first.text).toMatch(/seguridad/);
+    expect(lines.text).toMatch(/seguridad/);
+    expect(lines.text).not.toMatch(/Your safety|Please call/);
+  });
+
   it('changes nothing for a message that names no country, or two', async () => {
     h = await startHarness({ reply: () => SUPPORTIVE });
     await h.adapter.receive({ text: HIGH });
