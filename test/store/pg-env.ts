@@ -23,6 +23,8 @@ export function describePg(name: string, body: (serverUrl: string) => void): voi
     });
   } else {
     describe(name, () => {
+      // Skipped only outside CI when no PostgreSQL is reachable; the test's name is the reason,
+      // so the output shows it (README: run `npx vitest run test/store` with Debian's postgresql).
       it.skip(SKIP_REASON, () => undefined);
     });
   }

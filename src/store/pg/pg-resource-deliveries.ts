@@ -4,55 +4,18 @@
  * never send one person's resources twice at once, and a row whose sender died goes out again
  * once the lease is past.
  */
-import type { ConversationRef, RiskLevel } from '../../messages.js';
+import type { RiskLevel } from '../../messages.js';
 import { riskRank } from '../../messages.js';
 import type {
-  ClaimedDelivery, DeliveredResult, DeliveryPlace, NewResourceDelivery, ResourceDelivery, ResourceDeliveryStore,
+  ClaimedDelivery, DeliveredResult, NewResourceDelivery, ResourceDelivery, ResourceDeliveryStore,
 } from '../resource-deliveries.js';
+import { PENDING, toDelivery, type DeliveryRow as SharedRow } from '../delivery-rows.js';
 import { PgAlertOutbox, appendAuditRow, mustGetCase } from './pg-case-outbox.js';
 import type { PgDb } from './pg-db.js';
 
-interface DeliveryRow {
-  id: number;
-  case_id: number | null;
-  user_key: string;
-  conversation_json: string;
-  place: DeliveryPlace;
-  level: RiskLevel;
-  country: string | null;
-  locale: string;
-  about: 'self' | 'other';
-  resource_ids_json: string;
-  reply_to_id: string | null;
-  attempts: number;
-  created_at: string;
-  delivered_at: string | null;
-  superseded_at: string | null;
-  last_error: string | null;
+/** The PostgreSQL row adds the claim columns its SQL reads (SQLite claims differently). */
+interface DeliveryRow extends SharedRow {
   claim_token: string | null;
-}
-
-const PENDING = 'delivered_at IS NULL AND superseded_at IS NULL';
-
-function toDelivery(r: DeliveryRow): ResourceDelivery {
-  return {
-    id: r.id,
-    caseId: r.case_id ?? undefined,
-    userKey: r.user_key,
-    conversation: JSON.parse(r.conversation_json) as ConversationRef,
-    place: r.place,
-    level: r.level,
-    country: r.country ?? undefined,
-    locale: r.locale,
-    about: r.about,
-    resourceIds: JSON.parse(r.resource_ids_json) as string[],
-    replyToId: r.reply_to_id ?? undefined,
-    attempts: r.attempts,
-    createdAt: new Date(r.created_at),
-    deliveredAt: r.delivered_at === null ? undefined : new Date(r.delivered_at),
-    supersededAt: r.superseded_at === null ? undefined : new Date(r.superseded_at),
-    lastError: r.last_error ?? undefined,
-  };
 }
 
 export class PgResourceDeliveries implements ResourceDeliveryStore {
