@@ -31,7 +31,7 @@ import { createLifecycle } from './lifecycle.js';
 import { createQwenTokenCounter } from './llm/tokens.js';
 import { createLogger, type Logger } from './logger.js';
 import { countDeliveries } from './ops/metrics.js';
-import { RateLimiter } from './conversation/rate-limit.js';
+import { storeRateLimit } from './conversation/rate-limit.js';
 import type { BotHandlers, Clock, CommandRequest, LlmClient, ModeratorSink, PlatformAdapter, RiskAssessor } from './ports.js';
 import { systemClock } from './ports.js';
 import { loadEscalationPolicy } from './policy/escalation-policy.js';
@@ -266,7 +266,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     streaming: config.STREAMING === 'on',
     replyDeadlineMs: policies.escalation.replyDeadlineMs, unaddressedThreshold: policies.escalation.groupStepIn,
     ...(config.RATE_LIMIT_PER_MINUTE > 0
-      ? { limiter: new RateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }) }
+      ? { limiter: storeRateLimit(stores.shared, { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }) }
       : {}),
     ...(metrics ? { metrics } : {}),
   });
