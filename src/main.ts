@@ -16,6 +16,7 @@ import { createTelegramAdapter } from '../adapters/telegram/index.js';
 import { createCommandHandler } from './commands.js';
 import { BotError } from './errors.js';
 import { dashboardFromEnv, type Dashboard } from './dashboard/index.js';
+import { dashboardConfigFromEnv } from './dashboard/config.js';
 import { loadDirectory } from './crisis/directory.js';
 import { createLogSink } from './crisis/log-sink.js';
 import type { OutboxMetrics, OutboxWorker } from './crisis/outbox.js';
@@ -176,6 +177,12 @@ function alertSinks(config: Config, adapters: PlatformAdapter[], extra: Moderato
   return [...sinks, ...extra].map((s) => withDedupe(s));
 }
 
+/** Alerts link to the case's dashboard page when the dashboard runs (SQLite) behind a public address. */
+function caseLinks(config: Config, stores: Stores): { caseLink?: (caseId: number) => string } {
+  const base = stores.sqlite === undefined ? undefined : dashboardConfigFromEnv(config.env)?.publicUrl;
+  return base === undefined ? {} : { caseLink: (caseId) => `${base}/cases/${caseId}` };
+}
+
 /** How often an instance on PostgreSQL looks for dead instances' unfinished messages. */
 const TAKEOVER_INTERVAL_MS = 5_000;
 
@@ -244,6 +251,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     checkOutput: policies.checkOutput, defaultCountry: config.CRISIS_DEFAULT_COUNTRY, policyVersion: policies.version,
     sinks: metrics ? sinks.map((s) => countDeliveries(s, metrics)) : sinks,
     deliveries: stores.deliveries, channelFor: (platform) => adapters.find((a) => a.platform === platform),
+    ...caseLinks(config, stores),
     ...(metrics ? { metrics } : {}),
     ...(metrics?.outbox ? { onOutboxMetrics: (stats: OutboxMetrics) => metrics.outbox!(stats) } : {}),
   });
