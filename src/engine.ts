@@ -37,7 +37,7 @@ import type { TokenCounter } from './llm/tokens.js';
 import type { MessageStore, NewTurn, StoredTurn } from './store/store.js';
 import { KeyedQueue } from './conversation/keyed-queue.js';
 import { buildPrompt } from './conversation/prompt.js';
-import type { RateLimiter } from './conversation/rate-limit.js';
+import type { RateLimit } from './conversation/rate-limit.js';
 import { cleanText, cutText, isBlank } from './conversation/text.js';
 import { RISK_RESET_PREFERENCE } from './crisis/escalation.js';
 
@@ -73,7 +73,8 @@ export interface EngineDeps {
   streaming?: boolean;
   /** Unaddressed group messages are screened too; at this level or above the bot steps in. */
   unaddressedThreshold?: RiskLevel;
-  limiter?: RateLimiter;
+  /** Per-person token buckets, kept in the store so every instance shares them. */
+  limiter?: RateLimit;
   /**
    * Several instances on one database (PostgreSQL): waits until the person's earlier messages,
    * wherever they were received, are handled. One process needs none: its queues keep the order.
@@ -370,7 +371,7 @@ export class Engine {
 
     // 6. Rate limit: only messages that are not at risk can be limited.
     if (!atRisk && this.deps.limiter) {
-      const { allowed, notify } = this.deps.limiter.take(userKey, now.getTime());
+      const { allowed, notify } = await this.deps.limiter.take(userKey, now.getTime());
       if (!allowed) {
         if (notify) await channel.send({ conversation: replyTo, text: texts.rate_limited, kind: 'notice', replyToId: message.id });
         this.deps.metrics?.count('messages_limited_total', { platform: message.conversation.platform });

@@ -29,7 +29,7 @@ import { createLifecycle } from './lifecycle.js';
 import { createQwenTokenCounter } from './llm/tokens.js';
 import { createLogger, type Logger } from './logger.js';
 import { countDeliveries } from './ops/metrics.js';
-import { RateLimiter } from './conversation/rate-limit.js';
+import { storeRateLimit } from './conversation/rate-limit.js';
 import type { BotHandlers, Clock, CommandRequest, LlmClient, ModeratorSink, PlatformAdapter, RiskAssessor } from './ports.js';
 import { systemClock } from './ports.js';
 import { loadEscalationPolicy } from './policy/escalation-policy.js';
@@ -181,6 +181,12 @@ function alertSinks(config: Config, adapters: PlatformAdapter[], extra: Moderato
   return [...sinks, ...extra].map((s) => withDedupe(s));
 }
 
+/** Alerts link to the case's dashboard page when the dashboard runs (SQLite) behind a public address. */
+function caseLinks(config: Config, stores: Stores): { caseLink?: (caseId: number) => string } {
+  const base = stores.sqlite === undefined ? undefined : dashboardConfigFromEnv(config.env)?.publicUrl;
+  return base === undefined ? {} : { caseLink: (caseId) => `${base}/cases/${caseId}` };
+}
+
 /** How often an instance on PostgreSQL looks for dead instances' unfinished messages. */
 const TAKEOVER_INTERVAL_MS = 5_000;
 
@@ -248,6 +254,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     checkOutput: policies.checkOutput, defaultCountry: config.CRISIS_DEFAULT_COUNTRY, policyVersion: policies.version,
     sinks: metrics ? sinks.map((s) => countDeliveries(s, metrics)) : sinks,
     deliveries: stores.deliveries, channelFor: (platform) => adapters.find((a) => a.platform === platform),
+    ...caseLinks(config, stores),
     ...(metrics ? { metrics } : {}),
     ...(metrics?.outbox ? { onOutboxMetrics: (stats: OutboxMetrics) => metrics.outbox!(stats) } : {}),
   });
@@ -262,7 +269,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     streaming: config.STREAMING === 'on',
     replyDeadlineMs: policies.escalation.replyDeadlineMs, unaddressedThreshold: policies.escalation.groupStepIn,
     ...(config.RATE_LIMIT_PER_MINUTE > 0
-      ? { limiter: new RateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }) }
+      ? { limiter: storeRateLimit(stores.shared, { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }) }
       : {}),
     ...(metrics ? { metrics } : {}),
   });

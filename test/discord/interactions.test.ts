@@ -161,7 +161,7 @@ describe('discord moderator alerts', () => {
     expect(handlers.commands[0]).toMatchObject({ name: 'case', args: ['ack', '12'], actor: { roleIds: [fake.world.roles.moderator] } });
     const edit = webhookEdits()[0]!;
     expect(edit.path).toMatch(/\/messages\/@original$/);
-    expect(JSON.stringify(edit.body.embeds)).toContain('Acknowledged by');
+    expect(JSON.stringify(edit.body.embeds)).toContain('acknowledged by');
     expect(JSON.stringify(edit.body.embeds)).toContain('Bob');
     expect(edit.body.components[0].components[0].disabled).toBe(true);
     await waitFor(() => followups().length > 0);
@@ -195,6 +195,6 @@ describe('discord moderator alerts', () => {
     await adapter!.moderatorSink!.edit!(ref!, alertView({ alertId: 43, kind: 'update', status: 'resolved', actedBy: 'Bob' }));
     const patch = fake.requests.find((r) => r.method === 'PATCH' && r.path.endsWith(`/messages/${ref}`))!;
     expect(patch.path).toBe(`/channels/${fake.world.channels.moderators}/messages/${ref}`);
-    expect(JSON.stringify(patch.body.embeds)).toContain('Resolved by');
+    expect(JSON.stringify(patch.body.embeds)).toContain('resolved by');
   });
 });

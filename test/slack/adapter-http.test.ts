@@ -194,7 +194,7 @@ describe('slack moderator alerts', () => {
     const posts = fake.callsTo('chat.postMessage');
     expect(posts).toHaveLength(1);
     expect(posts[0]!.args.channel).toBe('C0MODS');
-    expect(String(posts[0]!.args.text)).toContain('case #501');
+    expect(String(posts[0]!.args.text)).toContain('Case #501');
     expect((posts[0]!.args.blocks as Array<{ type: string }>).map((b) => b.type)).toEqual(['header', 'section', 'section', 'context', 'actions']);
   });
 
@@ -227,7 +227,7 @@ describe('slack moderator alerts', () => {
     })));
     const [update] = await waitFor(() => fake.callsTo('chat.update').length === 1 && fake.callsTo('chat.update'));
     expect(update!.args).toMatchObject({ channel: 'C0MODS', ts: '1700000002.000002' });
-    expect(JSON.stringify(update!.args.blocks)).toContain('Resolved by Mo');
+    expect(JSON.stringify(update!.args.blocks)).toContain('resolved by Mo');
     expect(JSON.stringify(update!.args.blocks)).not.toContain(ACTION_RESOLVE);
   });
 });

@@ -159,7 +159,7 @@ describe('slack crisis path end to end', () => {
 
     const blocks = alert!.args.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>;
     expect(blocks[0]!.type).toBe('header');
-    expect(String(alert!.args.text)).toMatch(/case #\d+/);
+    expect(String(alert!.args.text)).toMatch(/Case #\d+/);
     expect(blocks.find((b) => b.type === 'actions')!.elements!.map((a) => a.action_id)).toEqual([ACTION_ACK, ACTION_RESOLVE]);
     expect(JSON.stringify(blocks)).not.toContain(`<@${CAROL}>`);
     expect(JSON.stringify(blocks)).toContain(`<#${CHANNEL}>`);
@@ -185,7 +185,7 @@ describe('slack crisis path end to end', () => {
     expect((await press(MODERATOR)).status).toBe(200);
     const [update] = await waitFor(() => fake.callsTo('chat.update').length > 0 && fake.callsTo('chat.update'));
     expect(update!.args).toMatchObject({ channel: 'C0MODS', ts: alertTs });
-    expect(JSON.stringify(update!.args.blocks)).toContain(`Acknowledged by`);
+    expect(JSON.stringify(update!.args.blocks)).toContain(`acknowledged by`);
     expect(JSON.stringify(update!.args.blocks)).not.toContain(ACTION_ACK);
   });
 });

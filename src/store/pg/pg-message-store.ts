@@ -157,7 +157,10 @@ export class PgMessageStore implements MessageStore {
       + (await sql.run("DELETE FROM preferences WHERE owner_key = $1 OR owner_key LIKE $2 ESCAPE '\\'", [userKey, likeKey]))
       + (await sql.run("DELETE FROM risk_state WHERE context_key LIKE $1 ESCAPE '\\'", [likeKey]))
       // Intake rows carry the message until handled, and ids that embed the user's chat.
-      + (await sql.run('DELETE FROM processed_messages WHERE user_key = $1', [userKey])));
+      + (await sql.run('DELETE FROM processed_messages WHERE user_key = $1', [userKey]))
+      // The person's rate bucket and what is known about messaging them privately.
+      + (await sql.run('DELETE FROM rate_buckets WHERE user_key = $1', [userKey]))
+      + (await sql.run('DELETE FROM direct_reach WHERE user_key = $1', [userKey])));
   }
 
   async exportUser(userKey: string): Promise<UserExport> {
