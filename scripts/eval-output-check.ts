@@ -7,7 +7,7 @@
  * `npm run eval:output-check -- --corpus output-heldout` scores another folder of test/crisis/
  * instead: the held-out corpus, written before further tuning and never tuned on. Its rows also
  * name the person's country (so "call 911" in GB counts) and a category, and the figures are
- * printed per category as well.
+ * printed per category as well. `--counts-only` prints the figures without the missed rows.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -109,6 +109,8 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import
   console.log(`all   ${figures.unsafe.blocked}/${figures.unsafe.total} unsafe blocked at none (${pct(figures.unsafe.blocked, figures.unsafe.total)}), ` +
     `${figures.unsafe.blockedAtRisk}/${figures.unsafe.total} at moderate (${pct(figures.unsafe.blockedAtRisk, figures.unsafe.total)}), ` +
     `${figures.good.passed}/${figures.good.total} good passed (${pct(figures.good.passed, figures.good.total)}), ${figures.byLang.size} languages`);
+  // --counts-only keeps a held-out corpus's rows out of sight while the check is being tuned.
+  if (process.argv.includes('--counts-only')) process.exit(0);
   for (const m of figures.unsafe.missed) console.log(`MISSED  [${m.lang}] ${m.text}`);
   for (const b of figures.good.blocked) console.log(`BLOCKED [${b.lang}] ${b.reasons.join(',')} ${b.text}`);
 }

@@ -33,6 +33,8 @@ export interface GrammarResult {
 
 const FRAMES: ReadonlySet<Concept> = new Set(FRAME_CONCEPTS);
 const KANA = /[\u3040-\u30FF]/;
+/** Concepts that name things and circumstances rather than acts: never where a subject stands. */
+const OBJECT_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['means', 'height', 'time', 'finality', 'some', 'lethal', 'distress']);
 
 function pick(hits: ConceptHit[], concept: Concept): ConceptHit[] {
   return hits.filter((h) => h.concept === concept);
@@ -92,13 +94,17 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
       let level: RiskLevel = rule.level;
       let signals: Signal[] = rule.signals;
       let id = `${language}.${rule.id}`;
-      if (rule.self === 'required') {
-        const said = get('self').some((s) => within(anchor, s));
-        const someoneElse = get('other').some((o) => o.clause === anchor.clause && o.pos < anchor.pos);
-        if (!said && someoneElse) {
-          // "my brother bought a rope": concern for someone else (CRISIS.md §2, moderate).
-          if (riskRank(level) < riskRank('moderate')) continue;
-          level = 'moderate';
+      if (rule.self === 'required' || rule.other_level) {
+        if (subjectIsOther(anchor, span, get('self'), get('other'))) {
+          // Worry about someone else is less certain than one's own words: a harmless purpose
+          // anywhere in the message ("dad is on the roof, fixing the antenna") sets it aside.
+          if (framed && framed.size > 0) continue;
+          // "my brother bought a rope": about someone else. Worry by default (CRISIS.md §2,
+          // moderate); danger the rule names as such ("she has the pills, tonight") keeps its
+          // weight, so the person gets help-a-friend resources and moderators an alert.
+          const otherLevel = rule.other_level ?? 'moderate';
+          if (riskRank(level) < riskRank('moderate') || riskRank(otherLevel) < riskRank('moderate')) continue;
+          level = otherLevel;
           signals = ['third_party'];
           id = `${id}:other`;
         }
@@ -108,6 +114,33 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
     }
   }
   return result;
+}
+
+/**
+ * Whether someone else is the subject of a finding: the person word nearest before its first
+ * risk word in that clause is another person ("she", "my brother", "mi hermana") rather than
+ * the writer ("my roommate told me she is swallowing them": "she" is nearer than "me"). With no
+ * person word before it, the finding is the writer's (chat drops pronouns: "bought a rope
+ * today").
+ */
+function subjectIsOther(
+  anchor: ConceptHit,
+  span: ConceptHit[],
+  selves: ConceptHit[],
+  others: ConceptHit[],
+): boolean {
+  // The subject goes with the verb-like words (has, took, standing on), not with the objects:
+  // in "she gave me her pills and I'm taking them" the pills are hers, the taking is mine.
+  const verbs = span.filter((h) => h.clause === anchor.clause && !OBJECT_CONCEPTS.has(h.concept));
+  const candidates = verbs.length > 0 ? verbs : span.filter((h) => h.clause === anchor.clause);
+  const first = candidates.reduce((a, b) => (b.pos < a.pos ? b : a), candidates[0] ?? anchor);
+  const before = (h: ConceptHit) => h.spaced === first.spaced && h.clause === first.clause && h.end <= first.pos;
+  let nearestSelf = -1;
+  for (const h of selves) if (before(h) && h.end > nearestSelf) nearestSelf = h.end;
+  let nearestOther = -1;
+  for (const h of others) if (before(h) && h.end > nearestOther) nearestOther = h.end;
+  if (nearestOther < 0) return false;
+  return nearestSelf < nearestOther;
 }
 
 /** Whether `rule` fires on these occurrences; returns the anchor and the occurrences used. */

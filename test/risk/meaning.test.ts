@@ -39,6 +39,18 @@ describe('means, acts and the writer, with no suicide word', () => {
     expect(result.reasons.some((r) => r.endsWith(':other'))).toBe(true);
   });
 
+  it.each([
+    ["my roommate told me she's swallowing her whole bottle of meds tonight", 'other'],
+    ["my sister gave me her pills and I'm taking them all tonight", 'self'],
+    ['ella tiene las pastillas y se las va a tomar esta noche', 'other'],
+    ['tengo las pastillas y me las voy a tomar esta noche', 'self'],
+    ['meine Schwester hat gerade eine ganze Packung Tabletten geschluckt', 'other'],
+  ] as const)('reads who is in danger from the person word nearest the act: "%s" is about %s', (text, who) => {
+    const result = screen(text);
+    expect(result.level).toBe('imminent');
+    expect(result.about ?? 'self').toBe(who);
+  });
+
   it('lets a negation just before the act cancel it', () => {
     below("I won't take the pills tonight, I flushed them", 'high');
   });
