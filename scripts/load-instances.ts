@@ -61,7 +61,7 @@ export interface MultiLoadResult {
   /** Requests beyond one per alert (redeliveries the receiver deduped). */
   alertRedeliveries: number;
   throughput: number;
-  /** CPU (user + system) the bot processes used per message sent; the killed run's CPU is lost with it, so this is a floor. */
+  /** CPU (user + system) the bot processes used per message sent, start-up left out. */
   cpuMsPerMessage: number;
   /** 1-minute load average at the start and at the end of the run. */
   load: [number, number];
@@ -94,6 +94,8 @@ interface Instance {
   stderr: string;
   /** CPU ms of this instance's earlier (killed) processes, read just before the kill. */
   cpuBefore: number;
+  /** CPU ms each process had used when it became ready (start-up: compiling, loading the tokenizer), left out of the per-message figure. */
+  cpuAtReady: number;
 }
 
 const CLOCK_TICKS = 100;
@@ -122,7 +124,7 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
   const hook = await startWebhookReceiver(HOOK_SECRET);
   const instances: Instance[] = [];
   for (let i = 0; i < o.instances; i++) {
-    instances.push({ id: `bot-${i + 1}`, webhookPort: await freePort(), metricsPort: await freePort(), proc: undefined, stderr: '', cpuBefore: 0 });
+    instances.push({ id: `bot-${i + 1}`, webhookPort: await freePort(), metricsPort: await freePort(), proc: undefined, stderr: '', cpuBefore: 0, cpuAtReady: 0 });
   }
   const start = (inst: Instance) => {
     inst.proc = spawn(process.execPath, ['--import', TSX, resolve(ROOT, 'src/bin.ts'), 'start'], {
@@ -145,7 +147,10 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
   const ready = async (inst: Instance, deadline: number) => {
     for (;;) {
       const status = await fetch(`http://127.0.0.1:${inst.metricsPort}/readyz`).then((r) => r.status, () => 0);
-      if (status === 200) return;
+      if (status === 200) {
+        inst.cpuAtReady += cpuMsOf(inst.proc?.pid);
+        return;
+      }
       if (inst.proc?.exitCode !== null || Date.now() > deadline) throw new Error(`${inst.id} did not become ready\n${inst.stderr.slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -289,7 +294,7 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
       const k = `${m.user}:${m.index}`;
       return n + Math.max(0, (answers.get(k) ?? 0) + (fallbackFor.get(k) ?? 0) - 1);
     }, 0);
-    const cpuMs = instances.reduce((sum, inst) => sum + inst.cpuBefore + cpuMsOf(inst.proc?.pid), 0);
+    const cpuMs = instances.reduce((sum, inst) => sum + inst.cpuBefore + cpuMsOf(inst.proc?.pid) - inst.cpuAtReady, 0);
     const outOfOrder = [...order.values()].filter((list) => list.some((v, i) => i > 0 && v <= list[i - 1]!)).length;
     const cases = await admin.sql.rows<{ user_key: string; n: number }>('SELECT user_key, COUNT(*)::int AS n FROM cases GROUP BY user_key');
     const byUser = new Map(cases.map((c) => [c.user_key, c.n]));
@@ -330,7 +335,7 @@ export async function multiInstanceMain(argv: string[]): Promise<number> {
     console.log(`oyster-bot load: ${num('instances', 3)} instances (real CLI, Telegram webhook) behind a round-robin proxy, one PostgreSQL`);
     console.log(`  messages ${r.sent} (${r.crisis} crisis), throughput ${r.throughput.toFixed(1)} messages/s, one instance SIGKILLed and restarted: ${r.killed ? 'yes' : 'no'}`);
     console.log(`  lost ${r.lost}, duplicated ${r.duplicated}, users out of order ${r.outOfOrder}, case problems ${r.caseProblems}, updates refused ${r.refused}`);
-    console.log(`  answered by a fallback text instead of the model ${r.fallbacks}; bot CPU per message ${r.cpuMsPerMessage.toFixed(1)} ms (3 processes, user + system); load average ${r.load[0].toFixed(2)} at start, ${r.load[1].toFixed(2)} at end`);
+    console.log(`  answered by a fallback text instead of the model ${r.fallbacks}; bot CPU per message ${r.cpuMsPerMessage.toFixed(1)} ms (all instances, user + system, start-up left out); load average ${r.load[0].toFixed(2)} at start, ${r.load[1].toFixed(2)} at end`);
     console.log(`  alerts ${r.alerts}, missing at the webhook ${r.alertsMissing}, redeliveries deduped by alert id ${r.alertRedeliveries}`);
     for (const line of r.detail) console.log(`  ${line}`);
     return r.lost === 0 && r.duplicated === 0 && r.outOfOrder === 0 && r.caseProblems === 0 && r.alertsMissing === 0 ? 0 : 1;

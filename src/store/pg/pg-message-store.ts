@@ -136,20 +136,33 @@ export class PgMessageStore implements MessageStore {
     return rows.reverse().map((r) => ({ role: r.role, text: r.text, tokens: r.tokens, at: new Date(r.created_at) }));
   }
 
+  /**
+   * One statement, so one round trip: the turns and the completion commit together (a
+   * statement is atomic), and the window between a reply reaching the platform and its record
+   * committing, where a crash means the reply is sent again on resume, stays as short as it can.
+   */
   async recordExchange(turns: NewTurn[], completed: { platform: string; messageId: string; at: Date }): Promise<void> {
-    await this.db.tx(async (sql) => {
-      for (const t of turns) {
-        await sql.run(
-          `INSERT INTO turns (context_key, user_key, role, text, tokens, created_at, risk_level, risk_reasons, policy_version, crisis)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [
-            t.contextKey, t.userKey, t.role, t.text, t.tokens, t.at.getTime(), t.assessment?.level ?? null,
-            t.assessment ? JSON.stringify(t.assessment.reasons) : null, t.assessment?.policyVersion ?? null, t.crisis ? 1 : 0,
-          ],
-        );
-      }
-      await complete(sql, completed.platform, completed.messageId, completed.at.getTime());
+    const params: unknown[] = [completed.at.getTime(), completed.platform, completed.messageId];
+    const tuples = turns.map((t) => {
+      const base = params.length;
+      params.push(
+        t.contextKey, t.userKey, t.role, t.text, t.tokens, t.at.getTime(), t.assessment?.level ?? null,
+        t.assessment ? JSON.stringify(t.assessment.reasons) : null, t.assessment?.policyVersion ?? null, t.crisis ? 1 : 0,
+      );
+      return `(${Array.from({ length: 10 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
     });
+    const insert = tuples.length === 0 ? '' : `inserted AS (
+         INSERT INTO turns (context_key, user_key, role, text, tokens, created_at, risk_level, risk_reasons, policy_version, crisis)
+         VALUES ${tuples.join(', ')}
+       ),`;
+    await this.db.sql.run(
+      `WITH ${insert} done AS (
+         UPDATE processed_messages SET completed_at = $1, payload_json = NULL
+         WHERE platform = $2 AND message_id = $3 RETURNING user_key
+       )
+       SELECT pg_notify('${TURNS_CHANNEL}', user_key) FROM done WHERE user_key IS NOT NULL`,
+      params,
+    );
     this.resumedHere.delete(handlingKey(completed.platform, completed.messageId));
   }
 
