@@ -247,6 +247,11 @@ export class Engine {
     return work;
   }
 
+  /** True while a message is being handled. */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Resolves when no message is being handled (graceful shutdown, tests). */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
@@ -459,10 +464,10 @@ export class Engine {
     stream?: ReplyStream,
   ): Promise<{ ok: true; text: string } | { ok: false; fallback: string | undefined }> {
     const { policy, tokens, logger, crisis } = this.deps;
-    const prompt = buildPrompt(
+    const promptFor = (turns: typeof history) => buildPrompt(
       {
         system: atRisk ? policy.crisisPrompt : policy.systemPrompt,
-        history,
+        history: turns,
         userText: text,
         userTokens: tokens.countMessage('user', text),
         contextTokens: this.deps.contextTokens,
@@ -470,6 +475,12 @@ export class Engine {
       },
       tokens,
     );
+    let prompt = promptFor(history);
+    // Counts (and stored turn counts) are byte-length upper bounds until the tokenizer is needed:
+    // only when they would drop turns are they made exact, so no turn is dropped that fits.
+    if (prompt.trimmedTurns > 0 && tokens.exact && (await tokens.exact())) {
+      prompt = promptFor(history.map((t) => ({ ...t, tokens: tokens.countMessage(t.role, t.text) })));
+    }
     if (prompt.trimmedTurns > 0) logger.debug('history trimmed to fit the context', { turns: prompt.trimmedTurns });
     const stopTyping = channel.startTyping?.(replyTo);
     // At risk, the deadline counts from when the message arrived, so a follow-up queued behind

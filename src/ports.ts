@@ -123,6 +123,8 @@ export interface AlertView {
   pageIndex?: number;
   /** The on-call moderator this urgent alert pages ("platform:userId"), from policies/escalation.yaml `paging.on_call`. */
   page?: string;
+  /** The case's page in the moderator dashboard, when the dashboard has a public address (DASHBOARD_PUBLIC_URL). */
+  caseUrl?: string;
 }
 
 /**

@@ -48,6 +48,8 @@ export interface CrisisServicesDeps {
   logger: Logger;
   metrics?: { count(name: string, labels?: Record<string, string>): void };
   onOutboxMetrics?: (stats: OutboxMetrics) => void;
+  /** The dashboard page of a case, shown on every alert when the dashboard has a public address. */
+  caseLink?: (caseId: number) => string | undefined;
   /** The resource-delivery queue's store. */
   deliveries: ResourceDeliveryStore;
   /** The adapter of a platform, for resource retries that no inbound message carries. */
@@ -72,6 +74,7 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
   const outbox = createOutboxWorker({
     cases, policy, clock, sinks, logger: logger.child({ part: 'outbox' }),
     ...(deps.onOutboxMetrics ? { onMetrics: deps.onOutboxMetrics } : {}),
+    ...(deps.caseLink ? { caseLink: deps.caseLink } : {}),
   });
   // New alerts go out at once rather than on the worker's next poll.
   const kick = () => outbox.kick();

@@ -26,14 +26,14 @@ describe('discord alert: jump link to the message', () => {
     const inThread = alertView({ messageId: MESSAGE, conversation: { platform: 'discord', channelId: CHANNEL, threadId: '1400000000000000004', communityId: GUILD } });
     expect(discordMessageLink(inThread)).toBe(`https://discord.com/channels/${GUILD}/1400000000000000004/${MESSAGE}`);
     const fields = renderAlert(alertView({ messageId: MESSAGE })).embeds[0]!.fields!;
-    expect(fields.find((f) => f.name === 'Message')?.value).toBe(`[Jump to the message](https://discord.com/channels/${GUILD}/${CHANNEL}/${MESSAGE})`);
+    expect(fields.find((f) => f.name === 'Message')?.value).toBe(`[open the message](https://discord.com/channels/${GUILD}/${CHANNEL}/${MESSAGE})`);
   });
 
   it('never links a DM, and shows another platform\'s message as an id only', () => {
     expect(discordMessageLink(alertView({ messageId: MESSAGE, isDirect: true }))).toBeUndefined();
     expect(renderAlert(alertView({ isDirect: true })).embeds[0]!.fields!.some((f) => f.name === 'Message')).toBe(false);
     const telegram = renderAlert(alertView({ platform: 'telegram', conversation: { platform: 'telegram', channelId: '-100200' }, messageId: '-100200:5' }));
-    expect(telegram.embeds[0]!.fields!.find((f) => f.name === 'Message')?.value).toBe('telegram id `-100200:5`');
+    expect(telegram.embeds[0]!.fields!.find((f) => f.name === 'Message')?.value).toBe('telegram message id -100200:5');
   });
 });
 
