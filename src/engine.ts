@@ -37,7 +37,7 @@ import type { TokenCounter } from './llm/tokens.js';
 import type { MessageStore, NewTurn, StoredTurn } from './store/store.js';
 import { KeyedQueue } from './conversation/keyed-queue.js';
 import { buildPrompt } from './conversation/prompt.js';
-import type { RateLimiter } from './conversation/rate-limit.js';
+import type { RateLimit } from './conversation/rate-limit.js';
 import { cleanText, cutText, isBlank } from './conversation/text.js';
 import { RISK_RESET_PREFERENCE } from './crisis/escalation.js';
 
@@ -73,12 +73,17 @@ export interface EngineDeps {
   streaming?: boolean;
   /** Unaddressed group messages are screened too; at this level or above the bot steps in. */
   unaddressedThreshold?: RiskLevel;
-  limiter?: RateLimiter;
+  /** Per-person token buckets, kept in the store so every instance shares them. */
+  limiter?: RateLimit;
   /**
    * Several instances on one database (PostgreSQL): waits until the person's earlier messages,
    * wherever they were received, are handled. One process needs none: its queues keep the order.
    */
-  turnOrder?: { waitTurn(platform: string, messageId: string): Promise<{ waitedMs: number; timedOut: boolean }> };
+  turnOrder?: {
+    waitTurn(platform: string, messageId: string): Promise<{ waitedMs: number; timedOut: boolean }>;
+    /** After a failed handling: lets any instance's next takeover pass handle the message again. */
+    release(platform: string, messageId: string): Promise<void>;
+  };
   metrics?: EngineMetrics;
   clock: Clock;
   logger: Logger;
@@ -257,7 +262,11 @@ export class Engine {
       if (!progress.completed) await store.completeInbound(platform, message.id, clock.now());
       return outcome;
     } catch (error) {
-      return await this.failed(error, message, channel, progress);
+      const outcome = await this.failed(error, message, channel, progress);
+      // Several instances: this instance is alive, so no takeover would ever retry the message,
+      // and the person's later messages would wait behind it. Hand it back to be tried again.
+      if (!progress.completed) await this.deps.turnOrder?.release(platform, message.id).catch(() => undefined);
+      return outcome;
     } finally {
       if (tracked) this.forgetInFlight(key, text);
     }
@@ -291,6 +300,11 @@ export class Engine {
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));
     return work;
+  }
+
+  /** True while a message is being handled. */
+  get busy(): boolean {
+    return this.pending.size > 0;
   }
 
   /** Resolves when no message is being handled (graceful shutdown, tests). */
@@ -420,7 +434,7 @@ export class Engine {
 
     // 6. Rate limit: only messages that are not at risk can be limited.
     if (!atRisk && this.deps.limiter) {
-      const { allowed, notify } = this.deps.limiter.take(userKey, now.getTime());
+      const { allowed, notify } = await this.deps.limiter.take(userKey, now.getTime());
       if (!allowed) {
         if (notify) await channel.send({ conversation: replyTo, text: texts.rate_limited, kind: 'notice', replyToId: message.id });
         this.deps.metrics?.count('messages_limited_total', { platform: message.conversation.platform });
@@ -453,7 +467,8 @@ export class Engine {
     } else if (answer.ok) {
       await sendPatiently(channel, { conversation: replyTo, text: answer.text, kind: 'reply', ...replyToId });
     } else {
-      await sendPatiently(channel, { conversation: replyTo, text: answer.fallback ?? texts.model_unavailable, kind: 'fallback' });
+      // Quoting the message it stands in for, as a reply does: the person sees which message it answers.
+      await sendPatiently(channel, { conversation: replyTo, text: answer.fallback ?? texts.model_unavailable, kind: 'fallback', ...replyToId });
     }
     const outcome: Outcome = { status: answer.ok ? 'answered' : 'fallback', level: assessment.level, ...withCase };
     return this.finish(progress, message, text, assessment, started, outcome, true, answer.ok ? answer.text : undefined, forModel);
@@ -504,10 +519,10 @@ export class Engine {
     stream?: ReplyStream,
   ): Promise<{ ok: true; text: string } | { ok: false; fallback: string | undefined }> {
     const { policy, tokens, logger, crisis } = this.deps;
-    const prompt = buildPrompt(
+    const promptFor = (turns: typeof history) => buildPrompt(
       {
         system: atRisk ? policy.crisisPrompt : policy.systemPrompt,
-        history,
+        history: turns,
         userText: text,
         userTokens: tokens.countMessage('user', text),
         contextTokens: this.deps.contextTokens,
@@ -515,6 +530,12 @@ export class Engine {
       },
       tokens,
     );
+    let prompt = promptFor(history);
+    // Counts (and stored turn counts) are byte-length upper bounds until the tokenizer is needed:
+    // only when they would drop turns are they made exact, so no turn is dropped that fits.
+    if (prompt.trimmedTurns > 0 && tokens.exact && (await tokens.exact())) {
+      prompt = promptFor(history.map((t) => ({ ...t, tokens: tokens.countMessage(t.role, t.text) })));
+    }
     if (prompt.trimmedTurns > 0) logger.debug('history trimmed to fit the context', { turns: prompt.trimmedTurns });
     const stopTyping = channel.startTyping?.(replyTo);
     // At risk, the deadline counts from when the message arrived, so a follow-up queued behind

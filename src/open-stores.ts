@@ -12,6 +12,8 @@ import { openDatabase, startCheckpoints, type Database } from './store/sqlite/da
 import { SqliteCaseStore } from './store/sqlite/sqlite-cases.js';
 import { SqliteResourceDeliveries } from './store/sqlite/sqlite-resource-deliveries.js';
 import type { ResourceDeliveryStore } from './store/resource-deliveries.js';
+import type { SharedStateStore } from './store/shared-state.js';
+import { SqliteSharedState } from './store/sqlite/sqlite-shared-state.js';
 import { SqliteMessageStore } from './store/sqlite/sqlite-store.js';
 import { BUSY_SLICE_MS, healthOf, type StoreHealth } from './store/sqlite/store-health.js';
 import type { MessageStore } from './store/store.js';
@@ -32,6 +34,8 @@ export interface OpenedStores {
   cases: CaseStore;
   /** The crisis resource-delivery queue (delivery truth, issue 12 item 3). */
   deliveries: ResourceDeliveryStore;
+  /** Rate buckets and private reachability: state every instance must see alike. */
+  shared: SharedStateStore;
   /** SQLite only: the connection's fault state (store-health.ts), for /readyz and the case journal. */
   health: StoreHealth | undefined;
   /** The SQLite connection (the dashboard's reads are SQLite-only so far); undefined on PostgreSQL. */
@@ -51,14 +55,20 @@ export async function openStores(config: Pick<Config, 'DATABASE_URL' | 'OYSTER_D
   if (config.DATABASE_URL) {
     // Loaded only when configured: an SQLite deployment never loads the pg driver.
     const pg = await import('./store/pg/index.js');
-    const { createTurnOrder } = await import('./store/pg/pg-turn-order.js');
+    const { createTurnOrder, TurnBell } = await import('./store/pg/pg-turn-order.js');
+    const { listen } = await import('./store/pg/pg-listen.js');
+    const { TURNS_CHANNEL } = await import('./store/pg/pg-message-store.js');
     const { startHeartbeat } = await import('./store/pg/pg-leases.js');
     const stores: PgStores = await pg.openPgStores(config.DATABASE_URL, instanceId);
     const stopHeartbeat = await startHeartbeat(stores.leases, instanceId);
+    // Completions on any instance wake this instance's waiters for that person (pg-turn-order.ts).
+    const bell = new TurnBell();
+    const listener = listen(config.DATABASE_URL, TURNS_CHANNEL, (userKey) => bell.ring(userKey));
     return {
-      dialect: 'postgres', messages: stores.messages, cases: stores.cases, deliveries: stores.deliveries, sqlite: undefined, health: undefined, instanceId,
-      turnOrder: createTurnOrder(stores.messages),
+      dialect: 'postgres', messages: stores.messages, cases: stores.cases, deliveries: stores.deliveries, shared: stores.shared, sqlite: undefined, health: undefined, instanceId,
+      turnOrder: createTurnOrder(stores.messages, { bell }),
       async close() {
+        await listener.close();
         await stopHeartbeat();
         await stores.close();
       },
@@ -72,7 +82,7 @@ export async function openStores(config: Pick<Config, 'DATABASE_URL' | 'OYSTER_D
   const stopCheckpoints = startCheckpoints(db, CHECKPOINT_INTERVAL_MS);
   const messages = new SqliteMessageStore(db);
   return {
-    dialect: 'sqlite', messages, cases: new SqliteCaseStore(db), deliveries: new SqliteResourceDeliveries(db), sqlite: db,
+    dialect: 'sqlite', messages, cases: new SqliteCaseStore(db), deliveries: new SqliteResourceDeliveries(db), shared: new SqliteSharedState(db), sqlite: db,
     health: healthOf(db), turnOrder: undefined, instanceId,
     async close() {
       stopCheckpoints();

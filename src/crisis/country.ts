@@ -8,9 +8,11 @@
  */
 import type { ConversationRef } from '../messages.js';
 import { platformUserKey } from '../messages.js';
-import type { CommandReply, CommandRequest } from '../ports.js';
+import { asBotError, BotError } from '../errors.js';
+import type { CommandReply, CommandRequest, CrisisChannel } from '../ports.js';
 import type { MessageStore } from '../store/store.js';
 import type { Logger } from '../logger.js';
+import type { CountryAnswer } from './country-answer.js';
 import { isModerator, type ModeratorConfig } from './moderators.js';
 
 /** Preference names in the MessageStore. */
@@ -81,9 +83,19 @@ export interface CountryCommandDeps {
   /** CRISIS_DEFAULT_COUNTRY, shown when nothing else is set. */
   defaultCountry?: string | undefined;
   logger: Logger;
-  /** The new country's lines while the person's case is open, sent with the reply (src/crisis/country-answer.ts). */
-  linesFor?(userKey: string, country: string, conversation: ConversationRef): Promise<string | undefined>;
+  /**
+   * While the person's case is open, the new country's lines go out through the resource-delivery
+   * queue (src/crisis/country-answer.ts), so they count as sent only once the platform confirmed them.
+   */
+  lines?: Pick<CountryAnswer, 'sendLines' | 'linesFor'>;
+  /** The platform's adapter, to send the lines on. */
+  channelFor?(platform: string): CrisisChannel | undefined;
 }
+
+/** Said when the lines reached the person; the reply itself need not repeat them. */
+const LINES_SENT = "I've sent you this country's crisis lines in a separate message.";
+/** Said when the send was not confirmed: the reply carries the lines, and the queue keeps trying. */
+const LINES_QUEUED = "I couldn't confirm that my message with this country's crisis lines arrived, so here they are, and I'll keep trying to send them:";
 
 const USAGE = [
   '`country` shows the country used for crisis resources.',
@@ -114,11 +126,31 @@ export function createCountryCommand(deps: CountryCommandDeps): { handle(req: Co
       }
       const answer = await set(userKey, first, 'Your country');
       if (!answer.ok || first.toLowerCase() === 'clear') return answer;
-      // With a case open, the person gets the new country's lines at once, in the same private reply.
-      const lines = await deps.linesFor?.(userKey, normalizeCountry(first)!, req.conversation);
+      const lines = await sendLines(req, userKey, normalizeCountry(first)!);
       return lines === undefined ? answer : { ...answer, text: `${answer.text}\n\n${lines}` };
     },
   };
+
+  /**
+   * With a case open, the new country's lines go out at once through the queue. What the reply
+   * adds follows what the platform confirmed: a pointer when they arrived, the lines themselves
+   * when they did not (fail toward safety: the queue keeps retrying, and records nothing until then).
+   */
+  async function sendLines(req: CommandRequest, userKey: string, country: string): Promise<string | undefined> {
+    if (!deps.lines) return undefined;
+    const channel = deps.channelFor?.(req.conversation.platform);
+    try {
+      if (!channel) throw new BotError(`no adapter for ${req.conversation.platform}`, 'PLATFORM_NETWORK');
+      const out = await deps.lines.sendLines({
+        userKey, userId: req.actor.id, country, conversation: req.conversation, isDirect: req.isDirect,
+      }, channel);
+      if (out.state === 'no-case') return undefined;
+      return out.state === 'delivered' ? LINES_SENT : `${LINES_QUEUED}\n\n${out.text}`;
+    } catch (error) {
+      deps.logger.error('could not queue the new country\'s crisis lines: shown in the reply only', { code: asBotError(error).code, country });
+      return deps.lines.linesFor(userKey, country, req.conversation).catch(() => undefined);
+    }
+  }
 
   async function set(owner: string, value: string | undefined, label: string): Promise<CommandReply> {
     if (value?.toLowerCase() === 'clear') {
