@@ -112,6 +112,19 @@ describe('the country command while a case is open', () => {
     expect((await h.bot.cases.getCase(1))?.resourcesSent).toContain('mx-vida-voice');
   });
 
+  it('answers in the language of the conversation, though a command carries no sentence to read it from', async () => {
+    h = await startHarness({ reply: () => SUPPORTIVE });
+    await h.adapter.receive({ text: 'tengo todas las pastillas en la mano y esta noche me las tomo. adiós a todos' });
+
+    const reply = await h.adapter.command('country', ['AR']);
+
+    expect(reply.text).toContain('Tu país ahora es **AR**.');
+    expect(reply.text).toContain('otro mensaje');
+    expect(reply.text).not.toMatch(/Your country|separate message/);
+    // The lines themselves went out in Spanish too.
+    expect(h.adapter.sent.at(-1)!.text).toMatch(/seguridad/);
+  });
+
   it('only confirms the choice when no case is open', async () => {
     h = await startHarness({ reply: () => SUPPORTIVE });
     const reply = await h.adapter.command('country', ['MX']);
