@@ -29,9 +29,31 @@ export interface GrammarResult {
   hits: GrammarHit[];
   /** Per language: clauses (by number) that carry a frame: past, fiction, news, support, harmless purpose. */
   framedClauses: Map<string, Set<number>>;
+  /** How many clauses the message has (a message whose every clause is framed is framed as a whole). */
+  clauses: number;
 }
 
 const FRAMES: ReadonlySet<Concept> = new Set(FRAME_CONCEPTS);
+/** Frames that speak for their whole sentence; a harmless purpose or the past frame only their clause. */
+const SENTENCE_FRAMES: ReadonlySet<Concept> = new Set<Concept>(['frame_support', 'frame_news', 'frame_fiction']);
+const SENTENCE_END = /[.!?\n。！？؟]/;
+
+/** The sentence number of each clause: a clause starts a new sentence when a sentence end closed the last one. */
+function sentenceOfClauses(clauseStarts: number[], text: string): number[] {
+  const out: number[] = [];
+  let sentence = 0;
+  for (const [i, start] of clauseStarts.entries()) {
+    if (i > 0 && SENTENCE_END.test(text[start - 1] ?? '')) sentence++;
+    out.push(sentence);
+  }
+  return out;
+}
+
+/** Whether every clause of the message is framed in some language (an offer of support, a report, a story). */
+export function wholeMessageFramed(result: GrammarResult): boolean {
+  for (const set of result.framedClauses.values()) if (set.size >= result.clauses) return true;
+  return false;
+}
 const KANA = /[\u3040-\u30FF]/;
 /** Concepts that name things and circumstances rather than acts: never where a subject stands. */
 const OBJECT_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['means', 'height', 'time', 'finality', 'some', 'lethal', 'distress']);
@@ -56,14 +78,27 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
   // Frames count in their own language only: a short frame word of one language ("song") is
   // often an ordinary word of another (Vietnamese "sống", to live).
   const framedClauses = new Map<string, Set<number>>();
+  const mark = (language: string, clause: number) => {
+    let set = framedClauses.get(language);
+    if (!set) framedClauses.set(language, (set = new Set()));
+    set.add(clause);
+  };
+  const sentences = sentenceOfClauses(scan.clauseStarts, text);
+  const selfClauses = new Set<string>();
+  for (const h of scan.hits) if (h.concept === 'self') selfClauses.add(`${h.lang}:${h.clause}`);
   for (const h of scan.hits) {
     if (!FRAMES.has(h.concept)) continue;
     const language = index.languages[h.lang]!;
-    let set = framedClauses.get(language);
-    if (!set) framedClauses.set(language, (set = new Set()));
-    set.add(h.clause);
+    mark(language, h.clause);
+    // An offer of support, a story or a report speaks for its whole sentence ("if you ever have
+    // suicidal thoughts, you can talk to me"): the sentence's other clauses are framed too,
+    // unless the writer speaks of themself there ("..., and I want to die too").
+    if (!SENTENCE_FRAMES.has(h.concept)) continue;
+    for (let c = 0; c < sentences.length; c++) {
+      if (sentences[c] === sentences[h.clause] && !selfClauses.has(`${h.lang}:${c}`)) mark(language, c);
+    }
   }
-  const result: GrammarResult = { level: 'none', hits: [], framedClauses };
+  const result: GrammarResult = { level: 'none', hits: [], framedClauses, clauses: sentences.length };
   if (scan.active.size === 0) return result;
 
   const within = (a: ConceptHit, b: ConceptHit) =>
