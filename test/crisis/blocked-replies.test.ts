@@ -26,7 +26,8 @@ const UNSAFE = [
 
 describe('a blocked model reply', () => {
   for (const [level, text] of Object.entries(MESSAGES)) {
-    it(`never reaches the person at ${level}`, async () => {
+    // Three bots in a row: a generous deadline for a loaded machine.
+    it(`never reaches the person at ${level}`, { timeout: 90_000 }, async () => {
       for (const unsafe of UNSAFE) {
         h = await startHarness({ env: GB, reply: () => unsafe });
         await h.adapter.receive({ text });
