@@ -79,7 +79,11 @@ export interface EngineDeps {
    * Several instances on one database (PostgreSQL): waits until the person's earlier messages,
    * wherever they were received, are handled. One process needs none: its queues keep the order.
    */
-  turnOrder?: { waitTurn(platform: string, messageId: string): Promise<{ waitedMs: number; timedOut: boolean }> };
+  turnOrder?: {
+    waitTurn(platform: string, messageId: string): Promise<{ waitedMs: number; timedOut: boolean }>;
+    /** After a failed handling: lets any instance's next takeover pass handle the message again. */
+    release(platform: string, messageId: string): Promise<void>;
+  };
   metrics?: EngineMetrics;
   clock: Clock;
   logger: Logger;
@@ -207,7 +211,11 @@ export class Engine {
       if (!progress.completed) await store.completeInbound(platform, message.id, clock.now());
       return outcome;
     } catch (error) {
-      return await this.failed(error, message, channel, progress);
+      const outcome = await this.failed(error, message, channel, progress);
+      // Several instances: this instance is alive, so no takeover would ever retry the message,
+      // and the person's later messages would wait behind it. Hand it back to be tried again.
+      if (!progress.completed) await this.deps.turnOrder?.release(platform, message.id).catch(() => undefined);
+      return outcome;
     } finally {
       if (tracked) this.forgetInFlight(key, text);
     }
@@ -407,7 +415,8 @@ export class Engine {
     } else if (answer.ok) {
       await channel.send({ conversation: replyTo, text: answer.text, kind: 'reply', ...replyToId });
     } else {
-      await channel.send({ conversation: replyTo, text: answer.fallback ?? texts.model_unavailable, kind: 'fallback' });
+      // Quoting the message it stands in for, as a reply does: the person sees which message it answers.
+      await channel.send({ conversation: replyTo, text: answer.fallback ?? texts.model_unavailable, kind: 'fallback', ...replyToId });
     }
     const outcome: Outcome = { status: answer.ok ? 'answered' : 'fallback', level: assessment.level, ...withCase };
     return this.finish(progress, message, text, assessment, started, outcome, true, answer.ok ? answer.text : undefined, forModel);

@@ -55,14 +55,20 @@ export async function openStores(config: Pick<Config, 'DATABASE_URL' | 'OYSTER_D
   if (config.DATABASE_URL) {
     // Loaded only when configured: an SQLite deployment never loads the pg driver.
     const pg = await import('./store/pg/index.js');
-    const { createTurnOrder } = await import('./store/pg/pg-turn-order.js');
+    const { createTurnOrder, TurnBell } = await import('./store/pg/pg-turn-order.js');
+    const { listen } = await import('./store/pg/pg-listen.js');
+    const { TURNS_CHANNEL } = await import('./store/pg/pg-message-store.js');
     const { startHeartbeat } = await import('./store/pg/pg-leases.js');
     const stores: PgStores = await pg.openPgStores(config.DATABASE_URL, instanceId);
     const stopHeartbeat = await startHeartbeat(stores.leases, instanceId);
+    // Completions on any instance wake this instance's waiters for that person (pg-turn-order.ts).
+    const bell = new TurnBell();
+    const listener = listen(config.DATABASE_URL, TURNS_CHANNEL, (userKey) => bell.ring(userKey));
     return {
       dialect: 'postgres', messages: stores.messages, cases: stores.cases, deliveries: stores.deliveries, shared: stores.shared, sqlite: undefined, health: undefined, instanceId,
-      turnOrder: createTurnOrder(stores.messages),
+      turnOrder: createTurnOrder(stores.messages, { bell }),
       async close() {
+        await listener.close();
         await stopHeartbeat();
         await stores.close();
       },

@@ -72,6 +72,18 @@ describe('frames lower what they frame', () => {
   it('keeps a present first-person finding in another clause', () => {
     atLeast('the film was about a bridge. I bought a rope today', 'imminent');
   });
+
+  it.each([
+    'si algún día tienes pensamientos suicidas, puedes hablar conmigo',
+    'se hai pensieri suicidi, puoi scrivermi quando vuoi',
+    "si tu as des idées suicidaires, tu peux m'en parler",
+    'in the film, the girl takes all her pills and dies',
+  ])('lets an offer of support, a story or a report speak for its whole sentence: "%s" raises no resources', (text) => below(text, 'moderate'));
+
+  it('keeps the writer\'s own words in a framed sentence', () => {
+    atLeast('in the film the hero jumps off a bridge, and I want to die too', 'moderate');
+    atLeast('if you ever feel like this, I get it, I bought a rope today', 'imminent');
+  });
 });
 
 describe('the concept lexicon files', () => {

@@ -7,6 +7,7 @@ import type { CaseStore } from '../../src/store/case-store.js';
 import type { DashboardAuthStore } from '../../src/store/dashboard-store.js';
 import { openDatabase } from '../../src/store/sqlite/database.js';
 import { openPgStores, type PgStores } from '../../src/store/pg/index.js';
+import { PgMessageStore } from '../../src/store/pg/pg-message-store.js';
 import type { ResourceDeliveryStore } from '../../src/store/resource-deliveries.js';
 import { SqliteCaseStore } from '../../src/store/sqlite/sqlite-cases.js';
 import { SqliteDashboardAuth } from '../../src/store/sqlite/sqlite-dashboard-auth.js';
@@ -25,6 +26,11 @@ export interface StoreSet {
   deliveries: ResourceDeliveryStore;
   dashboardAuth: DashboardAuthStore;
   shared: SharedStateStore;
+  /**
+   * The message store as the next run of the process opens it (same database, same instance
+   * name): what a restart sees. A running instance never takes again what it is handling.
+   */
+  nextRun(): MessageStore;
   /** Rows in a table (tables named in the contracts only). */
   count(table: string): Promise<number>;
   close(): Promise<void>;
@@ -42,6 +48,7 @@ export const sqliteStores: StoreFactory = async () => {
     deliveries: new SqliteResourceDeliveries(db),
     dashboardAuth: new SqliteDashboardAuth(db),
     shared: new SqliteSharedState(db),
+    nextRun: () => new SqliteMessageStore(db),
     count: async (table) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
     close: async () => {
       db.close();
@@ -69,6 +76,7 @@ export function pgStores(serverUrl: string): StoreFactory & { shutdown(): Promis
       deliveries: s.deliveries,
       dashboardAuth: s.dashboardAuth,
       shared: s.shared,
+      nextRun: () => new PgMessageStore(s.db, 'test-instance'),
       count: async (table) => (await s.db.sql.one<{ n: number }>(`SELECT COUNT(*)::int AS n FROM ${table}`))!.n,
       // The pool is shared by the suite's tests; shutdown() closes it.
       close: async () => undefined,
