@@ -30,6 +30,8 @@ export interface CommandRequest {
   actor: Actor;
   conversation: ConversationRef;
   isDirect: boolean;
+  /** Where the command came from when not a chat (the moderator dashboard): recorded on audit rows. */
+  via?: 'web';
 }
 
 export interface CommandReply {

@@ -7,6 +7,7 @@
 import { alertCard, clip, fact, personName, utcMinutes, type AlertCard, type AlertFact } from '../../src/alerts/card.js';
 import type { AlertDigest, AlertView, ModeratorSink } from '../../src/ports.js';
 import type { Logger } from '../../src/logger.js';
+import { createAlertSink } from '../shared/alert-sink.js';
 import { escapeHtml } from './outbound.js';
 
 /** Telegram's inline keyboard markup (Bot API InlineKeyboardMarkup), callback buttons only. */
@@ -116,28 +117,22 @@ export function alertKeyboard(alert: Pick<AlertView, 'caseId' | 'status'>): Inli
   return { inline_keyboard: row.length > 0 ? [row] : [] };
 }
 
-/** Posts HTML with a keyboard to the moderator chat and resolves with the message ref. */
-export type PostAlert = (html: string, keyboard: InlineKeyboard) => Promise<string>;
-/** Replaces the HTML and keyboard of a message posted earlier (`ref` as PostAlert resolved it). */
-export type EditAlert = (ref: string, html: string, keyboard: InlineKeyboard) => Promise<void>;
+/** An alert as the staff group shows it: HTML and the keyboard of its next steps. */
+export interface TelegramAlertBody {
+  html: string;
+  keyboard: InlineKeyboard;
+}
 
-/**
- * A ModeratorSink for the staff group. The core's outbox dedupes redeliveries and turns a
- * status change into an edit of every message that shows the case.
- */
-export function createTelegramModeratorSink(post: PostAlert, edit: EditAlert, logger: Logger): ModeratorSink {
-  return {
-    name: 'telegram',
-    async deliver(alert) {
-      const ref = await post(renderAlert(alert), alertKeyboard(alert));
-      logger.info('telegram moderator alert posted', { caseId: alert.caseId, alertId: alert.alertId, level: alert.level });
-      return { ref };
-    },
-    async deliverDigest(digest) {
-      const ref = await post(renderDigest(digest), { inline_keyboard: [] });
-      logger.info('telegram moderator alert posted', { digestId: digest.digestId, alertIds: digest.alerts.map((a) => a.alertId) });
-      return { ref };
-    },
-    edit: (ref, alert) => edit(ref, renderAlert(alert), alertKeyboard(alert)),
-  };
+/** Posts to and edits in the staff group; refs are messageKey(chatId, messageId). */
+export interface TelegramAlertChannel {
+  post(body: TelegramAlertBody): Promise<string>;
+  edit(ref: string, body: TelegramAlertBody): Promise<void>;
+}
+
+/** The staff-group sink (adapters/shared/alert-sink.ts). A digest carries no buttons. */
+export function createTelegramModeratorSink(channel: TelegramAlertChannel, logger: Logger): ModeratorSink {
+  return createAlertSink<TelegramAlertBody>('telegram', {
+    alert: (alert) => ({ html: renderAlert(alert), keyboard: alertKeyboard(alert) }),
+    digest: (digest) => ({ html: renderDigest(digest), keyboard: { inline_keyboard: [] } }),
+  }, { post: (body) => channel.post(body), edit: (ref, body) => channel.edit(ref, body) }, logger);
 }

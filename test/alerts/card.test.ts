@@ -3,8 +3,8 @@
  * platform's renderer shows those same facts in its own markup.
  */
 import { describe, expect, it } from 'vitest';
-import { renderAlert as discordAlert } from '../../adapters/discord/alerts.js';
-import { alertBlocks, alertFallbackText } from '../../adapters/slack/blocks.js';
+import { renderAlert as discordAlert } from '../../adapters/discord/moderator.js';
+import { alertBlocks, alertFallbackText } from '../../adapters/slack/moderator.js';
 import { visibleText as slackVisible } from '../../adapters/slack/outbound.js';
 import { renderAlert as telegramAlert } from '../../adapters/telegram/moderator.js';
 import { visibleText as telegramVisible } from '../../adapters/telegram/outbound.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlertBoard, discordMessageLink, renderAlert, renderDigest, type AlertMessageBody } from '../../adapters/discord/alerts.js';
+import { createDiscordModeratorSink, discordMessageLink, renderAlert, renderDigest, type AlertMessageBody } from '../../adapters/discord/moderator.js';
 import { createDiscordAdapter } from '../../adapters/discord/index.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
@@ -70,8 +70,8 @@ describe('discord digest', () => {
 
   it('posts a digest as a new message with no case buttons', async () => {
     const posts: AlertMessageBody[] = [];
-    const board = new AlertBoard({ post: async (b) => { posts.push(b); return `m${posts.length}`; }, edit: async () => undefined });
-    expect(await board.deliverDigest(digestOf(2))).toEqual({ ref: 'm1' });
+    const board = createDiscordModeratorSink({ post: async (b) => { posts.push(b); return `m${posts.length}`; }, edit: async () => undefined });
+    expect(await board.deliverDigest!(digestOf(2))).toEqual({ ref: 'm1' });
     expect(posts).toHaveLength(1);
     expect(posts[0]!.components).toEqual([]);
   });

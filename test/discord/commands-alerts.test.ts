@@ -1,6 +1,6 @@
 /** Pure command mapping, slash definitions within Discord's limits, and the alert message. */
 import { describe, expect, it } from 'vitest';
-import { AlertBoard, renderAlert, renderDigest, type AlertMessageBody } from '../../adapters/discord/alerts.js';
+import { createDiscordModeratorSink, renderAlert, renderDigest, type AlertMessageBody } from '../../adapters/discord/moderator.js';
 import { commandFromCustomId, commandFromSlash, SLASH_COMMANDS } from '../../adapters/discord/commands.js';
 import { alertView } from './fixtures.js';
 
@@ -91,7 +91,7 @@ describe('discord alert board', () => {
   function board() {
     const posts: AlertMessageBody[] = [];
     const edits: Array<[string, AlertMessageBody]> = [];
-    const b = new AlertBoard({
+    const b = createDiscordModeratorSink({
       post: async (body) => {
         posts.push(body);
         return `m${posts.length}`;
@@ -113,7 +113,7 @@ describe('discord alert board', () => {
 
   it('edits the message the core names with the alert as it now reads', async () => {
     const { b, posts, edits } = board();
-    await b.edit('m7', alertView({ alertId: 41, kind: 'update', status: 'acknowledged', actedBy: 'Bob' }));
+    await b.edit!('m7', alertView({ alertId: 41, kind: 'update', status: 'acknowledged', actedBy: 'Bob' }));
     expect(posts).toHaveLength(0);
     expect(edits.map(([id]) => id)).toEqual(['m7']);
     expect(edits[0]![1].content).toContain('acknowledged');

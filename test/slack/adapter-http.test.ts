@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withDedupe } from '../../src/crisis/sink-dedupe.js';
-import { ACTION_ACK, ACTION_RESOLVE } from '../../adapters/slack/blocks.js';
+import { ACTION_ACK, ACTION_RESOLVE } from '../../adapters/slack/moderator.js';
 import { BotError } from '../../src/errors.js';
 import {
   BOT_USER_ID, blockActionForm, blockActionPayload, eventCallback, signedPost, slashCommandForm, startFakeSlack,

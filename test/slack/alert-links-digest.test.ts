@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withDedupe } from '../../src/crisis/sink-dedupe.js';
 import {
   ACTION_ACK, alertBlocks, alertFallbackText, digestBlocks, digestFallbackText, slackMessageLink, type Block,
-} from '../../adapters/slack/blocks.js';
+} from '../../adapters/slack/moderator.js';
 import type { AlertDigest } from '../../src/ports.js';
 import { eventCallback, signedPost, startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
 import { waitFor } from '../helpers/wait-for.js';

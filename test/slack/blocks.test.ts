@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_ACK, ACTION_RESOLVE, alertBlocks, alertFallbackText, type Block } from '../../adapters/slack/blocks.js';
+import { ACTION_ACK, ACTION_RESOLVE, alertBlocks, alertFallbackText, type Block } from '../../adapters/slack/moderator.js';
 import { parseCaseAction, parseSlashText } from '../../adapters/slack/commands.js';
 import { sampleAlert } from './fixtures.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
-import { ACTION_ACK, ACTION_RESOLVE } from '../../adapters/slack/blocks.js';
+import { ACTION_ACK, ACTION_RESOLVE } from '../../adapters/slack/moderator.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { createBot, type Bot } from '../../src/main.js';

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord.js';
 import { alertCard, clip, fact, type AlertCard, type AlertFact } from '../../src/alerts/card.js';
 import type { AlertDigest, AlertView, ModeratorSink } from '../../src/ports.js';
+import { createAlertSink } from '../shared/alert-sink.js';
 import { CustomIds } from './commands.js';
 import { DISCORD_PLATFORM } from './inbound.js';
 import { NO_MENTIONS, renderDiscordMarkdown } from './outbound.js';
@@ -111,7 +112,8 @@ export function renderAlert(alert: AlertView): AlertMessageBody {
   if (card.excerpt) embed.description = `> ${renderDiscordMarkdown(card.excerpt).replace(/\n/g, '\n> ')}`;
   if (!Number.isNaN(Date.parse(alert.createdAt))) embed.timestamp = new Date(alert.createdAt).toISOString();
   return {
-    content: card.summary,
+    // The summary names who acted: neutralized like every other text a person chose.
+    content: renderDiscordMarkdown(card.summary),
     embeds: [embed],
     components: [
       {
@@ -171,24 +173,12 @@ export interface AlertTransport {
 }
 
 /**
- * The moderator sink for the Discord channel: posts alerts and digests, and edits an alert's
- * message when the core's outbox brings a status change (it keeps the message ids in the store,
- * so the edit works after a restart). Dedupe of redelivered alerts happens once, in the core.
+ * The moderator sink for the Discord channel (adapters/shared/alert-sink.ts): each post carries
+ * the alert's nonce, so a retry after a lost answer returns the first message.
  */
-export class AlertBoard implements ModeratorSink {
-  readonly name = 'discord-moderators';
-
-  constructor(private readonly transport: AlertTransport) {}
-
-  async deliver(alert: AlertView): Promise<{ ref?: string }> {
-    return { ref: await this.transport.post({ ...renderAlert(alert), nonce: alertNonce(`a${alert.alertId}`), enforce_nonce: true }) };
-  }
-
-  async deliverDigest(digest: AlertDigest): Promise<{ ref?: string }> {
-    return { ref: await this.transport.post({ ...renderDigest(digest), nonce: alertNonce(`d${digest.digestId}`), enforce_nonce: true }) };
-  }
-
-  async edit(ref: string, alert: AlertView): Promise<void> {
-    await this.transport.edit(ref, renderAlert(alert));
-  }
+export function createDiscordModeratorSink(transport: AlertTransport): ModeratorSink {
+  return createAlertSink<AlertMessageBody>('discord-moderators', { alert: renderAlert, digest: renderDigest }, {
+    post: (body, key) => transport.post({ ...body, nonce: alertNonce(key), enforce_nonce: true }),
+    edit: (ref, body) => transport.edit(ref, body),
+  });
 }
