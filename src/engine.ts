@@ -326,8 +326,11 @@ export class Engine {
       text,
     }) : 'en';
     // The conversation's standing level is the screen's business: record it now, so the next
-    // message is read in its light even before this one is answered.
-    await store.setRiskState(contextKey, assessment.level, now);
+    // message is read in its light even before this one is answered. A level of none over no
+    // level (or none) changes nothing the screen reads, so it costs no write.
+    if (assessment.level !== 'none' || (prior !== undefined && prior.level !== 'none')) {
+      await store.setRiskState(contextKey, assessment.level, now);
+    }
 
     let caseId: number | undefined;
     let country: string | undefined;
