@@ -407,7 +407,7 @@ export class Engine {
       await channel.send({ conversation: replyTo, text: texts.shortened, kind: 'notice' });
     }
     const replyToId = replyTo === message.conversation ? { replyToId: message.id } : {};
-    const stream = this.streamFor(assessment.level, channel, { conversation: replyTo, kind: 'reply', ...replyToId }, locale, texts.model_unavailable);
+    const stream = this.streamFor(assessment.level, channel, { conversation: replyTo, kind: 'reply', ...replyToId }, locale, texts.model_unavailable, country);
     const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started, locale, country, stream);
     const streamed = await stream?.settle(answer.ok ? { answer: answer.text } : { fallback: answer.fallback ?? texts.model_unavailable });
     if (streamed !== undefined) {
@@ -426,7 +426,10 @@ export class Engine {
    * A streamed reply when it is allowed: STREAMING=on, risk level none or low (never in a
    * conversation at moderate or above), and a platform that can edit a sent message.
    */
-  private streamFor(level: RiskAssessment['level'], channel: ReplyChannel, message: Omit<OutboundMessage, 'text'>, locale: string, fallback: string): ReplyStream | undefined {
+  private streamFor(
+    level: RiskAssessment['level'], channel: ReplyChannel, message: Omit<OutboundMessage, 'text'>, locale: string, fallback: string,
+    country: string | undefined,
+  ): ReplyStream | undefined {
     if (!this.deps.streaming || (level !== 'none' && level !== 'low') || !channel.edit) return undefined;
     const { crisis, logger } = this.deps;
     const edit = channel.edit.bind(channel);
@@ -434,7 +437,8 @@ export class Engine {
       channel: { send: (m) => channel.send(m), edit, ...(channel.editIntervalMs !== undefined ? { editIntervalMs: channel.editIntervalMs } : {}) },
       message, fallback,
       check: (text) => {
-        const verdict = crisis.checkReply(text, level, locale);
+        // The person's country, as for a whole answer: "call 911" is wrong in GB while streaming too.
+        const verdict = crisis.checkReply(text, level, locale, country);
         return verdict.ok ? { ok: true } : { ok: false, fallback: verdict.fallback };
       },
       onBlocked: () => {

@@ -70,6 +70,10 @@ export interface CrisisResponderDeps {
 }
 
 const HANDOFF_SENT = 'handoff_sent';
+/** Output-check reasons that say a reply is about dying, whatever level the screen gave. */
+const MEANING_CODES: ReadonlySet<string> = new Set([
+  'OUTPUT_METHOD_DETAIL', 'OUTPUT_SUICIDE_AS_SOLUTION', 'OUTPUT_NO_SUICIDE_CONTRACT', 'OUTPUT_SECRECY_PROMISE',
+]);
 /** Crisis texts get up to three tries on a transient platform failure, waiting at most 5 s. */
 const RESOURCE_SEND_ATTEMPTS = 3;
 const MAX_RESOURCE_RETRY_WAIT_MS = 5_000;
@@ -293,9 +297,20 @@ class Responder implements CrisisResponder {
     if (answer === undefined) return { ok: false, reasons: [], fallback: atRisk ? reviewed : undefined };
     // Numbers only from the person's country (or, not knowing it, the operator's default).
     const verdict = this.deps.checkOutput(answer, level, { country: country ?? this.deps.fallbackCountry });
+    if (verdict.ok) return { ok: true };
+    // Below the threshold, a reply that describes dying, frames it as a way out, asks for a
+    // promise or promises secrecy means the screen missed what the conversation is about: fail
+    // toward safety with a line to a person (the minimal text, which discloses nothing and suits
+    // a group too) instead of "could you ask me again?".
+    if (!atRisk && verdict.reasons.some((r) => MEANING_CODES.has(r))) {
+      const lines = this.deps.directory.render({
+        country: country ?? this.deps.fallbackCountry, level: 'moderate', locale, place: 'private-unreachable', about: 'self',
+      });
+      return { ok: false, reasons: verdict.reasons, fallback: lines.text };
+    }
     // The model answered but the answer failed the check: the reviewed kind text at every level,
     // never "can't reach my model", which would not be true (issue 12 item 6).
-    return verdict.ok ? { ok: true } : { ok: false, reasons: verdict.reasons, fallback: reviewed };
+    return { ok: false, reasons: verdict.reasons, fallback: reviewed };
   }
 
   /** When a moderator has taken over, the bot says so once instead of answering. */
