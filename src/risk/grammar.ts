@@ -36,6 +36,8 @@ export interface GrammarResult {
 const FRAMES: ReadonlySet<Concept> = new Set(FRAME_CONCEPTS);
 /** Frames that speak for their whole sentence; a harmless purpose or the past frame only their clause. */
 const SENTENCE_FRAMES: ReadonlySet<Concept> = new Set<Concept>(['frame_support', 'frame_news', 'frame_fiction']);
+/** Function words and circumstances: they do not show that a message is written in a language. */
+const PLAIN: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some']);
 const SENTENCE_END = /[.!?\n。！？؟]/;
 
 /** The sentence number of each clause: a clause starts a new sentence when a sentence end closed the last one. */
@@ -84,8 +86,8 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
     set.add(clause);
   };
   const sentences = sentenceOfClauses(scan.clauseStarts, text);
-  const selfClauses = new Set<string>();
-  for (const h of scan.hits) if (h.concept === 'self') selfClauses.add(`${h.lang}:${h.clause}`);
+  const selfClauses = new Set<number>();
+  for (const h of scan.hits) if (h.concept === 'self') selfClauses.add(h.clause);
   for (const h of scan.hits) {
     if (!FRAMES.has(h.concept)) continue;
     const language = index.languages[h.lang]!;
@@ -95,8 +97,19 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
     // unless the writer speaks of themself there ("..., and I want to die too").
     if (!SENTENCE_FRAMES.has(h.concept)) continue;
     for (let c = 0; c < sentences.length; c++) {
-      if (sentences[c] === sentences[h.clause] && !selfClauses.has(`${h.lang}:${c}`)) mark(language, c);
+      if (sentences[c] === sentences[h.clause] && !selfClauses.has(c)) mark(language, c);
     }
+  }
+  // A frame in another language the message is also read in frames the clause too ("i used to
+  // self harm in my teens" is English past, though the Indonesian lexicon reads "self harm").
+  // Only languages with risk words of their own in the message count: a stray frame word of an
+  // unrelated language ("song" inside Vietnamese) frames nothing.
+  const reading = new Set<number>();
+  for (const h of scan.hits) if (!FRAMES.has(h.concept) && !PLAIN.has(h.concept)) reading.add(h.lang);
+  const activeFrames = new Set<number>();
+  for (const lang of reading) for (const c of framedClauses.get(index.languages[lang]!) ?? []) activeFrames.add(c);
+  if (activeFrames.size > 0) {
+    for (const lang of reading) for (const c of activeFrames) mark(index.languages[lang]!, c);
   }
   const result: GrammarResult = { level: 'none', hits: [], framedClauses, clauses: sentences.length };
   if (scan.active.size === 0) return result;
