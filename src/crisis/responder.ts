@@ -64,7 +64,7 @@ export interface CrisisResponderDeps {
    * platform confirmed them, a failed send is retried until delivered or superseded, and the
    * person's next message re-sends what never arrived. Without it, resources are sent directly.
    */
-  deliveries?: Pick<ResourceDelivery, 'send' | 'retryFor'>;
+  deliveries?: Pick<ResourceDelivery, 'send' | 'retryFor'> & Partial<Pick<ResourceDelivery, 'queuedSince'>>;
   /** Reads the answer to "Which country are you in?" (src/crisis/country-answer.ts). */
   countryAnswer?: Pick<CountryAnswer, 'onMessage'>;
 }
@@ -91,8 +91,31 @@ class Responder implements CrisisResponder {
     this.threshold = deps.threshold;
   }
 
-  async respond({ message, channel, assessment, locale, text, resources, quiet }: CrisisRequest): Promise<CrisisOutcome> {
+  async respond(request: CrisisRequest): Promise<CrisisOutcome> {
+    const { message, assessment, text, quiet } = request;
     if (quiet) return { caseId: await this.alertQuietly(message, assessment, text), direct: undefined };
+    // Resumed after a crash with resources decided but unconfirmed: the dead run may already
+    // have queued them, and the queue re-sends its own rows after a restart. Sending them again
+    // here gave the person the same resources twice (the fault suite found it).
+    if (request.resources === 'due' && await this.queuedBefore(message, assessment.level)) {
+      await this.mark(message, 'sent');
+      return this.respondTo({ ...request, resources: 'sent' });
+    }
+    return this.respondTo(request);
+  }
+
+  private async queuedBefore(message: InboundMessage, level: RiskLevel): Promise<boolean> {
+    const userKey = platformUserKey(message.conversation.platform, message.author.id);
+    try {
+      return (await this.deps.deliveries?.queuedSince?.(userKey, message.receivedAt, level)) ?? false;
+    } catch (error) {
+      // Unknown: sending again fails toward safety.
+      this.deps.logger.warn('could not read the resource queue for a resumed message', { code: asBotError(error).code });
+      return false;
+    }
+  }
+
+  private async respondTo({ message, channel, assessment, locale, text, resources }: CrisisRequest): Promise<CrisisOutcome> {
     const { escalation, directory, clock, logger } = this.deps;
     const now = clock.now();
     const platform = message.conversation.platform;
