@@ -13,6 +13,7 @@ import type { CommandReply, CommandRequest, CrisisChannel } from '../ports.js';
 import type { MessageStore } from '../store/store.js';
 import type { Logger } from '../logger.js';
 import type { CountryAnswer } from './country-answer.js';
+import type { CrisisTexts } from './directory.js';
 import { isModerator, type ModeratorConfig } from './moderators.js';
 
 /** Preference names in the MessageStore. */
@@ -90,12 +91,23 @@ export interface CountryCommandDeps {
   lines?: Pick<CountryAnswer, 'sendLines' | 'linesFor'>;
   /** The platform's adapter, to send the lines on. */
   channelFor?(platform: string): CrisisChannel | undefined;
+  /**
+   * The replies to the person in their language (policies/templates/*.yaml country_command): their
+   * /language choice, else the language of their last crisis lines; English without either.
+   */
+  textsFor?(userKey: string, conversation: ConversationRef): Promise<CountryCommandTexts>;
 }
 
-/** Said when the lines reached the person; the reply itself need not repeat them. */
-const LINES_SENT = "I've sent you this country's crisis lines in a separate message.";
-/** Said when the send was not confirmed: the reply carries the lines, and the queue keeps trying. */
-const LINES_QUEUED = "I couldn't confirm that my message with this country's crisis lines arrived, so here they are, and I'll keep trying to send them:";
+export type CountryCommandTexts = CrisisTexts['countryCommand'];
+
+/** English, for a command handler built without the directory (tests of the command alone). */
+const ENGLISH: CountryCommandTexts = {
+  set: 'Your country is now **{country}**.',
+  cleared: 'Your country is cleared.',
+  unknown: '"{value}" is not a country I have verified resources for. Use a two-letter code such as DE, GB or US.',
+  lines_sent: "I've sent you this country's crisis lines in a separate message.",
+  lines_queued: "I couldn't confirm that my message with this country's crisis lines arrived, so here they are, and I'll keep trying to send them:",
+};
 
 const USAGE = [
   '`country` shows the country used for crisis resources.',
@@ -124,9 +136,10 @@ export function createCountryCommand(deps: CountryCommandDeps): { handle(req: Co
         }
         return set(key, second, 'This community\'s default country');
       }
-      const answer = await set(userKey, first, 'Your country');
+      const texts = (await deps.textsFor?.(userKey, req.conversation).catch(() => undefined)) ?? ENGLISH;
+      const answer = await set(userKey, first, 'Your country', texts);
       if (!answer.ok || first.toLowerCase() === 'clear') return answer;
-      const lines = await sendLines(req, userKey, normalizeCountry(first)!);
+      const lines = await sendLines(req, userKey, normalizeCountry(first)!, texts);
       return lines === undefined ? answer : { ...answer, text: `${answer.text}\n\n${lines}` };
     },
   };
@@ -136,7 +149,7 @@ export function createCountryCommand(deps: CountryCommandDeps): { handle(req: Co
    * adds follows what the platform confirmed: a pointer when they arrived, the lines themselves
    * when they did not (fail toward safety: the queue keeps retrying, and records nothing until then).
    */
-  async function sendLines(req: CommandRequest, userKey: string, country: string): Promise<string | undefined> {
+  async function sendLines(req: CommandRequest, userKey: string, country: string, texts: CountryCommandTexts): Promise<string | undefined> {
     if (!deps.lines) return undefined;
     const channel = deps.channelFor?.(req.conversation.platform);
     try {
@@ -145,24 +158,26 @@ export function createCountryCommand(deps: CountryCommandDeps): { handle(req: Co
         userKey, userId: req.actor.id, country, conversation: req.conversation, isDirect: req.isDirect,
       }, channel);
       if (out.state === 'no-case') return undefined;
-      return out.state === 'delivered' ? LINES_SENT : `${LINES_QUEUED}\n\n${out.text}`;
+      return out.state === 'delivered' ? texts.lines_sent : `${texts.lines_queued}\n\n${out.text}`;
     } catch (error) {
       deps.logger.error('could not queue the new country\'s crisis lines: shown in the reply only', { code: asBotError(error).code, country });
       return deps.lines.linesFor(userKey, country, req.conversation).catch(() => undefined);
     }
   }
 
-  async function set(owner: string, value: string | undefined, label: string): Promise<CommandReply> {
+  /** Sets or clears a country. The person's own choice is answered in their language; a community's in English, for moderators. */
+  async function set(owner: string, value: string | undefined, label: string, texts = ENGLISH): Promise<CommandReply> {
+    const own = !owner.startsWith('community:');
     if (value?.toLowerCase() === 'clear') {
       await deps.messages.setPreference(owner, COUNTRY_PREFERENCE, undefined);
-      return reply(`${label} is cleared.`);
+      return reply(own ? texts.cleared : `${label} is cleared.`);
     }
     const code = normalizeCountry(value);
     if (!code || !deps.isKnownCountry(code)) {
-      return reply(`"${(value ?? '').slice(0, 20)}" is not a country I have verified resources for. Use a two-letter code such as DE, GB or US.`, false);
+      return reply(texts.unknown.replace('{value}', (value ?? '').slice(0, 20)), false);
     }
     await deps.messages.setPreference(owner, COUNTRY_PREFERENCE, code);
-    deps.logger.info('country set', { owner: owner.startsWith('community:') ? owner : 'user', country: code });
-    return reply(`${label} is now **${code}**.`);
+    deps.logger.info('country set', { owner: own ? 'user' : owner, country: code });
+    return reply(own ? texts.set.replace('{country}', code) : `${label} is now **${code}**.`);
   }
 }

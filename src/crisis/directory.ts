@@ -54,6 +54,8 @@ export interface CrisisTexts {
   handoffNotice: string;
   /** "Which country are you in?" on its own. */
   askCountry: string;
+  /** The `country` command's replies to the person. */
+  countryCommand: Readonly<TemplateFile['country_command']>;
 }
 
 export interface ResourceDirectory {
@@ -236,6 +238,7 @@ class Directory implements ResourceDirectory {
       locale: t.locale,
       fallbackReply: { ...t.fallback_reply },
       handoffNotice: t.handoff_notice,
+      countryCommand: { ...t.country_command },
       askCountry: t.ask_country.default,
     };
   }

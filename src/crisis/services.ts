@@ -10,7 +10,7 @@ import { asBotError } from '../errors.js';
 import type { EscalationPolicy } from '../policy/escalation-policy.js';
 import type { CaseStore } from '../store/case-store.js';
 import type { MessageStore } from '../store/store.js';
-import { createCountryCommand } from './country.js';
+import { communityKey, createCountryCommand } from './country.js';
 import type { RenderRequest, ResourceDirectory } from './directory.js';
 import { createCountryAnswer } from './country-answer.js';
 import { loadGazetteer } from './gazetteer.js';
@@ -113,6 +113,9 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
     defaultCountry: deps.defaultCountry, logger,
     lines: { sendLines: (r, c) => countryAnswer.sendLines(r, c), linesFor: (u, c, conv) => countryAnswer.linesFor(u, c, conv) },
     channelFor: (platform) => deps.channelFor(platform),
+    textsFor: async (userKey, conversation) => directory.texts(await locale({
+      userKey, communityKey: communityKey(conversation), detected: (await deps.deliveries.forUser(userKey)).at(-1)?.locale, text: '',
+    })).countryCommand,
   });
   const { directory } = deps;
   const locale = createLocaleChooser({

@@ -112,6 +112,19 @@ describe('the country command while a case is open', () => {
     expect((await h.bot.cases.getCase(1))?.resourcesSent).toContain('mx-vida-voice');
   });
 
+  it('answers in the language of the conversation, though a command carries no sentence to read it from', async () => {
+    h = await startHarness({ reply: () => SUPPORTIVE });
+    await h.adapter.receive({ text: 'tengo todas las pastillas en la mano y esta noche me las tomo. adiós a todos' });
+
+    const reply = await h.adapter.command('country', ['AR']);
+
+    expect(reply.text).toContain('Tu país ahora es **AR**.');
+    expect(reply.text).toContain('otro mensaje');
+    expect(reply.text).not.toMatch(/Your country|separate message/);
+    // The lines themselves went out in Spanish too.
+    expect(h.adapter.sent.at(-1)!.text).toMatch(/seguridad/);
+  });
+
   it('only confirms the choice when no case is open', async () => {
     h = await startHarness({ reply: () => SUPPORTIVE });
     const reply = await h.adapter.command('country', ['MX']);
@@ -142,3 +155,21 @@ describe('a country answer while the platform fails', () => {
     expect((await h.bot.cases.getCase(1))?.resourcesSent).toContain('mx-vida-voice');
   });
 });
+
+describe('a country answer in a group when the DM refuses the message', () => {
+  it("puts the new country's single line in place, saying nothing about the person", { timeout: 60_000 }, async () => {
+    h = await startHarness({ reply: () => SUPPORTIVE, adapter: { refusedDms: ['u1'] } });
+    await h.adapter.receive({ text: HIGH, isDirect: false, mentionsBot: true });
+    const before = h.adapter.sent.length;
+
+    await h.adapter.receive({ text: "I'm in Mexico", isDirect: false, mentionsBot: true });
+
+    const inPlace = h.adapter.sent.slice(before).filter((m) => m.kind === 'resources');
+    expect(inPlace.map((m) => m.conversation.channelId)).toEqual(['general']);
+    expect(inPlace[0]!.text).toContain(MX_LINE);
+    expect(inPlace[0]!.text).not.toMatch(/killing|suicid|thinking about|you told me/i);
+    expect(h.adapter.refused.some((m) => m.text.includes(MX_LINE))).toBe(true);
+    expect((await h.bot.cases.getCase(1))?.country).toBe('MX');
+  });
+});
+
