@@ -7,6 +7,7 @@
  * user never queues behind another user's slow reply.
  */
 import { Bot } from 'grammy';
+import { menuCommands, type CommandAudience } from '../../src/command-catalogue.js';
 import { BotError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef } from '../../src/messages.js';
@@ -47,17 +48,10 @@ const POLLER_RENEW_MS = 5_000;
 /** How long stop() waits for in-flight handlers. */
 const DRAIN_MS = 10_000;
 
-const USER_COMMANDS = [
-  { command: 'start', description: 'Start talking with me' },
-  { command: 'help', description: 'What I can do and how I handle your data' },
-  { command: 'forget', description: 'Delete what I have stored about you' },
-  { command: 'country', description: 'Show or set your country for support lines' },
-  { command: 'export', description: 'Get a copy of the data I store about you' },
-];
-const MODERATOR_COMMANDS = [
-  ...USER_COMMANDS,
-  { command: 'case', description: 'Moderators: list, ack, resolve, note, pause or resume a case' },
-];
+/** Telegram's command menus, from the core's catalogue: everyone's, and the moderators' in their chat. */
+const menu = (audience: CommandAudience) => menuCommands(audience).map((c) => ({ command: c.name, description: c.help }));
+const USER_COMMANDS = menu('everyone');
+const MODERATOR_COMMANDS = menu('moderators');
 
 /** Each try to reach the Bot API at start gets this long before the failure is named. */
 const START_ATTEMPT_MS = 10_000;
