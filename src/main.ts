@@ -187,6 +187,9 @@ function caseLinks(config: Config, stores: Stores): { caseLink?: (caseId: number
   return base === undefined ? {} : { caseLink: (caseId) => `${base}/cases/${caseId}` };
 }
 
+/** A leader lease (Telegram long polling) lapses this long after its holder stopped renewing it. */
+const LEADER_LEASE_MS = 15_000;
+
 /** How often an instance on PostgreSQL looks for dead instances' unfinished messages. */
 const TAKEOVER_INTERVAL_MS = 5_000;
 
@@ -287,9 +290,17 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     scrubFiles: () => store.compact(),
     exportElsewhere: (userKey) => cases.exportUser(userKey),
   });
+  const leases = stores.leases;
   const handlersFor = (channel: ReplyChannel): BotHandlers => ({
     onMessage: async (message) => ({ handled: (await engine.receive(message, channel)).handled.then(() => undefined) }),
     onCommand,
+    // Several instances: work only one may do at a time goes to the holder of a named lease.
+    ...(leases ? {
+      leadership: (name: string) => ({
+        acquire: () => leases.acquire(name, stores.instanceId, LEADER_LEASE_MS),
+        release: () => leases.release(name, stores.instanceId),
+      }),
+    } : {}),
   });
   const retention = createRetention({
     store, cases, clock, logger, messageDays: config.RETENTION_DAYS, caseDays: policies.escalation.caseRetentionDays,
