@@ -187,6 +187,9 @@ function caseLinks(config: Config, stores: Stores): { caseLink?: (caseId: number
   return base === undefined ? {} : { caseLink: (caseId) => `${base}/cases/${caseId}` };
 }
 
+/** A leader lease (Telegram long polling) lapses this long after its holder stopped renewing it. */
+const LEADER_LEASE_MS = 15_000;
+
 /** How often an instance on PostgreSQL looks for dead instances' unfinished messages. */
 const TAKEOVER_INTERVAL_MS = 5_000;
 
@@ -215,12 +218,9 @@ function warmUp(policies: Policies, risk: RiskAssessor, config: Config, logger: 
   logger.info('crisis path warmed', { ms: Math.round(ms) });
 }
 
-function logStart(policies: Policies, stores: Stores, config: Config, logger: Logger): void {
+function logStart(policies: Policies, stores: Stores, logger: Logger): void {
   logger.info('policies loaded', { policyVersion: policies.version, countries: policies.directory.countries().length });
   logger.info('store opened', { store: stores.dialect, instance: stores.instanceId });
-  if (stores.dialect === 'postgres' && config.env['DASHBOARD_PORT']) {
-    logger.warn('the moderator dashboard is not available on PostgreSQL yet; moderators use the chat commands', { code: 'CONFIG_INVALID' });
-  }
 }
 
 export async function createBot(options: BotOptions): Promise<Bot> {
@@ -274,12 +274,12 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(metrics ? { metrics } : {}),
   });
 
-  // The dashboard's read model is SQLite-only so far: on PostgreSQL it stays off (logged below).
-  // Its web stack is imported only when DASHBOARD_PORT asks for it (a bad value still throws here).
-  const dashboardFromEnv = stores.sqlite !== undefined && dashboardConfigFromEnv(config.env) !== undefined
+  // The dashboard works on either store (open-stores.ts picks its read model). Its web stack is
+  // imported only when DASHBOARD_PORT asks for it (a bad value still throws here).
+  const dashboardFromEnv = dashboardConfigFromEnv(config.env) !== undefined
     ? (await import('./dashboard/index.js')).dashboardFromEnv : undefined;
-  const dashboard = stores.sqlite === undefined || !dashboardFromEnv ? undefined : dashboardFromEnv({
-    env: config.env, db: stores.sqlite, failingAfterAttempts: policies.escalation.outbox.failingAfterAttempts, moderators,
+  const dashboard = !dashboardFromEnv ? undefined : dashboardFromEnv({
+    env: config.env, ...await stores.dashboard(policies.escalation.outbox.failingAfterAttempts), moderators,
     runCaseCommand: (request) => crisis.moderation.handle(request), adapters, clock, logger,
   });
   const onCommand = createCommandHandler({
@@ -290,9 +290,17 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     scrubFiles: () => store.compact(),
     exportElsewhere: (userKey) => cases.exportUser(userKey),
   });
+  const leases = stores.leases;
   const handlersFor = (channel: ReplyChannel): BotHandlers => ({
     onMessage: async (message) => ({ handled: (await engine.receive(message, channel)).handled.then(() => undefined) }),
     onCommand,
+    // Several instances: work only one may do at a time goes to the holder of a named lease.
+    ...(leases ? {
+      leadership: (name: string) => ({
+        acquire: () => leases.acquire(name, stores.instanceId, LEADER_LEASE_MS),
+        release: () => leases.release(name, stores.instanceId),
+      }),
+    } : {}),
   });
   const retention = createRetention({
     store, cases, clock, logger, messageDays: config.RETENTION_DAYS, caseDays: policies.escalation.caseRetentionDays,
@@ -305,7 +313,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     connectTimeoutMs: config.OYSTER_CONNECT_TIMEOUT_MS,
   });
 
-  logStart(policies, stores, config, logger);
+  logStart(policies, stores, logger);
   // Several instances (PostgreSQL): a survivor takes over the unfinished messages of an instance
   // whose heartbeat lease lapsed, instead of leaving them (and that person's later messages) until
   // it restarts. claimUnfinished never hands out messages a live instance is handling.

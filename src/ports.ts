@@ -60,6 +60,19 @@ export interface BotHandlers {
    */
   onMessage(message: InboundMessage): Promise<MessageReceipt>;
   onCommand(command: CommandRequest): Promise<CommandReply>;
+  /**
+   * Several instances on one database (PostgreSQL): a named lease for work only one instance may
+   * do at a time (Telegram long polling). Absent with one instance, which simply does the work.
+   */
+  leadership?(name: string): Leadership;
+}
+
+/** One instance's hold on a named lease; acquire() also renews it for the holder. */
+export interface Leadership {
+  /** Takes or renews the lease; false while another instance holds it. */
+  acquire(): Promise<boolean>;
+  /** Gives it up (no effect when another instance holds it). */
+  release(): Promise<void>;
 }
 
 export interface PlatformAdapter {
