@@ -100,6 +100,20 @@ export interface CountryCommandDeps {
 
 export type CountryCommandTexts = CrisisTexts['countryCommand'];
 
+/** Codes that name no one country ("Unknown Region", the EU, the UN, private-use codes). */
+const NOT_A_COUNTRY = new Set(['ZZ', 'EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'XK']);
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+
+/** True for an ISO 3166-1 alpha-2 code that names a country or territory. */
+function isRegion(code: string): boolean {
+  if (NOT_A_COUNTRY.has(code)) return false;
+  try {
+    return regionNames.of(code) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** English, for a command handler built without the directory (tests of the command alone). */
 const ENGLISH: CountryCommandTexts = {
   set: 'Your country is now **{country}**.',
@@ -173,7 +187,9 @@ export function createCountryCommand(deps: CountryCommandDeps): { handle(req: Co
       return reply(own ? texts.cleared : `${label} is cleared.`);
     }
     const code = normalizeCountry(value);
-    if (!code || !deps.isKnownCountry(code)) {
+    // A real country without a directory file is taken too: its person gets the international
+    // lines, and the message says plainly that none are checked there (issue 12 item 2).
+    if (!code || !(deps.isKnownCountry(code) || isRegion(code))) {
       return reply(texts.unknown.replace('{value}', (value ?? '').slice(0, 20)), false);
     }
     await deps.messages.setPreference(owner, COUNTRY_PREFERENCE, code);

@@ -125,6 +125,22 @@ describe('the country command while a case is open', () => {
     expect(h.adapter.sent.at(-1)!.text).toMatch(/seguridad/);
   });
 
+  it('takes a country without a directory file and sends the international lines, saying plainly that none are checked there', async () => {
+    h = await startHarness({ reply: () => SUPPORTIVE });
+    await h.adapter.receive({ text: HIGH });
+    const before = h.adapter.sent.length;
+
+    const reply = await h.adapter.command('country', ['IS']);
+
+    expect(reply.ok).toBe(true);
+    expect(await h.bot.store.preference('fake:u1', 'country')).toBe('IS');
+    const lines = h.adapter.sent.slice(before).find((m) => m.kind === 'resources')!;
+    expect(lines.text).toContain("I don't have checked lines for Iceland yet");
+    expect(lines.text).toContain('findahelpline.com');
+    // A code that names no country is still refused.
+    expect((await h.adapter.command('country', ['XX'])).ok).toBe(false);
+  });
+
   it('only confirms the choice when no case is open', async () => {
     h = await startHarness({ reply: () => SUPPORTIVE });
     const reply = await h.adapter.command('country', ['MX']);
