@@ -118,6 +118,12 @@ console.log('variant      CPU ms/msg   p50 ms   p99 ms   RSS MB');
 for (const [name, x] of [['oyster-bot', a], ['bare bolt', b]] as const) {
   console.log(`${name.padEnd(12)} ${x.cpu.toFixed(3).padStart(10)} ${x.p50.toFixed(2).padStart(8)} ${x.p99.toFixed(2).padStart(8)} ${x.rss.toFixed(1).padStart(8)}`);
 }
+for (const v of [bot, bare]) {
+  const byMethod = new Map<string, number>();
+  for (const c of v.fake.calls) byMethod.set(c.method, (byMethod.get(c.method) ?? 0) + 1);
+  const sent = byMethod.get('chat.postMessage') ?? 1;
+  console.log(`${v.name}: Slack API calls per answer: ${[...byMethod].map(([m, n]) => `${m} ${(n / sent).toFixed(2)}`).join(', ')}`);
+}
 console.log(`ratios bot/bare: CPU ${(a.cpu / b.cpu).toFixed(2)}× (target ≤ 1.25), p99 ${(a.p99 / b.p99).toFixed(2)}× (≤ 1.3), RSS ${(a.rss / b.rss).toFixed(2)}× (≤ 1.5)`);
 
 for (const v of [bot, bare]) {
