@@ -2,6 +2,7 @@
  * The seams the core owns. Adapters, the model client, the risk assessor and the store
  * implement these; the engine depends only on them. Each seam stays small on purpose.
  */
+import type { DirectReach } from './store/shared-state.js';
 import type {
   ConversationRef,
   InboundMessage,
@@ -65,6 +66,17 @@ export interface BotHandlers {
    * do at a time (Telegram long polling). Absent with one instance, which simply does the work.
    */
   leadership?(name: string): Leadership;
+  /**
+   * What is known, on every instance and across restarts, about messaging a user of this
+   * platform privately (the store's direct_reach rows). Absent in tests that pass no store.
+   */
+  directReach?: DirectReachBook;
+}
+
+/** One platform's view of the direct_reach store (user ids of that platform). */
+export interface DirectReachBook {
+  get(userId: string): Promise<DirectReach | undefined>;
+  set(userId: string, reach: DirectReach | undefined): Promise<void>;
 }
 
 /** One instance's hold on a named lease; acquire() also renews it for the holder. */
