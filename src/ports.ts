@@ -173,6 +173,12 @@ export interface ModeratorSink {
   /** Delivers an alert; resolves with a reference (message id) for later in-place edits. */
   deliver(alert: AlertView): Promise<{ ref?: string }>;
   /**
+   * Looks for this alert among what the sink already shows (a post a crashed run made but never
+   * recorded as delivered), so a retry does not post it twice. Optional: a sink that cannot read
+   * back what it posted (Telegram) is at least once across a crash.
+   */
+  findPosted?(alert: AlertView): Promise<{ ref?: string } | undefined>;
+  /**
    * Delivers held alerts as one digest message. Optional: the outbox sends a sink without it
    * each alert on its own, so no alert ever waits on a sink that cannot show a digest.
    */
