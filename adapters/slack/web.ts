@@ -48,6 +48,9 @@ export interface Posted {
 }
 
 /** The adapter's Web API surface: post, update, ephemeral, open a DM, look up names. */
+/** Message metadata that marks a moderator alert or digest, so a retry can find a post a crashed run made. */
+const ALERT_EVENT = 'oyster_alert';
+
 export class SlackWeb {
   private readonly names = new BoundedMap<string, string>(2_000, 60 * 60 * 1000);
   private readonly dms = new BoundedMap<string, string>(2_000);
@@ -73,14 +76,31 @@ export class SlackWeb {
   }
 
   /** chat.postMessage with mrkdwn text; never sets link_names, and never unfurls model links. */
-  async post(channel: string, text: string, threadTs?: string, blocks?: Block[]): Promise<Posted> {
+  async post(channel: string, text: string, threadTs?: string, blocks?: Block[], key?: string): Promise<Posted> {
     const r = await this.call('chat.postMessage', () => this.client.chat.postMessage({
       channel, text, mrkdwn: true, unfurl_links: false, unfurl_media: false,
       ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
       ...(blocks === undefined ? {} : { blocks: blocks as never }),
+      ...(key === undefined ? {} : { metadata: { event_type: ALERT_EVENT, event_payload: { key } } }),
     }));
     if (typeof r.ts !== 'string') throw toBotError(new Error('chat.postMessage returned no ts'), 'chat.postMessage');
     return { channel: r.channel ?? channel, ts: r.ts };
+  }
+
+  /**
+   * The ref (`${channel}:${ts}`) of a message the bot posted in `channel` since `since` with this
+   * metadata `key` (post() attaches it); undefined when it is not there. One
+   * conversations.history call (Tier 3), made only when an alert is retried.
+   */
+  async findPosted(channel: string, key: string, since: Date): Promise<string | undefined> {
+    const r = await this.call('conversations.history', () => this.client.conversations.history({
+      channel, oldest: String(Math.floor(since.getTime() / 1000) - 60), limit: 200, include_all_metadata: true,
+    }));
+    const found = (r.messages ?? []).find((m) => {
+      const meta = (m as { metadata?: { event_type?: string; event_payload?: { key?: unknown } } }).metadata;
+      return meta?.event_type === ALERT_EVENT && meta.event_payload?.key === key;
+    });
+    return found?.ts === undefined ? undefined : `${channel}:${found.ts}`;
   }
 
   async update(channel: string, ts: string, text: string, blocks: Block[]): Promise<void> {

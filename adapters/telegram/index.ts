@@ -19,6 +19,7 @@ import { classifyUpdate, messageKey, PLATFORM, type BotIdentity } from './inboun
 import { createTelegramModeratorSink } from './moderator.js';
 import { visibleText } from './outbound.js';
 import { rateLimitTransformer } from './rate-limit.js';
+import { DirectUsers } from './direct-users.js';
 import { pollWhileLeader } from './poll-leader.js';
 import { pollUpdates } from './polling.js';
 import { InFlight, TypingTimers } from '../shared/lifecycle.js';
@@ -68,9 +69,9 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
 
   const seenUpdates = new BoundedSet<number>(10_000);
   const seenMessages = new BoundedSet<string>(10_000);
-  // Users who have a private chat with us (sent /start or any private message). Memory
-  // only, on purpose: nothing platform-specific goes into SQLite.
-  const directUsers = new BoundedSet<string>(100_000);
+  // Users who have a private chat with us (sent /start or any private message), kept in the
+  // store so every instance knows them (direct-users.ts).
+  const directUsers = new DirectUsers(() => handlers?.directReach);
   const sender = createSender(bot.api, log, (chatId) => directUsers.delete(chatId));
   const tasks = new InFlight();
   const typing = new TypingTimers();
@@ -227,9 +228,9 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
     },
 
     async openDirect(userId) {
-      // Telegram lets a bot message a user only after the user started it; we know that
-      // only for users who wrote to us privately since this process started.
-      if (!directUsers.has(userId)) return undefined;
+      // Telegram lets a bot message a user only after the user started it; we know that for
+      // users who wrote to us privately, on any instance (the store remembers).
+      if (!(await directUsers.reachable(userId))) return undefined;
       const ref: ConversationRef = { platform: PLATFORM, channelId: userId };
       return ref;
     },

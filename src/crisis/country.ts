@@ -98,7 +98,8 @@ export interface CountryCommandDeps {
   textsFor?(userKey: string, conversation: ConversationRef): Promise<CountryCommandTexts>;
 }
 
-export type CountryCommandTexts = CrisisTexts['countryCommand'];
+/** The replies in one language, and which (English keeps its longer wording for moderators). */
+export type CountryCommandTexts = CrisisTexts['countryCommand'] & { locale: string };
 
 /** Codes that name no one country ("Unknown Region", the EU, the UN, private-use codes). */
 const NOT_A_COUNTRY = new Set(['ZZ', 'EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'XK']);
@@ -116,11 +117,15 @@ function isRegion(code: string): boolean {
 
 /** English, for a command handler built without the directory (tests of the command alone). */
 const ENGLISH: CountryCommandTexts = {
+  locale: 'en',
   set: 'Your country is now **{country}**.',
   cleared: 'Your country is cleared.',
   unknown: '"{value}" is not a country I have verified resources for. Use a two-letter code such as DE, GB or US.',
   lines_sent: "I've sent you this country's crisis lines in a separate message.",
   lines_queued: "I couldn't confirm that my message with this country's crisis lines arrived, so here they are, and I'll keep trying to send them:",
+  current: 'Crisis resources use **{country}**.',
+  none_set: 'No country is set, so I show international lines.',
+  usage: '`country XX` sets your country (a two-letter code such as DE); `country clear` removes it.',
 };
 
 const USAGE = [
@@ -138,8 +143,14 @@ export function createCountryCommand(deps: CountryCommandDeps): { handle(req: Co
       const [first, second] = req.args.map((a) => a.trim());
       if (first === undefined) {
         const r = await lookupCountry(deps.messages, { userKey, communityKey: communityKey(req.conversation) }, deps.defaultCountry);
-        const why = { user: 'your choice', community: "this community's default", default: "the operator's default", unknown: '' }[r.source];
-        return reply(r.country ? `Crisis resources use **${r.country}** (${why}).\n${USAGE}` : `No country is set.\n${USAGE}`);
+        const texts = (await deps.textsFor?.(userKey, req.conversation).catch(() => undefined)) ?? ENGLISH;
+        if (texts.locale === 'en') {
+          const why = { user: 'your choice', community: "this community's default", default: "the operator's default", unknown: '' }[r.source];
+          return reply(r.country ? `Crisis resources use **${r.country}** (${why}).\n${USAGE}` : `No country is set.\n${USAGE}`);
+        }
+        // In the person's language: where their lines come from and how to change it (the
+        // moderators' community options stay in English, for moderators).
+        return reply(`${r.country ? texts.current.replace('{country}', r.country) : texts.none_set}\n${texts.usage}`);
       }
       if (first.toLowerCase() === 'community') {
         const key = communityKey(req.conversation);
