@@ -19,7 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventCallback, signedPost, startFakeSlack, type FakeSlack } from '../test/fakes/fake-slack.js';
 import { freePort } from '../test/helpers/local-http.js';
-import { dmEvent } from '../test/slack/fixtures.js';
+import { dmEvent, USER } from '../test/slack/fixtures.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -51,6 +51,8 @@ interface Variant { name: string; child: ChildProcess; port: number; fake: FakeS
 
 async function launch(name: string, command: string[], env: Record<string, string>): Promise<Variant> {
   const fake = await startFakeSlack();
+  // The person has a profile, as in a real workspace: the bot looks the name up once, then caches it.
+  fake.users.set(USER, { name: 'alice', displayName: 'Alice' });
   const port = await freePort();
   const child = spawn(process.execPath, command, {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],

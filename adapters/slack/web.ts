@@ -53,6 +53,11 @@ const ALERT_EVENT = 'oyster_alert';
 
 export class SlackWeb {
   private readonly names = new BoundedMap<string, string>(2_000, 60 * 60 * 1000);
+  /**
+   * Ids whose lookup failed (no users:read scope, unknown user): not asked again for 10 minutes,
+   * or every message of theirs would pay a users.info round trip that fails the same way.
+   */
+  private readonly unnamed = new BoundedMap<string, true>(2_000, 10 * 60 * 1000);
   private readonly dms = new BoundedMap<string, string>(2_000);
 
   constructor(
@@ -147,7 +152,7 @@ export class SlackWeb {
     for (const id of ids) {
       const known = this.names.get(id);
       if (known !== undefined) out.set(id, known);
-      else missing.push(id);
+      else if (this.unnamed.get(id) === undefined) missing.push(id);
     }
     if (missing.length === 0) return out;
     const lookups = missing.slice(0, 10).map(async (id) => {
@@ -158,9 +163,12 @@ export class SlackWeb {
         if (name) {
           this.names.set(id, name);
           out.set(id, name);
+        } else {
+          this.unnamed.set(id, true);
         }
       } catch {
         // users:read missing or rate limited: the raw id is a fine fallback.
+        this.unnamed.set(id, true);
       }
     });
     let timer: NodeJS.Timeout | undefined;
