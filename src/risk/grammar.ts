@@ -57,18 +57,32 @@ export function wholeMessageFramed(result: GrammarResult): boolean {
   return false;
 }
 const KANA = /[\u3040-\u30FF]/;
+/** No window reaches further than this (grammar.yaml caps window_words at 60 and window_chars at 120). */
+const REACH = 120;
 /** Concepts that name things and circumstances rather than acts: never where a subject stands. */
 const OBJECT_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['means', 'height', 'time', 'finality', 'some', 'lethal', 'distress']);
 
+/** Occurrences of one concept, sorted by position (spaced and unspaced positions share one axis; the window tells them apart). */
 function pick(hits: ConceptHit[], concept: Concept): ConceptHit[] {
-  return hits.filter((h) => h.concept === concept);
+  return hits.filter((h) => h.concept === concept).sort((a, b) => a.pos - b.pos);
 }
 
 /** The nearest occurrence of `concept` to `anchor` within the window, if any. */
 function nearest(list: ConceptHit[], anchor: ConceptHit, window: (a: ConceptHit, b: ConceptHit) => boolean): ConceptHit | undefined {
   let best: ConceptHit | undefined;
   let bestDistance = Infinity;
-  for (const h of list) {
+  // `list` is sorted by position (pick); only occurrences within REACH of the anchor can be in
+  // its window, so a long message with thousands of occurrences stays linear, not quadratic.
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.pos < anchor.pos - REACH) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < list.length; i++) {
+    const h = list[i]!;
+    if (h.pos > anchor.end + REACH) break;
     if (h.spaced !== anchor.spaced || !window(anchor, h)) continue;
     const d = Math.abs(h.pos - anchor.pos);
     if (d < bestDistance) (best = h), (bestDistance = d);
