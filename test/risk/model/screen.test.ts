@@ -56,6 +56,24 @@ describe('the learned model in the screen', () => {
     expect(screen(withModel, text)).toEqual(rules);
   });
 
+  it('still finds a risk sentence late in a 2,000-character message of harmless chat', () => {
+    const chat = ['we got the train at nine and it was packed', 'the new cafe near the station does good soup', 'my cousin is learning the guitar and it is loud',
+      'the match last night went to extra time', 'I finally fixed the bike chain', 'the library is closed on mondays now'];
+    let filler = '';
+    for (let i = 0; filler.length < 1900; i++) filler += `${chat[i % chat.length]} on day ${i}. `;
+    const lifted = MISSED_BY_RULES.filter((text) => riskRank(screen(rulesOnly, text).level) < 2 && riskRank(screen(withModel, text).level) >= 2);
+    expect(lifted.length).toBeGreaterThan(0);
+    for (const text of lifted) {
+      const long = `${filler}${text}`;
+      expect(long.length).toBeGreaterThan(1900);
+      expect(riskRank(screen(rulesOnly, long).level)).toBeLessThan(2);
+      const result = screen(withModel, long);
+      expect(riskRank(result.level)).toBeGreaterThanOrEqual(2);
+      expect(result.reasons.some((r) => r.startsWith('model.feature:'))).toBe(true);
+    }
+    expect(riskRank(screen(withModel, filler).level)).toBeLessThan(2);
+  });
+
   it('keeps harmless look-alikes harmless', () => {
     for (const text of ['we killed it at the gig last night', 'chop the garlic and fry it gently', 'my laptop battery is dying again']) {
       expect(model.score(normalizeText(text).text).risk).toBeLessThan(policy.lift.moderate.risk);
