@@ -1,13 +1,20 @@
 /**
  * `npm run bench`: engine overhead per message, measured through the real engine, the real
- * file-backed SQLite store and the real policies, with an instant in-process model, so what
- * is timed is everything except the model's own time. Prints messages/s and p50/p99.
+ * store and the real policies, with an instant in-process model, so what is timed is
+ * everything except the model's own time. Runs on the file-backed SQLite store and on
+ * PostgreSQL, and prints them side by side: messages/s, the bot process's CPU per message, and
+ * the overhead p50/p99 one message at a time. PostgreSQL's own server CPU is not in the bot's
+ * figure (it is another process); the wall-clock overhead includes its round trips.
  *
- *   npm run bench                 # 1, 100 and 10,000 distinct users
+ *   npm run bench                          # 1, 100 and 10,000 distinct users, both stores
  *   npm run bench -- --messages 20000
+ *   npm run bench -- --store sqlite        # or postgres
+ *
+ * PostgreSQL: TEST_DATABASE_URL (a server; each run gets a fresh database), else a throwaway
+ * cluster from Debian's binaries, as the tests start one (test/store/pg-cluster.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
@@ -15,10 +22,28 @@ import { createBot } from '../src/main.js';
 import type { InboundMessage } from '../src/messages.js';
 import type { LlmClient } from '../src/ports.js';
 import type { ReplyChannel } from '../src/engine.js';
+import { startTestCluster } from '../test/store/pg-cluster.js';
+import { freshDatabase } from '../test/store/pg-env.js';
 
 const args = process.argv.slice(2);
 const total = Number(args[args.indexOf('--messages') + 1] ?? 0) || 10_000;
+const storeArg = args.includes('--store') ? args[args.indexOf('--store') + 1] : 'both';
+if (!['sqlite', 'postgres', 'both'].includes(storeArg ?? '')) {
+  console.error('--store expects sqlite, postgres or both');
+  process.exit(2);
+}
 const CONCURRENCY = 64;
+type StoreKind = 'sqlite' | 'postgres';
+
+interface Figures {
+  perSecond: number;
+  /** The bot process's CPU (user + system) per message over the concurrent phase. */
+  cpuMs: number;
+  p50: number;
+  p99: number;
+  loadedP50: number;
+  loadedP99: number;
+}
 
 // Everyday messages of varied length; none of them is a risk message (the crisis path is
 // measured by the load test and the risk benchmark).
@@ -38,9 +63,10 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function run(users: number): Promise<void> {
+async function run(store: StoreKind, users: number, pgServer: string | undefined): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), 'oyster-bench-'));
-  const config = loadConfig({ OYSTER_DB_PATH: join(dir, 'bench.db'), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' });
+  const pg = store === 'postgres' ? { DATABASE_URL: await freshDatabase(pgServer!), OYSTER_INSTANCE_ID: 'bench' } : {};
+  const config = loadConfig({ OYSTER_DB_PATH: join(dir, 'bench.db'), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', RISK_JUDGE: 'off', ...pg });
   const bot = await createBot({ config, adapters: [], llm: instantModel, logger: silentLogger });
   let seq = 0;
   const message = (i: number): InboundMessage => {
@@ -58,6 +84,7 @@ async function run(users: number): Promise<void> {
 
   const latencies: number[] = [];
   let next = 0;
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (next < total) {
@@ -69,6 +96,7 @@ async function run(users: number): Promise<void> {
     }
   }));
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
 
   // Overhead per message, one at a time, so queueing behind other messages is not counted.
   const solo: number[] = [];
@@ -79,14 +107,41 @@ async function run(users: number): Promise<void> {
   }
   solo.sort((a, b) => a - b);
   latencies.sort((a, b) => a - b);
-  console.log(
-    `${String(users).padStart(6)} users  ${String(Math.round(total / seconds)).padStart(6)} msg/s  ` +
-    `overhead p50 ${percentile(solo, 50).toFixed(3)} ms  p99 ${percentile(solo, 99).toFixed(3)} ms  ` +
-    `(under ${CONCURRENCY} in flight: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms)`,
-  );
   await bot.stop();
   rmSync(dir, { recursive: true, force: true });
+  return {
+    perSecond: total / seconds, cpuMs: (cpu.user + cpu.system) / 1000 / total,
+    p50: percentile(solo, 50), p99: percentile(solo, 99), loadedP50: percentile(latencies, 50), loadedP99: percentile(latencies, 99),
+  };
 }
 
-console.log(`engine benchmark: ${total} messages per run, file-backed SQLite (WAL), instant in-process model, node ${process.version}`);
-for (const users of [1, 100, 10_000]) await run(users);
+const stores: StoreKind[] = storeArg === 'both' ? ['sqlite', 'postgres'] : [storeArg as StoreKind];
+let cluster: { url: string; stop(): Promise<void> } | undefined;
+let pgServer = process.env.TEST_DATABASE_URL;
+if (stores.includes('postgres') && !pgServer) {
+  cluster = await startTestCluster({ durable: true });
+  pgServer = cluster.url;
+}
+console.log(`engine benchmark: ${total} messages per run, instant in-process model, node ${process.version}`);
+console.log('  sqlite: file-backed, WAL; postgres: local server over TCP, pool of 20 (bot-process CPU only)');
+console.log(`  load average at start: ${loadavg().map((n) => n.toFixed(2)).join(', ')}`);
+const cell = (f: Figures | undefined, pick: (f: Figures) => string) => (f ? pick(f) : '-').padStart(10);
+const columns: Array<[string, (f: Figures) => string]> = [
+  ['msg/s', (f) => String(Math.round(f.perSecond))],
+  ['CPU/msg', (f) => `${f.cpuMs.toFixed(3)} ms`],
+  ['p50', (f) => `${f.p50.toFixed(3)} ms`],
+  ['p99', (f) => `${f.p99.toFixed(3)} ms`],
+  [`p99@${CONCURRENCY}`, (f) => `${f.loadedP99.toFixed(2)} ms`],
+];
+console.log(`${'users'.padStart(6)}  ${columns.map(([name]) => stores.map((st) => `${name} ${st === 'sqlite' ? 'SQL' : 'PG'}`.padStart(10)).join(' ')).join('  ')}`);
+try {
+  for (const users of [1, 100, 10_000]) {
+    const figures = new Map<StoreKind, Figures>();
+    for (const st of stores) figures.set(st, await run(st, users, pgServer));
+    console.log(`${String(users).padStart(6)}  ${columns.map(([, pick]) => stores.map((st) => cell(figures.get(st), pick)).join(' ')).join('  ')}`);
+  }
+} finally {
+  await cluster?.stop();
+}
+console.log(`  load average at end: ${loadavg().map((n) => n.toFixed(2)).join(', ')}`);
+console.log('  p50/p99: overhead one message at a time; p99@64: with 64 messages in flight (includes queueing)');

@@ -8,6 +8,7 @@
  * p99 ≤ 1.3×, RSS ≤ 1.5×. A benchmark, not a test: it prints numbers and never fails the build.
  *
  *   npm run bench:platform -- --rounds 4 --messages 200
+ *   npm run bench:platform -- --cpu-prof /tmp/prof   also writes the bot's CPU profile there
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || fallback : fallback);
 const rounds = option('--rounds', 4);
 const perBatch = option('--messages', 200);
+const profDir = args.includes('--cpu-prof') ? resolve(args[args.indexOf('--cpu-prof') + 1] ?? '.') : undefined;
 const SECRET = '8f742231b10e8888abcd99eee85a5eee';
 if (!existsSync(join(root, 'dist/src/bin.js'))) {
   console.error('dist/ is missing: run `npm run build` first (npm install does it for you).');
@@ -93,7 +95,7 @@ async function batch(v: Variant, count: number, record: boolean): Promise<void> 
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'oyster-bench-platform-'));
-const bot = await launch('oyster-bot', ['bin/oyster-bot.mjs', 'start'], {
+const bot = await launch('oyster-bot', [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), 'bin/oyster-bot.mjs', 'start'], {
   SLACK_BOT_TOKEN: 'xoxb-bench-token', SLACK_HOST: '127.0.0.1', RISK_JUDGE: 'off' /* the bare bot has no judge */, OYSTER_BASE_URL: modelUrl, OYSTER_DB_PATH: join(dir, 'bot.db'),
   OYSTER_MAX_RETRIES: '0', RATE_LIMIT_PER_MINUTE: '0', STREAMING: 'off', LOG_LEVEL: 'warn', OYSTER_CONSOLE: 'off',
 });

@@ -14,10 +14,14 @@
  * webhook (deduped there on the alert id, as receivers are told to; raw redeliveries reported).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createServer, request } from 'node:http';
 import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { loadDirectory } from '../src/crisis/directory.js';
+import { loadEscalationPolicy } from '../src/policy/escalation-policy.js';
 import { PgDb, migratePg } from '../src/store/pg/index.js';
 import { startFakeModel } from '../test/fakes/fake-model.js';
 import { startFakeTelegram } from '../test/fakes/fake-telegram.js';
@@ -43,7 +47,10 @@ export interface MultiLoadOptions {
 export interface MultiLoadResult {
   sent: number;
   crisis: number;
+  /** Messages that got no answer at all: neither the model's nor a fallback text quoting them. */
   lost: number;
+  /** Messages answered with a fallback text (model late or failing, or a reply deadline at risk) instead of the model's answer. */
+  fallbacks: number;
   duplicated: number;
   outOfOrder: number;
   /** Crisis users without exactly one case, plus cases of users who sent no crisis message. */
@@ -54,6 +61,10 @@ export interface MultiLoadResult {
   /** Requests beyond one per alert (redeliveries the receiver deduped). */
   alertRedeliveries: number;
   throughput: number;
+  /** CPU (user + system) the bot processes used per message sent, start-up left out. */
+  cpuMsPerMessage: number;
+  /** 1-minute load average at the start and at the end of the run. */
+  load: [number, number];
   killed: boolean;
   refused: number;
   /** For a failure: the intake rows of users with a lost or out-of-order message. */
@@ -81,6 +92,22 @@ interface Instance {
   metricsPort: number;
   proc: ChildProcess | undefined;
   stderr: string;
+  /** CPU ms of this instance's earlier (killed) processes, read just before the kill. */
+  cpuBefore: number;
+  /** CPU ms each process had used when it became ready (start-up: compiling, loading the tokenizer), left out of the per-message figure. */
+  cpuAtReady: number;
+}
+
+const CLOCK_TICKS = 100;
+/** CPU ms (user + system) of a live process, from /proc (Linux); 0 when it cannot be read. */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
 }
 
 export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLoadResult> {
@@ -97,7 +124,7 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
   const hook = await startWebhookReceiver(HOOK_SECRET);
   const instances: Instance[] = [];
   for (let i = 0; i < o.instances; i++) {
-    instances.push({ id: `bot-${i + 1}`, webhookPort: await freePort(), metricsPort: await freePort(), proc: undefined, stderr: '' });
+    instances.push({ id: `bot-${i + 1}`, webhookPort: await freePort(), metricsPort: await freePort(), proc: undefined, stderr: '', cpuBefore: 0, cpuAtReady: 0 });
   }
   const start = (inst: Instance) => {
     inst.proc = spawn(process.execPath, ['--import', TSX, resolve(ROOT, 'src/bin.ts'), 'start'], {
@@ -120,7 +147,10 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
   const ready = async (inst: Instance, deadline: number) => {
     for (;;) {
       const status = await fetch(`http://127.0.0.1:${inst.metricsPort}/readyz`).then((r) => r.status, () => 0);
-      if (status === 200) return;
+      if (status === 200) {
+        inst.cpuAtReady += cpuMsOf(inst.proc?.pid);
+        return;
+      }
       if (inst.proc?.exitCode !== null || Date.now() > deadline) throw new Error(`${inst.id} did not become ready\n${inst.stderr.slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -153,6 +183,7 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
   }));
 
   const deadline = Date.now() + o.timeoutMs;
+  const loadAtStart = loadavg()[0]!;
   const cleanup = async () => {
     for (const inst of instances) if (inst.proc && inst.proc.exitCode === null) inst.proc.kill('SIGKILL');
     await Promise.all([model.close(), telegram.close(), hook.close(), proxy.close(), admin.close()]);
@@ -188,6 +219,7 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
       usersStarted++;
       if (!killed && o.killAt > 0 && usersStarted >= o.users * o.killAt && instances.length > 1) {
         killed = true;
+        victim.cpuBefore += cpuMsOf(victim.proc!.pid);
         victim.proc!.kill('SIGKILL');
         log(`SIGKILL ${victim.id} after ${usersStarted} users started`);
         void new Promise((r) => setTimeout(r, 1_500)).then(() => {
@@ -224,6 +256,21 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
 
     const answers = new Map<string, number>();
     const order = new Map<number, number[]>();
+    // A fallback text quotes the message it stands in for (reply_parameters) and carries no model
+    // reference; a resource message quotes the crisis message too, but carries the verified lines.
+    const policyDir = resolve(ROOT, 'policies');
+    const numbers = loadDirectory(policyDir).render({
+      country: 'US', level: loadEscalationPolicy(policyDir).threshold, locale: 'en', place: 'private', about: 'self',
+    }).numbers;
+    const fallbackFor = new Map<string, number>();
+    for (const c of telegram.calls) {
+      if (c.method !== 'sendMessage' || c.failedWith) continue;
+      const text = String(c.payload.text);
+      const quoted = (c.payload.reply_parameters as { message_id?: number } | undefined)?.message_id;
+      if (REF.test(text) || quoted === undefined || numbers.some((n) => text.includes(n))) continue;
+      const user = Number(c.payload.chat_id) - 700_000_000;
+      fallbackFor.set(`${user}:${quoted - 1}`, (fallbackFor.get(`${user}:${quoted - 1}`) ?? 0) + 1);
+    }
     for (const c of answered()) {
       const m = REF.exec(String(c.payload.text))!;
       const key = `${dec(m[1]!)}:${dec(m[2]!)}`;
@@ -231,7 +278,8 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
       if (!answers.has(key)) order.set(dec(m[1]!), [...(order.get(dec(m[1]!)) ?? []), dec(m[2]!)]);
       answers.set(key, (answers.get(key) ?? 0) + 1);
     }
-    const lostList = sent.filter((s) => !answers.has(`${s.user}:${s.index}`));
+    const lostList = sent.filter((s) => !answers.has(`${s.user}:${s.index}`) && !fallbackFor.has(`${s.user}:${s.index}`));
+    const fallbacks = sent.filter((s) => !answers.has(`${s.user}:${s.index}`) && fallbackFor.has(`${s.user}:${s.index}`)).length;
     const lost = lostList.length;
     const troubled = new Set([...lostList.map((s) => s.user), ...[...order.entries()].filter(([, list]) => list.some((v, i) => i > 0 && v <= list[i - 1]!)).map(([u]) => u)]);
     const detail: string[] = [];
@@ -241,7 +289,12 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
       );
       detail.push(`user ${u}: answers ${JSON.stringify(order.get(u) ?? [])}, lost ${JSON.stringify(lostList.filter((s) => s.user === u).map((s) => s.index))}, intake ${JSON.stringify(rows)}`);
     }
-    const duplicated = [...answers.values()].reduce((n, c) => n + (c - 1), 0);
+    // A message answered twice: two model answers, two fallbacks, or one of each.
+    const duplicated = sent.reduce((n, m) => {
+      const k = `${m.user}:${m.index}`;
+      return n + Math.max(0, (answers.get(k) ?? 0) + (fallbackFor.get(k) ?? 0) - 1);
+    }, 0);
+    const cpuMs = instances.reduce((sum, inst) => sum + inst.cpuBefore + cpuMsOf(inst.proc?.pid) - inst.cpuAtReady, 0);
     const outOfOrder = [...order.values()].filter((list) => list.some((v, i) => i > 0 && v <= list[i - 1]!)).length;
     const cases = await admin.sql.rows<{ user_key: string; n: number }>('SELECT user_key, COUNT(*)::int AS n FROM cases GROUP BY user_key');
     const byUser = new Map(cases.map((c) => [c.user_key, c.n]));
@@ -253,7 +306,8 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
     const alertsMissing = alertIds.filter((id) => !hook.accepted.has(id)).length;
     const alertRequests = hook.raw.filter((r) => r.alertId !== undefined && r.status === 200).length;
     return {
-      sent: sent.length, crisis: sent.filter((s) => s.crisis).length, lost, duplicated, outOfOrder, caseProblems,
+      sent: sent.length, crisis: sent.filter((s) => s.crisis).length, lost, fallbacks, duplicated, outOfOrder, caseProblems,
+      cpuMsPerMessage: cpuMs / sent.length, load: [loadAtStart, loadavg()[0]!],
       alerts: alertIds.length, alertsMissing, alertRedeliveries: Math.max(0, alertRequests - hook.accepted.size),
       throughput: sent.length / ((lastAt - startedAt) / 1000), killed, refused, detail,
     };
@@ -281,6 +335,7 @@ export async function multiInstanceMain(argv: string[]): Promise<number> {
     console.log(`oyster-bot load: ${num('instances', 3)} instances (real CLI, Telegram webhook) behind a round-robin proxy, one PostgreSQL`);
     console.log(`  messages ${r.sent} (${r.crisis} crisis), throughput ${r.throughput.toFixed(1)} messages/s, one instance SIGKILLed and restarted: ${r.killed ? 'yes' : 'no'}`);
     console.log(`  lost ${r.lost}, duplicated ${r.duplicated}, users out of order ${r.outOfOrder}, case problems ${r.caseProblems}, updates refused ${r.refused}`);
+    console.log(`  answered by a fallback text instead of the model ${r.fallbacks}; bot CPU per message ${r.cpuMsPerMessage.toFixed(1)} ms (all instances, user + system, start-up left out); load average ${r.load[0].toFixed(2)} at start, ${r.load[1].toFixed(2)} at end`);
     console.log(`  alerts ${r.alerts}, missing at the webhook ${r.alertsMissing}, redeliveries deduped by alert id ${r.alertRedeliveries}`);
     for (const line of r.detail) console.log(`  ${line}`);
     return r.lost === 0 && r.duplicated === 0 && r.outOfOrder === 0 && r.caseProblems === 0 && r.alertsMissing === 0 ? 0 : 1;

@@ -37,7 +37,7 @@ import type { TokenCounter } from './llm/tokens.js';
 import type { MessageStore, NewTurn, StoredTurn } from './store/store.js';
 import { KeyedQueue } from './conversation/keyed-queue.js';
 import { buildPrompt } from './conversation/prompt.js';
-import type { RateLimiter } from './conversation/rate-limit.js';
+import type { RateLimit } from './conversation/rate-limit.js';
 import { cleanText, cutText, isBlank } from './conversation/text.js';
 import { RISK_RESET_PREFERENCE } from './crisis/escalation.js';
 
@@ -73,12 +73,17 @@ export interface EngineDeps {
   streaming?: boolean;
   /** Unaddressed group messages are screened too; at this level or above the bot steps in. */
   unaddressedThreshold?: RiskLevel;
-  limiter?: RateLimiter;
+  /** Per-person token buckets, kept in the store so every instance shares them. */
+  limiter?: RateLimit;
   /**
    * Several instances on one database (PostgreSQL): waits until the person's earlier messages,
    * wherever they were received, are handled. One process needs none: its queues keep the order.
    */
-  turnOrder?: { waitTurn(platform: string, messageId: string): Promise<{ waitedMs: number; timedOut: boolean }> };
+  turnOrder?: {
+    waitTurn(platform: string, messageId: string): Promise<{ waitedMs: number; timedOut: boolean }>;
+    /** After a failed handling: lets any instance's next takeover pass handle the message again. */
+    release(platform: string, messageId: string): Promise<void>;
+  };
   metrics?: EngineMetrics;
   clock: Clock;
   logger: Logger;
@@ -89,8 +94,14 @@ export interface Receipt {
   handled: Promise<Outcome>;
 }
 
-/** A message that failed this many resumes is given up (logged), so it cannot block every start. */
-const MAX_RESUMES = 3;
+/**
+ * A message resumed this many times without finishing is given up (logged), so a message that
+ * crashes the process cannot keep every start in a crash loop. A resume is counted when a start
+ * claims the message, whether or not that run got to it: with a backlog, a bot killed again
+ * and again (the fault suite: 30 kills) claims the same waiting messages at every start, and
+ * at 3 it gave up messages that had never been tried.
+ */
+const MAX_RESUMES = 10;
 /** Unfinished messages read per start and platform; more than this in flight at a crash is unlikely. */
 const RESUME_BATCH = 10_000;
 
@@ -99,6 +110,30 @@ function parseDelivery(payload: string): InboundMessage {
   const m = JSON.parse(payload) as InboundMessage & { receivedAt: string };
   return { ...m, receivedAt: new Date(m.receivedAt) };
 }
+
+/** A reply gets this many tries when the platform's failure is transient (network, rate limit). */
+const REPLY_SEND_ATTEMPTS = 3;
+
+/**
+ * Sends an answer, retrying a transient failure after a short backoff (250 ms, then 1 s, or the
+ * platform's retry-after up to 5 s). Without it a connection reset on one send left the message
+ * unanswered until the next restart (the fault suite saw dozens at once). A network failure whose
+ * request did reach the platform can post the answer twice; losing it is worse.
+ */
+async function sendPatiently(channel: ReplyChannel, message: OutboundMessage): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await channel.send(message);
+      return;
+    } catch (error) {
+      const e = asBotError(error);
+      if ((e.code !== 'PLATFORM_NETWORK' && e.code !== 'PLATFORM_RATE_LIMITED') || attempt >= REPLY_SEND_ATTEMPTS) throw error;
+      await new Promise((r) => setTimeout(r, Math.min(e.retryAfterMs ?? 250 * 4 ** (attempt - 1), 5_000)));
+    }
+  }
+}
+
+const activeKey = (platform: string, messageId: string) => `${platform} ${messageId}`;
 
 export type Outcome =
   | { status: 'ignored' | 'duplicate' | 'limited' }
@@ -131,6 +166,12 @@ export class Engine {
   private readonly inFlight = new Map<string, string[]>();
   /** Messages received (or resumed) and not yet handled. */
   private readonly pending = new Set<Promise<Outcome>>();
+  /**
+   * `${platform} ${message id}` of every message this process is handling. A message taken at
+   * intake between the adapter's start and resume() is also an unfinished row in the store:
+   * without this, resume() handled it a second time (answers and resources doubled).
+   */
+  private readonly active = new Set<string>();
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -143,18 +184,27 @@ export class Engine {
     const { store, clock } = this.deps;
     if (message.author.isSelf || message.author.isBot) return { handled: Promise.resolve({ status: 'ignored' }) };
     const platform = message.conversation.platform;
+    const key = activeKey(platform, message.id);
+    // Taken before the store is asked: resume() reads the store meanwhile and must see it as ours.
+    if (this.active.has(key)) return this.duplicate(platform);
+    this.active.add(key);
     let isNew: boolean;
     try {
       const userKey = platformUserKey(platform, message.author.id);
       ({ isNew } = await store.recordInbound({ platform, messageId: message.id, userKey, payload: JSON.stringify(message) }, clock.now()));
     } catch (error) {
-      return { handled: this.track(this.failed(error, message, channel, { responded: false })) };
+      return { handled: this.track(this.failed(error, message, channel, { responded: false }).finally(() => this.active.delete(key))) };
     }
     if (!isNew) {
-      this.deps.metrics?.count('messages_duplicate_total', { platform });
-      return { handled: Promise.resolve({ status: 'duplicate' }) };
+      this.active.delete(key);
+      return this.duplicate(platform);
     }
-    return { handled: this.track(this.process(message, channel, undefined)) };
+    return { handled: this.track(this.process(message, channel, undefined).finally(() => this.active.delete(key))) };
+  }
+
+  private duplicate(platform: string): Receipt {
+    this.deps.metrics?.count('messages_duplicate_total', { platform });
+    return { handled: Promise.resolve({ status: 'duplicate' }) };
   }
 
   /** Handles one inbound message end to end (receive, then wait for the handling). */
@@ -172,15 +222,21 @@ export class Engine {
     const { store, logger } = this.deps;
     const { resume, abandoned } = await store.claimUnfinished(platform, MAX_RESUMES, RESUME_BATCH);
     if (abandoned > 0) logger.warn('unfinished messages given up after repeated resumes', { code: 'STORE_UNAVAILABLE', platform, abandoned });
+    let resumed = 0;
     for (const d of resume) {
+      const key = activeKey(d.platform, d.messageId);
+      // Received by this process since the adapter started: already being handled.
+      if (this.active.has(key)) continue;
+      resumed++;
+      this.active.add(key);
       const message = parseDelivery(d.payload);
-      void this.track(this.process(message, channel, d.resources));
+      void this.track(this.process(message, channel, d.resources).finally(() => this.active.delete(key)));
     }
-    if (resume.length > 0) {
-      logger.info('resuming messages a previous run left unfinished', { platform, count: resume.length });
+    if (resumed > 0) {
+      logger.info('resuming messages a previous run left unfinished', { platform, count: resumed });
       this.deps.metrics?.count('messages_resumed_total', { platform });
     }
-    return resume.length;
+    return resumed;
   }
 
   /** The pipeline after intake; never rejects. */
@@ -206,7 +262,11 @@ export class Engine {
       if (!progress.completed) await store.completeInbound(platform, message.id, clock.now());
       return outcome;
     } catch (error) {
-      return await this.failed(error, message, channel, progress);
+      const outcome = await this.failed(error, message, channel, progress);
+      // Several instances: this instance is alive, so no takeover would ever retry the message,
+      // and the person's later messages would wait behind it. Hand it back to be tried again.
+      if (!progress.completed) await this.deps.turnOrder?.release(platform, message.id).catch(() => undefined);
+      return outcome;
     } finally {
       if (tracked) this.forgetInFlight(key, text);
     }
@@ -224,8 +284,12 @@ export class Engine {
       const atRisk = await this.deps.crisis.respondWithoutStore(message, channel, cleanText(message.text));
       // Anyone else who spoke to the bot hears that it cannot answer now, rather than silence.
       if (!atRisk && (message.isDirect || message.mentionsBot)) {
-        const notice = this.deps.policy.texts('en').store_unavailable;
-        if (notice) await channel.send({ conversation: message.conversation, text: notice, kind: 'notice', replyToId: message.id }).catch(() => undefined);
+        // In the message's own language: with the store down no stored choice can be read.
+        const text = cleanText(message.text);
+        const detected = this.deps.risk.screen({ text, recent: [], now: this.deps.clock.now() }).language;
+        const locale = this.deps.locale ? await this.deps.locale({ detected, text }).catch(() => 'en') : 'en';
+        const notice = this.deps.policy.texts(locale).store_unavailable;
+        await channel.send({ conversation: message.conversation, text: notice, kind: 'notice', replyToId: message.id }).catch(() => undefined);
       }
     }
     return { status: 'ignored' };
@@ -236,6 +300,11 @@ export class Engine {
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));
     return work;
+  }
+
+  /** True while a message is being handled. */
+  get busy(): boolean {
+    return this.pending.size > 0;
   }
 
   /** Resolves when no message is being handled (graceful shutdown, tests). */
@@ -312,8 +381,11 @@ export class Engine {
       text,
     }) : 'en';
     // The conversation's standing level is the screen's business: record it now, so the next
-    // message is read in its light even before this one is answered.
-    await store.setRiskState(contextKey, assessment.level, now);
+    // message is read in its light even before this one is answered. A level of none over no
+    // level (or none) changes nothing the screen reads, so it costs no write.
+    if (assessment.level !== 'none' || (prior !== undefined && prior.level !== 'none')) {
+      await store.setRiskState(contextKey, assessment.level, now);
+    }
 
     let caseId: number | undefined;
     let country: string | undefined;
@@ -365,7 +437,7 @@ export class Engine {
 
     // 6. Rate limit: only messages that are not at risk can be limited.
     if (!atRisk && this.deps.limiter) {
-      const { allowed, notify } = this.deps.limiter.take(userKey, now.getTime());
+      const { allowed, notify } = await this.deps.limiter.take(userKey, now.getTime());
       if (!allowed) {
         if (notify) await channel.send({ conversation: replyTo, text: texts.rate_limited, kind: 'notice', replyToId: message.id });
         this.deps.metrics?.count('messages_limited_total', { platform: message.conversation.platform });
@@ -390,15 +462,16 @@ export class Engine {
       await channel.send({ conversation: replyTo, text: texts.shortened, kind: 'notice' });
     }
     const replyToId = replyTo === message.conversation ? { replyToId: message.id } : {};
-    const stream = this.streamFor(assessment.level, channel, { conversation: replyTo, kind: 'reply', ...replyToId }, locale, texts.model_unavailable);
+    const stream = this.streamFor(assessment.level, channel, { conversation: replyTo, kind: 'reply', ...replyToId }, locale, texts.model_unavailable, country);
     const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started, locale, country, stream);
     const streamed = await stream?.settle(answer.ok ? { answer: answer.text } : { fallback: answer.fallback ?? texts.model_unavailable });
     if (streamed !== undefined) {
       // Already on screen through the stream's edits.
     } else if (answer.ok) {
-      await channel.send({ conversation: replyTo, text: answer.text, kind: 'reply', ...replyToId });
+      await sendPatiently(channel, { conversation: replyTo, text: answer.text, kind: 'reply', ...replyToId });
     } else {
-      await channel.send({ conversation: replyTo, text: answer.fallback ?? texts.model_unavailable, kind: 'fallback' });
+      // Quoting the message it stands in for, as a reply does: the person sees which message it answers.
+      await sendPatiently(channel, { conversation: replyTo, text: answer.fallback ?? texts.model_unavailable, kind: 'fallback', ...replyToId });
     }
     const outcome: Outcome = { status: answer.ok ? 'answered' : 'fallback', level: assessment.level, ...withCase };
     return this.finish(progress, message, text, assessment, started, outcome, true, answer.ok ? answer.text : undefined, forModel);
@@ -408,7 +481,10 @@ export class Engine {
    * A streamed reply when it is allowed: STREAMING=on, risk level none or low (never in a
    * conversation at moderate or above), and a platform that can edit a sent message.
    */
-  private streamFor(level: RiskAssessment['level'], channel: ReplyChannel, message: Omit<OutboundMessage, 'text'>, locale: string, fallback: string): ReplyStream | undefined {
+  private streamFor(
+    level: RiskAssessment['level'], channel: ReplyChannel, message: Omit<OutboundMessage, 'text'>, locale: string, fallback: string,
+    country: string | undefined,
+  ): ReplyStream | undefined {
     if (!this.deps.streaming || (level !== 'none' && level !== 'low') || !channel.edit) return undefined;
     const { crisis, logger } = this.deps;
     const edit = channel.edit.bind(channel);
@@ -416,7 +492,8 @@ export class Engine {
       channel: { send: (m) => channel.send(m), edit, ...(channel.editIntervalMs !== undefined ? { editIntervalMs: channel.editIntervalMs } : {}) },
       message, fallback,
       check: (text) => {
-        const verdict = crisis.checkReply(text, level, locale);
+        // The person's country, as for a whole answer: "call 911" is wrong in GB while streaming too.
+        const verdict = crisis.checkReply(text, level, locale, country);
         return verdict.ok ? { ok: true } : { ok: false, fallback: verdict.fallback };
       },
       onBlocked: () => {
@@ -449,10 +526,10 @@ export class Engine {
     stream?: ReplyStream,
   ): Promise<{ ok: true; text: string } | { ok: false; fallback: string | undefined }> {
     const { policy, tokens, logger, crisis } = this.deps;
-    const prompt = buildPrompt(
+    const promptFor = (turns: typeof history) => buildPrompt(
       {
         system: atRisk ? policy.crisisPrompt : policy.systemPrompt,
-        history,
+        history: turns,
         userText: text,
         userTokens: tokens.countMessage('user', text),
         contextTokens: this.deps.contextTokens,
@@ -460,6 +537,12 @@ export class Engine {
       },
       tokens,
     );
+    let prompt = promptFor(history);
+    // Counts (and stored turn counts) are byte-length upper bounds until the tokenizer is needed:
+    // only when they would drop turns are they made exact, so no turn is dropped that fits.
+    if (prompt.trimmedTurns > 0 && tokens.exact && (await tokens.exact())) {
+      prompt = promptFor(history.map((t) => ({ ...t, tokens: tokens.countMessage(t.role, t.text) })));
+    }
     if (prompt.trimmedTurns > 0) logger.debug('history trimmed to fit the context', { turns: prompt.trimmedTurns });
     const stopTyping = channel.startTyping?.(replyTo);
     // At risk, the deadline counts from when the message arrived, so a follow-up queued behind

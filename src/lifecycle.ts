@@ -20,8 +20,15 @@ export interface LifecycleDeps {
   deliveries?: { start(): Promise<void>; stop(): Promise<void> };
   dashboard: Dashboard | undefined;
   retention: Retention;
-  /** Runs before the first platform connects (loading the tokenizer). */
+  /** Compiles the crisis path; runs before the first platform connects. */
   warmUp(): void;
+  /**
+   * Run warmUp after start instead, once no message is being handled: for the console chat
+   * alone, which has no acknowledgement deadline and whose first line (a person typing, or a
+   * piped script) should not wait about a second for it. A message that comes first compiles
+   * only the screen's parts it needs (a crisis message: about 0.15 s).
+   */
+  warmUpWhenIdle?: boolean;
   /** Closes the store (and its checkpoint timer): the very last step of stop(). */
   closeStore(): Promise<void>;
   connectTimeoutMs: number;
@@ -35,19 +42,31 @@ export interface Lifecycle {
   adapterStatus(): Array<{ platform: string; started: boolean }>;
 }
 
+/** How often a deferred warm-up looks whether the engine is idle. */
+const IDLE_POLL_MS = 100;
+
 export function createLifecycle(deps: LifecycleDeps): Lifecycle {
   const { adapters, engine, outbox, dashboard, logger } = deps;
   let stopped = false;
   const stopping = new AbortController();
   const started = new Set<PlatformAdapter>();
+  let idleTimer: NodeJS.Timeout | undefined;
+  /** Polls until no message is in flight, then warms once; never keeps the process alive. */
+  const warmUpWhenIdle = () => {
+    idleTimer = setTimeout(() => {
+      if (engine.busy) warmUpWhenIdle();
+      else deps.warmUp();
+    }, IDLE_POLL_MS);
+    idleTimer.unref();
+  };
   return {
     async start() {
       // Alerts left undelivered by a previous run go out first (the crash-resume path).
       await outbox.start();
       await dashboard?.start();
-      // Load the tokenizer now: its first use blocks for ~0.6-1.2 s, which must not eat into a
-      // platform's acknowledgement window (Slack: 3 s) on the first message.
-      deps.warmUp();
+      // Compile the crisis path now: the first screen otherwise blocks for 0.5-1 s, which must
+      // not eat into a platform's acknowledgement window (Slack: 3 s) on the first message.
+      if (!deps.warmUpWhenIdle) deps.warmUp();
       for (const adapter of adapters) {
         // A platform that does not connect within the deadline is named and keeps trying in
         // the background; the others start meanwhile (src/platform-start.ts).
@@ -68,10 +87,12 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       // Resources a previous run could not deliver are retried now that the adapters are up.
       await deps.deliveries?.start();
       deps.retention.start();
+      if (deps.warmUpWhenIdle) warmUpWhenIdle();
     },
     async stop() {
       if (stopped) return;
       stopped = true;
+      clearTimeout(idleTimer);
       stopping.abort();
       started.clear();
       deps.retention.stop();

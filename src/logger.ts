@@ -10,7 +10,11 @@ export interface Logger {
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
   child(bindings: Record<string, unknown>): Logger;
+  /** Whether lines at `level` are written: callers skip building costly messages when not. */
+  enabled?(level: LogLevelName): boolean;
 }
+
+type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 
 const SECRET_KEYS = [
   'token', 'apiKey', 'api_key', 'secret', 'password', 'authorization', 'signingSecret',
@@ -48,9 +52,14 @@ function wrap(p: pino.Logger, bound: Record<string, unknown> = {}): Logger {
     }
     return out;
   };
-  const call = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) =>
-    fields ? p[level](scrub(fresh(fields)), redact(msg)) : p[level](redact(msg));
+  // A line below the level costs nothing: no scrubbing and redacting of what pino would drop.
+  const call = (level: LogLevelName) => (msg: string, fields?: Record<string, unknown>) => {
+    if (!p.isLevelEnabled(level)) return;
+    if (fields) p[level](scrub(fresh(fields)), redact(msg));
+    else p[level](redact(msg));
+  };
   return {
+    enabled: (level) => p.isLevelEnabled(level),
     debug: call('debug'),
     info: call('info'),
     warn: call('warn'),

@@ -6,12 +6,15 @@
 import { hostname } from 'node:os';
 import type { Config } from './config.js';
 import type { CaseStore } from './store/case-store.js';
+import type { DashboardAuthStore, DashboardReads } from './store/dashboard-store.js';
 import type { PgStores } from './store/pg/index.js';
 import type { TurnOrder } from './store/pg/pg-turn-order.js';
 import { openDatabase, startCheckpoints, type Database } from './store/sqlite/database.js';
 import { SqliteCaseStore } from './store/sqlite/sqlite-cases.js';
 import { SqliteResourceDeliveries } from './store/sqlite/sqlite-resource-deliveries.js';
 import type { ResourceDeliveryStore } from './store/resource-deliveries.js';
+import type { SharedStateStore } from './store/shared-state.js';
+import { SqliteSharedState } from './store/sqlite/sqlite-shared-state.js';
 import { SqliteMessageStore } from './store/sqlite/sqlite-store.js';
 import { BUSY_SLICE_MS, healthOf, type StoreHealth } from './store/sqlite/store-health.js';
 import type { MessageStore } from './store/store.js';
@@ -32,12 +35,16 @@ export interface OpenedStores {
   cases: CaseStore;
   /** The crisis resource-delivery queue (delivery truth, issue 12 item 3). */
   deliveries: ResourceDeliveryStore;
+  /** Rate buckets and private reachability: state every instance must see alike. */
+  shared: SharedStateStore;
   /** SQLite only: the connection's fault state (store-health.ts), for /readyz and the case journal. */
   health: StoreHealth | undefined;
-  /** The SQLite connection (the dashboard's reads are SQLite-only so far); undefined on PostgreSQL. */
+  /** The SQLite connection; undefined on PostgreSQL. */
   sqlite: Database.Database | undefined;
   /** PostgreSQL only: waits for a person's earlier messages on other instances. */
   turnOrder: TurnOrder | undefined;
+  /** The moderator dashboard's sign-in storage and read model (loaded only when the dashboard is on). */
+  dashboard(failingAfterAttempts: number): Promise<{ authStore: DashboardAuthStore; reads: DashboardReads }>;
   /** This instance's name (OYSTER_INSTANCE_ID, else the host name). */
   instanceId: string;
   close(): Promise<void>;
@@ -51,14 +58,24 @@ export async function openStores(config: Pick<Config, 'DATABASE_URL' | 'OYSTER_D
   if (config.DATABASE_URL) {
     // Loaded only when configured: an SQLite deployment never loads the pg driver.
     const pg = await import('./store/pg/index.js');
-    const { createTurnOrder } = await import('./store/pg/pg-turn-order.js');
+    const { createTurnOrder, TurnBell } = await import('./store/pg/pg-turn-order.js');
+    const { listen } = await import('./store/pg/pg-listen.js');
+    const { TURNS_CHANNEL } = await import('./store/pg/pg-message-store.js');
     const { startHeartbeat } = await import('./store/pg/pg-leases.js');
     const stores: PgStores = await pg.openPgStores(config.DATABASE_URL, instanceId);
     const stopHeartbeat = await startHeartbeat(stores.leases, instanceId);
+    // Completions on any instance wake this instance's waiters for that person (pg-turn-order.ts).
+    const bell = new TurnBell();
+    const listener = listen(config.DATABASE_URL, TURNS_CHANNEL, (userKey) => bell.ring(userKey));
     return {
-      dialect: 'postgres', messages: stores.messages, cases: stores.cases, deliveries: stores.deliveries, sqlite: undefined, health: undefined, instanceId,
-      turnOrder: createTurnOrder(stores.messages),
+      dialect: 'postgres', messages: stores.messages, cases: stores.cases, deliveries: stores.deliveries, shared: stores.shared, sqlite: undefined, health: undefined, instanceId,
+      turnOrder: createTurnOrder(stores.messages, { bell }),
+      async dashboard(failingAfterAttempts) {
+        const { PgDashboardReads } = await import('./store/pg/pg-dashboard-reads.js');
+        return { authStore: stores.dashboardAuth, reads: new PgDashboardReads(stores.db, failingAfterAttempts) };
+      },
       async close() {
+        await listener.close();
         await stopHeartbeat();
         await stores.close();
       },
@@ -72,8 +89,13 @@ export async function openStores(config: Pick<Config, 'DATABASE_URL' | 'OYSTER_D
   const stopCheckpoints = startCheckpoints(db, CHECKPOINT_INTERVAL_MS);
   const messages = new SqliteMessageStore(db);
   return {
-    dialect: 'sqlite', messages, cases: new SqliteCaseStore(db), deliveries: new SqliteResourceDeliveries(db), sqlite: db,
+    dialect: 'sqlite', messages, cases: new SqliteCaseStore(db), deliveries: new SqliteResourceDeliveries(db), shared: new SqliteSharedState(db), sqlite: db,
     health: healthOf(db), turnOrder: undefined, instanceId,
+    async dashboard(failingAfterAttempts) {
+      const { SqliteDashboardAuth } = await import('./store/sqlite/sqlite-dashboard-auth.js');
+      const { SqliteDashboardReads } = await import('./store/sqlite/sqlite-dashboard-reads.js');
+      return { authStore: new SqliteDashboardAuth(db), reads: new SqliteDashboardReads(db, failingAfterAttempts) };
+    },
     async close() {
       stopCheckpoints();
       await messages.close();

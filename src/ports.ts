@@ -30,6 +30,8 @@ export interface CommandRequest {
   actor: Actor;
   conversation: ConversationRef;
   isDirect: boolean;
+  /** Where the command came from when not a chat (the moderator dashboard): recorded on audit rows. */
+  via?: 'web';
 }
 
 export interface CommandReply {
@@ -123,6 +125,8 @@ export interface AlertView {
   pageIndex?: number;
   /** The on-call moderator this urgent alert pages ("platform:userId"), from policies/escalation.yaml `paging.on_call`. */
   page?: string;
+  /** The case's page in the moderator dashboard, when the dashboard has a public address (DASHBOARD_PUBLIC_URL). */
+  caseUrl?: string;
 }
 
 /**

@@ -13,23 +13,14 @@ import { randomUUID } from 'node:crypto';
 import { createInterface, type Interface } from 'node:readline';
 import type { ConversationRef, OutboundMessage } from '../../src/messages.js';
 import type { BotHandlers, PlatformAdapter } from '../../src/ports.js';
+
+export type { ConsoleAdapterConfig } from './config.js';
+import type { ConsoleAdapterConfig } from './config.js';
 import { mapConsoleError } from './errors.js';
 import { CONSOLE_PLATFORM, consoleConversation, parseLine } from './inbound.js';
+import { createConsoleModeratorSink } from './moderator.js';
 import { renderForTerminal } from './outbound.js';
 import { createLiveText, createStatusLine, MODERATOR_HELP, type LiveText } from './terminal.js';
-
-export interface ConsoleAdapterConfig {
-  input: NodeJS.ReadableStream;
-  output: NodeJS.WritableStream;
-  /** Line editing, prompt, colours and the thinking line; defaults to whether `input` is a terminal. */
-  interactive?: boolean;
-  /** Keeps one conversation across runs (the SQLite file remembers context). */
-  sessionId?: string;
-  /** The console user is a moderator (MODERATOR_IDS has console:local): /help lists their commands. */
-  moderator?: boolean;
-  /** Shown under the banner in a terminal: where the logs go. */
-  logFile?: string;
-}
 
 export interface ConsoleAdapter extends PlatformAdapter {
   /** Resolves once stdin has closed and every line has been answered. */
@@ -62,6 +53,8 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
   return {
     platform: CONSOLE_PLATFORM,
     finished,
+    // A console user who is a moderator sees alerts in the chat, like a moderator channel.
+    ...(config.moderator ? { moderatorSink: createConsoleModeratorSink(write) } : {}),
 
     async start(handlers: BotHandlers): Promise<void> {
       rl = createInterface({

@@ -43,6 +43,11 @@ function renderSpan(text: string, color: boolean): string {
   });
 }
 
+/** Text shown as it is (an alert's facts): only the control characters removed. */
+export function plainForTerminal(text: string): string {
+  return text.replace(TERMINAL_CONTROL, '');
+}
+
 export function renderForTerminal(text: string, color: boolean): string {
   return renderSpan(text.replace(TERMINAL_CONTROL, ''), color);
 }

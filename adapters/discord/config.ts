@@ -3,7 +3,7 @@
  * every other variable is optional. A wrong value stops startup with one line naming the
  * variable and what it expects (never echoing the token).
  */
-import { BotError } from '../../src/errors.js';
+import { httpUrl, invalid, matching, read, type Env } from '../shared/env.js';
 
 export interface DiscordAdapterConfig {
   token: string;
@@ -31,8 +31,6 @@ export interface DiscordAdapterConfig {
   restRetries: number;
 }
 
-type Env = Record<string, string | undefined>;
-
 /** Discord snowflakes are unsigned 64-bit integers written in decimal: 17 to 20 digits today. */
 const SNOWFLAKE = /^\d{15,21}$/;
 /**
@@ -40,23 +38,6 @@ const SNOWFLAKE = /^\d{15,21}$/;
  * base64. Checked loosely: the point is catching a pasted client secret or an empty quote.
  */
 const TOKEN = /^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$/;
-
-function invalid(message: string): BotError {
-  return new BotError(message, 'CONFIG_INVALID');
-}
-
-function read(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function snowflake(env: Env, name: string): string | undefined {
-  const raw = read(env, name);
-  if (raw !== undefined && !SNOWFLAKE.test(raw)) {
-    throw invalid(`${name} is invalid: expected a Discord id (15-21 digits; right-click the channel with Developer Mode on, Copy ID) (got ${JSON.stringify(raw)})`);
-  }
-  return raw;
-}
 
 function snowflakeList(env: Env, name: string): string[] {
   const raw = read(env, name);
@@ -71,19 +52,8 @@ function snowflakeList(env: Env, name: string): string[] {
 }
 
 function apiUrl(env: Env): string | undefined {
-  const raw = read(env, 'DISCORD_API_URL');
-  if (raw === undefined) return undefined;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    throw invalid(`DISCORD_API_URL is invalid: expected an http(s) base URL such as https://discord.com/api (got ${JSON.stringify(raw)})`);
-  }
   // @discordjs/rest appends `/v10/...` itself: a trailing slash or version would double up.
-  return raw.replace(/\/+$/, '').replace(/\/v\d+$/, '');
+  return httpUrl(env, 'DISCORD_API_URL', 'https://discord.com/api')?.replace(/\/+$/, '').replace(/\/v\d+$/, '');
 }
 
 /**
@@ -102,7 +72,7 @@ export function discordConfigFromEnv(env: Env): DiscordAdapterConfig | undefined
     token,
     apiUrl: apiUrl(env),
     channelIds: snowflakeList(env, 'DISCORD_CHANNEL_IDS'),
-    moderatorChannelId: snowflake(env, 'DISCORD_MODERATOR_CHANNEL_ID'),
+    moderatorChannelId: matching(env, 'DISCORD_MODERATOR_CHANNEL_ID', SNOWFLAKE, 'a Discord id (15-21 digits; right-click the channel with Developer Mode on, Copy ID)'),
     commandGuildIds: snowflakeList(env, 'DISCORD_COMMAND_GUILD_IDS'),
     typingIntervalMs: 8_000,
     waitGuildTimeoutMs: 15_000,

@@ -23,7 +23,9 @@ import { reachAtStart } from '../../src/ops/reach-at-start.js';
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef, OutboundMessage } from '../../src/messages.js';
 import type { BotHandlers, ModeratorSink, PlatformAdapter } from '../../src/ports.js';
-import { AlertBoard } from './alerts.js';
+import { BoundedMap, BoundedSet } from '../shared/bounded.js';
+import { TypingTimers } from '../shared/lifecycle.js';
+import { createDiscordModeratorSink } from './moderator.js';
 import { SLASH_COMMANDS } from './commands.js';
 import type { DiscordAdapterConfig } from './config.js';
 import { DiscordCodes, mapDiscordError } from './errors.js';
@@ -57,12 +59,6 @@ const DM_CLOSED_TTL_MS = 60 * 60 * 1000;
 /** Bound on the in-memory DM maps: the oldest entries go first. */
 const MAX_REMEMBERED = 50_000;
 
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value as string);
-}
-
 /** Discord's nonce is at most 25 characters; 16 random base64url characters are plenty. */
 function nonce(): string {
   return randomBytes(12).toString('base64url');
@@ -74,11 +70,10 @@ class DiscordAdapter implements PlatformAdapter {
   private readonly client: Client;
   private readonly log: Logger;
   private readonly answerAll: ReadonlySet<string>;
-  private readonly board: AlertBoard | undefined;
-  private readonly typing = new Set<NodeJS.Timeout>();
+  private readonly typing = new TypingTimers();
   /** DM channel id → user id, and users whose DMs Discord refused (until when). */
-  private readonly dmUsers = new Map<string, string>();
-  private readonly dmClosedUntil = new Map<string, number>();
+  private readonly dmUsers = new BoundedMap<string, string>(MAX_REMEMBERED);
+  private readonly dmClosed = new BoundedSet<string>(MAX_REMEMBERED, DM_CLOSED_TTL_MS);
   private stopping = false;
   /** Aborts the start-up retries when stop() comes first. */
   private starting: AbortController | undefined;
@@ -103,14 +98,13 @@ class DiscordAdapter implements PlatformAdapter {
     });
     const moderatorChannelId = config.moderatorChannelId;
     if (moderatorChannelId !== undefined) {
-      this.board = new AlertBoard({
+      this.moderatorSink = createDiscordModeratorSink({
         post: async (body) => (await this.post(moderatorChannelId, body)).id,
         edit: async (messageId, body) => {
           await this.client.rest.patch(Routes.channelMessage(moderatorChannelId, messageId), { body });
         },
       });
     }
-    if (this.board) this.moderatorSink = this.board;
   }
 
   async start(handlers: BotHandlers): Promise<void> {
@@ -208,9 +202,9 @@ class DiscordAdapter implements PlatformAdapter {
       });
       if (inbound === undefined) return;
       if (inbound.isDirect) {
-        remember(this.dmUsers, inbound.conversation.channelId, inbound.author.id);
+        this.dmUsers.set(inbound.conversation.channelId, inbound.author.id);
         // They can write to us, so they can hear from us again.
-        this.dmClosedUntil.delete(inbound.author.id);
+        this.dmClosed.delete(inbound.author.id);
       }
       await handlers.onMessage(inbound);
     } catch (error) {
@@ -261,15 +255,14 @@ class DiscordAdapter implements PlatformAdapter {
 
   private markDmClosed(channelId: string): void {
     const userId = this.dmUsers.get(channelId);
-    if (userId !== undefined) remember(this.dmClosedUntil, userId, Date.now() + DM_CLOSED_TTL_MS);
+    if (userId !== undefined) this.dmClosed.add(userId);
   }
 
   async openDirect(userId: string): Promise<ConversationRef | undefined> {
-    const closedUntil = this.dmClosedUntil.get(userId);
-    if (closedUntil !== undefined && closedUntil > Date.now()) return undefined;
+    if (this.dmClosed.has(userId)) return undefined;
     try {
       const dm = await this.client.users.createDM(userId);
-      remember(this.dmUsers, dm.id, userId);
+      this.dmUsers.set(dm.id, userId);
       return { platform: DISCORD_PLATFORM, channelId: dm.id };
     } catch (error) {
       const mapped = mapDiscordError(error, { userId });
@@ -286,22 +279,14 @@ class DiscordAdapter implements PlatformAdapter {
         this.log.debug('discord typing failed', { channelId, code: mapDiscordError(error).code }),
       );
     };
-    beat();
     // "typing…" lasts about 10 s; renewing every 8 s keeps it on while the model works.
-    const timer = setInterval(beat, this.config.typingIntervalMs);
-    timer.unref();
-    this.typing.add(timer);
-    return () => {
-      clearInterval(timer);
-      this.typing.delete(timer);
-    };
+    return this.typing.start(beat, this.config.typingIntervalMs);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     this.starting?.abort();
-    for (const timer of this.typing) clearInterval(timer);
-    this.typing.clear();
+    this.typing.stopAll();
     await this.client.destroy();
   }
 }

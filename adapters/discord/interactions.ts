@@ -13,7 +13,7 @@ import {
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef } from '../../src/messages.js';
 import type { Actor, BotHandlers, CommandReply, CommandRequest } from '../../src/ports.js';
-import { renderAlert } from './alerts.js';
+import { renderAlert } from './moderator.js';
 import { commandFromCustomId, commandFromSlash, CustomIds } from './commands.js';
 import { isStaleInteraction, mapDiscordError } from './errors.js';
 import { DISCORD_PLATFORM } from './inbound.js';

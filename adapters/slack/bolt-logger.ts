@@ -13,7 +13,8 @@ function join(parts: unknown[]): string {
 /** A @slack/logger Logger that writes through `logger`. setLevel is ignored: our logger owns the level. */
 export function boltLogger(logger: Logger): BoltLogger {
   return {
-    debug: (...msg: unknown[]) => logger.debug(join(msg)),
+    // Bolt and WebClient log at debug on every request: skip serializing what would be dropped.
+    debug: (...msg: unknown[]) => { if (logger.enabled?.('debug') !== false) logger.debug(join(msg)); },
     info: (...msg: unknown[]) => logger.info(join(msg)),
     warn: (...msg: unknown[]) => logger.warn(join(msg)),
     error: (...msg: unknown[]) => logger.error(join(msg)),

@@ -4,7 +4,7 @@
  * Slack delivers one command (/oyster) with the rest of the line in `text`, so the first word
  * is the subcommand.
  */
-import { ACTION_ACK, ACTION_RESOLVE } from './blocks.js';
+import { ACTION_ACK, ACTION_RESOLVE } from './moderator.js';
 
 export interface ParsedCommand {
   name: string;

@@ -4,7 +4,7 @@
  * required and the app serves HTTP on SLACK_PORT. A wrong value stops startup with one line
  * naming the variable and what it expects, never echoing a secret.
  */
-import { BotError } from '../../src/errors.js';
+import { httpUrl, invalid, matching, port, read, type Env } from '../shared/env.js';
 
 export interface SlackAdapterConfig {
   /** Bot token (xoxb-…): every Web API call uses it. */
@@ -38,8 +38,6 @@ export interface SlackAdapterConfig {
   commandInlineMs: number;
 }
 
-type Env = Record<string, string | undefined>;
-
 /** Bot tokens start with xoxb- (classic: xoxb-…; GovSlack uses the same prefix). */
 const BOT_TOKEN = /^xoxb-[A-Za-z0-9-]+$/;
 const APP_TOKEN = /^xapp-[A-Za-z0-9-]+$/;
@@ -48,39 +46,10 @@ const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
 /** Slack: command names are lowercase, up to 32 characters, starting with '/'. */
 const COMMAND = /^\/[a-z0-9_-]{1,31}$/;
 
-function invalid(message: string): BotError {
-  return new BotError(message, 'CONFIG_INVALID');
-}
-
-function read(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function port(env: Env, name: string, fallback: number): number {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n > 65_535) {
-    throw invalid(`${name} is invalid: expected a port number from 0 to 65535 (got ${JSON.stringify(raw)})`);
-  }
-  return n;
-}
-
 function apiUrl(env: Env): string | undefined {
-  const raw = read(env, 'SLACK_API_URL');
-  if (raw === undefined) return undefined;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-    throw invalid(`SLACK_API_URL is invalid: expected an http(s) URL such as https://slack-gov.com/api/ (got ${JSON.stringify(raw)})`);
-  }
+  const raw = httpUrl(env, 'SLACK_API_URL', 'https://slack-gov.com/api/');
   // WebClient appends the method name directly, so the base must end in '/'.
-  return raw.endsWith('/') ? raw : `${raw}/`;
+  return raw === undefined || raw.endsWith('/') ? raw : `${raw}/`;
 }
 
 /**
@@ -106,14 +75,8 @@ export function slackConfigFromEnv(env: Env): SlackAdapterConfig | undefined {
     throw invalid('SLACK_SIGNING_SECRET is invalid: expected the hexadecimal Signing Secret from "Basic Information"');
   }
 
-  const moderatorChannel = read(env, 'SLACK_MODERATOR_CHANNEL');
-  if (moderatorChannel !== undefined && !CHANNEL_ID.test(moderatorChannel)) {
-    throw invalid(`SLACK_MODERATOR_CHANNEL is invalid: expected a channel id such as C0123ABCDEF (channel details → About), not a name (got ${JSON.stringify(moderatorChannel)})`);
-  }
-  const command = read(env, 'SLACK_COMMAND') ?? '/oyster';
-  if (!COMMAND.test(command)) {
-    throw invalid(`SLACK_COMMAND is invalid: expected a lowercase slash command such as /oyster (got ${JSON.stringify(command)})`);
-  }
+  const moderatorChannel = matching(env, 'SLACK_MODERATOR_CHANNEL', CHANNEL_ID, 'a channel id such as C0123ABCDEF (channel details → About), not a name');
+  const command = matching(env, 'SLACK_COMMAND', COMMAND, 'a lowercase slash command such as /oyster') ?? '/oyster';
 
   return {
     botToken,

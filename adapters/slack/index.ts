@@ -15,10 +15,12 @@ import { App, HTTPReceiver, webApi } from '@slack/bolt';
 import { BotError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef, OutboundMessage } from '../../src/messages.js';
-import type { AlertDigest, AlertView, BotHandlers, ModeratorSink, PlatformAdapter } from '../../src/ports.js';
-import { alertBlocks, alertFallbackText, digestBlocks, digestFallbackText, type AlertRenderOptions } from './blocks.js';
+import type { BotHandlers, ModeratorSink, PlatformAdapter } from '../../src/ports.js';
+import { alertBlocks, alertFallbackText, digestBlocks, digestFallbackText, type AlertRenderOptions, type Block } from './moderator.js';
+import { createAlertSink } from '../shared/alert-sink.js';
 import { boltLogger } from './bolt-logger.js';
-import { BoundedMap } from './bounded.js';
+import { BoundedMap } from '../shared/bounded.js';
+import { InFlight } from '../shared/lifecycle.js';
 import type { SlackAdapterConfig } from './config.js';
 import { registerListeners, type ListenerHost } from './listeners.js';
 import { guardSlackRequests } from './request-guard.js';
@@ -41,6 +43,12 @@ export interface SlackAdapter extends PlatformAdapter {
   readonly port: number | undefined;
 }
 
+/** An alert as Slack shows it: the notification text and the blocks. */
+interface SlackAlertBody {
+  text: string;
+  blocks: Block[];
+}
+
 const EVENTS_PATH = '/slack/events';
 /** How long shutdown waits for in-flight messages (model reply, sends) before giving up. */
 const DRAIN_TIMEOUT_MS = 5_000;
@@ -57,7 +65,7 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
   workspaceUrl: string | undefined;
   /** `${channel}:${threadTs}` of threads the bot was mentioned in or posted to. */
   readonly botThreads = new BoundedMap<string, true>(10_000, 7 * 24 * 60 * 60 * 1000);
-  private readonly pending = new Set<Promise<void>>();
+  private readonly pending = new InFlight();
   private app: App | undefined;
   /** Aborts the start-up retries when stop() comes first. */
   private starting: AbortController | undefined;
@@ -71,12 +79,20 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
     }, deps.sleep ?? realSleep);
     const channel = config.moderatorChannel;
     if (channel !== undefined) {
-      this.moderatorSink = {
-        name: 'slack',
-        deliver: (a) => this.deliverAlert(channel, a),
-        deliverDigest: (d) => this.deliverDigest(channel, d),
-        edit: (ref, a) => this.editAlert(ref, a),
-      };
+      // Refs are `${channel}:${ts}`.
+      this.moderatorSink = createAlertSink<SlackAlertBody>('slack', {
+        alert: (a) => ({ text: alertFallbackText(a), blocks: alertBlocks(a, this.alertOptions) }),
+        digest: (d) => ({ text: digestFallbackText(d), blocks: digestBlocks(d, this.alertOptions) }),
+      }, {
+        post: async ({ text, blocks }) => {
+          const posted = await this.web.post(channel, text, undefined, blocks);
+          return `${posted.channel}:${posted.ts}`;
+        },
+        edit: async (ref, { text, blocks }) => {
+          const cut = ref.indexOf(':');
+          await this.web.update(ref.slice(0, cut), ref.slice(cut + 1), text, blocks);
+        },
+      }, this.logger);
     }
   }
 
@@ -173,11 +189,9 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
 
   /** Runs work after the ack, outside bolt's chain, and keeps it for a clean shutdown. */
   track(work: Promise<void>): void {
-    const p = work.catch((error: unknown) => {
+    this.pending.track(work, (error: unknown) => {
       this.logger.error('slack background task failed', { error: error instanceof Error ? error : String(error) });
     });
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
   }
 
   rememberThread(channel: string, threadTs: string): void {
@@ -222,37 +236,12 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
     return { platform: 'slack', channelId, ...(this.teamId === undefined ? {} : { communityId: this.teamId }) };
   }
 
-  /** Posts the alert; the core dedupes redeliveries and turns status changes into edits. */
-  private async deliverAlert(channel: string, alert: AlertView): Promise<{ ref?: string }> {
-    const posted = await this.web.post(channel, alertFallbackText(alert), undefined, alertBlocks(alert, this.alertOptions));
-    this.logger.info('slack alert delivered', { caseId: alert.caseId, alertId: alert.alertId, level: alert.level });
-    return { ref: `${posted.channel}:${posted.ts}` };
-  }
-
-  /** Shows the alert's new state in a message posted earlier; `ref` is `${channel}:${ts}`. */
-  private async editAlert(ref: string, alert: AlertView): Promise<void> {
-    const cut = ref.indexOf(':');
-    await this.web.update(ref.slice(0, cut), ref.slice(cut + 1), alertFallbackText(alert), alertBlocks(alert, this.alertOptions));
-  }
-
-  /** Posts a digest of held alerts as one new message. */
-  private async deliverDigest(channel: string, digest: AlertDigest): Promise<{ ref?: string }> {
-    const posted = await this.web.post(channel, digestFallbackText(digest), undefined, digestBlocks(digest, this.alertOptions));
-    this.logger.info('slack digest delivered', { digestId: digest.digestId, alertIds: digest.alerts.map((a) => a.alertId) });
-    return { ref: `${posted.channel}:${posted.ts}` };
-  }
-
   async stop(): Promise<void> {
     this.starting?.abort();
     const app = this.app;
     this.app = undefined;
     if (app !== undefined) await app.stop().catch((error: unknown) => this.logger.warn('slack stop failed', { error: String(error) }));
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.pending]),
-      new Promise<void>((resolve) => { timer = setTimeout(resolve, DRAIN_TIMEOUT_MS); }),
-    ]);
-    clearTimeout(timer);
+    await this.pending.drain(DRAIN_TIMEOUT_MS);
   }
 }
 

@@ -7,8 +7,8 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../../src/logger.js';
 import type { BotHandlers, CommandReply, CommandRequest, MessageReceipt } from '../../src/ports.js';
-import { ACTION_ACK, ACTION_RESOLVE, alertBlocks, alertFallbackText, type AlertRenderOptions } from './blocks.js';
-import type { BoundedMap } from './bounded.js';
+import { ACTION_ACK, ACTION_RESOLVE, alertBlocks, alertFallbackText, type AlertRenderOptions } from './moderator.js';
+import type { BoundedMap } from '../shared/bounded.js';
 import { parseCaseAction, parseSlashText } from './commands.js';
 import { mentionedUserIds, normalizeSlackEvent, type SlackEventEnvelope } from './inbound.js';
 import { renderSlack } from './outbound.js';

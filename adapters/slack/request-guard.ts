@@ -11,7 +11,7 @@
  * the engine's dedupe on channel and ts still keeps a replay from being answered twice.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BoundedMap } from './bounded.js';
+import { BoundedMap } from '../shared/bounded.js';
 
 /** Slack's own window for a request's age, applied to the future as well. */
 const MAX_SKEW_SECONDS = 5 * 60;

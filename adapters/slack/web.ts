@@ -9,18 +9,16 @@
  */
 import type { webApi } from '@slack/bolt';
 import type { BotError } from '../../src/errors.js';
-import { BoundedMap } from './bounded.js';
-import type { Block } from './blocks.js';
+import { BoundedMap } from '../shared/bounded.js';
+import { mayRetryRateLimit, sleep, type RateLimitPolicy } from '../shared/retry.js';
+import type { Block } from './moderator.js';
 import { DM_IMPOSSIBLE, slackErrorString, toBotError } from './errors.js';
-
-export interface RateLimitPolicy {
-  maxRetries: number;
-  maxRetryAfterSeconds: number;
-}
 
 export type Sleep = (ms: number) => Promise<void>;
 
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const realSleep: Sleep = async (ms) => {
+  await sleep(ms);
+};
 
 /** Runs `call`, retrying Slack 429s within the policy; every failure leaves as a BotError. */
 export async function withRateLimitRetry<T>(
@@ -37,9 +35,7 @@ export async function withRateLimitRetry<T>(
       error = toBotError(thrown, method);
     }
     const waitMs = error.retryAfterMs ?? 1000;
-    const retryable = error.code === 'PLATFORM_RATE_LIMITED'
-      && attempt < policy.maxRetries
-      && waitMs <= policy.maxRetryAfterSeconds * 1000;
+    const retryable = error.code === 'PLATFORM_RATE_LIMITED' && mayRetryRateLimit(policy, attempt, waitMs);
     if (!retryable) throw error;
     await sleep(waitMs);
   }

@@ -3,7 +3,7 @@
  * set; every other variable is optional. A wrong value stops startup with one line naming
  * the variable and what it expects (never echoing a secret).
  */
-import { BotError } from '../../src/errors.js';
+import { httpUrl, invalid, matching, port, read, type Env } from '../shared/env.js';
 
 export interface TelegramWebhookConfig {
   /** Public HTTPS URL Telegram posts to (registered with setWebhook). */
@@ -40,46 +40,10 @@ export interface TelegramAdapterConfig {
   pollRetryMs: number;
 }
 
-type Env = Record<string, string | undefined>;
-
 const TOKEN = /^\d{3,}:[A-Za-z0-9_-]{20,}$/;
 /** Telegram: secret_token is 1-256 characters of A-Z, a-z, 0-9, _ and - (setWebhook docs). */
 const SECRET = /^[A-Za-z0-9_-]{1,256}$/;
 const CHAT_ID = /^-?\d{1,20}$/;
-
-function invalid(message: string): BotError {
-  return new BotError(message, 'CONFIG_INVALID');
-}
-
-function read(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function port(env: Env, name: string, fallback: number): number {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n > 65_535) {
-    throw invalid(`${name} is invalid: expected a port number from 0 to 65535 (got ${JSON.stringify(raw)})`);
-  }
-  return n;
-}
-
-function httpUrl(env: Env, name: string, example: string): string | undefined {
-  const raw = read(env, name);
-  if (raw === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw invalid(`${name} is invalid: expected an http(s) URL such as ${example} (got ${JSON.stringify(raw)})`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw invalid(`${name} is invalid: expected an http(s) URL such as ${example} (got ${JSON.stringify(raw)})`);
-  }
-  return raw;
-}
 
 /**
  * The Telegram adapter's config, or undefined when TELEGRAM_BOT_TOKEN is not set.
@@ -115,14 +79,8 @@ export function telegramConfigFromEnv(env: Env): TelegramAdapterConfig | undefin
     };
   }
 
-  const moderatorChatId = read(env, 'TELEGRAM_MODERATOR_CHAT_ID');
-  if (moderatorChatId !== undefined && !CHAT_ID.test(moderatorChatId)) {
-    throw invalid(`TELEGRAM_MODERATOR_CHAT_ID is invalid: expected a numeric chat id such as -1001234567890 (got ${JSON.stringify(moderatorChatId)})`);
-  }
-  const moderatorThreadId = read(env, 'TELEGRAM_MODERATOR_THREAD_ID');
-  if (moderatorThreadId !== undefined && !/^\d{1,12}$/.test(moderatorThreadId)) {
-    throw invalid(`TELEGRAM_MODERATOR_THREAD_ID is invalid: expected a forum topic id (a positive number) (got ${JSON.stringify(moderatorThreadId)})`);
-  }
+  const moderatorChatId = matching(env, 'TELEGRAM_MODERATOR_CHAT_ID', CHAT_ID, 'a numeric chat id such as -1001234567890');
+  const moderatorThreadId = matching(env, 'TELEGRAM_MODERATOR_THREAD_ID', /^\d{1,12}$/, 'a forum topic id (a positive number)');
 
   return {
     token,

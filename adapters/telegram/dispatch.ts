@@ -13,7 +13,7 @@ import type { TelegramEvent } from './inbound.js';
 import { FORGET_CONFIRM_DATA, PLATFORM } from './inbound.js';
 import { alertKeyboard, renderAlert, type InlineKeyboard } from './moderator.js';
 import { callbackAnswerText, deepLink, renderChunks } from './outbound.js';
-import type { RecentIds } from './recent-ids.js';
+import type { BoundedSet } from '../shared/bounded.js';
 import type { Sender } from './sender.js';
 
 /** The adapter's own sentences about Telegram mechanics; everything else comes from the core. */
@@ -30,9 +30,9 @@ export interface DispatchContext {
   sender: Sender;
   logger: Logger;
   /** Message ids already handed over (`chat:message`). */
-  seenMessages: RecentIds<string>;
+  seenMessages: BoundedSet<string>;
   /** Users known to have a private chat with the bot. */
-  directUsers: RecentIds<string>;
+  directUsers: BoundedSet<string>;
   botUsername: string;
   /** The staff chat: moderators' private `case` answers may be shown there in place. */
   moderatorChatId: string | undefined;

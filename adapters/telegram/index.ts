@@ -18,8 +18,10 @@ import { classifyUpdate, messageKey, PLATFORM, type BotIdentity } from './inboun
 import { createTelegramModeratorSink } from './moderator.js';
 import { visibleText } from './outbound.js';
 import { rateLimitTransformer } from './rate-limit.js';
-import { pollUpdates, sleep } from './polling.js';
-import { RecentIds } from './recent-ids.js';
+import { pollUpdates } from './polling.js';
+import { InFlight, TypingTimers } from '../shared/lifecycle.js';
+import { sleep } from '../shared/retry.js';
+import { BoundedSet } from '../shared/bounded.js';
 import { createSender } from './sender.js';
 import { startWebhookServer, type WebhookServer } from './webhook.js';
 
@@ -66,14 +68,14 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
   // grammy's default handler stops polling on a middleware error; ours never throw, but be sure.
   bot.catch((error) => log.error('telegram middleware error', { code: mapTelegramError(error.error).code }));
 
-  const seenUpdates = new RecentIds<number>(10_000);
-  const seenMessages = new RecentIds<string>(10_000);
+  const seenUpdates = new BoundedSet<number>(10_000);
+  const seenMessages = new BoundedSet<string>(10_000);
   // Users who have a private chat with us (sent /start or any private message). Memory
   // only, on purpose: nothing platform-specific goes into SQLite.
-  const directUsers = new RecentIds<string>(100_000);
+  const directUsers = new BoundedSet<string>(100_000);
   const sender = createSender(bot.api, log, (chatId) => directUsers.delete(chatId));
-  const tasks = new Set<Promise<void>>();
-  const typingStops = new Set<() => void>();
+  const tasks = new InFlight();
+  const typing = new TypingTimers();
   let me: BotIdentity | undefined;
   let handlers: BotHandlers | undefined;
   let webhook: WebhookServer | undefined;
@@ -95,12 +97,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
       botUsername: me.username, moderatorChatId: config.moderatorChatId, onTaken: taken,
     };
     const event = classifyUpdate(update, me, new Date());
-    const task = dispatchEvent(context, event, update.update_id);
-    tasks.add(task);
-    void task.finally(() => {
-      tasks.delete(task);
-      taken();
-    });
+    const task = dispatchEvent(context, event, update.update_id).finally(() => taken());
+    tasks.track(task);
     // A message is confirmed to Telegram only once its intake row has committed; commands and
     // buttons are not recorded, and run on in the background.
     if (event.kind === 'message') await intake;
@@ -155,16 +153,19 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
   }
 
   const moderatorSink: ModeratorSink | undefined = config.moderatorChatId
-    ? createTelegramModeratorSink(async (html, keyboard) => {
-        const sent = await sender.sendChunk(
-          { chatId: config.moderatorChatId!, threadId: config.moderatorThreadId, keyboard },
-          { html, plain: visibleText(html) },
-        );
-        return messageKey(sent.chatId, sent.messageId);
-      }, async (ref, html, keyboard) => {
-        // The ref is messageKey(chatId, messageId); chat ids are negative for groups.
-        const cut = ref.lastIndexOf(':');
-        await sender.editHtml(Number(ref.slice(0, cut)), Number(ref.slice(cut + 1)), html, keyboard);
+    ? createTelegramModeratorSink({
+        async post({ html, keyboard }) {
+          const sent = await sender.sendChunk(
+            { chatId: config.moderatorChatId!, threadId: config.moderatorThreadId, keyboard },
+            { html, plain: visibleText(html) },
+          );
+          return messageKey(sent.chatId, sent.messageId);
+        },
+        async edit(ref, { html, keyboard }) {
+          // The ref is messageKey(chatId, messageId); chat ids are negative for groups.
+          const cut = ref.lastIndexOf(':');
+          await sender.editHtml(Number(ref.slice(0, cut)), Number(ref.slice(cut + 1)), html, keyboard);
+        },
       }, log)
     : undefined;
 
@@ -238,18 +239,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
           log.debug('telegram typing indicator failed', { code: mapTelegramError(error).code });
         });
       };
-      tick();
-      const timer = setInterval(tick, config.typingRenewMs);
-      const cap = setTimeout(() => stop(), TYPING_MAX_MS);
-      timer.unref();
-      cap.unref();
-      const stop = () => {
-        clearInterval(timer);
-        clearTimeout(cap);
-        typingStops.delete(stop);
-      };
-      typingStops.add(stop);
-      return stop;
+      return typing.start(tick, config.typingRenewMs, TYPING_MAX_MS);
     },
 
     async stop() {
@@ -261,8 +251,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
         webhook = undefined;
       }
       await polling; // confirms the last offset with one more getUpdates
-      for (const stopTyping of [...typingStops]) stopTyping();
-      if (tasks.size > 0) await Promise.race([Promise.allSettled([...tasks]), sleep(DRAIN_MS)]);
+      typing.stopAll();
+      await tasks.drain(DRAIN_MS);
     },
   };
   return adapter;

@@ -4,8 +4,10 @@
  * alerts, and the sink that posts each once. Rendering is pure; posting goes through a
  * function index.ts passes in, so this file needs no SDK.
  */
+import { alertCard, clip, fact, personName, utcMinutes, type AlertCard, type AlertFact } from '../../src/alerts/card.js';
 import type { AlertDigest, AlertView, ModeratorSink } from '../../src/ports.js';
 import type { Logger } from '../../src/logger.js';
+import { createAlertSink } from '../shared/alert-sink.js';
 import { escapeHtml } from './outbound.js';
 
 /** Telegram's inline keyboard markup (Bot API InlineKeyboardMarkup), callback buttons only. */
@@ -19,36 +21,13 @@ const PRIORITY_MARK: Record<AlertView['priority'], string> = {
   normal: '🔔 normal',
 };
 
-const KIND_LINE: Record<AlertView['kind'], string> = {
-  new: 'New case',
-  escalated: 'Risk level rose',
-  realert: 'Re-alert: nobody has acknowledged this yet',
-  update: 'Case updated',
-};
-
 /** Excerpts are for the private staff chat only, and still kept short. */
 const EXCERPT_MAX = 300;
 
-function when(iso: string | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-function where(alert: AlertView): string {
-  const c = alert.conversation;
-  if (alert.isDirect) return `private chat with the bot (${escapeHtml(alert.platform)})`;
-  const topic = c.threadId ? `, topic ${escapeHtml(c.threadId)}` : '';
-  return `${escapeHtml(alert.platform)} chat <code>${escapeHtml(c.channelId)}</code>${topic}`;
-}
-
 function userLine(alert: AlertView, nameMax = 200): string {
-  const name = escapeHtml(cut(alert.user.displayName, nameMax));
+  const name = escapeHtml(personName(alert.user, nameMax));
   // A tg://user link lets a moderator open the profile to start a DM; it is not an @-mention.
-  const who = alert.platform === 'telegram' && /^\d+$/.test(alert.user.id)
-    ? `<a href="tg://user?id=${alert.user.id}">${name}</a>`
-    : name;
-  return `${who} (id <code>${escapeHtml(alert.user.id)}</code>)`;
+  return alert.platform === 'telegram' && /^\d+$/.test(alert.user.id) ? `<a href="tg://user?id=${alert.user.id}">${name}</a>` : name;
 }
 
 /**
@@ -63,67 +42,50 @@ export function telegramMessageLink(alert: Pick<AlertView, 'platform' | 'isDirec
   return m ? `https://t.me/c/${m[1]}/${m[2]}` : undefined;
 }
 
-function messageLine(alert: AlertView): string | undefined {
-  if (alert.messageId === undefined) return undefined;
-  const link = telegramMessageLink(alert);
-  if (link) return `Message: <a href="${link}">open it in the group</a>`;
-  const why = alert.platform === 'telegram' ? ' (basic groups have no message links)' : '';
-  return `Message: ${escapeHtml(alert.platform)} id <code>${escapeHtml(cut(alert.messageId, 100))}</code>${why}`;
+function cardOf(alert: AlertView): AlertCard {
+  return alertCard(alert, { messageLink: telegramMessageLink(alert), excerptMax: EXCERPT_MAX });
 }
 
-/** An update the bot wrote itself (no moderator acted): today only "the private message was refused". */
-function kindLine(alert: AlertView): string {
-  if (alert.kind === 'update' && alert.actedBy === undefined && !alert.reachedPrivately) {
-    return 'Update: the user could not be reached privately. Their DMs refused the resources; only a minimal note was posted in the chat';
-  }
-  return KIND_LINE[alert.kind];
+/** One fact as Telegram HTML: ids in <code>, links as <a>, everything escaped. */
+function factValue(alert: AlertView, f: AlertFact): string {
+  if (f.key === 'user') return userLine(alert);
+  if (f.url) return `<a href="${escapeHtml(f.url)}">${escapeHtml(f.text)}</a>`;
+  if (f.key === 'reached' && !alert.reachedPrivately) return `<b>${escapeHtml(f.text)}</b>`;
+  return escapeHtml(f.text);
 }
 
-function statusLine(alert: AlertView): string {
-  if (alert.status === 'open') return 'open, not yet acknowledged';
-  const by = alert.actedBy ? ` by ${escapeHtml(alert.actedBy)}` : '';
-  const at = alert.actedAt ? ` at ${when(alert.actedAt)}` : '';
-  return `${alert.status}${by}${at}`;
-}
-
-function cut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '')}…`;
-}
-
-/** The alert as Telegram HTML. Well under 4096 characters: every free-text field is capped. */
+/** The alert as Telegram HTML. Well under 4096 characters: every free-text field is capped by the card. */
 export function renderAlert(alert: AlertView): string {
+  const card = cardOf(alert);
   const lines = [
-    `<b>${PRIORITY_MARK[alert.priority]}</b> · risk <b>${escapeHtml(alert.level)}</b> · case #${alert.caseId}`,
-    escapeHtml(kindLine(alert)),
-    `Status: ${statusLine(alert)}`,
-    `Reasons: ${escapeHtml(cut(alert.reasons.join(', ') || 'none recorded', 400))}`,
-    `User: ${userLine(alert)}`,
-    `Where: ${where(alert)}`,
-    messageLine(alert),
-    `Country: ${escapeHtml(alert.country ?? 'unknown')}`,
-    `Bot sent: ${escapeHtml(cut(alert.resourcesSent.join(', ') || 'nothing yet', 400))}`,
-    `Reached privately: ${alert.reachedPrivately ? 'yes' : '<b>no</b>, the user could not be sent a private message'}`,
-    `Excerpt: <blockquote>${escapeHtml(cut(alert.excerpt, EXCERPT_MAX))}</blockquote>`,
-    `Raised ${when(alert.createdAt)} · policy ${escapeHtml(alert.policyVersion)}`,
+    `<b>${PRIORITY_MARK[alert.priority]}</b> · <b>${escapeHtml(card.title)}</b>`,
+    ...(card.unreachable ? [`Update: ${escapeHtml(card.unreachable)}`] : []),
+    ...card.facts.map((f) => `${escapeHtml(f.label)}: ${factValue(alert, f)}`),
+    `Excerpt: <blockquote>${escapeHtml(card.excerpt)}</blockquote>`,
+    escapeHtml(card.footer),
   ];
-  return lines.filter((l) => l !== undefined).join('\n');
+  return lines.join('\n');
 }
 
 /** Telegram's message limit is 4096 characters; the digest stays under it with room to spare. */
 const DIGEST_MAX_CHARS = 3900;
 
 function digestEntry(alert: AlertView, excerptMax: number, detailMax: number): string {
-  const link = telegramMessageLink(alert);
+  const card = cardOf(alert);
+  const status = `${escapeHtml(alert.status)}${alert.actedBy ? ` by ${escapeHtml(alert.actedBy)}` : ''}`;
+  const extra = (key: AlertFact['key']) => {
+    const f = fact(card, key);
+    return f ? `${escapeHtml(f.label)}: ${f.url ? factValue(alert, f) : escapeHtml(clip(f.text, detailMax))}` : undefined;
+  };
   const lines = [
-    `<b>#${alert.caseId}</b> · ${escapeHtml(alert.level)} · ${statusLine(alert)} · ${when(alert.createdAt)}`,
-    `${userLine(alert, 40)} · ${where(alert)}${link ? ` · <a href="${link}">message</a>` : ''}`,
+    `<b>#${alert.caseId}</b> · ${escapeHtml(alert.level)} · ${status} · ${utcMinutes(alert.createdAt)}`,
+    `${userLine(alert, 40)} · ${escapeHtml(fact(card, 'where')!.text)}`,
+    ...[extra('message'), extra('case'), extra('paged')].filter((l): l is string => l !== undefined),
   ];
   if (detailMax > 0) {
-    lines.push(`Reasons: ${escapeHtml(cut(alert.reasons.join(', ') || 'none recorded', detailMax))}`);
-    lines.push(`Reached privately: ${alert.reachedPrivately ? 'yes' : '<b>no</b>'} · bot sent: ${escapeHtml(cut(alert.resourcesSent.join(', ') || 'nothing yet', detailMax))}`);
+    lines.push(...[extra('reasons'), extra('reached'), extra('sent')].filter((l): l is string => l !== undefined));
   }
-  if (excerptMax > 0 && alert.excerpt.trim() !== '') lines.push(`<blockquote>${escapeHtml(cut(alert.excerpt, excerptMax))}</blockquote>`);
+  if (excerptMax > 0 && card.excerpt !== '') lines.push(`<blockquote>${escapeHtml(clip(card.excerpt, excerptMax))}</blockquote>`);
   return lines.join('\n');
 }
 
@@ -148,34 +110,29 @@ export function renderDigest(digest: AlertDigest): string {
 
 /** Buttons for the case's next steps: none once it is resolved. */
 export function alertKeyboard(alert: Pick<AlertView, 'caseId' | 'status'>): InlineKeyboard {
+  // The same rule as the card's actions: acknowledge while open, resolve until resolved.
   const row: Array<{ text: string; callback_data: string }> = [];
   if (alert.status === 'open') row.push({ text: 'Acknowledge', callback_data: `case:ack:${alert.caseId}` });
   if (alert.status !== 'resolved') row.push({ text: 'Resolve', callback_data: `case:resolve:${alert.caseId}` });
   return { inline_keyboard: row.length > 0 ? [row] : [] };
 }
 
-/** Posts HTML with a keyboard to the moderator chat and resolves with the message ref. */
-export type PostAlert = (html: string, keyboard: InlineKeyboard) => Promise<string>;
-/** Replaces the HTML and keyboard of a message posted earlier (`ref` as PostAlert resolved it). */
-export type EditAlert = (ref: string, html: string, keyboard: InlineKeyboard) => Promise<void>;
+/** An alert as the staff group shows it: HTML and the keyboard of its next steps. */
+export interface TelegramAlertBody {
+  html: string;
+  keyboard: InlineKeyboard;
+}
 
-/**
- * A ModeratorSink for the staff group. The core's outbox dedupes redeliveries and turns a
- * status change into an edit of every message that shows the case.
- */
-export function createTelegramModeratorSink(post: PostAlert, edit: EditAlert, logger: Logger): ModeratorSink {
-  return {
-    name: 'telegram',
-    async deliver(alert) {
-      const ref = await post(renderAlert(alert), alertKeyboard(alert));
-      logger.info('telegram moderator alert posted', { caseId: alert.caseId, alertId: alert.alertId, level: alert.level });
-      return { ref };
-    },
-    async deliverDigest(digest) {
-      const ref = await post(renderDigest(digest), { inline_keyboard: [] });
-      logger.info('telegram moderator alert posted', { digestId: digest.digestId, alertIds: digest.alerts.map((a) => a.alertId) });
-      return { ref };
-    },
-    edit: (ref, alert) => edit(ref, renderAlert(alert), alertKeyboard(alert)),
-  };
+/** Posts to and edits in the staff group; refs are messageKey(chatId, messageId). */
+export interface TelegramAlertChannel {
+  post(body: TelegramAlertBody): Promise<string>;
+  edit(ref: string, body: TelegramAlertBody): Promise<void>;
+}
+
+/** The staff-group sink (adapters/shared/alert-sink.ts). A digest carries no buttons. */
+export function createTelegramModeratorSink(channel: TelegramAlertChannel, logger: Logger): ModeratorSink {
+  return createAlertSink<TelegramAlertBody>('telegram', {
+    alert: (alert) => ({ html: renderAlert(alert), keyboard: alertKeyboard(alert) }),
+    digest: (digest) => ({ html: renderDigest(digest), keyboard: { inline_keyboard: [] } }),
+  }, { post: (body) => channel.post(body), edit: (ref, body) => channel.edit(ref, body) }, logger);
 }

@@ -11,6 +11,7 @@
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../../src/logger.js';
+import { sleep } from '../shared/retry.js';
 import { isConflict, isUnauthorized, mapTelegramError } from './errors.js';
 
 export interface PollOptions {
@@ -81,16 +82,4 @@ export async function pollUpdates(o: PollOptions): Promise<void> {
     // Harmless: the updates come again at next start and the store drops them as duplicates.
     log.warn('telegram stop: could not confirm the update offset', { code: mapTelegramError(error).code });
   }
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts (stop() must not wait out a backoff). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }

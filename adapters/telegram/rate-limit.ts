@@ -13,10 +13,9 @@
  */
 import type { Transformer } from 'grammy';
 import type { Logger } from '../../src/logger.js';
+import { mayRetryRateLimit, sleep, type RateLimitPolicy } from '../shared/retry.js';
 
-export interface RateLimitOptions {
-  maxRetries: number;
-  maxRetryAfterSeconds: number;
+export interface RateLimitOptions extends RateLimitPolicy {
   /** Wait before the first retry of a 5xx; doubles per 5xx. Default 250 ms. */
   serverErrorBackoffMs?: number;
   logger: Logger;
@@ -27,22 +26,6 @@ export interface RateLimitOptions {
  * indicators are best-effort and renewed every 4 s anyway, so waiting on one is pointless.
  */
 const NOT_RETRIED = new Set(['getUpdates', 'sendChatAction']);
-
-/** Resolves after `ms`, or early (false) when the signal aborts. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 export function rateLimitTransformer(options: RateLimitOptions): Transformer {
   return async (prev, method, payload, signal) => {
@@ -57,18 +40,18 @@ export function rateLimitTransformer(options: RateLimitOptions): Transformer {
         }
         const waitMs = (options.serverErrorBackoffMs ?? 250) * 2 ** serverErrors++;
         options.logger.warn('telegram server error: retrying', { method, attempt, status: result.error_code, retryInMs: waitMs });
-        if (!(await pause(waitMs, signal as AbortSignal | undefined))) return result;
+        if (!(await sleep(waitMs, signal as AbortSignal | undefined))) return result;
         continue;
       }
       if (result.error_code !== 429) return result;
       const retryAfter = result.parameters?.retry_after ?? 1;
-      if (attempt >= options.maxRetries || retryAfter > options.maxRetryAfterSeconds) {
+      if (!mayRetryRateLimit(options, attempt, retryAfter * 1000)) {
         options.logger.warn('telegram rate limit: giving up', { method, attempt, retryAfterSeconds: retryAfter });
         return result;
       }
       options.logger.warn('telegram rate limit: waiting retry_after', { method, attempt, retryAfterSeconds: retryAfter });
       // grammy on Node passes the abort-controller polyfill's signal: same events, other type.
-      if (!(await pause(retryAfter * 1000, signal as AbortSignal | undefined))) return result;
+      if (!(await sleep(retryAfter * 1000, signal as AbortSignal | undefined))) return result;
     }
   };
 }

@@ -5,8 +5,8 @@
  */
 import { BUNDLED_POLICY_DIR } from '../policy/version.js';
 import { resolve } from 'node:path';
-import { openDatabase } from '../store/sqlite/database.js';
-import { SqliteCaseStore } from '../store/sqlite/sqlite-cases.js';
+import { withDotEnv } from '../config.js';
+import { openCliStore } from './cli-store.js';
 import { loadEscalationPolicy } from '../policy/escalation-policy.js';
 import type { CaseSummary } from '../store/case-store.js';
 import type { CliCommand } from './command.js';
@@ -16,7 +16,8 @@ const USAGE = `Usage: oyster-bot cases [--open] [--limit N] [--db PATH] [--polic
 Lists moderator cases, newest first, with the delivery state of their alerts.
   --open          only cases not yet resolved
   --limit N       at most N cases (default 200)
-  --db PATH       the database (default: $OYSTER_DB_PATH or ./data/oyster-bot.db)
+  --db PATH       the SQLite database (default: $OYSTER_DB_PATH or ./data/oyster-bot.db);
+                  with DATABASE_URL=postgres://… (and no --db) the PostgreSQL database instead
   --policies DIR  the policy folder, for the "failing" threshold (default: $OYSTER_POLICY_DIR, else the bundled policies/)
 
 Alerts: "sent" = every alert delivered; "pending N" = N waiting to be (re)tried;
@@ -42,9 +43,11 @@ export const casesCommand: CliCommand = {
     }
     // Policy, migration and store errors propagate: src/cli.ts prints them and picks the exit code.
     const policy = loadEscalationPolicy(resolve(options.policies));
-    const db = openDatabase(resolve(options.db));
+    // --db names a SQLite file explicitly; otherwise the store the bot itself would open.
+    const env = withDotEnv(io.env);
+    const opened = await openCliStore(args.includes('--db') ? { ...env, DATABASE_URL: undefined } : env, options.db);
     try {
-      const store = new SqliteCaseStore(db);
+      const store = opened.cases;
       const cases = await store.listCases({
         activeOnly: options.open, failingAfterAttempts: policy.outbox.failingAfterAttempts, limit: options.limit,
       });
@@ -54,7 +57,7 @@ export const casesCommand: CliCommand = {
       io.stdout.write(`Outbox: ${stats.depth} undelivered, ${stats.failing} failing.\n`);
       return stats.failing > 0 ? 1 : 0;
     } finally {
-      db.close();
+      await opened.close();
     }
   },
 };

@@ -4,15 +4,13 @@
  * is stored hashed in the bot's database, works once and expires after 10 minutes; only ids
  * listed in MODERATOR_IDS get one. The link is printed to stdout and nowhere else.
  */
-import { resolve } from 'node:path';
 import { loadConfig, withDotEnv } from '../config.js';
 import { createDashboardAuth } from '../dashboard/auth.js';
 import { dashboardBaseUrl, loginUrl } from '../dashboard/index.js';
 import { dashboardConfigFromEnv } from '../dashboard/config.js';
 import { createLogger } from '../logger.js';
 import { systemClock } from '../ports.js';
-import { openDatabase } from '../store/sqlite/database.js';
-import { SqliteDashboardAuth } from '../store/sqlite/sqlite-dashboard-auth.js';
+import { openCliStore } from './cli-store.js';
 import type { CliCommand } from './command.js';
 
 const USAGE = `Usage: oyster-bot dashboard link <platform:userId> [--name NAME]
@@ -20,7 +18,8 @@ const USAGE = `Usage: oyster-bot dashboard link <platform:userId> [--name NAME]
 Prints a one-time sign-in link to the moderator dashboard for a moderator listed in
 MODERATOR_IDS (for example telegram:123456). The link works once, for 10 minutes.
   --name NAME   the name the dashboard and the audit log show (default: the id)
-Needs DASHBOARD_PORT (and DASHBOARD_PUBLIC_URL behind a proxy) and OYSTER_DB_PATH, as the bot uses them.
+Needs DASHBOARD_PORT (and DASHBOARD_PUBLIC_URL behind a proxy) and the bot's database (DATABASE_URL for
+PostgreSQL, else OYSTER_DB_PATH), as the bot uses them.
 Exit code: 0 with the link on stdout; 1 when the id is not a moderator; 2 for a usage or configuration error.`;
 
 export const dashboardCommand: CliCommand = {
@@ -53,10 +52,10 @@ export const dashboardCommand: CliCommand = {
       return 2;
     }
     const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, destination: io.stderr });
-    const db = openDatabase(resolve(config.OYSTER_DB_PATH), { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
+    const opened = await openCliStore(env, config.OYSTER_DB_PATH, { busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
     try {
       const auth = createDashboardAuth({
-        store: new SqliteDashboardAuth(db),
+        store: opened.dashboardAuth,
         moderators: { ids: config.MODERATOR_IDS, roleIds: config.MODERATOR_ROLE_IDS },
         clock: systemClock, logger, idleMinutes: dashboard.idleMinutes, linkMinutes: dashboard.linkMinutes,
       });
@@ -69,7 +68,7 @@ export const dashboardCommand: CliCommand = {
       io.stderr.write(`Works once, until ${link.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. It signs in as ${userKey}: do not share it.\n`);
       return 0;
     } finally {
-      db.close();
+      await opened.close();
     }
   },
 };

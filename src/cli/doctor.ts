@@ -93,7 +93,10 @@ export const doctorCommand: CliCommand = {
 
     if (config) {
       for (const f of checkPolicies(config)) report(f);
-      report(checkDatabase(config));
+      // PostgreSQL when DATABASE_URL is set, as start would use it; the pg driver loads only then.
+      report(config.DATABASE_URL
+        ? await (await import('../ops/doctor-postgres.js')).checkPostgres(config.DATABASE_URL, timeoutMs)
+        : checkDatabase(config));
       report(checkModeratorSinks(env));
     } else {
       report(skipped('policies and database', 'fix the configuration first'));

@@ -15,7 +15,6 @@ import { loadConfig, withDotEnv } from '../config.js';
 import { unknownVariableWarnings } from '../config-names.js';
 import { BotError } from '../errors.js';
 import { createModelProbe } from '../llm/model-probe.js';
-import { loadTokenizer } from '../llm/tokens.js';
 import { createLogger } from '../logger.js';
 import { adaptersFromConfig, createBot, runsConsole } from '../main.js';
 import { startOpsServer, type OpsServer } from '../ops/http-server.js';
@@ -53,9 +52,6 @@ function openLogFile(path: string): { path: string; stream: NodeJS.WritableStrea
   }
 }
 
-/** Long enough for a first message (or a whole piped session) to be answered before the load. */
-const TOKENIZER_PRELOAD_DELAY_MS = 1_500;
-
 export const startCommand: CliCommand = {
   name: 'start',
   usage: [
@@ -75,7 +71,7 @@ export const startCommand: CliCommand = {
     // a file instead, or JSON lines would land between the chat lines.
     const logFile = input === 'tty' && (io.stdout as { isTTY?: boolean }).isTTY && runsConsole(config) ? openLogFile(config.OYSTER_LOG_FILE) : undefined;
     const logger = createLogger({ level: config.LOG_LEVEL, destination: logFile?.stream ?? io.stderr });
-    const { adapters, console: consoleChat } = adaptersFromConfig(config, { input: io.stdin, output: io.stdout, ...(logFile ? { logFile: logFile.path } : {}) }, logger);
+    const { adapters, console: consoleChat } = await adaptersFromConfig(config, { input: io.stdin, output: io.stdout, ...(logFile ? { logFile: logFile.path } : {}) }, logger);
     checkSomethingToRun(adapters.length, consoleChat !== undefined, input);
     const metrics = config.METRICS_PORT !== undefined ? createMetrics() : undefined;
     const bot = await createBot({ config, adapters, logger, ...(metrics ? { metrics } : {}) });
@@ -121,10 +117,6 @@ export const startCommand: CliCommand = {
       throw error;
     }
     logger.info('oyster-bot started', { platforms: adapters.map((a) => a.platform), policyVersion: bot.policyVersion });
-    // The exact tokenizer (1-2 s of CPU) loads shortly after start, off the start path: the
-    // first answers don't wait for it; counts meanwhile are safe upper bounds (llm/tokens.ts).
-    const preload = setTimeout(() => void loadTokenizer().catch(() => logger.warn('tokenizer failed to load; token counts stay upper bounds')), TOKENIZER_PRELOAD_DELAY_MS);
-    preload.unref();
 
     if (consoleChat && adapters.length === 1) {
       // Console only: the session ends when stdin closes and every line is answered.

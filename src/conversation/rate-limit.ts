@@ -1,10 +1,26 @@
 /**
  * A token bucket per user, so one flooding user cannot starve others or run up model cost.
  * The engine consults it only after the risk screen: a message at risk is never limited.
+ *
+ * The bot's own limiter keeps its buckets in the store (storeRateLimit), so several instances
+ * share one bucket per person and a restart does not refill them. RateLimiter, in memory, is
+ * for limits that guard one process's own door (the dashboard's sign-in attempts).
  */
+import type { RateVerdict, SharedStateStore } from '../store/shared-state.js';
+
 export interface RateLimitSettings {
   perMinute: number;
   burst: number;
+}
+
+/** What the engine asks before answering: one token of this person's bucket. */
+export interface RateLimit {
+  take(key: string, nowMs: number): Promise<RateVerdict>;
+}
+
+/** The bot's limiter: buckets in the store, shared by every instance (SharedStateStore). */
+export function storeRateLimit(store: Pick<SharedStateStore, 'takeRateToken'>, settings: RateLimitSettings): RateLimit {
+  return { take: (key, nowMs) => store.takeRateToken(key, new Date(nowMs), settings) };
 }
 
 interface Bucket {
@@ -14,6 +30,10 @@ interface Bucket {
   notified: boolean;
 }
 
+/**
+ * In-memory buckets for one process. Losing them (a restart) only resets a limit, and with
+ * several instances each enforces its own share; use it only where that is safe (see its users).
+ */
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly refillPerMs: number;

@@ -34,13 +34,26 @@ export interface CountryAnswerDeps {
   logger: Logger;
 }
 
+/** What became of a country's lines: confirmed by the platform, queued for a retry, or no case open. */
+export type LinesOutcome =
+  | { state: 'delivered'; text: string }
+  | { state: 'queued'; text: string }
+  | { state: 'no-case' };
+
 export interface CountryAnswer {
   /**
    * Reads a message as the answer to the country question. Resolves with the country it set
    * (and whose lines it sent when a case is open), or undefined. Never rejects.
    */
   onMessage(message: InboundMessage, channel: CrisisChannel): Promise<string | undefined>;
-  /** The lines for `country` at the level of the person's open case, or undefined without one (`country XX`). */
+  /**
+   * `country XX`: while the person's case is open, the new country's lines go out through the
+   * resource-delivery queue like every other resource message, so the case records them only
+   * when the platform confirmed the send, and a failed send is retried. Rejects only when the
+   * queue's store is down (the caller then shows the lines in its own reply).
+   */
+  sendLines(request: { userKey: string; userId: string; country: string; conversation: ConversationRef; isDirect: boolean }, channel: CrisisChannel): Promise<LinesOutcome>;
+  /** The lines as text, for a reply to show when the queue itself is down; undefined without an open case. */
   linesFor(userKey: string, country: string, conversation: ConversationRef): Promise<string | undefined>;
 }
 
@@ -50,6 +63,35 @@ export function createCountryAnswer(deps: CountryAnswerDeps): CountryAnswer {
   /** The person's open case: in this conversation, this community, or a private one. */
   const openCase = (userKey: string, conversation: ConversationRef): Promise<CaseRecord | undefined> =>
     cases.activeCase(userKey, conversationKey(conversation), conversation.communityId);
+
+  /**
+   * The lines at the case's level, queued and tried at once: in the person's DM, else (DMs
+   * closed, or the DM refused the message) as the minimal in-place text, which says nothing
+   * about the person, in the conversation they wrote in.
+   */
+  async function deliver(
+    active: CaseRecord,
+    who: { userKey: string; userId: string; conversation: ConversationRef; isDirect: boolean; text: string },
+    country: string,
+    channel: CrisisChannel,
+  ): Promise<Exclude<LinesOutcome, { state: 'no-case' }>> {
+    const { userKey, conversation } = who;
+    const direct = who.isDirect ? conversation : await channel.openDirect(who.userId).catch(() => undefined);
+    const locale = await deps.locale({
+      userKey, communityKey: communityKey(conversation), detected: await deps.lastLocale?.(userKey), text: who.text,
+    });
+    const send = async (place: 'private' | 'private-unreachable', to: ConversationRef) => {
+      const rendered = deps.render({ country, level: active.level, locale, place, about: 'self' });
+      const out = await deps.deliveries.send({
+        caseId: active.id, userKey, conversation: to, place, level: active.level, country, locale,
+        about: 'self', resourceIds: rendered.resourceIds, at: deps.clock.now(),
+      }, channel);
+      return { out, text: rendered.text };
+    };
+    let sent = direct ? await send('private', direct) : undefined;
+    if (!sent || (!sent.out.delivered && sent.out.refused && !who.isDirect)) sent = await send('private-unreachable', conversation);
+    return { state: sent.out.delivered ? 'delivered' : 'queued', text: sent.text };
+  }
 
   return {
     async onMessage(message, channel) {
@@ -64,21 +106,20 @@ export function createCountryAnswer(deps: CountryAnswerDeps): CountryAnswer {
         logger.info('country set from the answer to the country question', { owner: 'user', country });
         const active = await openCase(userKey, message.conversation);
         if (!active) return country;
-        const direct = message.isDirect ? message.conversation : await channel.openDirect(message.author.id).catch(() => undefined);
-        const locale = await deps.locale({
-          userKey, communityKey: communityKey(message.conversation), detected: await deps.lastLocale?.(userKey), text: message.text,
-        });
-        const place = direct ? 'private' : 'private-unreachable';
-        const rendered = deps.render({ country, level: active.level, locale, place, about: 'self' });
-        await deps.deliveries.send({
-          caseId: active.id, userKey, conversation: direct ?? message.conversation, place, level: active.level, country, locale,
-          about: 'self', resourceIds: rendered.resourceIds, at: deps.clock.now(),
-        }, channel);
+        await deliver(active, {
+          userKey, userId: message.author.id, conversation: message.conversation, isDirect: message.isDirect, text: message.text,
+        }, country, channel);
         return country;
       } catch (error) {
         logger.warn('could not act on the country answer', { code: asBotError(error).code });
         return undefined;
       }
+    },
+
+    async sendLines(request, channel) {
+      const active = await openCase(request.userKey, request.conversation);
+      if (!active) return { state: 'no-case' };
+      return deliver(active, { ...request, text: '' }, request.country, channel);
     },
 
     async linesFor(userKey, country, conversation) {

@@ -8,9 +8,12 @@
  */
 import type { ConversationRef } from '../messages.js';
 import { platformUserKey } from '../messages.js';
-import type { CommandReply, CommandRequest } from '../ports.js';
+import { asBotError, BotError } from '../errors.js';
+import type { CommandReply, CommandRequest, CrisisChannel } from '../ports.js';
 import type { MessageStore } from '../store/store.js';
 import type { Logger } from '../logger.js';
+import type { CountryAnswer } from './country-answer.js';
+import type { CrisisTexts } from './directory.js';
 import { isModerator, type ModeratorConfig } from './moderators.js';
 
 /** Preference names in the MessageStore. */
@@ -81,9 +84,30 @@ export interface CountryCommandDeps {
   /** CRISIS_DEFAULT_COUNTRY, shown when nothing else is set. */
   defaultCountry?: string | undefined;
   logger: Logger;
-  /** The new country's lines while the person's case is open, sent with the reply (src/crisis/country-answer.ts). */
-  linesFor?(userKey: string, country: string, conversation: ConversationRef): Promise<string | undefined>;
+  /**
+   * While the person's case is open, the new country's lines go out through the resource-delivery
+   * queue (src/crisis/country-answer.ts), so they count as sent only once the platform confirmed them.
+   */
+  lines?: Pick<CountryAnswer, 'sendLines' | 'linesFor'>;
+  /** The platform's adapter, to send the lines on. */
+  channelFor?(platform: string): CrisisChannel | undefined;
+  /**
+   * The replies to the person in their language (policies/templates/*.yaml country_command): their
+   * /language choice, else the language of their last crisis lines; English without either.
+   */
+  textsFor?(userKey: string, conversation: ConversationRef): Promise<CountryCommandTexts>;
 }
+
+export type CountryCommandTexts = CrisisTexts['countryCommand'];
+
+/** English, for a command handler built without the directory (tests of the command alone). */
+const ENGLISH: CountryCommandTexts = {
+  set: 'Your country is now **{country}**.',
+  cleared: 'Your country is cleared.',
+  unknown: '"{value}" is not a country I have verified resources for. Use a two-letter code such as DE, GB or US.',
+  lines_sent: "I've sent you this country's crisis lines in a separate message.",
+  lines_queued: "I couldn't confirm that my message with this country's crisis lines arrived, so here they are, and I'll keep trying to send them:",
+};
 
 const USAGE = [
   '`country` shows the country used for crisis resources.',
@@ -112,25 +136,48 @@ export function createCountryCommand(deps: CountryCommandDeps): { handle(req: Co
         }
         return set(key, second, 'This community\'s default country');
       }
-      const answer = await set(userKey, first, 'Your country');
+      const texts = (await deps.textsFor?.(userKey, req.conversation).catch(() => undefined)) ?? ENGLISH;
+      const answer = await set(userKey, first, 'Your country', texts);
       if (!answer.ok || first.toLowerCase() === 'clear') return answer;
-      // With a case open, the person gets the new country's lines at once, in the same private reply.
-      const lines = await deps.linesFor?.(userKey, normalizeCountry(first)!, req.conversation);
+      const lines = await sendLines(req, userKey, normalizeCountry(first)!, texts);
       return lines === undefined ? answer : { ...answer, text: `${answer.text}\n\n${lines}` };
     },
   };
 
-  async function set(owner: string, value: string | undefined, label: string): Promise<CommandReply> {
+  /**
+   * With a case open, the new country's lines go out at once through the queue. What the reply
+   * adds follows what the platform confirmed: a pointer when they arrived, the lines themselves
+   * when they did not (fail toward safety: the queue keeps retrying, and records nothing until then).
+   */
+  async function sendLines(req: CommandRequest, userKey: string, country: string, texts: CountryCommandTexts): Promise<string | undefined> {
+    if (!deps.lines) return undefined;
+    const channel = deps.channelFor?.(req.conversation.platform);
+    try {
+      if (!channel) throw new BotError(`no adapter for ${req.conversation.platform}`, 'PLATFORM_NETWORK');
+      const out = await deps.lines.sendLines({
+        userKey, userId: req.actor.id, country, conversation: req.conversation, isDirect: req.isDirect,
+      }, channel);
+      if (out.state === 'no-case') return undefined;
+      return out.state === 'delivered' ? texts.lines_sent : `${texts.lines_queued}\n\n${out.text}`;
+    } catch (error) {
+      deps.logger.error('could not queue the new country\'s crisis lines: shown in the reply only', { code: asBotError(error).code, country });
+      return deps.lines.linesFor(userKey, country, req.conversation).catch(() => undefined);
+    }
+  }
+
+  /** Sets or clears a country. The person's own choice is answered in their language; a community's in English, for moderators. */
+  async function set(owner: string, value: string | undefined, label: string, texts = ENGLISH): Promise<CommandReply> {
+    const own = !owner.startsWith('community:');
     if (value?.toLowerCase() === 'clear') {
       await deps.messages.setPreference(owner, COUNTRY_PREFERENCE, undefined);
-      return reply(`${label} is cleared.`);
+      return reply(own ? texts.cleared : `${label} is cleared.`);
     }
     const code = normalizeCountry(value);
     if (!code || !deps.isKnownCountry(code)) {
-      return reply(`"${(value ?? '').slice(0, 20)}" is not a country I have verified resources for. Use a two-letter code such as DE, GB or US.`, false);
+      return reply(texts.unknown.replace('{value}', (value ?? '').slice(0, 20)), false);
     }
     await deps.messages.setPreference(owner, COUNTRY_PREFERENCE, code);
-    deps.logger.info('country set', { owner: owner.startsWith('community:') ? owner : 'user', country: code });
-    return reply(`${label} is now **${code}**.`);
+    deps.logger.info('country set', { owner: own ? 'user' : owner, country: code });
+    return reply(own ? texts.set.replace('{country}', code) : `${label} is now **${code}**.`);
   }
 }

@@ -11,6 +11,7 @@ import { check116123, checkContacts, checkTrapNumbers, findTrapPhrase, trapReaso
 import { type Contact, CountryFile, GlobalFile } from './directory-schema.js';
 import { policyError, readPolicyYaml } from '../policy/policy-file.js';
 import { Collector, emergencyText, fill, fillMessage, groupByService, local, serviceLine } from './render.js';
+import { applyResourceNotes, templateLocalesIn } from './resource-notes.js';
 import { loadTemplates } from './templates.js';
 import type { TemplateFile, WayKey } from './templates-schema.js';
 
@@ -53,6 +54,8 @@ export interface CrisisTexts {
   handoffNotice: string;
   /** "Which country are you in?" on its own. */
   askCountry: string;
+  /** The `country` command's replies to the person. */
+  countryCommand: Readonly<TemplateFile['country_command']>;
 }
 
 export interface ResourceDirectory {
@@ -123,6 +126,13 @@ export function loadDirectory(policyDir: string): ResourceDirectory {
   global.assigns_116123.forEach((c, i) => {
     if (!countries.has(c)) throw policyError('resources/global.yaml', `assigns_116123[${i}]`, `${c} has no file`, `add resources/${c}.yaml or remove ${c}`);
   });
+
+  // Every shown note in every template language (policies/resource-notes/), before the trap
+  // check so the translations are checked for trap phrases too.
+  applyResourceNotes(policyDir, [
+    { file: 'resources/global.yaml', data: global },
+    ...[...countries].map(([code, data]) => ({ file: `resources/${code}.yaml`, data })),
+  ], templateLocalesIn(policyDir));
 
   // Traps are checked last: a trap listed under one country must not appear in any other.
   checkTrapNumbers('resources/global.yaml', global.contacts, traps);
@@ -228,6 +238,7 @@ class Directory implements ResourceDirectory {
       locale: t.locale,
       fallbackReply: { ...t.fallback_reply },
       handoffNotice: t.handoff_notice,
+      countryCommand: { ...t.country_command },
       askCountry: t.ask_country.default,
     };
   }

@@ -72,12 +72,14 @@ export function createModeration(deps: ModerationDeps): Moderation {
       const actor = platformUserKey(req.conversation.platform, req.actor.id);
       const caseId = parseCaseId(req.args[1]);
       const at = clock.now();
+      // The audit log says where an action came from when it was not a chat (the dashboard).
+      const via = req.via ? { via: req.via } : {};
 
       if (!isModerator(req.actor, req.conversation.platform, deps.moderators)) {
         const target = caseId === undefined ? undefined : await cases.getCase(caseId);
         await cases.appendAudit({
           caseId, action: 'refused', actor, at, note: undefined,
-          policyVersion: target?.policyVersion ?? deps.policyVersion, detail: { attempted: verbText.slice(0, 20) },
+          policyVersion: target?.policyVersion ?? deps.policyVersion, detail: { attempted: verbText.slice(0, 20), ...via },
         });
         logger.warn('case command refused: not a moderator', { actor, attempted: verbText.slice(0, 20), caseId });
         return reply('Only moderators can act on cases. This attempt has been logged.', false);
@@ -102,6 +104,7 @@ export function createModeration(deps: ModerationDeps): Moderation {
         kind: verb, caseId, actor, actorName: req.actor.displayName, at,
         ...(outcome ? { outcome } : {}), ...(note !== undefined ? { note } : {}),
         updateSinks: verb === 'acknowledge' || verb === 'resolve' ? deps.updateSinks ?? [] : [],
+        ...via,
       });
       if (result.status === 'not_found') return reply(`There is no case #${caseId}.`, false);
       if (result.status === 'invalid_state') return reply(whyNot(verb, result.caseRecord), false);

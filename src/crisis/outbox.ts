@@ -44,6 +44,8 @@ export interface OutboxWorkerDeps {
   random?: () => number;
   /** Rows claimed per drain. */
   batchSize?: number;
+  /** The dashboard page of a case, when moderators can open the dashboard from a link. */
+  caseLink?: (caseId: number) => string | undefined;
 }
 
 export interface OutboxWorker {
@@ -114,8 +116,13 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     return count;
   }
 
-  /** Names the on-call moderator an urgent alert pages, in turn (round-robin, wrapping to the first). */
-  function paged(alert: AlertView): AlertView {
+  /**
+   * Adds what the core decides at send time: the case's dashboard link, and the on-call
+   * moderator an urgent alert pages, in turn (round-robin, wrapping to the first).
+   */
+  function paged(stored: AlertView): AlertView {
+    const caseUrl = deps.caseLink?.(stored.caseId);
+    const alert = caseUrl === undefined ? stored : { ...stored, caseUrl };
     const onCall = policy.paging.onCall;
     if (alert.priority !== 'urgent' || onCall.length === 0) return alert;
     return { ...alert, page: onCall[(alert.pageIndex ?? 0) % onCall.length]! };

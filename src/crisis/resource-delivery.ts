@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { asBotError, type BotError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { OutboundMessage } from '../messages.js';
-import { conversationKey } from '../messages.js';
+import { conversationKey, riskRank, type RiskLevel } from '../messages.js';
 import type { Clock } from '../ports.js';
 import type { ClaimedDelivery, NewResourceDelivery, ResourceDeliveryStore } from '../store/resource-deliveries.js';
 import type { RenderRequest } from './directory.js';
@@ -46,6 +46,12 @@ export interface ResourceDelivery {
   send(delivery: NewResourceDelivery, channel: ResourceChannel): Promise<SendOutcome>;
   /** The person wrote again: everything they never received is tried now. Resolves with rows delivered. */
   retryFor(userKey: string, channel: ResourceChannel): Promise<number>;
+  /**
+   * Whether a resource message for the person, at `level` or above, was queued at or after
+   * `since` (delivered, still queued, or superseded by a newer one). A message resumed after a crash asks this before it
+   * sends its resources again: the queue already re-sends what the dead run queued.
+   */
+  queuedSince(userKey: string, since: Date, level: RiskLevel): Promise<boolean>;
   start(): Promise<void>;
   drainOnce(): Promise<number>;
   stop(): Promise<void>;
@@ -140,6 +146,9 @@ export function createResourceDelivery(deps: ResourceDeliveryDeps): ResourceDeli
       for (const row of rows) if ((await attempt(row, channel)).delivered) delivered++;
       if (rows.length > 0) logger.info('re-sent undelivered crisis resources on the next message', { rows: rows.length, delivered });
       return delivered;
+    },
+    async queuedSince(userKey, since, level) {
+      return (await store.forUser(userKey)).some((row) => row.createdAt.getTime() >= since.getTime() && riskRank(row.level) >= riskRank(level));
     },
     async start() {
       // With the store unavailable at start the worker still starts: claims expire on their own.

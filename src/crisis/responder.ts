@@ -64,12 +64,16 @@ export interface CrisisResponderDeps {
    * platform confirmed them, a failed send is retried until delivered or superseded, and the
    * person's next message re-sends what never arrived. Without it, resources are sent directly.
    */
-  deliveries?: Pick<ResourceDelivery, 'send' | 'retryFor'>;
+  deliveries?: Pick<ResourceDelivery, 'send' | 'retryFor'> & Partial<Pick<ResourceDelivery, 'queuedSince'>>;
   /** Reads the answer to "Which country are you in?" (src/crisis/country-answer.ts). */
   countryAnswer?: Pick<CountryAnswer, 'onMessage'>;
 }
 
 const HANDOFF_SENT = 'handoff_sent';
+/** Output-check reasons that say a reply is about dying, whatever level the screen gave. */
+const MEANING_CODES: ReadonlySet<string> = new Set([
+  'OUTPUT_METHOD_DETAIL', 'OUTPUT_SUICIDE_AS_SOLUTION', 'OUTPUT_NO_SUICIDE_CONTRACT', 'OUTPUT_SECRECY_PROMISE',
+]);
 /** Crisis texts get up to three tries on a transient platform failure, waiting at most 5 s. */
 const RESOURCE_SEND_ATTEMPTS = 3;
 const MAX_RESOURCE_RETRY_WAIT_MS = 5_000;
@@ -87,8 +91,31 @@ class Responder implements CrisisResponder {
     this.threshold = deps.threshold;
   }
 
-  async respond({ message, channel, assessment, locale, text, resources, quiet }: CrisisRequest): Promise<CrisisOutcome> {
+  async respond(request: CrisisRequest): Promise<CrisisOutcome> {
+    const { message, assessment, text, quiet } = request;
     if (quiet) return { caseId: await this.alertQuietly(message, assessment, text), direct: undefined };
+    // Resumed after a crash with resources decided but unconfirmed: the dead run may already
+    // have queued them, and the queue re-sends its own rows after a restart. Sending them again
+    // here gave the person the same resources twice (the fault suite found it).
+    if (request.resources === 'due' && await this.queuedBefore(message, assessment.level)) {
+      await this.mark(message, 'sent');
+      return this.respondTo({ ...request, resources: 'sent' });
+    }
+    return this.respondTo(request);
+  }
+
+  private async queuedBefore(message: InboundMessage, level: RiskLevel): Promise<boolean> {
+    const userKey = platformUserKey(message.conversation.platform, message.author.id);
+    try {
+      return (await this.deps.deliveries?.queuedSince?.(userKey, message.receivedAt, level)) ?? false;
+    } catch (error) {
+      // Unknown: sending again fails toward safety.
+      this.deps.logger.warn('could not read the resource queue for a resumed message', { code: asBotError(error).code });
+      return false;
+    }
+  }
+
+  private async respondTo({ message, channel, assessment, locale, text, resources }: CrisisRequest): Promise<CrisisOutcome> {
     const { escalation, directory, clock, logger } = this.deps;
     const now = clock.now();
     const platform = message.conversation.platform;
@@ -293,9 +320,20 @@ class Responder implements CrisisResponder {
     if (answer === undefined) return { ok: false, reasons: [], fallback: atRisk ? reviewed : undefined };
     // Numbers only from the person's country (or, not knowing it, the operator's default).
     const verdict = this.deps.checkOutput(answer, level, { country: country ?? this.deps.fallbackCountry });
+    if (verdict.ok) return { ok: true };
+    // Below the threshold, a reply that describes dying, frames it as a way out, asks for a
+    // promise or promises secrecy means the screen missed what the conversation is about: fail
+    // toward safety with a line to a person (the minimal text, which discloses nothing and suits
+    // a group too) instead of "could you ask me again?".
+    if (!atRisk && verdict.reasons.some((r) => MEANING_CODES.has(r))) {
+      const lines = this.deps.directory.render({
+        country: country ?? this.deps.fallbackCountry, level: 'moderate', locale, place: 'private-unreachable', about: 'self',
+      });
+      return { ok: false, reasons: verdict.reasons, fallback: lines.text };
+    }
     // The model answered but the answer failed the check: the reviewed kind text at every level,
     // never "can't reach my model", which would not be true (issue 12 item 6).
-    return verdict.ok ? { ok: true } : { ok: false, reasons: verdict.reasons, fallback: reviewed };
+    return { ok: false, reasons: verdict.reasons, fallback: reviewed };
   }
 
   /** When a moderator has taken over, the bot says so once instead of answering. */

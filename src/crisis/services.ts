@@ -5,16 +5,16 @@
  * here runs per message.
  */
 import type { Logger } from '../logger.js';
-import type { Clock, CrisisResponder, ModeratorSink, RiskAssessor } from '../ports.js';
+import type { Clock, CrisisChannel, CrisisResponder, ModeratorSink, RiskAssessor } from '../ports.js';
 import { asBotError } from '../errors.js';
 import type { EscalationPolicy } from '../policy/escalation-policy.js';
 import type { CaseStore } from '../store/case-store.js';
 import type { MessageStore } from '../store/store.js';
-import { createCountryCommand } from './country.js';
+import { communityKey, createCountryCommand } from './country.js';
 import type { RenderRequest, ResourceDirectory } from './directory.js';
 import { createCountryAnswer } from './country-answer.js';
 import { loadGazetteer } from './gazetteer.js';
-import { createResourceDelivery, type ResourceChannel, type ResourceDelivery } from './resource-delivery.js';
+import { createResourceDelivery, type ResourceDelivery } from './resource-delivery.js';
 import type { ResourceDeliveryStore } from '../store/resource-deliveries.js';
 import { createCaseJournal, type CaseJournal } from './case-journal.js';
 import { createEscalation, RISK_RESET_PREFERENCE } from './escalation.js';
@@ -48,10 +48,12 @@ export interface CrisisServicesDeps {
   logger: Logger;
   metrics?: { count(name: string, labels?: Record<string, string>): void };
   onOutboxMetrics?: (stats: OutboxMetrics) => void;
+  /** The dashboard page of a case, shown on every alert when the dashboard has a public address. */
+  caseLink?: (caseId: number) => string | undefined;
   /** The resource-delivery queue's store. */
   deliveries: ResourceDeliveryStore;
   /** The adapter of a platform, for resource retries that no inbound message carries. */
-  channelFor(platform: string): ResourceChannel | undefined;
+  channelFor(platform: string): CrisisChannel | undefined;
 }
 
 export interface CrisisServices {
@@ -72,6 +74,7 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
   const outbox = createOutboxWorker({
     cases, policy, clock, sinks, logger: logger.child({ part: 'outbox' }),
     ...(deps.onOutboxMetrics ? { onMetrics: deps.onOutboxMetrics } : {}),
+    ...(deps.caseLink ? { caseLink: deps.caseLink } : {}),
   });
   // New alerts go out at once rather than on the worker's next poll.
   const kick = () => outbox.kick();
@@ -108,7 +111,11 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
   const country = createCountryCommand({
     messages: store, moderators: deps.moderators, isKnownCountry: (c) => deps.directory.has(c),
     defaultCountry: deps.defaultCountry, logger,
-    linesFor: (userKey, code, conversation) => countryAnswer.linesFor(userKey, code, conversation),
+    lines: { sendLines: (r, c) => countryAnswer.sendLines(r, c), linesFor: (u, c, conv) => countryAnswer.linesFor(u, c, conv) },
+    channelFor: (platform) => deps.channelFor(platform),
+    textsFor: async (userKey, conversation) => directory.texts(await locale({
+      userKey, communityKey: communityKey(conversation), detected: (await deps.deliveries.forUser(userKey)).at(-1)?.locale, text: '',
+    })).countryCommand,
   });
   const { directory } = deps;
   const locale = createLocaleChooser({

@@ -42,6 +42,8 @@ const shape = {
   // Said only when a moderator sink other than the log is configured: no promise of a person
   // who will never hear of it.
   moderator_note: z.strictObject({ self: Text, other: Text }),
+  /** The `country` command's replies to the person (issue 12 item 5: the bot's own texts in their language). */
+  country_command: z.strictObject({ set: Text, cleared: Text, unknown: Text, lines_sent: Text, lines_queued: Text }),
   format: z.strictObject(Object.fromEntries(FORMAT_KEYS.map((k) => [k, z.string()])) as Record<FormatKey, z.ZodString>),
 };
 
@@ -62,6 +64,7 @@ export const PartialTemplateFile = z.strictObject({
   handoff_notice: Text.optional(),
   ways: shape.ways.partial().optional(),
   moderator_note: shape.moderator_note.partial().optional(),
+  country_command: shape.country_command.partial().optional(),
   format: shape.format.partial().optional(),
 });
 export type PartialTemplateFile = z.infer<typeof PartialTemplateFile>;
@@ -114,6 +117,11 @@ export const PLACEHOLDER_RULES: Readonly<Record<string, PlaceholderRule>> = {
   ...Object.fromEntries(WAY_KEYS.map((k) => [`ways.${k}`, none])),
   'moderator_note.self': none,
   'moderator_note.other': none,
+  'country_command.set': fmt('country'),
+  'country_command.cleared': none,
+  'country_command.unknown': fmt('value'),
+  'country_command.lines_sent': none,
+  'country_command.lines_queued': none,
   'format.bullet': fmt('line'),
   'format.line': fmt('service', 'methods', 'hours', 'note'),
   'format.call': fmt('numbers'),

@@ -99,6 +99,7 @@ function mergeOverEnglish(en: TemplateFile, partial: PartialTemplateFile): Templ
     handoff_notice: partial.handoff_notice ?? en.handoff_notice,
     ways: over(en.ways, partial.ways),
     moderator_note: over(en.moderator_note, partial.moderator_note),
+    country_command: over(en.country_command, partial.country_command),
     format: over(en.format, partial.format),
   };
 }

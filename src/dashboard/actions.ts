@@ -54,6 +54,7 @@ export async function runWebAction(
     actor: { id: who.userId, displayName: session.displayName, roleIds: session.roleIds },
     conversation: { platform: who.platform, channelId: 'web-dashboard' },
     isDirect: true,
+    via: 'web',
   });
   return { ok: reply.ok, text: reply.text };
 }

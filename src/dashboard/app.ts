@@ -58,6 +58,9 @@ export function createApp(deps: AppDeps): Hono<Env> {
   const { auth, reads, clock, logger } = deps;
   const app = new Hono<Env>();
   // Sign-in attempts: per address, and overall (behind a proxy every address is the proxy's).
+  // In memory, per instance, on purpose: a limit lost at a restart, or multiplied by the number
+  // of instances, still leaves guessing a 256-bit link or session token hopeless; it only keeps
+  // a misbehaving client from filling the log.
   const perAddress = new RateLimiter({ perMinute: 10, burst: 10 });
   const overall = new RateLimiter({ perMinute: 60, burst: 30 });
   // One message after an action, shown once on the next page; keyed by session, never put in a URL.

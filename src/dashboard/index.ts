@@ -12,8 +12,6 @@ import type { Logger } from '../logger.js';
 import type { Clock, CommandReply, CommandRequest, PlatformAdapter } from '../ports.js';
 import { isModerator, type ModeratorConfig } from '../crisis/moderators.js';
 import type { DashboardAuthStore, DashboardReads } from '../store/dashboard-store.js';
-import { SqliteDashboardAuth } from '../store/sqlite/sqlite-dashboard-auth.js';
-import { SqliteDashboardReads } from '../store/sqlite/sqlite-dashboard-reads.js';
 import type { CaseCommand } from './actions.js';
 import { createApp } from './app.js';
 import { createDashboardAuth, type DashboardAuth, type Grant } from './auth.js';
@@ -153,12 +151,11 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
   };
 }
 
-/** What the composition root hands over; the SQLite stores are built here. */
+/** What the composition root hands over: the stores of whichever dialect is configured (open-stores.ts). */
 export interface DashboardWiring {
   env: Record<string, string | undefined>;
-  db: ConstructorParameters<typeof SqliteDashboardReads>[0];
-  /** The escalation policy's threshold for calling an alert delivery "failing". */
-  failingAfterAttempts: number;
+  authStore: DashboardAuthStore;
+  reads: DashboardReads;
   moderators: ModeratorConfig;
   runCaseCommand: CaseCommand;
   adapters: PlatformAdapter[];
@@ -172,8 +169,8 @@ export function dashboardFromEnv(w: DashboardWiring): Dashboard | undefined {
   if (!config) return undefined;
   return createDashboard({
     config,
-    authStore: new SqliteDashboardAuth(w.db),
-    reads: new SqliteDashboardReads(w.db, w.failingAfterAttempts),
+    authStore: w.authStore,
+    reads: w.reads,
     moderators: w.moderators,
     runCaseCommand: w.runCaseCommand,
     sendDirect: async (platform, userId, text) => {

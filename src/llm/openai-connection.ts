@@ -5,6 +5,7 @@
  * own fetch once reported 401 while chat worked.
  */
 import OpenAI from 'openai';
+import { createLeanFetch } from './lean-fetch.js';
 
 export interface ModelConnection {
   baseURL: string;
@@ -21,6 +22,8 @@ export function openModelConnection(c: ModelConnection): OpenAI {
     baseURL: c.baseURL,
     timeout: c.timeoutMs,
     maxRetries: c.maxRetries ?? 2,
+    // node:http with keep-alive instead of the built-in fetch: a fraction of the CPU per call.
+    fetch: createLeanFetch(),
   });
 }
 

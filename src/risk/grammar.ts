@@ -29,10 +29,36 @@ export interface GrammarResult {
   hits: GrammarHit[];
   /** Per language: clauses (by number) that carry a frame: past, fiction, news, support, harmless purpose. */
   framedClauses: Map<string, Set<number>>;
+  /** How many clauses the message has (a message whose every clause is framed is framed as a whole). */
+  clauses: number;
 }
 
 const FRAMES: ReadonlySet<Concept> = new Set(FRAME_CONCEPTS);
+/** Frames that speak for their whole sentence; a harmless purpose or the past frame only their clause. */
+const SENTENCE_FRAMES: ReadonlySet<Concept> = new Set<Concept>(['frame_support', 'frame_news', 'frame_fiction']);
+/** Function words and circumstances: they do not show that a message is written in a language. */
+const PLAIN: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some']);
+const SENTENCE_END = /[.!?\n。！？؟]/;
+
+/** The sentence number of each clause: a clause starts a new sentence when a sentence end closed the last one. */
+function sentenceOfClauses(clauseStarts: number[], text: string): number[] {
+  const out: number[] = [];
+  let sentence = 0;
+  for (const [i, start] of clauseStarts.entries()) {
+    if (i > 0 && SENTENCE_END.test(text[start - 1] ?? '')) sentence++;
+    out.push(sentence);
+  }
+  return out;
+}
+
+/** Whether every clause of the message is framed in some language (an offer of support, a report, a story). */
+export function wholeMessageFramed(result: GrammarResult): boolean {
+  for (const set of result.framedClauses.values()) if (set.size >= result.clauses) return true;
+  return false;
+}
 const KANA = /[\u3040-\u30FF]/;
+/** Concepts that name things and circumstances rather than acts: never where a subject stands. */
+const OBJECT_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['means', 'height', 'time', 'finality', 'some', 'lethal', 'distress']);
 
 function pick(hits: ConceptHit[], concept: Concept): ConceptHit[] {
   return hits.filter((h) => h.concept === concept);
@@ -54,14 +80,38 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
   // Frames count in their own language only: a short frame word of one language ("song") is
   // often an ordinary word of another (Vietnamese "sống", to live).
   const framedClauses = new Map<string, Set<number>>();
+  const mark = (language: string, clause: number) => {
+    let set = framedClauses.get(language);
+    if (!set) framedClauses.set(language, (set = new Set()));
+    set.add(clause);
+  };
+  const sentences = sentenceOfClauses(scan.clauseStarts, text);
+  const selfClauses = new Set<number>();
+  for (const h of scan.hits) if (h.concept === 'self') selfClauses.add(h.clause);
   for (const h of scan.hits) {
     if (!FRAMES.has(h.concept)) continue;
     const language = index.languages[h.lang]!;
-    let set = framedClauses.get(language);
-    if (!set) framedClauses.set(language, (set = new Set()));
-    set.add(h.clause);
+    mark(language, h.clause);
+    // An offer of support, a story or a report speaks for its whole sentence ("if you ever have
+    // suicidal thoughts, you can talk to me"): the sentence's other clauses are framed too,
+    // unless the writer speaks of themself there ("..., and I want to die too").
+    if (!SENTENCE_FRAMES.has(h.concept)) continue;
+    for (let c = 0; c < sentences.length; c++) {
+      if (sentences[c] === sentences[h.clause] && !selfClauses.has(c)) mark(language, c);
+    }
   }
-  const result: GrammarResult = { level: 'none', hits: [], framedClauses };
+  // A frame in another language the message is also read in frames the clause too ("i used to
+  // self harm in my teens" is English past, though the Indonesian lexicon reads "self harm").
+  // Only languages with risk words of their own in the message count: a stray frame word of an
+  // unrelated language ("song" inside Vietnamese) frames nothing.
+  const reading = new Set<number>();
+  for (const h of scan.hits) if (!FRAMES.has(h.concept) && !PLAIN.has(h.concept)) reading.add(h.lang);
+  const activeFrames = new Set<number>();
+  for (const lang of reading) for (const c of framedClauses.get(index.languages[lang]!) ?? []) activeFrames.add(c);
+  if (activeFrames.size > 0) {
+    for (const lang of reading) for (const c of activeFrames) mark(index.languages[lang]!, c);
+  }
+  const result: GrammarResult = { level: 'none', hits: [], framedClauses, clauses: sentences.length };
   if (scan.active.size === 0) return result;
 
   const within = (a: ConceptHit, b: ConceptHit) =>
@@ -92,13 +142,17 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
       let level: RiskLevel = rule.level;
       let signals: Signal[] = rule.signals;
       let id = `${language}.${rule.id}`;
-      if (rule.self === 'required') {
-        const said = get('self').some((s) => within(anchor, s));
-        const someoneElse = get('other').some((o) => o.clause === anchor.clause && o.pos < anchor.pos);
-        if (!said && someoneElse) {
-          // "my brother bought a rope": concern for someone else (CRISIS.md §2, moderate).
-          if (riskRank(level) < riskRank('moderate')) continue;
-          level = 'moderate';
+      if (rule.self === 'required' || rule.other_level) {
+        if (subjectIsOther(anchor, span, get('self'), get('other'))) {
+          // Worry about someone else is less certain than one's own words: a harmless purpose
+          // anywhere in the message ("dad is on the roof, fixing the antenna") sets it aside.
+          if (framed && framed.size > 0) continue;
+          // "my brother bought a rope": about someone else. Worry by default (CRISIS.md §2,
+          // moderate); danger the rule names as such ("she has the pills, tonight") keeps its
+          // weight, so the person gets help-a-friend resources and moderators an alert.
+          const otherLevel = rule.other_level ?? 'moderate';
+          if (riskRank(level) < riskRank('moderate') || riskRank(otherLevel) < riskRank('moderate')) continue;
+          level = otherLevel;
           signals = ['third_party'];
           id = `${id}:other`;
         }
@@ -108,6 +162,33 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
     }
   }
   return result;
+}
+
+/**
+ * Whether someone else is the subject of a finding: the person word nearest before its first
+ * risk word in that clause is another person ("she", "my brother", "mi hermana") rather than
+ * the writer ("my roommate told me she is swallowing them": "she" is nearer than "me"). With no
+ * person word before it, the finding is the writer's (chat drops pronouns: "bought a rope
+ * today").
+ */
+function subjectIsOther(
+  anchor: ConceptHit,
+  span: ConceptHit[],
+  selves: ConceptHit[],
+  others: ConceptHit[],
+): boolean {
+  // The subject goes with the verb-like words (has, took, standing on), not with the objects:
+  // in "she gave me her pills and I'm taking them" the pills are hers, the taking is mine.
+  const verbs = span.filter((h) => h.clause === anchor.clause && !OBJECT_CONCEPTS.has(h.concept));
+  const candidates = verbs.length > 0 ? verbs : span.filter((h) => h.clause === anchor.clause);
+  const first = candidates.reduce((a, b) => (b.pos < a.pos ? b : a), candidates[0] ?? anchor);
+  const before = (h: ConceptHit) => h.spaced === first.spaced && h.clause === first.clause && h.end <= first.pos;
+  let nearestSelf = -1;
+  for (const h of selves) if (before(h) && h.end > nearestSelf) nearestSelf = h.end;
+  let nearestOther = -1;
+  for (const h of others) if (before(h) && h.end > nearestOther) nearestOther = h.end;
+  if (nearestOther < 0) return false;
+  return nearestSelf < nearestOther;
 }
 
 /** Whether `rule` fires on these occurrences; returns the anchor and the occurrences used. */

@@ -37,6 +37,7 @@ export const SIGNALS = [
   'minor', // the user appears to be under 18 (raises their own risk, CRISIS.md §2)
   'context', // a neutral marker used only by `needs`
   'means_named', // a means named with nothing else (a weak signal for conversations; 'means' is means at hand)
+  'ingested', // "I already took some" with no means named: an attempt once a means was named in the conversation
   'place', // a height or a place named with a question or a position (a weak signal for conversations)
 ] as const;
 export const Signal = z.enum(SIGNALS);
@@ -116,6 +117,11 @@ export const Combination = z
     all: z.array(Signal).min(2, 'a combination needs at least two signals'),
     level: RiskLevelName,
     pin: z.boolean().default(false),
+    /**
+     * When set, every signal must have occurred within this many hours of the message: "I took
+     * some" reads as an attempt right after a pills message, not two days later.
+     */
+    within_hours: z.number().positive().optional(),
     note: z.string().optional(),
   })
   .strict();

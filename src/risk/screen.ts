@@ -7,6 +7,7 @@ import { maxLevel, riskRank, type RiskLevel } from '../messages.js';
 import { normalizeText, type NormalizedText } from './normalize.js';
 import type { Signal } from './policy-schema.js';
 import { LiteralIndex } from './literal-index.js';
+import { wholeMessageFramed } from './grammar.js';
 import { framedAt, readMeaning, type MeaningPolicy } from './meaning.js';
 import type { LoadedModel } from './model/load.js';
 import { applyModel } from './model/screen-hook.js';
@@ -149,7 +150,9 @@ export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: Mea
     }
   }
   // The learned model may raise the level, never lower it (src/risk/model/screen-hook.ts).
-  if (model) level = applyModel(model, normalized.text, level, signals, hits);
+  // Not for a message framed as a whole (an offer of support, a report, a story): the frame is
+  // the rules' evidence that the words are not the writer's own risk.
+  if (model && !(reading && wholeMessageFramed(reading.grammar))) level = applyModel(model, normalized.text, level, signals, hits);
   return { level, hits, conditional, signals, language: topLanguage ?? guessLanguage(packs, normalized) };
 }
 

@@ -147,6 +147,7 @@ export function assessConversation(
   }
   for (const combo of policy.combinations) {
     if (!combo.all.every((s) => lastSeen.has(s))) continue;
+    if (combo.within_hours !== undefined && combo.all.some((s) => now.getTime() - lastSeen.get(s)! > combo.within_hours! * HOUR)) continue;
     const completedAt = Math.max(...combo.all.map((s) => lastSeen.get(s)!));
     const comboLevel = decayedLevel(combo.level, (now.getTime() - completedAt) / HOUR, policy.decay);
     if (comboLevel === 'none') continue;

@@ -126,6 +126,8 @@ export interface CaseAction {
   note?: string;
   /** Sinks that receive an 'update' alert for this action (status changes only). */
   updateSinks: string[];
+  /** The action came from the moderator dashboard, not a chat: written on the audit row. */
+  via?: 'web';
 }
 
 export type CaseActionResult =

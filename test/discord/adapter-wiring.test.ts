@@ -128,12 +128,17 @@ describe('discord adapter against a local gateway', () => {
 
   it('renews typing while the model works and stops when told', async () => {
     await started(undefined, { typingIntervalMs: 100 });
+    const inGeneral = () => fake.typing.filter((t) => t.channelId === fake.world.channels.general).length;
     const stop = adapter!.startTyping!({ platform: 'discord', channelId: fake.world.channels.general });
-    await waitFor(() => fake.typing.length >= 3);
+    await waitFor(() => inGeneral() >= 3);
     stop();
-    const count = fake.typing.length;
-    await new Promise((r) => setTimeout(r, 250));
-    expect(fake.typing.length).toBe(count);
+    const count = inGeneral();
+    // The clock for "no more renewals": typing started now in another channel renews on the same
+    // interval; after its third renewal the stopped one would have renewed at least twice.
+    const stopOther = adapter!.startTyping!({ platform: 'discord', channelId: fake.world.channels.listed });
+    await waitFor(() => fake.typing.filter((t) => t.channelId === fake.world.channels.listed).length >= 3, { what: 'three renewals elsewhere' });
+    stopOther();
+    expect(inGeneral()).toBe(count);
   });
 
   it('opens a DM, and throws PLATFORM_PERMISSION when Discord refuses it', async () => {

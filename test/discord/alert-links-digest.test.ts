@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlertBoard, discordMessageLink, renderAlert, renderDigest, type AlertMessageBody } from '../../adapters/discord/alerts.js';
+import { createDiscordModeratorSink, discordMessageLink, renderAlert, renderDigest, type AlertMessageBody } from '../../adapters/discord/moderator.js';
 import { createDiscordAdapter } from '../../adapters/discord/index.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
@@ -26,14 +26,14 @@ describe('discord alert: jump link to the message', () => {
     const inThread = alertView({ messageId: MESSAGE, conversation: { platform: 'discord', channelId: CHANNEL, threadId: '1400000000000000004', communityId: GUILD } });
     expect(discordMessageLink(inThread)).toBe(`https://discord.com/channels/${GUILD}/1400000000000000004/${MESSAGE}`);
     const fields = renderAlert(alertView({ messageId: MESSAGE })).embeds[0]!.fields!;
-    expect(fields.find((f) => f.name === 'Message')?.value).toBe(`[Jump to the message](https://discord.com/channels/${GUILD}/${CHANNEL}/${MESSAGE})`);
+    expect(fields.find((f) => f.name === 'Message')?.value).toBe(`[open the message](https://discord.com/channels/${GUILD}/${CHANNEL}/${MESSAGE})`);
   });
 
   it('never links a DM, and shows another platform\'s message as an id only', () => {
     expect(discordMessageLink(alertView({ messageId: MESSAGE, isDirect: true }))).toBeUndefined();
     expect(renderAlert(alertView({ isDirect: true })).embeds[0]!.fields!.some((f) => f.name === 'Message')).toBe(false);
     const telegram = renderAlert(alertView({ platform: 'telegram', conversation: { platform: 'telegram', channelId: '-100200' }, messageId: '-100200:5' }));
-    expect(telegram.embeds[0]!.fields!.find((f) => f.name === 'Message')?.value).toBe('telegram id `-100200:5`');
+    expect(telegram.embeds[0]!.fields!.find((f) => f.name === 'Message')?.value).toBe('telegram message id -100200:5');
   });
 });
 
@@ -70,8 +70,8 @@ describe('discord digest', () => {
 
   it('posts a digest as a new message with no case buttons', async () => {
     const posts: AlertMessageBody[] = [];
-    const board = new AlertBoard({ post: async (b) => { posts.push(b); return `m${posts.length}`; }, edit: async () => undefined });
-    expect(await board.deliverDigest(digestOf(2))).toEqual({ ref: 'm1' });
+    const board = createDiscordModeratorSink({ post: async (b) => { posts.push(b); return `m${posts.length}`; }, edit: async () => undefined });
+    expect(await board.deliverDigest!(digestOf(2))).toEqual({ ref: 'm1' });
     expect(posts).toHaveLength(1);
     expect(posts[0]!.components).toEqual([]);
   });

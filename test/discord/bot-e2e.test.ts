@@ -197,7 +197,7 @@ describe('discord bot end to end', () => {
 
     press('bob', 2);
     const edited = await waitFor(() => fake.webhookCalls.find((c) => c.method === 'PATCH' && c.path.includes('press-2')));
-    expect(JSON.stringify(edited.body.embeds)).toContain('Acknowledged by');
+    expect(JSON.stringify(edited.body.embeds)).toContain('acknowledged by');
     expect(JSON.stringify(edited.body.embeds)).toContain('Bob');
     expect(edited.body.components[0].components[0].disabled).toBe(true);
   });
@@ -217,7 +217,7 @@ describe('discord bot end to end', () => {
     expect((await fromTelegram('ack')).ok).toBe(true);
     await bot!.drainAlerts();
     const acked = await waitFor(() => patchesOfAlert()[0]);
-    expect(JSON.stringify(acked.body.embeds)).toContain('Acknowledged by');
+    expect(JSON.stringify(acked.body.embeds)).toContain('acknowledged by');
     expect(JSON.stringify(acked.body.embeds)).toContain('Mia');
 
     // A new process on the same database still knows which message shows the case.
@@ -226,7 +226,7 @@ describe('discord bot end to end', () => {
     expect((await fromTelegram('resolve')).ok).toBe(true);
     await bot!.drainAlerts();
     const resolved = await waitFor(() => patchesOfAlert()[1]);
-    expect(JSON.stringify(resolved.body.embeds)).toContain('Resolved by');
+    expect(JSON.stringify(resolved.body.embeds)).toContain('resolved by');
     expect(resolved.body.components[0].components[1].disabled).toBe(true);
     // Edited, never re-posted: the channel still holds the one alert message.
     expect(postsIn(fake.world.channels.moderators)).toHaveLength(1);

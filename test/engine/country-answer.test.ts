@@ -12,6 +12,8 @@ afterEach(async () => { await h?.close(); h = undefined; });
 const HIGH = 'I keep thinking about killing myself and I do not know how to stop.';
 const SUPPORTIVE = 'I am really glad you told me. You matter.';
 const MX_LINE = '800 911 2000';
+// Each send during an outage takes the queue's quick retries (about 5 s) before it is left queued.
+const OUTAGE_TIMEOUT = { timeout: 60_000 };
 
 describe('the answer to the country question', () => {
   for (const answer of ["I'm in Mexico", 'MX', 'Guadalajara', 'estoy en México']) {
@@ -65,13 +67,62 @@ describe('the answer to the country question', () => {
 });
 
 describe('the country command while a case is open', () => {
-  it('sends the new country\'s lines in the same reply', async () => {
+  it("sends the new country's lines as their own message, recorded on the case once the platform confirmed them", async () => {
     h = await startHarness({ reply: () => SUPPORTIVE });
     await h.adapter.receive({ text: HIGH });
+    const before = h.adapter.sent.length;
+
     const reply = await h.adapter.command('country', ['MX']);
+
     expect(reply.ok).toBe(true);
     expect(reply.text).toContain('**MX**');
+    expect(reply.text).toContain('separate message');
+    const lines = h.adapter.sent.slice(before);
+    expect(lines.map((m) => [m.kind, m.conversation.channelId])).toEqual([['resources', 'dm-u1']]);
+    expect(lines[0]!.text).toContain(MX_LINE);
+    const c = await h.bot.cases.getCase(1);
+    expect(c?.country).toBe('MX');
+    expect(c?.resourcesSent).toContain('mx-vida-voice');
+    expect((await h.bot.cases.exportUser('fake:u1'))[0]!.resourceDeliveries.at(-1)).toMatchObject({ country: 'MX' });
+    expect((await h.bot.cases.exportUser('fake:u1'))[0]!.resourceDeliveries.at(-1)!.deliveredAt).toBeDefined();
+  });
+
+  it('records nothing as sent while the platform fails, shows the lines in the reply, and the queue delivers them later', OUTAGE_TIMEOUT, async () => {
+    h = await startHarness({ reply: () => SUPPORTIVE });
+    await h.adapter.receive({ text: HIGH });
+    const firstSent = (await h.bot.cases.getCase(1))!.resourcesSent;
+    h.adapter.outage = true;
+
+    const reply = await h.adapter.command('country', ['MX']);
+
+    // Fail toward safety: the person still reads the lines in the command's private reply.
     expect(reply.text).toContain(MX_LINE);
+    expect(reply.text).toContain("couldn't confirm");
+    expect(h.adapter.failedSends.filter((m) => m.text.includes(MX_LINE)).length).toBeGreaterThan(0);
+    const c = await h.bot.cases.getCase(1);
+    expect(c?.resourcesSent).toEqual(firstSent);
+    expect(c?.resourcesSent).not.toContain('mx-vida-voice');
+    const row = (await h.bot.cases.exportUser('fake:u1'))[0]!.resourceDeliveries.at(-1)!;
+    expect(row).toMatchObject({ country: 'MX', deliveredAt: undefined, supersededAt: undefined });
+
+    h.adapter.outage = false;
+    h.clock.advance(60_000);
+    expect(await h.bot.drainResources()).toBe(1);
+    expect(h.adapter.sent.at(-1)!.text).toContain(MX_LINE);
+    expect((await h.bot.cases.getCase(1))?.resourcesSent).toContain('mx-vida-voice');
+  });
+
+  it('answers in the language of the conversation, though a command carries no sentence to read it from', async () => {
+    h = await startHarness({ reply: () => SUPPORTIVE });
+    await h.adapter.receive({ text: 'tengo todas las pastillas en la mano y esta noche me las tomo. adiós a todos' });
+
+    const reply = await h.adapter.command('country', ['AR']);
+
+    expect(reply.text).toContain('Tu país ahora es **AR**.');
+    expect(reply.text).toContain('otro mensaje');
+    expect(reply.text).not.toMatch(/Your country|separate message/);
+    // The lines themselves went out in Spanish too.
+    expect(h.adapter.sent.at(-1)!.text).toMatch(/seguridad/);
   });
 
   it('only confirms the choice when no case is open', async () => {
@@ -79,5 +130,46 @@ describe('the country command while a case is open', () => {
     const reply = await h.adapter.command('country', ['MX']);
     expect(reply.ok).toBe(true);
     expect(reply.text).not.toContain(MX_LINE);
+    expect(h.adapter.sent).toEqual([]);
   });
 });
+
+describe('a country answer while the platform fails', () => {
+  it('is not recorded as sent, and the lines reach the person with their next message', OUTAGE_TIMEOUT, async () => {
+    h = await startHarness({ reply: () => SUPPORTIVE });
+    await h.adapter.receive({ text: HIGH });
+    h.adapter.outage = true;
+
+    await h.adapter.receive({ text: 'estoy en México' });
+
+    expect(h.adapter.failedSends.some((m) => m.kind === 'resources' && m.text.includes(MX_LINE))).toBe(true);
+    expect((await h.bot.cases.getCase(1))?.resourcesSent).not.toContain('mx-vida-voice');
+    h.adapter.outage = false;
+    const before = h.adapter.sent.length;
+
+    await h.adapter.receive({ text: 'hola?' });
+
+    const after = h.adapter.sent.slice(before);
+    expect(after[0]!.kind).toBe('resources');
+    expect(after[0]!.text).toContain(MX_LINE);
+    expect((await h.bot.cases.getCase(1))?.resourcesSent).toContain('mx-vida-voice');
+  });
+});
+
+describe('a country answer in a group when the DM refuses the message', () => {
+  it("puts the new country's single line in place, saying nothing about the person", { timeout: 60_000 }, async () => {
+    h = await startHarness({ reply: () => SUPPORTIVE, adapter: { refusedDms: ['u1'] } });
+    await h.adapter.receive({ text: HIGH, isDirect: false, mentionsBot: true });
+    const before = h.adapter.sent.length;
+
+    await h.adapter.receive({ text: "I'm in Mexico", isDirect: false, mentionsBot: true });
+
+    const inPlace = h.adapter.sent.slice(before).filter((m) => m.kind === 'resources');
+    expect(inPlace.map((m) => m.conversation.channelId)).toEqual(['general']);
+    expect(inPlace[0]!.text).toContain(MX_LINE);
+    expect(inPlace[0]!.text).not.toMatch(/killing|suicid|thinking about|you told me/i);
+    expect(h.adapter.refused.some((m) => m.text.includes(MX_LINE))).toBe(true);
+    expect((await h.bot.cases.getCase(1))?.country).toBe('MX');
+  });
+});
+

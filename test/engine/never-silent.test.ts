@@ -34,10 +34,11 @@ describe('the reply deadline in a conversation at risk', () => {
   });
 
   it('sends the reviewed safe reply when the model has not answered by the deadline, and the follow-up gets one too', async () => {
-    // The model takes 6 s of its 10 s timeout; the deadline is 1 s.
+    // The model takes 60 s of its 90 s timeout; the deadline is 1 s. The margins are wide so a
+    // loaded machine cannot fail it: handling that waited for the model would take 60 s.
     h = await startHarness({
-      env: { CRISIS_DEFAULT_COUNTRY: 'US', OYSTER_POLICY_DIR: policiesWithDeadline(1), OYSTER_TIMEOUT_MS: '10000' },
-      reply: () => ({ content: SUPPORTIVE, delayMs: 6_000 }),
+      env: { CRISIS_DEFAULT_COUNTRY: 'US', OYSTER_POLICY_DIR: policiesWithDeadline(1), OYSTER_TIMEOUT_MS: '90000' },
+      reply: () => ({ content: SUPPORTIVE, delayMs: 60_000 }),
     });
     const started = performance.now();
     await h.adapter.receive({ text: HIGH });
@@ -50,9 +51,9 @@ describe('the reply deadline in a conversation at risk', () => {
     expect(h.adapter.sent[0]!.kind).toBe('resources');
     expect(h.adapter.sent.filter((m) => m.kind !== 'resources').map((m) => m.kind)).toEqual(['fallback', 'fallback']);
     expect(h.adapter.sent.some((m) => m.text === SUPPORTIVE)).toBe(false);
-    // Bounded by the deadline (1 s) plus handling, well below the model's 6 s.
-    expect(firstMs).toBeLessThan(4_000);
-    expect(secondMs).toBeLessThan(4_000);
+    // Bounded by the deadline (1 s) plus handling, far below the model's 60 s.
+    expect(firstMs).toBeLessThan(20_000);
+    expect(secondMs).toBeLessThan(20_000);
   });
 
   it('still sends the model answer when it comes before the deadline', async () => {

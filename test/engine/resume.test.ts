@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../src/messages.js';
 import { openDatabase } from '../../src/store/sqlite/database.js';
 import { SqliteMessageStore } from '../../src/store/sqlite/sqlite-store.js';
+import { SqliteResourceDeliveries } from '../../src/store/sqlite/sqlite-resource-deliveries.js';
 import type { ResourceMark } from '../../src/store/store.js';
 import { startHarness, tempDbPath, type Harness } from '../helpers/bot-harness.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -73,5 +74,43 @@ describe('a start after a crash', () => {
     // The case and its alert are still written (raise is idempotent per message id).
     await h.bot.drainAlerts();
     expect(h.sink.alerts).toHaveLength(1);
+  });
+
+  it('does not handle a second time a message this process took at intake after the adapter started (resume runs after the start)', async () => {
+    const dbPath = tempDbPath('oyster-resume-');
+    // The model is slower than the bot's 3 s timeout, so the message is unfinished in the store for a while.
+    h = await startHarness({ dbPath, env: { CRISIS_DEFAULT_COUNTRY: 'US' }, reply: () => ({ content: SUPPORTIVE, delayMs: 60_000 }) });
+    const handled = h.adapter.receive({ id: 'live1', userId: 'u9', text: HIGH });
+    await waitFor(() => h!.adapter.sent.some((m) => m.kind === 'resources'), { what: 'the resources of the live message' });
+    // What lifecycle does once an adapter is up: resume the store's unfinished rows. The live
+    // message is one of them, and must be left to the handling already under way.
+    expect(await h.bot.engine.resume('fake', h.adapter)).toBe(0);
+    await handled;
+    await h.bot.engine.idle();
+    expect(h.adapter.sent.filter((m) => m.kind === 'resources')).toHaveLength(1);
+    // One answer (the safe reply standing in for the slow model), not one per handling.
+    expect(h.adapter.sent.filter((m) => m.kind !== 'resources')).toHaveLength(1);
+  });
+
+  it('sends resources once when the killed run had already queued them: the queue re-sends its row, the resumed message does not add another', async () => {
+    const dbPath = tempDbPath('oyster-resume-');
+    const message = dm('c3', 'u3', HIGH);
+    await leftUnfinished(dbPath, [{ message, resources: 'due' }]);
+    // The dead run queued the resources and claimed the row for its send, then died.
+    const db = openDatabase(dbPath);
+    const queue = new SqliteResourceDeliveries(db);
+    const { id } = await queue.enqueue({
+      caseId: undefined, userKey: 'fake:u3', conversation: message.conversation, place: 'private', level: 'high', country: 'US',
+      locale: 'en', about: 'self', resourceIds: [], at: new Date('2026-03-02T09:59:01Z'),
+    });
+    expect(await queue.claim(id, new Date('2026-03-02T09:59:01Z'), 60_000)).toBeDefined();
+    db.close();
+    h = await startHarness({ dbPath, env: { CRISIS_DEFAULT_COUNTRY: 'US' }, reply: () => SUPPORTIVE });
+    await waitFor(() => h!.adapter.sent.some((m) => m.kind === 'reply'), { what: 'the reply' });
+    await waitFor(() => h!.adapter.sent.some((m) => m.kind === 'resources'), { what: 'the queued resources re-sent by the queue' });
+    await h.bot.engine.idle();
+    await h.bot.drainAlerts();
+    expect(h.adapter.sent.filter((m) => m.kind === 'resources')).toHaveLength(1);
+    expect(h.adapter.sent.filter((m) => m.kind === 'reply')).toHaveLength(1);
   });
 });

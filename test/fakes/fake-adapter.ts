@@ -31,6 +31,8 @@ export class FakeAdapter implements PlatformAdapter {
   outage = false;
   /** Sends that failed during an outage (never in `sent`). */
   readonly failedSends: OutboundMessage[] = [];
+  /** The next this-many sends fail as a connection reset would (BotError PLATFORM_NETWORK), then sends work. */
+  failNextSends = 0;
   readonly moderatorSink?: ModeratorSink;
   private handlers: BotHandlers | undefined;
   private seq = 0;
@@ -53,7 +55,7 @@ export class FakeAdapter implements PlatformAdapter {
   }
 
   async send(message: OutboundMessage): Promise<{ id: string }> {
-    if (this.outage) {
+    if (this.outage || (this.failNextSends > 0 && this.failNextSends-- > 0)) {
       this.failedSends.push(message);
       throw new BotError('platform unreachable', 'PLATFORM_NETWORK');
     }

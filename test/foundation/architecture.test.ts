@@ -33,14 +33,23 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('never lets one adapter import another', () => {
+  it('never lets one adapter import another; all may use the shared kit, which imports no adapter', () => {
     const offenders = files
       .filter((f) => f.file.startsWith('adapters/'))
       .flatMap((f) => {
         const own = f.file.split('/')[1];
-        return f.imports.filter((i) => /^\.\.\/(?!\.\.)/.test(i) && !i.startsWith(`../${own}/`)).map((i) => `${f.file} -> ${i}`);
+        const allowed = (i: string) => i.startsWith(`../${own}/`) || (own !== 'shared' && i.startsWith('../shared/'));
+        return f.imports.filter((i) => /^\.\.\/(?!\.\.)/.test(i) && !allowed(i)).map((i) => `${f.file} -> ${i}`);
       });
     expect(offenders).toEqual([]);
+  });
+
+  it('gives every adapter the same six files', () => {
+    const platforms = ['console', 'discord', 'slack', 'telegram'];
+    const roles = ['index.ts', 'config.ts', 'inbound.ts', 'outbound.ts', 'moderator.ts', 'errors.ts'];
+    const present = new Set(files.map((f) => f.file));
+    const missing = platforms.flatMap((p) => roles.map((r) => `adapters/${p}/${r}`)).filter((f) => !present.has(f));
+    expect(missing).toEqual([]);
   });
 
   it('imports each SDK only in its own folder', () => {

@@ -59,11 +59,13 @@ describe('per-conversation ordering', () => {
   it('runs one key in order while other keys proceed', async () => {
     const q = new KeyedQueue();
     const log: string[] = [];
-    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Alice's first task finishes only after Bob's has run: Bob must not wait behind her.
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
     await Promise.all([
-      q.run('alice', async () => { await wait(30); log.push('alice-1'); }),
+      q.run('alice', async () => { await held; log.push('alice-1'); }),
       q.run('alice', async () => { log.push('alice-2'); }),
-      q.run('bob', async () => { log.push('bob-1'); }),
+      q.run('bob', async () => { log.push('bob-1'); release(); }),
     ]);
     expect(log).toEqual(['bob-1', 'alice-1', 'alice-2']);
   });

@@ -19,8 +19,8 @@ import { normalizeSlackEvent, type SlackEventEnvelope } from '../../adapters/sla
 import { escapeMrkdwn, renderSlack, SLACK_TEXT_LIMIT, visibleText as slackVisible } from '../../adapters/slack/outbound.js';
 import { normalizeUpdate, type TelegramUpdate } from '../../adapters/telegram/inbound.js';
 import { renderChunks, TELEGRAM_TEXT_LIMIT, visibleText as telegramVisible } from '../../adapters/telegram/outbound.js';
-import { renderAlert as discordAlert } from '../../adapters/discord/alerts.js';
-import { alertBlocks, alertFallbackText } from '../../adapters/slack/blocks.js';
+import { renderAlert as discordAlert } from '../../adapters/discord/moderator.js';
+import { alertBlocks, alertFallbackText } from '../../adapters/slack/moderator.js';
 import { renderAlert as telegramAlert } from '../../adapters/telegram/moderator.js';
 import { alice as discordAlice, asPayload, BOT_MENTION, botUser, context, directMessage, guildMessage, mentionOf } from '../discord/fixtures.js';
 import { BOT_ID as SLACK_BOT_ID, BOT_USER_ID as SLACK_BOT_USER } from '../fakes/fake-slack.js';

@@ -101,11 +101,14 @@ describe('a lock held by another process', () => {
     const { stallMs } = await longestStall(async () => {
       await w.adapter.receive({ id: 'crisis-1', text: HIGH, userId: 'u1' });
       await w.adapter.receive({ id: 'plain-1', text: ORDINARY, userId: 'u2' });
+      await w.adapter.receive({ id: 'plain-de', text: 'Kannst du mir bitte ein gutes Rezept für einen Apfelkuchen empfehlen?', userId: 'u4' });
     });
     const tookMs = performance.now() - started;
-    // Resources to u1, the cannot-reply notice to u2, no model answer to anyone.
-    expect(w.adapter.sent.map((m) => [m.conversation.channelId, m.kind])).toEqual([['dm-u1', 'resources'], ['dm-u2', 'notice']]);
+    // Resources to u1, the cannot-reply notice to u2 and u4, no model answer to anyone.
+    expect(w.adapter.sent.map((m) => [m.conversation.channelId, m.kind])).toEqual([['dm-u1', 'resources'], ['dm-u2', 'notice'], ['dm-u4', 'notice']]);
     expect(w.adapter.textsIn('dm-u2')[0]).toMatch(/can't reply right now/);
+    // In the person's own language (no stored choice can be read: the message decides).
+    expect(w.adapter.textsIn('dm-u4')[0]).toMatch(/kann gerade nicht antworten/);
     expect(tookMs).toBeLessThan(2_000);
     expect(stallMs).toBeLessThan(100);
     expect(w.bot.storeFault()?.code).toMatch(/^SQLITE_BUSY/);

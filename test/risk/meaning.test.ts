@@ -39,6 +39,18 @@ describe('means, acts and the writer, with no suicide word', () => {
     expect(result.reasons.some((r) => r.endsWith(':other'))).toBe(true);
   });
 
+  it.each([
+    ["my roommate told me she's swallowing her whole bottle of meds tonight", 'other'],
+    ["my sister gave me her pills and I'm taking them all tonight", 'self'],
+    ['ella tiene las pastillas y se las va a tomar esta noche', 'other'],
+    ['tengo las pastillas y me las voy a tomar esta noche', 'self'],
+    ['meine Schwester hat gerade eine ganze Packung Tabletten geschluckt', 'other'],
+  ] as const)('reads who is in danger from the person word nearest the act: "%s" is about %s', (text, who) => {
+    const result = screen(text);
+    expect(result.level).toBe('imminent');
+    expect(result.about ?? 'self').toBe(who);
+  });
+
   it('lets a negation just before the act cancel it', () => {
     below("I won't take the pills tonight, I flushed them", 'high');
   });
@@ -59,6 +71,18 @@ describe('frames lower what they frame', () => {
 
   it('keeps a present first-person finding in another clause', () => {
     atLeast('the film was about a bridge. I bought a rope today', 'imminent');
+  });
+
+  it.each([
+    'si algún día tienes pensamientos suicidas, puedes hablar conmigo',
+    'se hai pensieri suicidi, puoi scrivermi quando vuoi',
+    "si tu as des idées suicidaires, tu peux m'en parler",
+    'in the film, the girl takes all her pills and dies',
+  ])('lets an offer of support, a story or a report speak for its whole sentence: "%s" raises no resources', (text) => below(text, 'moderate'));
+
+  it('keeps the writer\'s own words in a framed sentence', () => {
+    atLeast('in the film the hero jumps off a bridge, and I want to die too', 'moderate');
+    atLeast('if you ever feel like this, I get it, I bought a rope today', 'imminent');
   });
 });
 

@@ -155,8 +155,8 @@ describe('negation and attribution', () => {
     expect(riskRank(levelOf('你们都去死吧'))).toBeLessThan(riskRank('moderate'));
   });
 
-  it('a friend in danger right now is high, so moderators see it fast', () => {
-    expect(levelOf('my roommate just swallowed a bunch of pills and wont wake up')).toBe('high');
+  it('a friend in danger right now is imminent, so moderators are paged and the writer gets the emergency number', () => {
+    expect(levelOf('my roommate just swallowed a bunch of pills and wont wake up')).toBe('imminent');
   });
 
   it.each([

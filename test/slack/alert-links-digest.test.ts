@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withDedupe } from '../../src/crisis/sink-dedupe.js';
 import {
   ACTION_ACK, alertBlocks, alertFallbackText, digestBlocks, digestFallbackText, slackMessageLink, type Block,
-} from '../../adapters/slack/blocks.js';
+} from '../../adapters/slack/moderator.js';
 import type { AlertDigest } from '../../src/ports.js';
 import { eventCallback, signedPost, startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -33,7 +33,7 @@ describe('slack alert: permalink to the message', () => {
   });
 
   it('falls back to channel and ts without a workspace URL, and never links a DM', () => {
-    expect(allText(alertBlocks(topLevel))).toContain('<#C0GENERAL> (thread 1700000001.000100)\\nmessage ts `1700000001.000100`');
+    expect(allText(alertBlocks(topLevel))).toContain('<#C0GENERAL> (thread 1700000001.000100)"},{"type":"mrkdwn","text":"*Message*\\nslack message id C0GENERAL:1700000001.000100');
     expect(slackMessageLink({ ...topLevel, isDirect: true }, WORKSPACE)).toBeUndefined();
     expect(slackMessageLink({ ...topLevel, messageId: 'D0ALICE:1700000001.000100' }, WORKSPACE)).toBeUndefined();
     expect(slackMessageLink(topLevel, 'javascript:alert(1)')).toBeUndefined();
@@ -44,16 +44,16 @@ describe('slack alert: the user could not be reached privately', () => {
   it('says so in the header, the first section and the notification text of an open update', () => {
     const update = sampleAlert({ kind: 'update', alertId: 8, reachedPrivately: false });
     const blocks = alertBlocks(update);
-    expect((blocks[0]!.text as { text: string }).text).toBe('Not reached privately: High risk, case #42');
+    expect((blocks[0]!.text as { text: string }).text).toBe('Not reached privately #42: high risk');
     expect(allText(blocks.slice(1, 2))).toContain('could not be reached privately');
-    expect(alertFallbackText(update)).toContain('the user could not be reached privately');
+    expect(alertFallbackText(update)).toContain('The user could not be reached privately');
     // Still open: the moderator can still acknowledge it from here.
     expect(allText(blocks)).toContain(ACTION_ACK);
   });
 
   it('keeps the usual header for a moderator update', () => {
     const acked = alertBlocks(sampleAlert({ kind: 'update', status: 'acknowledged', actedBy: 'Mo', reachedPrivately: false }));
-    expect((acked[0]!.text as { text: string }).text).toBe('Case update: High risk, case #42');
+    expect((acked[0]!.text as { text: string }).text).toBe('Case updated #42: high risk');
   });
 });
 
@@ -70,8 +70,8 @@ describe('slack digest', () => {
     const blocks = digestBlocks(digest, { workspaceUrl: WORKSPACE, command: '/oyster' });
     const text = allText(blocks);
     expect(blocks.some((b) => b.type === 'actions')).toBe(false);
-    expect(text).toContain('*#42* · Moderate risk · Open');
-    expect(text).toContain('*#43* · Moderate risk · Resolved by Mo');
+    expect(text).toContain('*#42* · moderate risk · open');
+    expect(text).toContain('*#43* · moderate risk · resolved by Mo');
     expect(text).toContain('archives/C0GENERAL/p1700000001000100');
     expect(text).toContain('/oyster case ack <id>');
     expect(text).not.toContain('<!channel>');

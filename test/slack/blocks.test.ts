@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_ACK, ACTION_RESOLVE, alertBlocks, alertFallbackText, type Block } from '../../adapters/slack/blocks.js';
+import { ACTION_ACK, ACTION_RESOLVE, alertBlocks, alertFallbackText, type Block } from '../../adapters/slack/moderator.js';
 import { parseCaseAction, parseSlashText } from '../../adapters/slack/commands.js';
 import { sampleAlert } from './fixtures.js';
 
@@ -26,11 +26,11 @@ describe('slack moderator alert blocks', () => {
 
   it('shows who acted and when, and drops buttons that no longer apply', () => {
     const acked = alertBlocks(sampleAlert({ status: 'acknowledged', actedBy: 'Mo', actedAt: '2025-01-02T03:10:00.000Z' }));
-    expect(allText(acked)).toContain('Acknowledged by Mo');
+    expect(allText(acked)).toContain('acknowledged by Mo at <!date^');
     expect(allText(acked)).toContain('<!date^1735787400^');
     expect(buttons(acked).map((b) => b.action_id)).toEqual([ACTION_RESOLVE]);
     const resolved = alertBlocks(sampleAlert({ status: 'resolved', actedBy: 'Mo', actedAt: '2025-01-02T04:00:00.000Z' }));
-    expect(allText(resolved)).toContain('Resolved by Mo');
+    expect(allText(resolved)).toContain('resolved by Mo');
     expect(resolved.some((b) => b.type === 'actions')).toBe(false);
   });
 
@@ -55,8 +55,8 @@ describe('slack moderator alert blocks', () => {
   });
 
   it('has a one-line fallback text with priority, level and case', () => {
-    expect(alertFallbackText(sampleAlert())).toBe('New case: URGENT: high risk, case #42');
-    expect(alertFallbackText(sampleAlert({ status: 'acknowledged', actedBy: 'Mo' }))).toContain('(acknowledged by Mo)');
+    expect(alertFallbackText(sampleAlert())).toBe('New case · Case #42 · HIGH · urgent priority · open');
+    expect(alertFallbackText(sampleAlert({ status: 'acknowledged', actedBy: 'Mo' }))).toContain('acknowledged');
   });
 });
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
-import { ACTION_ACK, ACTION_RESOLVE } from '../../adapters/slack/blocks.js';
+import { ACTION_ACK, ACTION_RESOLVE } from '../../adapters/slack/moderator.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { createBot, type Bot } from '../../src/main.js';
@@ -43,7 +43,7 @@ beforeAll(async () => {
     RISK_JUDGE: 'off',
     OYSTER_BASE_URL: model.url,
     OYSTER_MAX_RETRIES: '0',
-    OYSTER_TIMEOUT_MS: '5000',
+    OYSTER_TIMEOUT_MS: '30000',
     MODERATOR_IDS: `slack:${MODERATOR}`,
     CRISIS_DEFAULT_COUNTRY: 'US',
     RATE_LIMIT_PER_MINUTE: '1000',
@@ -118,12 +118,14 @@ describe('slack bot end to end', () => {
   });
 
   it('acks the event before a slow model answers', async () => {
-    model.setReply(() => ({ content: 'Sorry for the wait.', delayMs: 800 }));
+    // The model holds its answer for 4 s; the ack comes within Slack's 3 s window and before the
+    // answer, however loaded the machine (no answer posted yet when the ack arrives).
+    model.setReply(() => ({ content: 'Sorry for the wait.', delayMs: 4_000 }));
     const res = await post(eventCallback(dmEvent('slow one')));
     expect(res.status).toBe(200);
-    expect(res.ms).toBeLessThan(500);
+    expect(res.ms).toBeLessThan(3_000);
     expect(postsIn(DM)).toHaveLength(0);
-    const [answer] = await waitFor(() => postsIn(DM).length > 0 && postsIn(DM), { timeoutMs: 5_000 });
+    const [answer] = await waitFor(() => postsIn(DM).length > 0 && postsIn(DM), { timeoutMs: 20_000 });
     expect(answer!.args.text).toBe('Sorry for the wait.');
   });
 
@@ -159,7 +161,7 @@ describe('slack crisis path end to end', () => {
 
     const blocks = alert!.args.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>;
     expect(blocks[0]!.type).toBe('header');
-    expect(String(alert!.args.text)).toMatch(/case #\d+/);
+    expect(String(alert!.args.text)).toMatch(/Case #\d+/);
     expect(blocks.find((b) => b.type === 'actions')!.elements!.map((a) => a.action_id)).toEqual([ACTION_ACK, ACTION_RESOLVE]);
     expect(JSON.stringify(blocks)).not.toContain(`<@${CAROL}>`);
     expect(JSON.stringify(blocks)).toContain(`<#${CHANNEL}>`);
@@ -185,7 +187,7 @@ describe('slack crisis path end to end', () => {
     expect((await press(MODERATOR)).status).toBe(200);
     const [update] = await waitFor(() => fake.callsTo('chat.update').length > 0 && fake.callsTo('chat.update'));
     expect(update!.args).toMatchObject({ channel: 'C0MODS', ts: alertTs });
-    expect(JSON.stringify(update!.args.blocks)).toContain(`Acknowledged by`);
+    expect(JSON.stringify(update!.args.blocks)).toContain(`acknowledged by`);
     expect(JSON.stringify(update!.args.blocks)).not.toContain(ACTION_ACK);
   });
 });

@@ -45,16 +45,20 @@ export function messageStoreContract(make: StoreFactory): void {
       ['m1', 'first words', undefined], ['m2', 'second words', 'due'],
     ]);
     await s.messages.completeInbound('discord', 'm1', at(10));
-    expect((await s.messages.claimUnfinished('discord', 3, 100)).resume.map((d) => d.messageId)).toEqual(['m2']);
-    expect((await s.messages.claimUnfinished('slack', 3, 100)).resume).toEqual([]);
+    // On PostgreSQL the takeover pass runs every few seconds, so the same run must never take again
+    // what it is handling (SQLite claims only at start). The next run (a restart) takes what is left.
+    if (s.dialect === 'postgres') expect((await s.messages.claimUnfinished('discord', 3, 100)).resume).toEqual([]);
+    expect((await s.nextRun().claimUnfinished('discord', 3, 100)).resume.map((d) => d.messageId)).toEqual(['m2']);
+    expect((await s.nextRun().claimUnfinished('slack', 3, 100)).resume).toEqual([]);
   });
 
   it('gives up a delivery that failed every resume', async () => {
     s = await make();
     await s.messages.recordInbound(delivery('telegram', 'm1'), T0);
-    for (let i = 0; i < 2; i++) expect((await s.messages.claimUnfinished('telegram', 2, 10)).resume).toHaveLength(1);
-    expect(await s.messages.claimUnfinished('telegram', 2, 10)).toEqual({ resume: [], abandoned: 1 });
-    expect(await s.messages.claimUnfinished('telegram', 2, 10)).toEqual({ resume: [], abandoned: 0 });
+    // Each run (a restart after a crash mid-message) resumes it once; past the limit it is given up.
+    for (let i = 0; i < 2; i++) expect((await s.nextRun().claimUnfinished('telegram', 2, 10)).resume).toHaveLength(1);
+    expect(await s.nextRun().claimUnfinished('telegram', 2, 10)).toEqual({ resume: [], abandoned: 1 });
+    expect(await s.nextRun().claimUnfinished('telegram', 2, 10)).toEqual({ resume: [], abandoned: 0 });
   });
 
   it('stores an exchange and completes its delivery in one unit, and returns the newest turns oldest first', async () => {

@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPgStores, type PgStores } from '../../src/store/pg/index.js';
 import { PgMessageStore } from '../../src/store/pg/pg-message-store.js';
-import { createTurnOrder } from '../../src/store/pg/pg-turn-order.js';
+import { listen } from '../../src/store/pg/pg-listen.js';
+import { TURNS_CHANNEL } from '../../src/store/pg/pg-message-store.js';
+import { createTurnOrder, TurnBell } from '../../src/store/pg/pg-turn-order.js';
 import { describePg, freshDatabase } from './pg-env.js';
 
 const delivery = (messageId: string, user = 'telegram:u1') => ({ platform: 'telegram', messageId, userKey: user, payload: '{}' });
@@ -15,8 +17,10 @@ describePg('several instances on one PostgreSQL', (serverUrl) => {
   let s: PgStores;
   let a: PgMessageStore;
   let b: PgMessageStore;
+  let url: string;
   beforeAll(async () => {
-    s = await openPgStores(await freshDatabase(serverUrl), 'a', { maxConnections: 6 });
+    url = await freshDatabase(serverUrl);
+    s = await openPgStores(url, 'a', { maxConnections: 6 });
     a = new PgMessageStore(s.db, 'a');
     b = new PgMessageStore(s.db, 'b');
   });
@@ -77,5 +81,56 @@ describePg('several instances on one PostgreSQL', (serverUrl) => {
     expect((await c.claimUnfinished('telegram', 3, 100)).resume.map((d) => d.messageId)).not.toContain('d1');
     await b.completeInbound('telegram', 'd1', new Date(now + 2));
     expect(await b.isNextForUser('telegram', 'd2')).toBe(true);
+  });
+
+  it("wakes a waiting message by the notification of the person's completed message, not by polling", async () => {
+    await s.leases.acquire('instance:a', 'a', 60_000);
+    const bell = new TurnBell();
+    let rung = 0;
+    const listener = listen(url, TURNS_CHANNEL, (userKey) => {
+      rung++;
+      bell.ring(userKey);
+    });
+    try {
+      // The listening connection is up once a notification of our own comes back.
+      await s.db.sql.run(`SELECT pg_notify('${TURNS_CHANNEL}', 'probe')`);
+      const deadline = Date.now() + 20_000;
+      while (rung === 0 && Date.now() < deadline) await s.db.sql.run(`SELECT pg_notify('${TURNS_CHANNEL}', 'probe'), pg_sleep(0.05)`);
+      await a.recordInbound(delivery('n1', 'telegram:u5'), new Date(10_000));
+      await b.recordInbound(delivery('n2', 'telegram:u5'), new Date(11_000));
+      // A fallback poll of ten minutes: only the notification can end this wait within the test.
+      const waiting = createTurnOrder(b, { bell, fallbackMs: 600_000, maxWaitMs: 600_000 }).waitTurn('telegram', 'n2');
+      await a.completeInbound('telegram', 'n1', new Date(12_000));
+      await expect(waiting).resolves.toMatchObject({ timedOut: false });
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('hands a message whose handling failed on a live instance back to the next takeover pass', async () => {
+    await s.leases.acquire('instance:b', 'b', 60_000);
+    await b.recordInbound(delivery('f1', 'telegram:u6'), new Date());
+    // In flight on a live instance: nobody takes it ...
+    expect((await a.claimUnfinished('telegram', 3, 100)).resume.map((d) => d.messageId)).not.toContain('f1');
+    expect((await b.claimUnfinished('telegram', 3, 100)).resume.map((d) => d.messageId)).not.toContain('f1');
+    // ... until its handling failed and it was released: then one pass takes it, once.
+    await createTurnOrder(b).release('telegram', 'f1');
+    const taken = (await b.claimUnfinished('telegram', 3, 100)).resume.map((d) => d.messageId);
+    expect(taken).toContain('f1');
+    expect((await a.claimUnfinished('telegram', 3, 100)).resume.map((d) => d.messageId)).not.toContain('f1');
+  });
+
+  it('takes a restarted instance\'s leftovers once, not again on every takeover pass while it handles them', async () => {
+    const before = new PgMessageStore(s.db, 'e');
+    await before.recordInbound(delivery('r1', 'telegram:u7'), new Date(Date.now() - 1_000));
+    // The same instance id after a restart: its leftovers are its own to resume at once.
+    await new Promise((r) => setTimeout(r, 5));
+    const after = new PgMessageStore(s.db, 'e');
+    await s.leases.acquire('instance:e', 'e', 60_000);
+    expect((await after.claimUnfinished('telegram', 3, 100)).resume.map((d) => d.messageId)).toContain('r1');
+    // Still being handled: the next pass (every few seconds on PostgreSQL) must leave it alone.
+    expect((await after.claimUnfinished('telegram', 3, 100)).resume.map((d) => d.messageId)).not.toContain('r1');
+    await after.completeInbound('telegram', 'r1', new Date());
+    expect(await s.db.sql.one<{ resumes: number }>("SELECT resumes FROM processed_messages WHERE message_id = 'r1'")).toEqual({ resumes: 1 });
   });
 });

@@ -7,12 +7,15 @@ import type { CaseStore } from '../../src/store/case-store.js';
 import type { DashboardAuthStore } from '../../src/store/dashboard-store.js';
 import { openDatabase } from '../../src/store/sqlite/database.js';
 import { openPgStores, type PgStores } from '../../src/store/pg/index.js';
+import { PgMessageStore } from '../../src/store/pg/pg-message-store.js';
 import type { ResourceDeliveryStore } from '../../src/store/resource-deliveries.js';
 import { SqliteCaseStore } from '../../src/store/sqlite/sqlite-cases.js';
 import { SqliteDashboardAuth } from '../../src/store/sqlite/sqlite-dashboard-auth.js';
 import { SqliteResourceDeliveries } from '../../src/store/sqlite/sqlite-resource-deliveries.js';
 import { SqliteMessageStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { MessageStore } from '../../src/store/store.js';
+import type { SharedStateStore } from '../../src/store/shared-state.js';
+import { SqliteSharedState } from '../../src/store/sqlite/sqlite-shared-state.js';
 import { freshDatabase } from './pg-env.js';
 
 export interface StoreSet {
@@ -22,6 +25,12 @@ export interface StoreSet {
   cases: CaseStore;
   deliveries: ResourceDeliveryStore;
   dashboardAuth: DashboardAuthStore;
+  shared: SharedStateStore;
+  /**
+   * The message store as the next run of the process opens it (same database, same instance
+   * name): what a restart sees. A running instance never takes again what it is handling.
+   */
+  nextRun(): MessageStore;
   /** Rows in a table (tables named in the contracts only). */
   count(table: string): Promise<number>;
   close(): Promise<void>;
@@ -38,6 +47,8 @@ export const sqliteStores: StoreFactory = async () => {
     cases: new SqliteCaseStore(db),
     deliveries: new SqliteResourceDeliveries(db),
     dashboardAuth: new SqliteDashboardAuth(db),
+    shared: new SqliteSharedState(db),
+    nextRun: () => new SqliteMessageStore(db),
     count: async (table) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
     close: async () => {
       db.close();
@@ -48,7 +59,7 @@ export const sqliteStores: StoreFactory = async () => {
 /** Every table the stores write, emptied between tests (faster than a database per test). */
 const TABLES = [
   'processed_messages', 'turns', 'risk_state', 'preferences', 'cases', 'case_signals', 'case_events', 'alerts',
-  'alert_outbox', 'resource_deliveries', 'dashboard_links', 'dashboard_sessions', 'leases',
+  'alert_outbox', 'resource_deliveries', 'dashboard_links', 'dashboard_sessions', 'leases', 'rate_buckets', 'direct_reach',
 ];
 
 /** A PostgreSQL factory on its own database of `serverUrl`; the pool stays open for the suite. */
@@ -64,6 +75,8 @@ export function pgStores(serverUrl: string): StoreFactory & { shutdown(): Promis
       cases: s.cases,
       deliveries: s.deliveries,
       dashboardAuth: s.dashboardAuth,
+      shared: s.shared,
+      nextRun: () => new PgMessageStore(s.db, 'test-instance'),
       count: async (table) => (await s.db.sql.one<{ n: number }>(`SELECT COUNT(*)::int AS n FROM ${table}`))!.n,
       // The pool is shared by the suite's tests; shutdown() closes it.
       close: async () => undefined,

@@ -20,7 +20,7 @@ const alert = (over: Partial<AlertView> = {}): AlertView => ({
 describe('telegram alert: link to the message', () => {
   it('links a supergroup message with t.me/c and the chat id without its -100 prefix', () => {
     expect(telegramMessageLink(alert())).toBe('https://t.me/c/1234567890/4242');
-    expect(renderAlert(alert())).toContain('<a href="https://t.me/c/1234567890/4242">open it in the group</a>');
+    expect(renderAlert(alert())).toContain('<a href="https://t.me/c/1234567890/4242">open the message</a>');
   });
 
   it('links the id the real adapter gives a supergroup message to that message', async () => {
@@ -35,9 +35,9 @@ describe('telegram alert: link to the message', () => {
   it('shows the id but no link for a basic group, another platform, and nothing for a private chat', () => {
     const basic = renderAlert(alert({ conversation: { platform: 'telegram', channelId: '-4567', communityId: '-4567' }, messageId: '-4567:9' }));
     expect(basic).not.toContain('t.me/c/');
-    expect(visibleText(basic)).toContain('telegram id -4567:9 (basic groups have no message links)');
+    expect(visibleText(basic)).toContain('Message: telegram message id -4567:9');
     const discord = renderAlert(alert({ platform: 'discord', conversation: { platform: 'discord', channelId: '22' }, messageId: '123456789012345678' }));
-    expect(visibleText(discord)).toContain('Message: discord id 123456789012345678');
+    expect(visibleText(discord)).toContain('Message: discord message id 123456789012345678');
     const { messageId: _none, ...direct } = alert({ isDirect: true, conversation: { platform: 'telegram', channelId: '1001' } });
     expect(visibleText(renderAlert(direct))).not.toContain('Message:');
     expect(telegramMessageLink({ platform: 'telegram', isDirect: true, messageId: '-1001234567890:1' })).toBeUndefined();
@@ -47,7 +47,7 @@ describe('telegram alert: link to the message', () => {
 describe('telegram alert: the user could not be reached privately', () => {
   it('says so in the headline of an update that is still open, with no moderator named', () => {
     const seen = visibleText(renderAlert(alert({ kind: 'update', alertId: 32, reachedPrivately: false })));
-    expect(seen).toContain('Update: the user could not be reached privately');
+    expect(seen).toContain('Update: The user could not be reached privately');
     expect(seen).toContain('Status: open, not yet acknowledged');
     expect(seen).toContain('Reached privately: no');
     expect(seen).not.toContain('Case updated');
@@ -56,7 +56,7 @@ describe('telegram alert: the user could not be reached privately', () => {
   it('keeps the plain update line for a moderator action', () => {
     const seen = visibleText(renderAlert(alert({ kind: 'update', status: 'acknowledged', actedBy: 'Mia', actedAt: '2025-06-01T12:03:00.000Z', reachedPrivately: false })));
     expect(seen).toContain('Case updated');
-    expect(seen).not.toContain('Update: the user could not be reached privately');
+    expect(seen).not.toContain('could not be reached privately');
   });
 });
 
@@ -67,7 +67,7 @@ describe('telegram digest', () => {
     const html = renderDigest(digestOf([alert({ level: 'moderate', priority: 'normal' }), alert({ caseId: 13, alertId: 33, level: 'moderate', priority: 'normal', status: 'acknowledged', actedBy: 'Mia' })]));
     const seen = visibleText(html);
     expect(seen).toContain('Digest · 2 normal-priority cases');
-    expect(seen).toContain('#12 · moderate · open, not yet acknowledged');
+    expect(seen).toContain('#12 · moderate · open');
     expect(seen).toContain('#13 · moderate · acknowledged by Mia');
     expect(seen).toContain('/case ack <id>');
     expect(html).toContain('href="https://t.me/c/1234567890/4242"');

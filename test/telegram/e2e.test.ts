@@ -156,7 +156,7 @@ describe('telegram end to end, long polling', () => {
     await world.bot.drainAlerts();
     const alerts = inChat(world.fake, MOD_CHAT_ID);
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]!.visible).toMatch(/URGENT · risk imminent · case #\d+/);
+    expect(alerts[0]!.visible).toMatch(/URGENT · New case #\d+: imminent risk/);
     expect(alerts[0]!.visible).toContain('Reached privately: yes');
     expect(alerts[0]!.replyMarkup).toEqual({ inline_keyboard: [[
       { text: 'Acknowledge', callback_data: expect.stringMatching(/^case:ack:\d+$/) },

@@ -91,7 +91,7 @@ describe('telegram moderator alert rendering', () => {
   it('shows level, reasons, user, place, country, what was sent and DM reach, escaped', () => {
     const html = renderAlert(alert);
     const seen = visibleText(html);
-    for (const part of ['URGENT', 'imminent', 'case #12', 'plan+timeframe, means-access', 'Alice <Ng>', '1001', '-1001234567890', 'topic 77', 'US', 'us-988, us-911', 'could not be sent a private message', 'I have <the> pills & tonight', 'p-abc123']) {
+    for (const part of ['URGENT', 'imminent', 'case #12', 'plan+timeframe, means-access', 'Alice <Ng>', '1001', '-1001234567890', 'thread 77', 'US', 'us-988, us-911', 'Reached privately: no: DMs closed', 'I have <the> pills & tonight', 'p-abc123']) {
       expect(seen).toContain(part);
     }
     expect(html).not.toContain('<the>');

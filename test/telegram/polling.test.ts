@@ -9,7 +9,9 @@ import type { AlertView } from '../../src/ports.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { visibleOf } from '../fakes/fake-telegram.js';
 import { alice, bob, callbackQuery, GROUP_ID, groupText, message, moderator, MOD_CHAT_ID, privateChat, privateText, update } from './fixtures.js';
-import { startHarness, type Harness } from './harness.js';
+import { createTelegramAdapter } from '../../adapters/telegram/index.js';
+import { silentLogger } from '../../src/logger.js';
+import { recordingHandlers, startHarness, testConfig, type Harness } from './harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -204,12 +206,17 @@ describe('telegram adapter, long polling', () => {
 
   it('renews the typing indicator until stopped', async () => {
     h = await startHarness({ typingRenewMs: 60 });
+    const typingIn = (chat: number) => h!.fake.callsOf('sendChatAction').filter((c) => (c.payload as { chat_id?: unknown }).chat_id === String(chat)).length;
     const stop = h.adapter.startTyping!({ platform: 'telegram', channelId: String(alice.id) });
-    await waitFor(() => h!.fake.callsOf('sendChatAction').length >= 3, { what: 'three typing calls' });
+    await waitFor(() => typingIn(alice.id) >= 3, { what: 'three typing calls' });
     stop();
-    const count = h.fake.callsOf('sendChatAction').length;
-    await new Promise((r) => setTimeout(r, 200));
-    expect(h.fake.callsOf('sendChatAction').length).toBe(count);
+    const count = typingIn(alice.id);
+    // The clock for "no more renewals": typing started now for Bob renews on the same interval;
+    // after his third call, Alice's stopped indicator would have renewed at least twice.
+    const stopBob = h.adapter.startTyping!({ platform: 'telegram', channelId: String(bob.id) });
+    await waitFor(() => typingIn(bob.id) >= 3, { what: 'three typing calls for Bob' });
+    stopBob();
+    expect(typingIn(alice.id)).toBe(count);
     expect(h.fake.callsOf('sendChatAction')[0]!.payload).toMatchObject({ chat_id: String(alice.id), action: 'typing' });
   });
 
@@ -237,8 +244,23 @@ describe('telegram adapter, long polling', () => {
     const after = h.fake.callsOf('getUpdates').length;
     const last = h.fake.callsOf('getUpdates').at(-1)!;
     expect(last.payload).toMatchObject({ limit: 1 });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(h.fake.callsOf('getUpdates').length).toBe(after);
+    // Proof of silence without a fixed wait: an update queued now is taken by whoever polls
+    // first. A stopped loop that still polled would take it at once (its long poll wakes); a
+    // second bot started on the same API afterwards must be the one that receives it.
+    h.fake.pushUpdate(privateText(alice, 'for the next run'));
+    const next = createTelegramAdapter(testConfig(h.fake), { logger: silentLogger });
+    const nextHandlers = recordingHandlers();
+    await next.start(nextHandlers);
+    try {
+      await waitFor(() => nextHandlers.messages.some((m) => m.text === 'for the next run'), { timeoutMs: 10_000, what: 'the queued update at the second bot' });
+    } finally {
+      await next.stop();
+    }
+    expect(h.handlers.messages.map((m) => m.text)).toEqual(['last one']);
+    // The first getUpdates after the stop came from the second bot, after its own start-up calls.
+    const firstAfter = h.fake.calls.slice(h.fake.calls.indexOf(last) + 1)[0];
+    expect(firstAfter?.method).not.toBe('getUpdates');
+    expect(after).toBeGreaterThan(0);
   });
 });
 

@@ -10,6 +10,7 @@ import { PgLeases } from './pg-leases.js';
 import { PgMessageStore } from './pg-message-store.js';
 import { migratePg } from './pg-migrate.js';
 import { PgResourceDeliveries } from './pg-resource-deliveries.js';
+import { PgSharedState } from './pg-shared-state.js';
 
 export interface PgStores {
   db: PgDb;
@@ -18,6 +19,7 @@ export interface PgStores {
   deliveries: PgResourceDeliveries;
   dashboardAuth: PgDashboardAuth;
   leases: PgLeases;
+  shared: PgSharedState;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function openPgStores(url: string, instanceId: string, options: PgO
     deliveries: new PgResourceDeliveries(db),
     dashboardAuth: new PgDashboardAuth(db),
     leases: new PgLeases(db),
+    shared: new PgSharedState(db),
     close: () => db.close(),
   };
 }

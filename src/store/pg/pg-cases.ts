@@ -150,7 +150,7 @@ export class PgCaseStore implements CaseStore {
       if (update === undefined) return { status: 'invalid_state', caseRecord: toCaseRecord(before) };
       if (update !== null) await sql.run(update.sql, [...update.params, a.caseId]);
       await appendAuditRow(sql, a.caseId, a.kind, a.actor, at, a.note, before.policy_version, {
-        fromStatus: before.status, ...(a.outcome ? { outcome: a.outcome } : {}),
+        fromStatus: before.status, ...(a.outcome ? { outcome: a.outcome } : {}), ...(a.via ? { via: a.via } : {}),
       });
       const caseRecord = await mustGetCase(sql, a.caseId);
       const acted = { by: a.actorName, at: a.at };

@@ -12,7 +12,7 @@ import type { PgDb, Sql } from './pg-db.js';
 export const COPY_ORDER = [
   'processed_messages', 'turns', 'risk_state', 'preferences',
   'cases', 'case_signals', 'case_events', 'alerts', 'alert_outbox', 'resource_deliveries',
-  'dashboard_links', 'dashboard_sessions',
+  'dashboard_links', 'dashboard_sessions', 'rate_buckets', 'direct_reach',
 ] as const;
 
 /** Tables whose `id` is an identity: its sequence continues after the highest copied id. */

@@ -75,13 +75,15 @@ export class PgDb {
    * Runs `fn` in one READ COMMITTED transaction on one pooled connection: committed when it
    * resolves, rolled back when it throws. Row locks (FOR UPDATE) and advisory transaction locks
    * taken inside are released at the end, and by the server when the connection dies.
+   * `readOnly`: a REPEATABLE READ, READ ONLY snapshot instead, for reads that must not mix two
+   * states (the dashboard's pages).
    */
-  async tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+  async tx<T>(fn: (sql: Sql) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
     return this.guard(async () => {
       const client = await this.pool.connect();
       let broken = false;
       try {
-        await client.query('BEGIN');
+        await client.query(options.readOnly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;

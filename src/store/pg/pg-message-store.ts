@@ -23,6 +23,13 @@ export class PgMessageStore implements MessageStore {
    */
   /** Own deliveries received before this moment are a previous run's leftovers; later ones are in flight here. */
   private readonly openedAt = Date.now();
+  /**
+   * Leftovers this run took (claimUnfinished) and has not finished or released. They were
+   * received before openedAt and are owned by this instance, so without this memory every
+   * takeover pass would take them again while they are still being handled. Losing it is safe:
+   * it dies with the process, and a new run must take them again anyway.
+   */
+  private readonly resumedHere = new Set<string>();
 
   constructor(private readonly db: PgDb, private readonly instanceId: string) {}
 
@@ -37,6 +44,7 @@ export class PgMessageStore implements MessageStore {
 
   async completeInbound(platform: string, messageId: string, at: Date): Promise<void> {
     await complete(this.db.sql, platform, messageId, at.getTime());
+    this.resumedHere.delete(handlingKey(platform, messageId));
   }
 
   async claimUnfinished(platform: string, maxResumes: number, limit: number): Promise<{ resume: UnfinishedDelivery[]; abandoned: number }> {
@@ -50,8 +58,10 @@ export class PgMessageStore implements MessageStore {
          WHERE completed_at IS NULL AND platform = $1
            AND (owner IS NULL OR (owner = $2 AND received_at < $6) OR (owner <> $2 AND NOT EXISTS (
              SELECT 1 FROM leases l WHERE l.name = $3 || p.owner AND l.until > $4)))
+           AND NOT (message_id = ANY($7::text[]))
          ORDER BY received_at LIMIT $5 FOR UPDATE SKIP LOCKED`,
-        [platform, this.instanceId, INSTANCE_LEASE_PREFIX, now, limit, this.openedAt],
+        [platform, this.instanceId, INSTANCE_LEASE_PREFIX, now, limit, this.openedAt,
+          [...this.resumedHere].filter((k) => k.startsWith(`${platform}\u0000`)).map((k) => k.slice(platform.length + 1))],
       );
       const resume: UnfinishedDelivery[] = [];
       let abandoned = 0;
@@ -67,6 +77,7 @@ export class PgMessageStore implements MessageStore {
         );
         resume.push({ platform: r.platform, messageId: r.message_id, payload: r.payload_json, resources: r.resources ?? undefined });
       }
+      for (const d of resume) this.resumedHere.add(handlingKey(d.platform, d.messageId));
       return { resume, abandoned };
     });
   }
@@ -78,8 +89,16 @@ export class PgMessageStore implements MessageStore {
    * (claimUnfinished, run periodically on PostgreSQL) or its instance restarts.
    */
   async isNextForUser(platform: string, messageId: string): Promise<boolean> {
-    const row = await this.db.sql.one<{ next: boolean }>(
-      `SELECT NOT EXISTS (
+    return (await this.nextForUser(platform, messageId)).next;
+  }
+
+  /**
+   * isNextForUser, with the person's key (what completions notify) and the message's place in
+   * the person's order as a sortable string (pg-turn-order.ts wakes the earliest waiter first).
+   */
+  async nextForUser(platform: string, messageId: string): Promise<{ next: boolean; userKey: string | undefined; order: string }> {
+    const row = await this.db.sql.one<{ next: boolean; user_key: string | null; received_at: number }>(
+      `SELECT me.user_key, me.received_at, NOT EXISTS (
          SELECT 1 FROM processed_messages p
          WHERE p.user_key = me.user_key AND p.completed_at IS NULL
            AND (p.received_at, p.platform, p.message_id) < (me.received_at, me.platform, me.message_id)
@@ -87,7 +106,22 @@ export class PgMessageStore implements MessageStore {
        FROM processed_messages me WHERE me.platform = $1 AND me.message_id = $2`,
       [platform, messageId],
     );
-    return row?.next ?? true;
+    // received_at is unix ms: 15 digits, zero-padded, sort as text in time order until the year 33658.
+    const order = `${String(row?.received_at ?? 0).padStart(15, '0')}\u0000${platform}\u0000${messageId}`;
+    return { next: row?.next ?? true, userKey: row?.user_key ?? undefined, order };
+  }
+
+  /**
+   * Gives an unfinished delivery up after its handling failed here: with no owner, the next
+   * claimUnfinished of any instance takes it (counting the resume, so a message that keeps
+   * failing is given up after a few tries).
+   */
+  async releaseInbound(platform: string, messageId: string): Promise<void> {
+    await this.db.sql.run(
+      'UPDATE processed_messages SET owner = NULL WHERE platform = $1 AND message_id = $2 AND completed_at IS NULL AND owner = $3',
+      [platform, messageId, this.instanceId],
+    );
+    this.resumedHere.delete(handlingKey(platform, messageId));
   }
 
   async markResources(platform: string, messageId: string, mark: ResourceMark): Promise<void> {
@@ -102,20 +136,34 @@ export class PgMessageStore implements MessageStore {
     return rows.reverse().map((r) => ({ role: r.role, text: r.text, tokens: r.tokens, at: new Date(r.created_at) }));
   }
 
+  /**
+   * One statement, so one round trip: the turns and the completion commit together (a
+   * statement is atomic), and the window between a reply reaching the platform and its record
+   * committing, where a crash means the reply is sent again on resume, stays as short as it can.
+   */
   async recordExchange(turns: NewTurn[], completed: { platform: string; messageId: string; at: Date }): Promise<void> {
-    await this.db.tx(async (sql) => {
-      for (const t of turns) {
-        await sql.run(
-          `INSERT INTO turns (context_key, user_key, role, text, tokens, created_at, risk_level, risk_reasons, policy_version, crisis)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [
-            t.contextKey, t.userKey, t.role, t.text, t.tokens, t.at.getTime(), t.assessment?.level ?? null,
-            t.assessment ? JSON.stringify(t.assessment.reasons) : null, t.assessment?.policyVersion ?? null, t.crisis ? 1 : 0,
-          ],
-        );
-      }
-      await complete(sql, completed.platform, completed.messageId, completed.at.getTime());
+    const params: unknown[] = [completed.at.getTime(), completed.platform, completed.messageId];
+    const tuples = turns.map((t) => {
+      const base = params.length;
+      params.push(
+        t.contextKey, t.userKey, t.role, t.text, t.tokens, t.at.getTime(), t.assessment?.level ?? null,
+        t.assessment ? JSON.stringify(t.assessment.reasons) : null, t.assessment?.policyVersion ?? null, t.crisis ? 1 : 0,
+      );
+      return `(${Array.from({ length: 10 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
     });
+    const insert = tuples.length === 0 ? '' : `inserted AS (
+         INSERT INTO turns (context_key, user_key, role, text, tokens, created_at, risk_level, risk_reasons, policy_version, crisis)
+         VALUES ${tuples.join(', ')}
+       ),`;
+    await this.db.sql.run(
+      `WITH ${insert} done AS (
+         UPDATE processed_messages SET completed_at = $1, payload_json = NULL
+         WHERE platform = $2 AND message_id = $3 RETURNING user_key
+       )
+       SELECT pg_notify('${TURNS_CHANNEL}', user_key) FROM done WHERE user_key IS NOT NULL`,
+      params,
+    );
+    this.resumedHere.delete(handlingKey(completed.platform, completed.messageId));
   }
 
   async riskState(contextKey: string): Promise<{ level: RiskLevel; at: Date } | undefined> {
@@ -157,7 +205,10 @@ export class PgMessageStore implements MessageStore {
       + (await sql.run("DELETE FROM preferences WHERE owner_key = $1 OR owner_key LIKE $2 ESCAPE '\\'", [userKey, likeKey]))
       + (await sql.run("DELETE FROM risk_state WHERE context_key LIKE $1 ESCAPE '\\'", [likeKey]))
       // Intake rows carry the message until handled, and ids that embed the user's chat.
-      + (await sql.run('DELETE FROM processed_messages WHERE user_key = $1', [userKey])));
+      + (await sql.run('DELETE FROM processed_messages WHERE user_key = $1', [userKey]))
+      // The person's rate bucket and what is known about messaging them privately.
+      + (await sql.run('DELETE FROM rate_buckets WHERE user_key = $1', [userKey]))
+      + (await sql.run('DELETE FROM direct_reach WHERE user_key = $1', [userKey])));
   }
 
   async exportUser(userKey: string): Promise<UserExport> {
@@ -223,9 +274,25 @@ export class PgMessageStore implements MessageStore {
   }
 }
 
+function handlingKey(platform: string, messageId: string): string {
+  return `${platform}\u0000${messageId}`;
+}
+
+/** Where completions are announced (pg-turn-order.ts waits on it); the payload is the person's key. */
+export const TURNS_CHANNEL = 'oyster_turns';
+
+/**
+ * Marks a delivery complete and, in the same statement, notifies the person's key, so an
+ * instance holding that person's next message checks at once instead of polling. PostgreSQL
+ * sends the notification when the surrounding transaction commits, never before.
+ */
 async function complete(sql: Sql, platform: string, messageId: string, at: number): Promise<void> {
   await sql.run(
-    'UPDATE processed_messages SET completed_at = $1, payload_json = NULL WHERE platform = $2 AND message_id = $3',
+    `WITH done AS (
+       UPDATE processed_messages SET completed_at = $1, payload_json = NULL
+       WHERE platform = $2 AND message_id = $3 RETURNING user_key
+     )
+     SELECT pg_notify('${TURNS_CHANNEL}', user_key) FROM done WHERE user_key IS NOT NULL`,
     [at, platform, messageId],
   );
 }

@@ -164,7 +164,7 @@ export class SqliteCaseStore implements CaseStore {
       if (update === undefined) return { status: 'invalid_state', caseRecord: toCaseRecord(before) };
       if (update !== null) this.db.sql(update.sql).run(...update.params, a.caseId);
       this.db.audit(a.caseId, a.kind, a.actor, at, a.note, before.policy_version, {
-        fromStatus: before.status, ...(a.outcome ? { outcome: a.outcome } : {}),
+        fromStatus: before.status, ...(a.outcome ? { outcome: a.outcome } : {}), ...(a.via ? { via: a.via } : {}),
       });
       const caseRecord = this.db.mustGet(a.caseId);
       const acted = { by: a.actorName, at: a.at };

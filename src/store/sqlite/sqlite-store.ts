@@ -55,6 +55,9 @@ export class SqliteMessageStore implements MessageStore {
       // at the cost that a platform redelivery of an old message after /forget is handled again.
       forgetDeliveries: db.prepare('DELETE FROM processed_messages WHERE user_key = ?'),
       forgetRiskState: db.prepare("DELETE FROM risk_state WHERE context_key LIKE ? ESCAPE '\\'"),
+      // The person's rate bucket and what is known about messaging them privately.
+      forgetBucket: db.prepare('DELETE FROM rate_buckets WHERE user_key = ?'),
+      forgetReach: db.prepare('DELETE FROM direct_reach WHERE user_key = ?'),
       exportTurns: db.prepare(
         'SELECT role, text, created_at, risk_level, risk_reasons FROM turns WHERE user_key = ? ORDER BY id',
       ),
@@ -170,6 +173,7 @@ export class SqliteMessageStore implements MessageStore {
         removed += this.stmts.forgetPreferences.run(userKey, likeKey).changes;
         removed += this.stmts.forgetRiskState.run(likeKey).changes;
         removed += this.stmts.forgetDeliveries.run(userKey).changes;
+        removed += this.stmts.forgetBucket.run(userKey).changes + this.stmts.forgetReach.run(userKey).changes;
         return removed;
       })(),
     );

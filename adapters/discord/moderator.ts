@@ -6,7 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord.js';
+import { alertCard, clip, fact, type AlertCard, type AlertFact } from '../../src/alerts/card.js';
 import type { AlertDigest, AlertView, ModeratorSink } from '../../src/ports.js';
+import { createAlertSink } from '../shared/alert-sink.js';
 import { CustomIds } from './commands.js';
 import { DISCORD_PLATFORM } from './inbound.js';
 import { NO_MENTIONS, renderDiscordMarkdown } from './outbound.js';
@@ -45,17 +47,6 @@ const COLORS: Record<AlertView['level'], number> = {
   imminent: 0xe74c3c,
 };
 
-const HEADLINES: Record<AlertView['kind'], string> = {
-  new: 'New case',
-  escalated: 'Risk rose',
-  realert: 'Still not acknowledged',
-  update: 'Case updated',
-};
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 function unix(iso: string): number | undefined {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? undefined : Math.floor(t / 1000);
@@ -67,10 +58,10 @@ function when(iso: string): string {
   return t === undefined ? iso : `<t:${t}:f> (<t:${t}:R>)`;
 }
 
-function where(alert: AlertView): string {
+/** A Discord channel of the alert's own platform links as <#id>; anything else reads as the card says. */
+function where(alert: AlertView, card: AlertCard): string {
   const c = alert.conversation;
-  if (c.platform !== DISCORD_PLATFORM) return `${c.platform} ${alert.isDirect ? 'private chat' : 'group'} ${c.channelId}`;
-  if (alert.isDirect) return 'Direct messages with the bot (moderators cannot see them)';
+  if (c.platform !== DISCORD_PLATFORM || alert.isDirect) return renderDiscordMarkdown(fact(card, 'where')!.text);
   const channel = c.threadId ?? c.channelId;
   return c.communityId ? `<#${channel}> · https://discord.com/channels/${c.communityId}/${channel}` : `<#${channel}>`;
 }
@@ -91,65 +82,45 @@ export function discordMessageLink(alert: Pick<AlertView, 'platform' | 'isDirect
   return `https://discord.com/channels/${c.communityId}/${channel}/${alert.messageId}`;
 }
 
-function messageRef(alert: AlertView): string | undefined {
-  if (alert.messageId === undefined) return undefined;
-  const link = discordMessageLink(alert);
-  return link ? `[Jump to the message](${link})` : `${alert.platform} id \`${clip(alert.messageId, 100)}\``;
+/** The core's card for this alert, with Discord's message links and time tokens. */
+function cardOf(alert: AlertView): AlertCard {
+  return alertCard(alert, { messageLink: discordMessageLink(alert), time: when, excerptMax: EXCERPT_MAX });
 }
 
-/** An update the bot wrote itself (no moderator acted): today only "the private message was refused". */
-function isUnreachableUpdate(alert: AlertView): boolean {
-  return alert.kind === 'update' && alert.actedBy === undefined && !alert.reachedPrivately;
+/** One fact as Discord markdown: links masked, everything else neutralized. */
+function factValue(alert: AlertView, card: AlertCard, f: AlertFact): string {
+  if (f.key === 'where') return where(alert, card);
+  return f.url ? `[${renderDiscordMarkdown(f.text)}](${f.url})` : renderDiscordMarkdown(f.text);
 }
 
-/** The person by name and id, never as a mention: an alert must not point anyone at them (CRISIS.md §4, rule 8). */
-function who(alert: AlertView): string {
-  return `${renderDiscordMarkdown(alert.user.displayName)} (${alert.user.id})`;
-}
+const INLINE = new Set<AlertFact['key']>(['level', 'priority', 'status', 'country', 'reached']);
 
 /** The message body for one alert: a headline without personal details (it shows in push notifications), an embed, buttons. */
 export function renderAlert(alert: AlertView): AlertMessageBody {
-  const fields: Array<{ name: string; value: string; inline?: boolean }> = [
-    { name: 'Level', value: alert.level, inline: true },
-    { name: 'Priority', value: alert.priority, inline: true },
-    { name: 'Status', value: alert.status, inline: true },
-    { name: 'Reasons', value: alert.reasons.join(', ') || '—' },
-    { name: 'User', value: who(alert) },
-    { name: 'Where', value: where(alert) },
-    ...(messageRef(alert) ? [{ name: 'Message', value: messageRef(alert)! }] : []),
-    { name: 'Country', value: alert.country ?? 'unknown (asked the user)', inline: true },
-    { name: 'Reached privately', value: alert.reachedPrivately ? 'yes' : 'no: DMs closed, only an in-channel pointer', inline: true },
-    { name: 'Bot sent', value: alert.resourcesSent.join(', ') || 'nothing yet' },
-  ];
-  if (alert.actedBy !== undefined) {
-    const verb = alert.status === 'resolved' ? 'Resolved by' : 'Acknowledged by';
-    const at = alert.actedAt === undefined ? '' : ` · ${when(alert.actedAt)}`;
-    fields.push({ name: verb, value: `${renderDiscordMarkdown(alert.actedBy)}${at}` });
-  }
-  const unreachable = isUnreachableUpdate(alert);
-  if (unreachable) {
-    fields.unshift({ name: 'Update', value: 'The user could not be reached privately: their DMs refused the resources, and only a minimal note was posted where they wrote.' });
-  }
-  const headline = unreachable ? 'Not reached privately' : HEADLINES[alert.kind];
+  const card = cardOf(alert);
+  const fields: Array<{ name: string; value: string; inline?: boolean }> = card.facts.map((f) => ({
+    name: f.label, value: factValue(alert, card, f), ...(INLINE.has(f.key) ? { inline: true } : {}),
+  }));
+  if (card.unreachable) fields.unshift({ name: 'Update', value: card.unreachable });
   const embed: APIEmbed = {
-    title: clip(`${headline} #${alert.caseId}: ${alert.level} risk`, TITLE_MAX),
+    title: clip(card.title, TITLE_MAX),
     color: COLORS[alert.level],
     fields: fields.map((f) => ({ ...f, value: clip(f.value, FIELD_MAX) })),
-    footer: { text: `alert ${alert.alertId} · policy ${alert.policyVersion}` },
+    footer: { text: clip(card.footer, 2048) },
   };
   // The excerpt is the user's own words: quoted for moderators only, mentions neutralized.
-  if (alert.excerpt) embed.description = `> ${clip(renderDiscordMarkdown(alert.excerpt), EXCERPT_MAX).replace(/\n/g, '\n> ')}`;
+  if (card.excerpt) embed.description = `> ${renderDiscordMarkdown(card.excerpt).replace(/\n/g, '\n> ')}`;
   if (!Number.isNaN(Date.parse(alert.createdAt))) embed.timestamp = new Date(alert.createdAt).toISOString();
-  const resolved = alert.status === 'resolved';
   return {
-    content: `Case #${alert.caseId} · ${alert.level.toUpperCase()} · ${alert.priority} priority · ${alert.status}${unreachable ? ' · not reached privately' : ''}`,
+    // The summary names who acted: neutralized like every other text a person chose.
+    content: renderDiscordMarkdown(card.summary),
     embeds: [embed],
     components: [
       {
         type: 1, // action row
         components: [
-          { type: 2, style: 1, label: 'Acknowledge', custom_id: CustomIds.ack(alert.caseId), disabled: alert.status !== 'open' },
-          { type: 2, style: 3, label: 'Resolve', custom_id: CustomIds.resolve(alert.caseId), disabled: resolved },
+          { type: 2, style: 1, label: 'Acknowledge', custom_id: CustomIds.ack(alert.caseId), disabled: !card.actions.acknowledge },
+          { type: 2, style: 3, label: 'Resolve', custom_id: CustomIds.resolve(alert.caseId), disabled: !card.actions.resolve },
         ],
       },
     ],
@@ -169,15 +140,15 @@ export function renderDigest(digest: AlertDigest): AlertMessageBody {
   const n = digest.alerts.length;
   const perEmbed = Math.floor(DIGEST_EMBED_BUDGET / Math.max(1, n));
   const embeds = digest.alerts.map((alert): APIEmbed => {
+    const card = cardOf(alert);
+    const show = (key: AlertFact['key']) => {
+      const f = fact(card, key);
+      return f ? `**${f.label}** ${factValue(alert, card, f)}` : undefined;
+    };
     const title = clip(`#${alert.caseId}: ${alert.level} risk · ${alert.status}${alert.actedBy ? ` by ${alert.actedBy}` : ''}`, 120);
-    const lines = [
-      `**User** ${who(alert)}`,
-      `**Where** ${where(alert)}`,
-      ...(messageRef(alert) ? [`**Message** ${messageRef(alert)!}`] : []),
-      `**Reasons** ${alert.reasons.join(', ') || '—'}`,
-      `**Reached privately** ${alert.reachedPrivately ? 'yes' : 'no'} · **Bot sent** ${alert.resourcesSent.join(', ') || 'nothing yet'}`,
-    ];
-    if (alert.excerpt) lines.push(`> ${clip(renderDiscordMarkdown(alert.excerpt), 200).replace(/\n/g, '\n> ')}`);
+    const lines = [show('user'), show('where'), show('message'), show('case'), show('paged'), show('reasons'), show('reached'), show('sent')]
+      .filter((l): l is string => l !== undefined);
+    if (card.excerpt) lines.push(`> ${clip(renderDiscordMarkdown(card.excerpt), 200).replace(/\n/g, '\n> ')}`);
     const embed: APIEmbed = {
       title,
       color: COLORS[alert.level],
@@ -202,24 +173,12 @@ export interface AlertTransport {
 }
 
 /**
- * The moderator sink for the Discord channel: posts alerts and digests, and edits an alert's
- * message when the core's outbox brings a status change (it keeps the message ids in the store,
- * so the edit works after a restart). Dedupe of redelivered alerts happens once, in the core.
+ * The moderator sink for the Discord channel (adapters/shared/alert-sink.ts): each post carries
+ * the alert's nonce, so a retry after a lost answer returns the first message.
  */
-export class AlertBoard implements ModeratorSink {
-  readonly name = 'discord-moderators';
-
-  constructor(private readonly transport: AlertTransport) {}
-
-  async deliver(alert: AlertView): Promise<{ ref?: string }> {
-    return { ref: await this.transport.post({ ...renderAlert(alert), nonce: alertNonce(`a${alert.alertId}`), enforce_nonce: true }) };
-  }
-
-  async deliverDigest(digest: AlertDigest): Promise<{ ref?: string }> {
-    return { ref: await this.transport.post({ ...renderDigest(digest), nonce: alertNonce(`d${digest.digestId}`), enforce_nonce: true }) };
-  }
-
-  async edit(ref: string, alert: AlertView): Promise<void> {
-    await this.transport.edit(ref, renderAlert(alert));
-  }
+export function createDiscordModeratorSink(transport: AlertTransport): ModeratorSink {
+  return createAlertSink<AlertMessageBody>('discord-moderators', { alert: renderAlert, digest: renderDigest }, {
+    post: (body, key) => transport.post({ ...body, nonce: alertNonce(key), enforce_nonce: true }),
+    edit: (ref, body) => transport.edit(ref, body),
+  });
 }

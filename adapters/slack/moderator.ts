@@ -5,6 +5,7 @@
  * and screen-reader fallback. The user is shown by name and id, never as a <@U…> mention:
  * a mention in an alert would point others at the person (CRISIS.md §4, rule 8).
  */
+import { alertCard, clip, fact, statusText, whereText, type AlertCard, type AlertFact } from '../../src/alerts/card.js';
 import type { AlertDigest, AlertView } from '../../src/ports.js';
 import { safeText } from './outbound.js';
 
@@ -14,25 +15,11 @@ export const ACTION_RESOLVE = 'oyster_case_resolve';
 /** A Block Kit block: a plain object, validated by Slack. Kept structural to stay SDK-free. */
 export type Block = Record<string, unknown>;
 
-const LEVEL_LABEL: Record<AlertView['level'], string> = {
-  none: 'No risk', low: 'Low risk', moderate: 'Moderate risk', high: 'High risk', imminent: 'Imminent risk',
-};
-const KIND_LABEL: Record<AlertView['kind'], string> = {
-  new: 'New case', escalated: 'Escalated', realert: 'Still unacknowledged', update: 'Case update',
-};
-const STATUS_LABEL: Record<AlertView['status'], string> = {
-  open: 'Open', acknowledged: 'Acknowledged', resolved: 'Resolved',
-};
 const PRIORITY_EMOJI: Record<AlertView['priority'], string> = {
   normal: ':large_yellow_circle:', high: ':large_orange_circle:', urgent: ':red_circle:',
 };
 
 const EXCERPT_MAX = 280;
-
-function clip(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
 
 function mrkdwn(text: string): Block {
   return { type: 'mrkdwn', text: clip(text, 2000) };
@@ -41,12 +28,8 @@ function mrkdwn(text: string): Block {
 /** Where the conversation is, as a moderator can find it. Slack channels link as <#C…>. */
 function where(alert: AlertView): string {
   const c = alert.conversation;
-  if (alert.isDirect) return `Direct message with the bot (${safeText(alert.platform)})`;
-  if (alert.platform === 'slack') {
-    return c.threadId === undefined ? `<#${c.channelId}>` : `<#${c.channelId}> (thread ${safeText(c.threadId)})`;
-  }
-  const thread = c.threadId === undefined ? '' : `, thread ${safeText(c.threadId)}`;
-  return `${safeText(alert.platform)} channel ${safeText(c.channelId)}${thread}`;
+  if (alert.isDirect || alert.platform !== 'slack') return safeText(whereText(alert));
+  return c.threadId === undefined ? `<#${c.channelId}>` : `<#${c.channelId}> (thread ${safeText(c.threadId)})`;
 }
 
 /** What the renderers need to know about this workspace. */
@@ -75,27 +58,6 @@ export function slackMessageLink(
   return root !== undefined && root !== `${seconds}.${micros}` ? `${base}?thread_ts=${root}&cid=${channel}` : base;
 }
 
-/** The message as a link where possible, else channel and ts so a moderator can still find it. */
-function messageRef(alert: AlertView, options: AlertRenderOptions): string | undefined {
-  if (alert.messageId === undefined) return undefined;
-  const link = slackMessageLink(alert, options.workspaceUrl);
-  // `&` is one of the three characters mrkdwn needs escaped, in link targets too.
-  if (link) return `<${link.replace(/&/g, '&amp;')}|open the message>`;
-  const m = /^([CG][A-Z0-9]+):(\d+\.\d+)$/.exec(alert.messageId);
-  // The channel is already in "Where"; the ts finds the message in it.
-  if (alert.platform === 'slack' && m) return `message ts \`${m[2]}\``;
-  return `${safeText(alert.platform)} id \`${safeText(clip(alert.messageId, 100))}\``;
-}
-
-/** An update the bot wrote itself (no moderator acted): today only "the private message was refused". */
-function isUnreachableUpdate(alert: AlertView): boolean {
-  return alert.kind === 'update' && alert.actedBy === undefined && !alert.reachedPrivately;
-}
-
-function kindLabel(alert: AlertView): string {
-  return isUnreachableUpdate(alert) ? 'Not reached privately' : KIND_LABEL[alert.kind];
-}
-
 /** A Slack date token renders in each reader's own timezone; the fallback is the ISO time. */
 function slackDate(iso: string): string {
   const seconds = Math.floor(Date.parse(iso) / 1000);
@@ -103,55 +65,55 @@ function slackDate(iso: string): string {
   return `<!date^${seconds}^{date_short_pretty} {time}|${safeText(iso)}>`;
 }
 
-/** The one-line notification text (also what screen readers and old clients show). */
-export function alertFallbackText(alert: AlertView): string {
-  const head = `${alert.priority.toUpperCase()}: ${LEVEL_LABEL[alert.level].toLowerCase()}, case #${alert.caseId}`;
-  const status = alert.status === 'open' ? '' : ` (${STATUS_LABEL[alert.status].toLowerCase()}${alert.actedBy ? ` by ${alert.actedBy}` : ''})`;
-  const unreachable = isUnreachableUpdate(alert) ? ': the user could not be reached privately' : '';
-  return safeText(`${kindLabel(alert)}: ${head}${status}${unreachable}`);
+/** The core's card for this alert, with Slack's permalink for a Slack message. */
+function cardOf(alert: AlertView, options: AlertRenderOptions): AlertCard {
+  return alertCard(alert, { messageLink: slackMessageLink(alert, options.workspaceUrl), excerptMax: EXCERPT_MAX });
 }
 
-/** The alert as Block Kit: header, facts as fields, excerpt, what the bot did, and the case buttons. */
+/** One fact as mrkdwn: Slack channels and dates as Slack shows them, links as <url|words>, the rest escaped. */
+function factValue(alert: AlertView, f: AlertFact): string {
+  if (f.key === 'where') return where(alert);
+  if (f.key === 'priority') return `${PRIORITY_EMOJI[alert.priority]} ${safeText(f.text)}`;
+  if (f.key === 'status') {
+    const { actedAt, ...untimed } = alert;
+    return `${safeText(statusText(untimed))}${actedAt ? ` at ${slackDate(actedAt)}` : ''}`;
+  }
+  // `&` is one of the three characters mrkdwn needs escaped, in link targets too.
+  return f.url ? `<${f.url.replace(/&/g, '&amp;')}|${safeText(f.text)}>` : safeText(f.text);
+}
+
+/** The one-line notification text (also what screen readers and old clients show). */
+export function alertFallbackText(alert: AlertView): string {
+  const card = alertCard(alert);
+  // The headline goes first: on Slack this line is all a notification shows.
+  return safeText(`${card.headline} · ${card.summary}${card.unreachable ? `: ${card.unreachable}` : ''}`);
+}
+
+/** Slack allows 10 fields per section. */
+const FIELDS_PER_SECTION = 10;
+
+/** The alert as Block Kit: header, the card's facts as fields, excerpt, footer, and the case buttons. */
 export function alertBlocks(alert: AlertView, options: AlertRenderOptions = {}): Block[] {
-  const header = `${kindLabel(alert)}: ${LEVEL_LABEL[alert.level]}, case #${alert.caseId}`;
-  const message = messageRef(alert, options);
+  const card = cardOf(alert, options);
+  const fields = card.facts.map((f) => mrkdwn(`*${f.label}*\n${factValue(alert, f)}`));
   const blocks: Block[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(header, 150), emoji: true } },
-    ...(isUnreachableUpdate(alert)
-      ? [{ type: 'section', text: mrkdwn('*The user could not be reached privately.* Their DMs refused the resources; only a minimal note was posted where they wrote.') }]
-      : []),
-    {
-      type: 'section',
-      fields: [
-        mrkdwn(`*Priority*\n${PRIORITY_EMOJI[alert.priority]} ${safeText(alert.priority)}`),
-        mrkdwn(`*Status*\n${STATUS_LABEL[alert.status]}`),
-        mrkdwn(`*User*\n${safeText(alert.user.displayName)} (\`${safeText(alert.user.id)}\`)`),
-        mrkdwn(`*Where*\n${where(alert)}${message ? `\n${message}` : ''}`),
-        mrkdwn(`*Reasons*\n${safeText(alert.reasons.join(', ') || 'none recorded')}`),
-        mrkdwn(`*Country*\n${safeText(alert.country ?? 'unknown')}`),
-        mrkdwn(`*Resources sent*\n${safeText(alert.resourcesSent.join(', ') || 'none')}`),
-        mrkdwn(`*Reached privately*\n${alert.reachedPrivately ? 'yes (DM)' : '*no*: DMs closed, minimal note sent in place'}`),
-      ],
-    },
+    { type: 'header', text: { type: 'plain_text', text: clip(card.title, 150), emoji: true } },
+    ...(card.unreachable ? [{ type: 'section', text: mrkdwn(`*${safeText(card.unreachable)}*`) }] : []),
   ];
-  if (alert.excerpt.trim() !== '') {
-    blocks.push({ type: 'section', text: mrkdwn(`*Excerpt*\n>${safeText(clip(alert.excerpt, EXCERPT_MAX)).replace(/\n/g, '\n>')}`) });
+  for (let i = 0; i < fields.length; i += FIELDS_PER_SECTION) blocks.push({ type: 'section', fields: fields.slice(i, i + FIELDS_PER_SECTION) });
+  if (card.excerpt !== '') {
+    blocks.push({ type: 'section', text: mrkdwn(`*Excerpt*\n>${safeText(card.excerpt).replace(/\n/g, '\n>')}`) });
   }
-  const context = [`Opened ${slackDate(alert.createdAt)}`, `policy ${safeText(alert.policyVersion)}`];
-  if (alert.actedBy !== undefined) {
-    const verb = alert.status === 'resolved' ? 'Resolved' : 'Acknowledged';
-    context.unshift(`*${verb} by ${safeText(alert.actedBy)}*${alert.actedAt ? ` ${slackDate(alert.actedAt)}` : ''}`);
-  }
-  blocks.push({ type: 'context', elements: [mrkdwn(context.join(' · '))] });
+  blocks.push({ type: 'context', elements: [mrkdwn(`Opened ${slackDate(alert.createdAt)} · ${safeText(card.footer)}`)] });
 
   const buttons: Block[] = [];
-  if (alert.status === 'open') {
+  if (card.actions.acknowledge) {
     buttons.push({
       type: 'button', action_id: ACTION_ACK, value: String(alert.caseId), style: 'primary',
       text: { type: 'plain_text', text: 'Acknowledge' },
     });
   }
-  if (alert.status !== 'resolved') {
+  if (card.actions.resolve) {
     buttons.push({
       type: 'button', action_id: ACTION_RESOLVE, value: String(alert.caseId),
       text: { type: 'plain_text', text: 'Resolve' },
@@ -186,15 +148,18 @@ export function digestBlocks(digest: AlertDigest, options: AlertRenderOptions = 
     { type: 'context', elements: [mrkdwn(`Normal-priority cases held for the digest. Act with \`${command} case ack <id>\`, \`${command} case resolve <id>\` or \`${command} case list\`.`)] },
   ];
   for (const alert of digest.alerts) {
-    const message = messageRef(alert, options);
-    const status = `${STATUS_LABEL[alert.status]}${alert.actedBy ? ` by ${safeText(alert.actedBy)}` : ''}`;
+    const card = cardOf(alert, options);
+    const show = (key: AlertFact['key']) => {
+      const f = fact(card, key);
+      return f ? `${f.label}: ${factValue(alert, f)}` : undefined;
+    };
+    const status = `${safeText(alert.status)}${alert.actedBy ? ` by ${safeText(alert.actedBy)}` : ''}`;
     const lines = [
-      `*#${alert.caseId}* · ${LEVEL_LABEL[alert.level]} · ${status} · ${slackDate(alert.createdAt)}`,
-      `${safeText(alert.user.displayName)} (\`${safeText(alert.user.id)}\`) · ${where(alert)}${message ? ` · ${message}` : ''}`,
-      `Reasons: ${safeText(clip(alert.reasons.join(', ') || 'none recorded', 300))}`,
-      `Reached privately: ${alert.reachedPrivately ? 'yes' : '*no*'} · resources sent: ${safeText(clip(alert.resourcesSent.join(', ') || 'none', 300))}`,
+      `*#${alert.caseId}* · ${safeText(alert.level)} risk · ${status} · ${slackDate(alert.createdAt)}`,
+      `${safeText(card.person)} · ${where(alert)}`,
+      ...[show('message'), show('case'), show('paged'), show('reasons'), show('reached'), show('sent')].filter((l): l is string => l !== undefined),
     ];
-    if (alert.excerpt.trim() !== '') lines.push(`>${safeText(clip(alert.excerpt, 200)).replace(/\n/g, '\n>')}`);
+    if (card.excerpt !== '') lines.push(`>${safeText(clip(card.excerpt, 200)).replace(/\n/g, '\n>')}`);
     blocks.push({ type: 'divider' }, { type: 'section', text: mrkdwn(lines.join('\n')) });
   }
   return blocks;

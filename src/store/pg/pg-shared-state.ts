@@ -1,0 +1,56 @@
+/**
+ * Rate buckets and private reachability on PostgreSQL (migrations/pg/0003), shared by every
+ * instance. A bucket is taken under a row lock (SELECT … FOR UPDATE), so two instances taking
+ * from one person's bucket at the same moment queue on the row and never both spend the last token.
+ */
+import { nextBucket, type DirectReach, type RateSettings, type RateVerdict, type SharedStateStore } from '../shared-state.js';
+import type { PgDb } from './pg-db.js';
+import { reachFromRow, reachToRow, type ReachRow } from '../reach-rows.js';
+
+export class PgSharedState implements SharedStateStore {
+  constructor(private readonly db: PgDb) {}
+
+  async takeRateToken(userKey: string, now: Date, settings: RateSettings): Promise<RateVerdict> {
+    const nowMs = now.getTime();
+    return this.db.tx(async (sql) => {
+      // A new person starts with a full bucket; the insert is a no-op when the row exists, and
+      // when two instances insert at once one waits for the other and then finds the row.
+      await sql.run(
+        'INSERT INTO rate_buckets (user_key, tokens, updated_at, notified) VALUES ($1, $2, $3, 0) ON CONFLICT (user_key) DO NOTHING',
+        [userKey, settings.burst, nowMs],
+      );
+      const row = await sql.one<{ tokens: number; updated_at: number; notified: number }>(
+        'SELECT tokens, updated_at, notified FROM rate_buckets WHERE user_key = $1 FOR UPDATE', [userKey],
+      );
+      const next = nextBucket(row && { tokens: row.tokens, updatedMs: row.updated_at, notified: row.notified === 1 }, nowMs, settings);
+      await sql.run(
+        'UPDATE rate_buckets SET tokens = $2, updated_at = GREATEST(updated_at, $3), notified = $4 WHERE user_key = $1',
+        [userKey, next.tokens, nowMs, next.notified ? 1 : 0],
+      );
+      return next.verdict;
+    });
+  }
+
+  async purgeRateBuckets(before: Date): Promise<number> {
+    return this.db.sql.run('DELETE FROM rate_buckets WHERE updated_at < $1', [before.getTime()]);
+  }
+
+  async directReach(userKey: string, now: Date): Promise<DirectReach | undefined> {
+    const row = await this.db.sql.one<ReachRow>('SELECT state, channel_id, until FROM direct_reach WHERE user_key = $1', [userKey]);
+    return row ? reachFromRow(row, now) : undefined;
+  }
+
+  async setDirectReach(userKey: string, reach: DirectReach | undefined, now: Date): Promise<void> {
+    if (!reach) {
+      await this.db.sql.run('DELETE FROM direct_reach WHERE user_key = $1', [userKey]);
+      return;
+    }
+    const r = reachToRow(reach);
+    await this.db.sql.run(
+      `INSERT INTO direct_reach (user_key, state, channel_id, until, updated_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (user_key) DO UPDATE SET state = EXCLUDED.state, channel_id = EXCLUDED.channel_id,
+         until = EXCLUDED.until, updated_at = EXCLUDED.updated_at`,
+      [userKey, r.state, r.channel_id, r.until, now.getTime()],
+    );
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Rate buckets and private reachability on SQLite (migrations/0007). One process owns the file,
+ * so a transaction is all the atomicity a bucket needs; keeping the state here rather than in
+ * memory means a restart neither refills every bucket nor forgets who can be messaged privately.
+ */
+import type Database from 'better-sqlite3';
+import { reachFromRow, reachToRow, type ReachRow } from '../reach-rows.js';
+import { nextBucket, type DirectReach, type RateSettings, type RateVerdict, type SharedStateStore } from '../shared-state.js';
+
+export class SqliteSharedState implements SharedStateStore {
+  private readonly stmts;
+  private readonly take;
+
+  constructor(db: Database.Database) {
+    this.stmts = {
+      bucket: db.prepare('SELECT tokens, updated_at, notified FROM rate_buckets WHERE user_key = ?'),
+      saveBucket: db.prepare(`INSERT INTO rate_buckets (user_key, tokens, updated_at, notified) VALUES (?, ?, ?, ?)
+        ON CONFLICT (user_key) DO UPDATE SET tokens = excluded.tokens, updated_at = MAX(updated_at, excluded.updated_at),
+          notified = excluded.notified`),
+      purgeBuckets: db.prepare('DELETE FROM rate_buckets WHERE updated_at < ?'),
+      reach: db.prepare('SELECT state, channel_id, until FROM direct_reach WHERE user_key = ?'),
+      saveReach: db.prepare(`INSERT INTO direct_reach (user_key, state, channel_id, until, updated_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (user_key) DO UPDATE SET state = excluded.state, channel_id = excluded.channel_id,
+          until = excluded.until, updated_at = excluded.updated_at`),
+      deleteReach: db.prepare('DELETE FROM direct_reach WHERE user_key = ?'),
+    };
+    this.take = db.transaction((userKey: string, nowMs: number, settings: RateSettings): RateVerdict => {
+      const row = this.stmts.bucket.get(userKey) as { tokens: number; updated_at: number; notified: number } | undefined;
+      const next = nextBucket(row && { tokens: row.tokens, updatedMs: row.updated_at, notified: row.notified === 1 }, nowMs, settings);
+      this.stmts.saveBucket.run(userKey, next.tokens, nowMs, next.notified ? 1 : 0);
+      return next.verdict;
+    });
+  }
+
+  async takeRateToken(userKey: string, now: Date, settings: RateSettings): Promise<RateVerdict> {
+    return this.take(userKey, now.getTime(), settings);
+  }
+
+  async purgeRateBuckets(before: Date): Promise<number> {
+    return this.stmts.purgeBuckets.run(before.getTime()).changes;
+  }
+
+  async directReach(userKey: string, now: Date): Promise<DirectReach | undefined> {
+    const row = this.stmts.reach.get(userKey) as ReachRow | undefined;
+    return row ? reachFromRow(row, now) : undefined;
+  }
+
+  async setDirectReach(userKey: string, reach: DirectReach | undefined, now: Date): Promise<void> {
+    if (!reach) {
+      this.stmts.deleteReach.run(userKey);
+      return;
+    }
+    const r = reachToRow(reach);
+    this.stmts.saveReach.run(userKey, r.state, r.channel_id, r.until, now.getTime());
+  }
+}
