@@ -19,7 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventCallback, signedPost, startFakeSlack, type FakeSlack } from '../test/fakes/fake-slack.js';
 import { freePort } from '../test/helpers/local-http.js';
-import { dmEvent } from '../test/slack/fixtures.js';
+import { dmEvent, USER } from '../test/slack/fixtures.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -51,6 +51,8 @@ interface Variant { name: string; child: ChildProcess; port: number; fake: FakeS
 
 async function launch(name: string, command: string[], env: Record<string, string>): Promise<Variant> {
   const fake = await startFakeSlack();
+  // The person has a profile, as in a real workspace: the bot looks the name up once, then caches it.
+  fake.users.set(USER, { name: 'alice', displayName: 'Alice' });
   const port = await freePort();
   const child = spawn(process.execPath, command, {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
@@ -117,6 +119,12 @@ console.log(`Slack path, ${rounds} rounds A B A B × ${perBatch} messages each, 
 console.log('variant      CPU ms/msg   p50 ms   p99 ms   RSS MB');
 for (const [name, x] of [['oyster-bot', a], ['bare bolt', b]] as const) {
   console.log(`${name.padEnd(12)} ${x.cpu.toFixed(3).padStart(10)} ${x.p50.toFixed(2).padStart(8)} ${x.p99.toFixed(2).padStart(8)} ${x.rss.toFixed(1).padStart(8)}`);
+}
+for (const v of [bot, bare]) {
+  const byMethod = new Map<string, number>();
+  for (const c of v.fake.calls) byMethod.set(c.method, (byMethod.get(c.method) ?? 0) + 1);
+  const sent = byMethod.get('chat.postMessage') ?? 1;
+  console.log(`${v.name}: Slack API calls per answer: ${[...byMethod].map(([m, n]) => `${m} ${(n / sent).toFixed(2)}`).join(', ')}`);
 }
 console.log(`ratios bot/bare: CPU ${(a.cpu / b.cpu).toFixed(2)}× (target ≤ 1.25), p99 ${(a.p99 / b.p99).toFixed(2)}× (≤ 1.3), RSS ${(a.rss / b.rss).toFixed(2)}× (≤ 1.5)`);
 

@@ -10,8 +10,11 @@ const { PACKAGE_ROOT } = await import(new URL('../dist/src/package-root.js', imp
 const { loadDetectionPolicy } = await import(new URL('../dist/src/risk/policy-loader.js', import.meta.url).href);
 const { recordVerified } = await import(new URL('../dist/src/risk/examples-stamp.js', import.meta.url).href);
 const { recordParsedPolicies } = await import(new URL('../dist/src/policy/parsed-cache.js', import.meta.url).href);
+const { recordLiterals, saveLiteralRecord } = await import(new URL('../dist/src/risk/literal-memo.js', import.meta.url).href);
 const policies = join(PACKAGE_ROOT, 'policies');
 const files = {};
+// Every rule's required literals are worked out afresh by this build's code and recorded.
+recordLiterals();
 try {
   loadDetectionPolicy(policies, { checkExamples: 'always', onParsed: (name, data) => (files[name] = data) });
 } catch (error) {
@@ -19,5 +22,6 @@ try {
   process.exit(1);
 }
 recordVerified(policies, files);
+saveLiteralRecord();
 const parsed = recordParsedPolicies(policies);
 if (parsed.skipped.length > 0) process.stdout.write(`policy files left to the YAML parser at start: ${parsed.skipped.join(', ')}\n`);

@@ -3,6 +3,7 @@
  * confirmation), /export and /country. `case …` goes to the moderators' handler, which
  * decides who may act. Adapters map their slash commands and buttons onto these names.
  */
+import { findCommand } from './command-catalogue.js';
 import type { Logger } from './logger.js';
 import { platformUserKey } from './messages.js';
 import type { CommandReply, CommandRequest } from './ports.js';
@@ -54,7 +55,8 @@ export function createCommandHandler(deps: CommandDeps): (request: CommandReques
     const userKey = platformUserKey(request.conversation.platform, request.actor.id);
     // A command carries no sentence to read a language from: the person's stored choice, else English.
     const texts = deps.policy.texts((await deps.store.preference(userKey, LANGUAGE_PREFERENCE)) ?? 'en');
-    const name = request.name.toLowerCase().replace(/^\//, '');
+    // Only catalogued commands are handled (src/command-catalogue.ts), so menus and handling agree.
+    const name = findCommand(request.name)?.name;
     switch (name) {
       case 'start':
       case 'help':

@@ -464,6 +464,10 @@ export class Engine {
     const replyToId = replyTo === message.conversation ? { replyToId: message.id } : {};
     const stream = this.streamFor(assessment.level, channel, { conversation: replyTo, kind: 'reply', ...replyToId }, locale, texts.model_unavailable, country);
     const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started, locale, country, stream);
+    // The turns (their token counts) are made before the answer goes out, so that nothing but
+    // one SQLite transaction sits between the platform taking the answer and the message being
+    // marked finished: a crash in that gap answers the message again after the restart.
+    const turns = this.turnsFor(message, text, assessment, answer.ok ? answer.text : undefined, forModel);
     const streamed = await stream?.settle(answer.ok ? { answer: answer.text } : { fallback: answer.fallback ?? texts.model_unavailable });
     if (streamed !== undefined) {
       // Already on screen through the stream's edits.
@@ -474,7 +478,7 @@ export class Engine {
       await sendPatiently(channel, { conversation: replyTo, text: answer.fallback ?? texts.model_unavailable, kind: 'fallback', ...replyToId });
     }
     const outcome: Outcome = { status: answer.ok ? 'answered' : 'fallback', level: assessment.level, ...withCase };
-    return this.finish(progress, message, text, assessment, started, outcome, true, answer.ok ? answer.text : undefined, forModel);
+    return this.finish(progress, message, text, assessment, started, outcome, true, answer.ok ? answer.text : undefined, forModel, turns);
   }
 
   /**
@@ -582,6 +586,25 @@ export class Engine {
     }
   }
 
+  /** The user's turn with its assessment, and the answer when there is one, with their token counts. */
+  private turnsFor(message: InboundMessage, text: string, assessment: RiskAssessment, answer?: string, modelText?: string): NewTurn[] {
+    const { clock, tokens, crisis } = this.deps;
+    const now = clock.now();
+    const contextKey = userContextKey(message.conversation, message.author.id);
+    const userKey = platformUserKey(message.conversation.platform, message.author.id);
+    const crisisTurn = riskRank(assessment.level) >= riskRank(crisis.threshold);
+    const userText = modelText ?? text;
+    const turns: NewTurn[] = [{
+      contextKey, userKey, role: 'user', text: userText, at: now, crisis: crisisTurn,
+      tokens: tokens.countMessage('user', userText),
+      assessment: { level: assessment.level, reasons: assessment.reasons, policyVersion: assessment.policyVersion },
+    }];
+    if (answer !== undefined) {
+      turns.push({ contextKey, userKey, role: 'assistant', text: answer, at: now, crisis: crisisTurn, tokens: tokens.countMessage('assistant', answer) });
+    }
+    return turns;
+  }
+
   /** 8. Persist the user's turn with its assessment and the answer; log and count the outcome. */
   private async finish(
     progress: { completed: boolean },
@@ -593,24 +616,11 @@ export class Engine {
     persistTurns = true,
     answer?: string,
     modelText?: string,
+    prepared?: NewTurn[],
   ): Promise<Outcome> {
-    const { store: db, clock, tokens, crisis } = this.deps;
+    const { store: db, clock } = this.deps;
     const now = clock.now();
-    const contextKey = userContextKey(message.conversation, message.author.id);
-    const userKey = platformUserKey(message.conversation.platform, message.author.id);
-    const crisisTurn = riskRank(assessment.level) >= riskRank(crisis.threshold);
-    const turns: NewTurn[] = [];
-    if (persistTurns) {
-      const userText = modelText ?? text;
-      turns.push({
-        contextKey, userKey, role: 'user', text: userText, at: now, crisis: crisisTurn,
-        tokens: tokens.countMessage('user', userText),
-        assessment: { level: assessment.level, reasons: assessment.reasons, policyVersion: assessment.policyVersion },
-      });
-      if (answer !== undefined) {
-        turns.push({ contextKey, userKey, role: 'assistant', text: answer, at: now, crisis: crisisTurn, tokens: tokens.countMessage('assistant', answer) });
-      }
-    }
+    const turns = !persistTurns ? [] : prepared ?? this.turnsFor(message, text, assessment, answer, modelText);
     // The delivery is marked complete in the same transaction as its turns.
     await db.recordExchange(turns, { platform: message.conversation.platform, messageId: message.id, at: now });
     progress.completed = true;

@@ -30,7 +30,7 @@ import { createQwenTokenCounter } from './llm/tokens.js';
 import { createLogger, type Logger } from './logger.js';
 import { countDeliveries } from './ops/metrics.js';
 import { storeRateLimit } from './conversation/rate-limit.js';
-import type { BotHandlers, Clock, CommandRequest, LlmClient, ModeratorSink, PlatformAdapter, RiskAssessor } from './ports.js';
+import type { BotHandlers, Clock, DirectReachBook, CommandRequest, LlmClient, ModeratorSink, PlatformAdapter, RiskAssessor } from './ports.js';
 import { systemClock } from './ports.js';
 import { loadEscalationPolicy } from './policy/escalation-policy.js';
 import { loadModelPolicy } from './policy/model-policy.js';
@@ -38,6 +38,8 @@ import { policyVersion as hashPolicies } from './policy/version.js';
 import { createRiskAssessor } from './risk/assessor.js';
 import { warmCrisisPath } from './crisis/warm-up.js';
 import type { CaseStore } from './store/case-store.js';
+import type { SharedStateStore } from './store/shared-state.js';
+import { platformUserKey } from './messages.js';
 import { openStores, type BotMessageStore } from './open-stores.js';
 import type { StoreFault } from './store/sqlite/store-health.js';
 import { createRetention } from './store/retention.js';
@@ -187,6 +189,17 @@ function caseLinks(config: Config, stores: Stores): { caseLink?: (caseId: number
   return base === undefined ? {} : { caseLink: (caseId) => `${base}/cases/${caseId}` };
 }
 
+/** One platform's view of the store's private-reachability rows (keyed by platformUserKey). */
+function reachBook(shared: SharedStateStore, platform: string, clock: Clock): DirectReachBook {
+  return {
+    get: (userId) => shared.directReach(platformUserKey(platform, userId), clock.now()),
+    set: (userId, reach) => shared.setDirectReach(platformUserKey(platform, userId), reach, clock.now()),
+  };
+}
+
+/** A leader lease (Telegram long polling) lapses this long after its holder stopped renewing it. */
+const LEADER_LEASE_MS = 15_000;
+
 /** How often an instance on PostgreSQL looks for dead instances' unfinished messages. */
 const TAKEOVER_INTERVAL_MS = 5_000;
 
@@ -287,9 +300,22 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     scrubFiles: () => store.compact(),
     exportElsewhere: (userKey) => cases.exportUser(userKey),
   });
+  const leases = stores.leases;
   const handlersFor = (channel: ReplyChannel): BotHandlers => ({
     onMessage: async (message) => ({ handled: (await engine.receive(message, channel)).handled.then(() => undefined) }),
     onCommand,
+    // Whom the platform lets the bot message privately, kept in the store for every instance. Only
+    // an adapter names its platform; a bare reply channel (tests) gets none.
+    ...(typeof (channel as Partial<PlatformAdapter>).platform === 'string' ? {
+      directReach: reachBook(stores.shared, (channel as PlatformAdapter).platform, clock),
+    } : {}),
+    // Several instances: work only one may do at a time goes to the holder of a named lease.
+    ...(leases ? {
+      leadership: (name: string) => ({
+        acquire: () => leases.acquire(name, stores.instanceId, LEADER_LEASE_MS),
+        release: () => leases.release(name, stores.instanceId),
+      }),
+    } : {}),
   });
   const retention = createRetention({
     store, cases, clock, logger, messageDays: config.RETENTION_DAYS, caseDays: policies.escalation.caseRetentionDays,

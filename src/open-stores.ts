@@ -9,6 +9,7 @@ import type { CaseStore } from './store/case-store.js';
 import type { DashboardAuthStore, DashboardReads } from './store/dashboard-store.js';
 import type { PgStores } from './store/pg/index.js';
 import type { TurnOrder } from './store/pg/pg-turn-order.js';
+import type { LeaseStore } from './store/pg/pg-leases.js';
 import { openDatabase, startCheckpoints, type Database } from './store/sqlite/database.js';
 import { SqliteCaseStore } from './store/sqlite/sqlite-cases.js';
 import { SqliteResourceDeliveries } from './store/sqlite/sqlite-resource-deliveries.js';
@@ -45,6 +46,8 @@ export interface OpenedStores {
   turnOrder: TurnOrder | undefined;
   /** The moderator dashboard's sign-in storage and read model (loaded only when the dashboard is on). */
   dashboard(failingAfterAttempts: number): Promise<{ authStore: DashboardAuthStore; reads: DashboardReads }>;
+  /** PostgreSQL only: named leases shared by the instances (heartbeats, the Telegram poller). */
+  leases: LeaseStore | undefined;
   /** This instance's name (OYSTER_INSTANCE_ID, else the host name). */
   instanceId: string;
   close(): Promise<void>;
@@ -69,7 +72,7 @@ export async function openStores(config: Pick<Config, 'DATABASE_URL' | 'OYSTER_D
     const listener = listen(config.DATABASE_URL, TURNS_CHANNEL, (userKey) => bell.ring(userKey));
     return {
       dialect: 'postgres', messages: stores.messages, cases: stores.cases, deliveries: stores.deliveries, shared: stores.shared, sqlite: undefined, health: undefined, instanceId,
-      turnOrder: createTurnOrder(stores.messages, { bell }),
+      turnOrder: createTurnOrder(stores.messages, { bell }), leases: stores.leases,
       async dashboard(failingAfterAttempts) {
         const { PgDashboardReads } = await import('./store/pg/pg-dashboard-reads.js');
         return { authStore: stores.dashboardAuth, reads: new PgDashboardReads(stores.db, failingAfterAttempts) };
@@ -90,7 +93,7 @@ export async function openStores(config: Pick<Config, 'DATABASE_URL' | 'OYSTER_D
   const messages = new SqliteMessageStore(db);
   return {
     dialect: 'sqlite', messages, cases: new SqliteCaseStore(db), deliveries: new SqliteResourceDeliveries(db), shared: new SqliteSharedState(db), sqlite: db,
-    health: healthOf(db), turnOrder: undefined, instanceId,
+    health: healthOf(db), turnOrder: undefined, leases: undefined, instanceId,
     async dashboard(failingAfterAttempts) {
       const { SqliteDashboardAuth } = await import('./store/sqlite/sqlite-dashboard-auth.js');
       const { SqliteDashboardReads } = await import('./store/sqlite/sqlite-dashboard-reads.js');

@@ -2,6 +2,7 @@
  * The seams the core owns. Adapters, the model client, the risk assessor and the store
  * implement these; the engine depends only on them. Each seam stays small on purpose.
  */
+import type { DirectReach } from './store/shared-state.js';
 import type {
   ConversationRef,
   InboundMessage,
@@ -60,6 +61,30 @@ export interface BotHandlers {
    */
   onMessage(message: InboundMessage): Promise<MessageReceipt>;
   onCommand(command: CommandRequest): Promise<CommandReply>;
+  /**
+   * Several instances on one database (PostgreSQL): a named lease for work only one instance may
+   * do at a time (Telegram long polling). Absent with one instance, which simply does the work.
+   */
+  leadership?(name: string): Leadership;
+  /**
+   * What is known, on every instance and across restarts, about messaging a user of this
+   * platform privately (the store's direct_reach rows). Absent in tests that pass no store.
+   */
+  directReach?: DirectReachBook;
+}
+
+/** One platform's view of the direct_reach store (user ids of that platform). */
+export interface DirectReachBook {
+  get(userId: string): Promise<DirectReach | undefined>;
+  set(userId: string, reach: DirectReach | undefined): Promise<void>;
+}
+
+/** One instance's hold on a named lease; acquire() also renews it for the holder. */
+export interface Leadership {
+  /** Takes or renews the lease; false while another instance holds it. */
+  acquire(): Promise<boolean>;
+  /** Gives it up (no effect when another instance holds it). */
+  release(): Promise<void>;
 }
 
 export interface PlatformAdapter {
@@ -147,6 +172,12 @@ export interface ModeratorSink {
   readonly name: string;
   /** Delivers an alert; resolves with a reference (message id) for later in-place edits. */
   deliver(alert: AlertView): Promise<{ ref?: string }>;
+  /**
+   * Looks for this alert among what the sink already shows (a post a crashed run made but never
+   * recorded as delivered), so a retry does not post it twice. Optional: a sink that cannot read
+   * back what it posted (Telegram) is at least once across a crash.
+   */
+  findPosted?(alert: AlertView): Promise<{ ref?: string } | undefined>;
   /**
    * Delivers held alerts as one digest message. Optional: the outbox sends a sink without it
    * each alert on its own, so no alert ever waits on a sink that cannot show a digest.

@@ -3,12 +3,10 @@
  * moderator part of /help. Nothing here is written when the output is piped.
  */
 
-/** The moderator commands the console offers, for /help when the console user is a moderator. */
-export const MODERATOR_HELP = [
-  'Moderator commands: **/case list** open cases · **/case ack N** take case N · **/case note N text** add a note',
-  '· **/case pause N** / **/case resume N** hold or restart its reminders · **/case resolve N [outcome]** close it',
-  '· **/case web** a sign-in link to the dashboard (when it is on) · **/country community XX** or **clear** the default country here.',
-].join(' ');
+import { moderatorHelp } from '../../src/command-catalogue.js';
+
+/** Added to /help for a console moderator: built from the core's command catalogue. */
+export const MODERATOR_HELP = moderatorHelp();
 
 export interface StatusLine {
   /** Shows `text` on the current line until the returned function (or clear) removes it. */

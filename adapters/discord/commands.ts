@@ -1,10 +1,10 @@
 /**
  * Slash commands and button ids. Pure: definitions in the shape of PUT
- * /applications/{id}/commands, and the mapping from what Discord sends back to the core's
- * command names and arguments (help, forget, country, export, case …).
+ * /applications/{id}/commands built from the core's command catalogue, and the mapping from
+ * what Discord sends back to the core's command names and arguments.
  */
 import type { RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
-import { CASE_OUTCOMES } from '../../src/store/case-store.js';
+import { COMMANDS, findCommand, type CommandArg, type CommandSpec } from '../../src/command-catalogue.js';
 
 // discord-api-types enum values, written out so this file stays free of runtime SDK imports.
 const CHAT_INPUT = 1;
@@ -13,58 +13,36 @@ const STRING = 3;
 const INTEGER = 4;
 const BOOLEAN = 5;
 
-const caseId = { type: INTEGER, name: 'id', description: 'Case number from the alert', required: true, min_value: 1 } as const;
+/** A catalogued argument as a Discord option (PUT /applications/{id}/commands). */
+function option(arg: CommandArg): Record<string, unknown> {
+  const base = { name: arg.name, description: arg.help, ...(arg.required ? { required: true } : {}) };
+  if (arg.kind === 'flag') return { type: BOOLEAN, ...base };
+  if (arg.kind === 'integer') return { type: INTEGER, ...base, min_value: 1 };
+  return {
+    type: STRING, ...base,
+    ...(arg.choices ? { choices: arg.choices.map((c) => ({ name: c.replaceAll('_', ' '), value: c })) } : {}),
+    ...(arg.minLength !== undefined ? { min_length: arg.minLength } : {}),
+    ...(arg.maxLength !== undefined ? { max_length: arg.maxLength } : {}),
+  };
+}
 
-/** The commands registered when the client is ready. Descriptions are ≤ 100 characters (Discord's limit). */
-export const SLASH_COMMANDS: RESTPutAPIApplicationCommandsJSONBody = [
-  { type: CHAT_INPUT, name: 'help', description: 'What Oyster can do, and where to find help right now' },
-  {
-    type: CHAT_INPUT,
-    name: 'forget',
-    description: 'Delete what Oyster remembers about you',
-    options: [{ type: BOOLEAN, name: 'confirm', description: 'True deletes now; leave it out to see what would be deleted' }],
-  },
-  {
-    type: CHAT_INPUT,
-    name: 'country',
-    description: 'Show or set your country, so crisis resources fit where you are',
-    options: [
-      { type: STRING, name: 'code', description: 'Two-letter country code, such as US, GB or DE', min_length: 2, max_length: 2 },
-    ],
-  },
-  { type: CHAT_INPUT, name: 'export', description: 'Get a private copy of what Oyster stores about you' },
-  {
-    type: CHAT_INPUT,
-    name: 'case',
-    description: 'Moderators: act on a crisis case',
-    options: [
-      { type: SUB_COMMAND, name: 'list', description: 'Open cases' },
-      { type: SUB_COMMAND, name: 'ack', description: 'Acknowledge a case: you are looking after it', options: [caseId] },
-      {
-        type: SUB_COMMAND,
-        name: 'resolve',
-        description: 'Close a case with an outcome',
-        options: [
-          caseId,
-          {
-            type: STRING,
-            name: 'outcome',
-            description: 'How it ended',
-            choices: CASE_OUTCOMES.map((o) => ({ name: o.replaceAll('_', ' '), value: o })),
-          },
-        ],
-      },
-      {
-        type: SUB_COMMAND,
-        name: 'note',
-        description: 'Add a note to a case (moderators only see it)',
-        options: [caseId, { type: STRING, name: 'text', description: 'The note', required: true, max_length: 1000 }],
-      },
-      { type: SUB_COMMAND, name: 'pause', description: "Pause the bot's replies to this person while you talk", options: [caseId] },
-      { type: SUB_COMMAND, name: 'resume', description: "Let the bot reply to this person again", options: [caseId] },
-    ],
-  },
-];
+/** A command whose own arguments are empty takes its subcommands as Discord subcommands (`/case ack id`). */
+function takesSubcommands(spec: CommandSpec): boolean {
+  return spec.args.length === 0 && (spec.subcommands?.length ?? 0) > 0;
+}
+
+/**
+ * The commands registered when the client is ready, built from the core's catalogue
+ * (src/command-catalogue.ts). Descriptions are ≤ 100 characters (Discord's limit, tested).
+ */
+export const SLASH_COMMANDS = COMMANDS.filter((c) => c.menu).map((c) => {
+  const options = takesSubcommands(c)
+    ? c.subcommands!.filter((s) => s.menu).map((s) => ({
+      type: SUB_COMMAND, name: s.name, description: s.help, ...(s.args.length > 0 ? { options: s.args.map(option) } : {}),
+    }))
+    : c.args.map(option);
+  return { type: CHAT_INPUT, name: c.name, description: c.help, ...(options.length > 0 ? { options } : {}) };
+}) as RESTPutAPIApplicationCommandsJSONBody;
 
 /** A chat-input interaction reduced to what the mapping needs. */
 export interface SlashInput {
@@ -73,29 +51,20 @@ export interface SlashInput {
   options: Record<string, string | number | boolean | undefined>;
 }
 
-/** Slash command → core command name and args, or undefined for a command we never registered. */
+/** Slash command → core command name and args (from the catalogue), or undefined for a command we never registered. */
 export function commandFromSlash(input: SlashInput): { name: string; args: string[] } | undefined {
+  const spec = findCommand(input.commandName);
+  if (spec === undefined || !spec.menu || spec.name !== input.commandName) return undefined;
   const o = input.options;
-  switch (input.commandName) {
-    case 'help':
-    case 'export':
-      return { name: input.commandName, args: [] };
-    case 'forget':
-      return { name: 'forget', args: o.confirm === true ? ['confirm'] : [] };
-    case 'country':
-      return { name: 'country', args: typeof o.code === 'string' ? [o.code.trim().toUpperCase()] : [] };
-    case 'case': {
-      const sub = input.subcommand;
-      if (sub === 'list') return { name: 'case', args: ['list'] };
-      if (sub === null || o.id === undefined) return undefined;
-      const args = [sub, String(o.id)];
-      if (sub === 'resolve' && typeof o.outcome === 'string') args.push(o.outcome);
-      if (sub === 'note' && typeof o.text === 'string') args.push(o.text);
-      return ['ack', 'resolve', 'note', 'pause', 'resume'].includes(sub) ? { name: 'case', args } : undefined;
-    }
-    default:
-      return undefined;
-  }
+  const argsOf = (args: readonly CommandArg[]) => args.flatMap((a) => {
+    const value = o[a.name];
+    if (a.kind === 'flag') return value === true ? [a.name] : [];
+    return value === undefined ? [] : [String(value).trim()];
+  });
+  if (!takesSubcommands(spec)) return { name: spec.name, args: argsOf(spec.args) };
+  const sub = spec.subcommands!.find((s) => s.menu && s.name === input.subcommand);
+  if (sub === undefined || sub.args.some((a) => a.required && o[a.name] === undefined)) return undefined;
+  return { name: spec.name, args: [sub.name, ...argsOf(sub.args)] };
 }
 
 /** Button custom ids (≤ 100 characters): `case:ack:<id>`, `case:resolve:<id>`, `forget:confirm`. */

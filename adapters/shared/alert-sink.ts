@@ -23,6 +23,12 @@ export interface AlertChannel<Body> {
   post(body: Body, key: string): Promise<string>;
   /** Replaces a message posted earlier (`ref` as post resolved it). */
   edit(ref: string, body: Body): Promise<void>;
+  /**
+   * The ref of a message posted with `key` since `since`, read back from the channel (Slack's
+   * history and message metadata); undefined when none. Optional: Telegram bots cannot read
+   * their chat's history, so there a post cut short by a crash can be posted again.
+   */
+  find?(key: string, since: Date): Promise<string | undefined>;
 }
 
 export function createAlertSink<Body>(name: string, format: AlertFormat<Body>, channel: AlertChannel<Body>, logger?: Logger): ModeratorSink {
@@ -39,5 +45,11 @@ export function createAlertSink<Body>(name: string, format: AlertFormat<Body>, c
       return { ref };
     },
     edit: (ref, alert) => channel.edit(ref, format.alert(alert)),
+    ...(channel.find ? {
+      findPosted: async (alert: AlertView) => {
+        const ref = await channel.find!(`a${alert.alertId}`, new Date(alert.createdAt));
+        return ref === undefined ? undefined : { ref };
+      },
+    } : {}),
   };
 }

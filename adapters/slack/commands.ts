@@ -4,6 +4,7 @@
  * Slack delivers one command (/oyster) with the rest of the line in `text`, so the first word
  * is the subcommand.
  */
+import { COMMANDS } from '../../src/command-catalogue.js';
 import { ACTION_ACK, ACTION_RESOLVE } from './moderator.js';
 
 export interface ParsedCommand {
@@ -11,7 +12,8 @@ export interface ParsedCommand {
   args: string[];
 }
 
-const KNOWN = new Set(['start', 'help', 'forget', 'export', 'country', 'case']);
+/** The first word of `/oyster <command>`: every command in the core's catalogue. */
+const KNOWN = new Set(COMMANDS.map((c) => c.name));
 
 /**
  * "/oyster country de" → { name: 'country', args: ['de'] }. Empty or unknown subcommands

@@ -84,10 +84,11 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
         alert: (a) => ({ text: alertFallbackText(a), blocks: alertBlocks(a, this.alertOptions) }),
         digest: (d) => ({ text: digestFallbackText(d), blocks: digestBlocks(d, this.alertOptions) }),
       }, {
-        post: async ({ text, blocks }) => {
-          const posted = await this.web.post(channel, text, undefined, blocks);
+        post: async ({ text, blocks }, key) => {
+          const posted = await this.web.post(channel, text, undefined, blocks, key);
           return `${posted.channel}:${posted.ts}`;
         },
+        find: (key, since) => this.web.findPosted(channel, key, since),
         edit: async (ref, { text, blocks }) => {
           const cut = ref.indexOf(':');
           await this.web.update(ref.slice(0, cut), ref.slice(cut + 1), text, blocks);

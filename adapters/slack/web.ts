@@ -48,8 +48,16 @@ export interface Posted {
 }
 
 /** The adapter's Web API surface: post, update, ephemeral, open a DM, look up names. */
+/** Message metadata that marks a moderator alert or digest, so a retry can find a post a crashed run made. */
+const ALERT_EVENT = 'oyster_alert';
+
 export class SlackWeb {
   private readonly names = new BoundedMap<string, string>(2_000, 60 * 60 * 1000);
+  /**
+   * Ids whose lookup failed (no users:read scope, unknown user): not asked again for 10 minutes,
+   * or every message of theirs would pay a users.info round trip that fails the same way.
+   */
+  private readonly unnamed = new BoundedMap<string, true>(2_000, 10 * 60 * 1000);
   private readonly dms = new BoundedMap<string, string>(2_000);
 
   constructor(
@@ -73,14 +81,31 @@ export class SlackWeb {
   }
 
   /** chat.postMessage with mrkdwn text; never sets link_names, and never unfurls model links. */
-  async post(channel: string, text: string, threadTs?: string, blocks?: Block[]): Promise<Posted> {
+  async post(channel: string, text: string, threadTs?: string, blocks?: Block[], key?: string): Promise<Posted> {
     const r = await this.call('chat.postMessage', () => this.client.chat.postMessage({
       channel, text, mrkdwn: true, unfurl_links: false, unfurl_media: false,
       ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
       ...(blocks === undefined ? {} : { blocks: blocks as never }),
+      ...(key === undefined ? {} : { metadata: { event_type: ALERT_EVENT, event_payload: { key } } }),
     }));
     if (typeof r.ts !== 'string') throw toBotError(new Error('chat.postMessage returned no ts'), 'chat.postMessage');
     return { channel: r.channel ?? channel, ts: r.ts };
+  }
+
+  /**
+   * The ref (`${channel}:${ts}`) of a message the bot posted in `channel` since `since` with this
+   * metadata `key` (post() attaches it); undefined when it is not there. One
+   * conversations.history call (Tier 3), made only when an alert is retried.
+   */
+  async findPosted(channel: string, key: string, since: Date): Promise<string | undefined> {
+    const r = await this.call('conversations.history', () => this.client.conversations.history({
+      channel, oldest: String(Math.floor(since.getTime() / 1000) - 60), limit: 200, include_all_metadata: true,
+    }));
+    const found = (r.messages ?? []).find((m) => {
+      const meta = (m as { metadata?: { event_type?: string; event_payload?: { key?: unknown } } }).metadata;
+      return meta?.event_type === ALERT_EVENT && meta.event_payload?.key === key;
+    });
+    return found?.ts === undefined ? undefined : `${channel}:${found.ts}`;
   }
 
   async update(channel: string, ts: string, text: string, blocks: Block[]): Promise<void> {
@@ -127,7 +152,7 @@ export class SlackWeb {
     for (const id of ids) {
       const known = this.names.get(id);
       if (known !== undefined) out.set(id, known);
-      else missing.push(id);
+      else if (this.unnamed.get(id) === undefined) missing.push(id);
     }
     if (missing.length === 0) return out;
     const lookups = missing.slice(0, 10).map(async (id) => {
@@ -138,9 +163,12 @@ export class SlackWeb {
         if (name) {
           this.names.set(id, name);
           out.set(id, name);
+        } else {
+          this.unnamed.set(id, true);
         }
       } catch {
         // users:read missing or rate limited: the raw id is a fine fallback.
+        this.unnamed.set(id, true);
       }
     });
     let timer: NodeJS.Timeout | undefined;

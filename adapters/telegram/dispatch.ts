@@ -14,6 +14,7 @@ import { FORGET_CONFIRM_DATA, PLATFORM } from './inbound.js';
 import { alertKeyboard, renderAlert, type InlineKeyboard } from './moderator.js';
 import { callbackAnswerText, deepLink, renderChunks } from './outbound.js';
 import type { BoundedSet } from '../shared/bounded.js';
+import type { DirectUsers } from './direct-users.js';
 import type { Sender } from './sender.js';
 
 /** The adapter's own sentences about Telegram mechanics; everything else comes from the core. */
@@ -31,8 +32,8 @@ export interface DispatchContext {
   logger: Logger;
   /** Message ids already handed over (`chat:message`). */
   seenMessages: BoundedSet<string>;
-  /** Users known to have a private chat with the bot. */
-  directUsers: BoundedSet<string>;
+  /** Users known to have a private chat with the bot (cached here, kept in the store). */
+  directUsers: Pick<DirectUsers, 'has' | 'add' | 'delete'>;
   botUsername: string;
   /** The staff chat: moderators' private `case` answers may be shown there in place. */
   moderatorChatId: string | undefined;

@@ -7,6 +7,7 @@
  * user never queues behind another user's slow reply.
  */
 import { Bot } from 'grammy';
+import { menuCommands, type CommandAudience } from '../../src/command-catalogue.js';
 import { BotError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef } from '../../src/messages.js';
@@ -18,6 +19,8 @@ import { classifyUpdate, messageKey, PLATFORM, type BotIdentity } from './inboun
 import { createTelegramModeratorSink } from './moderator.js';
 import { visibleText } from './outbound.js';
 import { rateLimitTransformer } from './rate-limit.js';
+import { DirectUsers } from './direct-users.js';
+import { pollWhileLeader } from './poll-leader.js';
 import { pollUpdates } from './polling.js';
 import { InFlight, TypingTimers } from '../shared/lifecycle.js';
 import { sleep } from '../shared/retry.js';
@@ -40,20 +43,16 @@ export interface TelegramAdapter extends PlatformAdapter {
 const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 /** A forgotten stop function must not keep a chat "typing" forever. */
 const TYPING_MAX_MS = 180_000;
+/** The lease that picks the one polling instance, and how often it is renewed (its TTL is 3x this). */
+const POLLER_LEASE = 'telegram-poller';
+const POLLER_RENEW_MS = 5_000;
 /** How long stop() waits for in-flight handlers. */
 const DRAIN_MS = 10_000;
 
-const USER_COMMANDS = [
-  { command: 'start', description: 'Start talking with me' },
-  { command: 'help', description: 'What I can do and how I handle your data' },
-  { command: 'forget', description: 'Delete what I have stored about you' },
-  { command: 'country', description: 'Show or set your country for support lines' },
-  { command: 'export', description: 'Get a copy of the data I store about you' },
-];
-const MODERATOR_COMMANDS = [
-  ...USER_COMMANDS,
-  { command: 'case', description: 'Moderators: list, ack, resolve, note, pause or resume a case' },
-];
+/** Telegram's command menus, from the core's catalogue: everyone's, and the moderators' in their chat. */
+const menu = (audience: CommandAudience) => menuCommands(audience).map((c) => ({ command: c.name, description: c.help }));
+const USER_COMMANDS = menu('everyone');
+const MODERATOR_COMMANDS = menu('moderators');
 
 /** Each try to reach the Bot API at start gets this long before the failure is named. */
 const START_ATTEMPT_MS = 10_000;
@@ -70,9 +69,9 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
 
   const seenUpdates = new BoundedSet<number>(10_000);
   const seenMessages = new BoundedSet<string>(10_000);
-  // Users who have a private chat with us (sent /start or any private message). Memory
-  // only, on purpose: nothing platform-specific goes into SQLite.
-  const directUsers = new BoundedSet<string>(100_000);
+  // Users who have a private chat with us (sent /start or any private message), kept in the
+  // store so every instance knows them (direct-users.ts).
+  const directUsers = new DirectUsers(() => handlers?.directReach);
   const sender = createSender(bot.api, log, (chatId) => directUsers.delete(chatId));
   const tasks = new InFlight();
   const typing = new TypingTimers();
@@ -206,11 +205,15 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
         }
         log.info('telegram adapter started (webhook)', { bot: me.username });
       } else {
-        polling = pollUpdates({
+        const poll = (signal: AbortSignal) => pollUpdates({
           api: bot.api, take, timeoutSeconds: config.pollTimeoutSeconds, allowedUpdates: ALLOWED_UPDATES,
-          retryMs: config.pollRetryMs, logger: log, signal: stopped.signal,
+          retryMs: config.pollRetryMs, logger: log, signal,
         });
-        log.info('telegram adapter started (long polling)', { bot: me.username });
+        // Several instances: only the holder of the poller lease polls (poll-leader.ts).
+        polling = h.leadership
+          ? pollWhileLeader({ leadership: h.leadership(POLLER_LEASE), renewMs: POLLER_RENEW_MS, poll, signal: stopped.signal, logger: log })
+          : poll(stopped.signal);
+        log.info('telegram adapter started (long polling)', { bot: me.username, leased: h.leadership !== undefined });
       }
     },
 
@@ -225,9 +228,9 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
     },
 
     async openDirect(userId) {
-      // Telegram lets a bot message a user only after the user started it; we know that
-      // only for users who wrote to us privately since this process started.
-      if (!directUsers.has(userId)) return undefined;
+      // Telegram lets a bot message a user only after the user started it; we know that for
+      // users who wrote to us privately, on any instance (the store remembers).
+      if (!(await directUsers.reachable(userId))) return undefined;
       const ref: ConversationRef = { platform: PLATFORM, channelId: userId };
       return ref;
     },

@@ -5,7 +5,8 @@
  * together than the platform's pace (`editIntervalMs`: Telegram and Slack 1.5 s, Discord 1 s,
  * the console 0), so flood control never triggers. Every text shown, partial or final, has
  * passed the output check first; a partial that fails it is replaced at once by the safe
- * reply and nothing more of that answer is shown. Only the engine decides when to stream (risk
+ * reply and nothing more of that answer is shown. Partials end at a sentence end: half a
+ * sentence ("a rope tied to…") can read harmless to the check until its last words arrive. Only the engine decides when to stream (risk
  * levels none and low, STREAMING=on, a platform that can edit).
  */
 import type { OutboundMessage } from '../messages.js';
@@ -28,6 +29,19 @@ export interface ReplyStreamOptions {
 
 /** Nothing is shown before this many characters: a lone "I" is not worth a message. */
 const FIRST_PART_CHARS = 12;
+/**
+ * A sentence end: . ! ? … ؟ । followed by a space (so "3.5" or "e.g" mid-write is not an end), or a
+ * full-width end (。！？), or a line break. Closing quotes and brackets stay with their sentence.
+ */
+const SENTENCE_END = /(?:[.!?…؟।]["'”’»)\]]*(?=\s)|[。！？]["'”’」』)\]]*|\n)/g;
+
+/** The text up to its last complete sentence; '' when no sentence is complete yet. */
+export function wholeSentences(text: string): string {
+  let end = 0;
+  for (const m of text.matchAll(SENTENCE_END)) end = m.index + m[0].length;
+  return text.slice(0, end).trimEnd();
+}
+
 /** Past this, partials stop and the final text (which may need several parts) waits for the end. */
 const MAX_PARTIAL_CHARS = 1_800;
 
@@ -69,7 +83,7 @@ export class ReplyStream {
 
   private schedule(): void {
     if (this.timer || this.busy || this.replacement !== undefined) return;
-    const candidate = this.text.trimEnd();
+    const candidate = wholeSentences(this.text);
     if (candidate.length < FIRST_PART_CHARS || candidate.length > MAX_PARTIAL_CHARS || candidate === this.shown) return;
     const wait = Math.max(0, this.lastShownAt + this.interval - this.now());
     this.timer = setTimeout(() => {
@@ -82,7 +96,7 @@ export class ReplyStream {
   }
 
   private async showPartial(): Promise<void> {
-    const candidate = this.text.trimEnd();
+    const candidate = wholeSentences(this.text);
     const verdict = this.o.check(candidate);
     if (!verdict.ok) {
       this.o.onBlocked?.(verdict);

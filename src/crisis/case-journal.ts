@@ -7,12 +7,16 @@
  * escalation path; a signal is keyed by its message id, so replaying one twice still opens one
  * case and writes one alert. Replayed lines are removed by rewriting the file.
  *
- * When the file cannot be written either (the disk is full), the signal is kept in memory and
- * the log says so: it is replayed when the store is back unless the process dies first.
+ * A full disk would stop the journal too, so the journal keeps a small reserve file beside it
+ * (RESERVE_BYTES of zeros, made at start): when an append fails for lack of space, the reserve
+ * is deleted and the append tried again in the space it freed, so the case survives a crash
+ * during the fault. The reserve is made again once the journal is empty. Only when even that
+ * fails is the signal kept in memory alone: the log says so and `memoryOnly` counts it (lost if
+ * the process dies before the store is back).
  * The lines hold the alert's excerpt and the person's name, as the case would: /forget removes
  * the person's lines too.
  */
-import { appendFileSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as nodeFs from 'node:fs';
 import { asBotError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RaiseInput } from './escalation.js';
@@ -25,6 +29,8 @@ export interface CaseJournal {
   /** Drops the person's kept signals (/forget); resolves with how many. */
   forget(userKey: string): number;
   readonly size: number;
+  /** Kept signals that are in memory only (the journal file could not take them). */
+  readonly memoryOnly: number;
   /** Stops the replay timer. */
   stop(): void;
 }
@@ -36,12 +42,41 @@ export interface CaseJournalOptions {
   logger: Logger;
   /** How often kept signals are retried (ms). */
   retryMs?: number;
+  /** The file calls; tests pass ones that fail as a full disk does. */
+  fs?: JournalFs;
 }
 
+export type JournalFs = Pick<typeof nodeFs, 'appendFileSync' | 'closeSync' | 'fsyncSync' | 'openSync' | 'readFileSync' | 'renameSync' | 'rmSync' | 'writeFileSync'>;
+
 const RETRY_MS = 2_000;
+/** Room for a few hundred journal lines on a full disk. */
+export const RESERVE_BYTES = 256 * 1024;
 
 export function createCaseJournal(o: CaseJournalOptions): CaseJournal {
+  const { appendFileSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } = o.fs ?? nodeFs;
   const kept = new Map<string, RaiseInput>();
+  const inMemory = new Set<string>();
+  const reserve = o.path ? `${o.path}.reserve` : undefined;
+  let reserved = false;
+  const makeReserve = () => {
+    if (!reserve || reserved) return;
+    try {
+      writeFileSync(reserve, Buffer.alloc(RESERVE_BYTES));
+      reserved = true;
+    } catch {
+      // No room for it now (a full disk at start): made again once the journal is empty.
+      rmSync(reserve, { force: true });
+    }
+  };
+  const append = (line: string) => {
+    const fd = openSync(o.path!, 'a');
+    try {
+      appendFileSync(fd, line);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  };
   const keyOf = (i: RaiseInput) => `${i.conversation.platform}:${i.messageId}`;
   let replaying: Promise<number> | undefined;
 
@@ -67,6 +102,8 @@ export function createCaseJournal(o: CaseJournalOptions): CaseJournal {
     try {
       if (kept.size === 0) {
         rmSync(o.path, { force: true });
+        inMemory.clear();
+        makeReserve();
         return;
       }
       const tmp = `${o.path}.tmp`;
@@ -76,6 +113,8 @@ export function createCaseJournal(o: CaseJournalOptions): CaseJournal {
       o.logger.error('case journal could not be rewritten', { code: (error as { code?: string }).code });
     }
   };
+
+  if (kept.size === 0) makeReserve();
 
   const timer = setInterval(() => {
     if (kept.size > 0) void journal.replay();
@@ -87,19 +126,30 @@ export function createCaseJournal(o: CaseJournalOptions): CaseJournal {
       kept.set(keyOf(input), input);
       let durable = false;
       if (o.path) {
+        const line = JSON.stringify(input) + '\n';
         try {
-          const fd = openSync(o.path, 'a');
-          try {
-            appendFileSync(fd, JSON.stringify(input) + '\n');
-            fsyncSync(fd);
-            durable = true;
-          } finally {
-            closeSync(fd);
-          }
+          append(line);
+          durable = true;
         } catch (error) {
-          o.logger.error('case journal not writable: the case is kept in memory only', { code: (error as { code?: string }).code });
+          const code = (error as { code?: string }).code;
+          if (code === 'ENOSPC' && reserved && reserve) {
+            // The disk is full: give back the reserve and write into the space it held.
+            rmSync(reserve, { force: true });
+            reserved = false;
+            try {
+              append(line);
+              durable = true;
+              o.logger.warn('disk full: the case journal used its reserve space', { code });
+            } catch (again) {
+              o.logger.error('case journal not writable: the case is kept in memory only', { code: (again as { code?: string }).code });
+            }
+          } else {
+            o.logger.error('case journal not writable: the case is kept in memory only', { code });
+          }
         }
       }
+      if (durable) inMemory.delete(keyOf(input));
+      else inMemory.add(keyOf(input));
       o.logger.warn('case journaled until the database is back', { level: input.level, durable, pending: kept.size });
     },
 
@@ -110,6 +160,7 @@ export function createCaseJournal(o: CaseJournalOptions): CaseJournal {
           try {
             await o.raise(input);
             kept.delete(key);
+            inMemory.delete(key);
             done++;
           } catch (error) {
             // Still unavailable: keep it (and everything after it) for the next round.
@@ -132,6 +183,7 @@ export function createCaseJournal(o: CaseJournalOptions): CaseJournal {
       for (const [key, input] of kept) {
         if (input.userKey === userKey) {
           kept.delete(key);
+          inMemory.delete(key);
           removed++;
         }
       }
@@ -141,6 +193,10 @@ export function createCaseJournal(o: CaseJournalOptions): CaseJournal {
 
     get size() {
       return kept.size;
+    },
+
+    get memoryOnly() {
+      return inMemory.size;
     },
 
     stop() {

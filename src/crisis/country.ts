@@ -98,15 +98,34 @@ export interface CountryCommandDeps {
   textsFor?(userKey: string, conversation: ConversationRef): Promise<CountryCommandTexts>;
 }
 
-export type CountryCommandTexts = CrisisTexts['countryCommand'];
+/** The replies in one language, and which (English keeps its longer wording for moderators). */
+export type CountryCommandTexts = CrisisTexts['countryCommand'] & { locale: string };
+
+/** Codes that name no one country ("Unknown Region", the EU, the UN, private-use codes). */
+const NOT_A_COUNTRY = new Set(['ZZ', 'EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'XK']);
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+
+/** True for an ISO 3166-1 alpha-2 code that names a country or territory. */
+function isRegion(code: string): boolean {
+  if (NOT_A_COUNTRY.has(code)) return false;
+  try {
+    return regionNames.of(code) !== undefined;
+  } catch {
+    return false;
+  }
+}
 
 /** English, for a command handler built without the directory (tests of the command alone). */
 const ENGLISH: CountryCommandTexts = {
+  locale: 'en',
   set: 'Your country is now **{country}**.',
   cleared: 'Your country is cleared.',
   unknown: '"{value}" is not a country I have verified resources for. Use a two-letter code such as DE, GB or US.',
   lines_sent: "I've sent you this country's crisis lines in a separate message.",
   lines_queued: "I couldn't confirm that my message with this country's crisis lines arrived, so here they are, and I'll keep trying to send them:",
+  current: 'Crisis resources use **{country}**.',
+  none_set: 'No country is set, so I show international lines.',
+  usage: '`country XX` sets your country (a two-letter code such as DE); `country clear` removes it.',
 };
 
 const USAGE = [
@@ -124,8 +143,14 @@ export function createCountryCommand(deps: CountryCommandDeps): { handle(req: Co
       const [first, second] = req.args.map((a) => a.trim());
       if (first === undefined) {
         const r = await lookupCountry(deps.messages, { userKey, communityKey: communityKey(req.conversation) }, deps.defaultCountry);
-        const why = { user: 'your choice', community: "this community's default", default: "the operator's default", unknown: '' }[r.source];
-        return reply(r.country ? `Crisis resources use **${r.country}** (${why}).\n${USAGE}` : `No country is set.\n${USAGE}`);
+        const texts = (await deps.textsFor?.(userKey, req.conversation).catch(() => undefined)) ?? ENGLISH;
+        if (texts.locale === 'en') {
+          const why = { user: 'your choice', community: "this community's default", default: "the operator's default", unknown: '' }[r.source];
+          return reply(r.country ? `Crisis resources use **${r.country}** (${why}).\n${USAGE}` : `No country is set.\n${USAGE}`);
+        }
+        // In the person's language: where their lines come from and how to change it (the
+        // moderators' community options stay in English, for moderators).
+        return reply(`${r.country ? texts.current.replace('{country}', r.country) : texts.none_set}\n${texts.usage}`);
       }
       if (first.toLowerCase() === 'community') {
         const key = communityKey(req.conversation);
@@ -173,7 +198,9 @@ export function createCountryCommand(deps: CountryCommandDeps): { handle(req: Co
       return reply(own ? texts.cleared : `${label} is cleared.`);
     }
     const code = normalizeCountry(value);
-    if (!code || !deps.isKnownCountry(code)) {
+    // A real country without a directory file is taken too: its person gets the international
+    // lines, and the message says plainly that none are checked there (issue 12 item 2).
+    if (!code || !(deps.isKnownCountry(code) || isRegion(code))) {
       return reply(texts.unknown.replace('{value}', (value ?? '').slice(0, 20)), false);
     }
     await deps.messages.setPreference(owner, COUNTRY_PREFERENCE, code);

@@ -173,7 +173,15 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   async function show(sink: ModeratorSink, row: OutboxRow): Promise<{ ref?: string }> {
     const alert = paged(row.alert);
     const refs = alert.kind === 'update' && sink.edit ? await cases.alertRefs(row.caseId, sink.name) : [];
-    if (refs.length === 0) return sink.deliver(alert);
+    if (refs.length === 0) {
+      // Claimed before (a failed try, or a run that died after posting): a sink that can read
+      // back its channel is asked first, so the retry does not post the alert a second time.
+      if (row.attempts > 1 && sink.findPosted) {
+        const found = await sink.findPosted(alert).catch(() => undefined);
+        if (found) return found;
+      }
+      return sink.deliver(alert);
+    }
     for (const ref of refs) await sink.edit!(ref, alert);
     return { ref: refs[refs.length - 1]! };
   }

@@ -113,9 +113,12 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
     defaultCountry: deps.defaultCountry, logger,
     lines: { sendLines: (r, c) => countryAnswer.sendLines(r, c), linesFor: (u, c, conv) => countryAnswer.linesFor(u, c, conv) },
     channelFor: (platform) => deps.channelFor(platform),
-    textsFor: async (userKey, conversation) => directory.texts(await locale({
-      userKey, communityKey: communityKey(conversation), detected: (await deps.deliveries.forUser(userKey)).at(-1)?.locale, text: '',
-    })).countryCommand,
+    textsFor: async (userKey, conversation) => {
+      const texts = directory.texts(await locale({
+        userKey, communityKey: communityKey(conversation), detected: (await deps.deliveries.forUser(userKey)).at(-1)?.locale, text: '',
+      }));
+      return { ...texts.countryCommand, locale: texts.locale };
+    },
   });
   const { directory } = deps;
   const locale = createLocaleChooser({

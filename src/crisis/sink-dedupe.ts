@@ -47,5 +47,7 @@ export function withDedupe(sink: ModeratorSink, capacity = DEFAULT_DEDUPE_CAPACI
   }
   // Edits are idempotent by nature (the same state shown again), so they pass straight through.
   if (sink.edit) wrapped.edit = sink.edit.bind(sink);
+  // Reading back what the channel shows changes nothing: it passes straight through too.
+  if (sink.findPosted) wrapped.findPosted = sink.findPosted.bind(sink);
   return wrapped;
 }

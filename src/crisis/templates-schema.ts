@@ -43,7 +43,9 @@ const shape = {
   // who will never hear of it.
   moderator_note: z.strictObject({ self: Text, other: Text }),
   /** The `country` command's replies to the person (issue 12 item 5: the bot's own texts in their language). */
-  country_command: z.strictObject({ set: Text, cleared: Text, unknown: Text, lines_sent: Text, lines_queued: Text }),
+  country_command: z.strictObject({
+    set: Text, cleared: Text, unknown: Text, lines_sent: Text, lines_queued: Text, current: Text, none_set: Text, usage: Text,
+  }),
   format: z.strictObject(Object.fromEntries(FORMAT_KEYS.map((k) => [k, z.string()])) as Record<FormatKey, z.ZodString>),
 };
 
@@ -122,6 +124,9 @@ export const PLACEHOLDER_RULES: Readonly<Record<string, PlaceholderRule>> = {
   'country_command.unknown': fmt('value'),
   'country_command.lines_sent': none,
   'country_command.lines_queued': none,
+  'country_command.current': fmt('country'),
+  'country_command.none_set': none,
+  'country_command.usage': none,
   'format.bullet': fmt('line'),
   'format.line': fmt('service', 'methods', 'hours', 'note'),
   'format.call': fmt('numbers'),

@@ -3,9 +3,9 @@
  * timeout, compares the applied migrations with migrations/pg, and takes (and rolls back) a
  * write. It never prints the URL (it carries the password): only the host and database name.
  */
-import pg from 'pg';
 import { readMigrations } from '../store/sqlite/migrate.js';
 import { PG_MIGRATIONS_DIR } from '../store/pg/pg-migrate.js';
+import { connectProbe, type ProbeClient } from '../store/pg/pg-probe.js';
 import { ok, problem, type Finding } from './doctor-checks.js';
 
 const NAME = 'database';
@@ -22,10 +22,9 @@ export function describePostgres(url: string): string {
 
 export async function checkPostgres(url: string, timeoutMs: number): Promise<Finding> {
   const where = describePostgres(url);
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, application_name: 'oyster-bot-doctor' });
-  client.on('error', () => undefined);
+  let client: ProbeClient;
   try {
-    await client.connect();
+    client = await connectProbe(url, timeoutMs, 'oyster-bot-doctor');
   } catch (error) {
     const code = (error as { code?: string }).code;
     return problem(NAME, `${where} did not accept a connection (${code ?? (error as Error).message})`,
@@ -36,8 +35,8 @@ export async function checkPostgres(url: string, timeoutMs: number): Promise<Fin
   }
   try {
     const files = readMigrations(PG_MIGRATIONS_DIR);
-    const table = await client.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present");
-    const applied = table.rows[0].present
+    const table = await client.query<{ present: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS present");
+    const applied = table.rows[0]?.present === true
       ? (await client.query<{ id: number; name: string; checksum: string }>('SELECT id, name, checksum FROM schema_migrations ORDER BY id')).rows
       : [];
     for (const row of applied) {

@@ -72,7 +72,7 @@ const TYPO_REACH = 8;
 const TYPO_PROBES = 24;
 /** Concepts whose single words may carry a typo (nouns and verbs of means and acts, not frames or function words). */
 const TYPO_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['means', 'height', 'act', 'ingest', 'farewell', 'preparation', 'distress']);
-const WEAK: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some']);
+const WEAK: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'took']);
 
 function deletions(word: string): string[] {
   const out: string[] = [];
@@ -292,5 +292,9 @@ export function scanConcepts(index: ConceptIndex, text: string): ConceptScan {
     }
     for (const h of hits) if (!h.spaced && !WEAK.has(h.concept)) active.add(h.lang);
   }
+  // "took" is everyday ("I took the bus", 吃了): it reads a language only with an amount ("took some").
+  const took = new Set<number>();
+  for (const h of hits) if (h.concept === 'took') took.add(h.lang);
+  if (took.size > 0) for (const h of hits) if (h.concept === 'some' && took.has(h.lang)) active.add(h.lang);
   return { hits, active, clauseStarts };
 }

@@ -57,18 +57,32 @@ export function wholeMessageFramed(result: GrammarResult): boolean {
   return false;
 }
 const KANA = /[\u3040-\u30FF]/;
+/** No window reaches further than this (grammar.yaml caps window_words at 60 and window_chars at 120). */
+const REACH = 120;
 /** Concepts that name things and circumstances rather than acts: never where a subject stands. */
 const OBJECT_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['means', 'height', 'time', 'finality', 'some', 'lethal', 'distress']);
 
+/** Occurrences of one concept, sorted by position (spaced and unspaced positions share one axis; the window tells them apart). */
 function pick(hits: ConceptHit[], concept: Concept): ConceptHit[] {
-  return hits.filter((h) => h.concept === concept);
+  return hits.filter((h) => h.concept === concept).sort((a, b) => a.pos - b.pos);
 }
 
 /** The nearest occurrence of `concept` to `anchor` within the window, if any. */
 function nearest(list: ConceptHit[], anchor: ConceptHit, window: (a: ConceptHit, b: ConceptHit) => boolean): ConceptHit | undefined {
   let best: ConceptHit | undefined;
   let bestDistance = Infinity;
-  for (const h of list) {
+  // `list` is sorted by position (pick); only occurrences within REACH of the anchor can be in
+  // its window, so a long message with thousands of occurrences stays linear, not quadratic.
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.pos < anchor.pos - REACH) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < list.length; i++) {
+    const h = list[i]!;
+    if (h.pos > anchor.end + REACH) break;
     if (h.spaced !== anchor.spaced || !window(anchor, h)) continue;
     const d = Math.abs(h.pos - anchor.pos);
     if (d < bestDistance) (best = h), (bestDistance = d);
@@ -85,33 +99,11 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
     if (!set) framedClauses.set(language, (set = new Set()));
     set.add(clause);
   };
-  const sentences = sentenceOfClauses(scan.clauseStarts, text);
-  const selfClauses = new Set<number>();
-  for (const h of scan.hits) if (h.concept === 'self') selfClauses.add(h.clause);
-  for (const h of scan.hits) {
-    if (!FRAMES.has(h.concept)) continue;
-    const language = index.languages[h.lang]!;
-    mark(language, h.clause);
-    // An offer of support, a story or a report speaks for its whole sentence ("if you ever have
-    // suicidal thoughts, you can talk to me"): the sentence's other clauses are framed too,
-    // unless the writer speaks of themself there ("..., and I want to die too").
-    if (!SENTENCE_FRAMES.has(h.concept)) continue;
-    for (let c = 0; c < sentences.length; c++) {
-      if (sentences[c] === sentences[h.clause] && !selfClauses.has(c)) mark(language, c);
-    }
-  }
-  // A frame in another language the message is also read in frames the clause too ("i used to
-  // self harm in my teens" is English past, though the Indonesian lexicon reads "self harm").
-  // Only languages with risk words of their own in the message count: a stray frame word of an
-  // unrelated language ("song" inside Vietnamese) frames nothing.
-  const reading = new Set<number>();
-  for (const h of scan.hits) if (!FRAMES.has(h.concept) && !PLAIN.has(h.concept)) reading.add(h.lang);
-  const activeFrames = new Set<number>();
-  for (const lang of reading) for (const c of framedClauses.get(index.languages[lang]!) ?? []) activeFrames.add(c);
-  if (activeFrames.size > 0) {
-    for (const lang of reading) for (const c of activeFrames) mark(index.languages[lang]!, c);
-  }
-  const result: GrammarResult = { level: 'none', hits: [], framedClauses, clauses: sentences.length };
+  let frames = 0;
+  for (const h of scan.hits) if (FRAMES.has(h.concept)) frames++;
+  // Most messages carry no frame at all: nothing to mark, and no sentence split to compute.
+  if (frames > 0) markFrames(scan, index, text, mark, framedClauses);
+  const result: GrammarResult = { level: 'none', hits: [], framedClauses, clauses: scan.clauseStarts.length };
   if (scan.active.size === 0) return result;
 
   const within = (a: ConceptHit, b: ConceptHit) =>
@@ -126,6 +118,8 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
     const route = index.routes[lang];
     if ((route === 'kana' && !kana) || (route === 'no_kana' && kana)) continue;
     const mine = scan.hits.filter((h) => h.lang === lang);
+    // A language seen only through frames and function words fires no rule: every rule needs a risk concept.
+    if (!mine.some((h) => !FRAMES.has(h.concept) && !PLAIN.has(h.concept))) continue;
     const byConcept = new Map<Concept, ConceptHit[]>();
     const get = (c: Concept) => {
       let list = byConcept.get(c);
@@ -189,6 +183,36 @@ function subjectIsOther(
   for (const h of others) if (before(h) && h.end > nearestOther) nearestOther = h.end;
   if (nearestOther < 0) return false;
   return nearestSelf < nearestOther;
+}
+
+/** Marks the clauses each frame speaks for (see evaluateGrammar). */
+function markFrames(scan: ConceptScan, index: ConceptIndex, text: string, mark: (language: string, clause: number) => void, own: Map<string, Set<number>>): void {
+  const sentences = sentenceOfClauses(scan.clauseStarts, text);
+  const selfClauses = new Set<number>();
+  for (const h of scan.hits) if (h.concept === 'self') selfClauses.add(h.clause);
+  for (const h of scan.hits) {
+    if (!FRAMES.has(h.concept)) continue;
+    const language = index.languages[h.lang]!;
+    mark(language, h.clause);
+    // An offer of support, a story or a report speaks for its whole sentence ("if you ever have
+    // suicidal thoughts, you can talk to me"): the sentence's other clauses are framed too,
+    // unless the writer speaks of themself there ("..., and I want to die too").
+    if (!SENTENCE_FRAMES.has(h.concept)) continue;
+    for (let c = 0; c < sentences.length; c++) {
+      if (sentences[c] === sentences[h.clause] && !selfClauses.has(c)) mark(language, c);
+    }
+  }
+  // A frame in another language the message is also read in frames the clause too ("i used to
+  // self harm in my teens" is English past, though the Indonesian lexicon reads "self harm").
+  // Only languages with risk words of their own in the message count: a stray frame word of an
+  // unrelated language ("song" inside Vietnamese) frames nothing.
+  const reading = new Set<number>();
+  for (const h of scan.hits) if (!FRAMES.has(h.concept) && !PLAIN.has(h.concept)) reading.add(h.lang);
+  const activeFrames = new Set<number>();
+  for (const lang of reading) for (const c of own.get(index.languages[lang]!) ?? []) activeFrames.add(c);
+  if (activeFrames.size > 0) {
+    for (const lang of reading) for (const c of activeFrames) mark(index.languages[lang]!, c);
+  }
 }
 
 /** Whether `rule` fires on these occurrences; returns the anchor and the occurrences used. */

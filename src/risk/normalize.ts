@@ -194,8 +194,10 @@ function foldLeet(text: string): string {
 function joinSpacedLetters(text: string): string {
   if (!/(?:^|[^a-z])[a-z][ .\-_*][a-z][ .\-_*][a-z](?:[^a-z]|$)/.test(text)) return text;
   return text.replace(/(?<![a-z])[a-z](?:[ .\-_*]{1,2}[a-z](?![a-z])){2,}/g, (run) => {
-    // A double gap inside a spaced run marks a word break ("k i l l  m e").
-    return run.split(/[ .\-_*]{2}/).map((part) => part.replace(/[ .\-_*]/g, '')).join(' ');
+    // The run's own separator joins letters; any other gap marks a word break: a double gap
+    // ("k i l l  m e") or a change of separator ("s.u.i.c.i.d.e a lot" → "suicide a lot").
+    const sep = /^[a-z]([ .\-_*]{1,2})/.exec(run)![1]!;
+    return run.replace(/[ .\-_*]+/g, (gap) => (gap === sep ? '' : ' '));
   });
 }
 

@@ -7,7 +7,7 @@
 import type { RiskLevel } from '../messages.js';
 import type { AlertPriority, AlertView } from '../ports.js';
 import { byUrgency, type CaseDetail, type QueueItem, type ResourceState, type SinkState, type TimelineEntry } from './dashboard-store.js';
-import type { CaseRow, EventRow } from './sqlite/case-rows.js';
+import type { AlertRow, CaseRow, EventRow } from './sqlite/case-rows.js';
 import { toCaseRecord, toEvent } from './sqlite/case-rows.js';
 
 export interface OutboxStateRow {
@@ -22,14 +22,8 @@ export interface OutboxStateRow {
   payload_json: string;
 }
 
-export interface AlertStateRow {
-  id: number;
-  case_id: number;
-  kind: AlertView['kind'];
-  level: RiskLevel;
-  priority: AlertPriority;
-  created_at: string;
-}
+/** The alerts row (the same shape the case store reads). */
+export type AlertStateRow = AlertRow;
 
 export interface DeliveryStateRow {
   case_id: number;

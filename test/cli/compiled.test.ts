@@ -64,6 +64,7 @@ describe('the compiled oyster-bot command', { timeout: 4 * CLI_DEADLINE_MS }, ()
     await run(process.execPath, [stamp], { cwd: ROOT, timeout: CLI_DEADLINE_MS });
     expect(existsSync(join(BUILD, 'dist', 'src', 'risk', 'verified-policies.json'))).toBe(true);
     expect(existsSync(join(BUILD, 'dist', 'src', 'policy', 'parsed-policies.json'))).toBe(true);
+    expect(existsSync(join(BUILD, 'dist', 'src', 'risk', 'required-literals.json'))).toBe(true);
 
     const version = await runBin(['--version']);
     expect(version.stdout.trim()).toMatch(/^oyster-bot \d+\.\d+\.\d+/);

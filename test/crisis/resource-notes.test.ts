@@ -37,7 +37,8 @@ describe('resource notes in the reader\'s language', () => {
     for (const locale of locales) expect(Object.keys(notesOf(locale)).length, locale).toBeGreaterThan(0);
   });
 
-  it('replace every English note in every country\'s lines, at every level, in every template language', () => {
+  // About 2,900 renders: a generous deadline for a loaded machine.
+  it('replace every English note in every country\'s lines, at every level, in every template language', { timeout: 120_000 }, () => {
     const english = Object.keys(notesOf('es'));
     for (const locale of locales) {
       const notes = notesOf(locale);

@@ -3,23 +3,15 @@
  * recorded with `via: 'web'` (issue 16), one typed in a chat without it. With a public dashboard
  * address, every alert links to its case page.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { waitFor } from '../helpers/wait-for.js';
-import { askForLink, Client, HIGH, MODERATOR, startDashWorld, type DashWorld } from './harness.js';
+import { askForLink, Client, MODERATOR, worldWithCase, type DashWorld } from './harness.js';
 
-let world: DashWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
+/** A world with one open case, closed when the test ends. */
 async function withCase(env: Record<string, string> = {}): Promise<{ w: DashWorld; caseId: number }> {
-  const w = await startDashWorld({ env });
-  world = w;
-  await w.adapter.receive({ text: HIGH, userId: 'u1', author: { id: 'u1', displayName: 'Robin Example', isBot: false, isSelf: false } });
-  const [c] = await w.bot.cases.listCases({ activeOnly: true, failingAfterAttempts: 5 });
-  expect(c, 'the sample sentence opens a case').toBeDefined();
-  return { w, caseId: c!.id };
+  const started = await worldWithCase(env);
+  onTestFinished(() => started.w.close());
+  return started;
 }
 
 describe('audit rows say where an action came from', () => {

@@ -96,3 +96,15 @@ export class Client {
     return m[1]!;
   }
 }
+
+/** A started world in which the sample crisis sentence has opened one case. */
+export async function worldWithCase(env: Record<string, string> = {}): Promise<{ w: DashWorld; caseId: number }> {
+  const w = await startDashWorld({ env });
+  await w.adapter.receive({ text: HIGH, userId: 'u1', author: { id: 'u1', displayName: 'Robin Example', isBot: false, isSelf: false } });
+  const [c] = await w.bot.cases.listCases({ activeOnly: true, failingAfterAttempts: 5 });
+  if (c === undefined) {
+    await w.close();
+    throw new Error('the sample sentence should open a case');
+  }
+  return { w, caseId: c.id };
+}

@@ -3,7 +3,7 @@
  * against the dashboard the real bot serves, with the real SQLite store and moderation.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { askForLink, Client, HIGH, MODERATOR, NOT_MODERATOR, startDashWorld, tokenOf, type DashWorld } from './harness.js';
+import { askForLink, Client, MODERATOR, NOT_MODERATOR, startDashWorld, tokenOf, worldWithCase, type DashWorld } from './harness.js';
 
 let world: DashWorld | undefined;
 afterEach(async () => {
@@ -12,12 +12,9 @@ afterEach(async () => {
 });
 
 async function withCase(env: Record<string, string> = {}): Promise<{ w: DashWorld; caseId: number }> {
-  const w = await startDashWorld({ env });
-  world = w;
-  await w.adapter.receive({ text: HIGH, userId: 'u1', author: { id: 'u1', displayName: 'Robin Example', isBot: false, isSelf: false } });
-  const [c] = await w.bot.cases.listCases({ activeOnly: true, failingAfterAttempts: 5 });
-  expect(c, 'the sample sentence opens a case').toBeDefined();
-  return { w, caseId: c!.id };
+  const started = await worldWithCase(env);
+  world = started.w;
+  return started;
 }
 
 async function signedIn(w: DashWorld): Promise<Client> {

@@ -43,7 +43,7 @@ describe('discord adapter against a local gateway', () => {
     expect(fake.commandPuts).toHaveLength(1);
     expect(fake.commandPuts[0]!.path).toBe(`/applications/${fake.world.bot.id}/commands`);
     const names = (fake.commandPuts[0]!.body as Array<{ name: string }>).map((c) => c.name).sort();
-    expect(names).toEqual(['case', 'country', 'export', 'forget', 'help']);
+    expect(names).toEqual(['case', 'country', 'export', 'forget', 'help', 'language']);
   });
 
   it('registers the commands per server when DISCORD_COMMAND_GUILD_IDS is set', async () => {

@@ -19,7 +19,7 @@ describe('discord commands', () => {
     expect(commandFromSlash({ commandName: 'help', subcommand: null, options: {} })).toEqual({ name: 'help', args: [] });
     expect(commandFromSlash({ commandName: 'forget', subcommand: null, options: {} })).toEqual({ name: 'forget', args: [] });
     expect(commandFromSlash({ commandName: 'forget', subcommand: null, options: { confirm: true } })).toEqual({ name: 'forget', args: ['confirm'] });
-    expect(commandFromSlash({ commandName: 'country', subcommand: null, options: { code: ' de ' } })).toEqual({ name: 'country', args: ['DE'] });
+    expect(commandFromSlash({ commandName: 'country', subcommand: null, options: { code: ' de ' } })).toEqual({ name: 'country', args: ['de'] });
     expect(commandFromSlash({ commandName: 'case', subcommand: 'list', options: {} })).toEqual({ name: 'case', args: ['list'] });
     expect(commandFromSlash({ commandName: 'case', subcommand: 'resolve', options: { id: 12, outcome: 'false_positive' } }))
       .toEqual({ name: 'case', args: ['resolve', '12', 'false_positive'] });

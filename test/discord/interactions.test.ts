@@ -49,7 +49,7 @@ describe('discord slash commands', () => {
     await waitFor(() => webhookEdits().length > 0);
     expect(fake.callbacks[0]).toMatchObject({ type: 5, data: { flags: 64 } });
     expect(handlers.commands[0]).toMatchObject({
-      name: 'country', args: ['DE'], isDirect: false,
+      name: 'country', args: ['de'], isDirect: false,
       actor: { id: bob.id, displayName: 'Bob', roleIds: [fake.world.roles.moderator] },
       conversation: { platform: 'discord', channelId: fake.world.channels.general, communityId: fake.world.guild.id },
     });

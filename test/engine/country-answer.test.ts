@@ -112,7 +112,7 @@ describe('the country command while a case is open', () => {
     expect((await h.bot.cases.getCase(1))?.resourcesSent).toContain('mx-vida-voice');
   });
 
-  it('answers in the language of the conversation, though a command carries no sentence to read it from', async () => {
+  it('answers in the language of the conversation, though a command carries no sentence to read it from', { timeout: 60_000 }, async () => {
     h = await startHarness({ reply: () => SUPPORTIVE });
     await h.adapter.receive({ text: 'tengo todas las pastillas en la mano y esta noche me las tomo. adiós a todos' });
 
@@ -123,6 +123,26 @@ describe('the country command while a case is open', () => {
     expect(reply.text).not.toMatch(/Your country|separate message/);
     // The lines themselves went out in Spanish too.
     expect(h.adapter.sent.at(-1)!.text).toMatch(/seguridad/);
+    // And `country` alone says where the lines come from and how to change it, in Spanish.
+    const shown = await h.adapter.command('country', []);
+    expect(shown.text).toContain('Los recursos de crisis usan **AR**.');
+    expect(shown.text).toContain('`country clear`');
+  });
+
+  it('takes a country without a directory file and sends the international lines, saying plainly that none are checked there', async () => {
+    h = await startHarness({ reply: () => SUPPORTIVE });
+    await h.adapter.receive({ text: HIGH });
+    const before = h.adapter.sent.length;
+
+    const reply = await h.adapter.command('country', ['IS']);
+
+    expect(reply.ok).toBe(true);
+    expect(await h.bot.store.preference('fake:u1', 'country')).toBe('IS');
+    const lines = h.adapter.sent.slice(before).find((m) => m.kind === 'resources')!;
+    expect(lines.text).toContain("I don't have checked lines for Iceland yet");
+    expect(lines.text).toContain('findahelpline.com');
+    // A code that names no country is still refused.
+    expect((await h.adapter.command('country', ['XX'])).ok).toBe(false);
   });
 
   it('only confirms the choice when no case is open', async () => {

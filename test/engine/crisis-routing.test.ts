@@ -57,12 +57,14 @@ describe('a conversation at risk', () => {
   });
 
   it('sends resources for a crisis message while the same user\'s previous answer is still with the model', async () => {
-    h = await startHarness({ env: US, reply: (body) => (body.messages.at(-1)!.content === 'tell me a long story'
-      ? { content: 'Once upon a time...', delayMs: 2_000 } : SUPPORTIVE) });
+    // The story takes 12 s; resources seen before it did not wait for it (a margin no loaded
+    // machine can eat: screening and sending take well under a second).
+    h = await startHarness({ env: { ...US, OYSTER_TIMEOUT_MS: '30000' }, reply: (body) => (body.messages.at(-1)!.content === 'tell me a long story'
+      ? { content: 'Once upon a time...', delayMs: 12_000 } : SUPPORTIVE) });
     const first = h.adapter.receive({ text: 'tell me a long story' });
     await waitFor(() => h!.model.calls.length === 1);
     const second = h.adapter.receive({ text: HIGH });
-    await waitFor(() => h!.adapter.sent.find((m) => m.kind === 'resources'), { timeoutMs: 1_500 });
+    await waitFor(() => h!.adapter.sent.find((m) => m.kind === 'resources'), { timeoutMs: 10_000 });
     expect(h.adapter.sent.some((m) => m.text === 'Once upon a time...')).toBe(false);
     await Promise.all([first, second]);
     // The answers themselves still come in the order the messages were sent.

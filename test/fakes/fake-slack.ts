@@ -60,8 +60,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const failures = new Map<string, ScriptedFailure[]>();
   const users = new Map<string, { name: string; displayName?: string }>();
   let tsCounter = 0;
+  /** Messages the bot posted, per channel, for conversations.history. */
+  const history = new Map<string, Array<Record<string, unknown> & { ts: string }>>();
   let port = 0;
-  const nextTs = () => `1700000${String(100 + ++tsCounter)}.${String(tsCounter).padStart(6, '0')}`;
+  // Slack's ts is the posting time in seconds, made unique by its fraction.
+  const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
 
   const server: Server = createServer(async (req, res) => {
     const raw = await readBody(req);
@@ -99,7 +102,17 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return { ok: true, url: 'https://oyster-test.slack.com/', team: 'Oyster Test', user: 'oyster', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: BOT_ID };
       case 'chat.postMessage': {
         const ts = nextTs();
-        return { ok: true, channel: args.channel, ts, message: { type: 'message', text: args.text, user: BOT_USER_ID, bot_id: BOT_ID, ts } };
+        const message = { type: 'message', text: args.text, user: BOT_USER_ID, bot_id: BOT_ID, ts, ...(args.metadata ? { metadata: args.metadata } : {}) };
+        history.set(String(args.channel), [...(history.get(String(args.channel)) ?? []), message]);
+        return { ok: true, channel: args.channel, ts, message };
+      }
+      case 'conversations.history': {
+        // Newest first, from `oldest` on; metadata only when asked for, as Slack does.
+        const oldest = Number(args.oldest ?? 0);
+        const withMeta = String(args.include_all_metadata) === 'true';
+        const messages = (history.get(String(args.channel)) ?? []).filter((m) => Number(m.ts) >= oldest).reverse()
+          .slice(0, Number(args.limit ?? 100)).map((m) => (withMeta ? m : { ...m, metadata: undefined }));
+        return { ok: true, messages, has_more: false };
       }
       case 'chat.update':
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };

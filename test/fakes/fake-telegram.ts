@@ -54,6 +54,11 @@ export interface FakeTelegram {
   sent: SentMessage[];
   /** editMessageText calls refused by `minEditGapMs` flood control. */
   floodRejections: number;
+  /**
+   * getUpdates calls that arrived while another was still waiting: two pollers on one token.
+   * As Telegram does, the waiting one is ended with 409 Conflict.
+   */
+  pollConflicts: number;
   /** Queues an update for getUpdates; returns its update_id. A given update_id is kept (redelivery). */
   pushUpdate(update: Record<string, unknown>): number;
   /** The next `times` calls of `method` fail with `error`. */
@@ -113,6 +118,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const sent: SentMessage[] = [];
   const queue: Array<Record<string, unknown> & { update_id: number }> = [];
   const waiters = new Set<() => void>();
+  /** Ends each getUpdates that is still waiting, with a 409 Conflict (another poller came). */
+  const polling = new Set<() => void>();
   const failures = new Map<string, FakeError[]>();
   const started = new Set<string>();
   const nextMessageId = new Map<string, number>();
@@ -142,18 +149,32 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     const timeout = Number(p.timeout ?? 0);
     // Confirmation: updates below the offset are forgotten, as Telegram does.
     while (queue.length > 0 && queue[0]!.update_id < offset) queue.shift();
+    if (polling.size > 0) {
+      fake.pollConflicts++;
+      for (const end of [...polling]) end();
+    }
     if (queue.length === 0 && timeout > 0) {
+      let conflicted = false;
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
           waiters.delete(done);
+          polling.delete(conflict);
           resolve();
         };
+        const conflict = () => {
+          conflicted = true;
+          done();
+        };
+        polling.add(conflict);
         const timer = setTimeout(done, timeout * 1000);
         waiters.add(done);
         req.once('close', done);
         res.once('close', done);
       });
+      if (conflicted && !res.destroyed) {
+        return err(res, { error_code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' });
+      }
     }
     if (res.destroyed) return;
     ok(res, queue.filter((u) => u.update_id >= offset).slice(0, limit));
@@ -281,6 +302,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     calls,
     sent,
     floodRejections: 0,
+    pollConflicts: 0,
     pushUpdate(update) {
       const update_id = typeof update.update_id === 'number' ? update.update_id : nextUpdateId++;
       observe(update);

@@ -95,7 +95,9 @@ describe('a lock held by another process', () => {
   it('never stalls the event loop, sends resources at once, tells others it cannot reply, and writes the case and alert once the lock is gone', async () => {
     world = await startWorld({ reply: () => SUPPORTIVE });
     const w = world;
-    const lock = await lockFileFor(w.dbPath, 4_000);
+    // The lock is held 10 s: far longer than the bounds below, so a loaded machine cannot pass a
+    // bot that waited for it, nor fail one that did not.
+    const lock = await lockFileFor(w.dbPath, 10_000);
 
     const started = performance.now();
     const { stallMs } = await longestStall(async () => {
@@ -109,8 +111,10 @@ describe('a lock held by another process', () => {
     expect(w.adapter.textsIn('dm-u2')[0]).toMatch(/can't reply right now/);
     // In the person's own language (no stored choice can be read: the message decides).
     expect(w.adapter.textsIn('dm-u4')[0]).toMatch(/kann gerade nicht antworten/);
-    expect(tookMs).toBeLessThan(2_000);
-    expect(stallMs).toBeLessThan(100);
+    expect(tookMs).toBeLessThan(6_000);
+    // A statement that waited out the lock would stall the loop for seconds; 1 s leaves room for a
+    // process that the OS did not schedule for a while on a loaded 2-core machine.
+    expect(stallMs).toBeLessThan(1_000);
     expect(w.bot.storeFault()?.code).toMatch(/^SQLITE_BUSY/);
     expect(await databaseReadiness(w)).toMatchObject({ ok: false, reason: expect.stringMatching(/^SQLITE_BUSY/) });
     expect(w.bot.journaledCases()).toBe(1);
@@ -147,7 +151,7 @@ describe('a full disk', () => {
     });
     expect(w.adapter.sent.filter((m) => m.conversation.channelId !== 'dm-u3').map((m) => [m.conversation.channelId, m.kind]))
       .toEqual([['dm-u1', 'resources'], ['dm-u2', 'notice']]);
-    expect(stallMs).toBeLessThan(100);
+    expect(stallMs).toBeLessThan(1_000);
     expect(w.bot.storeFault()?.code).toMatch(/^SQLITE_FULL/);
     expect(await databaseReadiness(w)).toMatchObject({ ok: false, reason: expect.stringMatching(/^SQLITE_FULL/) });
     // The journal is on the same full disk: the case waits in memory, and the log says so.

@@ -3,7 +3,9 @@ export async function waitFor<T>(
   check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
 ): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? 5_000;
+  // Generous by default: a deadline, not a wait. Beside another full run on a loaded 2-core
+  // machine a bot's answer can take several seconds; a passing check returns at once anyway.
+  const timeoutMs = options.timeoutMs ?? 15_000;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

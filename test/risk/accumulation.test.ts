@@ -67,6 +67,23 @@ describe('weak signals across turns', () => {
   });
 });
 
+describe('warning signs that mean more together (trajectory.yaml combinations)', () => {
+  it('reads a height asked about after "I am a burden" as high (CRISIS.md §2: method-seeking after a loss)', () => {
+    const levels = run(['ich bin für alle nur eine Last', 'wie hoch ist eigentlich das Parkhaus am Bahnhof?'], [0.2, 0]);
+    expect(levels).toEqual(['moderate', 'high']);
+  });
+
+  it('reads things given away, then a wish to be gone with a date, as imminent', () => {
+    const levels = run(['I gave away my cat and my guitar', "tomorrow morning I won't be around"], [0.2, 0]);
+    expect(levels[1]).toBe('imminent');
+  });
+
+  it('does not combine a burden and a height asked about two days apart', () => {
+    const levels = run(['ich bin für alle nur eine Last', 'wie hoch ist eigentlich das Parkhaus am Bahnhof?'], [48, 0]);
+    expect(riskRank(levels[1]!)).toBeLessThan(riskRank('high'));
+  });
+});
+
 describe('a false_positive resolve', () => {
   let h: Harness | undefined;
   afterEach(async () => { await h?.close(); h = undefined; });

@@ -56,6 +56,16 @@ describe('means, acts and the writer, with no suicide word', () => {
   });
 });
 
+describe('veiled and worn-down words (issue 11 class 3)', () => {
+  it.each([
+    ["I won't be a problem for anyone much longer", 'moderate'],
+    ['thinking about s.u.i.c.i.d.e a lot', 'high'],
+    ['hab keinen Bock mehr auf dieses Leben', 'moderate'],
+    ['não aguento mais viver', 'moderate'],
+    ['устала жить', 'moderate'],
+  ] as const)('"%s" reads at least %s', (text, level) => atLeast(text, level));
+});
+
 describe('frames lower what they frame', () => {
   it.each([
     'when I was fifteen I was suicidal, I am doing well now',

@@ -19,6 +19,8 @@ describe('normalizeText', () => {
     ['kіll myѕelf', 'kill myself'], // Cyrillic і and ѕ
     ['k i l l  m y s e l f', 'kill myself'],
     ['k.i.l.l', 'kill'],
+    ['thinking about s.u.i.c.i.d.e a lot', 'thinking about suicide a lot'],
+    ['e-n-d i-t', 'end it'],
     ["don't", 'dont'],
     ['I’m done', 'im done'],
     ['suicídio', 'suicidio'],

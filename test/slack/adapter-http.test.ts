@@ -84,6 +84,14 @@ describe('slack adapter over HTTP', () => {
     expect(fake.callsTo('users.info').every((c) => c.token === 'xoxb-test-token')).toBe(true);
   });
 
+  it('asks users.info once for a person it cannot name, not on every message', async () => {
+    const stranger = 'U0NOPROFILE';
+    for (const text of ['first', 'second', 'third']) await post(eventCallback(dmEvent(text, nextTs(), stranger)));
+    await waitFor(() => handlers.messages.length === 3, { what: 'three messages' });
+    expect(handlers.messages.map((m) => m.author.displayName ?? m.author.id)).toEqual([stranger, stranger, stranger]);
+    expect(fake.callsTo('users.info').filter((c) => c.args.user === stranger)).toHaveLength(1);
+  });
+
   it('passes a redelivery on with the same dedupe id for the engine to drop', async () => {
     const body = eventCallback(dmEvent('once please'));
     const timestamp = Math.floor(Date.now() / 1000);

@@ -17,7 +17,8 @@ describePg('several bot instances on one PostgreSQL', (serverUrl) => {
       killAt: 0.5, timeoutMs: 360_000,
     });
     console.log(`multi-instance: ${r.sent} messages, lost ${r.lost}, duplicated ${r.duplicated}, out of order ${r.outOfOrder}, `
-      + `case problems ${r.caseProblems}, alerts ${r.alerts} (missing ${r.alertsMissing}, redeliveries deduped ${r.alertRedeliveries})`);
+      + `case problems ${r.caseProblems}, alerts ${r.alerts} (missing ${r.alertsMissing}, redeliveries deduped ${r.alertRedeliveries}), `
+      + `fallback answers ${r.fallbacks}, bot CPU ${r.cpuMsPerMessage.toFixed(1)} ms/message, load average ${r.load.map((n) => n.toFixed(1)).join(' → ')}`);
     expect(r.killed).toBe(true);
     expect({ lost: r.lost, outOfOrder: r.outOfOrder, caseProblems: r.caseProblems, alertsMissing: r.alertsMissing }, r.detail.join('\n'))
       .toEqual({ lost: 0, outOfOrder: 0, caseProblems: 0, alertsMissing: 0 });

@@ -26,8 +26,8 @@ import { SIGNING_SECRET, testConfig as slackConfig } from '../slack/harness.js';
 import { alice, BOT, privateText } from '../telegram/fixtures.js';
 import { testConfig as telegramConfig } from '../telegram/harness.js';
 
-/** About 4 s of writing: 40 chunks of 7 characters, 100 ms apart. */
-const ANSWER = Array.from({ length: 40 }, (_, i) => `word${String(i).padStart(2, '0')} `).join('').trim();
+/** About 4 s of writing: 40 one-word sentences, 100 ms apart (partials show whole sentences only). */
+const ANSWER = Array.from({ length: 40 }, (_, i) => `Word${String(i).padStart(2, '0')}.`).join(' ');
 const slowly = (content: string): ReplyScript => () => ({ content, chunkDelayMs: 100 });
 const PHONE = '+49 30 1234 5678';
 
@@ -73,7 +73,7 @@ describe('streaming into Telegram', () => {
   });
 
   it('replaces a partial that fails the output check by the safe reply and never shows the rest', async () => {
-    const { fake } = await world(slowly(`Here is a thought for you today, and then you could ring ${PHONE} for a chat about it later on.`));
+    const { fake } = await world(slowly(`Here is a thought for you today. Then you could ring ${PHONE} for a chat about it later on.`));
     fake.pushUpdate(privateText(alice, 'who can I ring?', { messageId: 701 }));
     await waitFor(() => fake.sent.some((m) => m.chatId === String(alice.id) && m.edits > 0 && !m.visible.startsWith('Here is')), { timeoutMs: 30_000, what: 'the replacement' });
     const shown = fake.sent.filter((m) => m.chatId === String(alice.id));

@@ -34,9 +34,9 @@ describe('telegram adapter, long polling', () => {
     h = await startHarness({ moderatorChatId: String(MOD_CHAT_ID) });
     const [all, mods] = h.fake.callsOf('setMyCommands');
     const names = (c: typeof all) => (c!.payload.commands as Array<{ command: string }>).map((x) => x.command);
-    expect(names(all)).toEqual(['start', 'help', 'forget', 'country', 'export']);
+    expect(names(all)).toEqual(['start', 'help', 'forget', 'country', 'language', 'export']);
     expect(mods!.payload.scope).toEqual({ type: 'chat', chat_id: String(MOD_CHAT_ID) });
-    expect(names(mods)).toEqual(['start', 'help', 'forget', 'country', 'export', 'case']);
+    expect(names(mods)).toEqual(['start', 'help', 'forget', 'country', 'language', 'export', 'case']);
   });
 
   it('hands a private message to the core and sends the answer as an HTML reply to it', async () => {

@@ -7,6 +7,7 @@
 import type { RiskLevel } from '../../messages.js';
 import type { Delivery, MessageStore, NewTurn, ResourceMark, StoredTurn, UnfinishedDelivery, UserExport } from '../store.js';
 import type { PgDb, Sql } from './pg-db.js';
+import { toUserExport, type ExportPreferenceRow, type ExportRiskRow, type ExportTurnRow } from '../export-rows.js';
 import { INSTANCE_LEASE_PREFIX } from './pg-leases.js';
 
 interface TurnRow {
@@ -214,25 +215,14 @@ export class PgMessageStore implements MessageStore {
   async exportUser(userKey: string): Promise<UserExport> {
     const likeKey = contextPattern(userKey);
     return this.db.tx(async (sql) => {
-      const risk = await sql.rows<{ context_key: string; level: string; updated_at: number }>(
+      const risk = await sql.rows<ExportRiskRow>(
         "SELECT context_key, level, updated_at FROM risk_state WHERE context_key LIKE $1 ESCAPE '\\' ORDER BY context_key", [likeKey],
       );
-      const prefs = await sql.rows<{ name: string; value: string }>('SELECT name, value FROM preferences WHERE owner_key = $1', [userKey]);
-      const turns = await sql.rows<{ role: string; text: string; created_at: number; risk_level: string | null; risk_reasons: string | null }>(
+      const prefs = await sql.rows<ExportPreferenceRow>('SELECT name, value FROM preferences WHERE owner_key = $1', [userKey]);
+      const turns = await sql.rows<ExportTurnRow>(
         'SELECT role, text, created_at, risk_level, risk_reasons FROM turns WHERE user_key = $1 ORDER BY id', [userKey],
       );
-      return {
-        userKey,
-        preferences: Object.fromEntries(prefs.map((p) => [p.name, p.value])),
-        messages: turns.map((t) => ({
-          role: t.role,
-          text: t.text,
-          at: new Date(t.created_at).toISOString(),
-          ...(t.risk_level ? { level: t.risk_level } : {}),
-          ...(t.risk_reasons ? { reasons: JSON.parse(t.risk_reasons) as string[] } : {}),
-        })),
-        riskLevels: risk.map((r) => ({ context: r.context_key, level: r.level, at: new Date(r.updated_at).toISOString() })),
-      };
+      return toUserExport(userKey, turns, prefs, risk);
     });
   }
 

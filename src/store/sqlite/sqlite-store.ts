@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { BotError } from '../../errors.js';
 import { truncateWal } from './database.js';
+import { toUserExport, type ExportPreferenceRow, type ExportRiskRow, type ExportTurnRow } from '../export-rows.js';
 import { healthOf, type StoreHealth } from './store-health.js';
 import type { RiskLevel } from '../../messages.js';
 import type { Delivery, MessageStore, NewTurn, ResourceMark, StoredTurn, UnfinishedDelivery, UserExport } from '../store.js';
@@ -183,23 +184,10 @@ export class SqliteMessageStore implements MessageStore {
     const [platform, ...rest] = userKey.split(':');
     const likeKey = `${escapeLike(platform ?? '')}:%:${escapeLike(rest.join(':'))}`;
     return this.guard(() => {
-      const risk = this.stmts.exportRiskState.all(likeKey) as Array<{ context_key: string; level: string; updated_at: number }>;
-      const prefs = this.stmts.exportPreferences.all(userKey) as Array<{ name: string; value: string }>;
-      const turns = this.stmts.exportTurns.all(userKey) as Array<{
-        role: string; text: string; created_at: number; risk_level: string | null; risk_reasons: string | null;
-      }>;
-      return {
-        userKey,
-        preferences: Object.fromEntries(prefs.map((p) => [p.name, p.value])),
-        messages: turns.map((t) => ({
-          role: t.role,
-          text: t.text,
-          at: new Date(t.created_at).toISOString(),
-          ...(t.risk_level ? { level: t.risk_level } : {}),
-          ...(t.risk_reasons ? { reasons: JSON.parse(t.risk_reasons) as string[] } : {}),
-        })),
-        riskLevels: risk.map((r) => ({ context: r.context_key, level: r.level, at: new Date(r.updated_at).toISOString() })),
-      };
+      const risk = this.stmts.exportRiskState.all(likeKey) as ExportRiskRow[];
+      const prefs = this.stmts.exportPreferences.all(userKey) as ExportPreferenceRow[];
+      const turns = this.stmts.exportTurns.all(userKey) as ExportTurnRow[];
+      return toUserExport(userKey, turns, prefs, risk);
     });
   }
 
