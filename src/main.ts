@@ -183,9 +183,9 @@ function alertSinks(config: Config, adapters: PlatformAdapter[], extra: Moderato
   return [...sinks, ...extra].map((s) => withDedupe(s));
 }
 
-/** Alerts link to the case's dashboard page when the dashboard runs (SQLite) behind a public address. */
-function caseLinks(config: Config, stores: Stores): { caseLink?: (caseId: number) => string } {
-  const base = stores.sqlite === undefined ? undefined : dashboardConfigFromEnv(config.env)?.publicUrl;
+/** Alerts link to the case's dashboard page when the dashboard runs (on either store) behind a public address. */
+function caseLinks(config: Config): { caseLink?: (caseId: number) => string } {
+  const base = dashboardConfigFromEnv(config.env)?.publicUrl;
   return base === undefined ? {} : { caseLink: (caseId) => `${base}/cases/${caseId}` };
 }
 
@@ -264,7 +264,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     checkOutput: policies.checkOutput, defaultCountry: config.CRISIS_DEFAULT_COUNTRY, policyVersion: policies.version,
     sinks: metrics ? sinks.map((s) => countDeliveries(s, metrics)) : sinks,
     deliveries: stores.deliveries, channelFor: (platform) => adapters.find((a) => a.platform === platform),
-    ...caseLinks(config, stores),
+    ...caseLinks(config),
     ...(metrics ? { metrics } : {}),
     ...(metrics?.outbox ? { onOutboxMetrics: (stats: OutboxMetrics) => metrics.outbox!(stats) } : {}),
   });

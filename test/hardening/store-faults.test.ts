@@ -10,7 +10,7 @@
  * back. Mounting needs root (CAP_SYS_ADMIN); without it those two tests say so and skip.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -154,9 +154,11 @@ describe('a full disk', () => {
     expect(stallMs).toBeLessThan(1_000);
     expect(w.bot.storeFault()?.code).toMatch(/^SQLITE_FULL/);
     expect(await databaseReadiness(w)).toMatchObject({ ok: false, reason: expect.stringMatching(/^SQLITE_FULL/) });
-    // The journal is on the same full disk: the case waits in memory, and the log says so.
+    // The journal is on the same full disk: it gives back the reserve it kept and writes the
+    // case into that space, so a crash now would not lose it (issue 17 item 5).
     expect(w.bot.journaledCases()).toBe(1);
-    expect(w.logs.lines.some((l) => l.msg === 'case journal not writable: the case is kept in memory only')).toBe(true);
+    expect(w.logs.lines.some((l) => l.msg === 'disk full: the case journal used its reserve space')).toBe(true);
+    expect(readFileSync(`${dbPath}.pending-cases.jsonl`, 'utf8')).toContain('"messageId":"crisis-full"');
 
     rmSync(filler);
     await waitFor(() => w.bot.journaledCases() === 0, { what: 'the journaled case written', timeoutMs: 15_000 });

@@ -8,6 +8,7 @@ import { afterEach, expect, it } from 'vitest';
 import { PgDb } from '../../src/store/pg/index.js';
 import { PgDashboardReads } from '../../src/store/pg/pg-dashboard-reads.js';
 import { askForLink, Client, HIGH, MODERATOR, startDashWorld, type DashWorld } from '../dashboard/harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { describePg, freshDatabase } from './pg-env.js';
 
 const MODERATE = 'Lately I wish I could fall asleep and just never wake up again.';
@@ -22,7 +23,7 @@ describePg('the moderator dashboard on PostgreSQL', (serverUrl) => {
 
   it('signs a moderator in, filters the queue, shows a case, and sees another instance act on it', async () => {
     const url = await freshDatabase(serverUrl);
-    const a = await startDashWorld({ env: { DATABASE_URL: url, OYSTER_INSTANCE_ID: 'dash-a' } });
+    const a = await startDashWorld({ env: { DATABASE_URL: url, OYSTER_INSTANCE_ID: 'dash-a', DASHBOARD_PUBLIC_URL: 'https://mod.example.org' } });
     worlds.push(a);
     const b = await startDashWorld({ env: { DATABASE_URL: url, OYSTER_INSTANCE_ID: 'dash-b' } });
     worlds.push(b);
@@ -33,6 +34,9 @@ describePg('the moderator dashboard on PostgreSQL', (serverUrl) => {
     const high = cases.find((c) => c.level === 'high');
     const moderate = cases.find((c) => c.level === 'moderate');
     expect(high && moderate, 'both sample sentences open a case, at high and moderate').toBeTruthy();
+    // Alerts link to the case page on PostgreSQL too, once the dashboard has a public address.
+    const linked = await waitFor(() => a.adapter.alerts.find((x) => x.caseId === high!.id), { timeoutMs: 30_000, what: 'the alert for the high case' });
+    expect(linked.caseUrl).toBe(`https://mod.example.org/cases/${high!.id}`);
 
     const { url: link } = await askForLink(a);
     expect(link, 'the /case web reply carries a sign-in link').toBeDefined();
