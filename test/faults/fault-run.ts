@@ -97,7 +97,7 @@ export async function runFaults(options: FaultRunOptions): Promise<FaultReport> 
     ...platform.env, OYSTER_DB_PATH: dbPath, OYSTER_BASE_URL: model.url, OYSTER_TIMEOUT_MS: '10000',
     CRISIS_DEFAULT_COUNTRY: 'US', MODERATOR_WEBHOOK_URL: receiver.url, MODERATOR_WEBHOOK_SECRET: 'fault-suite-webhook-secret-0123456789',
     METRICS_PORT: String(metricsPort), OYSTER_CONSOLE: 'off', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn',
-  }, metricsPort, options.startDeadlineMs ?? 120_000);
+  }, metricsPort, options.startDeadlineMs ?? 300_000);
   const up = () => bot.up();
 
   const sent: Sent[] = [];
@@ -111,6 +111,9 @@ export async function runFaults(options: FaultRunOptions): Promise<FaultReport> 
     sentAt.set(ref, Date.now());
     deliveries.push(platform.deliver(person, `${text} (ref ${ref})`, up).then((d) => {
       if (!d.accepted) undeliverable.add(ref);
+    }, () => {
+      // The bot never came back in time for a redelivery: the platform gave up on it.
+      undeliverable.add(ref);
     }));
     if (crisis) for (const w of crisisWaiters.splice(0)) w();
   };
