@@ -3,11 +3,13 @@
  * validating policies/detection/model/ takes, and microseconds per message for scoring (both
  * heads, on the normalized text the screen already has) and for the full combine step, over
  * every dev message (../shared/eval/dev) and the blind probes, plus 2,000-character messages.
- * Target: scoring ≤ 10 µs per message. A benchmark, not a test: it prints numbers.
+ * Target: scoring ≤ 10 µs per message. A benchmark, not a test: it prints numbers, with the load
+ * average, since on a shared machine that moves them.
  *
  *   npm run bench:risk-model -- --rounds 5     timed passes (default 3)
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { liftByModel } from '../src/risk/model/combine.js';
@@ -28,7 +30,13 @@ const readTexts = (dir: string, skip?: string) => {
 if (devDir) readTexts(devDir);
 readTexts(join(root, 'test', 'risk', 'blind'), 'conversations.jsonl');
 const normalized = texts.map((t) => normalizeText(t).text);
-const long = Array.from({ length: 50 }, (_, i) => normalized[i * 7 % normalized.length]!.repeat(2000).slice(0, 2000));
+// 2,000-character messages made of different messages one after another (a repeated one would
+// touch few weights and flatter the cache).
+const long = Array.from({ length: 50 }, (_, i) => {
+  let text = '';
+  for (let j = i * 37; text.length < 2000; j++) text += `${normalized[j % normalized.length]!} `;
+  return text.slice(0, 2000);
+});
 
 const t0 = process.hrtime.bigint();
 const loaded = loadRiskModel(join(root, 'policies'));
@@ -55,7 +63,7 @@ function time(label: string, inputs: string[], run: (text: string) => number): v
   if (Number.isNaN(sink)) console.log(sink); // keeps the work observable
 }
 
-console.log(`learned risk model: 2^${model.bits} buckets, trained ${loaded.trainedAt}; node ${process.version}`);
+console.log(`learned risk model: 2^${model.bits} buckets, trained ${loaded.trainedAt}; node ${process.version}; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
 console.log(`load + validate policies/detection/model: ${loadMs.toFixed(1)} ms (first call, cold)`);
 console.log(`${texts.length} messages (dev + blind), mean ${(normalized.reduce((a, t) => a + t.length, 0) / normalized.length).toFixed(0)} chars; ${rounds} rounds after 2 warm-up rounds`);
 time('score (both heads)', normalized, (t) => model.score(t).risk);

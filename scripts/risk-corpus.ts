@@ -23,9 +23,12 @@ export const CATEGORIES = {
   moderate: { level: 'moderate', kind: 'self', count: 200 },
   self_harm: { level: 'moderate', kind: 'self', count: 100 },
   third: { level: 'moderate', kind: 'third', count: 80 },
+  // Someone else in danger now (means at hand, a place, an act under way): moderators are needed
+  // and the person writing needs help-a-friend resources.
+  third_danger: { level: 'high', kind: 'third', count: 80 },
   low: { level: 'low', kind: 'distress', count: 260 },
-  frame: { level: 'none', kind: 'frame', count: 300 },
-  lookalike: { level: 'none', kind: 'lookalike', count: 320 },
+  frame: { level: 'none', kind: 'frame', count: 360 },
+  lookalike: { level: 'none', kind: 'lookalike', count: 420 },
   benign: { level: 'none', kind: 'benign', count: 260 },
 } as const satisfies Record<string, { level: RiskLevel; kind: string; count: number }>;
 export type Category = keyof typeof CATEGORIES;
@@ -33,6 +36,8 @@ export type Category = keyof typeof CATEGORIES;
 const Clauses = z.array(z.string().min(2)).min(2);
 export const CorpusParts = z.strictObject({
   language: z.string().regex(/^[a-z]{2}$/),
+  /** More sentences for a language the screen is weak in (1 when absent). */
+  scale: z.number().min(0.5).max(3).optional(),
   slots: z.record(z.string().regex(/^\w+$/), z.array(z.string().min(1)).min(1)),
   clauses: z.strictObject(Object.fromEntries(Object.keys(CATEGORIES).map((c) => [c, Clauses])) as Record<Category, typeof Clauses>),
   glue: z.strictObject({
@@ -87,7 +92,7 @@ export function generateCorpus(all: CorpusParts[], options: { seed: number; scal
 
     for (const [category, spec] of Object.entries(CATEGORIES) as Array<[Category, (typeof CATEGORIES)[Category]]>) {
       const clauses = parts.clauses[category];
-      const wanted = Math.round(spec.count * (options.scale ?? 1));
+      const wanted = Math.round(spec.count * (options.scale ?? 1) * (parts.scale ?? 1));
       let made = 0;
       for (let attempt = 0; made < wanted && attempt < wanted * 6; attempt++) {
         const index = Math.floor(random() * clauses.length);

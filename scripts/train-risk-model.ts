@@ -15,15 +15,17 @@
  *   npm run train:risk                 k-fold, train, write the weights, blind figures
  *   npm run train:risk -- --no-kfold   skip the k-fold figures
  *   npm run train:risk -- --dry-run    everything but writing the file
+ *   npm run train:risk -- --kfold-only the k-fold figures alone (no final model, no blind figures)
  *   npm run train:risk -- --dev DIR    another folder of labelled rows
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import type { RiskLevel } from '../src/messages.js';
+import { riskRank, type RiskLevel } from '../src/messages.js';
 import { createRiskAssessor } from '../src/risk/assessor.js';
 import { modelLevel } from '../src/risk/model/combine.js';
+import { FEATURE_SCHEME } from '../src/risk/model/features.js';
 import { encodeHeads, MODEL_FORMAT, ModelPolicy, type ModelJson } from '../src/risk/model/model-file.js';
 import type { RiskModel } from '../src/risk/model/risk-model.js';
 import { DEFAULT_TRAINING, encodeRows, trainModel, type TrainingRow } from '../src/risk/model/train.js';
@@ -32,6 +34,7 @@ import { analyzeMessage } from '../src/risk/screen.js';
 import { assessConversation } from '../src/risk/trajectory.js';
 import { generateCorpus, loadCorpusParts } from './risk-corpus.js';
 import { table, type Scored } from './risk-model-metrics.js';
+import { combined, languageTable, sweepTable, type OutOfFold } from './risk-model-sweep.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -126,56 +129,55 @@ const scoreRow = (model: RiskModel, text: string, norm: string, level: RiskLevel
   return { level, kind, predicted: screenLevel(text, model) };
 };
 
-let finalModel: RiskModel | undefined;
-const model0Score = (text: string) => {
-  finalModel ??= trainModel(encoded, DEFAULT_TRAINING);
-  return finalModel.score(normalizeText(text).text).risk;
-};
+// The rules' reading of every row, once: its level, and whether the policy lets the model act on it.
+const rulesView = rows.map((r) => {
+  const analysis = analyzeMessage(rules.policy.packs, r.text, rules.policy.meaning);
+  const eligible = riskRank(analysis.level) < riskRank(policy.only_below) && !policy.defer_to.some((s) => analysis.signals.has(s));
+  return { rules: assessConversation(rules.policy.trajectory, analysis, [], undefined, now).level, eligible };
+});
 
 if (!args.includes('--no-kfold')) {
   const started = Date.now();
-  const outOfFold: Array<{ row: Row; model: Scored; combined?: Scored; rulesOnly?: Scored }> = [];
+  const outOfFold: OutOfFold[] = [];
+  let checked = 0;
+  let mismatched = 0;
   for (let fold = 0; fold < FOLDS; fold++) {
     const train = encoded.filter((_, i) => rows[i]!.fold !== fold);
     const model = trainModel(train, DEFAULT_TRAINING);
     rows.forEach((row, i) => {
       if (row.fold !== fold) return;
-      const entry: (typeof outOfFold)[number] = { row, model: scoreRow(model, row.text, normalized[i]!, row.level, row.kind, false) };
+      const entry: OutOfFold = { level: row.level, kind: row.kind, lang: row.lang, source: row.source, scores: model.score(normalized[i]!), ...rulesView[i]! };
+      // The sweep's shortcut must be the screen's own combination: checked on every dev row.
       if (row.source === 'dev') {
-        entry.combined = scoreRow(model, row.text, normalized[i]!, row.level, row.kind, true);
-        entry.rulesOnly = { level: row.level, kind: row.kind, predicted: ruleLevel(row.text) };
+        checked++;
+        if (screenLevel(row.text, model) !== combined(entry, policy)) mismatched++;
       }
       outOfFold.push(entry);
     });
   }
-  const of = (pred: (e: (typeof outOfFold)[number]) => boolean) => outOfFold.filter(pred).map((e) => e.model);
-  console.log(`\n${FOLDS}-fold, every row scored by the model trained without its fold (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  const scored = (pred: (e: OutOfFold) => boolean) => outOfFold.filter(pred).map((e): Scored => ({ level: e.level, kind: e.kind, scores: e.scores, predicted: modelLevel(e.scores, policy) }));
+  console.log(`\n${FOLDS}-fold, every row scored by the model trained without its fold (${((Date.now() - started) / 1000).toFixed(0)} s); thresholds of policy.yaml`);
   console.log(table('model alone', [
-    ['dev (all files)', of((e) => e.row.source === 'dev')],
-    ...devFiles.map((f): [string, Scored[]] => [`  ${f.replace('.jsonl', '')}`, of((e) => e.row.id.includes(`@${f}:`))]),
-    ['corpus (held clauses)', of((e) => e.row.source === 'corpus')],
-    ...languages.map((l): [string, Scored[]] => [`  corpus ${l}`, of((e) => e.row.source === 'corpus' && e.row.lang === l)]),
+    ['dev (all files)', scored((e) => e.source === 'dev')],
+    ['corpus (held clauses)', scored((e) => e.source === 'corpus')],
+    ...languages.map((l): [string, Scored[]] => [`  corpus ${l}`, scored((e) => e.source === 'corpus' && e.lang === l)]),
   ]));
-  // Threshold sweep for the resources lift (model alone): out-of-fold dev and corpus, and the
-  // blind set's tuning half only (the held-out half is never used to choose anything).
-  const blindTune = blind.filter((b) => b.set === 'blind' && b.split === 'tune').map((b) => ({ level: b.level, kind: b.kind, risk: model0Score(b.text) }));
-  console.log('\nrisk threshold sweep (model alone, moderate lift): resource recall / false positives');
-  for (const t of [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]) {
-    const at = (xs: Array<{ level: RiskLevel; risk: number; kind: string }>) => {
-      const pos = xs.filter((x) => ['moderate', 'high', 'imminent'].includes(x.level));
-      const neg = xs.filter((x) => x.level === 'none');
-      const pct = (k: number, n: number) => `${((100 * k) / Math.max(1, n)).toFixed(1)}%`;
-      return `${pct(pos.filter((x) => x.risk >= t).length, pos.length)} / ${pct(neg.filter((x) => x.risk >= t).length, neg.length)}`;
-    };
-    const oof = (source: string) => outOfFold.filter((e) => e.row.source === source).map((e) => ({ level: e.row.level, kind: e.row.kind, risk: e.model.scores!.risk }));
-    console.log(`  ${t.toFixed(2)}   dev ${at(oof('dev')).padEnd(16)} corpus ${at(oof('corpus')).padEnd(16)} blind tune ${at(blindTune)}`);
-  }
+  console.log(`\nthreshold sweep, out-of-fold (recall and precision of the head's level; FP = harmless rows shown resources)`);
+  console.log(sweepTable(outOfFold, policy, 'risk', [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]));
+  console.log('');
+  console.log(sweepTable(outOfFold, policy, 'escalate', [0.8, 0.85, 0.9, 0.95, 0.97, 0.99]));
+  console.log(`\nper language, out-of-fold corpus, at policy.yaml's thresholds (moderate ${policy.lift.moderate.risk}, high ${policy.lift.high?.risk ?? '-'}/${policy.lift.high?.escalate ?? '-'})`);
+  console.log(languageTable(outOfFold, policy, languages));
+  const both = (e: OutOfFold): Scored => ({ level: e.level, kind: e.kind, predicted: combined(e, policy) });
   console.log('');
   console.log(table('dev, one message each', [
-    ['rules alone', outOfFold.filter((e) => e.rulesOnly).map((e) => e.rulesOnly!)],
-    ['rules + model (k-fold)', outOfFold.filter((e) => e.combined).map((e) => e.combined!)],
+    ['rules alone', outOfFold.filter((e) => e.source === 'dev').map((e): Scored => ({ level: e.level, kind: e.kind, predicted: e.rules }))],
+    ['rules + model (k-fold)', outOfFold.filter((e) => e.source === 'dev').map(both)],
   ]));
+  console.log(`(the sweep's combination agrees with the screen's on ${checked - mismatched}/${checked} dev rows)`);
 }
+
+if (args.includes('--kfold-only')) process.exit(0);
 
 const started = Date.now();
 const model = trainModel(encoded, { ...DEFAULT_TRAINING, vocabulary: { texts: corpus.map((r) => r.text), perHead: 2000 } });
@@ -201,16 +203,20 @@ const json: ModelJson = {
     seed: DEFAULT_TRAINING.seed,
     data: {
       corpus_sentences: corpus.length,
+      corpus_clauses: parts.reduce((n, p) => n + Object.values(p.clauses).flat().length, 0),
+      corpus_seed: CORPUS_SEED,
       corpus_languages: languages.length,
       corpus_dropped_near_blind: dropped,
       ...Object.fromEntries(devFiles.map((f) => [`dev_${f.replace('.jsonl', '')}`, dev.filter((r) => r.id.includes(`@${f}:`)).length])),
     },
     description:
-      'Logistic regression, two heads (risk: moderate+, escalate: high+), over hashed character 2-4-grams, CJK characters and ' +
-      'word 1-2-grams of the normalized text; int8 weights. Trained on the team-written corpus composed from training/risk-corpus/*.yaml ' +
-      '(scripts/risk-corpus.ts, seed ' + CORPUS_SEED + ') and ../shared/eval/dev/*.jsonl read in place (not copied). Never trained on test/risk/blind or test/risk/blind2 (composed sentences near a probe are dropped).',
+      'Logistic regression, two heads (risk: moderate+, escalate: high+), over hashed character 4-grams, 2-3-grams holding a non-ASCII ' +
+      'character, CJK characters and word 1-2-grams of the normalized text; int8 weights; long messages scored as their highest window. ' +
+      'Trained on the team-written corpus composed from training/risk-corpus/*.yaml (scripts/risk-corpus.ts, seed ' + CORPUS_SEED + ') and ' +
+      '../shared/eval/dev/*.jsonl read in place (not copied). Never trained on test/risk/blind or test/risk/blind2 (composed sentences near ' +
+      'a probe are dropped). Thresholds in policy.yaml chosen by ' + FOLDS + '-fold cross-validation on these rows.',
   },
-  features: { bits: DEFAULT_TRAINING.bits, scheme: 'char2-4+cjk1+word1-2' },
+  features: { bits: DEFAULT_TRAINING.bits, scheme: FEATURE_SCHEME },
   heads: encodeHeads(model),
 };
 if (args.includes('--dry-run')) {

@@ -62,6 +62,8 @@ export interface Bot {
   storeFault(): StoreFault | undefined;
   /** Cases waiting in the journal for the database to come back. */
   journaledCases(): number;
+  /** Journaled cases that are in memory only (not even the journal file could take them). */
+  casesInMemoryOnly(): number;
   readonly engine: Engine;
   readonly store: BotMessageStore;
   readonly cases: CaseStore;
@@ -343,6 +345,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     engine, store, cases, outbox: crisis.outbox, dashboard, policyVersion: policies.version, handlersFor,
     storeFault: () => stores.health?.fault,
     journaledCases: () => crisis.journal.size,
+    casesInMemoryOnly: () => crisis.journal.memoryOnly,
     ...lifecycle,
     async start() {
       await lifecycle.start();

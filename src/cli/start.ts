@@ -85,7 +85,7 @@ export const startCommand: CliCommand = {
           host: config.METRICS_HOST,
           port: config.METRICS_PORT,
           metrics,
-          checks: readinessChecks({ database: bot.store, adapters: () => bot.adapterStatus(), model }),
+          checks: readinessChecks({ database: bot.store, adapters: () => bot.adapterStatus(), model, casesInMemoryOnly: () => bot.casesInMemoryOnly() }),
           logger: logger.child({ part: 'ops' }),
         });
       } catch (error) {

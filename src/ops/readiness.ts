@@ -11,6 +11,11 @@ export interface ReadinessDeps {
   /** The adapters and whether each has finished start() (Bot.adapterStatus). */
   adapters: () => Array<{ platform: string; started: boolean }>;
   model: ModelProbe;
+  /**
+   * Cases the journal holds in memory only (a full disk took even its reserve): lost if the
+   * process dies before the store is back, so the bot is not ready while there are any.
+   */
+  casesInMemoryOnly?: () => number;
 }
 
 const ok: CheckResult = { ok: true, reason: 'ok' };
@@ -33,6 +38,15 @@ export function readinessChecks(deps: ReadinessDeps): ReadinessCheck[] {
       },
     },
   ];
+  const inMemory = deps.casesInMemoryOnly;
+  if (inMemory) {
+    checks.push({
+      name: 'case-journal',
+      async run() {
+        return inMemory() === 0 ? ok : { ok: false, reason: 'cases_in_memory_only' };
+      },
+    });
+  }
   for (const { platform } of deps.adapters()) {
     checks.push({
       name: `adapter:${platform}`,

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { createCaseJournal, RESERVE_BYTES, type JournalFs } from '../../src/crisis/case-journal.js';
 import type { RaiseInput } from '../../src/crisis/escalation.js';
 import { silentLogger } from '../../src/logger.js';
+import { readinessChecks } from '../../src/ops/readiness.js';
 
 /** Real file calls, except that while `full` every write fails with ENOSPC; deleting a file frees space. */
 function fullableDisk(): JournalFs & { full: boolean } {
@@ -86,5 +87,30 @@ describe('the case journal on a full disk', () => {
     expect(journal.memoryOnly).toBe(1);
     // (Opening for append makes the file; nothing could be written into it.)
     expect(fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : '').toBe('');
+  });
+
+  it('makes /readyz fail, naming the memory-only cases, until they are written', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'oyster-journal-')), 'bot.db.pending-cases.jsonl');
+    const disk = fullableDisk();
+    disk.full = true;
+    let storeBack = false;
+    const journal = createCaseJournal({
+      path, logger: silentLogger, fs: disk,
+      raise: async () => { if (!storeBack) throw Object.assign(new Error('database unavailable'), { code: 'STORE_UNAVAILABLE' }); },
+    });
+    const checks = readinessChecks({
+      database: { ping: async () => undefined }, adapters: () => [],
+      model: { check: async () => ({ ok: true, reason: 'ok' }) } as never,
+      casesInMemoryOnly: () => journal.memoryOnly,
+    });
+    const check = checks.find((c) => c.name === 'case-journal')!;
+    expect(await check.run()).toEqual({ ok: true, reason: 'ok' });
+    journal.add(signal('m3'));
+    expect(await check.run()).toEqual({ ok: false, reason: 'cases_in_memory_only' });
+    storeBack = true;
+    disk.full = false;
+    expect(await journal.replay()).toBe(1);
+    journal.stop();
+    expect(await check.run()).toEqual({ ok: true, reason: 'ok' });
   });
 });

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { Signal } from '../policy-schema.js';
+import { FEATURE_SCHEME } from './features.js';
 import { HEADS, RiskModel, type Head, type HeadWeights } from './risk-model.js';
 
 export const MODEL_FORMAT = 'oyster-risk-model/1';
@@ -35,7 +36,7 @@ export const ModelJson = z.strictObject({
   }),
   features: z.strictObject({
     bits: z.number().int().min(10).max(22),
-    scheme: z.literal('char2-4+cjk1+word1-2'),
+    scheme: z.literal(FEATURE_SCHEME),
   }),
   heads: z.strictObject({ risk: HeadJson, escalate: HeadJson }),
 });

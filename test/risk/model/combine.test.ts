@@ -11,18 +11,18 @@ import { RiskModel } from '../../../src/risk/model/risk-model.js';
 
 const BITS = 12;
 /** A model whose risk head rises with the word "rope" and escalate head with "tonight". */
-function handModel(): RiskModel {
+function handModel(bits = BITS): RiskModel {
   const head = (word: string) => {
-    const weights = new Int8Array(1 << BITS);
+    const weights = new Int8Array(1 << bits);
     const names = new Map<number, string>();
-    for (const f of describeFeatures(word, BITS)) {
+    for (const f of describeFeatures(word, bits)) {
       if (!f.name.startsWith('w:')) continue;
       weights[f.bucket] = 100;
       names.set(f.bucket, f.name);
     }
     return { bias: -3, scale: 1, weights, names };
   };
-  return new RiskModel(BITS, { risk: head('rope'), escalate: head('tonight') });
+  return new RiskModel(bits, { risk: head('rope'), escalate: head('tonight') });
 }
 
 const policy: ModelPolicy = {
@@ -72,4 +72,24 @@ describe('combining the learned model with the rules', () => {
   it('changes nothing when the policy turns the model off', () => {
     expect(liftByModel(model, { ...policy, mode: 'off' }, 'rope tonight', 'none')).toBeUndefined();
   });
+
+  it('finds the risk in a 2,000-character message wherever it sits, and names it from that part', () => {
+    // Varied harmless chat, so the filler has many distinct features (as a real long message does).
+    const topics = ['the bus was late', 'we watched a film', 'my sister baked bread', 'the match ended two all', 'it rained all day', 'the cat slept on my desk'];
+    const filler = (n: number) => Array.from({ length: n }, (_, i) => `${topics[i % topics.length]} on day ${i}`).join(', ');
+    const plain = filler(80).slice(0, 2000);
+    // A wide hash space, so no filler feature shares the bucket of "rope".
+    const wide = handModel(20);
+    expect(wide.score(plain).risk).toBeLessThan(0.1);
+    for (const at of [0, 1000, 1960]) {
+      const text = `${plain.slice(0, at)} rope ${plain.slice(at)}`.slice(0, 2010);
+      expect(text.length).toBeGreaterThan(2000);
+      // The window holding "rope" scores as a short message would (about 0.9 here); the whole
+      // 2,000 characters read as one would dilute it to about 0.6.
+      expect(wide.score(text).risk).toBeGreaterThan(0.85);
+      const lift = liftByModel(wide, { ...policy, lift: { moderate: { risk: 0.5 } } }, text, 'none');
+      expect(lift?.reasons).toContain('model.feature:w:rope');
+    }
+  });
 });
+

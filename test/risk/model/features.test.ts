@@ -1,6 +1,9 @@
-/** The hashed n-gram features: the fast path and the named slow path agree, long text keeps head and tail. */
+/**
+ * The hashed n-gram features: the fast path and the named slow path agree, a long message is
+ * read whole in overlapping windows, and a very long one keeps its head and tail.
+ */
 import { describe, expect, it } from 'vitest';
-import { clip, describeFeatures, extractBuckets, MAX_CHARS, MAX_FEATURES, uniqueBuckets } from '../../../src/risk/model/features.js';
+import { clip, describeFeatures, extractBuckets, FeatureBuffer, MAX_CHARS, MAX_FEATURES, MAX_WINDOWS, STRIDE, uniqueBuckets, WINDOW } from '../../../src/risk/model/features.js';
 
 const buckets = (text: string, bits = 16) => {
   const out = new Int32Array(MAX_FEATURES);
@@ -16,7 +19,7 @@ describe('risk model features', () => {
 
   it('reads words, word pairs, character n-grams and single CJK characters', () => {
     const names = describeFeatures('pills tonight', 16).map((f) => f.name);
-    expect(names).toEqual(expect.arrayContaining(['w:pills', 'w:tonight', 'b:pills_tonight', 'c:_pil', 'c:ht_']));
+    expect(names).toEqual(expect.arrayContaining(['w:pills', 'w:tonight', 'b:pills_tonight', 'c:_pil', 'c:ght_']));
     expect(describeFeatures('今晚', 16).map((f) => f.name)).toEqual(expect.arrayContaining(['u:今', 'u:晚', 'c:今晚']));
   });
 
@@ -32,8 +35,47 @@ describe('risk model features', () => {
     expect(Array.from(again.subarray(0, uniqueBuckets(again, 3, 4)))).toEqual([9, 2]);
   });
 
-  it('keeps the head and the tail of a very long message', () => {
-    const long = `start ${'filler words '.repeat(200)} goodbye everyone`;
+  it('reads ASCII text in 4-grams and CJK text from 2-grams up (a Latin letter pair says little; a Chinese one is a word)', () => {
+    const latin = describeFeatures('pills', 16).map((f) => f.name);
+    expect(latin.filter((n) => /^c:.{2,3}$/.test(n))).toEqual([]);
+    expect(latin).toContain('c:pill');
+    expect(describeFeatures('吃药', 16).map((f) => f.name)).toContain('c:吃药');
+  });
+
+  it('splits a long message into overlapping windows that cover it from first to last unit', () => {
+    const buffer = new FeatureBuffer();
+    const windows = new Int32Array(2 * MAX_WINDOWS);
+    const text = Array.from({ length: 400 }, (_, i) => `word${i % 37}`).join(' ');
+    buffer.extract(text, 16);
+    const count = buffer.windows(windows);
+    expect(count).toBeGreaterThan(5);
+    expect(windows[0]).toBe(0);
+    expect(windows[2 * count - 1]).toBe(buffer.length);
+    for (let w = 0; w < count; w++) {
+      const [start, end] = [windows[2 * w]!, windows[2 * w + 1]!];
+      expect(end - start).toBeLessThanOrEqual(WINDOW);
+      // Each window overlaps the next, so a sentence near a boundary is read whole in one of them.
+      if (w + 1 < count) expect(end - windows[2 * w + 2]!).toBeGreaterThanOrEqual(WINDOW - STRIDE - 40);
+    }
+    buffer.extract('a short message', 16);
+    expect(buffer.windows(windows)).toBe(1);
+  });
+
+  it('also reads each sentence of a long message as a window of its own', () => {
+    const buffer = new FeatureBuffer();
+    const windows = new Int32Array(2 * MAX_WINDOWS);
+    const sentences = Array.from({ length: 12 }, (_, i) => `this is sentence number ${i} of a long message`);
+    const text = `${sentences.join('. ')}.`;
+    buffer.extract(text, 16);
+    const count = buffer.windows(windows);
+    const read = new Set<string>();
+    for (let w = 0; w < count; w++) read.add(text.slice(buffer.source[windows[2 * w]!]!, buffer.source[windows[2 * w + 1]! - 1]! + 1).replace(/^[ .]+|[ .]+$/g, ''));
+    for (const sentence of sentences) expect(read).toContain(sentence);
+  });
+
+  it('keeps the head and the tail of a message longer than it reads', () => {
+    const long = `start ${'filler words '.repeat(800)} goodbye everyone`;
+    expect(long.length).toBeGreaterThan(MAX_CHARS);
     const clipped = clip(long);
     expect(clipped.length).toBeLessThanOrEqual(MAX_CHARS + 1);
     expect(clipped.startsWith('start')).toBe(true);

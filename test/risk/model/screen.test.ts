@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { riskRank } from '../../../src/messages.js';
 import { createRiskAssessor } from '../../../src/risk/assessor.js';
+import { liftByModel } from '../../../src/risk/model/combine.js';
 import { loadRiskModel } from '../../../src/risk/model/load.js';
 import { normalizeText } from '../../../src/risk/normalize.js';
 import { NOW, POLICY_DIR } from '../helpers.js';
@@ -54,6 +55,24 @@ describe('the learned model in the screen', () => {
     const rules = screen(rulesOnly, text);
     expect(riskRank(rules.level)).toBeGreaterThanOrEqual(2);
     expect(screen(withModel, text)).toEqual(rules);
+  });
+
+  it('still finds a risk sentence late in a 2,000-character message of harmless chat', () => {
+    const chat = ['we got the train at nine and it was packed', 'the new cafe near the station does good soup', 'my cousin is learning the guitar and it is loud',
+      'the match last night went to extra time', 'I finally fixed the bike chain', 'the library is closed on mondays now'];
+    let filler = '';
+    for (let i = 0; filler.length < 1900; i++) filler += `${chat[i % chat.length]} on day ${i}. `;
+    const lifted = MISSED_BY_RULES.filter((text) => riskRank(screen(rulesOnly, text).level) < 2 && riskRank(screen(withModel, text).level) >= 2);
+    expect(lifted.length).toBeGreaterThan(0);
+    for (const text of lifted) {
+      const long = `${filler}${text}`;
+      expect(long.length).toBeGreaterThan(1900);
+      // The model's own lift on the long text, as the screen would apply it to a rules' none.
+      const lift = liftByModel(model, policy, normalizeText(long).text, 'none');
+      expect(riskRank(lift?.level ?? 'none')).toBeGreaterThanOrEqual(2);
+      expect(lift!.reasons.some((r) => r.startsWith('model.feature:'))).toBe(true);
+    }
+    expect(liftByModel(model, policy, normalizeText(filler).text, 'none')).toBeUndefined();
   });
 
   it('keeps harmless look-alikes harmless', () => {
