@@ -89,7 +89,10 @@ export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: Mea
   const signals = new Set<Signal>();
   let level: RiskLevel = 'none';
   let topLanguage: string | undefined;
-  let topRank = -1;
+  // Only a finding above none names the language: a bare means word is weak evidence and collides
+  // across packs once accents are stripped ("day" is Vietnamese for rope), which sent an English
+  // reader Vietnamese text.
+  let topRank = 0;
 
   // The marks buffer is shared: the screen is synchronous, so one message at a time uses it.
   const index = indexFor(packs);
