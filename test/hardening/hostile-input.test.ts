@@ -51,8 +51,11 @@ describe('empty, whitespace-only and invisible-only messages', () => {
 /**
  * CPU time this process spent since `start`, in ms. The bound is on work done, not on the wall
  * clock, so a loaded machine (other processes taking the cores) cannot fail it, while a quadratic
- * pass over 1 MB still would.
+ * pass over 1 MB still would. The bound is 15 s of CPU: the whole bot path over 1 MB takes about
+ * 3 s of CPU on a quiet machine and more under load (shared caches, GC threads), while a
+ * quadratic pass over 1 MB would take minutes.
  */
+const CPU_BOUND_MS = 15_000;
 function cpuMsSince(start: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1000;
@@ -65,7 +68,7 @@ describe('a 1 MB message', () => {
     expect(text.length).toBeGreaterThan(1_000_000);
     const started = process.cpuUsage();
     const r = await say(text);
-    expect(cpuMsSince(started)).toBeLessThan(5_000);
+    expect(cpuMsSince(started)).toBeLessThan(CPU_BOUND_MS);
     // The risk phrase is past the model's cut, and still screened: the screen reads everything.
     expect(r.sent.map((m) => m.kind)).toEqual(['resources', 'notice', 'reply']);
     expect(r.sent[0]!.text).toContain('988');
@@ -84,7 +87,7 @@ describe('a 1 MB message', () => {
   ])('survives 1 MB of %s within a few seconds', async (_name, text) => {
     const started = process.cpuUsage();
     const r = await say(text);
-    expect(cpuMsSince(started)).toBeLessThan(5_000);
+    expect(cpuMsSince(started)).toBeLessThan(CPU_BOUND_MS);
     expect(r.sent.length).toBeGreaterThan(0);
     expect(r.prompt!.length).toBeLessThanOrEqual(8_000);
   });
