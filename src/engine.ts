@@ -370,10 +370,11 @@ export class Engine {
       }
     }
 
-    // The judge runs beside the crisis response when the screen already calls for action,
-    // and is awaited (under its own strict timeout) only when it could change the routing.
+    // The judge runs beside triage and is awaited only in the reply phase: awaited here, a hung
+    // model held this person's triage queue for the judge's whole timeout, so a crisis message
+    // they sent next waited seconds for its resources (load run, model hung: p99 3.4 s).
     const judging = this.deps.risk.judge && addressed ? this.deps.risk.judge(input, screened) : undefined;
-    const assessment: RiskAssessment = actNow || !judging ? screened : await judging;
+    const assessment: RiskAssessment = screened;
     const locale = this.deps.locale ? await this.deps.locale({
       userKey: platformUserKey(message.conversation.platform, message.author.id),
       communityKey: communityKey(message.conversation),
@@ -398,13 +399,13 @@ export class Engine {
       country = acted.country;
     }
     return {
-      text, now, started, assessment, judging: actNow ? judging : undefined, locale, caseId, direct, country,
+      text, now, started, assessment, judging, locale, caseId, direct, country,
       history: pending.length === 0 ? history : undefined,
     };
   }
 
   /** Steps 6-8: rate limit, the model's checked answer, and persistence. */
-  private async reply(message: InboundMessage, channel: ReplyChannel, t: Triage, progress: { completed: boolean }): Promise<Outcome> {
+  private async reply(message: InboundMessage, channel: ReplyChannel, t: Triage, progress: { responded: boolean; completed: boolean }): Promise<Outcome> {
     const { store, crisis, policy } = this.deps;
     const { text, now, started, locale } = t;
     let { assessment, caseId, direct, country } = t;
@@ -413,12 +414,16 @@ export class Engine {
     const addressed = message.isDirect || message.mentionsBot;
 
     if (t.judging) {
+      // Before the answer: a risk the judge finds gets its crisis response ahead of the reply.
       const judged = await t.judging;
       if (riskRank(judged.level) > riskRank(assessment.level)) {
-        const acted = await crisis.respond({ message, channel, assessment: judged, locale, text });
-        caseId = acted.caseId ?? caseId;
-        direct = acted.direct;
-        country = acted.country ?? country;
+        if (riskRank(judged.level) >= riskRank(crisis.threshold)) {
+          progress.responded = true;
+          const acted = await crisis.respond({ message, channel, assessment: judged, locale, text });
+          caseId = acted.caseId ?? caseId;
+          direct = acted.direct;
+          country = acted.country ?? country;
+        }
         assessment = judged;
         await store.setRiskState(contextKey, assessment.level, now);
       }

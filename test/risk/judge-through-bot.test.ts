@@ -81,4 +81,20 @@ describe('the judge as the second line, through the bot', () => {
     // The judge's "none" never lowers imminent.
     expect(h.sink.alerts.map((a) => a.level)).toEqual(['imminent']);
   });
+
+  it("never holds a person's next crisis message behind the judge reading their previous one", async () => {
+    // A judge far slower than the bound below: before the fix, triage waited for it (up to its
+    // timeout) and the crisis message queued behind that wait.
+    h = await startHarness({
+      env: { CRISIS_DEFAULT_COUNTRY: 'SE', RISK_JUDGE: 'on', RISK_JUDGE_TIMEOUT_MS: '20000', OYSTER_TIMEOUT_MS: '20000' },
+      reply: script('none', 90_000),
+    });
+    const first = h.adapter.receive({ text: 'I feel so tired of everything lately' });
+    await waitFor(() => h!.model.calls.some(isJudgeCall), { timeoutMs: 15_000, what: 'the judge reading the first message' });
+    const started = performance.now();
+    const second = h.adapter.receive({ text: CAUGHT });
+    await waitFor(() => h!.adapter.sent.find((m) => m.kind === 'resources'), { timeoutMs: 15_000, what: 'resources for the crisis message' });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    await Promise.all([first, second]);
+  });
 });
