@@ -2,7 +2,6 @@
  * The seams the core owns. Adapters, the model client, the risk assessor and the store
  * implement these; the engine depends only on them. Each seam stays small on purpose.
  */
-import type { DirectReach } from './store/shared-state.js';
 import type {
   ConversationRef,
   InboundMessage,
@@ -14,6 +13,14 @@ import type {
 // ─── platform adapters ───────────────────────────────────────────────────────
 
 /** A person acting through a command or a button (moderator or user). */
+
+/** What is known about messaging one person privately on one platform. */
+export type DirectReach =
+  /** They wrote to the bot privately; `channelId` is the private channel where the platform has one. */
+  | { state: 'open'; channelId: string | undefined }
+  /** The platform refused a private message; ask again after `until` (undefined: not before they write). */
+  | { state: 'closed'; until: Date | undefined };
+
 export interface Actor {
   id: string;
   displayName: string;

@@ -2,7 +2,7 @@
  * The direct_reach row as both dialects store it (migrations/0007, migrations/pg/0003), and its
  * reading: one mapping, so the two stores cannot drift apart.
  */
-import type { DirectReach } from './shared-state.js';
+import type { DirectReach } from '../ports.js';
 
 export interface ReachRow {
   state: 'open' | 'closed';

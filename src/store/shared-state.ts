@@ -4,6 +4,7 @@
  * (issue 14 item 2). One process on SQLite gets the same behaviour across restarts; several
  * instances on PostgreSQL share it. sqlite-shared-state.ts and pg-shared-state.ts implement it.
  */
+import type { DirectReach } from '../ports.js';
 
 export interface RateSettings {
   /** Tokens added per minute. */
@@ -18,12 +19,6 @@ export interface RateVerdict {
   notify: boolean;
 }
 
-/** What is known about messaging one person privately on one platform. */
-export type DirectReach =
-  /** They wrote to the bot privately; `channelId` is the private channel where the platform has one. */
-  | { state: 'open'; channelId: string | undefined }
-  /** The platform refused a private message; ask again after `until` (undefined: not before they write). */
-  | { state: 'closed'; until: Date | undefined };
 
 export interface SharedStateStore {
   /**

@@ -3,7 +3,8 @@
  * instance. A bucket is taken under a row lock (SELECT … FOR UPDATE), so two instances taking
  * from one person's bucket at the same moment queue on the row and never both spend the last token.
  */
-import { nextBucket, type DirectReach, type RateSettings, type RateVerdict, type SharedStateStore } from '../shared-state.js';
+import type { DirectReach } from '../../ports.js';
+import { nextBucket, type RateSettings, type RateVerdict, type SharedStateStore } from '../shared-state.js';
 import type { PgDb } from './pg-db.js';
 import { reachFromRow, reachToRow, type ReachRow } from '../reach-rows.js';
 

@@ -5,7 +5,8 @@
  */
 import type Database from 'better-sqlite3';
 import { reachFromRow, reachToRow, type ReachRow } from '../reach-rows.js';
-import { nextBucket, type DirectReach, type RateSettings, type RateVerdict, type SharedStateStore } from '../shared-state.js';
+import type { DirectReach } from '../../ports.js';
+import { nextBucket, type RateSettings, type RateVerdict, type SharedStateStore } from '../shared-state.js';
 
 export class SqliteSharedState implements SharedStateStore {
   private readonly stmts;
