@@ -12,14 +12,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventCallback, signedPost, startFakeSlack, type FakeSlack } from '../test/fakes/fake-slack.js';
 import { freePort } from '../test/helpers/local-http.js';
 import { dmEvent, USER } from '../test/slack/fixtures.js';
+import { startInstantModel } from './instant-model.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -33,19 +32,8 @@ if (!existsSync(join(root, 'dist/src/bin.js'))) {
   process.exit(2);
 }
 
-// A model that answers every chat completion at once, so the figures are the bot's own cost.
-const model = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({
-      id: 'b', object: 'chat.completion', created: 0, model: 'm',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Noted, thanks.' }, finish_reason: 'stop' }],
-    }));
-  });
-});
-await new Promise<void>((r) => model.listen(0, '127.0.0.1', r));
-const modelUrl = `http://127.0.0.1:${(model.address() as AddressInfo).port}/v1`;
+const model = await startInstantModel('Noted, thanks.');
+const modelUrl = model.url;
 
 interface Variant { name: string; child: ChildProcess; port: number; fake: FakeSlack; cpuMs: number[]; latencies: number[]; rss: number[] }
 

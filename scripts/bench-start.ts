@@ -12,11 +12,10 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startInstantModel } from './instant-model.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -28,24 +27,8 @@ if (!existsSync(join(root, 'dist/src/bin.js')) && !option('--bin')) {
   process.exit(2);
 }
 
-// A model that answers every chat completion at once, so the figure is the bot's own cost.
-const model = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    if (req.url === '/v1/models') {
-      res.end(JSON.stringify({ object: 'list', data: [{ id: 'OysterAI/Oyster_1_Qwen_14B', object: 'model' }] }));
-      return;
-    }
-    res.end(JSON.stringify({
-      id: 'bench', object: 'chat.completion', created: 0, model: 'OysterAI/Oyster_1_Qwen_14B',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello there.' }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-    }));
-  });
-});
-await new Promise<void>((done) => model.listen(0, '127.0.0.1', done));
-const baseUrl = `http://127.0.0.1:${(model.address() as AddressInfo).port}/v1`;
+const model = await startInstantModel('Hello there.');
+const baseUrl = model.url;
 const work = mkdtempSync(join(tmpdir(), 'oyster-bench-start-'));
 const rowFile = join(work, 'row.jsonl');
 writeFileSync(rowFile, `${JSON.stringify({ id: 1, text: 'I have been feeling really low lately' })}\n`);
