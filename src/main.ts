@@ -40,6 +40,7 @@ import { warmCrisisPath } from './crisis/warm-up.js';
 import type { CaseStore } from './store/case-store.js';
 import type { SharedStateStore } from './store/shared-state.js';
 import { platformUserKey } from './messages.js';
+import { INSTANCE_LEASE_PREFIX } from './store/pg/pg-leases.js';
 import { openStores, type BotMessageStore } from './open-stores.js';
 import type { StoreFault } from './store/sqlite/store-health.js';
 import { createRetention } from './store/retention.js';
@@ -317,6 +318,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
         acquire: () => leases.acquire(name, stores.instanceId, LEADER_LEASE_MS),
         release: () => leases.release(name, stores.instanceId),
       }),
+      liveInstances: () => leases.countLive(INSTANCE_LEASE_PREFIX),
     } : {}),
   });
   const retention = createRetention({
