@@ -139,6 +139,14 @@ export type Outcome =
   | { status: 'ignored' | 'duplicate' | 'limited' }
   | { status: 'answered' | 'fallback' | 'paused'; level: RiskLevel; caseId?: number };
 
+/** How far one message's handling got; read when it fails or ends. */
+interface Progress {
+  responded: boolean;
+  completed: boolean;
+  /** The judge reading an unaddressed group message, awaited after triage (never in its queue). */
+  judging?: Promise<RiskAssessment>;
+}
+
 /** What triage decided about one message, handed to the reply phase. */
 interface Triage {
   text: string;
@@ -246,7 +254,7 @@ export class Engine {
     const key = userContextKey(message.conversation, message.author.id);
     const text = cleanText(message.text);
     let tracked = false;
-    const progress = { responded: false, completed: false };
+    const progress: Progress = { responded: false, completed: false };
     try {
       if (this.deps.turnOrder) {
         const { timedOut } = await this.deps.turnOrder.waitTurn(platform, message.id);
@@ -259,6 +267,13 @@ export class Engine {
         return this.triage(message, channel, text, progress, resources);
       });
       const outcome = triage ? await this.replyQueue.run(key, () => this.reply(message, channel, triage, progress)) : { status: 'ignored' as const };
+      const judged = await progress.judging;
+      if (judged && riskRank(judged.level) >= riskRank(this.deps.crisis.threshold)) {
+        // Back in the person's triage queue for the response only, so it cannot open a second
+        // case beside one their next message is opening.
+        progress.responded = true;
+        await this.triageQueue.run(key, () => this.deps.crisis.respond({ message, channel, assessment: judged, locale: 'en', text, quiet: true }));
+      }
       if (!progress.completed) await store.completeInbound(platform, message.id, clock.now());
       return outcome;
     } catch (error) {
@@ -323,7 +338,7 @@ export class Engine {
     message: InboundMessage,
     channel: ReplyChannel,
     text: string,
-    progress: { responded: boolean; completed: boolean },
+    progress: Progress,
     resources: ResourceMark | undefined,
   ): Promise<Triage | undefined> {
     const { store, clock, crisis, policy } = this.deps;
@@ -359,13 +374,10 @@ export class Engine {
         // Below the bar but at risk: no public reply, a normal-priority alert (CRISIS.md §3).
         if (actNow) await crisis.respond({ message, channel, assessment: screened, locale: 'en', text, quiet: true });
         // In the judge's uncertain band (judge.yaml) the judge reads it too; a risk it finds gets
-        // the same quiet response, within the judge's timeout (issue 11 item 5).
-        else if (this.deps.risk.judge) {
-          const judged = await this.deps.risk.judge({ ...input, addressed: false }, screened);
-          if (riskRank(judged.level) >= riskRank(crisis.threshold)) {
-            await crisis.respond({ message, channel, assessment: judged, locale: 'en', text, quiet: true });
-          }
-        }
+        // the same quiet response, within the judge's timeout (issue 11 item 5). It is awaited
+        // after triage, off this person's queue: awaited here, a hung model held their next
+        // message, a crisis one too, for the judge's whole timeout.
+        else if (this.deps.risk.judge) progress.judging = this.deps.risk.judge({ ...input, addressed: false }, screened);
         return undefined;
       }
     }

@@ -13,6 +13,7 @@ import type { AlertDigest, AlertView, Clock, ModeratorSink } from '../ports.js';
 import { systemClock } from '../ports.js';
 import { BotError } from '../errors.js';
 import { withDedupe } from './sink-dedupe.js';
+import { alertCard, fact } from '../alerts/card.js';
 
 export const WEBHOOK_SCHEMA = 'oyster-bot.alert.v1';
 export const WEBHOOK_DIGEST_SCHEMA = 'oyster-bot.digest.v1';
@@ -52,6 +53,10 @@ export interface WebhookPayload {
   actedAt: string | null;
   /** Platform id of the triggering message (InboundMessage.id); null for private chats and after /forget. */
   messageId: string | null;
+  /** The on-call moderator an urgent alert pages ("platform:userId"), as the core alert card says; null when nobody is paged. */
+  pagedModerator: string | null;
+  /** The case's page in the moderator dashboard, as the core alert card links it; null without DASHBOARD_PUBLIC_URL. */
+  caseUrl: string | null;
   sentAt: string;
 }
 
@@ -66,6 +71,8 @@ export interface WebhookDigestPayload {
 
 export function webhookPayload(alert: AlertView, sentAt: Date, includeExcerpt = true): WebhookPayload {
   const c = alert.conversation;
+  // Who is paged and where the case lives are the card's decisions, so the webhook says what every chat sink shows.
+  const card = alertCard(alert);
   return {
     schema: WEBHOOK_SCHEMA,
     alertId: alert.alertId,
@@ -88,6 +95,8 @@ export function webhookPayload(alert: AlertView, sentAt: Date, includeExcerpt = 
     actedBy: alert.actedBy ?? null,
     actedAt: alert.actedAt ?? null,
     messageId: alert.messageId ?? null,
+    pagedModerator: card.paged ?? null,
+    caseUrl: fact(card, 'case')?.url ?? null,
     sentAt: sentAt.toISOString(),
   };
 }

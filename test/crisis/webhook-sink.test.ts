@@ -9,6 +9,7 @@ import {
 } from '../../src/crisis/webhook-sink.js';
 import { createLogSink } from '../../src/crisis/log-sink.js';
 import { silentLogger } from '../../src/logger.js';
+import { alertCard, fact } from '../../src/alerts/card.js';
 import type { AlertView } from '../../src/ports.js';
 import { manualClock, recordingLogger, signal, T0, testDb, type TestDb } from './helpers.js';
 
@@ -174,6 +175,37 @@ describe('webhook sink', () => {
     expect(r.requests.every((q) => verifyWebhookSignature(q.body, q.headers['x-oyster-signature'] as string, SECRET))).toBe(true);
     expect([...r.processed]).toEqual([String(alertIds[0])]);
     expect(t.db.prepare('SELECT ref, attempts FROM alert_outbox').get()).toEqual({ ref: `TICKET-${alertIds[0]}`, attempts: 3 });
+  });
+
+  it('carries the paged on-call moderator and the dashboard case link, as the core alert card states them', async () => {
+    r = await receiver();
+    t = testDb();
+    const clock = manualClock();
+    const policy = { ...t.policy, paging: { ...t.policy.paging, onCall: ['discord:11', 'slack:U22'] } };
+    const escalation = createEscalation({ cases: t.cases, messages: t.messages, sinks: ['webhook'], policy, clock, logger: silentLogger });
+    const worker = createOutboxWorker({
+      cases: t.cases, sinks: [createWebhookSink({ url: r.url, secret: SECRET, clock })], policy, clock, logger: silentLogger,
+      caseLink: (caseId) => `https://mods.example.org/cases/${caseId}`,
+    });
+    const urgent = await escalation.raise(signal('imminent'));
+    await worker.drainOnce();
+    expect(r.requests).toHaveLength(1);
+    const sent = JSON.parse(r.requests[0]!.body) as WebhookPayload;
+    expect(sent.pagedModerator).toBe('discord:11');
+    expect(sent.caseUrl).toBe(`https://mods.example.org/cases/${urgent.caseId}`);
+    // The same facts a chat sink shows on its card.
+    const card = alertCard({ ...alert({ caseId: urgent.caseId!, priority: 'urgent' }), page: 'discord:11', caseUrl: sent.caseUrl! });
+    expect(card.paged).toBe(sent.pagedModerator);
+    expect(fact(card, 'case')?.url).toBe(sent.caseUrl);
+  });
+
+  it('sends null for the paged moderator and the case link when nobody is paged and the dashboard has no address', async () => {
+    r = await receiver();
+    const sink = createWebhookSink({ url: r.url, secret: SECRET, clock: manualClock() });
+    await sink.deliver(alert({ priority: 'high' }));
+    const sent = JSON.parse(r.requests[0]!.body) as WebhookPayload;
+    expect(sent).toMatchObject({ pagedModerator: null, caseUrl: null });
+    expect(Object.keys(sent)).toEqual(expect.arrayContaining(['pagedModerator', 'caseUrl']));
   });
 
   it('is handled exactly once by a deduping receiver when a crash lands between the send and the mark', async () => {
