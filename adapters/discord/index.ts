@@ -33,8 +33,6 @@ export interface DiscordAdapterDeps {
   logger: Logger;
 }
 
-export { DISCORD_INTENTS } from './gateway.js';
-
 /** Shard leases (several instances, shard-leases.ts): renewed this often, and lapsing after about three missed renewals. */
 const SHARD_RENEW_MS = 5_000;
 /** How often an instance below its share of shards looks for one handed over. */
