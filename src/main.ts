@@ -275,7 +275,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
 
   const tokens = createQwenTokenCounter();
   const engine = new Engine({
-    store, risk, llm, crisis: crisis.responder, locale: crisis.locale, clock, logger, tokens, policy: policies.model,
+    store, risk, llm, crisis: crisis.responder, threshold: policies.escalation.threshold, locale: crisis.locale, clock, logger, tokens, policy: policies.model,
     ...(stores.turnOrder ? { turnOrder: stores.turnOrder } : {}),
     contextTokens: config.OYSTER_CONTEXT_TOKENS, llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
     streaming: config.STREAMING === 'on',
