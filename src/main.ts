@@ -297,6 +297,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const onCommand = createCommandHandler({
     store, policy: policies.model, logger, moderation: crisis.moderation, locales: policies.directory.locales(),
     country: (request) => crisis.country.handle(request),
+    communityLanguage: (request) => crisis.communityLanguage.handle(request),
     ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),
     forgetElsewhere: async (userKey) => crisis.journal.forget(userKey) + await cases.forgetUser(userKey, policies.escalation.forgetKeepsAuditFields),
     scrubFiles: () => store.compact(),
