@@ -54,8 +54,10 @@ export interface EngineDeps {
   risk: RiskAssessor;
   llm: LlmClient;
   tokens: TokenCounter;
-  /** The crisis step (src/crisis/responder.ts): everything that follows from a message at risk. */
+  /** The crisis step (src/ports.ts, CrisisResponder): everything that follows from a message at risk. */
   crisis: CrisisResponder;
+  /** Lowest level that shows resources and alerts moderators (escalation.yaml, moderate by default). */
+  threshold: RiskLevel;
   /** The language to write to this person in (src/crisis/locale.ts); English when absent. */
   locale?: LocaleChooser;
   policy: ModelPolicy;
@@ -172,8 +174,9 @@ export class Engine {
   private readonly replyQueue = new KeyedQueue();
   /** Texts triaged but not yet stored, so the screen sees the whole recent conversation. */
   private readonly inFlight = new Map<string, string[]>();
-  /** Messages received (or resumed) and not yet handled. */
-  private readonly pending = new Set<Promise<Outcome>>();
+  /** Messages received (or resumed) and not yet handled; idle() waits until none is left. */
+  private working = 0;
+  private readonly idleWaiters: Array<() => void> = [];
   /**
    * `${platform} ${message id}` of every message this process is handling. A message taken at
    * intake between the adapter's start and resume() is also an unfinished row in the store:
@@ -201,13 +204,13 @@ export class Engine {
       const userKey = platformUserKey(platform, message.author.id);
       ({ isNew } = await store.recordInbound({ platform, messageId: message.id, userKey, payload: JSON.stringify(message) }, clock.now()));
     } catch (error) {
-      return { handled: this.track(this.failed(error, message, channel, { responded: false }).finally(() => this.active.delete(key))) };
+      return { handled: this.settle(key, this.failed(error, message, channel, { responded: false })) };
     }
     if (!isNew) {
       this.active.delete(key);
       return this.duplicate(platform);
     }
-    return { handled: this.track(this.process(message, channel, undefined).finally(() => this.active.delete(key))) };
+    return { handled: this.settle(key, this.process(message, channel, undefined)) };
   }
 
   private duplicate(platform: string): Receipt {
@@ -238,7 +241,7 @@ export class Engine {
       resumed++;
       this.active.add(key);
       const message = parseDelivery(d.payload);
-      void this.track(this.process(message, channel, d.resources).finally(() => this.active.delete(key)));
+      void this.settle(key, this.process(message, channel, d.resources));
     }
     if (resumed > 0) {
       logger.info('resuming messages a previous run left unfinished', { platform, count: resumed });
@@ -260,19 +263,39 @@ export class Engine {
         const { timedOut } = await this.deps.turnOrder.waitTurn(platform, message.id);
         if (timedOut) this.deps.logger.warn('handled out of order: an earlier message of this person is still unfinished', { platform });
       }
-      // Steps 4-5 run in their own per-user queue, so a crisis message is screened and its
-      // resources sent while the same user's previous answer may still be with the model.
-      const triage = await this.triageQueue.run(key, () => {
+      // Steps 4-5 take their turn in a per-user triage line, so a crisis message is screened and
+      // its resources sent while the same user's previous answer may still be with the model.
+      let triage: Triage | undefined;
+      let replyTurn: Promise<() => void> | undefined;
+      const releaseTriage = await this.triageQueue.turn(key);
+      try {
         tracked = true;
-        return this.triage(message, channel, text, progress, resources);
-      });
-      const outcome = triage ? await this.replyQueue.run(key, () => this.reply(message, channel, triage, progress)) : { status: 'ignored' as const };
+        triage = await this.triage(message, channel, text, progress, resources);
+        // The reply's place in line is taken before this person's next message may triage.
+        if (triage) replyTurn = this.replyQueue.turn(key);
+      } finally {
+        releaseTriage();
+      }
+      let outcome: Outcome = { status: 'ignored' };
+      if (triage && replyTurn) {
+        const releaseReply = await replyTurn;
+        try {
+          outcome = await this.reply(message, channel, triage, progress);
+        } finally {
+          releaseReply();
+        }
+      }
       const judged = await progress.judging;
-      if (judged && riskRank(judged.level) >= riskRank(this.deps.crisis.threshold)) {
-        // Back in the person's triage queue for the response only, so it cannot open a second
+      if (judged && riskRank(judged.level) >= riskRank(this.deps.threshold)) {
+        // Back in the person's triage line for the response only, so it cannot open a second
         // case beside one their next message is opening.
         progress.responded = true;
-        await this.triageQueue.run(key, () => this.deps.crisis.respond({ message, channel, assessment: judged, locale: 'en', text, quiet: true }));
+        const releaseJudged = await this.triageQueue.turn(key);
+        try {
+          await this.deps.crisis.respond({ message, channel, assessment: judged, locale: 'en', text, quiet: true });
+        } finally {
+          releaseJudged();
+        }
       }
       if (!progress.completed) await store.completeInbound(platform, message.id, clock.now());
       return outcome;
@@ -310,21 +333,30 @@ export class Engine {
     return { status: 'ignored' };
   }
 
-  /** Keeps a handling promise until it settles, so idle() waits for it. */
-  private track(work: Promise<Outcome>): Promise<Outcome> {
-    this.pending.add(work);
-    void work.finally(() => this.pending.delete(work));
-    return work;
+  /**
+   * Waits for one message's handling (which never rejects) and then lets go of it: the message
+   * is no longer this process's, and idle() stops waiting for it. Counted from the call, so a
+   * message is counted as soon as its handling starts.
+   */
+  private async settle(key: string, work: Promise<Outcome>): Promise<Outcome> {
+    this.working++;
+    try {
+      return await work;
+    } finally {
+      this.active.delete(key);
+      this.working--;
+      if (this.working === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
   }
 
   /** True while a message is being handled. */
   get busy(): boolean {
-    return this.pending.size > 0;
+    return this.working > 0;
   }
 
   /** Resolves when no message is being handled (graceful shutdown, tests). */
   async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    while (this.working > 0) await new Promise<void>((wake) => this.idleWaiters.push(wake));
     await this.triageQueue.idle();
     await this.replyQueue.idle();
   }
@@ -348,7 +380,7 @@ export class Engine {
     const addressed = message.isDirect || message.mentionsBot;
 
     // First the country answer and the resources that never reached the person (issue 12 items 2, 3).
-    await crisis.followUp?.(message, channel);
+    await crisis.followUp(message, channel);
     const history = await store.recentTurns(contextKey, policy.maxHistoryTurns);
     const prior = await store.riskState(contextKey);
     // A moderator's false_positive resolve resets the carried level: earlier turns no longer count.
@@ -363,13 +395,13 @@ export class Engine {
     };
     const screened = this.deps.risk.screen(input);
     this.inFlight.set(contextKey, [...(this.inFlight.get(contextKey) ?? []), text]);
-    const actNow = riskRank(screened.level) >= riskRank(crisis.threshold);
+    const actNow = riskRank(screened.level) >= riskRank(this.deps.threshold);
     this.deps.metrics?.count('risk_assessments_total', { level: screened.level, stage: 'screen' });
 
     if (!addressed) {
       // Unaddressed group messages are screened but never answered or stored, and judged only
       // in the judge's uncertain band, unless the screen alone calls for stepping in.
-      const bar = this.deps.unaddressedThreshold ?? crisis.threshold;
+      const bar = this.deps.unaddressedThreshold ?? this.deps.threshold;
       if (riskRank(screened.level) < riskRank(bar)) {
         // Below the bar but at risk: no public reply, a normal-priority alert (CRISIS.md §3).
         if (actNow) await crisis.respond({ message, channel, assessment: screened, locale: 'en', text, quiet: true });
@@ -403,7 +435,7 @@ export class Engine {
     let caseId: number | undefined;
     let country: string | undefined;
     let direct = message.isDirect ? message.conversation : undefined;
-    if (riskRank(assessment.level) >= riskRank(crisis.threshold)) {
+    if (riskRank(assessment.level) >= riskRank(this.deps.threshold)) {
       progress.responded = true;
       const acted = await crisis.respond({ message, channel, assessment, locale, text, resources: resources ?? 'decide' });
       caseId = acted.caseId;
@@ -429,7 +461,7 @@ export class Engine {
       // Before the answer: a risk the judge finds gets its crisis response ahead of the reply.
       const judged = await t.judging;
       if (riskRank(judged.level) > riskRank(assessment.level)) {
-        if (riskRank(judged.level) >= riskRank(crisis.threshold)) {
+        if (riskRank(judged.level) >= riskRank(this.deps.threshold)) {
           progress.responded = true;
           const acted = await crisis.respond({ message, channel, assessment: judged, locale, text });
           caseId = acted.caseId ?? caseId;
@@ -445,7 +477,7 @@ export class Engine {
       return this.finish(progress, message, text, assessment, started, { status: 'answered', level: assessment.level, ...withCase }, false);
     }
 
-    const atRisk = riskRank(assessment.level) >= riskRank(crisis.threshold);
+    const atRisk = riskRank(assessment.level) >= riskRank(this.deps.threshold);
     const texts = policy.texts(locale);
     // At risk in a public channel, the conversation continues privately; with DMs closed the
     // in-place resources already sent are all that is said publicly.
@@ -605,11 +637,11 @@ export class Engine {
 
   /** The user's turn with its assessment, and the answer when there is one, with their token counts. */
   private turnsFor(message: InboundMessage, text: string, assessment: RiskAssessment, answer?: string, modelText?: string): NewTurn[] {
-    const { clock, tokens, crisis } = this.deps;
+    const { clock, tokens } = this.deps;
     const now = clock.now();
     const contextKey = userContextKey(message.conversation, message.author.id);
     const userKey = platformUserKey(message.conversation.platform, message.author.id);
-    const crisisTurn = riskRank(assessment.level) >= riskRank(crisis.threshold);
+    const crisisTurn = riskRank(assessment.level) >= riskRank(this.deps.threshold);
     const userText = modelText ?? text;
     const turns: NewTurn[] = [{
       contextKey, userKey, role: 'user', text: userText, at: now, crisis: crisisTurn,

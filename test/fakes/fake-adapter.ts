@@ -18,6 +18,11 @@ export interface FakeAdapterOptions {
   refusedDms?: string[];
   /** Give the adapter a moderator channel of its own. */
   withModeratorChannel?: boolean;
+  /**
+   * Runs inside start(), before it resolves, with the bot's handlers: a platform that delivers
+   * messages while the bot is still starting (Telegram's first getUpdates, a Slack retry).
+   */
+  whileStarting?: (handlers: BotHandlers, adapter: FakeAdapter) => Promise<void>;
 }
 
 export class FakeAdapter implements PlatformAdapter {
@@ -33,6 +38,8 @@ export class FakeAdapter implements PlatformAdapter {
   readonly failedSends: OutboundMessage[] = [];
   /** The next this-many sends fail as a connection reset would (BotError PLATFORM_NETWORK), then sends work. */
   failNextSends = 0;
+  /** Awaited before a send is taken: a test holds a send in flight with it (a slow platform). */
+  beforeSend: ((message: OutboundMessage) => Promise<void>) | undefined;
   readonly moderatorSink?: ModeratorSink;
   private handlers: BotHandlers | undefined;
   private seq = 0;
@@ -52,9 +59,11 @@ export class FakeAdapter implements PlatformAdapter {
 
   async start(handlers: BotHandlers): Promise<void> {
     this.handlers = handlers;
+    await this.options.whileStarting?.(handlers, this);
   }
 
   async send(message: OutboundMessage): Promise<{ id: string }> {
+    await this.beforeSend?.(message);
     if (this.outage || (this.failNextSends > 0 && this.failNextSends-- > 0)) {
       this.failedSends.push(message);
       throw new BotError('platform unreachable', 'PLATFORM_NETWORK');
@@ -99,9 +108,13 @@ export class FakeAdapter implements PlatformAdapter {
     await receipt.handled;
   }
 
-  command(name: string, args: string[] = [], actor = { id: 'u1', displayName: 'user u1', roleIds: [] as string[] }) {
+  /** A command in the actor's DM, or with `inGroup`, in the community's shared channel (as receive() uses). */
+  command(name: string, args: string[] = [], actor = { id: 'u1', displayName: 'user u1', roleIds: [] as string[] }, inGroup = false) {
     if (!this.handlers) throw new Error('FakeAdapter.command before start');
-    return this.handlers.onCommand({ name, args, actor, conversation: { platform: this.platform, channelId: `dm-${actor.id}` }, isDirect: true });
+    const conversation = inGroup
+      ? { platform: this.platform, channelId: 'general', communityId: 'guild-1' }
+      : { platform: this.platform, channelId: `dm-${actor.id}` };
+    return this.handlers.onCommand({ name, args, actor, conversation, isDirect: !inGroup });
   }
 
   /** Texts sent into one conversation, in order. */
