@@ -12,5 +12,7 @@ const app = new bolt.App({
 app.message(async ({ message, say }) => {
   if ('text' in message && typeof message.text === 'string') await say(`echo: ${message.text}`);
 });
+// Exits cleanly on SIGTERM so `--cpu-prof` can write its profile.
+process.on('SIGTERM', () => process.exit(0));
 await app.start({ port: Number(process.env.SLACK_PORT), host: '127.0.0.1' });
 process.stdout.write('READY\n');

@@ -8,7 +8,7 @@
  * p99 ≤ 1.3×, RSS ≤ 1.5×. A benchmark, not a test: it prints numbers and never fails the build.
  *
  *   npm run bench:platform -- --rounds 4 --messages 200
- *   npm run bench:platform -- --cpu-prof /tmp/prof   also writes the bot's CPU profile there
+ *   npm run bench:platform -- --cpu-prof /tmp/prof   also writes both processes' CPU profiles there
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -89,7 +89,7 @@ const bot = await launch('oyster-bot', [...(profDir ? ['--cpu-prof', `--cpu-prof
   SLACK_BOT_TOKEN: 'xoxb-bench-token', SLACK_HOST: '127.0.0.1', RISK_JUDGE: 'off' /* the bare bot has no judge */, OYSTER_BASE_URL: modelUrl, OYSTER_DB_PATH: join(dir, 'bot.db'),
   OYSTER_MAX_RETRIES: '0', RATE_LIMIT_PER_MINUTE: '0', STREAMING: 'off', LOG_LEVEL: 'warn', OYSTER_CONSOLE: 'off',
 });
-const bare = await launch('bare bolt', ['scripts/bench-platform-bare.mjs'], {});
+const bare = await launch('bare bolt', [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}/bare`] : []), 'scripts/bench-platform-bare.mjs'], {});
 // Warm-up: JIT, caches, the tokenizer's deferred load.
 await batch(bot, 50, false);
 await batch(bare, 50, false);

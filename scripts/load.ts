@@ -211,6 +211,21 @@ async function main(): Promise<number> {
   }
 
   // ─── plan and send ─────────────────────────────────────────────────────────
+  // An ordinary message is one the bot's own screen reads below the threshold as the bot reads
+  // it: with its reference and after the user's earlier messages (the screen weighs the whole
+  // conversation). Screened alone, some sentences passed here and were flagged in the bot.
+  // After a crisis message the user's next ones are read in its light, as they should be.
+  const harmlessNext = (user: number, index: number, earlier: string[]): string => {
+    const now = new Date();
+    const recent = earlier.map((t, i) => ({ role: 'user' as const, text: `${t} (ref ${ref(user, i)})`, at: now }));
+    const first = Math.floor(random() * everydayTexts.length);
+    for (let k = 0; k < everydayTexts.length; k++) {
+      const text = everydayTexts[(first + k) % everydayTexts.length]!;
+      const level = assessor.screen({ text: `${text} (ref ${ref(user, index)})`, recent, now }).level;
+      if (riskRank(level) < riskRank(threshold)) return text;
+    }
+    throw new Error(`every everyday sentence is flagged after user ${user}'s earlier messages: check policies/detection`);
+  };
   const crisisUsers = new Set<number>();
   // A few percent of all messages are crisis messages, each from a different user.
   const crisisCount = Math.min(USERS, Math.round((USERS * MESSAGES * CRISIS_PERCENT) / 100));
@@ -219,14 +234,12 @@ async function main(): Promise<number> {
   const plans = Array.from({ length: USERS }, (_, i) => {
     const user = i + 1;
     const crisisAt = crisisUsers.has(user) ? Math.floor(random() * MESSAGES) : -1;
-    return {
-      user,
-      startMs: random() * RAMP_MS,
-      messages: Array.from({ length: MESSAGES }, (_, index) => {
-        const text = index === crisisAt ? pick(crisisTexts) : pick(everydayTexts);
-        return { index, text, crisis: index === crisisAt };
-      }),
-    };
+    const startMs = random() * RAMP_MS;
+    const messages: Array<{ index: number; text: string; crisis: boolean }> = [];
+    for (let index = 0; index < MESSAGES; index++) {
+      messages.push({ index, text: index === crisisAt ? pick(crisisTexts) : crisisAt >= 0 && index > crisisAt ? pick(everydayTexts) : harmlessNext(user, index, messages.map((m) => m.text)), crisis: index === crisisAt });
+    }
+    return { user, startMs, messages };
   });
   const telegramUserId = (user: number) => 700_000_000 + user;
   let updateId = 1;
@@ -278,7 +291,18 @@ async function main(): Promise<number> {
   }
   // A little longer, so a late duplicate would still be seen.
   await new Promise((r) => setTimeout(r, 1_000));
-  const metricsText = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text(), () => '');
+  // The bot counts a message once its turn is stored, just after its answer goes out. With the
+  // model down or hung the loop above counts every message back (resources and notes too), so
+  // it can end while answers are still going out: /metrics is read once the count stops moving.
+  const countedIn = (text: string) => [...text.matchAll(/^oyster_messages_total\{[^}]*platform="telegram"[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  let metricsText = '';
+  for (let last = -1, movedAt = Date.now(); Date.now() < deadline && Date.now() - movedAt < 15_000;) {
+    metricsText = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text(), () => '');
+    const n = countedIn(metricsText);
+    if (n >= sent.length) break;
+    if (n !== last) [last, movedAt] = [n, Date.now()];
+    await new Promise((r) => setTimeout(r, 200));
+  }
   bot.kill('SIGTERM');
   const exitCode = await Promise.race([botExit, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 20_000))]);
 
@@ -369,7 +393,7 @@ async function main(): Promise<number> {
   const storedAnswers = turns.find((t) => t.role === 'assistant')?.n ?? 0;
   const undelivered = (db.prepare('SELECT COUNT(*) AS n FROM alert_outbox WHERE delivered_at IS NULL').get() as { n: number }).n;
   db.close();
-  const counted = [...metricsText.matchAll(/^oyster_messages_total\{[^}]*platform="telegram"[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  const counted = countedIn(metricsText);
 
   // ─── report ────────────────────────────────────────────────────────────────
   const seconds = (lastAnswerAt - startedAt) / 1000;

@@ -3,7 +3,7 @@
  * confirmation), /export and /country. `case …` goes to the moderators' handler, which
  * decides who may act. Adapters map their slash commands and buttons onto these names.
  */
-import { findCommand } from './command-catalogue.js';
+import { findCommand, helpText } from './command-catalogue.js';
 import type { Logger } from './logger.js';
 import { platformUserKey } from './messages.js';
 import type { CommandReply, CommandRequest } from './ports.js';
@@ -54,13 +54,15 @@ export function createCommandHandler(deps: CommandDeps): (request: CommandReques
   return async (request) => {
     const userKey = platformUserKey(request.conversation.platform, request.actor.id);
     // A command carries no sentence to read a language from: the person's stored choice, else English.
-    const texts = deps.policy.texts((await deps.store.preference(userKey, LANGUAGE_PREFERENCE)) ?? 'en');
+    const chosen = (await deps.store.preference(userKey, LANGUAGE_PREFERENCE)) ?? 'en';
+    const texts = deps.policy.texts(chosen);
     // Only catalogued commands are handled (src/command-catalogue.ts), so menus and handling agree.
     const name = findCommand(request.name)?.name;
     switch (name) {
       case 'start':
       case 'help':
-        return reply(texts.help);
+        // The introduction is the locale's text; the command list comes from the catalogue.
+        return reply(helpText(chosen, texts.help));
       case 'forget': {
         if (request.args[0]?.toLowerCase() !== 'confirm') return reply(texts.forget_confirm);
         const removed = (await deps.store.forgetUser(userKey)) + ((await deps.forgetElsewhere?.(userKey)) ?? 0);

@@ -51,7 +51,8 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: int(0, 10_000).default(12),
   RATE_LIMIT_BURST: int(1, 1_000).default(6),
   RETENTION_DAYS: int(1, 3_650).default(90),
-  METRICS_PORT: int(1, 65_535).optional(),
+  // 0 lets the system pick a free port, which the 'ops endpoint listening' log line names (tests, side-by-side runs).
+  METRICS_PORT: int(0, 65_535).optional(),
   // Loopback by default: metrics and readiness are for the operator, not the internet.
   METRICS_HOST: z.string().trim().regex(/^[A-Za-z0-9.:-]+$/, 'an address to bind such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
   OYSTER_CONSOLE: z.enum(['auto', 'on', 'off']).default('auto'),

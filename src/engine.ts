@@ -139,6 +139,14 @@ export type Outcome =
   | { status: 'ignored' | 'duplicate' | 'limited' }
   | { status: 'answered' | 'fallback' | 'paused'; level: RiskLevel; caseId?: number };
 
+/** How far one message's handling got; read when it fails or ends. */
+interface Progress {
+  responded: boolean;
+  completed: boolean;
+  /** The judge reading an unaddressed group message, awaited after triage (never in its queue). */
+  judging?: Promise<RiskAssessment>;
+}
+
 /** What triage decided about one message, handed to the reply phase. */
 interface Triage {
   text: string;
@@ -164,8 +172,9 @@ export class Engine {
   private readonly replyQueue = new KeyedQueue();
   /** Texts triaged but not yet stored, so the screen sees the whole recent conversation. */
   private readonly inFlight = new Map<string, string[]>();
-  /** Messages received (or resumed) and not yet handled. */
-  private readonly pending = new Set<Promise<Outcome>>();
+  /** Messages received (or resumed) and not yet handled; idle() waits until none is left. */
+  private working = 0;
+  private readonly idleWaiters: Array<() => void> = [];
   /**
    * `${platform} ${message id}` of every message this process is handling. A message taken at
    * intake between the adapter's start and resume() is also an unfinished row in the store:
@@ -193,13 +202,13 @@ export class Engine {
       const userKey = platformUserKey(platform, message.author.id);
       ({ isNew } = await store.recordInbound({ platform, messageId: message.id, userKey, payload: JSON.stringify(message) }, clock.now()));
     } catch (error) {
-      return { handled: this.track(this.failed(error, message, channel, { responded: false }).finally(() => this.active.delete(key))) };
+      return { handled: this.settle(key, this.failed(error, message, channel, { responded: false })) };
     }
     if (!isNew) {
       this.active.delete(key);
       return this.duplicate(platform);
     }
-    return { handled: this.track(this.process(message, channel, undefined).finally(() => this.active.delete(key))) };
+    return { handled: this.settle(key, this.process(message, channel, undefined)) };
   }
 
   private duplicate(platform: string): Receipt {
@@ -230,7 +239,7 @@ export class Engine {
       resumed++;
       this.active.add(key);
       const message = parseDelivery(d.payload);
-      void this.track(this.process(message, channel, d.resources).finally(() => this.active.delete(key)));
+      void this.settle(key, this.process(message, channel, d.resources));
     }
     if (resumed > 0) {
       logger.info('resuming messages a previous run left unfinished', { platform, count: resumed });
@@ -246,19 +255,46 @@ export class Engine {
     const key = userContextKey(message.conversation, message.author.id);
     const text = cleanText(message.text);
     let tracked = false;
-    const progress = { responded: false, completed: false };
+    const progress: Progress = { responded: false, completed: false };
     try {
       if (this.deps.turnOrder) {
         const { timedOut } = await this.deps.turnOrder.waitTurn(platform, message.id);
         if (timedOut) this.deps.logger.warn('handled out of order: an earlier message of this person is still unfinished', { platform });
       }
-      // Steps 4-5 run in their own per-user queue, so a crisis message is screened and its
-      // resources sent while the same user's previous answer may still be with the model.
-      const triage = await this.triageQueue.run(key, () => {
+      // Steps 4-5 take their turn in a per-user triage line, so a crisis message is screened and
+      // its resources sent while the same user's previous answer may still be with the model.
+      let triage: Triage | undefined;
+      let replyTurn: Promise<() => void> | undefined;
+      const releaseTriage = await this.triageQueue.turn(key);
+      try {
         tracked = true;
-        return this.triage(message, channel, text, progress, resources);
-      });
-      const outcome = triage ? await this.replyQueue.run(key, () => this.reply(message, channel, triage, progress)) : { status: 'ignored' as const };
+        triage = await this.triage(message, channel, text, progress, resources);
+        // The reply's place in line is taken before this person's next message may triage.
+        if (triage) replyTurn = this.replyQueue.turn(key);
+      } finally {
+        releaseTriage();
+      }
+      let outcome: Outcome = { status: 'ignored' };
+      if (triage && replyTurn) {
+        const releaseReply = await replyTurn;
+        try {
+          outcome = await this.reply(message, channel, triage, progress);
+        } finally {
+          releaseReply();
+        }
+      }
+      const judged = await progress.judging;
+      if (judged && riskRank(judged.level) >= riskRank(this.deps.crisis.threshold)) {
+        // Back in the person's triage line for the response only, so it cannot open a second
+        // case beside one their next message is opening.
+        progress.responded = true;
+        const releaseJudged = await this.triageQueue.turn(key);
+        try {
+          await this.deps.crisis.respond({ message, channel, assessment: judged, locale: 'en', text, quiet: true });
+        } finally {
+          releaseJudged();
+        }
+      }
       if (!progress.completed) await store.completeInbound(platform, message.id, clock.now());
       return outcome;
     } catch (error) {
@@ -295,21 +331,30 @@ export class Engine {
     return { status: 'ignored' };
   }
 
-  /** Keeps a handling promise until it settles, so idle() waits for it. */
-  private track(work: Promise<Outcome>): Promise<Outcome> {
-    this.pending.add(work);
-    void work.finally(() => this.pending.delete(work));
-    return work;
+  /**
+   * Waits for one message's handling (which never rejects) and then lets go of it: the message
+   * is no longer this process's, and idle() stops waiting for it. Counted from the call, so a
+   * message is counted as soon as its handling starts.
+   */
+  private async settle(key: string, work: Promise<Outcome>): Promise<Outcome> {
+    this.working++;
+    try {
+      return await work;
+    } finally {
+      this.active.delete(key);
+      this.working--;
+      if (this.working === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
   }
 
   /** True while a message is being handled. */
   get busy(): boolean {
-    return this.pending.size > 0;
+    return this.working > 0;
   }
 
   /** Resolves when no message is being handled (graceful shutdown, tests). */
   async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    while (this.working > 0) await new Promise<void>((wake) => this.idleWaiters.push(wake));
     await this.triageQueue.idle();
     await this.replyQueue.idle();
   }
@@ -323,7 +368,7 @@ export class Engine {
     message: InboundMessage,
     channel: ReplyChannel,
     text: string,
-    progress: { responded: boolean; completed: boolean },
+    progress: Progress,
     resources: ResourceMark | undefined,
   ): Promise<Triage | undefined> {
     const { store, clock, crisis, policy } = this.deps;
@@ -359,13 +404,10 @@ export class Engine {
         // Below the bar but at risk: no public reply, a normal-priority alert (CRISIS.md §3).
         if (actNow) await crisis.respond({ message, channel, assessment: screened, locale: 'en', text, quiet: true });
         // In the judge's uncertain band (judge.yaml) the judge reads it too; a risk it finds gets
-        // the same quiet response, within the judge's timeout (issue 11 item 5).
-        else if (this.deps.risk.judge) {
-          const judged = await this.deps.risk.judge({ ...input, addressed: false }, screened);
-          if (riskRank(judged.level) >= riskRank(crisis.threshold)) {
-            await crisis.respond({ message, channel, assessment: judged, locale: 'en', text, quiet: true });
-          }
-        }
+        // the same quiet response, within the judge's timeout (issue 11 item 5). It is awaited
+        // after triage, off this person's queue: awaited here, a hung model held their next
+        // message, a crisis one too, for the judge's whole timeout.
+        else if (this.deps.risk.judge) progress.judging = this.deps.risk.judge({ ...input, addressed: false }, screened);
         return undefined;
       }
     }

@@ -17,7 +17,7 @@ export interface LifecycleDeps {
   engine: Engine;
   outbox: OutboxWorker;
   /** The crisis resource retry worker: started once the adapters can send, stopped before the store closes. */
-  deliveries?: { start(): Promise<void>; stop(): Promise<void> };
+  deliveries?: { recover(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
   dashboard: Dashboard | undefined;
   retention: Retention;
   /** Compiles the crisis path; runs before the first platform connects. */
@@ -63,6 +63,8 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     async start() {
       // Alerts left undelivered by a previous run go out first (the crash-resume path).
       await outbox.start();
+      // Before any adapter starts: later, releasing a dead run's claims released this run's too.
+      await deps.deliveries?.recover();
       await dashboard?.start();
       // Compile the crisis path now: the first screen otherwise blocks for 0.5-1 s, which must
       // not eat into a platform's acknowledgement window (Slack: 3 s) on the first message.

@@ -23,7 +23,8 @@ import { reachAtStart } from '../../src/ops/reach-at-start.js';
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef, OutboundMessage } from '../../src/messages.js';
 import type { BotHandlers, ModeratorSink, PlatformAdapter } from '../../src/ports.js';
-import { BoundedMap, BoundedSet } from '../shared/bounded.js';
+import { BoundedMap } from '../shared/bounded.js';
+import { DirectMemory } from '../shared/direct-memory.js';
 import { TypingTimers } from '../shared/lifecycle.js';
 import { createDiscordModeratorSink } from './moderator.js';
 import { SLASH_COMMANDS } from './commands.js';
@@ -71,9 +72,10 @@ class DiscordAdapter implements PlatformAdapter {
   private readonly log: Logger;
   private readonly answerAll: ReadonlySet<string>;
   private readonly typing = new TypingTimers();
-  /** DM channel id → user id, and users whose DMs Discord refused (until when). */
+  /** DM channel id → user id, to know whose DMs a refused send was (a losable index). */
   private readonly dmUsers = new BoundedMap<string, string>(MAX_REMEMBERED);
-  private readonly dmClosed = new BoundedSet<string>(MAX_REMEMBERED, DM_CLOSED_TTL_MS);
+  /** Users' DM channels and refusals, written through to the store for every instance. */
+  private readonly direct: DirectMemory;
   private stopping = false;
   /** Aborts the start-up retries when stop() comes first. */
   private starting: AbortController | undefined;
@@ -81,6 +83,7 @@ class DiscordAdapter implements PlatformAdapter {
   constructor(private readonly config: DiscordAdapterConfig, deps: DiscordAdapterDeps) {
     // The composition root already binds platform=discord to this logger.
     this.log = deps.logger;
+    this.direct = new DirectMemory({ closedForMs: DM_CLOSED_TTL_MS, maxRemembered: MAX_REMEMBERED, logger: this.log });
     this.answerAll = new Set(config.channelIds);
     this.client = new Client({
       intents: [...DISCORD_INTENTS],
@@ -109,6 +112,7 @@ class DiscordAdapter implements PlatformAdapter {
 
   async start(handlers: BotHandlers): Promise<void> {
     const client = this.client;
+    this.direct.book = handlers.directReach;
     client.on(Events.MessageCreate, (message) => void this.onMessage(message, handlers));
     client.on(Events.InteractionCreate, (interaction) =>
       void handleInteraction(interaction, {
@@ -204,7 +208,7 @@ class DiscordAdapter implements PlatformAdapter {
       if (inbound.isDirect) {
         this.dmUsers.set(inbound.conversation.channelId, inbound.author.id);
         // They can write to us, so they can hear from us again.
-        this.dmClosed.delete(inbound.author.id);
+        this.direct.sawDirect(inbound.author.id, inbound.conversation.channelId);
       }
       await handlers.onMessage(inbound);
     } catch (error) {
@@ -255,14 +259,21 @@ class DiscordAdapter implements PlatformAdapter {
 
   private markDmClosed(channelId: string): void {
     const userId = this.dmUsers.get(channelId);
-    if (userId !== undefined) this.dmClosed.add(userId);
+    if (userId !== undefined) this.direct.refused(userId);
   }
 
   async openDirect(userId: string): Promise<ConversationRef | undefined> {
-    if (this.dmClosed.has(userId)) return undefined;
+    // Known here or to the store (another instance, or before a restart): no Discord call.
+    const known = await this.direct.lookup(userId);
+    if (known?.state === 'closed') return undefined;
+    if (known?.state === 'open') {
+      this.dmUsers.set(known.channelId, userId);
+      return { platform: DISCORD_PLATFORM, channelId: known.channelId };
+    }
     try {
       const dm = await this.client.users.createDM(userId);
       this.dmUsers.set(dm.id, userId);
+      this.direct.opened(userId, dm.id);
       return { platform: DISCORD_PLATFORM, channelId: dm.id };
     } catch (error) {
       const mapped = mapDiscordError(error, { userId });

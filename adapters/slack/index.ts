@@ -20,6 +20,7 @@ import { alertBlocks, alertFallbackText, digestBlocks, digestFallbackText, type 
 import { createAlertSink } from '../shared/alert-sink.js';
 import { boltLogger } from './bolt-logger.js';
 import { BoundedMap } from '../shared/bounded.js';
+import { DirectMemory } from '../shared/direct-memory.js';
 import { InFlight } from '../shared/lifecycle.js';
 import type { SlackAdapterConfig } from './config.js';
 import { registerListeners, type ListenerHost } from './listeners.js';
@@ -28,6 +29,7 @@ import { renderSlack } from './outbound.js';
 import { realSleep, SlackWeb, type Posted, type Sleep } from './web.js';
 import { toBotError } from './errors.js';
 import { reachAtStart } from '../../src/ops/reach-at-start.js';
+import { createLeanFetch } from '../../src/llm/lean-fetch.js';
 
 export type { SlackAdapterConfig } from './config.js';
 
@@ -52,6 +54,11 @@ interface SlackAlertBody {
 const EVENTS_PATH = '/slack/events';
 /** How long shutdown waits for in-flight messages (model reply, sends) before giving up. */
 const DRAIN_TIMEOUT_MS = 5_000;
+/** After Slack says a DM cannot exist (a bot, a deactivated user, no scope), it is not asked again for this long. */
+const DM_REFUSED_TTL_MS = 60 * 60 * 1000;
+
+/** One keep-alive transport for every Slack client in the process (ours and bolt's). */
+const slackFetch = createLeanFetch();
 
 class SlackAdapterImpl implements SlackAdapter, ListenerHost {
   readonly platform = 'slack';
@@ -66,6 +73,8 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
   /** `${channel}:${threadTs}` of threads the bot was mentioned in or posted to. */
   readonly botThreads = new BoundedMap<string, true>(10_000, 7 * 24 * 60 * 60 * 1000);
   private readonly pending = new InFlight();
+  /** Users' DM channels and refusals, written through to the store for every instance. */
+  private readonly direct: DirectMemory;
   private app: App | undefined;
   /** Aborts the start-up retries when stop() comes first. */
   private starting: AbortController | undefined;
@@ -73,6 +82,7 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
 
   constructor(private readonly config: SlackAdapterConfig, deps: SlackAdapterDeps) {
     this.logger = deps.logger.child({ platform: 'slack' });
+    this.direct = new DirectMemory({ closedForMs: DM_REFUSED_TTL_MS, maxRemembered: 50_000, logger: this.logger });
     this.web = new SlackWeb(new webApi.WebClient(config.botToken, this.clientOptions()), {
       maxRetries: config.maxRateLimitRetries,
       maxRetryAfterSeconds: config.maxRetryAfterSeconds,
@@ -122,6 +132,9 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
       retryConfig: { retries: 2, factor: 2, minTimeout: 100, maxTimeout: 1_000 },
       rejectRateLimitedCalls: true,
       timeout: this.config.requestTimeoutMs,
+      // node:http with keep-alive instead of Node's fetch: every answer is one chat.postMessage,
+      // and fetch's web streams and header lists cost more CPU than the rest of that call.
+      fetch: slackFetch,
     };
   }
 
@@ -160,6 +173,7 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
     app.error(async (error) => {
       this.logger.warn('slack listener failed', { code: (error as { code?: unknown }).code, error });
     });
+    this.direct.book = handlers.directReach;
     registerListeners(app, this, handlers);
     this.app = app;
 
@@ -193,6 +207,11 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
     this.pending.track(work, (error: unknown) => {
       this.logger.error('slack background task failed', { error: error instanceof Error ? error : String(error) });
     });
+  }
+
+  /** A person who writes privately can be written to there, by any instance. */
+  sawDirect(userId: string, channelId: string): void {
+    this.direct.sawDirect(userId, channelId);
   }
 
   rememberThread(channel: string, threadTs: string): void {
@@ -229,11 +248,16 @@ class SlackAdapterImpl implements SlackAdapter, ListenerHost {
   }
 
   async openDirect(userId: string): Promise<ConversationRef | undefined> {
-    const channelId = await this.web.openIm(userId);
+    // Known here or to the store (another instance, or before a restart): no conversations.open.
+    const known = await this.direct.lookup(userId);
+    if (known?.state === 'closed') return undefined;
+    const channelId = known?.channelId ?? await this.web.openIm(userId);
     if (channelId === undefined) {
       this.logger.info('slack DM impossible for user', { userId });
+      this.direct.refused(userId);
       return undefined;
     }
+    if (known === undefined) this.direct.opened(userId, channelId);
     return { platform: 'slack', channelId, ...(this.teamId === undefined ? {} : { communityId: this.teamId }) };
   }
 

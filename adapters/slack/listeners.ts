@@ -28,6 +28,8 @@ export interface ListenerHost {
   track(work: Promise<void>): void;
   rememberThread(channel: string, threadTs: string): void;
   openDirect(userId: string): Promise<{ channelId: string } | undefined>;
+  /** A private message came in: the store learns where the person can be reached. */
+  sawDirect?(userId: string, channelId: string): void;
 }
 
 /** Name lookups must not hold up a message (a crisis one least of all): give up after this. */
@@ -121,6 +123,7 @@ async function processEvent(host: ListenerHost, handlers: BotHandlers, body: Sla
     names,
   });
   if (message === undefined) return undefined;
+  if (message.isDirect) host.sawDirect?.(message.author.id, message.conversation.channelId);
   if (message.mentionsBot && !message.isDirect && message.conversation.threadId !== undefined) {
     host.rememberThread(message.conversation.channelId, message.conversation.threadId);
   }

@@ -326,8 +326,13 @@ function regionName(code: string, locale: string): string | undefined {
   // User-assigned codes (AA, QM-QZ, XA-XZ, ZZ) name no country.
   if (!/^[A-Z]{2}$/.test(code) || /^(AA|Q[M-Z]|X[A-Z]|ZZ)$/.test(code)) return undefined;
   try {
-    return new Intl.DisplayNames([locale, 'en'], { type: 'region', fallback: 'none' }).of(code);
+    let names = regionNamers.get(locale);
+    if (names === undefined) regionNamers.set(locale, (names = new Intl.DisplayNames([locale, 'en'], { type: 'region', fallback: 'none' })));
+    return names.of(code);
   } catch {
     return undefined;
   }
 }
+
+/** One ICU namer per locale: making one costs far more than asking it (hundreds at start otherwise). */
+const regionNamers = new Map<string, Intl.DisplayNames>();

@@ -6,11 +6,13 @@
  */
 import { z } from 'zod';
 import { policyError, readPolicyYaml } from '../policy/policy-file.js';
+import { displayNames, namesOf, regionCodes } from './region-names.js';
 
 const Code = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, such as MX');
 
 const PlacesFile = z.strictObject({
   code_words: z.array(Code),
+  not_names: z.array(z.string().min(2)),
   countries: z.record(Code, z.strictObject({
     names: z.array(z.string().min(2)).min(1),
     places: z.array(z.string().min(2)),
@@ -24,15 +26,25 @@ export interface Gazetteer {
   codes(): string[];
 }
 
-/** Case, width and accents do not matter ("México" = "mexico", "ＤＥ" = "de"). */
+/**
+ * Case, width and accents do not matter ("México" = "mexico", "ＤＥ" = "de"), nor Arabic short-vowel
+ * signs. Only those marks go: Devanagari vowel signs and Japanese voicing marks are letters of the
+ * word (without them "मिला", met, would read as "माली"/Mali, and "パナマ" as "ハナマ").
+ */
 export function foldPlace(text: string): string {
-  return text.normalize('NFKC').toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC').replace(/\s+/g, ' ');
+  return text.normalize('NFKC').toLowerCase().normalize('NFD').replace(/[\u0300-\u036f\u064b-\u065f\u0670]/gu, '').normalize('NFC').replace(/\s+/g, ' ');
 }
 
 /** Scripts written without spaces between words: a name matches inside a sentence. */
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
 
-interface Entry { name: string; code: string; unspaced: boolean }
+interface Entry {
+  name: string;
+  code: string;
+  unspaced: boolean;
+  /** Set for ICU's names, which are matched more strictly (derivedIndex). */
+  derived?: { short: boolean; katakana: boolean; hangul: boolean };
+}
 
 /** Languages whose directory names are read too (resources/<ISO>.yaml `names`). */
 const NAME_LOCALES = ['en', 'es', 'pt', 'fr', 'de', 'it', 'nl', 'pl', 'tr', 'id', 'ru', 'uk', 'ja', 'ko', 'zh', 'ar', 'hi', 'vi', 'th', 'el', 'he', 'sv', 'da', 'fi', 'no', 'nb', 'cs', 'hu', 'ro', 'ms', 'bn', 'ur', 'sw'];
@@ -44,7 +56,7 @@ const NAME_LOCALES = ['en', 'es', 'pt', 'fr', 'de', 'it', 'nl', 'pl', 'tr', 'id'
  */
 export function loadGazetteer(
   policyDir: string,
-  directory: { countries(): string[]; name(country: string, locale: string): string | undefined },
+  directory: { countries(): string[]; name(country: string, locale: string): string | undefined; locales(): string[] },
 ): Gazetteer {
   const file = 'places.yaml';
   const data = readPolicyYaml(policyDir, file, PlacesFile);
@@ -79,19 +91,23 @@ export function loadGazetteer(
     }
   }
   const codeWords = new Set(data.code_words);
-  // Longest names first, so "印度尼西亚" (Indonesia) is read before the "印度" (India) inside it.
-  entries.sort((a, b) => b.name.length - a.name.length);
-  const known = new Set([...Object.keys(data.countries), ...directory.countries()]);
+  const notNames = new Set(data.not_names.map((n) => foldPlace(n.trim())));
+  const listed = new Set([...Object.keys(data.countries), ...directory.countries()]);
+  // Every other country's names come from ICU, on first use (region-names.ts).
+  let everything: { entries: Entry[]; known: Set<string> } | undefined;
+  const all = () => (everything ??= withRegionNames(entries, owner, notNames, listed, directory.locales()));
 
   return {
-    codes: () => [...known].sort(),
+    codes: () => [...all().known].sort(),
     countryIn(text) {
+      const { entries: sorted, known } = all();
       const bare = text.trim().replace(/[.!]+$/, '');
       if (/^[A-Z]{2}$/.test(bare)) return known.has(bare) && !codeWords.has(bare) ? bare : undefined;
       let folded = foldPlace(text);
+      const shortAnswer = [...folded.replace(/\s/gu, '')].length <= SHORT_ANSWER;
       const found = new Set<string>();
-      for (const e of entries) {
-        const at = e.unspaced ? folded.indexOf(e.name) : wordIndex(folded, e.name);
+      for (const e of sorted) {
+        const at = e.derived ? derivedIndex(folded, e.name, e.derived, shortAnswer) : e.unspaced ? folded.indexOf(e.name) : wordIndex(folded, e.name);
         if (at < 0) continue;
         found.add(e.code);
         // Blank the match out, so a shorter name inside it cannot count as a second country.
@@ -100,6 +116,73 @@ export function loadGazetteer(
       return found.size === 1 ? [...found][0] : undefined;
     },
   };
+}
+
+/**
+ * Adds ICU's names of every country in every template language. The hand-written places.yaml
+ * and the directory's names win over ICU's; a name ICU gives two countries ("Congo") and the
+ * ordinary words in `not_names` ("réunion" is a meeting in French and Spanish) choose none.
+ */
+function withRegionNames(
+  curated: readonly Entry[], owner: ReadonlyMap<string, string>, notNames: ReadonlySet<string>,
+  listed: ReadonlySet<string>, locales: readonly string[],
+): { entries: Entry[]; known: Set<string> } {
+  const codes = regionCodes();
+  const claims = new Map<string, Set<string>>();
+  for (const locale of locales) {
+    const names = displayNames(locale);
+    for (const code of codes) {
+      for (const raw of namesOf(code, locale, names)) {
+        const name = foldPlace(raw);
+        if (owner.has(name) || notNames.has(name)) continue;
+        const by = claims.get(name) ?? new Set<string>();
+        by.add(code);
+        claims.set(name, by);
+      }
+    }
+  }
+  const derived: Entry[] = [];
+  for (const [name, by] of claims) {
+    if (by.size !== 1) continue;
+    const unspaced = UNSPACED.test(name);
+    derived.push({
+      name, code: [...by][0]!, unspaced,
+      derived: { short: unspaced && [...name].length <= 2, katakana: KATAKANA.test(name[0]!), hangul: HANGUL.test(name[0]!) },
+    });
+  }
+  // Longest names first, so "印度尼西亚" (Indonesia) is read before the "印度" (India) inside it.
+  const entries = [...curated, ...derived].sort((a, b) => b.name.length - a.name.length);
+  return { entries, known: new Set([...listed, ...codes]) };
+}
+
+/**
+ * A two-character ICU name in Chinese or Korean (冰岛, 이란) counts only in a short answer such as
+ * "我在冰岛" or "冰岛。": inside longer text such names are too often part of other words.
+ */
+const SHORT_ANSWER = 12;
+const KATAKANA = /[\p{Script=Katakana}ー]/u;
+const HANGUL = /\p{Script=Hangul}/u;
+
+/**
+ * Where an ICU name stands in `text`, more strictly than a hand-written one, because ICU's short
+ * names are often parts of ordinary words: in Japanese a katakana name must not run on into more
+ * katakana (マリ, Mali, inside マリオ); in Korean a name must start a word and a two-syllable one
+ * may be followed only by 에 ("in") or a non-Hangul character (말리, Mali, inside 말리다); and a
+ * two-character name counts only in a short answer.
+ */
+function derivedIndex(text: string, name: string, how: NonNullable<Entry['derived']>, shortAnswer: boolean): number {
+  if (how.short && !shortAnswer) return -1;
+  if (!how.katakana && !how.hangul) return UNSPACED.test(name) ? text.indexOf(name) : wordIndex(text, name);
+  for (let from = 0; ; ) {
+    const at = text.indexOf(name, from);
+    if (at < 0) return -1;
+    from = at + 1;
+    const before = at === 0 ? '' : text[at - 1]!;
+    const after = text[at + name.length] ?? '';
+    if (how.katakana && (KATAKANA.test(before) || KATAKANA.test(after))) continue;
+    if (how.hangul && (HANGUL.test(before) || (how.short && HANGUL.test(after) && after !== '에'))) continue;
+    return at;
+  }
 }
 
 /** Index of `name` in `text` as a whole word (no letter or digit on either side), or -1. */

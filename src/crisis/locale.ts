@@ -20,8 +20,21 @@ export const LocalePolicyFile = z.strictObject({
 });
 export type LocalePolicy = z.infer<typeof LocalePolicyFile>;
 
-/** The stored preference holding a person's chosen language (set with /language). */
+/** The stored preference holding a person's chosen language (set with /language), or a community's (`language community xx`). */
 export const LANGUAGE_PREFERENCE = 'language';
+/** The language the bot last wrote to a person in, from a message long enough to tell. */
+export const LAST_LANGUAGE_PREFERENCE = 'last_language';
+
+/**
+ * True for a message too short to tell its language: at most three words, all in Latin letters
+ * ("hola", "ok", "hallo", "merci beaucoup"), or no words at all (an emoji). A word in another
+ * script tells its language at once ("はい", "спасибо"), so such a message is never too short.
+ */
+export function tooShortToTell(text: string): boolean {
+  const words = text.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.some((w) => /[^\p{Script=Latin}\p{N}]/u.test(w))) return false;
+  return words.length <= 3;
+}
 
 /**
  * Loads locales.yaml, checks that every locale it names has templates, and that crisis templates
@@ -99,7 +112,12 @@ export type LocaleChooser = (request: {
   /** Absent when the store cannot be read: then the message alone decides. */
   userKey?: string | undefined;
   communityKey?: string | undefined;
+  /**
+   * The language of the message (the risk screen's detection), or, with `text` empty, the caller's
+   * own evidence (the language of the person's last crisis lines).
+   */
   detected: string | undefined;
+  /** The message; empty for a command or a send that carries no sentence of the person's. */
   text: string;
 }) => Promise<string>;
 
@@ -109,21 +127,53 @@ export interface LocaleChooserDeps {
   templateLocales: readonly string[];
   textLocales: readonly string[];
   preference(ownerKey: string, name: string): Promise<string | undefined>;
+  /** Stores the language a person was last written to in (only when it changes). */
+  setPreference?(ownerKey: string, name: string, value: string | undefined): Promise<void>;
   /** The person's country (their choice, the community's, the operator's), if known. */
   country(userKey: string, communityKey: string | undefined): Promise<string | undefined>;
   defaultCountry: string | undefined;
 }
 
-/** Loads locales.yaml (throws POLICY_INVALID) and returns the chooser the engine uses for every message. */
+/**
+ * Loads locales.yaml (throws POLICY_INVALID) and returns the chooser the engine uses for every message.
+ *
+ * Order: the person's stored choice; else the language of a message long enough to tell; for a
+ * message too short to tell ("hola", "ok", "merci") or none at all, the language the person was last
+ * written to in, else the community's language, else the best guess, else the fallback. Without
+ * this, a lone "hola" in a Spanish conversation was answered in English (issue 12 item 5).
+ */
 export function createLocaleChooser(deps: LocaleChooserDeps): LocaleChooser {
   const available = new Set(deps.templateLocales);
   const policy = loadLocalePolicy(deps.policyDir, available, deps.textLocales);
+  // What this process last stored per person, so an unchanged language costs no write. Bounded: a
+  // forgotten entry only costs one more write.
+  const stored = new Map<string, string>();
+  const remember = async (userKey: string, locale: string) => {
+    if (stored.get(userKey) === locale || !deps.setPreference) return;
+    if (stored.size >= 10_000) stored.delete(stored.keys().next().value!);
+    // Best effort: a failed write only means a later short message may fall back further.
+    await deps.setPreference(userKey, LAST_LANGUAGE_PREFERENCE, locale).then(() => stored.set(userKey, locale), () => undefined);
+  };
+  const known = async (owner: string | undefined, name: string) =>
+    owner === undefined ? undefined : matchTag(await deps.preference(owner, name), available);
+
   return async ({ userKey, communityKey, detected, text }) => {
     const preference = userKey === undefined ? undefined : await deps.preference(userKey, LANGUAGE_PREFERENCE);
+    if (matchTag(preference, available) !== undefined) return chooseLocale(policy, available, { preference, detected, text });
+    const unsure = text === '' ? detected === undefined : tooShortToTell(text);
+    if (unsure) {
+      const last = await known(userKey, LAST_LANGUAGE_PREFERENCE);
+      // /forget removed it, or it was never stored: the next clear message stores it again.
+      if (last === undefined && userKey !== undefined) stored.delete(userKey);
+      const earlier = last ?? (await known(communityKey, LANGUAGE_PREFERENCE));
+      if (earlier !== undefined) return earlier;
+    }
     // The country is read only where it matters: to choose between the two forms of Chinese.
     const country = detected !== policy.traditional_chinese.language
       ? undefined
       : userKey === undefined ? deps.defaultCountry : await deps.country(userKey, communityKey);
-    return chooseLocale(policy, available, { preference, detected, text, country });
+    const locale = chooseLocale(policy, available, { preference, detected, text, country });
+    if (!unsure && text !== '' && userKey !== undefined) await remember(userKey, locale);
+    return locale;
   };
 }

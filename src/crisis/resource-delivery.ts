@@ -52,6 +52,13 @@ export interface ResourceDelivery {
    * sends its resources again: the queue already re-sends what the dead run queued.
    */
   queuedSince(userKey: string, since: Date, level: RiskLevel): Promise<boolean>;
+  /**
+   * At start, before any adapter: claims a dead process left are released and every queued row
+   * is due now. Run after an adapter started, it released the claims of sends already in flight
+   * in this process (a message taken at once, a resumed one) and the queue sent them again.
+   */
+  recover(): Promise<void>;
+  /** Starts the retry worker (after recover() and the adapters). */
   start(): Promise<void>;
   drainOnce(): Promise<number>;
   stop(): Promise<void>;
@@ -150,13 +157,15 @@ export function createResourceDelivery(deps: ResourceDeliveryDeps): ResourceDeli
     async queuedSince(userKey, since, level) {
       return (await store.forUser(userKey)).some((row) => row.createdAt.getTime() >= since.getTime() && riskRank(row.level) >= riskRank(level));
     },
-    async start() {
+    async recover() {
       // With the store unavailable at start the worker still starts: claims expire on their own.
       const released = await store.releaseClaims(clock.now()).catch((error: unknown) => {
         logger.error('resource deliveries could not release old claims', { code: asBotError(error).code });
         return 0;
       });
       if (released > 0) logger.warn('resource deliveries resumed after a restart', { rows: released });
+    },
+    async start() {
       timer = setInterval(() => {
         drainOnce().catch((error: unknown) => logger.error('resource delivery pass failed', { code: asBotError(error).code }));
       }, deps.retry.pollMs);

@@ -124,6 +124,7 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
   const locale = createLocaleChooser({
     policyDir: deps.policyDir, templateLocales: directory.locales(), textLocales: deps.textLocales,
     preference: (owner, name) => store.preference(owner, name),
+    setPreference: (owner, name, value) => store.setPreference(owner, name, value),
     country: async (userKey, communityKey) => (await escalation.resolveCountry({ userKey, communityKey })).country,
     defaultCountry: deps.defaultCountry,
   });

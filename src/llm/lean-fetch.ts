@@ -17,13 +17,16 @@ import { Readable } from 'node:stream';
 
 type FetchInput = string | URL | Request;
 
-/** Body types the openai SDK sends for chat completions and model listing. */
-function bodyOf(body: RequestInit['body']): string | Buffer | undefined {
+/**
+ * Body types the openai SDK and Slack's WebClient send for chat calls: text or bytes. Anything
+ * else (a multipart form for a file upload) is `null`: that request goes through Node's fetch.
+ */
+function bodyOf(body: RequestInit['body']): string | Buffer | undefined | null {
   if (body === undefined || body === null) return undefined;
   if (typeof body === 'string' || Buffer.isBuffer(body)) return body;
   if (body instanceof ArrayBuffer) return Buffer.from(body);
   if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  throw new TypeError('lean fetch sends only string or byte bodies');
+  return null;
 }
 
 function responseHeaders(res: IncomingMessage): Headers {
@@ -44,8 +47,10 @@ function abortError(signal: AbortSignal): unknown {
 export function createLeanFetch(): typeof fetch {
   // Sockets stay open between calls (the same server answers every message).
   const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
-  const lean = (input: FetchInput, init: RequestInit = {}): Promise<Response> =>
-    new Promise<Response>((resolve, reject) => {
+  const lean = (input: FetchInput, init: RequestInit = {}): Promise<Response> => {
+    const body = bodyOf(init.body);
+    if (body === null) return fetch(input, init);
+    return new Promise<Response>((resolve, reject) => {
       const url = new URL(input instanceof Request ? input.url : input);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') {
         reject(new TypeError(`lean fetch: unsupported protocol ${url.protocol}`));
@@ -58,7 +63,6 @@ export function createLeanFetch(): typeof fetch {
       }
       const headers: Record<string, string> = {};
       new Headers(init.headers).forEach((value, name) => { headers[name] = value; });
-      const body = bodyOf(init.body);
       if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       let settled = false;
@@ -97,5 +101,6 @@ export function createLeanFetch(): typeof fetch {
       req.on('close', () => signal?.removeEventListener('abort', onAbort));
       req.end(body);
     });
+  };
   return lean as typeof fetch;
 }

@@ -58,7 +58,17 @@ export function createOpenAiClient(config: OpenAiClientConfig): LlmClient {
   let sendSalt = config.cacheSalt !== 'off';
   // Per process: salts stay unguessable to users; a restart only costs cache hits.
   const saltKey = randomBytes(32);
-  const saltFor = (userKey: string) => createHmac('sha256', saltKey).update(userKey).digest('base64url');
+  // Each person's salt is computed once: an HMAC per model call was a visible share of a call's CPU.
+  const salts = new Map<string, string>();
+  const saltFor = (userKey: string): string => {
+    let salt = salts.get(userKey);
+    if (salt === undefined) {
+      if (salts.size >= 10_000) salts.clear();
+      salt = createHmac('sha256', saltKey).update(userKey).digest('base64url');
+      salts.set(userKey, salt);
+    }
+    return salt;
+  };
 
   function body(request: CompletionRequest, maxTokens: number): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming {
     // vLLM-only keys (top_k, min_p, cache_salt) travel as extra body fields; the SDK passes them through.

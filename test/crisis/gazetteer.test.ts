@@ -75,3 +75,61 @@ describe('the country answer gazetteer', () => {
     expect(loadGazetteer(dir, directory).countryIn('Singapore')).toBe('SG');
   });
 });
+
+describe('countries without a resource file (ICU names)', () => {
+  it.each([
+    ["I'm in Iceland", 'IS'],
+    ['Islandia', 'IS'],
+    ['Estoy en Islandia', 'IS'],
+    ['アイスランド', 'IS'],
+    ['アイスランドに住んでいます', 'IS'],
+    ['我在冰岛', 'IS'],
+    ['我在冰島', 'IS'],
+    ['아이슬란드에 있어요', 'IS'],
+    ["J'habite en Islande", 'IS'],
+    ['sono in Islanda', 'IS'],
+    ['ik woon in IJsland', 'IS'],
+    ['Я живу в Исландии', 'IS'],
+    ['mieszkam w Islandii', 'IS'],
+    ["İzlanda'dayım", 'IS'],
+    ['أنا في آيسلندا', 'IS'],
+    ['मैं आइसलैंड में हूँ', 'IS'],
+    ['Saya di Islandia', 'IS'],
+    ['I live in Myanmar', 'MM'],
+    ['Burma', 'MM'],
+    ['St. Lucia', 'LC'],
+    ['Bosnia and Herzegovina', 'BA'],
+    ['Ghana', 'GH'],
+    ['TD', 'TD'],
+    // A directory country's place wins over ICU's name for something smaller inside it.
+    ['I am on the Canary Islands', 'ES'],
+    ['我在内蒙古', 'CN'],
+  ])('reads %j as %s', (text, code) => {
+    expect(gazetteer.countryIn(text)).toBe(code);
+  });
+
+  it.each([
+    ['I live on a small island'], // German "Island" is Iceland
+    ['je suis en réunion'], // a meeting, not La Réunion
+    ['ahora estoy en una reunión'],
+    ['nadie gana nada así'], // "gana" is Ghana in Portuguese and Turkish
+    ['la ira no se me pasa'], // Irã
+    ['マリオが好き'], // マリ (Mali) inside a longer katakana word
+    ['가나요?'], // 가나 (Ghana) as a verb ending
+    ['오만 원만 빌려줘'], // 오만 (Oman) as 50,000
+    ['我现在在沿海地区工作，每天都很累'], // 海地 (Haiti) inside 沿海地区
+    ['我很喜欢马里奥这个游戏，每天都玩'], // 马里 (Mali) inside a longer sentence
+    ["I'm in Congo"], // two Congos: never guessed
+    ['I moved to Georgia last year'], // the country or the US state
+    ['Bei meiner Oma'],
+    ['tôi đã thử triệu tiền rồi'],
+  ])('sets nothing for %j (an ordinary word, or a name two places share)', (text) => {
+    expect(gazetteer.countryIn(text)).toBeUndefined();
+  });
+
+  it('knows every country ICU names, not only those with lines', () => {
+    expect(gazetteer.codes()).toEqual(expect.arrayContaining(['IS', 'LU', 'MN', 'PR', 'XK']));
+    // Groupings, reservations and withdrawn codes are not places a person is in.
+    for (const code of ['EU', 'UN', 'IC', 'EA', 'SU', 'YU', 'ZZ']) expect(gazetteer.codes()).not.toContain(code);
+  });
+});

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDirectory } from '../../src/crisis/directory.js';
 import { chooseLocale, loadLocalePolicy, matchTag, writtenInTraditional, type LocalePolicy } from '../../src/crisis/locale.js';
+import { tooShortToTell } from '../../src/crisis/locale.js';
 import { loadModelPolicy } from '../../src/policy/model-policy.js';
 import { POLICY_DIR } from './directory-helpers.js';
 
@@ -64,5 +65,14 @@ describe('choosing the language to write in', () => {
   it('refuses crisis templates without the bot\'s own texts in the same language, and the reverse', () => {
     expect(() => loadLocalePolicy(POLICY_DIR, available, [...available].filter((l) => l !== 'es'))).toThrow(/texts\/es\.yaml/);
     expect(() => loadLocalePolicy(POLICY_DIR, available, [...available, 'tlh'])).toThrow(/templates\/tlh\.yaml/);
+  });
+});
+
+describe('a message too short to tell its language', () => {
+  it.each(['hola', 'ok', 'hallo', 'merci', 'merci beaucoup', 'yes please ok', '👍', '  ', 'ok!!'])('%j is too short', (text) => {
+    expect(tooShortToTell(text)).toBe(true);
+  });
+  it.each(['I want to talk to someone', 'estoy muy cansado hoy', 'はい', 'спасибо', '谢谢', 'شكرا', 'ok 谢谢'])('%j is not: four Latin words, or any word in another script', (text) => {
+    expect(tooShortToTell(text)).toBe(false);
   });
 });

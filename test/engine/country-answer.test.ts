@@ -66,6 +66,47 @@ describe('the answer to the country question', () => {
   });
 });
 
+describe('the answer naming a country without checked lines', () => {
+  const cases = [
+    { first: HIGH, answer: "I'm in Iceland", name: 'Iceland', plain: "I don't have checked lines for Iceland yet", emergency: 'your local emergency number' },
+    { first: 'tengo todas las pastillas en la mano y esta noche me las tomo. adiós a todos', answer: 'Estoy en Islandia', name: 'Islandia', plain: 'Todavía no tengo líneas verificadas para Islandia', emergency: 'número de emergencias de tu zona' },
+    { first: 'もう死にたい。自殺を考えている。', answer: 'アイスランド', name: 'アイスランド', plain: 'アイスランドの確認済みの窓口はまだない', emergency: '地域の緊急通報番号' },
+  ];
+  for (const c of cases) {
+    it(`"${c.answer}" sets IS and sends the international lines at once, saying plainly, in the person's language, that there are none checked there`, async () => {
+      h = await startHarness({ reply: () => SUPPORTIVE });
+      await h.adapter.receive({ text: c.first });
+      expect(h.adapter.sent[0]!.kind).toBe('resources');
+      const before = h.adapter.sent.length;
+
+      await h.adapter.receive({ text: c.answer });
+
+      const after = h.adapter.sent.slice(before);
+      expect(after.map((m) => m.kind)).toEqual(['resources', 'reply']);
+      const lines = after[0]!.text;
+      expect(lines).toContain(c.plain);
+      expect(lines).toContain(c.name);
+      expect(lines).toContain('findahelpline.com');
+      // Iceland has no emergency number in CRISIS.md: the text says "your local emergency number" and invents none.
+      expect(lines).toContain(c.emergency);
+      expect(lines).not.toMatch(/\b(112|911|999)\b/);
+      expect(await h.bot.store.preference('fake:u1', 'country')).toBe('IS');
+      expect((await h.bot.cases.getCase(1))?.country).toBe('IS');
+    });
+  }
+
+  it('asks for the country once, and reads no later place name once it is set', async () => {
+    h = await startHarness({ reply: () => SUPPORTIVE });
+    await h.adapter.receive({ text: HIGH });
+    await h.adapter.receive({ text: "I'm in Iceland" });
+    const asked = h.adapter.sent.filter((m) => m.kind === 'resources' && /Which country are you in/.test(m.text));
+    expect(asked).toHaveLength(1);
+    await h.adapter.receive({ text: 'Germany, actually' });
+    // The country is set now, so a later place name is not read as an answer.
+    expect(await h.bot.store.preference('fake:u1', 'country')).toBe('IS');
+  });
+});
+
 describe('the country command while a case is open', () => {
   it("sends the new country's lines as their own message, recorded on the case once the platform confirmed them", async () => {
     h = await startHarness({ reply: () => SUPPORTIVE });

@@ -113,4 +113,39 @@ describe('a start after a crash', () => {
     expect(h.adapter.sent.filter((m) => m.kind === 'resources')).toHaveLength(1);
     expect(h.adapter.sent.filter((m) => m.kind === 'reply')).toHaveLength(1);
   });
+
+  it('never sends twice the resources of a message taken while the bot was still starting', async () => {
+    // The platform delivers a crisis message before the bot has finished starting, and its
+    // resources are still on their way to the platform when the start completes. Releasing the
+    // dead run's claims then released this live one too, and the queue sent the row again.
+    let held = true;
+    let inFlight!: () => void;
+    const sending = new Promise<void>((resolve) => (inFlight = resolve));
+    let release!: () => void;
+    const platformAnswers = new Promise<void>((resolve) => (release = resolve));
+    let handled: Promise<void> | undefined;
+    h = await startHarness({
+      env: { CRISIS_DEFAULT_COUNTRY: 'US' },
+      reply: () => SUPPORTIVE,
+      adapter: {
+        whileStarting: async (handlers, adapter) => {
+          adapter.beforeSend = async (m) => {
+            if (m.kind !== 'resources' || !held) return;
+            held = false;
+            inFlight();
+            await platformAnswers;
+          };
+          handled = handlers.onMessage(dm('early1', 'u5', HIGH)).then((receipt) => receipt.handled);
+          await sending;
+        },
+      },
+    });
+    // A pass of the queue while that first send is still in flight.
+    await h.bot.drainResources();
+    release();
+    await handled;
+    await h.bot.engine.idle();
+    await h.bot.drainResources();
+    expect(h.adapter.sent.filter((m) => m.kind === 'resources')).toHaveLength(1);
+  });
 });

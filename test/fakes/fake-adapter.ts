@@ -18,6 +18,11 @@ export interface FakeAdapterOptions {
   refusedDms?: string[];
   /** Give the adapter a moderator channel of its own. */
   withModeratorChannel?: boolean;
+  /**
+   * Runs inside start(), before it resolves, with the bot's handlers: a platform that delivers
+   * messages while the bot is still starting (Telegram's first getUpdates, a Slack retry).
+   */
+  whileStarting?: (handlers: BotHandlers, adapter: FakeAdapter) => Promise<void>;
 }
 
 export class FakeAdapter implements PlatformAdapter {
@@ -33,6 +38,8 @@ export class FakeAdapter implements PlatformAdapter {
   readonly failedSends: OutboundMessage[] = [];
   /** The next this-many sends fail as a connection reset would (BotError PLATFORM_NETWORK), then sends work. */
   failNextSends = 0;
+  /** Awaited before a send is taken: a test holds a send in flight with it (a slow platform). */
+  beforeSend: ((message: OutboundMessage) => Promise<void>) | undefined;
   readonly moderatorSink?: ModeratorSink;
   private handlers: BotHandlers | undefined;
   private seq = 0;
@@ -52,9 +59,11 @@ export class FakeAdapter implements PlatformAdapter {
 
   async start(handlers: BotHandlers): Promise<void> {
     this.handlers = handlers;
+    await this.options.whileStarting?.(handlers, this);
   }
 
   async send(message: OutboundMessage): Promise<{ id: string }> {
+    await this.beforeSend?.(message);
     if (this.outage || (this.failNextSends > 0 && this.failNextSends-- > 0)) {
       this.failedSends.push(message);
       throw new BotError('platform unreachable', 'PLATFORM_NETWORK');

@@ -31,7 +31,9 @@ export function botUnderFault(env: Record<string, string>, metricsPort: number, 
     get starts() { return starts; },
     start() {
       starts++;
-      const c = spawn(process.execPath, [...CLI_NODE_ARGS, 'start'], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
+      // FAULTS_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (or an --import of a probe) for a closer look.
+      const nodeArgs = process.env.FAULTS_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+      const c = spawn(process.execPath, [...nodeArgs, ...CLI_NODE_ARGS, 'start'], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
       const logFile = process.env.FAULTS_BOT_LOG;
       if (logFile) appendFileSync(logFile, `--- start ${starts} at ${new Date().toISOString()}\n`);
       c.stderr!.on('data', (d: Buffer) => {

@@ -24,7 +24,7 @@ function deps(platform: string, events: string[], engine: { busy: boolean; polls
     resume: async () => 0,
     idle: async () => undefined,
   } as unknown as Engine;
-  const idle = { start: async () => undefined, stop: async () => undefined, drainOnce: async () => undefined };
+  const idle = { recover: async () => undefined, start: async () => undefined, stop: async () => undefined, drainOnce: async () => undefined };
   return {
     adapters: [adapter], handlersFor: () => ({ onMessage: async () => ({ handled: Promise.resolve() }), onCommand: async () => undefined }) as never,
     engine: fakeEngine, outbox: idle as never, deliveries: idle, dashboard: undefined,

@@ -59,20 +59,48 @@ describe('per-conversation ordering', () => {
   it('runs one key in order while other keys proceed', async () => {
     const q = new KeyedQueue();
     const log: string[] = [];
-    // Alice's first task finishes only after Bob's has run: Bob must not wait behind her.
-    let release!: () => void;
-    const held = new Promise<void>((r) => { release = r; });
+    const inTurn = async (key: string, task: () => Promise<void>) => {
+      const release = await q.turn(key);
+      try { await task(); } finally { release(); }
+    };
+    // Alice's first turn ends only after Bob's has run: Bob must not wait behind her.
+    let unblock!: () => void;
+    const held = new Promise<void>((r) => { unblock = r; });
     await Promise.all([
-      q.run('alice', async () => { await held; log.push('alice-1'); }),
-      q.run('alice', async () => { log.push('alice-2'); }),
-      q.run('bob', async () => { log.push('bob-1'); release(); }),
+      inTurn('alice', async () => { await held; log.push('alice-1'); }),
+      inTurn('alice', async () => { log.push('alice-2'); }),
+      inTurn('bob', async () => { log.push('bob-1'); unblock(); }),
     ]);
     expect(log).toEqual(['bob-1', 'alice-1', 'alice-2']);
   });
-  it('keeps going after a failed task', async () => {
+  it('keeps a turn asked for before the current one is released ahead of later ones', async () => {
+    const triage = new KeyedQueue();
+    const reply = new KeyedQueue();
+    const log: string[] = [];
+    // Message 1 asks for its reply turn while it still holds triage; message 2 triages next.
+    const first = await triage.turn('u');
+    const second = triage.turn('u');
+    const firstReply = reply.turn('u');
+    first();
+    const releaseSecond = await second;
+    const secondReply = reply.turn('u');
+    releaseSecond();
+    await Promise.all([
+      secondReply.then((r) => { log.push('reply-2'); r(); }),
+      firstReply.then((r) => { log.push('reply-1'); r(); }),
+    ]);
+    expect(log).toEqual(['reply-1', 'reply-2']);
+  });
+  it('frees the key once every turn is released, whatever the holder did', async () => {
     const q = new KeyedQueue();
-    await expect(q.run('k', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
-    await expect(q.run('k', async () => 'next')).resolves.toBe('next');
+    const failing = async () => {
+      const release = await q.turn('k');
+      try { throw new Error('boom'); } finally { release(); }
+    };
+    await expect(failing()).rejects.toThrow('boom');
+    const next = await q.turn('k');
+    expect(q.activeKeys).toBe(1);
+    next();
     await q.idle();
     expect(q.activeKeys).toBe(0);
   });

@@ -1,10 +1,12 @@
 /**
  * node:http plumbing the local fake servers share (the platform and model fakes in
  * test/fakes, the moderator-webhook receiver in test/hardening): reading a request body,
- * listening on 127.0.0.1, and finding a free port for a process that needs a fixed one.
+ * listening on 127.0.0.1, finding a free port for a process that needs a fixed one, and a port
+ * nothing listens on.
  */
 import type { IncomingMessage, Server } from 'node:http';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
 /** The whole request body as UTF-8 text. */
 export function readBody(req: IncomingMessage): Promise<string> {
@@ -50,4 +52,36 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((r) => server.close(() => r()));
   return port;
+}
+
+/** Whether a TCP connect to 127.0.0.1:`port` is refused (nothing listens there). */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
+
+/**
+ * A port of 127.0.0.1 where a connect is refused, for "unreachable endpoint" tests. It lies below
+ * the system's ephemeral range, which every `listen(0)` (fakes, other tests' servers) draws from,
+ * so no parallel test can start listening on it between this check and the test's connect, as
+ * could happen to a port freePort() found. Ports that fetch refuses outright are skipped.
+ */
+export async function refusedPort(): Promise<number> {
+  let low = 32_768;
+  try {
+    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
+  } catch {
+    // Not Linux: the usual lower bound of the ephemeral range.
+  }
+  const fetchBlocked = new Set([1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080]);
+  for (let port = Math.min(low - 1, 30_000); port > 1024; port--) {
+    if (!fetchBlocked.has(port) && (await refused(port))) return port;
+  }
+  throw new Error('no refused port below the ephemeral range of 127.0.0.1');
 }

@@ -13,7 +13,7 @@ import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/fake-telegram.js';
 import { openDatabase } from '../../src/store/sqlite/database.js';
 import { CLI_TEST_TIMEOUT_MS, runCli } from '../cli/run-cli.js';
-import { freePort } from '../helpers/local-http.js';
+import { refusedPort } from '../helpers/local-http.js';
 
 const SLACK_TOKEN = 'xoxb-1111-2222-doctortoken';
 const SLACK_SECRET = '0123456789abcdef0123456789abcdef';
@@ -25,8 +25,9 @@ let slack: FakeSlack;
 let discord: FakeDiscord;
 beforeAll(async () => {
   [model, telegram, slack, discord] = await Promise.all([startFakeModel(), startFakeTelegram(), startFakeSlack(), startFakeDiscord()]);
-  // A port that was just free and that nothing listens on (not 9: fetch refuses "bad ports" outright).
-  DEAD = `http://127.0.0.1:${await freePort()}`;
+  // A port nothing listens on, outside the range other tests' servers draw from (not 9: fetch
+  // refuses "bad ports" outright).
+  DEAD = `http://127.0.0.1:${await refusedPort()}`;
 });
 afterAll(async () => {
   await Promise.all([model.close(), telegram.close(), slack.close(), discord.close()]);

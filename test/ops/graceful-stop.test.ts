@@ -11,7 +11,6 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
 import { CLI_NODE_ARGS, CLI_TEST_TIMEOUT_MS, cleanEnv, ROOT } from '../cli/run-cli.js';
-import { freePort } from '../helpers/local-http.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 let model: FakeModel | undefined;
@@ -37,6 +36,16 @@ function startCli(env: Record<string, string>) {
   return { proc, out, exited };
 }
 
+/** The port from the process's 'ops endpoint listening' log line, once it is written. */
+function opsPort(stderr: string): number | undefined {
+  for (const line of stderr.split('\n')) {
+    if (!line.includes('"ops endpoint listening"')) continue;
+    const port = (JSON.parse(line) as { port?: unknown }).port;
+    if (typeof port === 'number' && port > 0) return port;
+  }
+  return undefined;
+}
+
 const readyz = async (port: number) => {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/readyz`);
@@ -50,10 +59,11 @@ describe('graceful shutdown of the real CLI', () => {
   it('finishes, prints and stores the answer in flight on SIGTERM, then exits 0', async () => {
     model = await startFakeModel({ reply: () => ({ content: 'Here is the slow but complete answer.', delayMs: 3_000 }) });
     const db = join(mkdtempSync(join(tmpdir(), 'oyster-sigterm-')), 'bot.db');
-    // The CLI needs a fixed METRICS_PORT.
-    const port = await freePort();
-    const cli = startCli({ OYSTER_BASE_URL: model.url, OYSTER_DB_PATH: db, METRICS_PORT: String(port), OYSTER_MAX_RETRIES: '0' });
+    // METRICS_PORT=0: the process binds a free port itself and names it in its log, so no other
+    // process can take the port between choosing and binding it.
+    const cli = startCli({ OYSTER_BASE_URL: model.url, OYSTER_DB_PATH: db, METRICS_PORT: '0', OYSTER_MAX_RETRIES: '0' });
     child = cli.proc;
+    const port = await waitFor(() => opsPort(cli.out.stderr), { timeoutMs: 120_000, what: 'the ops endpoint log line' });
 
     // Ready means: database writable, console adapter started, model reachable.
     const ready = await waitFor(async () => (await readyz(port))?.status === 200, { timeoutMs: 120_000, what: '/readyz 200' });

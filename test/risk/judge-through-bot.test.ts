@@ -97,4 +97,30 @@ describe('the judge as the second line, through the bot', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
     await Promise.all([first, second]);
   });
+
+  it("never holds a person's crisis message behind the judge reading their unaddressed group message", async () => {
+    // The same as above for a group message nobody addressed to the bot: in the judge's uncertain
+    // band (low) the judge reads it too. Before the fix triage awaited that judge, so the person's
+    // next message in the group, a crisis one, waited for the judge's whole timeout.
+    h = await startHarness({
+      env: { CRISIS_DEFAULT_COUNTRY: 'SE', RISK_JUDGE: 'on', RISK_JUDGE_TIMEOUT_MS: '20000', OYSTER_TIMEOUT_MS: '20000' },
+      reply: script('none', 90_000),
+    });
+    const first = h.adapter.receive({ text: 'I feel so tired of everything lately', isDirect: false, mentionsBot: false });
+    await waitFor(() => h!.model.calls.some(isJudgeCall), { timeoutMs: 15_000, what: 'the judge reading the group message' });
+    const started = performance.now();
+    const second = h.adapter.receive({ text: CAUGHT, isDirect: false, mentionsBot: true });
+    await waitFor(() => h!.adapter.sent.find((m) => m.kind === 'resources'), { timeoutMs: 15_000, what: 'resources for the crisis message' });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    await Promise.all([first, second]);
+  });
+
+  it('still alerts quietly when the judge finds a risk in an unaddressed group message', async () => {
+    h = await start('high', 50);
+    await h.adapter.receive({ text: 'I feel so tired of everything lately', isDirect: false, mentionsBot: false });
+    await h.bot.drainAlerts();
+    // No public reply in the group, and a normal-priority alert (CRISIS.md section 3).
+    expect(h.adapter.sent.filter((m) => m.conversation.channelId === 'general' && m.kind !== 'resources')).toEqual([]);
+    expect(h.sink.alerts.map((a) => [a.kind, a.level])).toEqual([['new', 'high']]);
+  });
 });

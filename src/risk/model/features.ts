@@ -11,10 +11,10 @@
  * - single CJK, kana and Hangul characters (死 alone is a feature);
  * - word unigrams and bigrams, a word being a run between spaces.
  *
- * A long message is read in overlapping windows and sentence by sentence (`windows`): the model
- * was trained on chat-length sentences, and one risk sentence late in a 2,000-character message
- * would otherwise be diluted by everything around it. Features are extracted once for the whole text; each window is a
- * range of them (`FeatureBuffer.offsets`).
+ * A long message is read in windows (windows.ts): the model was trained on chat-length
+ * sentences, and one risk sentence late in a 2,000-character message would otherwise be diluted
+ * by everything around it. `FeatureBuffer.extract` reads a range of the text as if it were the
+ * whole text, so a window's features are those of the same words sent alone.
  *
  * The fast path fills reused buffers and never allocates. `describeFeatures` is the slow path
  * (strings, allocations) that names features, used only when explaining a lift and at training.
@@ -27,45 +27,38 @@ export const FEATURE_SCHEME = 'char4+nonascii2-3+cjk1+word1-2';
 export const MAX_CHARS = 4000;
 const HEAD = 2000;
 const TAIL = 2000;
-/** A window's width and the step between window starts, in code units; a span of WINDOW - STRIDE fits one window whole. */
-export const WINDOW = 240;
-export const STRIDE = 160;
-/** How far back a window edge may move to land on a space. */
-const SNAP = 40;
-/** A sentence of a long message shorter than this (in code units) gets no window of its own. */
-const MIN_SENTENCE = 12;
-
-/** Sentence ends: . ! ? ; a line break, and their CJK full-width forms. */
-const isSentenceEnd = (c: number) =>
-  c === 46 || c === 33 || c === 63 || c === 59 || c === 10 || c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0xff1b;
 
 // Each kind of feature hashes from its own seed, so a word and a character n-gram of the same
 // letters land in different buckets.
 const SEED_2 = 0x9e3779b1;
 const SEED_3 = 0x85ebca77;
 const SEED_4 = 0xc2b2ae3d;
-const SEED_UNI = 0x27d4eb2f;
-const SEED_WORD = 0x165667b1;
+/** Seed of a single CJK, kana or Hangul character (windows.ts reads these too). */
+export const SEED_UNI = 0x27d4eb2f;
+/** Seed of a word's hash; each of its code units then mixes in by `Math.imul(h ^ c, FNV)`. */
+export const SEED_WORD = 0x165667b1;
 const SEED_BIGRAM = 0xd3a2646c;
-const FNV = 0x01000193;
+export const FNV = 0x01000193;
+/** Longer runs between spaces are not words (a URL, a key smash) and get no word features. */
+export const MAX_WORD = 24;
 
 /**
  * Bucket of a hash: one multiply by the golden ratio and its top `bits` bits (Fibonacci
  * hashing), which spreads FNV-style states well and costs a fraction of a full finaliser.
  */
-const bucketOf = (h: number, shift: number) => Math.imul(h, 0x9e3779b1) >>> shift;
+export const bucketOf = (h: number, shift: number) => Math.imul(h, 0x9e3779b1) >>> shift;
+
+/** ASCII code units as the model reads them: letters and digits as they are, the rest a space. */
+const ASCII = Uint8Array.from({ length: 128 }, (_, c) => ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) ? c : 32));
 
 /** Code unit as the model reads it: ASCII punctuation and CJK/general punctuation become a space (32). */
-function unit(c: number): number {
-  if (c < 128) {
-    const letterOrDigit = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
-    return letterOrDigit ? c : 32;
-  }
+export function unit(c: number): number {
+  if (c < 128) return ASCII[c]!;
   if ((c >= 0x2000 && c <= 0x206f) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xff0f)) return 32;
   return c;
 }
 
-const isIdeographic = (c: number) => (c >= 0x2e80 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xf900 && c <= 0xfaff);
+export const isIdeographic = (c: number) => c >= 0x2e80 && (c <= 0x9fff || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xf900 && c <= 0xfaff));
 
 /** Text the features read: the head and tail of a very long message. */
 export function clip(text: string): string {
@@ -75,88 +68,73 @@ export function clip(text: string): string {
 /** Upper bound on the number of features of one message (sizes the reused buffers). */
 export const MAX_FEATURES = (MAX_CHARS + 3) * 6;
 
-/** Reused buffers of one extraction: bucket per feature, and per code unit where its features start. */
+/**
+ * A reused buffer of one extraction: the text's code units, and the bucket of each feature in
+ * text order (duplicates kept).
+ */
 export class FeatureBuffer {
-  /** Bucket of each feature, in text order (duplicates kept). */
   readonly buckets = new Int32Array(MAX_FEATURES);
-  /** `offsets[i]`: number of features emitted before code unit `i` (so a code range maps to a feature range). */
-  readonly offsets = new Int32Array(MAX_CHARS + 4);
-  /** Padded code units as read (punctuation → space, runs of spaces collapsed). */
-  readonly codes = new Int32Array(MAX_CHARS + 3);
-  /** `source[i]`: index in the clipped text of code unit `i` (for naming a window's text). */
-  readonly source = new Int32Array(MAX_CHARS + 3);
-  /** Code units where a sentence starts (the space after a sentence end), in order; `sentences` of them. */
-  readonly starts = new Int32Array(MAX_CHARS + 3);
-  sentences = 0;
-  /** Code units in `codes`, and features in `buckets`, after the last `extract`. */
-  length = 0;
-  count = 0;
+  /** Code units of the last `load`ed text. Read from a typed array: twice as fast as `charCodeAt`. */
+  readonly units = new Uint16Array(MAX_CHARS + 1);
+  private readonly bytes = Buffer.from(this.units.buffer, this.units.byteOffset, this.units.byteLength);
 
-  /** Extracts every feature of `text` (already normalized); returns the feature count. */
-  extract(text: string, bits: number): number {
-    const t = clip(text);
-    const codes = this.codes;
-    const source = this.source;
+  /** Copies the code units of `text` (clipped; at most MAX_CHARS + 1) into `units` natively; returns how many. */
+  load(text: string): number {
+    return this.bytes.write(text, 0, 'utf16le') >> 1;
+  }
+
+  /**
+   * Extracts every feature of `units[from, to)` (the loaded text, already normalized) as if that
+   * range were the whole text, padded with a space at each end; returns the feature count. One
+   * pass, no allocation: the last two code units and the running hashes live in locals.
+   */
+  extract(bits: number, from: number, to: number): number {
+    const units = this.units;
     const out = this.buckets;
-    const offsets = this.offsets;
-    const starts = this.starts;
-    let sentences = 0;
-    let ended = false;
-    let len = 0;
-    source[len] = 0;
-    codes[len++] = 32;
-    for (let i = 0; i < t.length; i++) {
-      const raw = t.charCodeAt(i);
-      const c = unit(raw);
-      if (c === 32) {
-        if (isSentenceEnd(raw)) ended = true;
-        if (codes[len - 1] === 32) continue;
-      } else if (ended) {
-        // The space before this unit opens a new sentence.
-        starts[sentences++] = len - 1;
-        ended = false;
-      }
-      source[len] = i;
-      codes[len++] = c;
-    }
-    this.sentences = sentences;
-    if (codes[len - 1] !== 32) {
-      source[len] = t.length;
-      codes[len++] = 32;
-    }
-
     const shift = 32 - bits;
     let n = 0;
     let wordHash = SEED_WORD;
     let prevWord = 0;
     let wordLen = 0;
+    // The last two code units emitted (c1 the latest), and how many have been emitted.
+    let c1 = 0;
+    let c2 = 0;
+    let emitted = 0;
     // Rolling states: the 2-gram state ending at the previous unit extends to this unit's
     // 3-gram, the previous 3-gram state to this unit's 4-gram.
     let prev2 = 0;
     let prev3 = 0;
-    for (let i = 0; i < len; i++) {
-      offsets[i] = n;
-      const c = codes[i]!;
+    for (let i = from - 1; i <= to; i++) {
+      // The padding space before the range, then the range, then a closing space unless one ended it.
+      let c: number;
+      if (i < from) c = 32;
+      else if (i < to) {
+        c = unit(units[i]!);
+        if (c === 32 && c1 === 32) continue;
+      } else {
+        if (c1 === 32) break;
+        c = 32;
+      }
       if (isIdeographic(c)) out[n++] = bucketOf(SEED_UNI ^ c, shift);
       let h2 = 0;
       let h3 = 0;
-      if (i >= 1) {
-        h2 = Math.imul(SEED_2 ^ codes[i - 1]!, FNV) ^ c;
-        if (c >= 128 || codes[i - 1]! >= 128) out[n++] = bucketOf(h2, shift);
-        if (i >= 2) {
+      if (emitted >= 1) {
+        h2 = Math.imul(SEED_2 ^ c1, FNV) ^ c;
+        if (c >= 128 || c1 >= 128) out[n++] = bucketOf(h2, shift);
+        if (emitted >= 2) {
           h3 = Math.imul(prev2 ^ SEED_3, FNV) ^ c;
-          if (c >= 128 || codes[i - 1]! >= 128 || codes[i - 2]! >= 128) out[n++] = bucketOf(h3, shift);
-          if (i >= 3) out[n++] = bucketOf(Math.imul(prev3 ^ SEED_4, FNV) ^ c, shift);
+          if (c >= 128 || c1 >= 128 || c2 >= 128) out[n++] = bucketOf(h3, shift);
+          if (emitted >= 3) out[n++] = bucketOf(Math.imul(prev3 ^ SEED_4, FNV) ^ c, shift);
         }
       }
       prev2 = h2;
       prev3 = h3;
       if (c === 32) {
-        if (wordLen > 0 && wordLen <= 24) {
+        if (wordLen > 0 && wordLen <= MAX_WORD) {
           out[n++] = bucketOf(wordHash, shift);
           if (prevWord !== 0) out[n++] = bucketOf(Math.imul(SEED_BIGRAM ^ prevWord, FNV) ^ wordHash, shift);
           prevWord = wordHash;
-        } else if (wordLen > 24) {
+        } else if (wordLen > MAX_WORD) {
           prevWord = 0;
         }
         wordHash = SEED_WORD;
@@ -165,69 +143,22 @@ export class FeatureBuffer {
         wordHash = Math.imul(wordHash ^ c, FNV);
         wordLen++;
       }
+      c2 = c1;
+      c1 = c;
+      emitted++;
     }
-    offsets[len] = n;
-    this.length = len;
-    this.count = n;
     return n;
   }
-
-  /**
-   * The windows of the last extraction as code-unit ranges `[start, end)`, written pairwise into
-   * `out`; returns how many. One window when the text fits; otherwise windows of about WINDOW
-   * units every STRIDE units, edges moved back to a space so a word is not cut.
-   */
-  windows(out: Int32Array): number {
-    const len = this.length;
-    if (len <= WINDOW + 2) {
-      out[0] = 0;
-      out[1] = len;
-      return 1;
-    }
-    let w = 0;
-    let start = 0;
-    for (;;) {
-      let end = Math.min(len, start + WINDOW);
-      if (end < len) end = this.snap(end, start);
-      out[2 * w] = start;
-      out[2 * w + 1] = end;
-      w++;
-      if (end >= len) break;
-      start = this.snap(start + STRIDE, start);
-    }
-    // Each sentence that fits a window is also read on its own, as the model's training
-    // sentences were: a risk sentence among harmless ones is not diluted by its neighbours.
-    let from = 0;
-    for (let k = 0; k <= this.sentences; k++) {
-      const to = k < this.sentences ? this.starts[k]! + 1 : len;
-      if (to - from >= MIN_SENTENCE && to - from <= WINDOW) {
-        out[2 * w] = from;
-        out[2 * w + 1] = to;
-        w++;
-      }
-      from = to - 1;
-    }
-    return w;
-  }
-
-  /** `at` moved back to the nearest space within SNAP units (never to or before `floor`). */
-  private snap(at: number, floor: number): number {
-    for (let i = at; i > at - SNAP && i > floor + 1; i--) if (this.codes[i] === 32) return i;
-    return at;
-  }
 }
-
-/** Upper bound on the number of windows of one message (sizes buffers for `FeatureBuffer.windows`). */
-export const MAX_WINDOWS = Math.ceil((MAX_CHARS + 3) / (STRIDE - SNAP)) + Math.ceil((MAX_CHARS + 3) / (MIN_SENTENCE - 1)) + 4;
 
 const shared = new FeatureBuffer();
 
 /**
- * Writes the bucket of every feature of `text` into `out` (duplicates kept: a repeated n-gram
- * counts twice) and returns how many were written.
+ * Writes the bucket of every feature of `text` (clipped) into `out` (duplicates kept: a
+ * repeated n-gram counts twice) and returns how many were written.
  */
 export function extractBuckets(text: string, bits: number, out: Int32Array): number {
-  const n = shared.extract(text, bits);
+  const n = shared.extract(bits, 0, shared.load(clip(text)));
   out.set(shared.buckets.subarray(0, n));
   return n;
 }

@@ -4,7 +4,8 @@
  * "needs moderators" (gold high or above). Weights are int8 with one scale per head, so a model
  * of 2^17 buckets is 128 KiB per head and decodes from the committed file in about a millisecond.
  */
-import { clip, describeFeatures, FeatureBuffer, MAX_FEATURES, MAX_WINDOWS } from './features.js';
+import { clip, describeFeatures, FeatureBuffer } from './features.js';
+import { FULL_PER_HEAD, WINDOW, WindowScan } from './windows.js';
 
 export const HEADS = ['risk', 'escalate'] as const;
 export type Head = (typeof HEADS)[number];
@@ -28,25 +29,34 @@ export interface Contribution {
 
 // One set of buffers for every message: scoring is synchronous, so one message at a time uses them.
 const FEATURES = new FeatureBuffer();
-const RISK = new Int32Array(MAX_FEATURES);
-const ESCALATE = new Int32Array(MAX_FEATURES);
-const PREVIOUS = new Int32Array(MAX_FEATURES);
-const WINDOWS = new Int32Array(2 * MAX_WINDOWS);
-/** Stamps restart before they could overflow an int32 (after about 2^30 features). */
-const STAMP_LIMIT = 1 << 30;
+const SCAN = new WindowScan();
+/**
+ * Features already seen in the current window: open addressing over SEEN_SLOTS slots (16 KiB,
+ * stays in the first-level cache; a window has at most about 1,500 features). A slot holds
+ * `(generation << bits) | bucket`, so starting a new window is one increment, not a clear.
+ */
+const SEEN_BITS = 12;
+const SEEN = new Int32Array(1 << SEEN_BITS);
+/** Windows already scored in full in the current message. */
+const PICKED = new Int32Array(2 * FULL_PER_HEAD);
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 export class RiskModel {
   /**
-   * Both heads' int8 weights and a per-bucket stamp in one array, so a feature costs one memory
-   * access: `[2b]` holds risk (low byte) and escalate (next byte), `[2b + 1]` the stamp, which
-   * is `base + i` when feature `i` of the current message last hit bucket `b`.
+   * Both heads' int8 weights in one int16 per bucket (risk in the low byte), 256 KiB at 2^17
+   * buckets: one look-up per feature, into a table that stays in the second-level cache.
    */
-  private readonly table: Int32Array;
-  private base = 1;
+  private readonly table: Int16Array;
+  private generation = 0;
+  private readonly generations: number;
+  /** Logits of the last `window` call. */
+  private zRisk = 0;
+  private zEscalate = 0;
+  /** Windows the last `score` read with every feature (1 for a short text; at most 2 × FULL_PER_HEAD). */
+  windowsRead = 0;
   /** Code-unit range of the window that scored highest per head, in the last `score`. */
-  private best: Record<Head, [number, number]> = { risk: [0, 0], escalate: [0, 0] };
+  private readonly best: Record<Head, [number, number]> = { risk: [0, 0], escalate: [0, 0] };
 
   constructor(
     readonly bits: number,
@@ -55,86 +65,102 @@ export class RiskModel {
     for (const head of HEADS) {
       if (heads[head].weights.length !== 1 << bits) throw new Error(`${head}: ${heads[head].weights.length} weights for ${bits} bits`);
     }
-    this.table = new Int32Array(2 << bits);
+    this.table = new Int16Array(1 << bits);
     const r = heads.risk.weights;
     const e = heads.escalate.weights;
-    for (let b = 0; b < 1 << bits; b++) this.table[2 * b] = (r[b]! & 0xff) | ((e[b]! & 0xff) << 8);
+    for (let b = 0; b < 1 << bits; b++) this.table[b] = (r[b]! & 0xff) | (e[b]! << 8);
+    this.generations = 2 ** (31 - bits);
   }
 
   /**
    * Probabilities of both heads for an already normalized text. Each distinct feature of a
    * window counts once, scaled by 1/sqrt(count) so a long text does not score high by length
-   * alone; a long message scores as its highest window, per head. A text with no features
-   * scores the biases alone.
+   * alone. A text longer than WINDOW scores as its highest window per head, of the few windows
+   * the scan ranks highest (windows.ts). A text with no features scores the biases alone.
    */
   score(normalized: string): ModelScores {
-    const n = FEATURES.extract(normalized, this.bits);
-    const table = this.table;
-    if (this.base + n + 1 >= STAMP_LIMIT) {
-      for (let b = 1; b < table.length; b += 2) table[b] = 0;
-      this.base = 1;
+    const len = FEATURES.load(clip(normalized));
+    if (len <= WINDOW) {
+      this.window(0, len);
+      this.windowsRead = 1;
+      this.best.risk = [0, len];
+      this.best.escalate = [0, len];
+      return { risk: sigmoid(this.zRisk), escalate: sigmoid(this.zEscalate) };
     }
-    const base = this.base;
+    const count = SCAN.scan(FEATURES.units, len, this.bits, this.table);
+    const windows = SCAN.windows;
+    let bestRisk = -Infinity;
+    let bestEscalate = -Infinity;
+    // The highest-ranked windows of each head, found by repeated selection (a handful of passes
+    // over a few dozen numbers, no sorting or allocation); a window picked twice is read once.
+    PICKED.fill(-1);
+    this.windowsRead = 0;
+    for (let round = 0; round < 2 * FULL_PER_HEAD; round++) {
+      const escalate = round >= FULL_PER_HEAD;
+      let top = -1;
+      let topScore = -Infinity;
+      for (let w = 0; w < count; w++) {
+        if (PICKED.includes(w)) continue;
+        const p = SCAN.partial(w, escalate);
+        if (p > topScore) {
+          topScore = p;
+          top = w;
+        }
+      }
+      if (top < 0) continue;
+      PICKED[round] = top;
+      const from = windows[2 * top]!;
+      const to = windows[2 * top + 1]!;
+      this.window(from, to);
+      this.windowsRead++;
+      if (this.zRisk > bestRisk) {
+        bestRisk = this.zRisk;
+        this.best.risk = [from, to];
+      }
+      if (this.zEscalate > bestEscalate) {
+        bestEscalate = this.zEscalate;
+        this.best.escalate = [from, to];
+      }
+    }
+    return { risk: sigmoid(bestRisk), escalate: sigmoid(bestEscalate) };
+  }
+
+  /** Scores code units `[from, to)` of the loaded text as a whole message: sets `zRisk` and `zEscalate`. */
+  private window(from: number, to: number): void {
+    const n = FEATURES.extract(this.bits, from, to);
     const buckets = FEATURES.buckets;
-    // One pass: weights and the previous occurrence of each feature (-1 for a first one).
+    const table = this.table;
+    const bits = this.bits;
+    if (++this.generation >= this.generations) {
+      SEEN.fill(0);
+      this.generation = 1;
+    }
+    const stamp = this.generation << bits;
+    const mask = SEEN.length - 1;
     let sr = 0;
     let se = 0;
     let unique = 0;
     for (let i = 0; i < n; i++) {
-      const slot = buckets[i]! << 1;
-      const packed = table[slot]!;
-      const stamp = table[slot + 1]!;
-      table[slot + 1] = base + i;
-      const r = (packed << 24) >> 24;
-      const e = (packed << 16) >> 24;
-      RISK[i] = r;
-      ESCALATE[i] = e;
-      if (stamp >= base) {
-        PREVIOUS[i] = stamp - base;
-      } else {
-        PREVIOUS[i] = -1;
-        sr += r;
-        se += e;
-        unique++;
+      const b = buckets[i]!;
+      const key = stamp | b;
+      let slot = Math.imul(b, 0x9e3779b1) >>> (32 - SEEN_BITS);
+      for (;;) {
+        const held = SEEN[slot]!;
+        if (held === key) break;
+        if (held >>> bits !== this.generation) {
+          SEEN[slot] = key;
+          const packed = table[b]!;
+          sr += (packed << 24) >> 24;
+          se += packed >> 8;
+          unique++;
+          break;
+        }
+        slot = (slot + 1) & mask;
       }
     }
-    this.base = base + n + 1;
-    const heads = this.heads;
-    const count = FEATURES.windows(WINDOWS);
-    if (count === 1) {
-      this.best = { risk: [0, FEATURES.length], escalate: [0, FEATURES.length] };
-      const norm = unique > 0 ? 1 / Math.sqrt(unique) : 0;
-      return { risk: sigmoid(heads.risk.bias + sr * heads.risk.scale * norm), escalate: sigmoid(heads.escalate.bias + se * heads.escalate.scale * norm) };
-    }
-    // Windows: a feature counts in a window when its previous occurrence lies before the window.
-    let bestRisk = -Infinity;
-    let bestEscalate = -Infinity;
-    const offsets = FEATURES.offsets;
-    for (let w = 0; w < count; w++) {
-      const from = offsets[WINDOWS[2 * w]!]!;
-      const to = offsets[WINDOWS[2 * w + 1]!]!;
-      let wr = 0;
-      let we = 0;
-      let k = 0;
-      for (let i = from; i < to; i++) {
-        if (PREVIOUS[i]! >= from) continue;
-        wr += RISK[i]!;
-        we += ESCALATE[i]!;
-        k++;
-      }
-      const norm = k > 0 ? 1 / Math.sqrt(k) : 0;
-      const zr = heads.risk.bias + wr * heads.risk.scale * norm;
-      const ze = heads.escalate.bias + we * heads.escalate.scale * norm;
-      if (zr > bestRisk) {
-        bestRisk = zr;
-        this.best.risk = [WINDOWS[2 * w]!, WINDOWS[2 * w + 1]!];
-      }
-      if (ze > bestEscalate) {
-        bestEscalate = ze;
-        this.best.escalate = [WINDOWS[2 * w]!, WINDOWS[2 * w + 1]!];
-      }
-    }
-    return { risk: sigmoid(bestRisk), escalate: sigmoid(bestEscalate) };
+    const norm = unique > 0 ? 1 / Math.sqrt(unique) : 0;
+    this.zRisk = this.heads.risk.bias + sr * this.heads.risk.scale * norm;
+    this.zEscalate = this.heads.escalate.bias + se * this.heads.escalate.scale * norm;
   }
 
   /** The part of `normalized` (clipped) that the last `score` of it read in `head`'s highest window. */
@@ -142,8 +168,7 @@ export class RiskModel {
     this.score(normalized);
     const [start, end] = this.best[head];
     const text = clip(normalized);
-    if (start === 0 && end === FEATURES.length) return text;
-    return text.slice(FEATURES.source[start]!, end < FEATURES.length ? FEATURES.source[end]! : text.length);
+    return start === 0 && end === text.length ? text : text.slice(start, end);
   }
 
   /**

@@ -1,9 +1,9 @@
 /**
- * The hashed n-gram features: the fast path and the named slow path agree, a long message is
- * read whole in overlapping windows, and a very long one keeps its head and tail.
+ * The hashed n-gram features: the fast path and the named slow path agree, a range of a text
+ * reads as those words alone, and a very long message keeps its head and tail.
  */
 import { describe, expect, it } from 'vitest';
-import { clip, describeFeatures, extractBuckets, FeatureBuffer, MAX_CHARS, MAX_FEATURES, MAX_WINDOWS, STRIDE, uniqueBuckets, WINDOW } from '../../../src/risk/model/features.js';
+import { clip, describeFeatures, extractBuckets, FeatureBuffer, MAX_CHARS, MAX_FEATURES, uniqueBuckets } from '../../../src/risk/model/features.js';
 
 const buckets = (text: string, bits = 16) => {
   const out = new Int32Array(MAX_FEATURES);
@@ -42,35 +42,15 @@ describe('risk model features', () => {
     expect(describeFeatures('吃药', 16).map((f) => f.name)).toContain('c:吃药');
   });
 
-  it('splits a long message into overlapping windows that cover it from first to last unit', () => {
+  it('reads a range of a text exactly as the same words sent alone', () => {
     const buffer = new FeatureBuffer();
-    const windows = new Int32Array(2 * MAX_WINDOWS);
-    const text = Array.from({ length: 400 }, (_, i) => `word${i % 37}`).join(' ');
-    buffer.extract(text, 16);
-    const count = buffer.windows(windows);
-    expect(count).toBeGreaterThan(5);
-    expect(windows[0]).toBe(0);
-    expect(windows[2 * count - 1]).toBe(buffer.length);
-    for (let w = 0; w < count; w++) {
-      const [start, end] = [windows[2 * w]!, windows[2 * w + 1]!];
-      expect(end - start).toBeLessThanOrEqual(WINDOW);
-      // Each window overlaps the next, so a sentence near a boundary is read whole in one of them.
-      if (w + 1 < count) expect(end - windows[2 * w + 2]!).toBeGreaterThanOrEqual(WINDOW - STRIDE - 40);
-    }
-    buffer.extract('a short message', 16);
-    expect(buffer.windows(windows)).toBe(1);
-  });
-
-  it('also reads each sentence of a long message as a window of its own', () => {
-    const buffer = new FeatureBuffer();
-    const windows = new Int32Array(2 * MAX_WINDOWS);
-    const sentences = Array.from({ length: 12 }, (_, i) => `this is sentence number ${i} of a long message`);
-    const text = `${sentences.join('. ')}.`;
-    buffer.extract(text, 16);
-    const count = buffer.windows(windows);
-    const read = new Set<string>();
-    for (let w = 0; w < count; w++) read.add(text.slice(buffer.source[windows[2 * w]!]!, buffer.source[windows[2 * w + 1]! - 1]! + 1).replace(/^[ .]+|[ .]+$/g, ''));
-    for (const sentence of sentences) expect(read).toContain(sentence);
+    const text = 'the bus was late again. i have the pills here, tonight! and then lunch';
+    const from = text.indexOf('i have');
+    const to = text.indexOf(' and then');
+    buffer.load(text);
+    const n = buffer.extract(16, from, to);
+    expect(Array.from(buffer.buckets.subarray(0, n))).toEqual(buckets(text.slice(from, to)));
+    expect(Array.from(buffer.buckets.subarray(0, n))).not.toEqual(buckets(text));
   });
 
   it('keeps the head and the tail of a message longer than it reads', () => {

@@ -1,0 +1,73 @@
+/**
+ * How the model reads a long message: candidate windows cover it from first to last unit and
+ * overlap, each sentence is also a window, and only the few windows the word-level scan ranks
+ * highest are read in full, so the work stays bounded however long the message is.
+ */
+import { describe, expect, it } from 'vitest';
+import { describeFeatures, FeatureBuffer } from '../../../src/risk/model/features.js';
+import { RiskModel } from '../../../src/risk/model/risk-model.js';
+import { FULL_PER_HEAD, STRIDE, WINDOW, WindowScan } from '../../../src/risk/model/windows.js';
+
+const BITS = 16;
+/** Both heads' weights zero except the words given (int8 100 each), packed as the model packs them. */
+function table(words: string[]): Int16Array {
+  const t = new Int16Array(1 << BITS);
+  for (const word of words) for (const f of describeFeatures(word, BITS)) if (f.name === `w:${word}`) t[f.bucket] = 100 | (100 << 8);
+  return t;
+}
+
+function scan(text: string, words: string[] = []): { scan: WindowScan; windows: Array<[number, number]> } {
+  const buffer = new FeatureBuffer();
+  const s = new WindowScan();
+  const count = s.scan(buffer.units, buffer.load(text), BITS, table(words));
+  return { scan: s, windows: Array.from({ length: count }, (_, w) => [s.windows[2 * w]!, s.windows[2 * w + 1]!]) };
+}
+
+describe('reading a long message in windows', () => {
+  it('covers it from first to last unit with overlapping windows no wider than WINDOW', () => {
+    const text = Array.from({ length: 400 }, (_, i) => `word${i % 37}`).join(' ');
+    const { windows } = scan(text);
+    expect(windows.length).toBeGreaterThan(5);
+    expect(windows[0]![0]).toBe(0);
+    const sliding = windows.filter(([start], i) => i === 0 || start > windows[i - 1]![0]);
+    expect(sliding.at(-1)![1]).toBe(text.length);
+    for (const [i, [start, end]] of sliding.entries()) {
+      expect(end - start).toBeLessThanOrEqual(WINDOW);
+      // Each window overlaps the next, so a sentence near a boundary is read whole in one of them.
+      if (i + 1 < sliding.length) expect(end - sliding[i + 1]![0]).toBeGreaterThanOrEqual(WINDOW - STRIDE - 40);
+    }
+  });
+
+  it('also reads each sentence as a window of its own', () => {
+    const sentences = Array.from({ length: 12 }, (_, i) => `this is sentence number ${i} of a long message`);
+    const text = `${sentences.join('. ')}.`;
+    const read = new Set(scan(text).windows.map(([start, end]) => text.slice(start, end).replace(/^[ .]+|[ .]+$/g, '')));
+    for (const sentence of sentences) expect(read).toContain(sentence);
+  });
+
+  it('ranks highest the window that holds a weighted word, wherever it sits', () => {
+    const filler = Array.from({ length: 300 }, (_, i) => `word${i % 41}`).join(' ');
+    for (const at of [10, 900, 1800]) {
+      const text = `${filler.slice(0, at)} rope ${filler.slice(at)}`;
+      const { scan: s, windows } = scan(text, ['rope']);
+      let best = 0;
+      for (let w = 1; w < windows.length; w++) if (s.partial(w, false) > s.partial(best, false)) best = w;
+      const [start, end] = windows[best]!;
+      expect(text.slice(start, end)).toContain(' rope ');
+    }
+  });
+
+  it('reads at most 2 × FULL_PER_HEAD windows in full, however long the message', () => {
+    const weights = new Int8Array(1 << BITS);
+    const names = new Map<number, string>();
+    const model = new RiskModel(BITS, { risk: { bias: -3, scale: 0.01, weights, names }, escalate: { bias: -3, scale: 0.01, weights, names } });
+    model.score('a short message');
+    expect(model.windowsRead).toBe(1);
+    for (const length of [500, 2000, 4000, 9000]) {
+      const text = Array.from({ length: length / 10 }, (_, i) => `w${i % 97} x${i % 13}. `).join('').slice(0, length);
+      model.score(text);
+      expect(model.windowsRead).toBeGreaterThan(0);
+      expect(model.windowsRead).toBeLessThanOrEqual(2 * FULL_PER_HEAD);
+    }
+  });
+});
