@@ -31,12 +31,15 @@ export interface Contribution {
 const FEATURES = new FeatureBuffer();
 const SCAN = new WindowScan();
 /**
- * Features already seen in the current window: open addressing over SEEN_SLOTS slots (16 KiB,
- * stays in the first-level cache; a window has at most about 1,500 features). A slot holds
- * `(generation << bits) | bucket`, so starting a new window is one increment, not a clear.
+ * Features already seen in the current window: open addressing over 2^SEEN_BITS slots (32 KiB
+ * in all, stays in cache; a window has at most about 1,500 features). A slot is taken in the
+ * current window when its stamp equals `generation`, so starting a window is one increment, not
+ * a clear. Shared by every model instance (scoring is synchronous), so the generation is too.
  */
 const SEEN_BITS = 12;
 const SEEN = new Int32Array(1 << SEEN_BITS);
+const SEEN_STAMP = new Int32Array(1 << SEEN_BITS);
+let generation = 0;
 /** Windows already scored in full in the current message. */
 const PICKED = new Int32Array(2 * FULL_PER_HEAD);
 
@@ -48,8 +51,6 @@ export class RiskModel {
    * buckets: one look-up per feature, into a table that stays in the second-level cache.
    */
   private readonly table: Int16Array;
-  private generation = 0;
-  private readonly generations: number;
   /** Logits of the last `window` call. */
   private zRisk = 0;
   private zEscalate = 0;
@@ -69,7 +70,6 @@ export class RiskModel {
     const r = heads.risk.weights;
     const e = heads.escalate.weights;
     for (let b = 0; b < 1 << bits; b++) this.table[b] = (r[b]! & 0xff) | (e[b]! << 8);
-    this.generations = 2 ** (31 - bits);
   }
 
   /**
@@ -130,31 +130,29 @@ export class RiskModel {
     const n = FEATURES.extract(this.bits, from, to);
     const buckets = FEATURES.buckets;
     const table = this.table;
-    const bits = this.bits;
-    if (++this.generation >= this.generations) {
-      SEEN.fill(0);
-      this.generation = 1;
+    if (++generation === 0x7fffffff) {
+      SEEN_STAMP.fill(0);
+      generation = 1;
     }
-    const stamp = this.generation << bits;
+    const stamp = generation;
     const mask = SEEN.length - 1;
     let sr = 0;
     let se = 0;
     let unique = 0;
     for (let i = 0; i < n; i++) {
       const b = buckets[i]!;
-      const key = stamp | b;
       let slot = Math.imul(b, 0x9e3779b1) >>> (32 - SEEN_BITS);
       for (;;) {
-        const held = SEEN[slot]!;
-        if (held === key) break;
-        if (held >>> bits !== this.generation) {
-          SEEN[slot] = key;
+        if (SEEN_STAMP[slot] !== stamp) {
+          SEEN_STAMP[slot] = stamp;
+          SEEN[slot] = b;
           const packed = table[b]!;
           sr += (packed << 24) >> 24;
           se += packed >> 8;
           unique++;
           break;
         }
+        if (SEEN[slot] === b) break;
         slot = (slot + 1) & mask;
       }
     }

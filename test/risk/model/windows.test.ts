@@ -70,4 +70,22 @@ describe('reading a long message in windows', () => {
       expect(model.windowsRead).toBeLessThanOrEqual(2 * FULL_PER_HEAD);
     }
   });
+
+  it('gives each of two models in one process the score it gives alone, however their calls interleave', () => {
+    const make = (word: string) => {
+      const weights = new Int8Array(1 << BITS);
+      for (const f of describeFeatures(word, BITS)) weights[f.bucket] = 100;
+      return new RiskModel(BITS, { risk: { bias: -3, scale: 0.05, weights, names: new Map() }, escalate: { bias: -3, scale: 0.05, weights, names: new Map() } });
+    };
+    const texts = ['rope in the shed', 'a rope tonight', `${'long harmless chat about trains. '.repeat(20)}rope`];
+    const a = make('rope');
+    const alone = texts.map((t) => a.score(t).risk);
+    const b = make('rope');
+    for (const [i, t] of texts.entries()) {
+      b.score(t);
+      expect(a.score(t).risk).toBe(alone[i]);
+      expect(b.score(t).risk).toBe(alone[i]);
+    }
+    expect(alone[0]).toBeGreaterThan(0.2);
+  });
 });
