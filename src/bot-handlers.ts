@@ -8,7 +8,7 @@ import type { Engine, ReplyChannel } from './engine.js';
 import { platformUserKey } from './messages.js';
 import type { BotHandlers, Clock, DirectReachBook, PlatformAdapter } from './ports.js';
 import type { SharedStateStore } from './store/shared-state.js';
-import type { LeaseStore } from './store/pg/pg-leases.js';
+import { INSTANCE_LEASE_PREFIX, type LeaseStore } from './store/pg/pg-leases.js';
 
 /** A leader lease (Telegram long polling) lapses this long after its holder stopped renewing it. */
 const LEADER_LEASE_MS = 15_000;
@@ -18,7 +18,7 @@ export interface HandlersDeps {
   onCommand: BotHandlers['onCommand'];
   shared: SharedStateStore;
   /** Several instances (PostgreSQL): named leases and this instance's id. */
-  leases: Pick<LeaseStore, 'acquire' | 'release'> | undefined;
+  leases: Pick<LeaseStore, 'acquire' | 'release' | 'countLive'> | undefined;
   instanceId: string;
   clock: Clock;
 }
@@ -48,6 +48,7 @@ export function createHandlersFor(deps: HandlersDeps): (channel: ReplyChannel) =
         acquire: () => leases.acquire(name, instanceId, LEADER_LEASE_MS),
         release: () => leases.release(name, instanceId),
       }),
+      liveInstances: () => leases.countLive(INSTANCE_LEASE_PREFIX),
     } : {}),
   });
 }

@@ -74,6 +74,11 @@ export interface BotHandlers {
    */
   leadership?(name: string): Leadership;
   /**
+   * With leadership: how many instances are alive now (their heartbeat leases), counting this
+   * one, so work split in shares (Discord shards) can be split evenly.
+   */
+  liveInstances?(): Promise<number>;
+  /**
    * What is known, on every instance and across restarts, about messaging a user of this
    * platform privately (the store's direct_reach rows). Absent in tests that pass no store.
    */
