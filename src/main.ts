@@ -40,6 +40,7 @@ import { warmCrisisPath } from './crisis/warm-up.js';
 import type { CaseStore } from './store/case-store.js';
 import type { SharedStateStore } from './store/shared-state.js';
 import { platformUserKey } from './messages.js';
+import { INSTANCE_LEASE_PREFIX } from './store/pg/pg-leases.js';
 import { openStores, type BotMessageStore } from './open-stores.js';
 import type { StoreFault } from './store/sqlite/store-health.js';
 import { createRetention } from './store/retention.js';
@@ -275,7 +276,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
 
   const tokens = createQwenTokenCounter();
   const engine = new Engine({
-    store, risk, llm, crisis: crisis.responder, locale: crisis.locale, clock, logger, tokens, policy: policies.model,
+    store, risk, llm, crisis: crisis.responder, threshold: policies.escalation.threshold, locale: crisis.locale, clock, logger, tokens, policy: policies.model,
     ...(stores.turnOrder ? { turnOrder: stores.turnOrder } : {}),
     contextTokens: config.OYSTER_CONTEXT_TOKENS, llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
     streaming: config.STREAMING === 'on',
@@ -318,6 +319,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
         acquire: () => leases.acquire(name, stores.instanceId, LEADER_LEASE_MS),
         release: () => leases.release(name, stores.instanceId),
       }),
+      liveInstances: () => leases.countLive(INSTANCE_LEASE_PREFIX),
     } : {}),
   });
   const retention = createRetention({
