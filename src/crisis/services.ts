@@ -27,6 +27,9 @@ import type { ModeratorConfig } from './moderators.js';
 import { createOutboxWorker, type OutboxMetrics, type OutboxWorker } from './outbox.js';
 import type { OutputCheck } from './output-check.js';
 import { createCrisisResponder } from './responder.js';
+import { createFollowUp } from './follow-up.js';
+import { createHandOff } from './hand-off.js';
+import { createReplyCheck } from './reply-check.js';
 
 export interface CrisisServicesDeps {
   store: MessageStore;
@@ -157,12 +160,21 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
     store, cases, gazetteer: loadGazetteer(deps.policyDir, directory), render, deliveries, locale, clock, logger,
     lastLocale: async (userKey) => (await deps.deliveries.forUser(userKey)).at(-1)?.locale,
   });
-  const responder = createCrisisResponder({
-    store, escalation: journaled, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger, locale, deliveries, countryAnswer,
-    directory: { render, texts: (l) => directory.texts(l) },
-    threshold: policy.threshold,
-    fallbackCountry: deps.defaultCountry,
+  const crisisDirectory = { render, texts: (l: string) => directory.texts(l) };
+  const response = createCrisisResponder({
+    store, escalation: journaled, risk: deps.risk, clock, logger, locale, deliveries, directory: crisisDirectory,
+    threshold: policy.threshold, fallbackCountry: deps.defaultCountry,
     ...(metrics ? { metrics } : {}),
   });
+  // The engine's seam: one owner a step (src/ports.ts, CrisisResponder).
+  const responder: CrisisResponder = {
+    followUp: createFollowUp({ countryAnswer, deliveries, logger }),
+    respond: response.respond.bind(response),
+    handOff: createHandOff({ store, escalation, directory: crisisDirectory, clock }),
+    checkReply: createReplyCheck({
+      directory: crisisDirectory, checkOutput: deps.checkOutput, threshold: policy.threshold, fallbackCountry: deps.defaultCountry,
+    }),
+    respondWithoutStore: response.respondWithoutStore.bind(response),
+  };
   return { outbox, moderation, country, communityLanguage, responder, locale, deliveries, journal };
 }

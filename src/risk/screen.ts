@@ -121,6 +121,9 @@ export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: Mea
       }
       if (at < 0) continue;
       if (reading && rule.level !== 'imminent' && framedAt(reading, rule.language, form, at)) continue;
+      // A goodbye with a planned return ("adiós a todos, nos vemos el lunes") is not a farewell:
+      // like an `unless_message`, the farewell rule does not match it; nothing found is lowered.
+      if (reading?.grammar.returning && rule.category === 'farewell') continue;
       if (rule.needs) {
         // Its signals count only once its needs are met (trajectory.ts), never to satisfy itself.
         conditional.push({ rule });
