@@ -3,9 +3,13 @@
  * against the local fakes, must behave the same way. A message comes in normalized; an answer
  * goes out to the same conversation; a long answer is split within the platform's limit with
  * nothing lost; an alert shows the core card's facts and a status change edits that same message
- * (no second post); stop resolves. Platform-specific detail stays in test/<platform>/.
+ * (no second post); a private message the platform refuses is reported, not thrown, and not
+ * tried again; a case action from someone who is not a moderator is refused where only they see
+ * it, with the alert left as it was; stop resolves. Platform-specific detail stays in
+ * test/<platform>/.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { BotError } from '../../src/errors.js';
 import type { AlertView } from '../../src/ports.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { consoleDriver, discordDriver, slackDriver, telegramDriver, type ContractDriver, type DriverFactory } from './contract-drivers.js';
@@ -91,6 +95,51 @@ for (const [platform, start] of Object.entries(DRIVERS)) {
       expect(edited.edits).toBe(1);
       expect(edited.visible).toContain('acknowledged by Mia');
       expect(driver.moderatorPosts()).toBe(1);
+    });
+
+    it('refuses a case action from someone who is not a moderator, only to them, and leaves the alert as it was', async () => {
+      const driver = await withConversation();
+      const alert = alertFor(driver);
+      const { ref } = await driver.adapter.moderatorSink!.deliver(alert);
+      const before = driver.alert(ref!)!;
+      const presser = await driver.nonModeratorAcknowledges(ref!, alert.caseId);
+      await waitFor(() => driver.privateAnswers().length > 0, { what: `${platform}: the refusal reaches the presser` });
+      // The core decided, from the presser's platform identity as the adapter passed it on.
+      const command = driver.recorder.commands.at(-1)!;
+      expect(command).toMatchObject({ name: 'case', args: ['ack', String(alert.caseId)], actor: { id: presser } });
+      expect(driver.privateAnswers().map(words).join(' ')).toContain('Only moderators can act on cases.');
+      const after = driver.alert(ref!)!;
+      expect(after.edits).toBe(0);
+      expect(after.visible).toBe(before.visible);
+      expect(after.visible).toContain('open, not yet acknowledged');
+      expect(driver.moderatorPosts()).toBe(1);
+    });
+
+    it('refuses a DM the platform will not deliver: reported, never thrown, and not tried again', async () => {
+      d = await start();
+      const driver = d;
+      const closed = driver.closedDms();
+      if (typeof closed === 'string') {
+        // No DM on this platform; what stands in for it is the conversation the person is in.
+        console.info(`${platform}: no DM to refuse: ${closed}`);
+        await driver.userWrites('hello');
+        await waitFor(() => driver.recorder.messages.length > 0, { what: `${platform}: the message reaches the core` });
+        const own = driver.recorder.messages[0]!.conversation;
+        expect(await driver.adapter.openDirect(driver.recorder.messages[0]!.author.id)).toEqual(own);
+        return;
+      }
+      const dm = await driver.adapter.openDirect(closed.userId);
+      if (closed.refusedAt === 'open') {
+        expect(dm).toBeUndefined();
+      } else {
+        expect(dm).toBeDefined();
+        const refused = await driver.adapter.send({ conversation: dm!, text: 'Crisis lines for you.', kind: 'resources' }).then(() => undefined, (e: unknown) => e);
+        expect(refused).toBeInstanceOf(BotError);
+        expect((refused as BotError).code).toBe('PLATFORM_PERMISSION');
+        expect(driver.sentTo(dm!.channelId)).toEqual([]);
+      }
+      // Remembered: the next attempt answers "no DM" at once, without failing.
+      expect(await driver.adapter.openDirect(closed.userId)).toBeUndefined();
     });
 
     it('stops cleanly after handling a message', async () => {
