@@ -8,6 +8,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { createConsoleAdapter } from '../../adapters/console/index.js';
 import { createDiscordAdapter } from '../../adapters/discord/index.js';
+import { discordVisibleText } from '../../adapters/discord/outbound.js';
 import { visibleText as slackVisible } from '../../adapters/slack/outbound.js';
 import { createTelegramAdapter } from '../../adapters/telegram/index.js';
 import { ACTION_ACK } from '../../adapters/slack/moderator.js';
@@ -20,9 +21,9 @@ import { startFakeDiscord } from '../fakes/fake-discord.js';
 import { blockActionForm, blockActionPayload, eventCallback, signedPost, startFakeSlack } from '../fakes/fake-slack.js';
 import { startFakeTelegram } from '../fakes/fake-telegram.js';
 import { testConfig as discordConfig } from '../discord/helpers.js';
-import { dmEvent, USER } from '../slack/fixtures.js';
+import { channelEvent, dmEvent, mentionEvent, otherBotEvent, selfEvent, USER } from '../slack/fixtures.js';
 import { SIGNING_SECRET, startAdapter } from '../slack/harness.js';
-import { alice, BOT, bob, callbackQuery, MOD_CHAT_ID, privateText } from '../telegram/fixtures.js';
+import { alice, BOT, bob, callbackQuery, groupText, MOD_CHAT_ID, otherBot, privateText, self } from '../telegram/fixtures.js';
 import { testDb, type TestDb } from '../crisis/helpers.js';
 import { testConfig as telegramConfig } from '../telegram/harness.js';
 
@@ -85,8 +86,19 @@ export interface ContractDriver {
    * DM to refuse.
    */
   closedDms(): { userId: string; refusedAt: 'open' | 'send' } | string;
+  /**
+   * The platform delivers `text` in one of the shapes an adapter must tell apart: in a group,
+   * addressed to the bot (the mention to be stripped) or not; written by the bot itself or by
+   * another bot; or a private message delivered twice. A string instead: why the platform has
+   * no such message.
+   */
+  deliver(kind: InboundKind, text: string): Promise<string | undefined>;
+  /** What the bot sent into a conversation, exactly as the platform received it (markup and escapes included). */
+  rawSentTo(channelId: string): string[];
   close(): Promise<void>;
 }
+
+export type InboundKind = 'groupMention' | 'groupPlain' | 'fromSelf' | 'fromOtherBot' | 'redelivered';
 
 export type DriverFactory = () => Promise<ContractDriver>;
 
@@ -113,6 +125,21 @@ export const discordDriver: DriverFactory = async () => {
     },
     // Follow-ups to the interaction with the ephemeral flag (64): only the presser sees them.
     privateAnswers: () => fake.webhookCalls.filter((c) => c.method === 'POST' && c.body?.flags === 64).map((c) => String(c.body.content ?? '')),
+    async deliver(kind, text) {
+      const alice = fakeUser(fake.world, 'alice');
+      const mention = `<@${fake.world.bot.id}>`;
+      if (kind === 'groupMention') fake.userMessage({ from: alice, content: `${mention} ${text}` });
+      if (kind === 'groupPlain') fake.userMessage({ from: alice, content: text });
+      if (kind === 'fromSelf') fake.userMessage({ from: fake.world.bot, content: text });
+      if (kind === 'fromOtherBot') fake.userMessage({ from: fakeUser(fake.world, 'otherbot'), content: `${mention} ${text}` });
+      if (kind === 'redelivered') {
+        // After a RESUME the gateway replays the same MESSAGE_CREATE (same message id).
+        const first = fake.userMessage({ from: alice, content: text, dm: true });
+        fake.userMessage({ from: alice, content: text, dm: true, id: String(first.id) });
+      }
+      return undefined;
+    },
+    rawSentTo: (channelId) => fake.posted.filter((p) => p.channelId === channelId).map((p) => String(p.body.content ?? '')),
     closedDms() {
       const userId = fakeUser(fake.world, 'bob').id;
       fake.closeDms(userId);
@@ -121,7 +148,7 @@ export const discordDriver: DriverFactory = async () => {
     async userWrites(text) {
       fake.userMessage({ from: fakeUser(fake.world, 'alice'), content: text, dm: true });
     },
-    sentTo: (channelId) => fake.posted.filter((p) => p.channelId === channelId).map((p) => String(p.body.content ?? '')),
+    sentTo: (channelId) => fake.posted.filter((p) => p.channelId === channelId).map((p) => discordVisibleText(String(p.body.content ?? ''))),
     alert(ref) {
       const posted = fake.posted.find((p) => p.channelId === mods && p.id === ref);
       if (!posted) return undefined;
@@ -154,6 +181,21 @@ export const telegramDriver: DriverFactory = async () => {
     privateAnswers: () => fake.callsOf('answerCallbackQuery').map((c) => String((c.payload as { text?: string }).text ?? '')).filter((t) => t !== ''),
     // Bob never wrote to the bot privately: Telegram lets a bot message only users who started it.
     closedDms: () => ({ userId: String(bob.id), refusedAt: 'open' }),
+    async deliver(kind, text) {
+      const mention = `@${BOT.username}`;
+      if (kind === 'groupMention') fake.pushUpdate(groupText(alice, `${mention} ${text}`));
+      if (kind === 'groupPlain') fake.pushUpdate(groupText(alice, text));
+      if (kind === 'fromSelf') fake.pushUpdate(groupText(self, text));
+      if (kind === 'fromOtherBot') fake.pushUpdate(groupText(otherBot, `${mention} ${text}`));
+      if (kind === 'redelivered') {
+        // Telegram redelivers the same update (same update_id and message) after a failed ack.
+        const update = privateText(alice, text);
+        fake.pushUpdate(update);
+        fake.pushUpdate(structuredClone(update));
+      }
+      return undefined;
+    },
+    rawSentTo: (chatId) => fake.sent.filter((m) => m.chatId === chatId).map((m) => m.text),
     async userWrites(text) {
       fake.pushUpdate(privateText(alice, text));
     },
@@ -191,6 +233,21 @@ export const slackDriver: DriverFactory = async () => {
       ...fake.callsTo('chat.postEphemeral').map((c) => slackVisible(String(c.args.text ?? ''))),
       ...fake.responses.filter((r) => r.body.response_type !== 'in_channel').map((r) => slackVisible(String(r.body.text ?? ''))),
     ],
+    async deliver(kind, text) {
+      const event = (e: Record<string, unknown>, id?: string) => signedPost(url, eventCallback(e, id), { secret: SIGNING_SECRET });
+      if (kind === 'groupMention') await event(mentionEvent(text));
+      if (kind === 'groupPlain') await event(channelEvent(text));
+      if (kind === 'fromSelf') await event(selfEvent(text));
+      if (kind === 'fromOtherBot') await event(otherBotEvent(text));
+      if (kind === 'redelivered') {
+        // A retry carries the same event_id; a duplicate under a new event_id has been seen too.
+        const dm = dmEvent(text);
+        await event(dm, 'Ev0000AAAA');
+        await event({ ...dm }, 'Ev0000BBBB');
+      }
+      return undefined;
+    },
+    rawSentTo: (channel) => fake.callsTo('chat.postMessage').filter((c) => c.args.channel === channel).map((c) => String(c.args.text ?? '')),
     closedDms() {
       // A deactivated account: conversations.open answers user_disabled.
       fake.failNext('conversations.open', { error: 'user_disabled' });
@@ -240,6 +297,9 @@ export const consoleDriver: DriverFactory = async () => {
     // The terminal is the person's own: every line the bot prints there only they see.
     privateAnswers: () => written.slice(answersFrom).filter((w) => !w.startsWith('[moderators] ')).map((w) => w.replace(/\n$/, '')),
     closedDms: () => 'the console is already the one private conversation with the person at the terminal: there is no DM to refuse',
+    // One person at one terminal: no group, no other bots, no echo of its own lines, no redelivery.
+    deliver: async (kind) => `a terminal has no ${kind === 'redelivered' ? 'redelivery' : 'group or bot messages'}: each typed line is one private message`,
+    rawSentTo: () => written.filter((w) => !w.startsWith('[moderators] ')).map((w) => w.replace(/\n$/, '')),
     async userWrites(text) {
       input.write(`${text}\n`);
     },
