@@ -2,10 +2,10 @@
  * The cross-adapter contract: every adapter, console included, driven through its real SDK
  * against the local fakes, must behave the same way. A message comes in normalized (a group
  * mention addressed and stripped, a plain group message never addressed, its own and other
- * bots' messages dropped or flagged, a redelivery under the same id); an answer
- * goes out to the same conversation; a long answer is split within the platform's limit with
- * nothing lost, never inside a surrogate pair, and escaped after splitting; an alert shows the core card's facts and a status change edits that same message
- * (no second post); a private message the platform refuses is reported, not thrown, and not
+ * bots' messages dropped or flagged, a redelivery under the same id); an answer goes out to the
+ * same conversation; a long answer is split within the platform's limit with nothing lost, never
+ * inside a surrogate pair, and escaped after splitting; an alert shows the core card's facts and
+ * a status change edits that same message (no second post); a private message the platform refuses is reported, not thrown, and not
  * tried again; a case action from someone who is not a moderator is refused where only they see
  * it, with the alert left as it was; stop resolves. Platform-specific detail stays in
  * test/<platform>/.
