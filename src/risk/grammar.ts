@@ -202,8 +202,12 @@ function markFrames(scan: ConceptScan, index: ConceptIndex, text: string, mark: 
   const sentences = sentenceOfClauses(scan.clauseStarts, text);
   const selfClauses = new Set<number>();
   for (const h of scan.hits) if (h.concept === 'self') selfClauses.add(h.clause);
+  // "I tried two years ago and I'm thinking about doing it again": the past returning is not the past.
+  const againClauses = new Set<number>();
+  for (const h of scan.hits) if (h.concept === 'again') againClauses.add(h.clause);
   for (const h of scan.hits) {
     if (!FRAMES.has(h.concept)) continue;
+    if (h.concept === 'frame_past' && againClauses.has(h.clause)) continue;
     const language = index.languages[h.lang]!;
     mark(language, h.clause);
     // An offer of support, a story or a report speaks for its whole sentence ("if you ever have
