@@ -9,7 +9,7 @@
  *     as an entry into its file when the caller is in another file, or is the runtime (a promise
  *     callback, a timer). Returning to a function after an `await` is not an entry.
  * It prints, per file, the entries, the functions entered and the calls made, and the route the
- * message takes through src/engine.ts and src/crisis/responder.ts (entry by entry). Nothing of
+ * message takes through the engine and the crisis step's files (entry by entry). Nothing of
  * the bot is changed or patched: the inspector only counts.
  *
  *   npx tsx scripts/trace-message.ts ["message text"]
@@ -33,8 +33,10 @@ function nameOf(frame: CallFrame, sources: Map<string, string[]>): string {
 
 const TEXT = process.argv[2] ?? 'I have the pills in front of me and I am going to take them all tonight.';
 const root = fileURLToPath(new URL('..', import.meta.url));
-/** Files the route is printed for: the two the issue names. */
-const ROUTE_FILES = new Set(['src/engine.ts', 'src/crisis/responder.ts']);
+/** Files the route is printed for: the engine and the owners of the crisis step's members (src/ports.ts, CrisisResponder). */
+const ROUTE_FILES = new Set([
+  'src/engine.ts', 'src/crisis/follow-up.ts', 'src/crisis/responder.ts', 'src/crisis/hand-off.ts', 'src/crisis/reply-check.ts',
+]);
 
 const session = new Session();
 session.connect();
@@ -101,7 +103,8 @@ for (const script of result) {
   const file = ours(script.url);
   if (!file) continue;
   // The first range of a function covers its whole body: its count is the number of calls.
-  const entered = script.functions.filter((f) => f.functionName !== '' && (f.ranges[0]?.count ?? 0) > 0);
+  // Nameless functions count too (a closure a factory returns); the module's own body does not.
+  const entered = script.functions.filter((f) => (f.functionName !== '' || (f.ranges[0]?.startOffset ?? 0) > 0) && (f.ranges[0]?.count ?? 0) > 0);
   if (entered.length === 0) continue;
   const calls = entered.reduce((sum, f) => sum + f.ranges[0]!.count, 0);
   rows.push({ file, entries: entries.get(file) ?? 0, functions: entered.length, calls });
@@ -111,6 +114,6 @@ const sum = (k: 'entries' | 'calls') => rows.reduce((s, r) => s + r[k], 0);
 console.log(`one at-risk message: ${rows.length} files entered, ${sum('entries')} entries, ${sum('calls')} calls in all`);
 console.log('entries  calls  functions  file');
 for (const r of rows) console.log(`${String(r.entries).padStart(7)}  ${String(r.calls).padStart(5)}  ${String(r.functions).padStart(9)}  ${r.file}`);
-console.log(`\nroute through ${[...ROUTE_FILES].join(' and ')} (each entry, in order):`);
+console.log(`\nroute through ${[...ROUTE_FILES].join(', ')} (each entry, in order):`);
 for (const step of route) console.log(`  ${step}`);
 console.log(`\nalerts: ${h.sink.alerts.length}; replies sent: ${h.adapter.sent.length}`);

@@ -29,6 +29,8 @@ export interface CommandDeps {
   logger: Logger;
   /** Locales the bot can write in (templates and texts), for /language. */
   locales?: readonly string[];
+  /** `language community xx|clear`: the community's language, set by moderators (src/crisis/community-language.ts). */
+  communityLanguage?(request: CommandRequest): Promise<CommandReply>;
 }
 
 export function createCommandHandler(deps: CommandDeps): (request: CommandRequest) => Promise<CommandReply> {
@@ -79,6 +81,7 @@ export function createCommandHandler(deps: CommandDeps): (request: CommandReques
       case 'country':
         return deps.country(request);
       case 'language':
+        if (request.args[0]?.toLowerCase() === 'community' && deps.communityLanguage) return deps.communityLanguage(request);
         return language(userKey, request.args[0]);
       case 'case':
         if (request.args[0]?.toLowerCase() === 'web') {

@@ -54,8 +54,10 @@ export interface EngineDeps {
   risk: RiskAssessor;
   llm: LlmClient;
   tokens: TokenCounter;
-  /** The crisis step (src/crisis/responder.ts): everything that follows from a message at risk. */
+  /** The crisis step (src/ports.ts, CrisisResponder): everything that follows from a message at risk. */
   crisis: CrisisResponder;
+  /** Lowest level that shows resources and alerts moderators (escalation.yaml, moderate by default). */
+  threshold: RiskLevel;
   /** The language to write to this person in (src/crisis/locale.ts); English when absent. */
   locale?: LocaleChooser;
   policy: ModelPolicy;
@@ -284,7 +286,7 @@ export class Engine {
         }
       }
       const judged = await progress.judging;
-      if (judged && riskRank(judged.level) >= riskRank(this.deps.crisis.threshold)) {
+      if (judged && riskRank(judged.level) >= riskRank(this.deps.threshold)) {
         // Back in the person's triage line for the response only, so it cannot open a second
         // case beside one their next message is opening.
         progress.responded = true;
@@ -378,7 +380,7 @@ export class Engine {
     const addressed = message.isDirect || message.mentionsBot;
 
     // First the country answer and the resources that never reached the person (issue 12 items 2, 3).
-    await crisis.followUp?.(message, channel);
+    await crisis.followUp(message, channel);
     const history = await store.recentTurns(contextKey, policy.maxHistoryTurns);
     const prior = await store.riskState(contextKey);
     // A moderator's false_positive resolve resets the carried level: earlier turns no longer count.
@@ -393,13 +395,13 @@ export class Engine {
     };
     const screened = this.deps.risk.screen(input);
     this.inFlight.set(contextKey, [...(this.inFlight.get(contextKey) ?? []), text]);
-    const actNow = riskRank(screened.level) >= riskRank(crisis.threshold);
+    const actNow = riskRank(screened.level) >= riskRank(this.deps.threshold);
     this.deps.metrics?.count('risk_assessments_total', { level: screened.level, stage: 'screen' });
 
     if (!addressed) {
       // Unaddressed group messages are screened but never answered or stored, and judged only
       // in the judge's uncertain band, unless the screen alone calls for stepping in.
-      const bar = this.deps.unaddressedThreshold ?? crisis.threshold;
+      const bar = this.deps.unaddressedThreshold ?? this.deps.threshold;
       if (riskRank(screened.level) < riskRank(bar)) {
         // Below the bar but at risk: no public reply, a normal-priority alert (CRISIS.md §3).
         if (actNow) await crisis.respond({ message, channel, assessment: screened, locale: 'en', text, quiet: true });
@@ -433,7 +435,7 @@ export class Engine {
     let caseId: number | undefined;
     let country: string | undefined;
     let direct = message.isDirect ? message.conversation : undefined;
-    if (riskRank(assessment.level) >= riskRank(crisis.threshold)) {
+    if (riskRank(assessment.level) >= riskRank(this.deps.threshold)) {
       progress.responded = true;
       const acted = await crisis.respond({ message, channel, assessment, locale, text, resources: resources ?? 'decide' });
       caseId = acted.caseId;
@@ -459,7 +461,7 @@ export class Engine {
       // Before the answer: a risk the judge finds gets its crisis response ahead of the reply.
       const judged = await t.judging;
       if (riskRank(judged.level) > riskRank(assessment.level)) {
-        if (riskRank(judged.level) >= riskRank(crisis.threshold)) {
+        if (riskRank(judged.level) >= riskRank(this.deps.threshold)) {
           progress.responded = true;
           const acted = await crisis.respond({ message, channel, assessment: judged, locale, text });
           caseId = acted.caseId ?? caseId;
@@ -475,7 +477,7 @@ export class Engine {
       return this.finish(progress, message, text, assessment, started, { status: 'answered', level: assessment.level, ...withCase }, false);
     }
 
-    const atRisk = riskRank(assessment.level) >= riskRank(crisis.threshold);
+    const atRisk = riskRank(assessment.level) >= riskRank(this.deps.threshold);
     const texts = policy.texts(locale);
     // At risk in a public channel, the conversation continues privately; with DMs closed the
     // in-place resources already sent are all that is said publicly.
@@ -635,11 +637,11 @@ export class Engine {
 
   /** The user's turn with its assessment, and the answer when there is one, with their token counts. */
   private turnsFor(message: InboundMessage, text: string, assessment: RiskAssessment, answer?: string, modelText?: string): NewTurn[] {
-    const { clock, tokens, crisis } = this.deps;
+    const { clock, tokens } = this.deps;
     const now = clock.now();
     const contextKey = userContextKey(message.conversation, message.author.id);
     const userKey = platformUserKey(message.conversation.platform, message.author.id);
-    const crisisTurn = riskRank(assessment.level) >= riskRank(crisis.threshold);
+    const crisisTurn = riskRank(assessment.level) >= riskRank(this.deps.threshold);
     const userText = modelText ?? text;
     const turns: NewTurn[] = [{
       contextKey, userKey, role: 'user', text: userText, at: now, crisis: crisisTurn,

@@ -26,11 +26,13 @@ import { Engine, type EngineMetrics, type ReplyChannel } from './engine.js';
 import { createOpenAiClient } from './llm/openai-client.js';
 import { describeConnection } from './platform-start.js';
 import { createLifecycle } from './lifecycle.js';
+import { createHandlersFor } from './bot-handlers.js';
+import { createTakeover } from './takeover.js';
 import { createQwenTokenCounter } from './llm/tokens.js';
 import { createLogger, type Logger } from './logger.js';
 import { countDeliveries } from './ops/metrics.js';
 import { storeRateLimit } from './conversation/rate-limit.js';
-import type { BotHandlers, Clock, DirectReachBook, CommandRequest, LlmClient, ModeratorSink, PlatformAdapter, RiskAssessor } from './ports.js';
+import type { BotHandlers, Clock, CommandRequest, LlmClient, ModeratorSink, PlatformAdapter, RiskAssessor } from './ports.js';
 import { systemClock } from './ports.js';
 import { loadEscalationPolicy } from './policy/escalation-policy.js';
 import { loadModelPolicy } from './policy/model-policy.js';
@@ -38,8 +40,6 @@ import { policyVersion as hashPolicies } from './policy/version.js';
 import { createRiskAssessor } from './risk/assessor.js';
 import { warmCrisisPath } from './crisis/warm-up.js';
 import type { CaseStore } from './store/case-store.js';
-import type { SharedStateStore } from './store/shared-state.js';
-import { platformUserKey } from './messages.js';
 import { openStores, type BotMessageStore } from './open-stores.js';
 import type { StoreFault } from './store/sqlite/store-health.js';
 import { createRetention } from './store/retention.js';
@@ -191,20 +191,6 @@ function caseLinks(config: Config): { caseLink?: (caseId: number) => string } {
   return base === undefined ? {} : { caseLink: (caseId) => `${base}/cases/${caseId}` };
 }
 
-/** One platform's view of the store's private-reachability rows (keyed by platformUserKey). */
-function reachBook(shared: SharedStateStore, platform: string, clock: Clock): DirectReachBook {
-  return {
-    get: (userId) => shared.directReach(platformUserKey(platform, userId), clock.now()),
-    set: (userId, reach) => shared.setDirectReach(platformUserKey(platform, userId), reach, clock.now()),
-  };
-}
-
-/** A leader lease (Telegram long polling) lapses this long after its holder stopped renewing it. */
-const LEADER_LEASE_MS = 15_000;
-
-/** How often an instance on PostgreSQL looks for dead instances' unfinished messages. */
-const TAKEOVER_INTERVAL_MS = 5_000;
-
 type Policies = ReturnType<typeof loadPolicies>;
 type Stores = Awaited<ReturnType<typeof openStores>>;
 
@@ -235,6 +221,66 @@ function logStart(policies: Policies, stores: Stores, logger: Logger): void {
   logger.info('store opened', { store: stores.dialect, instance: stores.instanceId });
 }
 
+/** The Oyster-1 client from the config (tests pass their own). */
+function modelClient(config: Config, policies: Policies): LlmClient {
+  return createOpenAiClient({
+    baseURL: config.OYSTER_BASE_URL, model: config.OYSTER_MODEL, apiKey: config.OYSTER_API_KEY,
+    timeoutMs: config.OYSTER_TIMEOUT_MS, maxRetries: config.OYSTER_MAX_RETRIES, sampling: policies.model.sampling,
+    cacheSalt: config.OYSTER_CACHE_SALT,
+  });
+}
+
+/** The screen, and the model judge when RISK_JUDGE is on. */
+function riskAssessor(config: Config, policies: Policies, policyDir: string, llm: LlmClient, logger: Logger): RiskAssessor {
+  return createRiskAssessor({
+    policyDir, policyVersion: policies.version, logger: logger.child({ part: 'risk' }),
+    judgeTimeoutMs: config.RISK_JUDGE_TIMEOUT_MS, ...(config.RISK_JUDGE !== 'off' ? { llm } : {}),
+  });
+}
+
+/** The engine's settings from the config and the policies. */
+function engineSettings(config: Config, policies: Policies, stores: Stores) {
+  return {
+    ...(stores.turnOrder ? { turnOrder: stores.turnOrder } : {}),
+    contextTokens: config.OYSTER_CONTEXT_TOKENS, llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
+    streaming: config.STREAMING === 'on',
+    replyDeadlineMs: policies.escalation.replyDeadlineMs, unaddressedThreshold: policies.escalation.groupStepIn,
+    ...(config.RATE_LIMIT_PER_MINUTE > 0
+      ? { limiter: storeRateLimit(stores.shared, { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }) }
+      : {}),
+  };
+}
+
+/**
+ * The dashboard works on either store (open-stores.ts picks its read model). Its web stack is
+ * imported only when DASHBOARD_PORT asks for it (a bad value still throws here).
+ */
+async function openDashboard(
+  config: Config, policies: Policies, stores: Stores, crisis: CrisisServices,
+  parts: { adapters: PlatformAdapter[]; moderators: { ids: string[]; roleIds: string[] }; clock: Clock; logger: Logger },
+): Promise<Dashboard | undefined> {
+  if (dashboardConfigFromEnv(config.env) === undefined) return undefined;
+  const { dashboardFromEnv } = await import('./dashboard/index.js');
+  return dashboardFromEnv({
+    env: config.env, ...await stores.dashboard(policies.escalation.outbox.failingAfterAttempts), ...parts,
+    runCaseCommand: (request) => crisis.moderation.handle(request),
+  });
+}
+
+/** The user and moderator commands (src/commands.ts), with what they reach beyond the message store. */
+function commandHandler(policies: Policies, stores: Stores, crisis: CrisisServices, dashboard: Dashboard | undefined, logger: Logger) {
+  const { messages: store, cases } = stores;
+  return createCommandHandler({
+    store, policy: policies.model, logger, moderation: crisis.moderation, locales: policies.directory.locales(),
+    country: (request) => crisis.country.handle(request),
+    communityLanguage: (request) => crisis.communityLanguage.handle(request),
+    ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),
+    forgetElsewhere: async (userKey) => crisis.journal.forget(userKey) + await cases.forgetUser(userKey, policies.escalation.forgetKeepsAuditFields),
+    scrubFiles: () => store.compact(),
+    exportElsewhere: (userKey) => cases.exportUser(userKey),
+  });
+}
+
 export async function createBot(options: BotOptions): Promise<Bot> {
   const { config, metrics } = options;
   const clock = options.clock ?? systemClock;
@@ -242,15 +288,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const adapters = options.adapters ?? [];
   const policyDir = resolve(config.OYSTER_POLICY_DIR);
   const policies = loadPolicies(policyDir, config);
-  const llm = options.llm ?? createOpenAiClient({
-    baseURL: config.OYSTER_BASE_URL, model: config.OYSTER_MODEL, apiKey: config.OYSTER_API_KEY,
-    timeoutMs: config.OYSTER_TIMEOUT_MS, maxRetries: config.OYSTER_MAX_RETRIES, sampling: policies.model.sampling,
-    cacheSalt: config.OYSTER_CACHE_SALT,
-  });
-  const risk = createRiskAssessor({
-    policyDir, policyVersion: policies.version, logger: logger.child({ part: 'risk' }),
-    judgeTimeoutMs: config.RISK_JUDGE_TIMEOUT_MS, ...(config.RISK_JUDGE !== 'off' ? { llm } : {}),
-  });
+  const llm = options.llm ?? modelClient(config, policies);
+  const risk = riskAssessor(config, policies, policyDir, llm, logger);
 
   // SQLite at OYSTER_DB_PATH, or PostgreSQL when DATABASE_URL is set (several instances).
   const stores = await openStores(config);
@@ -273,51 +312,15 @@ export async function createBot(options: BotOptions): Promise<Bot> {
 
   watchStoreHealth(stores, crisis.journal, logger);
 
-  const tokens = createQwenTokenCounter();
   const engine = new Engine({
-    store, risk, llm, crisis: crisis.responder, locale: crisis.locale, clock, logger, tokens, policy: policies.model,
-    ...(stores.turnOrder ? { turnOrder: stores.turnOrder } : {}),
-    contextTokens: config.OYSTER_CONTEXT_TOKENS, llmTimeoutMs: config.OYSTER_TIMEOUT_MS,
-    streaming: config.STREAMING === 'on',
-    replyDeadlineMs: policies.escalation.replyDeadlineMs, unaddressedThreshold: policies.escalation.groupStepIn,
-    ...(config.RATE_LIMIT_PER_MINUTE > 0
-      ? { limiter: storeRateLimit(stores.shared, { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }) }
-      : {}),
+    store, risk, llm, crisis: crisis.responder, threshold: policies.escalation.threshold, locale: crisis.locale, clock, logger,
+    tokens: createQwenTokenCounter(), policy: policies.model, ...engineSettings(config, policies, stores),
     ...(metrics ? { metrics } : {}),
   });
-
-  // The dashboard works on either store (open-stores.ts picks its read model). Its web stack is
-  // imported only when DASHBOARD_PORT asks for it (a bad value still throws here).
-  const dashboardFromEnv = dashboardConfigFromEnv(config.env) !== undefined
-    ? (await import('./dashboard/index.js')).dashboardFromEnv : undefined;
-  const dashboard = !dashboardFromEnv ? undefined : dashboardFromEnv({
-    env: config.env, ...await stores.dashboard(policies.escalation.outbox.failingAfterAttempts), moderators,
-    runCaseCommand: (request) => crisis.moderation.handle(request), adapters, clock, logger,
-  });
-  const onCommand = createCommandHandler({
-    store, policy: policies.model, logger, moderation: crisis.moderation, locales: policies.directory.locales(),
-    country: (request) => crisis.country.handle(request),
-    ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),
-    forgetElsewhere: async (userKey) => crisis.journal.forget(userKey) + await cases.forgetUser(userKey, policies.escalation.forgetKeepsAuditFields),
-    scrubFiles: () => store.compact(),
-    exportElsewhere: (userKey) => cases.exportUser(userKey),
-  });
-  const leases = stores.leases;
-  const handlersFor = (channel: ReplyChannel): BotHandlers => ({
-    onMessage: async (message) => ({ handled: (await engine.receive(message, channel)).handled.then(() => undefined) }),
-    onCommand,
-    // Whom the platform lets the bot message privately, kept in the store for every instance. Only
-    // an adapter names its platform; a bare reply channel (tests) gets none.
-    ...(typeof (channel as Partial<PlatformAdapter>).platform === 'string' ? {
-      directReach: reachBook(stores.shared, (channel as PlatformAdapter).platform, clock),
-    } : {}),
-    // Several instances: work only one may do at a time goes to the holder of a named lease.
-    ...(leases ? {
-      leadership: (name: string) => ({
-        acquire: () => leases.acquire(name, stores.instanceId, LEADER_LEASE_MS),
-        release: () => leases.release(name, stores.instanceId),
-      }),
-    } : {}),
+  const dashboard = await openDashboard(config, policies, stores, crisis, { adapters, moderators, clock, logger });
+  const onCommand = commandHandler(policies, stores, crisis, dashboard, logger);
+  const handlersFor = createHandlersFor({
+    engine, onCommand, shared: stores.shared, leases: stores.leases, instanceId: stores.instanceId, clock,
   });
   const retention = createRetention({
     store, cases, clock, logger, messageDays: config.RETENTION_DAYS, caseDays: policies.escalation.caseRetentionDays,
@@ -331,16 +334,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   });
 
   logStart(policies, stores, logger);
-  // Several instances (PostgreSQL): a survivor takes over the unfinished messages of an instance
-  // whose heartbeat lease lapsed, instead of leaving them (and that person's later messages) until
-  // it restarts. claimUnfinished never hands out messages a live instance is handling.
-  let takeover: NodeJS.Timeout | undefined;
-  const takeOver = () => {
-    for (const { platform, started } of lifecycle.adapterStatus()) {
-      const adapter = adapters.find((a) => a.platform === platform);
-      if (started && adapter) void engine.resume(platform, adapter).catch(() => undefined);
-    }
-  };
+  // Several instances (PostgreSQL): a survivor takes over a dead instance's unfinished messages.
+  const takeover = createTakeover({ engine, adapters, adapterStatus: () => lifecycle.adapterStatus(), enabled: stores.dialect === 'postgres' });
   return {
     engine, store, cases, outbox: crisis.outbox, dashboard, policyVersion: policies.version, handlersFor,
     storeFault: () => stores.health?.fault,
@@ -349,13 +344,10 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...lifecycle,
     async start() {
       await lifecycle.start();
-      if (stores.dialect === 'postgres') {
-        takeover = setInterval(takeOver, TAKEOVER_INTERVAL_MS);
-        takeover.unref();
-      }
+      takeover.start();
     },
     async stop() {
-      if (takeover) clearInterval(takeover);
+      takeover.stop();
       await lifecycle.stop();
     },
     drainAlerts: async () => { await crisis.outbox.drainOnce(); },

@@ -74,6 +74,11 @@ export interface BotHandlers {
    */
   leadership?(name: string): Leadership;
   /**
+   * With leadership: how many instances are alive now (their heartbeat leases), counting this
+   * one, so work split in shares (Discord shards) can be split evenly.
+   */
+  liveInstances?(): Promise<number>;
+  /**
    * What is known, on every instance and across restarts, about messaging a user of this
    * platform privately (the store's direct_reach rows). Absent in tests that pass no store.
    */
@@ -319,34 +324,35 @@ export type ReplyVerdict =
     };
 
 /**
- * The crisis step as the engine sees it (src/crisis/responder.ts owns it). The engine decides
- * when a message is at risk; this seam decides everything that follows from that.
+ * The crisis step as the engine sees it. The engine decides when a message is at risk (the
+ * threshold is its setting); this seam decides everything that follows from that. Each member
+ * is one pipeline step with one owner in src/crisis/, called at most once per message in the
+ * order listed (the model judge's later verdict can call respond a second time).
  */
 export interface CrisisResponder {
-  /** Lowest level that shows resources and alerts moderators (escalation.yaml, moderate by default). */
-  readonly threshold: RiskLevel;
-  /** Opens or updates the case and sends the verified resources, failing toward the person's safety. */
+  /**
+   * Any message from the person, before the screen: the answer to the country question is read
+   * (and the country's lines sent), and crisis resources they never received are re-sent
+   * (src/crisis/follow-up.ts). Never rejects.
+   */
+  followUp(message: InboundMessage, channel: CrisisChannel): Promise<void>;
+  /** Opens or updates the case and sends the verified resources, failing toward the person's safety (src/crisis/responder.ts). */
   respond(request: CrisisRequest): Promise<CrisisOutcome>;
   /**
-   * The database is down: resources from the screen alone; the case is journaled until the
-   * store is back. Resolves whether the message was at risk. Never rejects.
-   */
-  respondWithoutStore(message: InboundMessage, channel: CrisisChannel, text: string): Promise<boolean>;
-  /**
-   * Checks a model answer at its level; `answer` undefined means the model gave none, which
-   * needs the fallback as well.
-   */
-  checkReply(answer: string | undefined, level: RiskLevel, locale: string, country?: string): ReplyVerdict;
-  /**
    * When a moderator has paused the bot for this person here: says so once (the hand-off
-   * notice) and resolves true, so the engine does not answer.
+   * notice) and resolves true, so the engine does not answer (src/crisis/hand-off.ts).
    */
   handOff(message: InboundMessage, replyTo: ConversationRef, locale: string, channel: CrisisChannel): Promise<boolean>;
   /**
-   * Any message from the person first: the answer to the country question is read (and the
-   * country's lines sent), and crisis resources they never received are re-sent. Never rejects.
+   * Checks a model answer at its level; `answer` undefined means the model gave none, which
+   * needs the fallback as well (src/crisis/reply-check.ts).
    */
-  followUp?(message: InboundMessage, channel: CrisisChannel): Promise<void>;
+  checkReply(answer: string | undefined, level: RiskLevel, locale: string, country?: string): ReplyVerdict;
+  /**
+   * The database is down: resources from the screen alone; the case is journaled until the
+   * store is back. Resolves whether the message was at risk. Never rejects (src/crisis/responder.ts).
+   */
+  respondWithoutStore(message: InboundMessage, channel: CrisisChannel, text: string): Promise<boolean>;
 }
 
 // ─── time ────────────────────────────────────────────────────────────────────

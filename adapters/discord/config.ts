@@ -29,6 +29,17 @@ export interface DiscordAdapterConfig {
   restTimeoutMs: number;
   /** Retries of a REST call that failed with 5xx or a network error (429s are waited out separately). */
   restRetries: number;
+  /**
+   * DISCORD_SHARD_COUNT: how many shards the bot runs in all (every instance must agree).
+   * Undefined: Discord's recommendation (GET /gateway/bot) when instances split shards by
+   * lease, else one shard.
+   */
+  shardCount: number | undefined;
+  /**
+   * DISCORD_SHARD_IDS: the shards this instance runs (a fixed split). Undefined: all of them on
+   * one instance, or, with several instances on PostgreSQL, a share taken through the lease table.
+   */
+  shardIds: number[] | undefined;
 }
 
 /** Discord snowflakes are unsigned 64-bit integers written in decimal: 17 to 20 digits today. */
@@ -56,6 +67,26 @@ function apiUrl(env: Env): string | undefined {
   return httpUrl(env, 'DISCORD_API_URL', 'https://discord.com/api')?.replace(/\/+$/, '').replace(/\/v\d+$/, '');
 }
 
+/** DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS, checked together: ids need a count, and each is below it. */
+function shards(env: Env): Pick<DiscordAdapterConfig, 'shardCount' | 'shardIds'> {
+  const rawCount = read(env, 'DISCORD_SHARD_COUNT');
+  const shardCount = rawCount === undefined ? undefined : Number(rawCount);
+  if (shardCount !== undefined && (!/^\d+$/.test(rawCount!) || shardCount < 1 || shardCount > 4096)) {
+    throw invalid(`DISCORD_SHARD_COUNT is invalid: expected a whole number from 1 to 4096 (got ${JSON.stringify(rawCount)})`);
+  }
+  const rawIds = read(env, 'DISCORD_SHARD_IDS');
+  if (rawIds === undefined) return { shardCount, shardIds: undefined };
+  if (shardCount === undefined) {
+    throw invalid('DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT: set the total number of shards every instance runs, e.g. DISCORD_SHARD_COUNT=4 DISCORD_SHARD_IDS=0,1');
+  }
+  const parts = rawIds.split(',').map((p) => p.trim()).filter(Boolean);
+  const ids = [...new Set(parts.map(Number))].sort((a, b) => a - b);
+  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p)) || ids.some((id) => id >= shardCount)) {
+    throw invalid(`DISCORD_SHARD_IDS is invalid: expected comma-separated shard numbers from 0 to ${shardCount - 1} (DISCORD_SHARD_COUNT=${shardCount}) (got ${JSON.stringify(rawIds)})`);
+  }
+  return { shardCount, shardIds: ids };
+}
+
 /**
  * The Discord adapter's config, or undefined when DISCORD_BOT_TOKEN is not set.
  * Throws BotError CONFIG_INVALID naming the variable when a value is wrong.
@@ -78,5 +109,6 @@ export function discordConfigFromEnv(env: Env): DiscordAdapterConfig | undefined
     waitGuildTimeoutMs: 15_000,
     restTimeoutMs: 15_000,
     restRetries: 3,
+    ...shards(env),
   };
 }

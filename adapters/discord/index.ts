@@ -8,16 +8,7 @@
  * InboundMessage.id (the message id) catches the rest, so a resume never answers twice.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  Client,
-  Events,
-  GatewayIntentBits,
-  Partials,
-  RESTEvents,
-  Routes,
-  type APIMessage,
-  type Message,
-} from 'discord.js';
+import { Events, RESTEvents, Routes, type APIMessage, type Client, type Message } from 'discord.js';
 import { BotError } from '../../src/errors.js';
 import { reachAtStart } from '../../src/ops/reach-at-start.js';
 import type { Logger } from '../../src/logger.js';
@@ -31,8 +22,10 @@ import { SLASH_COMMANDS } from './commands.js';
 import type { DiscordAdapterConfig } from './config.js';
 import { DiscordCodes, mapDiscordError } from './errors.js';
 import { DISCORD_PLATFORM, normalizeDiscordMessage, payloadFromMessage } from './inbound.js';
+import { configuredShards, loginAndWait, newDiscordClient, swapClient } from './gateway.js';
 import { handleInteraction } from './interactions.js';
 import { messageBodies } from './outbound.js';
+import { ShardLeases } from './shard-leases.js';
 
 export type { DiscordAdapterConfig } from './config.js';
 
@@ -40,20 +33,10 @@ export interface DiscordAdapterDeps {
   logger: Logger;
 }
 
-/**
- * Exactly the intents the bot needs (PLATFORMS.md §3.1): guild and channel structure,
- * guild messages and their text (MessageContent is privileged: enable it in the portal, or
- * the gateway closes with 4014), and DMs.
- */
-export const DISCORD_INTENTS = [
-  GatewayIntentBits.Guilds,
-  GatewayIntentBits.GuildMessages,
-  GatewayIntentBits.MessageContent,
-  GatewayIntentBits.DirectMessages,
-] as const;
-
-/** A 429 asking for a longer wait than this fails fast (PLATFORM_RATE_LIMITED) instead of holding a reply for minutes. */
-const MAX_RATE_LIMIT_WAIT_MS = 30_000;
+/** Shard leases (several instances, shard-leases.ts): renewed this often, and lapsing after about three missed renewals. */
+const SHARD_RENEW_MS = 5_000;
+/** How often an instance below its share of shards looks for one handed over. */
+const SHARD_CLAIM_MS = 1_000;
 /** After Discord refuses a DM (50007), openDirect answers "closed" for this long instead of failing again. */
 const DM_CLOSED_TTL_MS = 60 * 60 * 1000;
 
@@ -68,7 +51,11 @@ function nonce(): string {
 class DiscordAdapter implements PlatformAdapter {
   readonly platform = DISCORD_PLATFORM;
   readonly moderatorSink?: ModeratorSink;
-  private readonly client: Client;
+  /** Replaced when the shards this instance runs change (gateway.ts); always read at call time. */
+  private client: Client;
+  /** Several instances without DISCORD_SHARD_IDS: this instance's share of the shards. */
+  private shardLeases: ShardLeases | undefined;
+  private commandsRegistered = false;
   private readonly log: Logger;
   private readonly answerAll: ReadonlySet<string>;
   private readonly typing = new TypingTimers();
@@ -85,20 +72,7 @@ class DiscordAdapter implements PlatformAdapter {
     this.log = deps.logger;
     this.direct = new DirectMemory({ closedForMs: DM_CLOSED_TTL_MS, maxRemembered: MAX_REMEMBERED, logger: this.log });
     this.answerAll = new Set(config.channelIds);
-    this.client = new Client({
-      intents: [...DISCORD_INTENTS],
-      // DM channels are not cached: without the Channel partial a DM's messageCreate never fires.
-      partials: [Partials.Channel],
-      rest: {
-        ...(config.apiUrl !== undefined ? { api: config.apiUrl } : {}),
-        retries: config.restRetries,
-        timeout: config.restTimeoutMs,
-        rejectOnRateLimit: (limit) => limit.retryAfter > MAX_RATE_LIMIT_WAIT_MS,
-      },
-      waitGuildTimeout: config.waitGuildTimeoutMs,
-      // Defaults for anything sent through discord.js structures; raw sends set their own.
-      allowedMentions: { parse: [], repliedUser: false },
-    });
+    this.client = newDiscordClient(config, configuredShards(config));
     const moderatorChannelId = config.moderatorChannelId;
     if (moderatorChannelId !== undefined) {
       this.moderatorSink = createDiscordModeratorSink({
@@ -113,6 +87,57 @@ class DiscordAdapter implements PlatformAdapter {
   async start(handlers: BotHandlers): Promise<void> {
     const client = this.client;
     this.direct.book = handlers.directReach;
+    client.rest.on(RESTEvents.RateLimited, (limit) =>
+      this.log.debug('discord rate limit wait', { route: limit.route, retryAfterMs: limit.retryAfter, global: limit.global }),
+    );
+
+    // GET /gateway/bot (login's own first call) until Discord answers: an unreachable API is
+    // named in the log within 10 s and retried, instead of login() hanging or failing silently.
+    this.starting = new AbortController();
+    client.rest.setToken(this.config.token);
+    const gateway = await reachAtStart({
+      platform: 'discord', api: this.config.apiUrl ?? 'https://discord.com/api', logger: this.log,
+      attempt: (signal) => client.rest.get(Routes.gatewayBot(), { signal, auth: true }) as Promise<{ shards?: number }>,
+      mapError: (error) => mapDiscordError(error, { stage: 'start' }), stopped: this.starting.signal,
+    });
+    const { leadership, liveInstances } = handlers;
+    if (this.config.shardIds === undefined && leadership !== undefined && liveInstances !== undefined) {
+      // Several instances on one database: each runs the shards whose leases it holds.
+      const count = this.config.shardCount ?? Math.max(1, Number(gateway.shards) || 1);
+      this.shardLeases = new ShardLeases({
+        count, leadership, liveInstances, renewMs: SHARD_RENEW_MS, claimMs: SHARD_CLAIM_MS, logger: this.log,
+        apply: (ids) => this.runShards(ids, count, handlers),
+      });
+      await this.shardLeases.start();
+    } else {
+      this.listen(client, handlers);
+      await this.connect(client);
+    }
+    await this.checkModeratorChannel();
+  }
+
+  /** Runs exactly `ids` on the gateway (none: only REST), on a new Client that takes over the REST manager. */
+  private async runShards(ids: number[], count: number, handlers: BotHandlers): Promise<void> {
+    const next = newDiscordClient(this.config, { ids, count });
+    const previous = this.client;
+    this.client = next;
+    await swapClient(previous, next);
+    // A failed login destroys its client, which clears the shared REST manager's token: set it again.
+    next.rest.setToken(this.config.token);
+    if (ids.length === 0 || this.stopping) return;
+    this.listen(next, handlers);
+    await this.connect(next);
+  }
+
+  private async connect(client: Client): Promise<void> {
+    await loginAndWait(client, this.config.token);
+    this.log.info('discord ready', { botUserId: client.user?.id, guilds: client.guilds.cache.size, shards: client.options.shards });
+    // Once per process: every instance registers the same set, so one is enough.
+    if (!this.commandsRegistered) await this.registerCommands(client);
+    this.commandsRegistered = true;
+  }
+
+  private listen(client: Client, handlers: BotHandlers): void {
     client.on(Events.MessageCreate, (message) => void this.onMessage(message, handlers));
     client.on(Events.InteractionCreate, (interaction) =>
       void handleInteraction(interaction, {
@@ -127,31 +152,6 @@ class DiscordAdapter implements PlatformAdapter {
     });
     client.on(Events.ShardResume, (shard, replayed) => this.log.info('discord gateway resumed', { shard, replayed }));
     client.on(Events.Error, (error) => this.log.error('discord client error', { code: mapDiscordError(error).code }));
-    client.rest.on(RESTEvents.RateLimited, (limit) =>
-      this.log.debug('discord rate limit wait', { route: limit.route, retryAfterMs: limit.retryAfter, global: limit.global }),
-    );
-
-    // GET /gateway/bot (login's own first call) until Discord answers: an unreachable API is
-    // named in the log within 10 s and retried, instead of login() hanging or failing silently.
-    this.starting = new AbortController();
-    client.rest.setToken(this.config.token);
-    await reachAtStart({
-      platform: 'discord', api: this.config.apiUrl ?? 'https://discord.com/api', logger: this.log,
-      attempt: (signal) => client.rest.get(Routes.gatewayBot(), { signal, auth: true }),
-      mapError: (error) => mapDiscordError(error, { stage: 'start' }), stopped: this.starting.signal,
-    });
-    // Listener first: ClientReady can fire before login() resolves (PLATFORMS.md §3.2).
-    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-    try {
-      await client.login(this.config.token);
-    } catch (error) {
-      await client.destroy().catch(() => undefined);
-      throw mapDiscordError(error, { stage: 'login' });
-    }
-    await ready;
-    this.log.info('discord ready', { botUserId: client.user?.id, guilds: client.guilds.cache.size });
-    await this.registerCommands();
-    await this.checkModeratorChannel();
   }
 
   /** Says loudly at startup when alerts could not reach the moderator channel. */
@@ -169,8 +169,8 @@ class DiscordAdapter implements PlatformAdapter {
   }
 
   /** Slash commands are overwritten in bulk on every start, so the registered set always matches this build. */
-  private async registerCommands(): Promise<void> {
-    const application = this.client.application;
+  private async registerCommands(client: Client): Promise<void> {
+    const application = client.application;
     if (!application) return;
     const targets = this.config.commandGuildIds.length > 0 ? this.config.commandGuildIds : [undefined];
     for (const guildId of targets) {
@@ -178,7 +178,7 @@ class DiscordAdapter implements PlatformAdapter {
         const route = guildId === undefined
           ? Routes.applicationCommands(application.id)
           : Routes.applicationGuildCommands(application.id, guildId);
-        await this.client.rest.put(route, { body: SLASH_COMMANDS });
+        await client.rest.put(route, { body: SLASH_COMMANDS });
       } catch (error) {
         // Missing the applications.commands scope must not stop the bot from answering messages.
         this.log.warn('discord slash command registration failed', { guildId, code: mapDiscordError(error).code });
@@ -187,7 +187,9 @@ class DiscordAdapter implements PlatformAdapter {
   }
 
   private async onMessage(message: Message, handlers: BotHandlers): Promise<void> {
-    const botUserId = this.client.user?.id;
+    // The client that received it: with shard leases the adapter's client can change meanwhile.
+    const client = message.client;
+    const botUserId = client.user?.id;
     if (botUserId === undefined) return;
     try {
       const channel = message.channel;
@@ -200,7 +202,7 @@ class DiscordAdapter implements PlatformAdapter {
         threadParentId: channel.isThread() ? (channel.parentId ?? undefined) : undefined,
         roleName: (id) => guild?.roles.cache.get(id)?.name,
         channelName: (id) => {
-          const c = this.client.channels.cache.get(id);
+          const c = client.channels.cache.get(id);
           return c && 'name' in c && typeof c.name === 'string' ? c.name : undefined;
         },
       });
@@ -298,7 +300,9 @@ class DiscordAdapter implements PlatformAdapter {
     this.stopping = true;
     this.starting?.abort();
     this.typing.stopAll();
-    await this.client.destroy();
+    // With shard leases: disconnected first, then the leases go, so the next holder never overlaps.
+    if (this.shardLeases) await this.shardLeases.stop(() => this.client.destroy());
+    else await this.client.destroy();
   }
 }
 

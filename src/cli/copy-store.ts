@@ -8,7 +8,7 @@ import { BotError } from '../errors.js';
 import { migratePg, PgDb } from '../store/pg/index.js';
 import { COPY_ORDER, copyIntoPostgres, type RowSource } from '../store/pg/pg-copy.js';
 import { MIGRATIONS_DIR, openDatabase } from '../store/sqlite/database.js';
-import { readMigrations } from '../store/sqlite/migrate.js';
+import { readMigrations } from '../store/migration-files.js';
 import type { CliCommand } from './command.js';
 
 const USAGE = `Usage: oyster-bot copy-store --from PATH --to postgres://user:password@host:5432/database

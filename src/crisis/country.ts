@@ -99,7 +99,7 @@ export interface CountryCommandDeps {
 }
 
 /** The replies in one language, and which (English keeps its longer wording for moderators). */
-export type CountryCommandTexts = CrisisTexts['countryCommand'] & { locale: string };
+export type CountryCommandTexts = CrisisTexts['countryCommand'] & { locale: string; community: CrisisTexts['community'] };
 
 /** Codes that name no one country ("Unknown Region", the EU, the UN, private-use codes). */
 const NOT_A_COUNTRY = new Set(['ZZ', 'EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'XK']);
@@ -126,12 +126,22 @@ const ENGLISH: CountryCommandTexts = {
   current: 'Crisis resources use **{country}**.',
   none_set: 'No country is set, so I show international lines.',
   usage: '`country XX` sets your country (a two-letter code such as DE); `country clear` removes it.',
+  community: {
+    country_set: "This community's default country is now **{country}**.",
+    country_cleared: "This community's default country is cleared.",
+    language_set: "This community's language is now {language}. I use it for short messages when I don't yet know a person's language.",
+    language_cleared: "This community's language is cleared.",
+    language_unknown: '"{value}" is not a language I can write in. Choose one of: {languages}.',
+    moderators_only: "Only moderators can change this community's settings.",
+    no_community: 'This conversation is not part of a community. Use this command in the community itself.',
+    usage: "Moderators: `country community DE` sets this community's default country and `language community es` its language; `clear` instead of the code removes the setting.",
+  },
 };
 
 const USAGE = [
   '`country` shows the country used for crisis resources.',
   '`country DE` sets yours (two-letter code); `country clear` removes it.',
-  'Moderators: `country community DE` sets this community\'s default; `country community clear` removes it.',
+  ENGLISH.community.usage,
 ].join('\n');
 
 /** Handles `country [CC|clear]` and, for moderators, `country community CC|clear`. Replies are private. */
@@ -148,21 +158,25 @@ export function createCountryCommand(deps: CountryCommandDeps): { handle(req: Co
           const why = { user: 'your choice', community: "this community's default", default: "the operator's default", unknown: '' }[r.source];
           return reply(r.country ? `Crisis resources use **${r.country}** (${why}).\n${USAGE}` : `No country is set.\n${USAGE}`);
         }
-        // In the person's language: where their lines come from and how to change it (the
-        // moderators' community options stay in English, for moderators).
-        return reply(`${r.country ? texts.current.replace('{country}', r.country) : texts.none_set}\n${texts.usage}`);
+        // In the person's language: where their lines come from and how to change it, and for a
+        // moderator the community's options too.
+        const forModerators = isModerator(req.actor, req.conversation.platform, deps.moderators) ? `\n${texts.community.usage}` : '';
+        return reply(`${r.country ? texts.current.replace('{country}', r.country) : texts.none_set}\n${texts.usage}${forModerators}`);
       }
       if (first.toLowerCase() === 'community') {
+        // In the moderator's language: their /language choice, else the language they last wrote
+        // in, else the community's own (issue 12; before, these replies were English only).
+        const texts = (await deps.textsFor?.(userKey, req.conversation).catch(() => undefined)) ?? ENGLISH;
         const key = communityKey(req.conversation);
-        if (key === undefined) return reply('This conversation has no community; set your own country with `country DE`.', false);
+        if (key === undefined) return reply(texts.community.no_community, false);
         if (!isModerator(req.actor, req.conversation.platform, deps.moderators)) {
           deps.logger.warn('country command refused', { actor: userKey, community: key });
-          return reply('Only moderators can set the community default country.', false);
+          return reply(texts.community.moderators_only, false);
         }
-        return set(key, second, 'This community\'s default country');
+        return set(key, second, texts);
       }
       const texts = (await deps.textsFor?.(userKey, req.conversation).catch(() => undefined)) ?? ENGLISH;
-      const answer = await set(userKey, first, 'Your country', texts);
+      const answer = await set(userKey, first, texts);
       if (!answer.ok || first.toLowerCase() === 'clear') return answer;
       const lines = await sendLines(req, userKey, normalizeCountry(first)!, texts);
       return lines === undefined ? answer : { ...answer, text: `${answer.text}\n\n${lines}` };
@@ -190,12 +204,12 @@ export function createCountryCommand(deps: CountryCommandDeps): { handle(req: Co
     }
   }
 
-  /** Sets or clears a country. The person's own choice is answered in their language; a community's in English, for moderators. */
-  async function set(owner: string, value: string | undefined, label: string, texts = ENGLISH): Promise<CommandReply> {
+  /** Sets or clears a person's or a community's country, answering in the language of `texts`. */
+  async function set(owner: string, value: string | undefined, texts: CountryCommandTexts): Promise<CommandReply> {
     const own = !owner.startsWith('community:');
     if (value?.toLowerCase() === 'clear') {
       await deps.messages.setPreference(owner, COUNTRY_PREFERENCE, undefined);
-      return reply(own ? texts.cleared : `${label} is cleared.`);
+      return reply(own ? texts.cleared : texts.community.country_cleared);
     }
     const code = normalizeCountry(value);
     // A real country without a directory file is taken too: its person gets the international
@@ -205,6 +219,6 @@ export function createCountryCommand(deps: CountryCommandDeps): { handle(req: Co
     }
     await deps.messages.setPreference(owner, COUNTRY_PREFERENCE, code);
     deps.logger.info('country set', { owner: own ? 'user' : owner, country: code });
-    return reply(own ? texts.set.replace('{country}', code) : `${label} is now **${code}**.`);
+    return reply((own ? texts.set : texts.community.country_set).replace('{country}', code));
   }
 }

@@ -56,6 +56,8 @@ export interface CrisisTexts {
   askCountry: string;
   /** The `country` command's replies to the person. */
   countryCommand: Readonly<TemplateFile['country_command']>;
+  /** Replies to moderators' community commands. */
+  community: Readonly<TemplateFile['community']>;
 }
 
 export interface ResourceDirectory {
@@ -239,6 +241,7 @@ class Directory implements ResourceDirectory {
       fallbackReply: { ...t.fallback_reply },
       handoffNotice: t.handoff_notice,
       countryCommand: { ...t.country_command },
+      community: { ...t.community },
       askCountry: t.ask_country.default,
     };
   }

@@ -7,8 +7,11 @@
  *   3. send the verified resources: in a DM in full; in a public channel a short caring note
  *      for the level in place and the full text by DM, or a minimal in-place version when DMs
  *      are closed.
- * A failure in one step is logged with its code and never stops the next. It also decides
- * what replaces a model answer at risk, and the hand-off notice once a moderator takes over.
+ * A failure in one step is logged with its code and never stops the next. The other crisis
+ * concerns of a message have their own owners, each called once by the engine: what an earlier
+ * crisis left open (follow-up.ts), the moderator's take-over (hand-off.ts), and what may be
+ * sent as the model's answer (reply-check.ts). services.ts puts the five together as the
+ * engine's CrisisResponder seam.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asBotError } from '../errors.js';
@@ -20,7 +23,6 @@ import {
   conversationKey,
   platformUserKey,
   riskRank,
-  userContextKey,
 } from '../messages.js';
 import type {
   Clock,
@@ -28,7 +30,6 @@ import type {
   CrisisOutcome,
   CrisisRequest,
   CrisisResponder,
-  ReplyVerdict,
   ResourceMark,
   RiskAssessment,
   RiskAssessor,
@@ -39,15 +40,12 @@ import { communityKey } from './country.js';
 import type { RenderPlace, ResourceDirectory } from './directory.js';
 import type { Escalation } from './escalation.js';
 import type { LocaleChooser } from './locale.js';
-import type { OutputCheck } from './output-check.js';
 import type { ResourceDelivery } from './resource-delivery.js';
-import type { CountryAnswer } from './country-answer.js';
 
 export interface CrisisResponderDeps {
   store: MessageStore;
-  escalation: Pick<Escalation, 'raise' | 'isPaused' | 'resolveCountry' | 'resourcesDue' | 'markUnreachable'>;
-  directory: Pick<ResourceDirectory, 'render' | 'texts'>;
-  checkOutput: OutputCheck;
+  escalation: Pick<Escalation, 'raise' | 'resolveCountry' | 'resourcesDue' | 'markUnreachable'>;
+  directory: Pick<ResourceDirectory, 'render'>;
   /** The screen, for the database-down path where the engine could not run it. */
   risk: RiskAssessor;
   /** Lowest level that shows resources and alerts moderators (escalation.yaml). */
@@ -64,28 +62,23 @@ export interface CrisisResponderDeps {
    * platform confirmed them, a failed send is retried until delivered or superseded, and the
    * person's next message re-sends what never arrived. Without it, resources are sent directly.
    */
-  deliveries?: Pick<ResourceDelivery, 'send' | 'retryFor'> & Partial<Pick<ResourceDelivery, 'queuedSince'>>;
-  /** Reads the answer to "Which country are you in?" (src/crisis/country-answer.ts). */
-  countryAnswer?: Pick<CountryAnswer, 'onMessage'>;
+  deliveries?: Pick<ResourceDelivery, 'send'> & Partial<Pick<ResourceDelivery, 'queuedSince'>>;
 }
 
-const HANDOFF_SENT = 'handoff_sent';
-/** Output-check reasons that say a reply is about dying, whatever level the screen gave. */
-const MEANING_CODES: ReadonlySet<string> = new Set([
-  'OUTPUT_METHOD_DETAIL', 'OUTPUT_SUICIDE_AS_SOLUTION', 'OUTPUT_NO_SUICIDE_CONTRACT', 'OUTPUT_SECRECY_PROMISE',
-]);
 /** Crisis texts get up to three tries on a transient platform failure, waiting at most 5 s. */
 const RESOURCE_SEND_ATTEMPTS = 3;
 const MAX_RESOURCE_RETRY_WAIT_MS = 5_000;
 
 
-/** Builds the crisis step the engine calls (the CrisisResponder seam of src/ports.ts). */
-export function createCrisisResponder(deps: CrisisResponderDeps): CrisisResponder {
+/** The crisis response proper: the respond and respondWithoutStore members of the CrisisResponder seam (src/ports.ts). */
+export type CrisisResponse = Pick<CrisisResponder, 'respond' | 'respondWithoutStore'>;
+
+export function createCrisisResponder(deps: CrisisResponderDeps): CrisisResponse {
   return new Responder(deps);
 }
 
-class Responder implements CrisisResponder {
-  readonly threshold: RiskLevel;
+class Responder implements CrisisResponse {
+  private readonly threshold: RiskLevel;
 
   constructor(private readonly deps: CrisisResponderDeps) {
     this.threshold = deps.threshold;
@@ -228,20 +221,6 @@ class Responder implements CrisisResponder {
     return { caseId, direct, country };
   }
 
-  /**
-   * The person wrote again, before anything else: an answer to the country question sets the
-   * country and sends its lines, and resources they never received are sent now. Never rejects.
-   */
-  async followUp(message: InboundMessage, channel: CrisisChannel): Promise<void> {
-    await this.deps.countryAnswer?.onMessage(message, channel);
-    if (!this.deps.deliveries) return;
-    try {
-      await this.deps.deliveries.retryFor(platformUserKey(message.conversation.platform, message.author.id), channel);
-    } catch (error) {
-      this.deps.logger.warn('could not re-send undelivered resources', { code: asBotError(error).code });
-    }
-  }
-
   /** An unaddressed group message at risk: the case and its alert only; a failure is logged. */
   private async alertQuietly(message: InboundMessage, assessment: RiskAssessment, text: string): Promise<number | undefined> {
     try {
@@ -311,42 +290,6 @@ class Responder implements CrisisResponder {
       logger.error('could not send crisis resources without the database', { code: asBotError(error).code });
     }
     return atRisk;
-  }
-
-  checkReply(answer: string | undefined, level: RiskLevel, locale: string, country?: string): ReplyVerdict {
-    const atRisk = riskRank(level) >= riskRank(this.threshold);
-    const reviewed = this.deps.directory.texts(locale).fallbackReply[level];
-    // No answer below the threshold: the engine says plainly that the model cannot be reached.
-    if (answer === undefined) return { ok: false, reasons: [], fallback: atRisk ? reviewed : undefined };
-    // Numbers only from the person's country (or, not knowing it, the operator's default).
-    const verdict = this.deps.checkOutput(answer, level, { country: country ?? this.deps.fallbackCountry });
-    if (verdict.ok) return { ok: true };
-    // Below the threshold, a reply that describes dying, frames it as a way out, asks for a
-    // promise or promises secrecy means the screen missed what the conversation is about: fail
-    // toward safety with a line to a person (the minimal text, which discloses nothing and suits
-    // a group too) instead of "could you ask me again?".
-    if (!atRisk && verdict.reasons.some((r) => MEANING_CODES.has(r))) {
-      const lines = this.deps.directory.render({
-        country: country ?? this.deps.fallbackCountry, level: 'moderate', locale, place: 'private-unreachable', about: 'self',
-      });
-      return { ok: false, reasons: verdict.reasons, fallback: lines.text };
-    }
-    // The model answered but the answer failed the check: the reviewed kind text at every level,
-    // never "can't reach my model", which would not be true (issue 12 item 6).
-    return { ok: false, reasons: verdict.reasons, fallback: reviewed };
-  }
-
-  /** When a moderator has taken over, the bot says so once instead of answering. */
-  async handOff(message: InboundMessage, replyTo: ConversationRef, locale: string, channel: CrisisChannel): Promise<boolean> {
-    const { store, escalation } = this.deps;
-    const userKey = platformUserKey(message.conversation.platform, message.author.id);
-    if (!(await escalation.isPaused(userKey, conversationKey(message.conversation)))) return false;
-    // The flag lives under the context key, which /forget also clears.
-    const contextKey = userContextKey(message.conversation, message.author.id);
-    if (await store.preference(contextKey, HANDOFF_SENT)) return true;
-    await channel.send({ conversation: replyTo, text: this.deps.directory.texts(locale).handoffNotice, kind: 'notice' });
-    await store.setPreference(contextKey, HANDOFF_SENT, String(this.deps.clock.now().getTime()));
-    return true;
   }
 
   private async openDirect(channel: CrisisChannel, userId: string): Promise<ConversationRef | undefined> {

@@ -5,6 +5,7 @@
  * here runs per message.
  */
 import type { Logger } from '../logger.js';
+import type { ConversationRef } from '../messages.js';
 import type { Clock, CrisisChannel, CrisisResponder, ModeratorSink, RiskAssessor } from '../ports.js';
 import { asBotError } from '../errors.js';
 import type { EscalationPolicy } from '../policy/escalation-policy.js';
@@ -12,6 +13,7 @@ import type { CaseStore } from '../store/case-store.js';
 import type { MessageStore } from '../store/store.js';
 import { communityKey, createCountryCommand } from './country.js';
 import type { RenderRequest, ResourceDirectory } from './directory.js';
+import { createCommunityLanguage } from './community-language.js';
 import { createCountryAnswer } from './country-answer.js';
 import { loadGazetteer } from './gazetteer.js';
 import { createResourceDelivery, type ResourceDelivery } from './resource-delivery.js';
@@ -25,6 +27,9 @@ import type { ModeratorConfig } from './moderators.js';
 import { createOutboxWorker, type OutboxMetrics, type OutboxWorker } from './outbox.js';
 import type { OutputCheck } from './output-check.js';
 import { createCrisisResponder } from './responder.js';
+import { createFollowUp } from './follow-up.js';
+import { createHandOff } from './hand-off.js';
+import { createReplyCheck } from './reply-check.js';
 
 export interface CrisisServicesDeps {
   store: MessageStore;
@@ -60,6 +65,8 @@ export interface CrisisServices {
   outbox: OutboxWorker;
   moderation: Moderation;
   country: ReturnType<typeof createCountryCommand>;
+  /** `language community xx|clear` for moderators. */
+  communityLanguage: ReturnType<typeof createCommunityLanguage>;
   responder: CrisisResponder;
   /** The language to write to a person in (src/crisis/locale.ts). */
   locale: LocaleChooser;
@@ -108,19 +115,24 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
     },
     ...(metrics ? { onCaseAction: (action: string, level: string) => metrics.count('case_actions_total', { action, level }) } : {}),
   });
+  const { directory } = deps;
+  /** A command carries no sentence: the person's choice, else the language they last wrote in, else the community's. */
+  const textsFor = async (userKey: string, conversation: ConversationRef) => directory.texts(await locale({
+    userKey, communityKey: communityKey(conversation), detected: (await deps.deliveries.forUser(userKey)).at(-1)?.locale, text: '',
+  }));
   const country = createCountryCommand({
     messages: store, moderators: deps.moderators, isKnownCountry: (c) => deps.directory.has(c),
     defaultCountry: deps.defaultCountry, logger,
     lines: { sendLines: (r, c) => countryAnswer.sendLines(r, c), linesFor: (u, c, conv) => countryAnswer.linesFor(u, c, conv) },
     channelFor: (platform) => deps.channelFor(platform),
     textsFor: async (userKey, conversation) => {
-      const texts = directory.texts(await locale({
-        userKey, communityKey: communityKey(conversation), detected: (await deps.deliveries.forUser(userKey)).at(-1)?.locale, text: '',
-      }));
-      return { ...texts.countryCommand, locale: texts.locale };
+      const texts = await textsFor(userKey, conversation);
+      return { ...texts.countryCommand, locale: texts.locale, community: texts.community };
     },
   });
-  const { directory } = deps;
+  const communityLanguage = createCommunityLanguage({
+    messages: store, moderators: deps.moderators, locales: directory.locales(), textsFor, logger,
+  });
   const locale = createLocaleChooser({
     policyDir: deps.policyDir, templateLocales: directory.locales(), textLocales: deps.textLocales,
     preference: (owner, name) => store.preference(owner, name),
@@ -148,12 +160,21 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
     store, cases, gazetteer: loadGazetteer(deps.policyDir, directory), render, deliveries, locale, clock, logger,
     lastLocale: async (userKey) => (await deps.deliveries.forUser(userKey)).at(-1)?.locale,
   });
-  const responder = createCrisisResponder({
-    store, escalation: journaled, checkOutput: deps.checkOutput, risk: deps.risk, clock, logger, locale, deliveries, countryAnswer,
-    directory: { render, texts: (l) => directory.texts(l) },
-    threshold: policy.threshold,
-    fallbackCountry: deps.defaultCountry,
+  const crisisDirectory = { render, texts: (l: string) => directory.texts(l) };
+  const response = createCrisisResponder({
+    store, escalation: journaled, risk: deps.risk, clock, logger, locale, deliveries, directory: crisisDirectory,
+    threshold: policy.threshold, fallbackCountry: deps.defaultCountry,
     ...(metrics ? { metrics } : {}),
   });
-  return { outbox, moderation, country, responder, locale, deliveries, journal };
+  // The engine's seam: one owner a step (src/ports.ts, CrisisResponder).
+  const responder: CrisisResponder = {
+    followUp: createFollowUp({ countryAnswer, deliveries, logger }),
+    respond: response.respond.bind(response),
+    handOff: createHandOff({ store, escalation, directory: crisisDirectory, clock }),
+    checkReply: createReplyCheck({
+      directory: crisisDirectory, checkOutput: deps.checkOutput, threshold: policy.threshold, fallbackCountry: deps.defaultCountry,
+    }),
+    respondWithoutStore: response.respondWithoutStore.bind(response),
+  };
+  return { outbox, moderation, country, communityLanguage, responder, locale, deliveries, journal };
 }

@@ -46,6 +46,14 @@ const shape = {
   country_command: z.strictObject({
     set: Text, cleared: Text, unknown: Text, lines_sent: Text, lines_queued: Text, current: Text, none_set: Text, usage: Text,
   }),
+  /**
+   * Replies to moderators' `country community …` and `language community …`, in the moderator's
+   * language (their /language choice, else the language they last wrote in, else the community's).
+   */
+  community: z.strictObject({
+    country_set: Text, country_cleared: Text, language_set: Text, language_cleared: Text, language_unknown: Text,
+    moderators_only: Text, no_community: Text, usage: Text,
+  }),
   format: z.strictObject(Object.fromEntries(FORMAT_KEYS.map((k) => [k, z.string()])) as Record<FormatKey, z.ZodString>),
 };
 
@@ -67,6 +75,7 @@ export const PartialTemplateFile = z.strictObject({
   ways: shape.ways.partial().optional(),
   moderator_note: shape.moderator_note.partial().optional(),
   country_command: shape.country_command.partial().optional(),
+  community: shape.community.partial().optional(),
   format: shape.format.partial().optional(),
 });
 export type PartialTemplateFile = z.infer<typeof PartialTemplateFile>;
@@ -127,6 +136,14 @@ export const PLACEHOLDER_RULES: Readonly<Record<string, PlaceholderRule>> = {
   'country_command.current': fmt('country'),
   'country_command.none_set': none,
   'country_command.usage': none,
+  'community.country_set': fmt('country'),
+  'community.country_cleared': none,
+  'community.language_set': fmt('language'),
+  'community.language_cleared': none,
+  'community.language_unknown': fmt('value', 'languages'),
+  'community.moderators_only': none,
+  'community.no_community': none,
+  'community.usage': none,
   'format.bullet': fmt('line'),
   'format.line': fmt('service', 'methods', 'hours', 'note'),
   'format.call': fmt('numbers'),

@@ -100,6 +100,7 @@ function mergeOverEnglish(en: TemplateFile, partial: PartialTemplateFile): Templ
     ways: over(en.ways, partial.ways),
     moderator_note: over(en.moderator_note, partial.moderator_note),
     country_command: over(en.country_command, partial.country_command),
+    community: over(en.community, partial.community),
     format: over(en.format, partial.format),
   };
 }

@@ -1,11 +1,11 @@
 /**
- * The model client's HTTP transport: a `fetch` for the openai SDK built on node:http(s) with a
- * keep-alive agent. Node's built-in fetch (undici) spent about 0.6-1 ms of CPU per model call
+ * The HTTP transport of the model client and of Slack's WebClient: a `fetch` built on
+ * node:http(s) with a keep-alive agent. Node's built-in fetch (undici) spent about 0.6-1 ms of CPU per model call
  * on web streams, header lists and abort plumbing, more than the rest of the request; on the
  * per-message path of a chat bot that was the largest single cost after the platform's own
  * HTTP (issue 15 item 10). This does only what the SDK needs: one request with method,
- * headers, body and abort signal; a JSON answer read whole; an event stream (streaming
- * replies) handed over as it arrives.
+ * headers, body and abort signal; a JSON answer read whole (whole-response.ts); an event
+ * stream (streaming replies) handed over as it arrives.
  *
  * Errors keep fetch's shapes, which the SDK maps: an aborted request rejects with a DOMException
  * named AbortError (timeout or caller abort), a connection failure with a TypeError whose
@@ -14,6 +14,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
+import { WholeResponse } from './whole-response.js';
 
 type FetchInput = string | URL | Request;
 
@@ -27,6 +28,18 @@ function bodyOf(body: RequestInit['body']): string | Buffer | undefined | null {
   if (body instanceof ArrayBuffer) return Buffer.from(body);
   if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   return null;
+}
+
+/** Request headers as a plain object with lower-case names; a plain object (Slack's) is copied as is. */
+function requestHeaders(init: RequestInit['headers']): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (init === undefined || init === null) return headers;
+  if (!(init instanceof Headers) && !Array.isArray(init)) {
+    for (const [name, value] of Object.entries(init)) if (value !== undefined) headers[name.toLowerCase()] = String(value);
+    return headers;
+  }
+  new Headers(init).forEach((value, name) => { headers[name] = value; });
+  return headers;
 }
 
 function responseHeaders(res: IncomingMessage): Headers {
@@ -61,8 +74,7 @@ export function createLeanFetch(): typeof fetch {
         reject(abortError(signal));
         return;
       }
-      const headers: Record<string, string> = {};
-      new Headers(init.headers).forEach((value, name) => { headers[name] = value; });
+      const headers = requestHeaders(init.headers);
       if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       let settled = false;
@@ -81,7 +93,7 @@ export function createLeanFetch(): typeof fetch {
           settled = true;
           // Statuses that carry no body must be built without one.
           const empty = status === 204 || status === 304 || (init.method ?? 'GET').toUpperCase() === 'HEAD';
-          resolve(new Response(empty ? null : Buffer.concat(chunks), meta));
+          resolve(new WholeResponse(empty ? null : Buffer.concat(chunks), status, meta.statusText, meta.headers, url.href) as unknown as Response);
         });
         res.on('error', (error) => fail(error));
       });

@@ -14,7 +14,7 @@ import { loadModelPolicy } from '../policy/model-policy.js';
 import { policyVersion } from '../policy/version.js';
 import { loadDetectionPolicy } from '../risk/policy-loader.js';
 import { MIGRATIONS_DIR, openDatabase } from '../store/sqlite/database.js';
-import { readMigrations } from '../store/sqlite/migrate.js';
+import { readMigrations } from '../store/migration-files.js';
 
 export interface Finding {
   /** What was checked ("database", "model endpoint", "telegram"...). */

@@ -3,7 +3,7 @@
  * timeout, compares the applied migrations with migrations/pg, and takes (and rolls back) a
  * write. It never prints the URL (it carries the password): only the host and database name.
  */
-import { readMigrations } from '../store/sqlite/migrate.js';
+import { readMigrations } from '../store/migration-files.js';
 import { PG_MIGRATIONS_DIR } from '../store/pg/pg-migrate.js';
 import { connectProbe, type ProbeClient } from '../store/pg/pg-probe.js';
 import { ok, problem, type Finding } from './doctor-checks.js';

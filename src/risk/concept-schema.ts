@@ -41,6 +41,7 @@ export const CONCEPTS = [
   'frame_news', // the news, an article, statistics, a study
   'frame_support', // if you ever, you can talk to me, prevention, awareness
   'frame_benign', // for cooking, for camping, photos, a recipe (a harmless purpose)
+  'return', // see you monday, back tomorrow, hasta mañana: a goodbye with a planned return is not a farewell
   'marker', // cross-language markers of suicide and self-harm, for languages without a pack
 ] as const;
 export const Concept = z.enum(CONCEPTS);
@@ -109,6 +110,12 @@ export const GrammarRule = z
     frame_proof: z.boolean().default(false),
     /** A negation just before the rule's first concept cancels it ("I won't take the pills"). */
     negatable: z.boolean().default(true),
+    /**
+     * This concept must stand without an object of its own (spaced scripts): the word after it
+     * ends the clause or carries a concept other than a frame. "I already took some" and "took a
+     * few of them already" keep the rule; "took some notes" and "ein paar Kekse genommen" do not.
+     */
+    bare: Concept.optional(),
     note: z.string().optional(),
   })
   .strict();

@@ -57,6 +57,8 @@ export interface ConceptScan {
   active: Set<number>;
   /** Char offset of each clause start in the normalized text, for locating rule matches. */
   clauseStarts: number[];
+  /** The clause number of each word of a spaced script (what follows a concept, for `bare`). */
+  tokenClauses: number[];
 }
 
 /** Letters of scripts written without spaces between words: matched as substrings. */
@@ -72,7 +74,7 @@ const TYPO_REACH = 8;
 const TYPO_PROBES = 24;
 /** Concepts whose single words may carry a typo (nouns and verbs of means and acts, not frames or function words). */
 const TYPO_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['means', 'height', 'act', 'ingest', 'farewell', 'preparation', 'distress']);
-const WEAK: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'took']);
+const WEAK: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'took', 'return']);
 
 function deletions(word: string): string[] {
   const out: string[] = [];
@@ -296,5 +298,5 @@ export function scanConcepts(index: ConceptIndex, text: string): ConceptScan {
   const took = new Set<number>();
   for (const h of hits) if (h.concept === 'took') took.add(h.lang);
   if (took.size > 0) for (const h of hits) if (h.concept === 'some' && took.has(h.lang)) active.add(h.lang);
-  return { hits, active, clauseStarts };
+  return { hits, active, clauseStarts, tokenClauses: clauses };
 }

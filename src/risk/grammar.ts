@@ -31,13 +31,18 @@ export interface GrammarResult {
   framedClauses: Map<string, Set<number>>;
   /** How many clauses the message has (a message whose every clause is framed is framed as a whole). */
   clauses: number;
+  /**
+   * The message plans a return ("bye all, see you monday"): its goodbye is not a farewell, so
+   * no farewell rule (phrase or grammar) matches it. Other findings stand.
+   */
+  returning: boolean;
 }
 
 const FRAMES: ReadonlySet<Concept> = new Set(FRAME_CONCEPTS);
 /** Frames that speak for their whole sentence; a harmless purpose or the past frame only their clause. */
 const SENTENCE_FRAMES: ReadonlySet<Concept> = new Set<Concept>(['frame_support', 'frame_news', 'frame_fiction']);
 /** Function words and circumstances: they do not show that a message is written in a language. */
-const PLAIN: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some']);
+const PLAIN: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'return']);
 const SENTENCE_END = /[.!?\n。！？؟]/;
 
 /** The sentence number of each clause: a clause starts a new sentence when a sentence end closed the last one. */
@@ -103,7 +108,8 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
   for (const h of scan.hits) if (FRAMES.has(h.concept)) frames++;
   // Most messages carry no frame at all: nothing to mark, and no sentence split to compute.
   if (frames > 0) markFrames(scan, index, text, mark, framedClauses);
-  const result: GrammarResult = { level: 'none', hits: [], framedClauses, clauses: scan.clauseStarts.length };
+  const returning = scan.hits.some((h) => h.concept === 'return');
+  const result: GrammarResult = { level: 'none', hits: [], framedClauses, clauses: scan.clauseStarts.length, returning };
   if (scan.active.size === 0) return result;
 
   const within = (a: ConceptHit, b: ConceptHit) =>
@@ -126,8 +132,10 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
       if (!list) byConcept.set(c, (list = pick(mine, c)));
       return list;
     };
+    const objectFree = (h: ConceptHit) => standsBare(h, mine, scan.tokenClauses);
     for (const rule of grammar.rules) {
-      const found = fire(rule, get, within, grammar.negation_reach);
+      if (returning && rule.signals.includes('farewell')) continue;
+      const found = fire(rule, get, within, grammar.negation_reach, objectFree);
       if (!found) continue;
       const { anchor, span } = found;
       const clauses = new Set(span.map((h) => h.clause));
@@ -137,7 +145,7 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
       let signals: Signal[] = rule.signals;
       let id = `${language}.${rule.id}`;
       if (rule.self === 'required' || rule.other_level) {
-        if (subjectIsOther(anchor, span, get('self'), get('other'))) {
+        if (subjectIsOther(anchor, span, get('self'), get('other'), get('means'))) {
           // Worry about someone else is less certain than one's own words: a harmless purpose
           // anywhere in the message ("dad is on the roof, fixing the antenna") sets it aside.
           if (framed && framed.size > 0) continue;
@@ -170,6 +178,7 @@ function subjectIsOther(
   span: ConceptHit[],
   selves: ConceptHit[],
   others: ConceptHit[],
+  means: ConceptHit[],
 ): boolean {
   // The subject goes with the verb-like words (has, took, standing on), not with the objects:
   // in "she gave me her pills and I'm taking them" the pills are hers, the taking is mine.
@@ -179,8 +188,11 @@ function subjectIsOther(
   const before = (h: ConceptHit) => h.spaced === first.spaced && h.clause === first.clause && h.end <= first.pos;
   let nearestSelf = -1;
   for (const h of selves) if (before(h) && h.end > nearestSelf) nearestSelf = h.end;
+  // A person named just after the means owns the thing, not the act ("ya tengo el arma de mi
+  // padre preparada", "le pillole di mia madre"): the writer still holds it.
+  const owner = (h: ConceptHit) => means.some((m) => m.spaced && h.spaced && m.clause === h.clause && m.end <= h.pos && h.pos - m.end <= 2);
   let nearestOther = -1;
-  for (const h of others) if (before(h) && h.end > nearestOther) nearestOther = h.end;
+  for (const h of others) if (before(h) && !owner(h) && h.end > nearestOther) nearestOther = h.end;
   if (nearestOther < 0) return false;
   return nearestSelf < nearestOther;
 }
@@ -190,8 +202,12 @@ function markFrames(scan: ConceptScan, index: ConceptIndex, text: string, mark: 
   const sentences = sentenceOfClauses(scan.clauseStarts, text);
   const selfClauses = new Set<number>();
   for (const h of scan.hits) if (h.concept === 'self') selfClauses.add(h.clause);
+  // "I tried two years ago and I'm thinking about doing it again": the past returning is not the past.
+  const againClauses = new Set<number>();
+  for (const h of scan.hits) if (h.concept === 'again') againClauses.add(h.clause);
   for (const h of scan.hits) {
     if (!FRAMES.has(h.concept)) continue;
+    if (h.concept === 'frame_past' && againClauses.has(h.clause)) continue;
     const language = index.languages[h.lang]!;
     mark(language, h.clause);
     // An offer of support, a story or a report speaks for its whole sentence ("if you ever have
@@ -215,12 +231,27 @@ function markFrames(scan: ConceptScan, index: ConceptIndex, text: string, mark: 
   }
 }
 
+/**
+ * Whether a spaced occurrence has no object of its own (grammar `bare`): the next word ends its
+ * clause, or the taken thing, a time, "already", "again" or a feeling starts there ("took some.
+ * now…", "took a few of them already", "ein paar genommen"). An unspaced occurrence has no word
+ * boundary to read, so it always stands.
+ */
+function standsBare(h: ConceptHit, mine: ConceptHit[], tokenClauses: number[]): boolean {
+  if (!h.spaced) return true;
+  if (h.end >= tokenClauses.length || tokenClauses[h.end] !== h.clause) return true;
+  return mine.some((o) => o.spaced && o.pos === h.end && BARE_FOLLOWERS.has(o.concept));
+}
+/** What may follow a `bare` concept without being its object: the thing taken, a time, "already", a feeling. */
+const BARE_FOLLOWERS: ReadonlySet<Concept> = new Set<Concept>(['means', 'time', 'recent_past', 'finality', 'again', 'self', 'took', 'ingest', 'some', 'distress', 'negation', 'lethal']);
+
 /** Whether `rule` fires on these occurrences; returns the anchor and the occurrences used. */
 function fire(
   rule: GrammarRule,
   get: (c: Concept) => ConceptHit[],
   within: (a: ConceptHit, b: ConceptHit) => boolean,
   reach: number,
+  objectFree: (h: ConceptHit) => boolean,
 ): { anchor: ConceptHit; span: ConceptHit[] } | undefined {
   const needed = rule.all.filter((c) => c !== 'self' || rule.self === 'any');
   const head = needed[0] ?? rule.any?.[0];
@@ -243,6 +274,8 @@ function fire(
       return h !== undefined;
     })) continue;
     if (rule.unless?.some((c) => nearest(get(c), anchor, within) !== undefined)) continue;
+    // Overlapping entries start at one word ("a few", "a few of them"): any of them may stand bare.
+    if (rule.bare && !span.some((h) => h.concept === rule.bare && get(h.concept).some((o) => o.pos === h.pos && o.spaced === h.spaced && objectFree(o)))) continue;
     if (rule.negatable) {
       const negated = get('negation').some(
         (n) => n.spaced === anchor.spaced && n.clause === anchor.clause && n.end <= anchor.pos && anchor.pos - n.end <= (anchor.spaced ? reach : reach * 2),

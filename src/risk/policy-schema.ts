@@ -159,6 +159,24 @@ export const TrajectoryFile = z
       .default([]),
     combinations: z.array(Combination).default([]),
     /**
+     * Signals that stand for an act whose object is unnamed ("I already took some"): with no
+     * earlier turn in the window to say what was taken, the message reads at `level`; after a
+     * means message a combination decides, after a harmless one ("the photos are great") it is
+     * about that, and stays as the rules read it.
+     */
+    unexplained: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^trajectory\.[a-z0-9_.-]+$/, 'must look like trajectory.took-some-alone'),
+            signal: Signal,
+            level: RiskLevelName,
+            note: z.string().optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    /**
      * Weak signals that accumulate over the user's recent turns (issue 11 item 3): each signal
      * counts once with its weight if it occurred within `within_hours` in at least one turn; when
      * the signals come from at least `min_turns` turns, the sum reaches the highest `levels`

@@ -82,8 +82,10 @@ function indexFor(packs: CompiledPack[]): ScreenIndex {
 export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: MeaningPolicy, model?: LoadedModel): MessageAnalysis {
   const normalized = normalizeText(raw);
   const reading = meaning ? readMeaning(meaning, normalized.text) : undefined;
-  const forms = [normalized.text, ...normalized.variants];
-  if (reading?.defillered) forms.push(reading.defillered);
+  // The text the concepts were read in comes first: a frame can only set aside a match found
+  // there (framedAt), and "at fifteen I honestly wanted to die, now I'm fine" must be framed
+  // whether or not it has a filler word.
+  const forms = reading?.defillered ? [reading.defillered, normalized.text, ...normalized.variants] : [normalized.text, ...normalized.variants];
   const hits: RuleHit[] = [];
   const conditional: ConditionalHit[] = [];
   const signals = new Set<Signal>();
@@ -121,6 +123,9 @@ export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: Mea
       }
       if (at < 0) continue;
       if (reading && rule.level !== 'imminent' && framedAt(reading, rule.language, form, at)) continue;
+      // A goodbye with a planned return ("adiós a todos, nos vemos el lunes") is not a farewell:
+      // like an `unless_message`, the farewell rule does not match it; nothing found is lowered.
+      if (reading?.grammar.returning && rule.category === 'farewell') continue;
       if (rule.needs) {
         // Its signals count only once its needs are met (trajectory.ts), never to satisfy itself.
         conditional.push({ rule });

@@ -158,6 +158,16 @@ export function assessConversation(
   }
   if (anyCombination) reasons.push(...signalOnly);
 
+  // An act with no object named and nothing earlier to name it ("I already took some" as a
+  // first message) may be an attempt: it gets at least resources and the question.
+  if (inWindow.length === 0) {
+    for (const rule of policy.unexplained) {
+      if (!current.signals.has(rule.signal) || riskRank(rule.level) <= riskRank(level)) continue;
+      level = rule.level;
+      reasons.push(rule.id, ...signalOnly);
+    }
+  }
+
   // Weak signals over several turns (hopelessness, then a means, a place or a time) add up.
   const accumulated = policy.accumulate ? accumulate(policy.accumulate, current, inWindow, now) : undefined;
   if (accumulated && riskRank(accumulated.level) > riskRank(level)) {

@@ -108,9 +108,13 @@ export class FakeAdapter implements PlatformAdapter {
     await receipt.handled;
   }
 
-  command(name: string, args: string[] = [], actor = { id: 'u1', displayName: 'user u1', roleIds: [] as string[] }) {
+  /** A command in the actor's DM, or with `inGroup`, in the community's shared channel (as receive() uses). */
+  command(name: string, args: string[] = [], actor = { id: 'u1', displayName: 'user u1', roleIds: [] as string[] }, inGroup = false) {
     if (!this.handlers) throw new Error('FakeAdapter.command before start');
-    return this.handlers.onCommand({ name, args, actor, conversation: { platform: this.platform, channelId: `dm-${actor.id}` }, isDirect: true });
+    const conversation = inGroup
+      ? { platform: this.platform, channelId: 'general', communityId: 'guild-1' }
+      : { platform: this.platform, channelId: `dm-${actor.id}` };
+    return this.handlers.onCommand({ name, args, actor, conversation, isDirect: !inGroup });
   }
 
   /** Texts sent into one conversation, in order. */

@@ -1,6 +1,6 @@
 /**
  * The little Discord the fake serves: one guild with a few channels, a thread, roles and
- * users, and builders for the gateway payloads (GUILD_CREATE, MESSAGE_CREATE, interactions)
+ * users (plus, for sharding tests, more guilds of one text channel each), and builders for the gateway payloads (GUILD_CREATE, MESSAGE_CREATE, interactions)
  * in the shape Discord sends them.
  */
 
@@ -21,6 +21,8 @@ export interface FakeWorld {
   users: FakeUser[];
   /** Guild role ids per user id (beyond @everyone). */
   memberRoles: Record<string, string[]>;
+  /** More guilds, each with one text channel (sharding: a guild's events go to its shard only). */
+  extraGuilds?: Array<{ id: string; name: string; channelId: string }>;
 }
 
 const user = (id: string, username: string, global_name: string | null, bot = false): FakeUser => ({
@@ -62,7 +64,20 @@ function role(id: string, name: string, position: number, extra: Record<string, 
   return { id, name, permissions: '0', position, color: 0, hoist: false, managed: false, mentionable: false, flags: 0, ...extra };
 }
 
-export function buildGuild(world: FakeWorld): Record<string, unknown> {
+/** Every guild of the world, the main one first. */
+export function guildsOf(world: FakeWorld): Array<{ id: string; name: string }> {
+  return [world.guild, ...(world.extraGuilds ?? [])];
+}
+
+/** The guild a channel belongs to: an extra guild's channel, else the main guild. */
+export function guildIdOfChannel(world: FakeWorld, channelId: string): string {
+  return world.extraGuilds?.find((g) => g.channelId === channelId)?.id ?? world.guild.id;
+}
+
+/** GUILD_CREATE of the main guild, or of an extra guild by id. */
+export function buildGuild(world: FakeWorld, guildId = world.guild.id): Record<string, unknown> {
+  const extra = world.extraGuilds?.find((g) => g.id === guildId);
+  if (extra !== undefined) return buildExtraGuild(world, extra);
   const g = world.guild;
   const text = (id: string, name: string, position: number) => ({ id, type: 0, name, guild_id: g.id, position, permission_overwrites: [], parent_id: null });
   return {
@@ -86,6 +101,20 @@ export function buildGuild(world: FakeWorld): Record<string, unknown> {
       thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: NOW(), locked: false },
     }],
     members: [{ ...member(world, world.bot), user: world.bot, roles: [world.roles.bot] }],
+    voice_states: [], presences: [], stage_instances: [], guild_scheduled_events: [], soundboard_sounds: [],
+  };
+}
+
+function buildExtraGuild(world: FakeWorld, g: { id: string; name: string; channelId: string }): Record<string, unknown> {
+  return {
+    id: g.id, name: g.name, icon: null, owner_id: world.users[0]!.id, afk_timeout: 300, verification_level: 0,
+    default_message_notifications: 0, explicit_content_filter: 0, mfa_level: 0, system_channel_flags: 0,
+    premium_tier: 0, preferred_locale: 'en-US', nsfw_level: 0, features: [], emojis: [], stickers: [],
+    joined_at: NOW(), large: false, unavailable: false, member_count: world.users.length + 1,
+    roles: [role(g.id, '@everyone', 0)],
+    channels: [{ id: g.channelId, type: 0, name: 'general', guild_id: g.id, position: 0, permission_overwrites: [], parent_id: null }],
+    threads: [],
+    members: [{ ...member(world, world.bot), user: world.bot, roles: [] }],
     voice_states: [], presences: [], stage_instances: [], guild_scheduled_events: [], soundboard_sounds: [],
   };
 }
@@ -137,11 +166,11 @@ export function messagePayload(world: FakeWorld, spec: MessageSpec, newId: strin
     // discord.js needs channel_type 1 to build the uncached DM channel (PLATFORMS.md §3.2).
     d.channel_type = 1;
   } else {
-    d.guild_id = world.guild.id;
+    d.guild_id = guildIdOfChannel(world, d.channel_id);
     d.member = member(world, spec.from, spec.nick ?? null);
   }
   if (spec.replyTo) {
-    d.message_reference = { type: 0, message_id: spec.replyTo.id, channel_id: d.channel_id, ...(spec.dm ? {} : { guild_id: world.guild.id }) };
+    d.message_reference = { type: 0, message_id: spec.replyTo.id, channel_id: d.channel_id, ...(spec.dm ? {} : { guild_id: d.guild_id }) };
     d.referenced_message = {
       id: spec.replyTo.id, channel_id: d.channel_id, type: 0, author: spec.replyTo.author, content: '', timestamp: NOW(),
       edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [],

@@ -3,7 +3,8 @@
  * WebSocketServer on the same port), driven by a real discord.js Client. It speaks the
  * parts of the protocol the adapter uses (PLATFORMS.md §3.2): HELLO, IDENTIFY, READY,
  * GUILD_CREATE, heartbeats and ACKs, RESUME with replay, RESUMED, MESSAGE_CREATE and
- * INTERACTION_CREATE; message posts with the 2000-character limit, 429s, nonce dedupe,
+ * INTERACTION_CREATE, several shards (fake-discord-shards.ts: each connection gets its shard's guilds, DMs
+ * go to shard 0); message posts with the 2000-character limit, 429s, nonce dedupe,
  * DMs that refuse (50007), and the 3-second interaction deadline. Every call is recorded.
  *
  * For realism, guild message content is blanked unless IDENTIFY asked for MessageContent, the
@@ -13,7 +14,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { readBody } from '../helpers/local-http.js';
-import { buildGuild, DEFAULT_WORLD, messagePayload, type FakeUser, type FakeWorld, type MessageSpec } from './fake-discord-world.js';
+import { buildGuild, DEFAULT_WORLD, guildIdOfChannel, guildsOf, messagePayload, type FakeUser, type FakeWorld, type MessageSpec } from './fake-discord-world.js';
+import { guildShard, identifiedShard, routesTo, type ShardPair } from './fake-discord-shards.js';
 
 export type { FakeWorld, MessageSpec } from './fake-discord-world.js';
 
@@ -31,6 +33,10 @@ export interface FakeDiscordOptions {
   replayOverlap?: number;
   /** Interaction callbacks later than this get 10062 Unknown interaction. */
   interactionDeadlineMs?: number;
+  /** GET /gateway/bot's recommended `shards` (default 1). */
+  recommendedShards?: number;
+  /** session_start_limit.max_concurrency: identifies allowed per 5 s (default 1). */
+  maxConcurrency?: number;
 }
 
 export interface RecordedRequest {
@@ -79,7 +85,7 @@ export interface FakeDiscord {
   callbacks: InteractionCallback[];
   /** PATCH …/messages/@original and POST followups on interaction webhooks. */
   webhookCalls: Array<{ method: string; path: string; body: any }>;
-  identifies: Array<{ intents: number }>;
+  identifies: Array<{ intents: number; shard: ShardPair }>;
   resumes: Array<{ seq: number; sessionId: string }>;
   heartbeats: number;
   /** Requests the fake has no route for (a test can assert this stays empty). */
@@ -97,6 +103,8 @@ export interface FakeDiscord {
   disconnect(code?: number): void;
   /** Number of live gateway sockets that finished IDENTIFY or RESUME. */
   readySockets(): number;
+  /** The shard of each live identified socket, sorted: [[0, 2], [1, 2]] when two shards of two run. */
+  readyShards(): ShardPair[];
   close(): Promise<void>;
 }
 
@@ -111,9 +119,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const interactions = new Map<string, { at: number; acked: boolean; payload: Record<string, any> }>();
   const sockets = new Set<WebSocket>();
   const ready = new Set<WebSocket>();
+  /** The shard each identified socket (and each session, for RESUME) runs. */
+  const socketShard = new Map<WebSocket, ShardPair>();
+  const sessions = new Map<string, ShardPair>();
   const log: Dispatch[] = [];
   let seq = 0;
-  let sessionId = '';
   let intents = 0;
   let idCounter = 0n;
   const snowflake = () => String(((BigInt(Date.now()) - 1420070400000n) << 22n) + idCounter++);
@@ -164,6 +174,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       for (const ws of sockets) ws.close(code, 'fake disconnect');
     },
     readySockets: () => ready.size,
+    readyShards: () => [...ready].map((ws) => socketShard.get(ws)!).sort((a, b) => a[1] - b[1] || a[0] - b[0]),
     close: async () => {
       for (const ws of sockets) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
@@ -176,11 +187,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(payload));
   }
 
-  /** Logs the event for replay and sends it to every identified socket. */
+  /** Logs the event for replay and sends it to every identified socket of the event's shard. */
   function dispatch(t: string, d: unknown): void {
     const event = { s: ++seq, t, d };
     log.push(event);
-    for (const ws of ready) send(ws, { op: 0, ...event });
+    for (const ws of ready) if (routesTo(socketShard.get(ws)!, t, d)) send(ws, { op: 0, ...event });
   }
 
   // ─── REST ────────────────────────────────────────────────────────────────
@@ -218,8 +229,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (method === 'GET' && path === '/gateway/bot') {
       const { port } = server.address() as AddressInfo;
       return reply(200, {
-        url: `ws://127.0.0.1:${port}/gateway`, shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        url: `ws://127.0.0.1:${port}/gateway`, shards: options.recommendedShards ?? 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: options.maxConcurrency ?? 1 },
       });
     }
     if (method === 'GET' && path === '/users/@me') return reply(200, world.bot);
@@ -259,7 +270,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         if (key) nonces.set(key, message);
         fake.posted.push({ id: message.id, channelId, body });
         // Discord echoes the bot's own messages on the gateway; the adapter must ignore them.
-        dispatch('MESSAGE_CREATE', { ...message, ...(dmUser !== undefined ? { channel_type: 1 } : { guild_id: world.guild.id }) });
+        dispatch('MESSAGE_CREATE', { ...message, ...(dmUser !== undefined ? { channel_type: 1 } : { guild_id: guildIdOfChannel(world, channelId) }) });
       }
       if (rule?.afterCreate) {
         rule.times--;
@@ -268,9 +279,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       return reply(200, message);
     }
     if (method === 'GET' && (m = /^\/channels\/(\d+)$/.exec(path))) {
-      const name = Object.entries(world.channels).find(([, id]) => id === m![1])?.[0];
+      const name = Object.entries(world.channels).find(([, id]) => id === m![1])?.[0]
+        ?? (world.extraGuilds?.some((g) => g.channelId === m![1]) ? 'general' : undefined);
       if (name === undefined) return reply(404, { message: 'Unknown Channel', code: 10003 });
-      return reply(200, { id: m[1], type: 0, name, guild_id: world.guild.id, position: 0, permission_overwrites: [], flags: 0 });
+      return reply(200, { id: m[1], type: 0, name, guild_id: guildIdOfChannel(world, m[1]!), position: 0, permission_overwrites: [], flags: 0 });
     }
     if (method === 'PATCH' && (m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) {
       return reply(200, { ...botMessage(m[1]!, body, m[2]!), edited_timestamp: new Date().toISOString() });
@@ -318,6 +330,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     ws.on('close', () => {
       sockets.delete(ws);
       ready.delete(ws);
+      socketShard.delete(ws);
     });
     const params = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
     // zlib-stream would need deflated binary frames: keep zlib-sync out (PLATFORMS.md §3.2).
@@ -333,28 +346,35 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         send(ws, { op: 11 });
       } else if (frame.op === 2) {
         if (frame.d.token !== FAKE_DISCORD_TOKEN) return ws.close(4004, 'Authentication failed');
-        fake.identifies.push({ intents: frame.d.intents });
+        const shard = identifiedShard(frame.d.shard);
+        if (shard === undefined) return ws.close(4010, 'Invalid shard');
+        fake.identifies.push({ intents: frame.d.intents, shard });
         if (options.messageContentAllowed === false && (frame.d.intents & MESSAGE_CONTENT) !== 0) {
           return ws.close(4014, 'Disallowed intent(s)');
         }
         intents = frame.d.intents;
-        sessionId = `session-${fake.identifies.length}`;
+        const sessionId = `session-${fake.identifies.length}`;
+        sessions.set(sessionId, shard);
         const { port } = server.address() as AddressInfo;
+        socketShard.set(ws, shard);
         ready.add(ws);
+        const guilds = guildsOf(world).filter((g) => guildShard(g.id, shard[1]) === shard[0]);
         const readyEvent = {
-          v: 10, user: world.bot, guilds: [{ id: world.guild.id, unavailable: true }], session_id: sessionId,
-          resume_gateway_url: `ws://127.0.0.1:${port}/gateway`, shard: [0, 1],
+          v: 10, user: world.bot, guilds: guilds.map((g) => ({ id: g.id, unavailable: true })), session_id: sessionId,
+          resume_gateway_url: `ws://127.0.0.1:${port}/gateway`, shard,
           application: { id: world.bot.id, flags: 0 },
         };
         const s = ++seq;
         log.push({ s, t: 'READY', d: readyEvent });
         send(ws, { op: 0, t: 'READY', s, d: readyEvent });
-        dispatch('GUILD_CREATE', buildGuild(world));
+        for (const g of guilds) dispatch('GUILD_CREATE', buildGuild(world, g.id));
       } else if (frame.op === 6) {
         fake.resumes.push({ seq: frame.d.seq, sessionId: frame.d.session_id });
-        if (frame.d.session_id !== sessionId) return send(ws, { op: 9, d: false });
+        const shard = sessions.get(frame.d.session_id);
+        if (shard === undefined) return send(ws, { op: 9, d: false });
         const from = frame.d.seq - (options.replayOverlap ?? 0);
-        for (const e of log) if (e.s > from && e.t !== 'READY') send(ws, { op: 0, ...e });
+        for (const e of log) if (e.s > from && e.t !== 'READY' && routesTo(shard, e.t, e.d)) send(ws, { op: 0, ...e });
+        socketShard.set(ws, shard);
         ready.add(ws);
         send(ws, { op: 0, t: 'RESUMED', s: ++seq, d: {} });
       }

@@ -17,6 +17,8 @@ export interface LeaseStore {
   release(name: string, holder: string): Promise<void>;
   /** Who holds `name` at `now`, if anyone. */
   holder(name: string, now?: Date): Promise<string | undefined>;
+  /** How many unexpired leases have names starting with `prefix` (live instances: INSTANCE_LEASE_PREFIX). */
+  countLive(prefix: string, now?: Date): Promise<number>;
 }
 
 export class PgLeases implements LeaseStore {
@@ -37,6 +39,11 @@ export class PgLeases implements LeaseStore {
 
   async release(name: string, holder: string): Promise<void> {
     await this.db.sql.run('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+  }
+
+  async countLive(prefix: string, now = new Date()): Promise<number> {
+    const row = await this.db.sql.one<{ n: number }>('SELECT COUNT(*)::int AS n FROM leases WHERE starts_with(name, $1) AND until > $2', [prefix, now.getTime()]);
+    return row?.n ?? 0;
   }
 
   async holder(name: string, now = new Date()): Promise<string | undefined> {

@@ -15,8 +15,16 @@ export class CaseDb {
 
   private readonly health: StoreHealth;
 
+  /**
+   * One transaction wrapper that runs whatever it is given: better-sqlite3 builds four wrapped
+   * functions and their properties for every db.transaction(), which cost more than the short
+   * reads most calls here are (two of them on every message).
+   */
+  private readonly inTransaction: <T>(fn: () => T) => T;
+
   constructor(private readonly db: BetterSqlite3.Database) {
     this.health = healthOf(db);
+    this.inTransaction = db.transaction(<T>(fn: () => T): T => fn()) as <T>(fn: () => T) => T;
   }
 
   /** The compiled statement for `text`, prepared once per store. */
@@ -34,7 +42,7 @@ export class CaseDb {
    * (store-health.ts), and maps "store unavailable" failures to a coded error.
    */
   tx<T>(fn: () => T): Promise<T> {
-    return this.health.run(() => this.db.transaction(fn)());
+    return this.health.run(() => this.inTransaction(fn));
   }
 
   // ── helpers (all run inside a caller's transaction) ──

@@ -22,6 +22,8 @@ export class SqliteMessageStore implements MessageStore {
   private readonly stmts;
 
   private readonly health: StoreHealth;
+  /** The turns and the intake row's completion in one commit; built once, as db.transaction() builds four functions per call. */
+  private readonly exchangeTx: (turns: NewTurn[], completed: { platform: string; messageId: string; at: Date }) => void;
 
   constructor(db: Database.Database) {
     this.db = db;
@@ -69,6 +71,10 @@ export class SqliteMessageStore implements MessageStore {
       ping: db.prepare(`INSERT INTO preferences (owner_key, name, value, updated_at) VALUES ('system', 'ping', '1', ?)
         ON CONFLICT (owner_key, name) DO UPDATE SET updated_at = excluded.updated_at`),
     };
+    this.exchangeTx = db.transaction((turns: NewTurn[], completed: { platform: string; messageId: string; at: Date }) => {
+      for (const turn of turns) this.insertTurn(turn);
+      this.stmts.complete.run(completed.at.getTime(), completed.platform, completed.messageId);
+    });
   }
 
   async recordInbound(d: Delivery, at: Date): Promise<{ isNew: boolean }> {
@@ -118,12 +124,7 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async recordExchange(turns: NewTurn[], completed: { platform: string; messageId: string; at: Date }): Promise<void> {
-    await this.guard(() =>
-      this.db.transaction(() => {
-        for (const turn of turns) this.insertTurn(turn);
-        this.stmts.complete.run(completed.at.getTime(), completed.platform, completed.messageId);
-      })(),
-    );
+    await this.guard(() => this.exchangeTx(turns, completed));
   }
 
   private insertTurn(turn: NewTurn): void {
