@@ -122,6 +122,8 @@ class DiscordAdapter implements PlatformAdapter {
     const previous = this.client;
     this.client = next;
     await swapClient(previous, next);
+    // A failed login destroys its client, which clears the shared REST manager's token: set it again.
+    next.rest.setToken(this.config.token);
     if (ids.length === 0 || this.stopping) return;
     this.listen(next, handlers);
     await this.connect(next);

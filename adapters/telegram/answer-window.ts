@@ -26,13 +26,17 @@ export function answerWindow(limit: number): AnswerWindow {
     get open() { return open; },
     async run(kind, send) {
       if (NEVER_WAIT.has(kind)) return send();
-      while (open >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-      open++;
+      // First come, first served: a freed place passes straight to the longest waiter. When a
+      // woken waiter had to compete for it again, newcomers took it under a steady stream and
+      // an answer could wait through several lives of a bot killed again and again (lost).
+      if (open < limit && waiting.length === 0) open++;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
       try {
         return await send();
       } finally {
-        open--;
-        waiting.shift()?.();
+        const next = waiting.shift();
+        if (next) next();
+        else open--;
       }
     },
   };
