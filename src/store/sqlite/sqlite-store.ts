@@ -10,12 +10,8 @@ import { healthOf, type StoreHealth } from './store-health.js';
 import type { RiskLevel } from '../../messages.js';
 import type { Delivery, MessageStore, NewTurn, ResourceMark, StoredTurn, UnfinishedDelivery, UserExport } from '../store.js';
 
-interface TurnRow {
-  role: 'user' | 'assistant';
-  text: string;
-  tokens: number;
-  created_at: number;
-}
+/** role, text, tokens, created_at, as the raw recent-turns statement gives them. */
+type TurnRow = [role: 'user' | 'assistant', text: string, tokens: number, createdAt: number];
 
 export class SqliteMessageStore implements MessageStore {
   private readonly db: Database.Database;
@@ -38,9 +34,11 @@ export class SqliteMessageStore implements MessageStore {
         WHERE completed_at IS NULL AND platform = ? ORDER BY received_at LIMIT ?`),
       resumed: db.prepare('UPDATE processed_messages SET resumes = resumes + 1 WHERE platform = ? AND message_id = ?'),
       markResources: db.prepare('UPDATE processed_messages SET resources = ? WHERE platform = ? AND message_id = ?'),
+      // Rows as arrays: this read runs on every message for up to max_turns rows, and building
+      // an object per row was most of its cost.
       recent: db.prepare(
         'SELECT role, text, tokens, created_at FROM turns WHERE context_key = ? ORDER BY id DESC LIMIT ?',
-      ),
+      ).raw(true),
       append: db.prepare(`INSERT INTO turns
         (context_key, user_key, role, text, tokens, created_at, risk_level, risk_reasons, policy_version, crisis)
         VALUES (@contextKey, @userKey, @role, @text, @tokens, @at, @level, @reasons, @policyVersion, @crisis)`),
@@ -120,7 +118,13 @@ export class SqliteMessageStore implements MessageStore {
 
   async recentTurns(contextKey: string, limit: number): Promise<StoredTurn[]> {
     const rows = await this.guard(() => this.stmts.recent.all(contextKey, limit) as TurnRow[]);
-    return rows.reverse().map((r) => ({ role: r.role, text: r.text, tokens: r.tokens, at: new Date(r.created_at) }));
+    const turns: StoredTurn[] = new Array<StoredTurn>(rows.length);
+    // Newest first from the query; oldest first for the prompt.
+    for (let i = 0; i < rows.length; i++) {
+      const [role, text, tokens, at] = rows[rows.length - 1 - i]!;
+      turns[i] = { role, text, tokens, at: new Date(at) };
+    }
+    return turns;
   }
 
   async recordExchange(turns: NewTurn[], completed: { platform: string; messageId: string; at: Date }): Promise<void> {
