@@ -30,8 +30,15 @@ export const CATEGORIES = {
   frame: { level: 'none', kind: 'frame', count: 360 },
   lookalike: { level: 'none', kind: 'lookalike', count: 420 },
   benign: { level: 'none', kind: 'benign', count: 260 },
+  // Medicine, a rope or a blade named in an everyday way, with no wish, plan or act: harmless
+  // alone. The rules call it a weak signal (means_named) and leave it to the conversation, and
+  // the model may lift such a message to moderate (policy.yaml moderate_only_after); without
+  // these it learned that "pills" alone means risk.
+  means_neutral: { level: 'none', kind: 'lookalike', count: 160 },
 } as const satisfies Record<string, { level: RiskLevel; kind: string; count: number }>;
 export type Category = keyof typeof CATEGORIES;
+/** Categories a language file may leave out (written so far for the languages that needed them). */
+export const OPTIONAL: ReadonlySet<Category> = new Set(['means_neutral']);
 
 const Clauses = z.array(z.string().min(2)).min(2);
 export const CorpusParts = z.strictObject({
@@ -39,7 +46,9 @@ export const CorpusParts = z.strictObject({
   /** More sentences for a language the screen is weak in (1 when absent). */
   scale: z.number().min(0.5).max(3).optional(),
   slots: z.record(z.string().regex(/^\w+$/), z.array(z.string().min(1)).min(1)),
-  clauses: z.strictObject(Object.fromEntries(Object.keys(CATEGORIES).map((c) => [c, Clauses])) as Record<Category, typeof Clauses>),
+  clauses: z.strictObject(
+    Object.fromEntries(Object.keys(CATEGORIES).map((c) => [c, OPTIONAL.has(c as Category) ? Clauses.optional() : Clauses])) as Record<Category, typeof Clauses>,
+  ),
   glue: z.strictObject({
     openers: z.array(z.string()).min(1),
     fillers: z.array(z.string().min(1)).min(1),
@@ -69,7 +78,7 @@ export function loadCorpusParts(dir: string | URL = PARTS_DIR): CorpusParts[] {
       throw new Error(`${file}: ${issue.path.join('.')}: ${issue.message}`);
     }
     for (const [category, clauses] of Object.entries(result.data.clauses)) {
-      for (const clause of clauses) {
+      for (const clause of clauses ?? []) {
         for (const [, slot] of clause.matchAll(/\{(\w+)\}/g)) {
           if (!result.data.slots[slot!]) throw new Error(`${file}: clauses.${category}: "${clause}" uses unknown slot {${slot}}`);
         }
@@ -92,6 +101,7 @@ export function generateCorpus(all: CorpusParts[], options: { seed: number; scal
 
     for (const [category, spec] of Object.entries(CATEGORIES) as Array<[Category, (typeof CATEGORIES)[Category]]>) {
       const clauses = parts.clauses[category];
+      if (!clauses) continue;
       const wanted = Math.round(spec.count * (options.scale ?? 1) * (parts.scale ?? 1));
       let made = 0;
       for (let attempt = 0; made < wanted && attempt < wanted * 6; attempt++) {

@@ -6,7 +6,7 @@
  * high lift (moderators). Blind probe sets never enter here.
  */
 import { maxLevel, riskRank, type RiskLevel } from '../src/messages.js';
-import { modelLevel } from '../src/risk/model/combine.js';
+import { cappedPolicy, modelLevel } from '../src/risk/model/combine.js';
 import type { ModelPolicy } from '../src/risk/model/model-file.js';
 import type { ModelScores } from '../src/risk/model/risk-model.js';
 
@@ -21,12 +21,14 @@ export interface OutOfFold {
   rules: RiskLevel;
   /** Whether the policy lets the model act on it: rules below `only_below` and no deferred signal. */
   eligible: boolean;
+  /** Whether the rules found a signal after which the model lifts to moderate at most (`moderate_only_after`). */
+  capped: boolean;
 }
 
 /** The screen's level with the model under `policy`: the model only raises an eligible message's level. */
 export function combined(row: OutOfFold, policy: ModelPolicy): RiskLevel {
   if (policy.mode === 'off' || !row.eligible) return row.rules;
-  return maxLevel(row.rules, modelLevel(row.scores, policy));
+  return maxLevel(row.rules, modelLevel(row.scores, row.capped ? cappedPolicy(policy) : policy));
 }
 
 interface Counts { tp: number; fp: number; pos: number; neg: number; negHit: number; look: number; lookHit: number }
@@ -97,6 +99,27 @@ export function languageTable(rows: OutOfFold[], policy: ModelPolicy, languages:
     const xs = rows.filter((r) => r.source === 'corpus' && r.lang === lang);
     const both = (r: OutOfFold) => combined(r, policy);
     lines.push(`${lang.padEnd(8)}${cell(xs, (r) => r.rules, 2).padEnd(23)}${cell(xs, both, 2).padEnd(23)}${cell(xs, (r) => r.rules, 3).padEnd(23)}${cell(xs, both, 3)}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The middle option (`moderate_only_after`): on the rows where the rules found one of its
+ * signals and the model may act, resources with the model lifting to moderate at risk >= t.
+ */
+export function cappedTable(rows: OutOfFold[], policy: ModelPolicy, thresholds: number[]): string {
+  const capped = rows.filter((r) => r.capped && r.eligible);
+  const corpus = capped.filter((r) => r.source === 'corpus');
+  const dev = capped.filter((r) => r.source === 'dev');
+  const lines = [
+    `middle option: rows where the rules found ${policy.moderate_only_after.signals.join(' or ')} (corpus ${corpus.length}, dev ${dev.length}); model lifts to moderate at risk >= t`,
+    `${'t'.padEnd(8)}${'corpus, rules + model'.padEnd(23)}dev, rules + model`,
+    `${''.padEnd(8)}${'recall   prec     FP   '.repeat(2)}`,
+    `${'rules'.padEnd(8)}${cell(corpus, (r) => r.rules, 2).padEnd(23)}${cell(dev, (r) => r.rules, 2)}`,
+  ];
+  for (const t of thresholds) {
+    const p: ModelPolicy = { ...policy, moderate_only_after: { ...policy.moderate_only_after, risk: t } };
+    lines.push(`${t.toFixed(2).padEnd(8)}${cell(corpus, (r) => combined(r, p), 2).padEnd(23)}${cell(dev, (r) => combined(r, p), 2)}`);
   }
   return lines.join('\n');
 }

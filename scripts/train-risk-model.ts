@@ -32,9 +32,10 @@ import { DEFAULT_TRAINING, encodeRows, trainModel, type TrainingRow } from '../s
 import { normalizeText } from '../src/risk/normalize.js';
 import { analyzeMessage } from '../src/risk/screen.js';
 import { assessConversation } from '../src/risk/trajectory.js';
+import { readBlindProbes, nearBlindFilter } from './risk-blind-filter.js';
 import { generateCorpus, loadCorpusParts } from './risk-corpus.js';
 import { table, type Scored } from './risk-model-metrics.js';
-import { combined, languageTable, sweepTable, type OutOfFold } from './risk-model-sweep.js';
+import { cappedTable, combined, languageTable, sweepTable, type OutOfFold } from './risk-model-sweep.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -43,7 +44,7 @@ const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) 
 const devDir = resolve(option('--dev') ?? [join(root, '..', 'shared', 'eval', 'dev'), join(root, '..', '..', 'shared', 'eval', 'dev')].find((d) => existsSync(d)) ?? join(root, '..', 'shared', 'eval', 'dev'));
 const modelDir = join(root, 'policies', 'detection', 'model');
 const FOLDS = 5;
-const DEV_WEIGHT = 1.5;
+const DEV_WEIGHT = 2;
 const CORPUS_SEED = 11;
 
 interface Row extends TrainingRow { id: string; lang: string; kind: string; source: 'dev' | 'corpus'; fold: number; split?: string }
@@ -56,37 +57,13 @@ const hash = (s: string) => {
   return h >>> 0;
 };
 
-// Blind probes (test/risk/blind, tune and held halves; test/risk/blind2, all held): only ever
-// scored, and used here to keep the corpus away from them.
-const BLIND_SETS = ['blind', 'blind2'].filter((d) => existsSync(join(root, 'test', 'risk', d)));
-const blind = BLIND_SETS.flatMap((set) => {
-  const dir = join(root, 'test', 'risk', set);
-  return readdirSync(dir).filter((f) => f.endsWith('.jsonl') && f !== 'conversations.jsonl').sort()
-    .flatMap((f) => readJsonl<{ id: string; lang: string; text: string; level: RiskLevel; kind: string; split: string }>(join(dir, f)))
-    .map((r) => ({ ...r, set }));
-});
-
-/** Character 4-gram shingles of the normalized text (spaces removed, so it works for every script). */
-function shingles(text: string): Set<string> {
-  const t = normalizeText(text).text.replace(/[\s\p{P}]+/gu, '');
-  const out = new Set<string>();
-  for (let i = 0; i + 4 <= t.length; i++) out.add(t.slice(i, i + 4));
-  return out;
-}
-const blindIndex = new Map<string, number[]>();
-const blindSizes = blind.map((b, i) => {
-  const s = shingles(b.text);
-  for (const g of s) blindIndex.set(g, [...(blindIndex.get(g) ?? []), i]);
-  return s.size;
-});
-/** Whether `text` shares more than half of the shorter one's shingles with some blind probe. */
-function nearBlind(text: string): boolean {
-  const s = shingles(text);
-  const shared = new Map<number, number>();
-  for (const g of s) for (const i of blindIndex.get(g) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
-  for (const [i, k] of shared) if (k / Math.max(1, Math.min(s.size, blindSizes[i]!)) > 0.5) return true;
-  return false;
-}
+// Blind probes: every set keeps the corpus away from it (composed sentences near a probe are
+// dropped, risk-blind-filter.ts). Only blind and blind2 (tune and held halves; all held) are
+// scored here, as before; blind3 and blind4 are scored only by `npm run eval:blind -- --dir ...`.
+const blind = readBlindProbes(join(root, 'test', 'risk'));
+const FILTER_SETS = [...new Set(blind.map((b) => b.set))];
+const BLIND_SETS = ['blind', 'blind2'].filter((d) => FILTER_SETS.includes(d));
+const nearBlind = nearBlindFilter(blind);
 
 const parts = loadCorpusParts();
 const generated = generateCorpus(parts, { seed: CORPUS_SEED });
@@ -133,7 +110,8 @@ const scoreRow = (model: RiskModel, text: string, norm: string, level: RiskLevel
 const rulesView = rows.map((r) => {
   const analysis = analyzeMessage(rules.policy.packs, r.text, rules.policy.meaning);
   const eligible = riskRank(analysis.level) < riskRank(policy.only_below) && !policy.defer_to.some((s) => analysis.signals.has(s));
-  return { rules: assessConversation(rules.policy.trajectory, analysis, [], undefined, now).level, eligible };
+  const capped = policy.moderate_only_after.signals.some((s) => analysis.signals.has(s));
+  return { rules: assessConversation(rules.policy.trajectory, analysis, [], undefined, now).level, eligible, capped };
 });
 
 if (!args.includes('--no-kfold')) {
@@ -166,6 +144,8 @@ if (!args.includes('--no-kfold')) {
   console.log(sweepTable(outOfFold, policy, 'risk', [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]));
   console.log('');
   console.log(sweepTable(outOfFold, policy, 'escalate', [0.8, 0.85, 0.9, 0.95, 0.97, 0.99]));
+  console.log('');
+  console.log(cappedTable(outOfFold, policy, [0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99]));
   console.log(`\nper language, out-of-fold corpus, at policy.yaml's thresholds (moderate ${policy.lift.moderate.risk}, high ${policy.lift.high?.risk ?? '-'}/${policy.lift.high?.escalate ?? '-'})`);
   console.log(languageTable(outOfFold, policy, languages));
   const both = (e: OutOfFold): Scored => ({ level: e.level, kind: e.kind, predicted: combined(e, policy) });
@@ -213,7 +193,7 @@ const json: ModelJson = {
       'Logistic regression, two heads (risk: moderate+, escalate: high+), over hashed character 4-grams, 2-3-grams holding a non-ASCII ' +
       'character, CJK characters and word 1-2-grams of the normalized text; int8 weights; long messages scored as their highest window. ' +
       'Trained on the team-written corpus composed from training/risk-corpus/*.yaml (scripts/risk-corpus.ts, seed ' + CORPUS_SEED + ') and ' +
-      '../shared/eval/dev/*.jsonl read in place (not copied). Never trained on test/risk/blind or test/risk/blind2 (composed sentences near ' +
+      '../shared/eval/dev/*.jsonl read in place (not copied). Never trained on the blind probe sets (' + FILTER_SETS.map((d) => `test/risk/${d}`).join(', ') + '; composed sentences near ' +
       'a probe are dropped). Thresholds in policy.yaml chosen by ' + FOLDS + '-fold cross-validation on these rows.',
   },
   features: { bits: DEFAULT_TRAINING.bits, scheme: FEATURE_SCHEME },

@@ -206,6 +206,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'language', audience: 'everyone', help: 'Choose the language I write to you in', menu: true,
     local: { usage: '/language xx', help: LANGUAGE_HELP },
     args: [{ name: 'code', help: 'A language code such as en, es or de, or "clear"', kind: 'text', minLength: 2, maxLength: 16 }],
+    // The community's language: what a short message gets when nothing is known of the person yet.
+    subcommands: [{
+      name: 'community', audience: 'moderators', help: "Set or clear this community's language", menu: false,
+      args: [{ name: 'code', help: 'A language code such as en, es or de, or "clear"', kind: 'text', required: true }],
+    }],
   },
   {
     name: 'export', audience: 'everyone', help: 'Get a private copy of the data I store about you', args: [], menu: true,

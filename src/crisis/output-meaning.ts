@@ -81,19 +81,32 @@ export function loadMeaningCheck(policyDir: string): MeaningCheck {
     // Turkish capital İ lowercases to i + a combining dot; the lexicons are written with plain i.
     const whole = normalizeForCheck(text).toLowerCase().replace(/i\u0307/g, 'i');
     // Only rules whose concepts all occur somewhere in the text need reading sentence by sentence.
-    const candidates = rules.filter((r) => r.all.every((re) => re.test(whole)) && (r.any.length === 0 || r.any.some((re) => re.test(whole))));
+    // Concepts are shared between rules (harm, means, sufficiency…): each is tested once per text.
+    const inWhole = memo(whole);
+    const candidates = rules.filter((r) => r.all.every(inWhole) && (r.any.length === 0 || r.any.some(inWhole)));
     if (candidates.length === 0) return hits;
     for (const sentence of sentencesOf(whole)) {
+      const has = memo(sentence);
       for (const r of candidates) {
         if (hits.some((h) => h.id === r.id)) continue;
-        if (!r.all.every((re) => re.test(sentence))) continue;
-        if (r.any.length > 0 && !r.any.some((re) => re.test(sentence))) continue;
-        if (r.none.some((re) => re.test(sentence))) continue;
+        if (!r.all.every(has)) continue;
+        if (r.any.length > 0 && !r.any.some(has)) continue;
+        if (r.none.some(has)) continue;
         hits.push({ id: r.id, code: r.code });
       }
     }
     return hits;
   };
+
+  /** Whether a concept occurs in `text`, each concept tested at most once. */
+  function memo(text: string): (c: Concept) => boolean {
+    const seen = new Map<Concept, boolean>();
+    return (c) => {
+      let found = seen.get(c);
+      if (found === undefined) seen.set(c, (found = c.test(text)));
+      return found;
+    };
+  }
 
   policy.rules.forEach((r, i) => {
     r.examples.match.forEach((example, j) => {

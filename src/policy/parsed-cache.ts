@@ -7,7 +7,8 @@
  * another hash and is parsed as YAML, so its syntax errors still name the line. Every file's
  * schema and cross-checks run either way: the record only replaces the YAML parser's work.
  *
- * Only the compiled code has a record: run from source (tsx, tests), every load parses.
+ * Only the compiled code has a record: run from source (tsx, tests), a file's first load in a
+ * process parses it, and later loads of the same text read back what that parse gave.
  * detection/ is left out: the risk loader keeps its own verified snapshot (risk/examples-stamp.ts).
  */
 import { createHash } from 'node:crypto';
@@ -37,10 +38,26 @@ export function parsedRecord(path: string): (text: string) => { value: unknown }
 
 let atBuild: ReturnType<typeof parsedRecord> | undefined;
 
-/** The parsed content this build recorded for exactly this text, or undefined. */
+/**
+ * Texts this process parsed already, by hash, as JSON. A process that builds many bots (the test
+ * suite, run from source, builds hundreds) parsed the same policy files each time: a third of
+ * building a bot. Only clean parses that survive a JSON round trip are kept, as for the record.
+ */
+const parsedHere = new Map<string, string>();
+
+/** The parsed content this build recorded, or this process parsed, for exactly this text (a fresh copy), or undefined. */
 export function recordedParse(text: string): { value: unknown } | undefined {
   atBuild ??= parsedRecord(RECORD);
-  return atBuild(text);
+  const recorded = atBuild(text);
+  if (recorded) return recorded;
+  const json = parsedHere.get(textHash(text));
+  return json === undefined ? undefined : { value: JSON.parse(json) };
+}
+
+/** Keeps a clean parse of `text` for the next recordedParse of the same text in this process. */
+export function rememberParse(text: string, value: unknown): void {
+  const json = JSON.stringify(value);
+  if (json !== undefined && isDeepStrictEqual(JSON.parse(json), value)) parsedHere.set(textHash(text), json);
 }
 
 function yamlFiles(dir: string): string[] {

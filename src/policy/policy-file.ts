@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { BotError } from '../errors.js';
-import { recordedParse } from './parsed-cache.js';
+import { recordedParse, rememberParse } from './parsed-cache.js';
 
 /** Where the README explains every field; appended to schema errors as the generic fix. */
 export const SCHEMA_HELP = 'see the schema in policies/README.md';
@@ -70,7 +70,9 @@ export function parseYamlText(file: string, text: string): unknown {
     const line = first.message.split('\n')[0] ?? first.message;
     throw policyError(file, '', `YAML syntax error: ${line.replace(/:$/, '')}`, 'correct the YAML syntax at that line');
   }
-  return doc.toJS();
+  const value: unknown = doc.toJS();
+  rememberParse(text, value);
+  return value;
 }
 
 /** Reads `<policyDir>/<file>` as text; a missing file says which one to restore. */

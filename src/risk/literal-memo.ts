@@ -35,7 +35,11 @@ export function memoLiterals(key: string, compute: () => string[] | undefined): 
   recorded ??= readRecord();
   const known = recorded.get(key);
   if (known !== undefined) return known === null ? undefined : [...known];
-  return compute();
+  // Kept for this process too: run from source there is no record, and a process that builds
+  // many assessors (the test suite) worked the same answers out for every one.
+  const value = compute();
+  recorded.set(key, value ? [...value] : null);
+  return value;
 }
 
 /**

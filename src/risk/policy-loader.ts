@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import type { z } from 'zod';
 import { BotError } from '../errors.js';
+import { recordedParse, rememberParse } from '../policy/parsed-cache.js';
 import { verifiedSnapshot } from './examples-stamp.js';
 import { normalizeText } from './normalize.js';
 import {
@@ -63,7 +64,11 @@ export function loadDetectionPolicy(
   const readYaml = (name: string): unknown => {
     if (snapshot && name in snapshot) return snapshot[name];
     try {
-      const data: unknown = parse(readFileSync(join(dir, name), 'utf8'));
+      const text = readFileSync(join(dir, name), 'utf8');
+      // A text this process parsed before is read back (parsed-cache.ts): test runs build hundreds of bots.
+      const known = recordedParse(text);
+      const data: unknown = known ? known.value : parse(text);
+      if (!known) rememberParse(text, data);
       options.onParsed?.(name, data);
       return data;
     } catch (error) {

@@ -77,6 +77,7 @@ describe('every menu comes from the catalogue', () => {
   it('lists every moderator form in the console help', () => {
     for (const sub of findCommand('case')!.subcommands!) expect(MODERATOR_HELP).toContain(`/case ${sub.name}`);
     expect(MODERATOR_HELP).toContain('/country community');
+    expect(MODERATOR_HELP).toContain('/language community');
   });
 });
 

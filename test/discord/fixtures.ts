@@ -17,7 +17,6 @@ export const DM_CHANNEL = '1200000000000000099';
 export const botUser = { id: BOT_ID, username: 'oyster', global_name: 'Oyster', discriminator: '0', avatar: null, bot: true };
 export const alice = { id: '1500000000000000001', username: 'alice_w', global_name: 'Alice', discriminator: '0', avatar: null };
 export const bob = { id: '1500000000000000002', username: 'bobby', global_name: null, discriminator: '0', avatar: null };
-const otherBot = { id: '1500000000000000009', username: 'carl-bot', global_name: null, discriminator: '0', avatar: null, bot: true };
 
 const memberOf = (nick: string | null = null) => ({
   roles: [], nick, avatar: null, premium_since: null, joined_at: '2024-05-01T10:00:00.000000+00:00',
@@ -50,8 +49,6 @@ export function mentionOf(user: Record<string, unknown>, nick: string | null = n
   return { ...user, member: memberOf(nick) };
 }
 
-export const selfMessage = (content: string) => guildMessage(botUser, content);
-export const otherBotMessage = (content: string) => guildMessage(otherBot, content, { mentions: [mentionOf(botUser)] });
 
 /** A reply to one of the bot's messages: type 19 with the referenced message inlined. */
 export function replyToBot(author: Record<string, unknown>, content: string): Record<string, unknown> {

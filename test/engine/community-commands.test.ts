@@ -59,6 +59,16 @@ describe("moderators' community commands", () => {
     expect((await h.adapter.command('country', ['community', 'ES'], MOD, true)).text).toBe(community('es').country_set.replace('{country}', 'ES'));
   });
 
+  it("`country` shows a moderator the community's options in their language, and a member only their own", async () => {
+    h = await startHarness({ env, reply: () => 'OK.' });
+    await h.adapter.command('language', ['es'], MOD);
+    await h.adapter.command('language', ['es'], USER);
+    expect((await h.adapter.command('country', [], MOD, true)).text).toContain(community('es').usage);
+    const member = (await h.adapter.command('country', [], USER, true)).text;
+    expect(member).toContain(directory.texts('es').countryCommand.usage);
+    expect(member).not.toContain(community('es').usage);
+  });
+
   it('refuse `language community` outside a community and from a non-moderator', async () => {
     h = await startHarness({ env, reply: () => 'OK.' });
     const inDm = await h.adapter.command('language', ['community', 'es'], MOD);

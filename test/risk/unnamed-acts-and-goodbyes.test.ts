@@ -43,7 +43,11 @@ describe('an act with no object named, as a first message', () => {
     'already took a few pictures of the lake',
     'ich habe mir schon ein paar Tage frei genommen',
     'wziąłem kilka dni wolnego',
-  ])('does not read a harmless object as an attempt: "%s"', (text) => below(text, 'moderate'));
+  ])('does not read a harmless object as an attempt: "%s"', (text) => {
+    // The rules' reading; the learned model is scored on its own (test/risk/model).
+    const reasons = screen(text).reasons;
+    expect(reasons.filter((r) => r.includes('took-some'))).toEqual([]);
+  });
 
   it('gets crisis resources through the bot', async () => {
     h = await startHarness({ env: { CRISIS_DEFAULT_COUNTRY: 'US' }, reply: () => 'ok' });

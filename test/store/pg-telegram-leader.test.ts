@@ -62,7 +62,7 @@ describePg('Telegram long polling with several instances', (serverUrl) => {
     }
     const seen = () => [...instances.entries()].map(([id, i]) => `${id}:\n${i.stderr.slice(-1500)}`).join('\n');
     for (const [id, inst] of instances) {
-      await until(`${id} ready`, async () => (await fetch(`http://127.0.0.1:${inst.metrics}/readyz`).then((r) => r.ok, () => false)) || undefined, 60_000)
+      await until(`${id} ready`, async () => (await fetch(`http://127.0.0.1:${inst.metrics}/readyz`).then((r) => r.ok, () => false)) || undefined, 150_000)
         .catch((e: Error) => { throw new Error(`${e.message}\n${seen()}`); });
     }
     const holder = async () => (await db!.sql.one<{ holder: string }>("SELECT holder FROM leases WHERE name = 'telegram-poller' AND until > $1", [Date.now()]))?.holder;
@@ -92,5 +92,5 @@ describePg('Telegram long polling with several instances', (serverUrl) => {
     expect(instances.get(other)!.stderr).toMatch(/holds the poller lease/);
     expect(telegram.pollConflicts, seen()).toBe(0);
     expect(telegram.sent.filter((m) => m.text.includes('echo: first question'))).toHaveLength(1);
-  }, 180_000);
+  }, 360_000);
 });

@@ -23,6 +23,12 @@ export function modelLevel(scores: ModelScores, policy: ModelPolicy): RiskLevel 
   return 'none';
 }
 
+/** The policy after a `moderate_only_after` signal: moderate at most, at the stricter of the two risk thresholds. */
+export function cappedPolicy(policy: ModelPolicy): ModelPolicy {
+  const risk = Math.max(policy.lift.moderate.risk, policy.moderate_only_after.risk);
+  return { ...policy, max_level: 'moderate', lift: { moderate: { ...policy.lift.moderate, risk } } };
+}
+
 /**
  * What the model adds to a message the rules rated `ruleLevel`: undefined when it adds nothing
  * (mode off, below thresholds, or the rules are already at least as high). `normalized` is the

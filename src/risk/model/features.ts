@@ -49,7 +49,7 @@ export const MAX_WORD = 24;
 export const bucketOf = (h: number, shift: number) => Math.imul(h, 0x9e3779b1) >>> shift;
 
 /** ASCII code units as the model reads them: letters and digits as they are, the rest a space. */
-const ASCII = Uint8Array.from({ length: 128 }, (_, c) => ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) ? c : 32));
+export const ASCII = Uint8Array.from({ length: 128 }, (_, c) => ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) ? c : 32));
 
 /** Code unit as the model reads it: ASCII punctuation and CJK/general punctuation become a space (32). */
 export function unit(c: number): number {
@@ -75,10 +75,10 @@ export const MAX_FEATURES = (MAX_CHARS + 3) * 6;
 export class FeatureBuffer {
   readonly buckets = new Int32Array(MAX_FEATURES);
   /** Code units of the last `load`ed text. Read from a typed array: twice as fast as `charCodeAt`. */
-  readonly units = new Uint16Array(MAX_CHARS + 1);
+  readonly units = new Uint16Array(MAX_CHARS + 2);
   private readonly bytes = Buffer.from(this.units.buffer, this.units.byteOffset, this.units.byteLength);
 
-  /** Copies the code units of `text` (clipped; at most MAX_CHARS + 1) into `units` natively; returns how many. */
+  /** Copies the code units of `text` (clipped; at most MAX_CHARS + 1) into `units` natively; returns how many. One unit of room is left after them. */
   load(text: string): number {
     return this.bytes.write(text, 0, 'utf16le') >> 1;
   }

@@ -71,6 +71,13 @@ export const ModelPolicy = z.strictObject({
    * explicit denial, say), the model does not lift it.
    */
   defer_to: z.array(Signal),
+  /**
+   * Rule signals after which the model may lift only as far as `moderate` (resources, no
+   * moderator alert), and only at a risk score of at least `risk` (never below the moderate
+   * lift's own): weak evidence the conversation weighs (a means named, something taken). The
+   * means words themselves raise the model's score, so it must be surer there.
+   */
+  moderate_only_after: z.strictObject({ signals: z.array(Signal), risk: Probability }),
   /** How many of the strongest features are named in the reasons of a lifted level. */
   reason_features: z.number().int().min(0).max(8),
 });

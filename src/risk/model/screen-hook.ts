@@ -8,18 +8,22 @@
  */
 import { maxLevel, type RiskLevel } from '../../messages.js';
 import type { Signal } from '../policy-schema.js';
-import { liftByModel } from './combine.js';
+import { cappedPolicy, liftByModel } from './combine.js';
 import type { LoadedModel } from './load.js';
 
 interface Hit { id: string; level: RiskLevel; pin: boolean }
 
 /**
  * Adds the model's lift to a message the rules rated `level`. Returns the new level. When the
- * rules emitted a signal the policy defers to (an explicit denial, say), the model stays out.
+ * rules emitted a signal the policy defers to (an explicit denial, say), the model stays out;
+ * after a signal in `moderate_only_after` (a means named) it may lift to moderate at most, and
+ * only past that entry's stricter threshold.
  */
 export function applyModel(loaded: LoadedModel, normalized: string, level: RiskLevel, signals: ReadonlySet<Signal>, hits: Hit[]): RiskLevel {
-  if (loaded.policy.defer_to.some((s) => signals.has(s))) return level;
-  const lift = liftByModel(loaded.model, loaded.policy, normalized, level);
+  const policy = loaded.policy;
+  if (policy.defer_to.some((s) => signals.has(s))) return level;
+  const capped = policy.moderate_only_after.signals.some((s) => signals.has(s));
+  const lift = liftByModel(loaded.model, capped ? cappedPolicy(policy) : policy, normalized, level);
   if (!lift) return level;
   for (const id of lift.reasons) hits.push({ id, level: lift.level, pin: false });
   return maxLevel(level, lift.level);

@@ -16,7 +16,7 @@
  *
  * Positions are code units of the (clipped) normalized text. No allocation per message.
  */
-import { bucketOf, FNV, isIdeographic, MAX_CHARS, MAX_WORD, SEED_UNI, SEED_WORD, unit } from './features.js';
+import { ASCII, bucketOf, FNV, isIdeographic, MAX_CHARS, MAX_WORD, SEED_UNI, SEED_WORD, unit } from './features.js';
 
 /** A window's width and the step between window starts, in code units; a span of WINDOW - STRIDE fits one window whole. */
 export const WINDOW = 240;
@@ -49,7 +49,7 @@ export class WindowScan {
   private units: Uint16Array = new Uint16Array(0);
 
   /**
-   * Reads `units[0, len)` (a loaded text, FeatureBuffer.load) once: partial sums from `table`
+   * Reads `units[0, len)` (a loaded text, FeatureBuffer.load; `units[len]` is overwritten with a space) once: partial sums from `table`
    * (both heads' int8 weights packed per bucket, risk in the low byte) and the candidate
    * windows. Call only for text longer than WINDOW.
    */
@@ -64,10 +64,13 @@ export class WindowScan {
     let wordLen = 0;
     let sentences = 0;
     let ended = false;
+    const starts = this.starts;
+    // A space after the text ends its last word (the buffer has room for it).
+    units[len] = 32;
     for (let i = 0; i <= len; i++) {
       upTo[i] = k;
-      const raw = i < len ? units[i]! : 32;
-      const c = unit(raw);
+      const raw = units[i]!;
+      const c = raw < 128 ? ASCII[raw]! : unit(raw);
       let bucket = -1;
       if (c === 32) {
         if (wordLen > 0 && wordLen <= MAX_WORD) bucket = bucketOf(wordHash, shift);
@@ -76,7 +79,7 @@ export class WindowScan {
         if (isSentenceEnd(raw)) ended = true;
       } else {
         if (ended) {
-          this.starts[sentences++] = i;
+          starts[sentences++] = i;
           ended = false;
         }
         wordHash = Math.imul(wordHash ^ c, FNV);

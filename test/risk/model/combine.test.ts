@@ -8,6 +8,8 @@ import { liftByModel } from '../../../src/risk/model/combine.js';
 import { describeFeatures } from '../../../src/risk/model/features.js';
 import type { ModelPolicy } from '../../../src/risk/model/model-file.js';
 import { RiskModel } from '../../../src/risk/model/risk-model.js';
+import { applyModel } from '../../../src/risk/model/screen-hook.js';
+import type { Signal } from '../../../src/risk/policy-schema.js';
 
 const BITS = 12;
 /** A model whose risk head rises with the word "rope" and escalate head with "tonight". */
@@ -32,6 +34,7 @@ const policy: ModelPolicy = {
   only_below: 'imminent',
   max_level: 'high',
   defer_to: ['negated'],
+  moderate_only_after: { signals: ['means_named', 'ingested'], risk: 0.8 },
   reason_features: 2,
 };
 const model = handModel();
@@ -71,6 +74,28 @@ describe('combining the learned model with the rules', () => {
 
   it('changes nothing when the policy turns the model off', () => {
     expect(liftByModel(model, { ...policy, mode: 'off' }, 'rope tonight', 'none')).toBeUndefined();
+  });
+
+  it('after a means named or something taken, lifts to moderate at most (the middle option), and names itself', () => {
+    const loaded = { model, policy, trainedAt: 'test' };
+    const lift = (signals: Signal[]) => {
+      const hits: Array<{ id: string; level: string; pin: boolean }> = [];
+      const level = applyModel(loaded, 'rope tonight', 'none', new Set(signals), hits as never);
+      return { level, hits };
+    };
+    expect(lift([]).level).toBe('high');
+    for (const signal of ['means_named', 'ingested'] as const) {
+      const capped = lift([signal]);
+      expect(capped.level).toBe('moderate');
+      expect(capped.hits.map((h) => h.id)).toContain('model.feature:w:rope');
+      expect(capped.hits.every((h) => h.level === 'moderate')).toBe(true);
+    }
+    // A signal the policy defers to still keeps the model out entirely.
+    expect(lift(['negated', 'means_named']).level).toBe('none');
+    // Its own, stricter threshold: past the moderate lift but short of it, no lift.
+    const strict = { model, policy: { ...policy, moderate_only_after: { ...policy.moderate_only_after, risk: 1 } }, trainedAt: 'test' };
+    expect(applyModel(strict, 'rope tonight', 'none', new Set<Signal>(['means_named']), [])).toBe('none');
+    expect(applyModel(strict, 'rope tonight', 'none', new Set<Signal>(), [])).toBe('high');
   });
 
   it('finds the risk in a 2,000-character message wherever it sits, and names it from that part', () => {
