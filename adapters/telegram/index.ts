@@ -19,7 +19,6 @@ import { classifyUpdate, messageKey, PLATFORM, type BotIdentity } from './inboun
 import { createTelegramModeratorSink } from './moderator.js';
 import { visibleText } from './outbound.js';
 import { rateLimitTransformer } from './rate-limit.js';
-import { answerWindow } from './answer-window.js';
 import { DirectUsers } from './direct-users.js';
 import { pollWhileLeader } from './poll-leader.js';
 import { pollUpdates } from './polling.js';
@@ -55,9 +54,6 @@ const menu = (audience: CommandAudience) => menuCommands(audience).map((c) => ({
 const USER_COMMANDS = menu('everyone');
 const MODERATOR_COMMANDS = menu('moderators');
 
-/** Answers whose request is out and outcome unknown, at most (answer-window.ts). */
-const ANSWERS_IN_FLIGHT = 6;
-
 /** Each try to reach the Bot API at start gets this long before the failure is named. */
 const START_ATTEMPT_MS = 10_000;
 
@@ -77,7 +73,6 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
   // store so every instance knows them (direct-users.ts).
   const directUsers = new DirectUsers(() => handlers?.directReach);
   const sender = createSender(bot.api, log, (chatId) => directUsers.delete(chatId));
-  const answers = answerWindow(ANSWERS_IN_FLIGHT);
   const tasks = new InFlight();
   const typing = new TypingTimers();
   let me: BotIdentity | undefined;
@@ -223,8 +218,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
     },
 
     async send(message) {
-      // At least once on Telegram: few answers at a time in the state a crash would double.
-      return answers.run(message.kind, () => sender.send(message, me?.username));
+      return sender.send(message, me?.username);
     },
 
     // Streamed replies: at most one edit per 1.5 s per message, well inside flood control.

@@ -72,11 +72,6 @@ export interface FakeTelegram {
    */
   observe(update: Record<string, unknown>): void;
   callsOf(method: string): RecordedCall[];
-  /**
-   * While set, sendMessage calls are recorded (the message is Telegram's) but answered only once
-   * it resolves: the bot's requests are out and their outcome unknown to it, as on a slow link.
-   */
-  sendGate: Promise<void> | undefined;
   close(): Promise<void>;
 }
 
@@ -262,9 +257,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         }
         const problem = textError(payload);
         if (problem) return badRequest(res, problem);
-        const stored = storeMessage(payload);
-        await fake.sendGate;
-        return ok(res, messageObject(stored));
+        return ok(res, messageObject(storeMessage(payload)));
       }
       case 'editMessageText': {
         const target = sent.find((s) => s.chatId === String(payload.chat_id) && s.messageId === Number(payload.message_id));
@@ -330,7 +323,6 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     callsOf(method) {
       return calls.filter((c) => c.method === method);
     },
-    sendGate: undefined,
     close: () => {
       wake();
       return close();
