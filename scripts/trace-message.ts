@@ -4,7 +4,8 @@
  * the in-memory test adapter and the local fake model. Two warm-up messages (an ordinary one and
  * an at-risk one from another person) load every module and compile every function on the path;
  * then a single at-risk message is measured through the inspector:
- *   - calls: V8's precise coverage (call counts per function);
+ *   - calls: V8's precise coverage (call counts per function; V8 counts an async function again
+ *     each time it resumes after an await, so these overstate async calls);
  *   - entries: a breakpoint at the start of every function of src/ and adapters/, counting a call
  *     as an entry into its file when the caller is in another file, or is the runtime (a promise
  *     callback, a timer). Returning to a function after an `await` is not an entry.

@@ -1,7 +1,9 @@
 /**
  * The Oyster-1 client on the `openai` package, for any OpenAI-compatible endpoint (vLLM).
- * Timeouts and bounded retries (429, 5xx) come from the SDK: it honours retry-after-ms and
- * retry-after and backs off exponentially from 0.5 s (PLATFORMS.md §6). We add: reasoning
+ * Timeouts and bounded retries (429, 5xx) follow the SDK's rules: retry-after-ms and retry-after
+ * are honoured, else the wait doubles from 0.5 s (PLATFORMS.md §6). Whole answers are posted by
+ * chat-request.ts with those rules and without the SDK's per-call work; streamed ones go through
+ * the SDK. We add: reasoning
  * stripping, one retry with more room when the answer was cut off inside its reasoning, and
  * mapping every failure to a coded BotError that names the HTTP status, the endpoint's host
  * and the model (never the key).
@@ -17,7 +19,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import OpenAI from 'openai';
 import { BotError } from '../errors.js';
 import type { Completion, CompletionRequest, LlmClient } from '../ports.js';
-import { endpointHost, openModelConnection } from './openai-connection.js';
+import { ChatAbortedError, ChatConnectionError, ChatStatusError, postChat } from './chat-request.js';
+import { endpointHost, openChatConnection } from './openai-connection.js';
 import { stripThink, ThinkStreamFilter } from './think.js';
 
 export interface SamplingSettings {
@@ -51,7 +54,8 @@ interface Attempt { answer: string; truncated: boolean; finishReason: string; sh
 type VllmMessage = { content?: string | null; reasoning?: unknown; reasoning_content?: unknown };
 
 export function createOpenAiClient(config: OpenAiClientConfig): LlmClient {
-  const client = openModelConnection(config);
+  const { client, chat } = openChatConnection(config);
+  const maxRetries = config.maxRetries ?? 2;
   const sampling = config.sampling ?? DEFAULT_SAMPLING;
   const ceiling = config.maxTokensCeiling ?? 16_384;
   const where = { host: endpointHost(config.baseURL), model: config.model };
@@ -82,10 +86,11 @@ export function createOpenAiClient(config: OpenAiClientConfig): LlmClient {
   }
 
   async function once(request: CompletionRequest, maxTokens: number): Promise<Attempt> {
-    const options = request.signal ? { signal: request.signal } : {};
     if (!request.onDelta) {
-      const res = await client.chat.completions.create(body(request, maxTokens), options);
-      const choice = res.choices?.[0];
+      const res = (await postChat({
+        ...chat, body: body(request, maxTokens), timeoutMs: config.timeoutMs, maxRetries, signal: request.signal,
+      })) as Partial<OpenAI.Chat.ChatCompletion> | null;
+      const choice = res?.choices?.[0];
       if (!choice) throw new BotError('model response has no choices', 'LLM_BAD_RESPONSE');
       const message = choice.message as VllmMessage | undefined;
       if (typeof message?.content !== 'string') {
@@ -99,7 +104,7 @@ export function createOpenAiClient(config: OpenAiClientConfig): LlmClient {
       const { answer, truncated } = stripThink(message.content);
       return { answer, truncated: truncated || (choice.finish_reason === 'length' && answer === ''), finishReason: choice.finish_reason, shown: false };
     }
-    const stream = await client.chat.completions.create({ ...body(request, maxTokens), stream: true }, options);
+    const stream = await client.chat.completions.create({ ...body(request, maxTokens), stream: true }, request.signal ? { signal: request.signal } : {});
     const filter = new ThinkStreamFilter();
     let raw = '';
     let shown = false;
@@ -154,6 +159,7 @@ export function createOpenAiClient(config: OpenAiClientConfig): LlmClient {
 }
 
 function refusesCacheSalt(error: unknown): boolean {
+  if (error instanceof ChatStatusError) return error.status === 400 && /cache_salt/i.test(error.body);
   return error instanceof OpenAI.BadRequestError && /cache_salt/i.test(error.message);
 }
 
@@ -164,18 +170,27 @@ function mapError(error: unknown, where: Where): BotError {
   if (error instanceof BotError) {
     return Object.keys(error.context).length ? error : new BotError(error.message, error.code, { cause: error.cause, context: where });
   }
+  if (error instanceof ChatConnectionError) {
+    return error.timedOut
+      ? new BotError(`model request to ${at} timed out`, 'LLM_TIMEOUT', { cause: error, context: where })
+      : new BotError(`model endpoint ${where.host} unreachable`, 'LLM_UNAVAILABLE', { cause: error, context: where });
+  }
+  if (error instanceof ChatAbortedError) return new BotError(`model request to ${at} aborted`, 'LLM_TIMEOUT', { cause: error, context: where });
+  if (error instanceof ChatStatusError) return statusError(error.status, at, where, error);
   if (error instanceof OpenAI.APIConnectionTimeoutError) return new BotError(`model request to ${at} timed out`, 'LLM_TIMEOUT', { cause: error, context: where });
   if (error instanceof OpenAI.APIUserAbortError) return new BotError(`model request to ${at} aborted`, 'LLM_TIMEOUT', { cause: error, context: where });
   if (error instanceof OpenAI.APIConnectionError) return new BotError(`model endpoint ${where.host} unreachable`, 'LLM_UNAVAILABLE', { cause: error, context: where });
-  if (error instanceof OpenAI.APIError) {
-    // 404 is what vLLM answers for a model id it does not serve: say so.
-    const hint = error.status === 404 ? ': is OYSTER_MODEL one of the served ids?' : error.status === 401 || error.status === 403 ? ': check OYSTER_API_KEY' : '';
-    return new BotError(`model endpoint ${at} answered HTTP ${error.status ?? 'error'}${hint}`, 'LLM_UNAVAILABLE', {
-      cause: error,
-      context: { ...where, status: error.status },
-    });
-  }
+  if (error instanceof OpenAI.APIError) return statusError(error.status, at, where, error);
   if (error instanceof SyntaxError) return new BotError(`model response from ${at} was not valid JSON`, 'LLM_BAD_RESPONSE', { cause: error, context: where });
   if ((error as { name?: string })?.name === 'AbortError') return new BotError(`model request to ${at} aborted`, 'LLM_TIMEOUT', { cause: error, context: where });
   return new BotError(`model call to ${at} failed`, 'LLM_UNAVAILABLE', { cause: error, context: where });
+}
+
+function statusError(status: number | undefined, at: string, where: Where, cause: unknown): BotError {
+  // 404 is what vLLM answers for a model id it does not serve: say so.
+  const hint = status === 404 ? ': is OYSTER_MODEL one of the served ids?' : status === 401 || status === 403 ? ': check OYSTER_API_KEY' : '';
+  return new BotError(`model endpoint ${at} answered HTTP ${status ?? 'error'}${hint}`, 'LLM_UNAVAILABLE', {
+    cause,
+    context: { ...where, status },
+  });
 }

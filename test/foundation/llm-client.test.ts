@@ -83,6 +83,25 @@ describe('the Oyster-1 client against an OpenAI-compatible server', () => {
     await expect(dead.complete(ask('x'))).rejects.toMatchObject({ code: 'LLM_UNAVAILABLE' });
   });
 
+  it('names the status, the endpoint host and the model for a model id the server does not serve, without retrying', async () => {
+    model.setReply(() => ({ status: 404 }));
+    const failure = await client({ maxRetries: 2 }).complete(ask('x')).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 'LLM_UNAVAILABLE', context: { status: 404, host: new URL(model.url).host, model: 'oyster-1' } });
+    expect((failure as Error).message).toMatch(/answered HTTP 404: is OYSTER_MODEL one of the served ids\?/);
+    expect(model.calls.length).toBe(1);
+  });
+
+  it('obeys a server that says not to retry, and never retries after the caller gave up', async () => {
+    model.setReply(() => ({ status: 503, headers: { 'x-should-retry': 'false' } }));
+    await expect(client({ maxRetries: 2 }).complete(ask('x'))).rejects.toMatchObject({ code: 'LLM_UNAVAILABLE' });
+    expect(model.calls.length).toBe(1);
+    model.calls.length = 0;
+    model.setReply(() => ({ content: 'too late', delayMs: 2_000 }));
+    const gaveUp = client({ maxRetries: 2, timeoutMs: 10_000 }).complete({ ...ask('x'), signal: AbortSignal.timeout(150) });
+    await expect(gaveUp).rejects.toMatchObject({ code: 'LLM_TIMEOUT', message: expect.stringMatching(/aborted/) });
+    expect(model.calls.length).toBe(1);
+  });
+
   it('maps a garbage body to a coded error', async () => {
     model.setReply(() => ({ raw: '{"nonsense": true}' }));
     await expect(client().complete(ask('x'))).rejects.toMatchObject({ code: 'LLM_BAD_RESPONSE' });
