@@ -57,6 +57,12 @@ export interface CountryAnswer {
   linesFor(userKey: string, country: string, conversation: ConversationRef): Promise<string | undefined>;
 }
 
+/**
+ * Short enough to read as an answer to the invitation at the end of a resource message: at most
+ * six words, and at most 48 characters for scripts written without spaces.
+ */
+const shortAnswer = (text: string): boolean => text.trim().length <= 48 && text.trim().split(/\s+/u).length <= 6;
+
 export function createCountryAnswer(deps: CountryAnswerDeps): CountryAnswer {
   const { store, cases, gazetteer, logger } = deps;
 
@@ -97,14 +103,19 @@ export function createCountryAnswer(deps: CountryAnswerDeps): CountryAnswer {
     async onMessage(message, channel) {
       const userKey = platformUserKey(message.conversation.platform, message.author.id);
       try {
-        // Only after the question, and only while the person has no country of their own.
-        if ((await store.preference(userKey, COUNTRY_ASKED_PREFERENCE)) === undefined) return undefined;
+        // Only while the person has no country of their own, and only as an answer: after the
+        // question, or, while their case is open, after resources drawn from a default country,
+        // which end "Somewhere else? Tell me the country". That invitation is a promise, but a
+        // longer message ("my sister lives in Spain") is talk, not an answer, so it must be short.
         if ((await store.preference(userKey, COUNTRY_PREFERENCE)) !== undefined) return undefined;
+        const asked = (await store.preference(userKey, COUNTRY_ASKED_PREFERENCE)) !== undefined;
+        if (!asked && !shortAnswer(message.text)) return undefined;
         const country = gazetteer.countryIn(message.text);
         if (country === undefined) return undefined;
+        const active = await openCase(userKey, message.conversation);
+        if (!asked && (!active || active.country === country)) return undefined;
         await store.setPreference(userKey, COUNTRY_PREFERENCE, country);
         logger.info('country set from the answer to the country question', { owner: 'user', country });
-        const active = await openCase(userKey, message.conversation);
         if (!active) return country;
         await deliver(active, {
           userKey, userId: message.author.id, conversation: message.conversation, isDirect: message.isDirect, text: message.text,

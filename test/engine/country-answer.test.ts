@@ -66,6 +66,47 @@ describe('the answer to the country question', () => {
   });
 });
 
+describe('the answer to the invitation under lines from a default country', () => {
+  // Resources drawn from CRISIS_DEFAULT_COUNTRY end "Somewhere else? Tell me the country": the
+  // bot never asked, but it invited an answer, and a short one is taken at its word.
+  it('"I\'m in Mexico actually" under United Kingdom lines sends Mexico\'s lines at once', async () => {
+    h = await startHarness({ reply: () => SUPPORTIVE, env: { CRISIS_DEFAULT_COUNTRY: 'GB' } });
+    await h.adapter.receive({ text: HIGH });
+    expect(h.adapter.sent[0]!.text).toContain('116 123');
+    expect(h.adapter.sent[0]!.text).toMatch(/Tell me the country/);
+    const before = h.adapter.sent.length;
+
+    await h.adapter.receive({ text: "I'm in Mexico actually" });
+
+    const after = h.adapter.sent.slice(before);
+    expect(after.map((m) => m.kind)).toEqual(['resources', 'reply']);
+    expect(after[0]!.text).toContain(MX_LINE);
+    expect(await h.bot.store.preference('fake:u1', 'country')).toBe('MX');
+    expect((await h.bot.cases.getCase(1))?.country).toBe('MX');
+  });
+
+  it('"Iceland" under United Kingdom lines sends the international lines and says none are checked there', async () => {
+    h = await startHarness({ reply: () => SUPPORTIVE, env: { CRISIS_DEFAULT_COUNTRY: 'GB' } });
+    await h.adapter.receive({ text: HIGH });
+    const before = h.adapter.sent.length;
+    await h.adapter.receive({ text: 'Iceland' });
+    const lines = h.adapter.sent.slice(before).find((m) => m.kind === 'resources');
+    expect(lines?.text).toContain("I don't have checked lines for Iceland yet");
+    expect(await h.bot.store.preference('fake:u1', 'country')).toBe('IS');
+  });
+
+  it('reads no country from a longer message, from the default country itself, or with no case open', async () => {
+    h = await startHarness({ reply: () => SUPPORTIVE, env: { CRISIS_DEFAULT_COUNTRY: 'GB' } });
+    await h.adapter.receive({ text: 'I just got back from Mexico' });
+    expect(await h.bot.store.preference('fake:u1', 'country')).toBeUndefined();
+    await h.adapter.receive({ text: HIGH });
+    await h.adapter.receive({ text: 'my sister moved to Spain last year and I miss her a lot' });
+    await h.adapter.receive({ text: 'yes, the UK' });
+    expect(h.adapter.sent.filter((m) => m.kind === 'resources')).toHaveLength(1);
+    expect(await h.bot.store.preference('fake:u1', 'country')).toBeUndefined();
+  });
+});
+
 describe('the answer naming a country without checked lines', () => {
   const cases = [
     { first: HIGH, answer: "I'm in Iceland", name: 'Iceland', plain: "I don't have checked lines for Iceland yet", emergency: 'your local emergency number' },
