@@ -90,7 +90,11 @@ describe('a database file corrupted while the bot runs', () => {
 
     await p.deliver({ n: 3, name: 'Asks Later' }, ORDINARY, up);
     const notice = await waitFor(() => to(3)[0], { timeoutMs: 60_000, what: 'a reply to an ordinary message with the file corrupt' });
-    expect(notice.text).toMatch(/can't reply right now/);
+    // Issue 17: other messages are answered, or clearly told the bot cannot reply right now.
+    // Which one depends on whether SQLite still serves this connection from pages it cached
+    // before the scramble (the first clean-clone run answered from cache), so both are right;
+    // silence, or any other text, is not.
+    expect(notice.text).toMatch(/can't reply right now|^Here is an answer\.$/);
 
     const ready = await waitFor(async () => {
       const r = await readyz(metricsPort);
