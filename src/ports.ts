@@ -83,6 +83,30 @@ export interface BotHandlers {
    * platform privately (the store's direct_reach rows). Absent in tests that pass no store.
    */
   directReach?: DirectReachBook;
+  /**
+   * Gateway sessions and IDENTIFY slots in the store (Discord shards), so a shard's session can
+   * be resumed by whichever instance runs it next, and identifies stay within the platform's
+   * limit across instances. Absent in tests that pass no store.
+   */
+  gateway?: GatewayBook;
+}
+
+/** A gateway session as the platform's RESUME needs it (Discord: session_id, resume URL, last seq). */
+export interface GatewaySession {
+  sessionId: string;
+  resumeUrl: string;
+  /** The last event sequence the holder received. */
+  sequence: number;
+  /** The shard count the session was identified with: a session of another count is not resumable. */
+  shardCount: number;
+}
+
+/** One platform's view of the gateway rows (shard ids and bucket names of that platform). */
+export interface GatewayBook {
+  session(shardId: number): Promise<GatewaySession | undefined>;
+  saveSession(shardId: number, session: GatewaySession): Promise<void>;
+  /** 0 when this caller may IDENTIFY in `bucket` now (the slot is held for `intervalMs`), else ms to wait. */
+  takeIdentifySlot(bucket: number, intervalMs: number): Promise<number>;
 }
 
 /** One platform's view of the direct_reach store (user ids of that platform). */
