@@ -27,3 +27,28 @@ describe('Japanese entries keep their kanji', () => {
   it('reads someone on a bridge saying goodbye as danger to them', () => atLeast('兄が橋の上から、みんなにさよならって書き込んだ', 'high'));
   it('reads a bridge in a travel note as nothing', () => below('橋の上から見た夕日がきれいだった', 'moderate'));
 });
+
+describe('Turkish and Indonesian plans with no suicide word', () => {
+  it.each([
+    ['tr', 'ilaçlarımın hepsini komodine dizdim, bu gece', 'imminent'],
+    ['tr', 'kalın ipi tavana bağladım', 'imminent'],
+    ['tr', 'şu an korkuluktayım, aşağısı çok derin', 'high'],
+    ['tr', 'kendimi tekrar yaralayacağım bu gece', 'high'],
+    ['tr', 'keşke doğmasaydım', 'moderate'],
+    ['id', 'tali sudah kuikat ke balok kamar', 'imminent'],
+    ['id', 'aku di atap kos, udah gak peduli lagi', 'imminent'],
+    ['id', 'cuma penasaran, obat apa yang paling cepat bikin mati', 'high'],
+    ['id', 'rasanya pengen ngakhirin semuanya', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+
+  it.each([
+    ['tr', 'annem yemekten sonra tansiyon ilacını aldı'],
+    ['tr', 'saçımı dün akşam kestim, çok kısa oldu'],
+    ['tr', 'herkese iyi geceler, yarın görüşürüz'],
+    ['tr', 'salıncağın ipini kirişe bağladım'],
+    ['id', 'artikelnya membahas angka bunuh diri di asia'],
+    ['id', 'ngakak banget sampai mau mati'],
+    ['id', 'surat buat ibu sudah kukirim kemarin'],
+    ['id', 'lantai berapa apartemenmu?'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+});
