@@ -1,5 +1,5 @@
 /**
- * The send ledger (issue 17 item 2, migrations 0008 / pg 0004). A platform without an
+ * The send ledger (issue 17 item 2, migrations 0009 / pg 0005). A platform without an
  * idempotency key (Telegram) can show a message twice when the bot dies between the send and
  * recording its id. Every send there is marked before it leaves and given its message id after,
  * so a send cut short is known afterwards, and the adapter can settle it by reading back before

@@ -1,4 +1,4 @@
-/** The send ledger on PostgreSQL (migrations/pg/0004), shared by every instance; see src/store/send-ledger.ts. */
+/** The send ledger on PostgreSQL (migrations/pg/0005), shared by every instance; see src/store/send-ledger.ts. */
 import { markFromRow, type SendLedger, type SendMark, type SendMarkRow } from '../send-ledger.js';
 import type { PgDb } from './pg-db.js';
 

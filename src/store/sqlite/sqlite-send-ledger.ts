@@ -1,4 +1,4 @@
-/** The send ledger on SQLite (migrations/0008); see src/store/send-ledger.ts. */
+/** The send ledger on SQLite (migrations/0009); see src/store/send-ledger.ts. */
 import type Database from 'better-sqlite3';
 import { markFromRow, type SendLedger, type SendMark, type SendMarkRow } from '../send-ledger.js';
 

@@ -1,4 +1,4 @@
--- The twin of migrations/0008_send_ledger.sql (issue 17 item 2): every message the bot sends
+-- The twin of migrations/0009_send_ledger.sql (issue 17 item 2): every message the bot sends
 -- where the platform offers no idempotency key (Telegram) is marked here before the send and
 -- given its message id after.
 -- A mark left without an id by a crash is settled by a read-back (adapters/telegram/read-back.ts)
