@@ -6,7 +6,7 @@
  */
 import type { Engine, ReplyChannel } from './engine.js';
 import { platformUserKey } from './messages.js';
-import type { BotHandlers, Clock, DirectReachBook, PlatformAdapter } from './ports.js';
+import type { BotHandlers, Clock, DirectReachBook, GatewayBook, PlatformAdapter } from './ports.js';
 import type { SharedStateStore } from './store/shared-state.js';
 import { INSTANCE_LEASE_PREFIX, type LeaseStore } from './store/pg/pg-leases.js';
 
@@ -31,6 +31,15 @@ function reachBook(shared: SharedStateStore, platform: string, clock: Clock): Di
   };
 }
 
+/** One platform's view of the gateway rows: 'discord:<shard>' sessions, 'discord:identify:<bucket>' slots. */
+function gatewayBook(shared: SharedStateStore, platform: string, clock: Clock): GatewayBook {
+  return {
+    session: (shardId) => shared.gatewaySession(`${platform}:${shardId}`),
+    saveSession: (shardId, session) => shared.saveGatewaySession(`${platform}:${shardId}`, session, clock.now()),
+    takeIdentifySlot: (bucket, intervalMs) => shared.takeIdentifySlot(`${platform}:identify:${bucket}`, clock.now(), intervalMs),
+  };
+}
+
 /** The handlers for one reply channel (an adapter, or a bare channel in tests). */
 export function createHandlersFor(deps: HandlersDeps): (channel: ReplyChannel) => BotHandlers {
   const { engine, onCommand, shared, leases, instanceId, clock } = deps;
@@ -41,6 +50,7 @@ export function createHandlersFor(deps: HandlersDeps): (channel: ReplyChannel) =
     // an adapter names its platform; a bare reply channel (tests) gets none.
     ...(typeof (channel as Partial<PlatformAdapter>).platform === 'string' ? {
       directReach: reachBook(shared, (channel as PlatformAdapter).platform, clock),
+      gateway: gatewayBook(shared, (channel as PlatformAdapter).platform, clock),
     } : {}),
     // Several instances: work only one may do at a time goes to the holder of a named lease.
     ...(leases ? {

@@ -31,7 +31,7 @@ import {
   riskRank,
   userContextKey,
 } from './messages.js';
-import type { Clock, CrisisResponder, LlmClient, PlatformAdapter, ResourceMark, RiskAssessment, RiskAssessor, RiskInput } from './ports.js';
+import type { Clock, CrisisOutcome, CrisisResponder, LlmClient, PlatformAdapter, ResourceMark, RiskAssessment, RiskAssessor, RiskInput } from './ports.js';
 import type { ModelPolicy } from './policy/model-policy.js';
 import type { TokenCounter } from './llm/tokens.js';
 import type { MessageStore, NewTurn, StoredTurn } from './store/store.js';
@@ -157,6 +157,8 @@ interface Triage {
   assessment: RiskAssessment;
   /** The judge's verdict still on its way (the screen already called for action). */
   judging: Promise<RiskAssessment> | undefined;
+  /** Triage's crisis response, settled once it acted on the judge's verdict; undefined when triage did not respond. */
+  responded: Promise<CrisisOutcome> | undefined;
   locale: string;
   caseId: number | undefined;
   /** The private conversation reached during the crisis response, if any. */
@@ -435,15 +437,21 @@ export class Engine {
     let caseId: number | undefined;
     let country: string | undefined;
     let direct = message.isDirect ? message.conversation : undefined;
+    let responded: Promise<CrisisOutcome> | undefined;
     if (riskRank(assessment.level) >= riskRank(this.deps.threshold)) {
       progress.responded = true;
-      const acted = await crisis.respond({ message, channel, assessment, locale, text, resources: resources ?? 'decide' });
+      // The judge's pending verdict goes with the message: the responder raises this message's
+      // case if the judge finds more, and the engine never calls respond for it again.
+      const acted = await crisis.respond({
+        message, channel, assessment, locale, text, resources: resources ?? 'decide', ...(judging ? { judging } : {}),
+      });
       caseId = acted.caseId;
       direct = acted.direct;
       country = acted.country;
+      responded = acted.settled;
     }
     return {
-      text, now, started, assessment, judging, locale, caseId, direct, country,
+      text, now, started, assessment, judging, responded, locale, caseId, direct, country,
       history: pending.length === 0 ? history : undefined,
     };
   }
@@ -461,7 +469,10 @@ export class Engine {
       // Before the answer: a risk the judge finds gets its crisis response ahead of the reply.
       const judged = await t.judging;
       if (riskRank(judged.level) > riskRank(assessment.level)) {
-        if (riskRank(judged.level) >= riskRank(this.deps.threshold)) {
+        if (t.responded) {
+          // Triage already responded to this message: its responder raised the case itself.
+          caseId = (await t.responded).caseId ?? caseId;
+        } else if (riskRank(judged.level) >= riskRank(this.deps.threshold)) {
           progress.responded = true;
           const acted = await crisis.respond({ message, channel, assessment: judged, locale, text });
           caseId = acted.caseId ?? caseId;
