@@ -1,0 +1,54 @@
+/**
+ * Rules by meaning in tr, id, vi, ja, zh, ko, ar and hi (issue 11, session 4, risk-intl lane).
+ * Each at-risk reading is checked beside a harmless look-alike that must stay below moderate.
+ * The sentences here are written for this file; the tuning material is test/risk/tune5-intl.
+ */
+import { describe, expect, it } from 'vitest';
+import { riskRank, type RiskLevel } from '../../src/messages.js';
+import { compileConcepts, scanConcepts } from '../../src/risk/concepts.js';
+import { normalizeText } from '../../src/risk/normalize.js';
+import { screen } from './helpers.js';
+
+const atLeast = (text: string, level: RiskLevel) => expect(riskRank(screen(text).level), `${text} → ${screen(text).level}`).toBeGreaterThanOrEqual(riskRank(level));
+const below = (text: string, level: RiskLevel) => expect(riskRank(screen(text).level), `${text} → ${screen(text).level}`).toBeLessThan(riskRank(level));
+
+describe('Japanese entries keep their kanji', () => {
+  it('finds a kanji-only entry in a Japanese message (it is not folded to simplified Chinese)', () => {
+    const index = compileConcepts([{ language: 'ja', name: 'ja', route: 'kana', concepts: { height: ['橋'], farewell: ['遺書'] }, examples: { match: [], no_match: [] } }]);
+    const text = normalizeText('橋の上で遺書を書いている').text;
+    const found = scanConcepts(index, text).hits.map((h) => h.concept);
+    expect(found).toContain('height');
+    expect(found).toContain('farewell');
+  });
+  it('still folds a Chinese entry, so traditional and simplified messages both match', () => {
+    const index = compileConcepts([{ language: 'zh', name: 'zh', route: 'no_kana', concepts: { height: ['橋'] }, examples: { match: [], no_match: [] } }]);
+    expect(scanConcepts(index, normalizeText('他在桥上').text).hits.map((h) => h.concept)).toContain('height');
+  });
+  it('reads someone on a bridge saying goodbye as danger to them', () => atLeast('兄が橋の上から、みんなにさよならって書き込んだ', 'high'));
+  it('reads a bridge in a travel note as nothing', () => below('橋の上から見た夕日がきれいだった', 'moderate'));
+});
+
+describe('Turkish and Indonesian plans with no suicide word', () => {
+  it.each([
+    ['tr', 'ilaçlarımın hepsini komodine dizdim, bu gece', 'imminent'],
+    ['tr', 'kalın ipi tavana bağladım', 'imminent'],
+    ['tr', 'şu an korkuluktayım, aşağısı çok derin', 'high'],
+    ['tr', 'kendimi tekrar yaralayacağım bu gece', 'high'],
+    ['tr', 'keşke doğmasaydım', 'moderate'],
+    ['id', 'tali sudah kuikat ke balok kamar', 'imminent'],
+    ['id', 'aku di atap kos, udah gak peduli lagi', 'imminent'],
+    ['id', 'cuma penasaran, obat apa yang paling cepat bikin mati', 'high'],
+    ['id', 'rasanya pengen ngakhirin semuanya', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+
+  it.each([
+    ['tr', 'annem yemekten sonra tansiyon ilacını aldı'],
+    ['tr', 'saçımı dün akşam kestim, çok kısa oldu'],
+    ['tr', 'herkese iyi geceler, yarın görüşürüz'],
+    ['tr', 'salıncağın ipini kirişe bağladım'],
+    ['id', 'artikelnya membahas angka bunuh diri di asia'],
+    ['id', 'ngakak banget sampai mau mati'],
+    ['id', 'surat buat ibu sudah kukirim kemarin'],
+    ['id', 'lantai berapa apartemenmu?'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+});
