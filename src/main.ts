@@ -28,7 +28,7 @@ import { describeConnection } from './platform-start.js';
 import { createLifecycle } from './lifecycle.js';
 import { createHandlersFor } from './bot-handlers.js';
 import { createTakeover } from './takeover.js';
-import { createQwenTokenCounter } from './llm/tokens.js';
+import { createQwenTokenCounter, type TokenCounter } from './llm/tokens.js';
 import { createLogger, type Logger } from './logger.js';
 import { countDeliveries } from './ops/metrics.js';
 import { storeRateLimit } from './conversation/rate-limit.js';
@@ -55,6 +55,8 @@ export interface BotOptions {
   logger?: Logger;
   /** Engine counters, plus the outbox gauges when present (src/ops/metrics.ts implements both). */
   metrics?: EngineMetrics & { outbox?(stats: OutboxMetrics): void };
+  /** Prompt token counts; a fresh Qwen3 counter by default (tests pass one to see when it loads). */
+  tokens?: TokenCounter;
 }
 
 export interface Bot {
@@ -314,7 +316,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
 
   const engine = new Engine({
     store, risk, llm, crisis: crisis.responder, threshold: policies.escalation.threshold, locale: crisis.locale, clock, logger,
-    tokens: createQwenTokenCounter(), policy: policies.model, ...engineSettings(config, policies, stores),
+    tokens: options.tokens ?? createQwenTokenCounter(), policy: policies.model, ...engineSettings(config, policies, stores),
     ...(metrics ? { metrics } : {}),
   });
   const dashboard = await openDashboard(config, policies, stores, crisis, { adapters, moderators, clock, logger });
