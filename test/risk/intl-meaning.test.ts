@@ -52,3 +52,28 @@ describe('Turkish and Indonesian plans with no suicide word', () => {
     ['id', 'lantai berapa apartemenmu?'],
   ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
 });
+
+describe('Latin words with no ASCII letter are folded like the message', () => {
+  it('matches a Vietnamese phrase starting with "đã" in a message', () => {
+    const index = compileConcepts([{ language: 'vi', name: 'vi', concepts: { frame_past: ['đã từng'] }, examples: { match: [], no_match: [] } }]);
+    expect(scanConcepts(index, normalizeText('mình đã từng như vậy').text).hits.map((h) => h.concept)).toContain('frame_past');
+  });
+  it('reads a wish to die told as the past as nothing', () => below('hồi đó tôi đã từng muốn chết, giờ đã ổn', 'moderate'));
+  it('still reads the same wish in the present', () => atLeast('tôi vẫn muốn chết', 'moderate'));
+});
+
+describe('Vietnamese plans, questions and relapse', () => {
+  it.each([
+    ['sợi dây đã buộc lên xà nhà rồi', 'imminent'],
+    ['mình đang ngồi trên lan can ban công tầng chín', 'imminent'],
+    ['nói thật đi, mấy viên thuốc an thần thì ngủ luôn không dậy', 'high'],
+    ['tôi chỉ muốn chấm dứt mọi thứ', 'high'],
+    ['đêm qua mình lại rạch', 'high'],
+  ] as const)('"%s" reads at least %s', (text, level) => atLeast(text, level));
+  it.each([
+    'chào mọi người, hẹn gặp lại tuần sau',
+    'sáng nay mình lại cắt tóc',
+    'mua thuốc ho cho bé, tối nay uống',
+    'tờ báo viết về tỉ lệ tự tử ở người già',
+  ])('"%s" reads below moderate', (text) => below(text, 'moderate'));
+});
