@@ -77,3 +77,24 @@ describe('Vietnamese plans, questions and relapse', () => {
     'tờ báo viết về tỉ lệ tự tử ở người già',
   ])('"%s" reads below moderate', (text) => below(text, 'moderate'));
 });
+
+describe('Japanese and Chinese plans, the owner of the means, relapse and support', () => {
+  it.each([
+    ['ja', '父の睡眠薬を全部集めた、今夜', 'imminent'],
+    ['ja', '屋上のフェンスを越えた', 'imminent'],
+    ['ja', 'ガレージでエンジンをかけたまま、ドアを閉めた', 'imminent'],
+    ['ja', '先週また切っちゃった', 'moderate'],
+    ['zh', '车库里发动了车，关上门了', 'imminent'],
+    ['zh', '真希望自己不该出生', 'moderate'],
+    ['zh', '昨天又割了', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+  it.each([
+    ['ja', '妹が薬局で母の睡眠薬を受け取った'],
+    ['ja', '髪をまた切っちゃった'],
+    ['ja', '今日はブログに最後の投稿をした'],
+    ['zh', '以后有什么想不开的事，随时联系我'],
+    ['zh', '我在车库里发动了车，准备出门'],
+    ['zh', '这个错误终于彻底消失了'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+  it('reads someone else taking all the pills as danger to them', () => atLeast('母が薬を全部飲んだって連絡が来た', 'high'));
+});
