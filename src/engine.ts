@@ -97,11 +97,11 @@ export interface Receipt {
 }
 
 /**
- * A message resumed this many times without finishing is given up (logged), so a message that
- * crashes the process cannot keep every start in a crash loop. A resume is counted when a start
- * claims the message, whether or not that run got to it: with a backlog, a bot killed again
- * and again (the fault suite: 30 kills) claims the same waiting messages at every start, and
- * at 3 it gave up messages that had never been tried.
+ * A message tried this many times after resumes without finishing is given up (logged), so a
+ * message that crashes the process cannot keep every start in a crash loop. A try is counted when
+ * the resumed message's handling begins (its turn in the person's triage line), not when a start
+ * claims it: a bot killed again and again (the fault suite: 30 kills) claims the same waiting
+ * messages at every start, and counting starts gave up messages that had never been tried.
  */
 const MAX_RESUMES = 10;
 /** Unfinished messages read per start and platform; more than this in flight at a crash is unlikely. */
@@ -243,7 +243,7 @@ export class Engine {
       resumed++;
       this.active.add(key);
       const message = parseDelivery(d.payload);
-      void this.settle(key, this.process(message, channel, d.resources));
+      void this.settle(key, this.process(message, channel, d.resources, true));
     }
     if (resumed > 0) {
       logger.info('resuming messages a previous run left unfinished', { platform, count: resumed });
@@ -253,7 +253,7 @@ export class Engine {
   }
 
   /** The pipeline after intake; never rejects. */
-  private async process(message: InboundMessage, channel: ReplyChannel, resources: ResourceMark | undefined): Promise<Outcome> {
+  private async process(message: InboundMessage, channel: ReplyChannel, resources: ResourceMark | undefined, resumed = false): Promise<Outcome> {
     const { store, clock } = this.deps;
     const platform = message.conversation.platform;
     const key = userContextKey(message.conversation, message.author.id);
@@ -272,6 +272,8 @@ export class Engine {
       const releaseTriage = await this.triageQueue.turn(key);
       try {
         tracked = true;
+        // The try counts now that it begins; a store that cannot count it does not stop the message.
+        if (resumed) await store.markResumeTry(platform, message.id).catch(() => undefined);
         triage = await this.triage(message, channel, text, progress, resources);
         // The reply's place in line is taken before this person's next message may triage.
         if (triage) replyTurn = this.replyQueue.turn(key);
@@ -532,10 +534,14 @@ export class Engine {
     if (streamed !== undefined) {
       // Already on screen through the stream's edits.
     } else if (answer.ok) {
-      await sendPatiently(channel, { conversation: replyTo, text: answer.text, kind: 'reply', ...replyToId });
+      // One answer per message, whichever run sends it: a resumed message finds the answer a
+      // killed run sent (Telegram's read-back) instead of answering twice.
+      await sendPatiently(channel, { conversation: replyTo, text: answer.text, kind: 'reply', ...replyToId, sendKey: `reply:${message.id}` });
     } else {
       // Quoting the message it stands in for, as a reply does: the person sees which message it answers.
-      await sendPatiently(channel, { conversation: replyTo, text: answer.fallback ?? texts.model_unavailable, kind: 'fallback', ...replyToId });
+      await sendPatiently(channel, {
+        conversation: replyTo, text: answer.fallback ?? texts.model_unavailable, kind: 'fallback', ...replyToId, sendKey: `reply:${message.id}`,
+      });
     }
     const outcome: Outcome = { status: answer.ok ? 'answered' : 'fallback', level: assessment.level, ...withCase };
     return this.finish(progress, message, text, assessment, started, outcome, true, answer.ok ? answer.text : undefined, forModel, turns);

@@ -322,7 +322,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const dashboard = await openDashboard(config, policies, stores, crisis, { adapters, moderators, clock, logger });
   const onCommand = commandHandler(policies, stores, crisis, dashboard, logger);
   const handlersFor = createHandlersFor({
-    engine, onCommand, shared: stores.shared, leases: stores.leases, instanceId: stores.instanceId, clock,
+    engine, onCommand, shared: stores.shared, ledger: stores.ledger, leases: stores.leases, instanceId: stores.instanceId, clock,
   });
   const retention = createRetention({
     store, cases, clock, logger, messageDays: config.RETENTION_DAYS, caseDays: policies.escalation.caseRetentionDays,

@@ -2,6 +2,7 @@
  * The seams the core owns. Adapters, the model client, the risk assessor and the store
  * implement these; the engine depends only on them. Each seam stays small on purpose.
  */
+import type { SendLedger } from './store/send-ledger.js';
 import type {
   ConversationRef,
   InboundMessage,
@@ -83,6 +84,11 @@ export interface BotHandlers {
    * platform privately (the store's direct_reach rows). Absent in tests that pass no store.
    */
   directReach?: DirectReachBook;
+  /**
+   * The store's send ledger (src/store/send-ledger.ts): marks written around each send, so an
+   * adapter without a platform idempotency key can settle a send cut short by a crash.
+   */
+  sendLedger?: SendLedger;
   /**
    * Gateway sessions and IDENTIFY slots in the store (Discord shards), so a shard's session can
    * be resumed by whichever instance runs it next, and identifies stay within the platform's

@@ -52,3 +52,49 @@ describe('Turkish and Indonesian plans with no suicide word', () => {
     ['id', 'lantai berapa apartemenmu?'],
   ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
 });
+
+describe('Latin words with no ASCII letter are folded like the message', () => {
+  it('matches a Vietnamese phrase starting with "đã" in a message', () => {
+    const index = compileConcepts([{ language: 'vi', name: 'vi', concepts: { frame_past: ['đã từng'] }, examples: { match: [], no_match: [] } }]);
+    expect(scanConcepts(index, normalizeText('mình đã từng như vậy').text).hits.map((h) => h.concept)).toContain('frame_past');
+  });
+  it('reads a wish to die told as the past as nothing', () => below('hồi đó tôi đã từng muốn chết, giờ đã ổn', 'moderate'));
+  it('still reads the same wish in the present', () => atLeast('tôi vẫn muốn chết', 'moderate'));
+});
+
+describe('Vietnamese plans, questions and relapse', () => {
+  it.each([
+    ['sợi dây đã buộc lên xà nhà rồi', 'imminent'],
+    ['mình đang ngồi trên lan can ban công tầng chín', 'imminent'],
+    ['nói thật đi, mấy viên thuốc an thần thì ngủ luôn không dậy', 'high'],
+    ['tôi chỉ muốn chấm dứt mọi thứ', 'high'],
+    ['đêm qua mình lại rạch', 'high'],
+  ] as const)('"%s" reads at least %s', (text, level) => atLeast(text, level));
+  it.each([
+    'chào mọi người, hẹn gặp lại tuần sau',
+    'sáng nay mình lại cắt tóc',
+    'mua thuốc ho cho bé, tối nay uống',
+    'tờ báo viết về tỉ lệ tự tử ở người già',
+  ])('"%s" reads below moderate', (text) => below(text, 'moderate'));
+});
+
+describe('Japanese and Chinese plans, the owner of the means, relapse and support', () => {
+  it.each([
+    ['ja', '父の睡眠薬を全部集めた、今夜', 'imminent'],
+    ['ja', '屋上のフェンスを越えた', 'imminent'],
+    ['ja', 'ガレージでエンジンをかけたまま、ドアを閉めた', 'imminent'],
+    ['ja', '先週また切っちゃった', 'moderate'],
+    ['zh', '车库里发动了车，关上门了', 'imminent'],
+    ['zh', '真希望自己不该出生', 'moderate'],
+    ['zh', '昨天又割了', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+  it.each([
+    ['ja', '妹が薬局で母の睡眠薬を受け取った'],
+    ['ja', '髪をまた切っちゃった'],
+    ['ja', '今日はブログに最後の投稿をした'],
+    ['zh', '以后有什么想不开的事，随时联系我'],
+    ['zh', '我在车库里发动了车，准备出门'],
+    ['zh', '这个错误终于彻底消失了'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+  it('reads someone else taking all the pills as danger to them', () => atLeast('母が薬を全部飲んだって連絡が来た', 'high'));
+});
