@@ -4,7 +4,7 @@
  * (issue 14 item 2). One process on SQLite gets the same behaviour across restarts; several
  * instances on PostgreSQL share it. sqlite-shared-state.ts and pg-shared-state.ts implement it.
  */
-import type { DirectReach } from '../ports.js';
+import type { DirectReach, GatewaySession } from '../ports.js';
 
 export interface RateSettings {
   /** Tokens added per minute. */
@@ -32,6 +32,18 @@ export interface SharedStateStore {
   directReach(userKey: string, now: Date): Promise<DirectReach | undefined>;
   /** Records what the platform showed; undefined forgets it (a refused send of an 'open' person). */
   setDirectReach(userKey: string, reach: DirectReach | undefined, now: Date): Promise<void>;
+  /** The last gateway session recorded for a shard ('discord:<id>'), if any. */
+  gatewaySession(shardKey: string): Promise<GatewaySession | undefined>;
+  /**
+   * Records the shard's session. Within one session the sequence never goes back (two writes
+   * landing out of order keep the higher); a different session id replaces the row.
+   */
+  saveGatewaySession(shardKey: string, session: GatewaySession, now: Date): Promise<void>;
+  /**
+   * Takes the IDENTIFY slot of a rate bucket if it is free at `now`, and holds it for
+   * `intervalMs`: resolves 0 when taken, else how many ms until it frees. Atomic across instances.
+   */
+  takeIdentifySlot(bucket: string, now: Date, intervalMs: number): Promise<number>;
 }
 
 /**

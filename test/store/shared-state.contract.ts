@@ -72,4 +72,32 @@ export function sharedStateContract(make: StoreFactory): void {
     expect(await s.count('rate_buckets')).toBe(0);
     expect(await s.shared.directReach('telegram:2', T0)).toEqual({ state: 'open', channelId: undefined });
   });
+
+  it('keeps each shard\'s last gateway session, never moving its sequence back, and replaces it with a new session', async () => {
+    s = await make();
+    expect(await s.shared.gatewaySession('discord:1')).toBeUndefined();
+    const first = { sessionId: 'abc', resumeUrl: 'wss://resume.example/a', sequence: 10, shardCount: 2 };
+    await s.shared.saveGatewaySession('discord:1', first, T0);
+    await s.shared.saveGatewaySession('discord:1', { ...first, sequence: 14 }, at(1));
+    // A write that lands late (an older sequence of the same session) does not move it back.
+    await s.shared.saveGatewaySession('discord:1', { ...first, sequence: 12 }, at(2));
+    expect(await s.shared.gatewaySession('discord:1')).toEqual({ ...first, sequence: 14 });
+    // A new session (a fresh IDENTIFY) replaces the row, even with a lower sequence.
+    const second = { sessionId: 'def', resumeUrl: 'wss://resume.example/b', sequence: 1, shardCount: 2 };
+    await s.shared.saveGatewaySession('discord:1', second, at(3));
+    expect(await s.shared.gatewaySession('discord:1')).toEqual(second);
+    expect(await s.shared.gatewaySession('discord:0')).toBeUndefined();
+  });
+
+  it('gives an IDENTIFY slot to one caller per interval and tells the others how long to wait', async () => {
+    s = await make();
+    // Several callers at once (on PostgreSQL: separate pooled connections): exactly one gets it.
+    const waits = await Promise.all(Array.from({ length: 6 }, () => s.shared.takeIdentifySlot('discord:identify:0', T0, 5_000)));
+    expect(waits.filter((w) => w === 0)).toHaveLength(1);
+    for (const w of waits.filter((w) => w !== 0)) expect(w).toBe(5_000);
+    // Another bucket is independent; the first is free again once its interval has passed.
+    expect(await s.shared.takeIdentifySlot('discord:identify:1', T0, 5_000)).toBe(0);
+    expect(await s.shared.takeIdentifySlot('discord:identify:0', new Date(T0.getTime() + 4_000), 5_000)).toBe(1_000);
+    expect(await s.shared.takeIdentifySlot('discord:identify:0', new Date(T0.getTime() + 5_000), 5_000)).toBe(0);
+  });
 }

@@ -3,10 +3,11 @@
  * instance. A bucket is taken under a row lock (SELECT … FOR UPDATE), so two instances taking
  * from one person's bucket at the same moment queue on the row and never both spend the last token.
  */
-import type { DirectReach } from '../../ports.js';
+import type { DirectReach, GatewaySession } from '../../ports.js';
 import { nextBucket, type RateSettings, type RateVerdict, type SharedStateStore } from '../shared-state.js';
 import type { PgDb } from './pg-db.js';
 import { reachFromRow, reachToRow, type ReachRow } from '../reach-rows.js';
+import { sessionFromRow, type SessionRow } from '../gateway-rows.js';
 
 export class PgSharedState implements SharedStateStore {
   constructor(private readonly db: PgDb) {}
@@ -53,5 +54,41 @@ export class PgSharedState implements SharedStateStore {
          until = EXCLUDED.until, updated_at = EXCLUDED.updated_at`,
       [userKey, r.state, r.channel_id, r.until, now.getTime()],
     );
+  }
+
+  async gatewaySession(shardKey: string): Promise<GatewaySession | undefined> {
+    const row = await this.db.sql.one<SessionRow>(
+      'SELECT session_id, resume_url, sequence, shard_count FROM gateway_sessions WHERE shard_key = $1', [shardKey],
+    );
+    return row ? sessionFromRow(row) : undefined;
+  }
+
+  async saveGatewaySession(shardKey: string, s: GatewaySession, now: Date): Promise<void> {
+    // One upsert: the same session keeps its highest sequence, another session replaces the row.
+    await this.db.sql.run(
+      `INSERT INTO gateway_sessions (shard_key, session_id, resume_url, sequence, shard_count, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (shard_key) DO UPDATE SET
+         sequence = CASE WHEN gateway_sessions.session_id = EXCLUDED.session_id
+           THEN GREATEST(gateway_sessions.sequence, EXCLUDED.sequence) ELSE EXCLUDED.sequence END,
+         session_id = EXCLUDED.session_id, resume_url = EXCLUDED.resume_url, shard_count = EXCLUDED.shard_count,
+         updated_at = EXCLUDED.updated_at`,
+      [shardKey, s.sessionId, s.resumeUrl, s.sequence, s.shardCount, now.getTime()],
+    );
+  }
+
+  async takeIdentifySlot(bucket: string, now: Date, intervalMs: number): Promise<number> {
+    const nowMs = now.getTime();
+    // Taken only when free: the WHERE turns the upsert into a no-op while another holds the slot,
+    // and the row lock makes two instances asking at once queue, so exactly one of them gets it.
+    const taken = await this.db.sql.one<{ next_at: number }>(
+      `INSERT INTO identify_slots (bucket, next_at) VALUES ($1, $2)
+       ON CONFLICT (bucket) DO UPDATE SET next_at = EXCLUDED.next_at WHERE identify_slots.next_at <= $3
+       RETURNING next_at`,
+      [bucket, nowMs + intervalMs, nowMs],
+    );
+    if (taken) return 0;
+    const row = await this.db.sql.one<{ next_at: number }>('SELECT next_at FROM identify_slots WHERE bucket = $1', [bucket]);
+    return Math.max(1, (row?.next_at ?? nowMs) - nowMs);
   }
 }

@@ -5,7 +5,8 @@
  */
 import type Database from 'better-sqlite3';
 import { reachFromRow, reachToRow, type ReachRow } from '../reach-rows.js';
-import type { DirectReach } from '../../ports.js';
+import { sessionFromRow, type SessionRow } from '../gateway-rows.js';
+import type { DirectReach, GatewaySession } from '../../ports.js';
 import { nextBucket, type RateSettings, type RateVerdict, type SharedStateStore } from '../shared-state.js';
 
 export class SqliteSharedState implements SharedStateStore {
@@ -24,6 +25,17 @@ export class SqliteSharedState implements SharedStateStore {
         ON CONFLICT (user_key) DO UPDATE SET state = excluded.state, channel_id = excluded.channel_id,
           until = excluded.until, updated_at = excluded.updated_at`),
       deleteReach: db.prepare('DELETE FROM direct_reach WHERE user_key = ?'),
+      session: db.prepare('SELECT session_id, resume_url, sequence, shard_count FROM gateway_sessions WHERE shard_key = ?'),
+      // The same session keeps its highest sequence; another session replaces the row.
+      saveSession: db.prepare(`INSERT INTO gateway_sessions (shard_key, session_id, resume_url, sequence, shard_count, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (shard_key) DO UPDATE SET
+          sequence = CASE WHEN session_id = excluded.session_id THEN MAX(sequence, excluded.sequence) ELSE excluded.sequence END,
+          session_id = excluded.session_id, resume_url = excluded.resume_url, shard_count = excluded.shard_count,
+          updated_at = excluded.updated_at`),
+      takeSlot: db.prepare(`INSERT INTO identify_slots (bucket, next_at) VALUES (?, ?)
+        ON CONFLICT (bucket) DO UPDATE SET next_at = excluded.next_at WHERE identify_slots.next_at <= ?`),
+      slot: db.prepare('SELECT next_at FROM identify_slots WHERE bucket = ?'),
     };
     this.take = db.transaction((userKey: string, nowMs: number, settings: RateSettings): RateVerdict => {
       const row = this.stmts.bucket.get(userKey) as { tokens: number; updated_at: number; notified: number } | undefined;
@@ -53,5 +65,21 @@ export class SqliteSharedState implements SharedStateStore {
     }
     const r = reachToRow(reach);
     this.stmts.saveReach.run(userKey, r.state, r.channel_id, r.until, now.getTime());
+  }
+
+  async gatewaySession(shardKey: string): Promise<GatewaySession | undefined> {
+    const row = this.stmts.session.get(shardKey) as SessionRow | undefined;
+    return row ? sessionFromRow(row) : undefined;
+  }
+
+  async saveGatewaySession(shardKey: string, session: GatewaySession, now: Date): Promise<void> {
+    this.stmts.saveSession.run(shardKey, session.sessionId, session.resumeUrl, session.sequence, session.shardCount, now.getTime());
+  }
+
+  async takeIdentifySlot(bucket: string, now: Date, intervalMs: number): Promise<number> {
+    const nowMs = now.getTime();
+    if (this.stmts.takeSlot.run(bucket, nowMs + intervalMs, nowMs).changes > 0) return 0;
+    const row = this.stmts.slot.get(bucket) as { next_at: number } | undefined;
+    return Math.max(1, (row?.next_at ?? nowMs) - nowMs);
   }
 }
