@@ -10,7 +10,7 @@ import type { RiskLevel } from '../src/messages.js';
 import { normalizeText } from '../src/risk/normalize.js';
 
 /** Every blind probe set; all keep the corpus away from them. */
-export const BLIND_DIRS = ['blind', 'blind2', 'blind3', 'blind4'];
+export const BLIND_DIRS = ['blind', 'blind2', 'blind3', 'blind4', 'blind5'];
 
 export interface BlindProbe { id: string; lang: string; text: string; level: RiskLevel; kind: string; split?: string; set: string }
 
