@@ -74,7 +74,7 @@ const TYPO_REACH = 8;
 const TYPO_PROBES = 24;
 /** Concepts whose single words may carry a typo (nouns and verbs of means and acts, not frames or function words). */
 const TYPO_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['means', 'height', 'act', 'ingest', 'farewell', 'preparation', 'distress']);
-const WEAK: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'took', 'return']);
+const WEAK: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'took', 'return', 'intake', 'whole', 'ending']);
 
 function deletions(word: string): string[] {
   const out: string[] = [];
@@ -94,7 +94,10 @@ function normalizeEntry(raw: string): string {
     .split(/\s+/)
     .map((word) => {
       const stem = word.endsWith('*');
-      const core = normalizeText(stem ? word.slice(0, -1) : word).text.replace(/\s+/g, '');
+      let core = normalizeText(stem ? word.slice(0, -1) : word).text.replace(/\s+/g, '');
+      // A word of accented letters only ("è", "à", "é") has no plain Latin letter, so the
+      // normalizer leaves its accent; in a message it stands beside other words and loses it.
+      if (/[\u00C0-\u024F]/.test(core)) core = core.normalize('NFD').replace(/[\u0300-\u036F]/g, '').normalize('NFC');
       return stem ? `${core}*` : core;
     })
     .filter(Boolean)
@@ -248,7 +251,8 @@ export function scanConcepts(index: ConceptIndex, text: string): ConceptScan {
     // long message stays flat.
     const near = new Uint8Array(tokens.length);
     for (const h of hits) {
-      if (WEAK.has(h.concept)) continue;
+      // A letter reads a language (for a farewell letter) but is too everyday to invite typos around it.
+      if (WEAK.has(h.concept) || h.concept === 'letter') continue;
       for (let t = Math.max(0, h.pos - TYPO_REACH); t < Math.min(tokens.length, h.end + TYPO_REACH); t++) near[t] = 1;
     }
     let probes = 0;
