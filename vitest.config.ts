@@ -15,12 +15,12 @@ export default defineConfig({
     // patterns stayed about 5x slower than in a fresh process (288 crisis texts checked: 190 ms
     // fresh, 1,000 ms after four bots); compiling them at once removes that.
     execArgv: ['--no-regexp-tier-up'],
-    // Each test file runs in a fresh module state (vitest's default isolation). Sharing loaded
-    // modules across files (isolate: false) cut vitest from about 7 to 4.6 minutes on this
-    // machine, but the first clean-clone run with it failed on order: a file that checks the
-    // tokenizer is not loaded yet found it loaded by an earlier file, and a Slack start left
-    // pending by an earlier file rejected during a later one. Until those are fixed at their
-    // source, isolation stays on.
+    // Workers keep loaded modules across test files instead of a fresh module state per file:
+    // vitest took 275 s instead of about 6 minutes on this machine. That needs every file to be
+    // independent of what ran before it in the worker: per-bot state lives in the bot (a token
+    // counter per bot, not per process), and a file leaves nothing running behind it (a stopped
+    // adapter makes no further platform call).
+    isolate: false,
     // Starts a throwaway PostgreSQL for the PostgreSQL suites when TEST_DATABASE_URL is unset.
     globalSetup: ['test/store/pg-global-setup.ts'],
   },

@@ -237,7 +237,7 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
     }));
     if (killed) await ready(victim, deadline);
 
-    const answered = () => telegram.calls.filter((c) => c.method === 'sendMessage' && !c.failedWith && REF.test(String(c.payload.text)));
+    const answered = () => telegram.calls.filter((c) => c.method === 'sendMessage' && c.status === 200 && REF.test(String(c.payload.text)));
     let seen = 0;
     let progressAt = Date.now();
     while (Date.now() < deadline && Date.now() - progressAt < 20_000) {
@@ -264,7 +264,7 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
     }).numbers;
     const fallbackFor = new Map<string, number>();
     for (const c of telegram.calls) {
-      if (c.method !== 'sendMessage' || c.failedWith) continue;
+      if (c.method !== 'sendMessage' || c.status !== 200) continue;
       const text = String(c.payload.text);
       const quoted = (c.payload.reply_parameters as { message_id?: number } | undefined)?.message_id;
       if (REF.test(text) || quoted === undefined || numbers.some((n) => text.includes(n))) continue;

@@ -279,7 +279,7 @@ async function main(): Promise<number> {
 
   // ─── wait for every answer (bounded) ───────────────────────────────────────
   // With the model down or hung every message still gets one message back (a fallback text).
-  const answersOf = () => telegram.calls.filter((c) => c.method === 'sendMessage' && !c.failedWith && (!ANSWERS_EXPECTED || REF.test(String(c.payload.text))));
+  const answersOf = () => telegram.calls.filter((c) => c.method === 'sendMessage' && c.status === 200 && (!ANSWERS_EXPECTED || REF.test(String(c.payload.text))));
   // Until every answer is in, the deadline passes, or nothing new arrived for 15 s.
   let seen = 0;
   let progressAt = Date.now();
@@ -313,7 +313,7 @@ async function main(): Promise<number> {
   const perChat = new Map<number, Array<{ index: number | undefined; text: string; at: number }>>();
   let misrouted = 0;
   for (const call of telegram.calls) {
-    if (call.method !== 'sendMessage' || call.failedWith) continue;
+    if (call.method !== 'sendMessage' || call.status !== 200) continue;
     const chat = Number(call.payload.chat_id) - 700_000_000;
     const text = String(call.payload.text);
     const m = REF.exec(text);

@@ -31,7 +31,7 @@ import {
   riskRank,
   userContextKey,
 } from './messages.js';
-import type { Clock, CrisisResponder, LlmClient, PlatformAdapter, ResourceMark, RiskAssessment, RiskAssessor, RiskInput } from './ports.js';
+import type { Clock, CrisisOutcome, CrisisResponder, LlmClient, PlatformAdapter, ResourceMark, RiskAssessment, RiskAssessor, RiskInput } from './ports.js';
 import type { ModelPolicy } from './policy/model-policy.js';
 import type { TokenCounter } from './llm/tokens.js';
 import type { MessageStore, NewTurn, StoredTurn } from './store/store.js';
@@ -97,11 +97,11 @@ export interface Receipt {
 }
 
 /**
- * A message resumed this many times without finishing is given up (logged), so a message that
- * crashes the process cannot keep every start in a crash loop. A resume is counted when a start
- * claims the message, whether or not that run got to it: with a backlog, a bot killed again
- * and again (the fault suite: 30 kills) claims the same waiting messages at every start, and
- * at 3 it gave up messages that had never been tried.
+ * A message tried this many times after resumes without finishing is given up (logged), so a
+ * message that crashes the process cannot keep every start in a crash loop. A try is counted when
+ * the resumed message's handling begins (its turn in the person's triage line), not when a start
+ * claims it: a bot killed again and again (the fault suite: 30 kills) claims the same waiting
+ * messages at every start, and counting starts gave up messages that had never been tried.
  */
 const MAX_RESUMES = 10;
 /** Unfinished messages read per start and platform; more than this in flight at a crash is unlikely. */
@@ -157,6 +157,8 @@ interface Triage {
   assessment: RiskAssessment;
   /** The judge's verdict still on its way (the screen already called for action). */
   judging: Promise<RiskAssessment> | undefined;
+  /** Triage's crisis response, settled once it acted on the judge's verdict; undefined when triage did not respond. */
+  responded: Promise<CrisisOutcome> | undefined;
   locale: string;
   caseId: number | undefined;
   /** The private conversation reached during the crisis response, if any. */
@@ -241,7 +243,7 @@ export class Engine {
       resumed++;
       this.active.add(key);
       const message = parseDelivery(d.payload);
-      void this.settle(key, this.process(message, channel, d.resources));
+      void this.settle(key, this.process(message, channel, d.resources, true));
     }
     if (resumed > 0) {
       logger.info('resuming messages a previous run left unfinished', { platform, count: resumed });
@@ -251,7 +253,7 @@ export class Engine {
   }
 
   /** The pipeline after intake; never rejects. */
-  private async process(message: InboundMessage, channel: ReplyChannel, resources: ResourceMark | undefined): Promise<Outcome> {
+  private async process(message: InboundMessage, channel: ReplyChannel, resources: ResourceMark | undefined, resumed = false): Promise<Outcome> {
     const { store, clock } = this.deps;
     const platform = message.conversation.platform;
     const key = userContextKey(message.conversation, message.author.id);
@@ -270,6 +272,8 @@ export class Engine {
       const releaseTriage = await this.triageQueue.turn(key);
       try {
         tracked = true;
+        // The try counts now that it begins; a store that cannot count it does not stop the message.
+        if (resumed) await store.markResumeTry(platform, message.id).catch(() => undefined);
         triage = await this.triage(message, channel, text, progress, resources);
         // The reply's place in line is taken before this person's next message may triage.
         if (triage) replyTurn = this.replyQueue.turn(key);
@@ -435,15 +439,21 @@ export class Engine {
     let caseId: number | undefined;
     let country: string | undefined;
     let direct = message.isDirect ? message.conversation : undefined;
+    let responded: Promise<CrisisOutcome> | undefined;
     if (riskRank(assessment.level) >= riskRank(this.deps.threshold)) {
       progress.responded = true;
-      const acted = await crisis.respond({ message, channel, assessment, locale, text, resources: resources ?? 'decide' });
+      // The judge's pending verdict goes with the message: the responder raises this message's
+      // case if the judge finds more, and the engine never calls respond for it again.
+      const acted = await crisis.respond({
+        message, channel, assessment, locale, text, resources: resources ?? 'decide', ...(judging ? { judging } : {}),
+      });
       caseId = acted.caseId;
       direct = acted.direct;
       country = acted.country;
+      responded = acted.settled;
     }
     return {
-      text, now, started, assessment, judging, locale, caseId, direct, country,
+      text, now, started, assessment, judging, responded, locale, caseId, direct, country,
       history: pending.length === 0 ? history : undefined,
     };
   }
@@ -461,7 +471,10 @@ export class Engine {
       // Before the answer: a risk the judge finds gets its crisis response ahead of the reply.
       const judged = await t.judging;
       if (riskRank(judged.level) > riskRank(assessment.level)) {
-        if (riskRank(judged.level) >= riskRank(this.deps.threshold)) {
+        if (t.responded) {
+          // Triage already responded to this message: its responder raised the case itself.
+          caseId = (await t.responded).caseId ?? caseId;
+        } else if (riskRank(judged.level) >= riskRank(this.deps.threshold)) {
           progress.responded = true;
           const acted = await crisis.respond({ message, channel, assessment: judged, locale, text });
           caseId = acted.caseId ?? caseId;
@@ -521,10 +534,14 @@ export class Engine {
     if (streamed !== undefined) {
       // Already on screen through the stream's edits.
     } else if (answer.ok) {
-      await sendPatiently(channel, { conversation: replyTo, text: answer.text, kind: 'reply', ...replyToId });
+      // One answer per message, whichever run sends it: a resumed message finds the answer a
+      // killed run sent (Telegram's read-back) instead of answering twice.
+      await sendPatiently(channel, { conversation: replyTo, text: answer.text, kind: 'reply', ...replyToId, sendKey: `reply:${message.id}` });
     } else {
       // Quoting the message it stands in for, as a reply does: the person sees which message it answers.
-      await sendPatiently(channel, { conversation: replyTo, text: answer.fallback ?? texts.model_unavailable, kind: 'fallback', ...replyToId });
+      await sendPatiently(channel, {
+        conversation: replyTo, text: answer.fallback ?? texts.model_unavailable, kind: 'fallback', ...replyToId, sendKey: `reply:${message.id}`,
+      });
     }
     const outcome: Outcome = { status: answer.ok ? 'answered' : 'fallback', level: assessment.level, ...withCase };
     return this.finish(progress, message, text, assessment, started, outcome, true, answer.ok ? answer.text : undefined, forModel, turns);

@@ -17,6 +17,7 @@ import type { Dashboard } from './dashboard/index.js';
 import { dashboardConfigFromEnv } from './dashboard/config.js';
 import { loadDirectory } from './crisis/directory.js';
 import { createLogSink } from './crisis/log-sink.js';
+import { isModerator, type ModeratorConfig } from './crisis/moderators.js';
 import type { OutboxMetrics, OutboxWorker } from './crisis/outbox.js';
 import { createOutputCheck } from './crisis/output-check.js';
 import { createCrisisServices, type CrisisServices } from './crisis/services.js';
@@ -28,7 +29,7 @@ import { describeConnection } from './platform-start.js';
 import { createLifecycle } from './lifecycle.js';
 import { createHandlersFor } from './bot-handlers.js';
 import { createTakeover } from './takeover.js';
-import { createQwenTokenCounter } from './llm/tokens.js';
+import { createQwenTokenCounter, type TokenCounter } from './llm/tokens.js';
 import { createLogger, type Logger } from './logger.js';
 import { countDeliveries } from './ops/metrics.js';
 import { storeRateLimit } from './conversation/rate-limit.js';
@@ -55,6 +56,8 @@ export interface BotOptions {
   logger?: Logger;
   /** Engine counters, plus the outbox gauges when present (src/ops/metrics.ts implements both). */
   metrics?: EngineMetrics & { outbox?(stats: OutboxMetrics): void };
+  /** Prompt token counts; a fresh Qwen3 counter by default (tests pass one to see when it loads). */
+  tokens?: TokenCounter;
 }
 
 export interface Bot {
@@ -268,10 +271,13 @@ async function openDashboard(
 }
 
 /** The user and moderator commands (src/commands.ts), with what they reach beyond the message store. */
-function commandHandler(policies: Policies, stores: Stores, crisis: CrisisServices, dashboard: Dashboard | undefined, logger: Logger) {
+function commandHandler(
+  policies: Policies, stores: Stores, crisis: CrisisServices, dashboard: Dashboard | undefined, logger: Logger, moderators: ModeratorConfig,
+) {
   const { messages: store, cases } = stores;
   return createCommandHandler({
     store, policy: policies.model, logger, moderation: crisis.moderation, locales: policies.directory.locales(),
+    isModerator: (request) => isModerator(request.actor, request.conversation.platform, moderators),
     country: (request) => crisis.country.handle(request),
     communityLanguage: (request) => crisis.communityLanguage.handle(request),
     ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),
@@ -314,13 +320,13 @@ export async function createBot(options: BotOptions): Promise<Bot> {
 
   const engine = new Engine({
     store, risk, llm, crisis: crisis.responder, threshold: policies.escalation.threshold, locale: crisis.locale, clock, logger,
-    tokens: createQwenTokenCounter(), policy: policies.model, ...engineSettings(config, policies, stores),
+    tokens: options.tokens ?? createQwenTokenCounter(), policy: policies.model, ...engineSettings(config, policies, stores),
     ...(metrics ? { metrics } : {}),
   });
   const dashboard = await openDashboard(config, policies, stores, crisis, { adapters, moderators, clock, logger });
-  const onCommand = commandHandler(policies, stores, crisis, dashboard, logger);
+  const onCommand = commandHandler(policies, stores, crisis, dashboard, logger, moderators);
   const handlersFor = createHandlersFor({
-    engine, onCommand, shared: stores.shared, leases: stores.leases, instanceId: stores.instanceId, clock,
+    engine, onCommand, shared: stores.shared, ledger: stores.ledger, leases: stores.leases, instanceId: stores.instanceId, clock,
   });
   const retention = createRetention({
     store, cases, clock, logger, messageDays: config.RETENTION_DAYS, caseDays: policies.escalation.caseRetentionDays,

@@ -56,6 +56,11 @@ export interface OutboundMessage {
   text: string;
   replyToId?: string;
   kind: OutboundKind;
+  /**
+   * Stable per purpose ("resources:<row>", "reply:<message>"): an adapter whose platform has no
+   * idempotency key uses it to send a message at most once across crashes (Telegram's read-back).
+   */
+  sendKey?: string;
 }
 
 /** One stored turn of a user's conversation with the bot (final answers only, never reasoning). */

@@ -16,6 +16,8 @@ import { SqliteResourceDeliveries } from './store/sqlite/sqlite-resource-deliver
 import type { ResourceDeliveryStore } from './store/resource-deliveries.js';
 import type { SharedStateStore } from './store/shared-state.js';
 import { SqliteSharedState } from './store/sqlite/sqlite-shared-state.js';
+import { SqliteSendLedger } from './store/sqlite/sqlite-send-ledger.js';
+import type { SendLedger } from './store/send-ledger.js';
 import { SqliteMessageStore } from './store/sqlite/sqlite-store.js';
 import { BUSY_SLICE_MS, healthOf, type StoreHealth } from './store/sqlite/store-health.js';
 import type { MessageStore } from './store/store.js';
@@ -38,6 +40,8 @@ export interface OpenedStores {
   deliveries: ResourceDeliveryStore;
   /** Rate buckets and private reachability: state every instance must see alike. */
   shared: SharedStateStore;
+  /** Sends marked before and after, for platforms without an idempotency key (Telegram). */
+  ledger: SendLedger;
   /** SQLite only: the connection's fault state (store-health.ts), for /readyz and the case journal. */
   health: StoreHealth | undefined;
   /** The SQLite connection; undefined on PostgreSQL. */
@@ -71,7 +75,7 @@ export async function openStores(config: Pick<Config, 'DATABASE_URL' | 'OYSTER_D
     const bell = new TurnBell();
     const listener = listen(config.DATABASE_URL, TURNS_CHANNEL, (userKey) => bell.ring(userKey));
     return {
-      dialect: 'postgres', messages: stores.messages, cases: stores.cases, deliveries: stores.deliveries, shared: stores.shared, sqlite: undefined, health: undefined, instanceId,
+      dialect: 'postgres', messages: stores.messages, cases: stores.cases, deliveries: stores.deliveries, shared: stores.shared, ledger: stores.ledger, sqlite: undefined, health: undefined, instanceId,
       turnOrder: createTurnOrder(stores.messages, { bell }), leases: stores.leases,
       async dashboard(failingAfterAttempts) {
         const { PgDashboardReads } = await import('./store/pg/pg-dashboard-reads.js');
@@ -92,7 +96,7 @@ export async function openStores(config: Pick<Config, 'DATABASE_URL' | 'OYSTER_D
   const stopCheckpoints = startCheckpoints(db, CHECKPOINT_INTERVAL_MS);
   const messages = new SqliteMessageStore(db);
   return {
-    dialect: 'sqlite', messages, cases: new SqliteCaseStore(db), deliveries: new SqliteResourceDeliveries(db), shared: new SqliteSharedState(db), sqlite: db,
+    dialect: 'sqlite', messages, cases: new SqliteCaseStore(db), deliveries: new SqliteResourceDeliveries(db), shared: new SqliteSharedState(db), ledger: new SqliteSendLedger(db), sqlite: db,
     health: healthOf(db), turnOrder: undefined, leases: undefined, instanceId,
     async dashboard(failingAfterAttempts) {
       const { SqliteDashboardAuth } = await import('./store/sqlite/sqlite-dashboard-auth.js');

@@ -2,6 +2,7 @@
  * The seams the core owns. Adapters, the model client, the risk assessor and the store
  * implement these; the engine depends only on them. Each seam stays small on purpose.
  */
+import type { SendLedger } from './store/send-ledger.js';
 import type {
   ConversationRef,
   InboundMessage,
@@ -83,6 +84,11 @@ export interface BotHandlers {
    * platform privately (the store's direct_reach rows). Absent in tests that pass no store.
    */
   directReach?: DirectReachBook;
+  /**
+   * The store's send ledger (src/store/send-ledger.ts): marks written around each send, so an
+   * adapter without a platform idempotency key can settle a send cut short by a crash.
+   */
+  sendLedger?: SendLedger;
   /**
    * Gateway sessions and IDENTIFY slots in the store (Discord shards), so a shard's session can
    * be resumed by whichever instance runs it next, and identifies stay within the platform's
@@ -325,6 +331,12 @@ export interface CrisisRequest {
    * reply and no resources in the channel (CRISIS.md §3).
    */
   quiet?: boolean;
+  /**
+   * The model judge's verdict on this message, still on its way. The response goes out now on
+   * the screen's level; a higher verdict later raises the same case (moderators hear of it at
+   * the new level's priority) without a second crisis text for the same message.
+   */
+  judging?: Promise<RiskAssessment>;
 }
 
 export interface CrisisOutcome {
@@ -334,6 +346,11 @@ export interface CrisisOutcome {
   country?: string | undefined;
   /** The private conversation the resources reached, if any. */
   direct: ConversationRef | undefined;
+  /**
+   * With `judging` in the request: settles once the judge's verdict has been acted on (the case
+   * raised when the judge found more), with the case it ended in. Never rejects.
+   */
+  settled?: Promise<CrisisOutcome>;
 }
 
 /** The model's answer as the crisis policy sees it: sendable, or the text to send instead. */
@@ -351,7 +368,8 @@ export type ReplyVerdict =
  * The crisis step as the engine sees it. The engine decides when a message is at risk (the
  * threshold is its setting); this seam decides everything that follows from that. Each member
  * is one pipeline step with one owner in src/crisis/, called at most once per message in the
- * order listed (the model judge's later verdict can call respond a second time).
+ * order listed. The model judge's later verdict is handed to `respond` with the message, so a
+ * message gets one crisis response even when the judge raises its level afterwards.
  */
 export interface CrisisResponder {
   /**

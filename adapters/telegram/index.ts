@@ -26,6 +26,7 @@ import { InFlight, TypingTimers } from '../shared/lifecycle.js';
 import { sleep } from '../shared/retry.js';
 import { BoundedSet } from '../shared/bounded.js';
 import { createSender } from './sender.js';
+import { SEND_MARK_TTL_MS } from '../../src/store/send-ledger.js';
 import { startWebhookServer, type WebhookServer } from './webhook.js';
 
 export type { TelegramAdapterConfig } from './config.js';
@@ -72,7 +73,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
   // Users who have a private chat with us (sent /start or any private message), kept in the
   // store so every instance knows them (direct-users.ts).
   const directUsers = new DirectUsers(() => handlers?.directReach);
-  const sender = createSender(bot.api, log, (chatId) => directUsers.delete(chatId));
+  const sender = createSender(bot.api, log, (chatId) => directUsers.delete(chatId), { ledger: () => handlers?.sendLedger });
   const tasks = new InFlight();
   const typing = new TypingTimers();
   let me: BotIdentity | undefined;
@@ -85,6 +86,9 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
   bot.use(async (ctx) => {
     const update = ctx.update;
     if (!me || !handlers) return;
+    // Ids grow: a message seen here bounds from below where the bot's next message lands (read-back floors).
+    const seen = update.message ?? update.callback_query?.message;
+    if (seen) sender.noteSeen(String(seen.chat.id), seen.message_id);
     if (!seenUpdates.add(update.update_id)) {
       log.debug('telegram update redelivered; skipped', { updateId: update.update_id });
       return;
@@ -153,10 +157,11 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
 
   const moderatorSink: ModeratorSink | undefined = config.moderatorChatId
     ? createTelegramModeratorSink({
-        async post({ html, keyboard }) {
+        async post({ html, keyboard }, key) {
           const sent = await sender.sendChunk(
             { chatId: config.moderatorChatId!, threadId: config.moderatorThreadId, keyboard },
             { html, plain: visibleText(html) },
+            key,
           );
           return messageKey(sent.chatId, sent.messageId);
         },
@@ -178,6 +183,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
 
     async start(h) {
       handlers = h;
+      // Retention of the send ledger: a send cut short longer ago than this is sent again, not read back.
+      void h.sendLedger?.purge(new Date(Date.now() - SEND_MARK_TTL_MS)).catch(() => undefined);
       await init();
       me = { id: bot.botInfo.id, username: bot.botInfo.username };
       if (!bot.botInfo.can_read_all_group_messages) {

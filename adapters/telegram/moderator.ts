@@ -125,7 +125,8 @@ export interface TelegramAlertBody {
 
 /** Posts to and edits in the staff group; refs are messageKey(chatId, messageId). */
 export interface TelegramAlertChannel {
-  post(body: TelegramAlertBody): Promise<string>;
+  /** `key` is stable per alert or digest: a post a crash cut short is read back, not repeated. */
+  post(body: TelegramAlertBody, key: string): Promise<string>;
   edit(ref: string, body: TelegramAlertBody): Promise<void>;
 }
 
@@ -134,5 +135,5 @@ export function createTelegramModeratorSink(channel: TelegramAlertChannel, logge
   return createAlertSink<TelegramAlertBody>('telegram', {
     alert: (alert) => ({ html: renderAlert(alert), keyboard: alertKeyboard(alert) }),
     digest: (digest) => ({ html: renderDigest(digest), keyboard: { inline_keyboard: [] } }),
-  }, { post: (body) => channel.post(body), edit: (ref, body) => channel.edit(ref, body) }, logger);
+  }, { post: (body, key) => channel.post(body, key), edit: (ref, body) => channel.edit(ref, body) }, logger);
 }

@@ -2,7 +2,8 @@
  * Outbound calls on the grammy Api: chunked sends with a plain-text fallback, alert posts
  * and edits. Rendering lives in outbound.ts; this file only talks to Telegram.
  */
-import type { Api } from 'grammy';
+import { randomUUID } from 'node:crypto';
+import { GrammyError, type Api } from 'grammy';
 import { BotError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import type { OutboundMessage } from '../../src/messages.js';
@@ -10,6 +11,9 @@ import { isNotModified, isParseError, mapTelegramError, migratedChatId } from '.
 import { messageKey } from './inbound.js';
 import type { InlineKeyboard } from './moderator.js';
 import { deepLink, renderChunks, visibleText, type TelegramChunk } from './outbound.js';
+import { readBack } from './read-back.js';
+import { sharesAccountCounter, type SendLedger } from '../../src/store/send-ledger.js';
+import { PLATFORM } from './inbound.js';
 
 type UrlKeyboard = { inline_keyboard: Array<Array<{ text: string; url: string }>> };
 
@@ -34,8 +38,14 @@ export function replyMessageId(replyToId: string | undefined, chatId: string): n
 }
 
 export interface Sender {
-  /** Sends one chunk, HTML first, resending as plain text on a parse error. Resolves with the message id. */
-  sendChunk(target: SendTarget, chunk: TelegramChunk): Promise<{ chatId: string; messageId: number }>;
+  /**
+   * Sends one chunk, HTML first, resending as plain text on a parse error. Resolves with the
+   * message id. With a `key` (stable per purpose) a chunk already sent under it is not sent
+   * again: a recorded id is returned, and a send a crash cut short is read back first.
+   */
+  sendChunk(target: SendTarget, chunk: TelegramChunk, key?: string): Promise<{ chatId: string; messageId: number }>;
+  /** A message id seen in a chat (an inbound message): later sends there are above it. */
+  noteSeen(chatId: string, messageId: number): void;
   /** Renders, splits and sends; `keyboard` goes under the last part. */
   send(message: OutboundMessage, botUsername: string | undefined, keyboard?: InlineKeyboard): Promise<{ id: string }>;
   editHtml(chatId: number, messageId: number, html: string, keyboard: InlineKeyboard): Promise<void>;
@@ -46,8 +56,115 @@ export interface Sender {
   editStreamed(message: OutboundMessage, id: string, final: boolean): Promise<void>;
 }
 
-export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId: string) => void): Sender {
-  async function sendOnce(target: SendTarget, text: string, html: boolean): Promise<number> {
+export interface SenderOptions {
+  /** The store's send ledger; read at call time (the handlers, and the store, arrive at start). */
+  ledger?: () => SendLedger | undefined;
+  now?: () => Date;
+}
+
+/** Highest message id known per id counter: the bot account's (private chats, basic groups) or a supergroup's. */
+class Floors {
+  private readonly max = new Map<string, number>();
+  private static counter(chatId: string): string {
+    return sharesAccountCounter(chatId) ? 'account' : chatId;
+  }
+  note(chatId: string, id: number): void {
+    const c = Floors.counter(chatId);
+    if (id > (this.max.get(c) ?? 0)) this.max.set(c, id);
+  }
+  get(chatId: string): number | undefined {
+    return this.max.get(Floors.counter(chatId));
+  }
+}
+
+/** An empty keyboard is no keyboard (Telegram shows none); the ledger stores either as none. */
+function markupOf(keyboard: SendTarget['keyboard']): string | undefined {
+  return keyboard && keyboard.inline_keyboard.some((row) => row.length > 0) ? JSON.stringify(keyboard) : undefined;
+}
+
+export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId: string) => void, options: SenderOptions = {}): Sender {
+  const ledgerOf = options.ledger ?? (() => undefined);
+  const now = options.now ?? (() => new Date());
+  const runStartedAt = now();
+  const floors = new Floors();
+  /** Keys whose send is in flight in this process: never read back (the answer is coming). */
+  const inFlight = new Set<string>();
+  /** Chats being read back: sends there wait, so no new bot message lands in the probed window. */
+  const gates = new Map<string, Promise<unknown>>();
+  let ledgerDown = false;
+
+  /**
+   * The one sendMessage call: marked in the ledger before (with a random key when the caller gave
+   * none, so every bot message is accounted for) and given its id after. A 4xx answer means
+   * nothing was shown, and the mark goes; any other failure leaves it unsettled for a read-back.
+   */
+  async function sendOnce(target: SendTarget, text: string, html: boolean, key: string | undefined): Promise<number> {
+    await gates.get(target.chatId);
+    const ledger = ledgerOf();
+    const markKey = key ?? `~${randomUUID()}`;
+    let marked = false;
+    if (ledger) {
+      const floor = Math.max(target.replyToMessageId ?? 0, floors.get(target.chatId) ?? (await ledger.highestSent(PLATFORM, target.chatId).catch(() => undefined)) ?? 0);
+      try {
+        await ledger.mark({ key: markKey, platform: PLATFORM, chatId: target.chatId, floorId: floor, markup: markupOf(target.keyboard), createdAt: now() });
+        marked = true;
+        if (ledgerDown) logger.info('send ledger writable again');
+        ledgerDown = false;
+      } catch (error) {
+        // The store is down: the message still goes (resources must), unmarked. A crash before
+        // the store returns can then double it, as before the ledger.
+        if (!ledgerDown) logger.warn('send ledger unavailable: sending without a mark', { code: mapTelegramError(error).code });
+        ledgerDown = true;
+      }
+    }
+    inFlight.add(markKey);
+    let id: number;
+    try {
+      id = await sendRaw(target, text, html);
+    } catch (error) {
+      if (marked && error instanceof GrammyError && error.error_code >= 400 && error.error_code < 500) {
+        await ledger!.drop(markKey).catch(() => undefined);
+      }
+      throw error;
+    } finally {
+      inFlight.delete(markKey);
+    }
+    floors.note(target.chatId, id);
+    if (marked) await ledger!.sent(markKey, id).catch(() => undefined);
+    return id;
+  }
+
+  /** A keyed chunk sent before: its id from the ledger, or from a read-back of a send cut short. */
+  async function settled(key: string, chatId: string): Promise<{ chatId: string; messageId: number } | undefined> {
+    const ledger = ledgerOf();
+    if (!ledger || inFlight.has(key)) return undefined;
+    const mark = await ledger.get(key).catch(() => undefined);
+    if (!mark) return undefined;
+    if (mark.messageId !== undefined) return { chatId: mark.chatId, messageId: mark.messageId };
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const previous = gates.get(mark.chatId);
+    gates.set(mark.chatId, gate);
+    try {
+      await previous;
+      const result = await readBack({ api, ledger, logger, runStartedAt, now }, mark).catch(() => ({ messageId: undefined, reason: 'error', probes: 0 }));
+      const fields = { chatId: chatId === mark.chatId ? undefined : mark.chatId, reason: result.reason, probes: result.probes };
+      if (result.messageId === undefined) {
+        logger.info('telegram read-back: an unsettled send is not in the chat; sending it', fields);
+        return undefined;
+      }
+      if (result.reason === 'edited') logger.warn('telegram read-back: the unsettled send was found with another keyboard', fields);
+      else logger.info('telegram read-back: an unsettled send is in the chat; not sending it again', fields);
+      floors.note(mark.chatId, result.messageId);
+      await ledger.sent(key, result.messageId).catch(() => undefined);
+      return { chatId: mark.chatId, messageId: result.messageId };
+    } finally {
+      release();
+      if (gates.get(mark.chatId) === gate) gates.delete(mark.chatId);
+    }
+  }
+
+  async function sendRaw(target: SendTarget, text: string, html: boolean): Promise<number> {
     const sent = await api.sendMessage(target.chatId, text, {
       ...(html ? { parse_mode: 'HTML' as const } : {}),
       ...(target.threadId ? { message_thread_id: Number(target.threadId) } : {}),
@@ -61,17 +178,21 @@ export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId:
     return sent.message_id;
   }
 
-  async function sendChunk(target: SendTarget, chunk: TelegramChunk): Promise<{ chatId: string; messageId: number }> {
+  async function sendChunk(target: SendTarget, chunk: TelegramChunk, key?: string): Promise<{ chatId: string; messageId: number }> {
+    if (key) {
+      const before = await settled(key, target.chatId);
+      if (before) return before;
+    }
     let current = target;
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        return { chatId: current.chatId, messageId: await sendOnce(current, chunk.html, true) };
+        return { chatId: current.chatId, messageId: await sendOnce(current, chunk.html, true, key) };
       } catch (error) {
         if (isParseError(error)) {
           // PLATFORMS.md §4.1: on a parse error, resend that chunk as plain text and log it.
           logger.warn('telegram rejected our HTML; resending as plain text', { chatId: current.chatId });
           try {
-            return { chatId: current.chatId, messageId: await sendOnce(current, chunk.plain, false) };
+            return { chatId: current.chatId, messageId: await sendOnce(current, chunk.plain, false, key) };
           } catch (plainError) {
             throw fail(plainError, current.chatId);
           }
@@ -97,6 +218,7 @@ export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId:
 
   return {
     sendChunk,
+    noteSeen: (chatId, messageId) => floors.note(chatId, messageId),
 
     async send(message, botUsername, extraKeyboard) {
       const chunks = renderChunks(message.text);
@@ -122,6 +244,7 @@ export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId:
             keyboard: i === chunks.length - 1 ? keyboard : undefined,
           },
           chunk,
+          message.sendKey === undefined ? undefined : `${message.sendKey}#${i}`,
         );
       }
       return { id: messageKey(last.chatId, last.messageId) };

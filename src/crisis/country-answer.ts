@@ -30,6 +30,12 @@ export interface CountryAnswerDeps {
    * México", "DE") is too short to tell its language, so the lines follow the conversation's.
    */
   lastLocale?(userKey: string): Promise<string | undefined>;
+  /**
+   * The language a message is written in (the risk screen's detection). With the person's stored
+   * choice and last language it gives the conversation's language, which decides a name that is
+   * an ordinary word elsewhere: "Island" is Iceland in German and a word in English.
+   */
+  detect?(text: string): string | undefined;
   clock: Clock;
   logger: Logger;
 }
@@ -110,7 +116,10 @@ export function createCountryAnswer(deps: CountryAnswerDeps): CountryAnswer {
         if ((await store.preference(userKey, COUNTRY_PREFERENCE)) !== undefined) return undefined;
         const asked = (await store.preference(userKey, COUNTRY_ASKED_PREFERENCE)) !== undefined;
         if (!asked && !shortAnswer(message.text)) return undefined;
-        const country = gazetteer.countryIn(message.text);
+        const language = await deps.locale({
+          userKey, communityKey: communityKey(message.conversation), detected: deps.detect?.(message.text), text: message.text,
+        });
+        const country = gazetteer.countryIn(message.text, language);
         if (country === undefined) return undefined;
         const active = await openCase(userKey, message.conversation);
         if (!asked && (!active || active.country === country)) return undefined;

@@ -83,6 +83,8 @@ export function createResourceDelivery(deps: ResourceDeliveryDeps): ResourceDeli
     const rendered = deps.render({ country: row.country, level: row.level, locale: row.locale, place: row.place, about: row.about });
     const message: OutboundMessage = {
       conversation: row.conversation, text: rendered.text, kind: 'resources',
+      // One row is one message to the person, whichever run sends it (Telegram's read-back).
+      sendKey: `resources:${row.id}`,
       ...(row.replyToId !== undefined && row.attempts === 1 ? { replyToId: row.replyToId } : {}),
     };
     let sent: { id: string };

@@ -87,14 +87,44 @@ class Responder implements CrisisResponse {
   async respond(request: CrisisRequest): Promise<CrisisOutcome> {
     const { message, assessment, text, quiet } = request;
     if (quiet) return { caseId: await this.alertQuietly(message, assessment, text), direct: undefined };
+    let outcome: CrisisOutcome;
     // Resumed after a crash with resources decided but unconfirmed: the dead run may already
     // have queued them, and the queue re-sends its own rows after a restart. Sending them again
     // here gave the person the same resources twice (the fault suite found it).
     if (request.resources === 'due' && await this.queuedBefore(message, assessment.level)) {
       await this.mark(message, 'sent');
-      return this.respondTo({ ...request, resources: 'sent' });
+      outcome = await this.respondTo({ ...request, resources: 'sent' });
+    } else {
+      outcome = await this.respondTo(request);
     }
-    return this.respondTo(request);
+    return request.judging ? { ...outcome, settled: this.raiseOnVerdict(request, request.judging, outcome) } : outcome;
+  }
+
+  /**
+   * The judge's verdict on a message already answered on the screen's level. One crisis text per
+   * message: a second one seconds after the first buried it (issue 13). A higher verdict raises
+   * the same case instead, so the moderators are paged at its priority, and the case keeps the
+   * level its resources were sent at: the person's next message at the raised level gets the
+   * raised level's lines (escalation.resourcesDue). Never rejects.
+   */
+  private async raiseOnVerdict(request: CrisisRequest, judging: Promise<RiskAssessment>, outcome: CrisisOutcome): Promise<CrisisOutcome> {
+    const { message, assessment, text } = request;
+    try {
+      const judged = await judging;
+      if (riskRank(judged.level) <= riskRank(assessment.level)) return outcome;
+      const raised = await this.deps.escalation.raise({
+        conversation: message.conversation, isDirect: message.isDirect,
+        user: { id: message.author.id, displayName: message.author.displayName },
+        userKey: platformUserKey(message.conversation.platform, message.author.id),
+        level: judged.level, reasons: judged.reasons, policyVersion: judged.policyVersion,
+        excerpt: excerptOf(text), country: outcome.country, resourcesSent: [], reachedPrivately: outcome.direct !== undefined,
+        messageId: message.id, at: this.deps.clock.now(),
+      });
+      return { ...outcome, caseId: raised.caseId ?? outcome.caseId };
+    } catch (error) {
+      this.deps.logger.error('could not raise the case to the judge\'s level', { code: asBotError(error).code, risk: assessment.level });
+      return outcome;
+    }
   }
 
   private async queuedBefore(message: InboundMessage, level: RiskLevel): Promise<boolean> {

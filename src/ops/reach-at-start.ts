@@ -33,6 +33,9 @@ export async function reachAtStart<T>(o: ReachOptions<T>): Promise<T> {
   const attemptMs = o.attemptMs ?? START_ATTEMPT_MS;
   let backoffMs = o.firstBackoffMs ?? 1_000;
   for (let attempt = 1; ; attempt++) {
+    // Stopped during the backoff: no new call. One started now would be abandoned by withAbort
+    // at once, and its late failure (the API is gone by then) would reject with nobody listening.
+    if (o.stopped?.aborted) throw new BotError(`${o.platform} stopped while starting`, 'PLATFORM_NETWORK');
     const timeout = AbortSignal.timeout(attemptMs);
     const signal = o.stopped ? AbortSignal.any([timeout, o.stopped]) : timeout;
     try {
@@ -55,7 +58,10 @@ export async function reachAtStart<T>(o: ReachOptions<T>): Promise<T> {
 
 /** Rejects when `signal` aborts even if the call ignores it (a client without abort support). */
 function withAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    work.catch(() => undefined); // given up: its outcome no longer matters, but must not go unhandled
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });

@@ -88,16 +88,29 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
-/** Normalizes a lexicon entry exactly as messages are normalized, keeping its stem marks. */
-function normalizeEntry(raw: string): string {
+/**
+ * A word alone is normalized as it reads inside a message. A Latin word with no ASCII letter
+ * (Vietnamese "đã", "ở") does not look Latin to the normalizer on its own and would keep its
+ * accents, while messages (which have ASCII letters) lose them: "đã từng" never matched.
+ */
+function normalizeWord(word: string): string {
+  if (/[a-z]/i.test(word) || !/[\u00c0-\u024f\u1e00-\u1eff]/.test(word)) return normalizeText(word).text;
+  return normalizeText(`a ${word}`).text.replace(/^a /, '');
+}
+
+/**
+ * Normalizes a lexicon entry exactly as messages are normalized, keeping its stem marks. A
+ * kana-routed (Japanese) file reads only messages with kana, and those keep their kanji, so its
+ * entries keep theirs too: a kanji-only entry (橋, 遺書, 自傷) read alone would be folded to
+ * simplified Chinese (桥, 遗书, 自伤) and never match a Japanese message.
+ */
+function normalizeEntry(raw: string, kana = false): string {
   return raw
     .split(/\s+/)
     .map((word) => {
       const stem = word.endsWith('*');
-      let core = normalizeText(stem ? word.slice(0, -1) : word).text.replace(/\s+/g, '');
-      // A word of accented letters only ("è", "à", "é") has no plain Latin letter, so the
-      // normalizer leaves its accent; in a message it stands beside other words and loses it.
-      if (/[\u00C0-\u024F]/.test(core)) core = core.normalize('NFD').replace(/[\u0300-\u036F]/g, '').normalize('NFC');
+      const bare = stem ? word.slice(0, -1) : word;
+      const core = (kana ? normalizeText(`${bare}\u306e`).text.replace(/\u306e$/, '') : normalizeWord(bare)).replace(/\s+/g, '');
       return stem ? `${core}*` : core;
     })
     .filter(Boolean)
@@ -132,7 +145,7 @@ export function compileConcepts(files: ConceptFile[]): ConceptIndex {
     for (const [concept, entries] of Object.entries(file.concepts) as Array<[Concept, string[]]>) {
       for (const raw of entries) {
         if (concept === 'filler') continue;
-        const full = normalizeEntry(raw);
+        const full = normalizeEntry(raw, file.route === 'kana');
         const kept = full.split(' ').filter((w) => !index.fillers.has(w)).join(' ');
         const text = kept || full;
         if (!text) continue;

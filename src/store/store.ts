@@ -70,10 +70,13 @@ export interface MessageStore {
   /** Marks a delivery as fully handled and drops its stored message. */
   completeInbound(platform: string, messageId: string, at: Date): Promise<void>;
   /**
-   * Claims the deliveries of `platform` a previous run left unfinished, oldest first, counting the resume;
-   * those already resumed `maxResumes` times are completed instead (given up) and counted.
+   * Claims the deliveries of `platform` a previous run left unfinished, oldest first; those
+   * already tried `maxResumes` times after a resume (markResumeTry) are completed instead (given
+   * up) and counted. Claiming counts nothing: a run killed before it got to a message has not tried it.
    */
   claimUnfinished(platform: string, maxResumes: number, limit: number): Promise<{ resume: UnfinishedDelivery[]; abandoned: number }>;
+  /** A resumed delivery's handling begins: one try counts toward the resume limit. */
+  markResumeTry(platform: string, messageId: string): Promise<void>;
   /** Records what became of one message's crisis resources (see ResourceMark). */
   markResources(platform: string, messageId: string, mark: ResourceMark): Promise<void>;
   /** The newest `limit` turns of one user's context, oldest first. */

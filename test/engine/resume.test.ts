@@ -51,6 +51,11 @@ describe('a start after a crash', () => {
     // Handled means finished: a further redelivery is a duplicate, and nothing is resumed twice.
     await h.adapter.receive({ id: 'm1', userId: 'u1', text: 'first question' });
     expect(h.adapter.sent).toHaveLength(2);
+    // Each resumed message counted one try toward the resume limit, when its handling began.
+    const db = openDatabase(dbPath);
+    expect(db.prepare("SELECT message_id, resumes FROM processed_messages WHERE platform = 'fake' ORDER BY message_id").all())
+      .toEqual([{ message_id: 'm1', resumes: 1 }, { message_id: 'm2', resumes: 1 }]);
+    db.close();
   });
 
   it('sends the resources of a crisis message that was cut short before they went out, and opens its case and alert once', async () => {

@@ -3,8 +3,11 @@
  * (PLATFORMS.md §4.2). It serves `/bot<token>/<method>` with JSON, holds getUpdates as a
  * real long poll, and behaves like Telegram where our code depends on it: 4096-character
  * limit after entity parsing, HTML parse errors, 403 for users who never started the bot,
- * "message is not modified" on identical edits. Every call is recorded; errors can be
- * scripted per method (429 with retry_after, for example).
+ * "message is not modified" on identical edits, and editMessageReplyMarkup's three answers
+ * (not modified / not found / can't be edited). Message ids are numbered as Telegram numbers them:
+ * private chats and basic groups share the bot account's one counter, supergroups and channels
+ * ("-100…") count per chat, and a pushed message without a message_id gets the next one. Every
+ * call is recorded; errors can be scripted per method (429 with retry_after, for example).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenLocal, readBody } from '../helpers/local-http.js';
@@ -22,6 +25,11 @@ export interface RecordedCall {
   at: number;
   /** The scripted error this call was answered with, if any. */
   failedWith?: FakeError;
+  /**
+   * The HTTP status the fake answered with (200 for ok: true), set even when the caller was gone
+   * by then: Telegram acts on a request whether or not its answer arrives. Undefined while pending.
+   */
+  status?: number;
 }
 
 export interface FakeError {
@@ -122,23 +130,57 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const polling = new Set<() => void>();
   const failures = new Map<string, FakeError[]>();
   const started = new Set<string>();
-  const nextMessageId = new Map<string, number>();
+  /** Last id per counter: 'account' (private chats and basic groups) or a supergroup's chat id. */
+  const lastId = new Map<string, number>();
+  const counterOf = (chatId: string) => (chatId.startsWith('-100') ? chatId : 'account');
+  const nextId = (chatId: string) => {
+    const id = (lastId.get(counterOf(chatId)) ?? 500) + 1;
+    lastId.set(counterOf(chatId), id);
+    return id;
+  };
+  /** Messages people sent ("chat:id"): the bot cannot edit them. */
+  const othersMessages = new Set<string>();
   const changedAt = new Map<string, number>();
   let nextUpdateId = 1000;
 
   const observe = (update: Record<string, unknown>) => {
-    const message = update.message as { chat?: { id: number; type: string }; from?: { id: number } } | undefined;
+    const message = update.message as { chat?: { id: number; type: string }; from?: { id: number }; message_id?: number } | undefined;
     if (message?.chat?.type === 'private' && message.from) started.add(String(message.from.id));
+    if (message?.chat && typeof message.message_id === 'number') {
+      const chatId = String(message.chat.id);
+      othersMessages.add(`${chatId}:${message.message_id}`);
+      // Ids only grow: a message a test numbered itself moves the counter past it.
+      if (message.message_id > (lastId.get(counterOf(chatId)) ?? 500)) lastId.set(counterOf(chatId), message.message_id);
+    }
+  };
+
+  /** A pushed message without an id gets the next one of its chat's counter, as Telegram assigns it. */
+  const numbered = (update: Record<string, unknown>): Record<string, unknown> => {
+    const message = update.message as { chat?: { id: number }; message_id?: number } | undefined;
+    if (!message?.chat || message.message_id !== undefined) return update;
+    return { ...update, message: { ...message, message_id: nextId(String(message.chat.id)) } };
+  };
+
+  /** Telegram shows an empty inline keyboard as none; compared that way. */
+  const markupKey = (markup: unknown): string => {
+    const rows = (markup as { inline_keyboard?: unknown[][] } | undefined)?.inline_keyboard;
+    return markup === undefined || markup === null || (Array.isArray(rows) && rows.every((r) => r.length === 0)) ? '' : JSON.stringify(markup);
   };
 
   const wake = () => {
     for (const w of [...waiters]) w();
   };
 
+  /** Which call a response answers, so each answer's status lands on its recorded call. */
+  const callOf = new WeakMap<ServerResponse, RecordedCall>();
   const ok = (res: ServerResponse, result: unknown): void => {
+    const call = callOf.get(res);
+    if (call) call.status = 200;
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result }));
   };
   const err = (res: ServerResponse, e: FakeError): void => {
+    const call = callOf.get(res);
+    if (call) call.status = e.error_code;
     res.writeHead(e.error_code, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, ...e }));
   };
   const badRequest = (res: ServerResponse, description: string): void => err(res, { error_code: 400, description: `Bad Request: ${description}` });
@@ -182,8 +224,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
 
   function storeMessage(p: Record<string, unknown>): SentMessage {
     const chatId = String(p.chat_id);
-    const id = (nextMessageId.get(chatId) ?? 500) + 1;
-    nextMessageId.set(chatId, id);
+    const id = nextId(chatId);
     const text = String(p.text);
     const message: SentMessage = {
       chatId,
@@ -232,6 +273,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     const payload = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     const call: RecordedCall = { method, payload, at: Date.now() };
     calls.push(call);
+    callOf.set(res, call);
     if (gotToken !== token) return err(res, { error_code: 401, description: 'Unauthorized' });
     const scripted = failures.get(method);
     if (scripted && scripted.length > 0) {
@@ -270,7 +312,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         const problem = textError(payload);
         if (problem) return badRequest(res, problem);
         const text = String(payload.text);
-        if (text === target.text && JSON.stringify(payload.reply_markup) === JSON.stringify(target.replyMarkup)) {
+        if (text === target.text && markupKey(payload.reply_markup) === markupKey(target.replyMarkup)) {
           return badRequest(res, 'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
         }
         Object.assign(target, {
@@ -281,6 +323,21 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
           edits: target.edits + 1,
         });
         changedAt.set(key, Date.now());
+        return ok(res, messageObject(target));
+      }
+      case 'editMessageReplyMarkup': {
+        // The Bot API's answers, in its order: no such message in this chat, someone else's
+        // message, the same keyboard (nothing to change), else the keyboard is replaced.
+        const chatId = String(payload.chat_id);
+        const target = sent.find((s) => s.chatId === chatId && s.messageId === Number(payload.message_id));
+        if (!target) {
+          return badRequest(res, othersMessages.has(`${chatId}:${Number(payload.message_id)}`) ? "message can't be edited" : 'message to edit not found');
+        }
+        if (markupKey(payload.reply_markup) === markupKey(target.replyMarkup)) {
+          return badRequest(res, 'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+        }
+        Object.assign(target, { replyMarkup: payload.reply_markup, edits: target.edits + 1 });
+        changedAt.set(`${chatId}:${target.messageId}`, Date.now());
         return ok(res, messageObject(target));
       }
       default:
@@ -303,7 +360,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     sent,
     floodRejections: 0,
     pollConflicts: 0,
-    pushUpdate(update) {
+    pushUpdate(raw) {
+      const update = numbered(raw);
       const update_id = typeof update.update_id === 'number' ? update.update_id : nextUpdateId++;
       observe(update);
       queue.push({ ...update, update_id });

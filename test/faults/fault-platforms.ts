@@ -53,10 +53,10 @@ export async function startPlatform(platform: FaultPlatform): Promise<PlatformDr
 const telegramId = (p: Person) => 700_000_000 + p.n;
 
 function telegramDriver(fake: FakeTelegram): PlatformDriver {
-  let messageId = 0;
+  // No message_id: the fake numbers each message as Telegram does (one counter for all private chats).
   const update = (p: Person, text: string, command?: number) => ({
     message: {
-      message_id: ++messageId, date: Math.floor(Date.now() / 1000), text,
+      date: Math.floor(Date.now() / 1000), text,
       chat: { id: telegramId(p), type: 'private', first_name: p.name },
       from: { id: telegramId(p), is_bot: false, first_name: p.name, language_code: 'en' },
       ...(command === undefined ? {} : { entities: [{ type: 'bot_command', offset: 0, length: command }] }),
@@ -77,7 +77,7 @@ function telegramDriver(fake: FakeTelegram): PlatformDriver {
       fake.pushUpdate(update(p, '/forget confirm', '/forget'.length));
       while (fake.sent.filter((s) => s.chatId === String(telegramId(p))).length === before) await new Promise((r) => setTimeout(r, 50));
     },
-    outbound: () => fake.calls.filter((c) => c.method === 'sendMessage' && !c.failedWith).flatMap((c) => {
+    outbound: () => fake.calls.filter((c) => c.method === 'sendMessage' && c.status === 200).flatMap((c) => {
       const to = toOf(String(c.payload.chat_id));
       return to === undefined ? [] : [{ to, text: String(c.payload.text), at: c.at }];
     }),

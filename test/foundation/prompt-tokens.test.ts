@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createQwenTokenCounter, encodeTemplated, GENERATION_PROMPT_TOKENS, loadTokenizer, tokenizerLoaded } from '../../src/llm/tokens.js';
+import { createQwenTokenCounter, encodeTemplated, GENERATION_PROMPT_TOKENS } from '../../src/llm/tokens.js';
 import { buildPrompt } from '../../src/conversation/prompt.js';
 import type { StoredTurn } from '../../src/store/store.js';
 
@@ -7,19 +7,23 @@ const counter = createQwenTokenCounter();
 
 describe('token counting before the tokenizer is loaded', () => {
   it('never undercounts: the byte-length bound is at least the exact count', async () => {
-    // Runs first in this file, while the module has not loaded the vocabulary yet.
-    expect(tokenizerLoaded()).toBe(false);
+    // A fresh counter counts by bounds until its own exact() ran, whatever else in this
+    // process built the vocabulary before.
+    const fresh = createQwenTokenCounter();
+    expect(fresh.isExact()).toBe(false);
     const texts = ['Hello! 你好，今天怎么样？', 'plain ascii words here', '<|im_end|> typed by a user', '🙂🙂 emoji', ''];
-    const bounds = texts.map((t) => counter.countMessage('user', t));
-    await loadTokenizer();
-    texts.forEach((t, i) => expect(bounds[i]).toBeGreaterThanOrEqual(counter.countMessage('user', t)));
+    const bounds = texts.map((t) => fresh.countMessage('user', t));
+    texts.forEach((t, i) => expect(bounds[i]).toBe(Buffer.byteLength(`<|im_start|>user\n${t.replaceAll('<|', '<\u200b|')}<|im_end|>\n`)));
+    expect(await fresh.exact()).toBe(true);
+    expect(fresh.isExact()).toBe(true);
+    texts.forEach((t, i) => expect(bounds[i]).toBeGreaterThanOrEqual(fresh.countMessage('user', t)));
     // …and the exact count replaces the bound once loaded (the bound was not memoized).
-    expect(counter.countMessage('user', 'plain ascii words here')).toBeLessThan(bounds[1]!);
+    expect(fresh.countMessage('user', 'plain ascii words here')).toBeLessThan(bounds[1]!);
   });
 });
 
 describe('token counting with the Qwen3 tokenizer', () => {
-  beforeAll(async () => { await loadTokenizer(); });
+  beforeAll(async () => { await counter.exact(); });
 
   it('counts a whole templated prompt exactly as the sum of its messages', async () => {
     const messages = [
@@ -39,7 +43,7 @@ describe('token counting with the Qwen3 tokenizer', () => {
 });
 
 describe('prompt assembly', () => {
-  beforeAll(async () => { await loadTokenizer(); });
+  beforeAll(async () => { await counter.exact(); });
   const turn = (role: 'user' | 'assistant', text: string): StoredTurn => ({ role, text, at: new Date(0), tokens: counter.countMessage(role, text) });
 
   it('keeps the newest turns that fit, drops the oldest, and never starts with an assistant turn', () => {

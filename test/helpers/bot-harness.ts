@@ -70,6 +70,8 @@ export async function startHarness(options: {
   logger?: Logger;
   /** More alert sinks next to `sink` (a sink that can take digests, for example). */
   extraSinks?: ModeratorSink[];
+  /** The bot's prompt token counter (a fresh one by default). */
+  tokens?: BotOptions['tokens'];
 } = {}): Promise<Harness> {
   const model = await startFakeModel(options.reply ? { reply: options.reply } : {});
   const dbPath = options.dbPath ?? tempDbPath();
@@ -80,6 +82,7 @@ export async function startHarness(options: {
   const bot = await createBot({
     config, adapters: [adapter], clock, logger: options.logger ?? silentLogger, sinks: options.logOnly ? [] : [sink, ...(options.extraSinks ?? [])],
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.tokens ? { tokens: options.tokens } : {}),
   });
   await bot.start();
   return {

@@ -97,6 +97,18 @@ export function caseStoreContract(make: StoreFactory): void {
     expect(await s.count('alerts')).toBe(1);
   });
 
+  it('raises the case when the same message is read again at a higher level (the judge), and stays a no-op at the same or lower', async () => {
+    s = await make();
+    const input = signal('moderate');
+    await s.cases.recordSignal(input);
+    expect(await s.cases.recordSignal({ ...input, level: 'low' })).toMatchObject({ duplicate: true });
+    const raised = await s.cases.recordSignal({ ...input, level: 'imminent', priority: 'urgent', reasons: ['judge:imminent'] });
+    expect(raised).toMatchObject({ duplicate: false, created: false, escalated: true, caseRecord: { level: 'imminent' } });
+    expect(raised.alertIds).toHaveLength(1);
+    expect(await s.cases.recordSignal({ ...input, level: 'imminent' })).toMatchObject({ duplicate: true, alertIds: [] });
+    expect(await s.count('alerts')).toBe(2);
+  });
+
   it('opens exactly one case when many messages of one person are screened at once', async () => {
     s = await make();
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => s.cases.recordSignal(signal(i === 5 ? 'imminent' : 'high'))));

@@ -52,13 +52,25 @@ export function messageStoreContract(make: StoreFactory): void {
     expect((await s.nextRun().claimUnfinished('slack', 3, 100)).resume).toEqual([]);
   });
 
-  it('gives up a delivery that failed every resume', async () => {
+  it('gives up a delivery that failed every resumed try', async () => {
     s = await make();
     await s.messages.recordInbound(delivery('telegram', 'm1'), T0);
-    // Each run (a restart after a crash mid-message) resumes it once; past the limit it is given up.
-    for (let i = 0; i < 2; i++) expect((await s.nextRun().claimUnfinished('telegram', 2, 10)).resume).toHaveLength(1);
+    // Each run (a restart after a crash mid-message) tries it once; past the limit it is given up.
+    for (let i = 0; i < 2; i++) {
+      const run = s.nextRun();
+      expect((await run.claimUnfinished('telegram', 2, 10)).resume).toHaveLength(1);
+      await run.markResumeTry('telegram', 'm1');
+    }
     expect(await s.nextRun().claimUnfinished('telegram', 2, 10)).toEqual({ resume: [], abandoned: 1 });
     expect(await s.nextRun().claimUnfinished('telegram', 2, 10)).toEqual({ resume: [], abandoned: 0 });
+  });
+
+  it('counts resumed tries, not starts: runs killed before trying a message do not use up its limit', async () => {
+    s = await make();
+    await s.messages.recordInbound(delivery('telegram', 'm1'), T0);
+    for (let i = 0; i < 5; i++) expect((await s.nextRun().claimUnfinished('telegram', 2, 10)).resume).toHaveLength(1);
+    const run = s.nextRun();
+    expect(await run.claimUnfinished('telegram', 2, 10)).toEqual({ resume: [expect.objectContaining({ messageId: 'm1' })], abandoned: 0 });
   });
 
   it('stores an exchange and completes its delivery in one unit, and returns the newest turns oldest first', async () => {

@@ -130,6 +130,7 @@ describePg('several instances on one PostgreSQL', (serverUrl) => {
     expect((await after.claimUnfinished('telegram', 3, 100)).resume.map((d) => d.messageId)).toContain('r1');
     // Still being handled: the next pass (every few seconds on PostgreSQL) must leave it alone.
     expect((await after.claimUnfinished('telegram', 3, 100)).resume.map((d) => d.messageId)).not.toContain('r1');
+    await after.markResumeTry('telegram', 'r1');
     await after.completeInbound('telegram', 'r1', new Date());
     expect(await s.db.sql.one<{ resumes: number }>("SELECT resumes FROM processed_messages WHERE message_id = 'r1'")).toEqual({ resumes: 1 });
   });

@@ -16,6 +16,8 @@ import { SqliteMessageStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { MessageStore } from '../../src/store/store.js';
 import type { SharedStateStore } from '../../src/store/shared-state.js';
 import { SqliteSharedState } from '../../src/store/sqlite/sqlite-shared-state.js';
+import type { SendLedger } from '../../src/store/send-ledger.js';
+import { SqliteSendLedger } from '../../src/store/sqlite/sqlite-send-ledger.js';
 import { freshDatabase } from './pg-env.js';
 
 export interface StoreSet {
@@ -26,6 +28,7 @@ export interface StoreSet {
   deliveries: ResourceDeliveryStore;
   dashboardAuth: DashboardAuthStore;
   shared: SharedStateStore;
+  ledger: SendLedger;
   /**
    * The message store as the next run of the process opens it (same database, same instance
    * name): what a restart sees. A running instance never takes again what it is handling.
@@ -48,6 +51,7 @@ export const sqliteStores: StoreFactory = async () => {
     deliveries: new SqliteResourceDeliveries(db),
     dashboardAuth: new SqliteDashboardAuth(db),
     shared: new SqliteSharedState(db),
+    ledger: new SqliteSendLedger(db),
     nextRun: () => new SqliteMessageStore(db),
     count: async (table) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
     close: async () => {
@@ -59,7 +63,7 @@ export const sqliteStores: StoreFactory = async () => {
 /** Every table the stores write, emptied between tests (faster than a database per test). */
 const TABLES = [
   'processed_messages', 'turns', 'risk_state', 'preferences', 'cases', 'case_signals', 'case_events', 'alerts',
-  'alert_outbox', 'resource_deliveries', 'dashboard_links', 'dashboard_sessions', 'leases', 'rate_buckets', 'direct_reach',
+  'alert_outbox', 'resource_deliveries', 'dashboard_links', 'dashboard_sessions', 'leases', 'rate_buckets', 'direct_reach', 'send_ledger',
 ];
 
 /** A PostgreSQL factory on its own database of `serverUrl`; the pool stays open for the suite. */
@@ -76,6 +80,7 @@ export function pgStores(serverUrl: string): StoreFactory & { shutdown(): Promis
       deliveries: s.deliveries,
       dashboardAuth: s.dashboardAuth,
       shared: s.shared,
+      ledger: s.ledger,
       nextRun: () => new PgMessageStore(s.db, 'test-instance'),
       count: async (table) => (await s.db.sql.one<{ n: number }>(`SELECT COUNT(*)::int AS n FROM ${table}`))!.n,
       // The pool is shared by the suite's tests; shutdown() closes it.

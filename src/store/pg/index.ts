@@ -11,6 +11,7 @@ import { PgMessageStore } from './pg-message-store.js';
 import { migratePg } from './pg-migrate.js';
 import { PgResourceDeliveries } from './pg-resource-deliveries.js';
 import { PgSharedState } from './pg-shared-state.js';
+import { PgSendLedger } from './pg-send-ledger.js';
 
 export interface PgStores {
   db: PgDb;
@@ -20,6 +21,7 @@ export interface PgStores {
   dashboardAuth: PgDashboardAuth;
   leases: PgLeases;
   shared: PgSharedState;
+  ledger: PgSendLedger;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function openPgStores(url: string, instanceId: string, options: PgO
     dashboardAuth: new PgDashboardAuth(db),
     leases: new PgLeases(db),
     shared: new PgSharedState(db),
+    ledger: new PgSendLedger(db),
     close: () => db.close(),
   };
 }

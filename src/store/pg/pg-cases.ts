@@ -29,10 +29,11 @@ export class PgCaseStore implements CaseStore {
     return this.db.tx(async (sql) => {
       await sql.run('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`case:${s.userKey}`]);
       const at = s.at.toISOString();
-      const seen = await sql.one<{ case_id: number }>(
-        'SELECT case_id FROM case_signals WHERE platform = $1 AND message_id = $2', [s.conversation.platform, s.messageId],
+      const seen = await sql.one<{ case_id: number; level: RiskLevel }>(
+        'SELECT case_id, level FROM case_signals WHERE platform = $1 AND message_id = $2', [s.conversation.platform, s.messageId],
       );
-      if (seen) {
+      // A redelivery is a no-op; the same message read at a higher level (the judge) raises its case.
+      if (seen && riskRank(s.level) <= riskRank(seen.level)) {
         return { caseRecord: await mustGetCase(sql, seen.case_id), created: false, escalated: false, updated: false, duplicate: true, alertIds: [] };
       }
       const active = await activeRow(sql, s.userKey, s.conversationKey, s.conversation.communityId);
@@ -89,7 +90,8 @@ export class PgCaseStore implements CaseStore {
         await sql.run('UPDATE cases SET last_seen_at = GREATEST(last_seen_at, $1), country = COALESCE(country, $2) WHERE id = $3', [at, s.country ?? null, caseId]);
       }
       if (s.resourcesSent.length > 0) await setResources(sql, caseId, s.level, at);
-      await sql.run('INSERT INTO case_signals (platform, message_id, case_id, level, at) VALUES ($1, $2, $3, $4, $5)', [
+      await sql.run(`INSERT INTO case_signals (platform, message_id, case_id, level, at) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (platform, message_id) DO UPDATE SET case_id = excluded.case_id, level = excluded.level`, [
         s.conversation.platform, s.messageId, caseId, s.level, at,
       ]);
       const caseRecord = await mustGetCase(sql, caseId);

@@ -73,7 +73,7 @@ export class PgMessageStore implements MessageStore {
           continue;
         }
         await sql.run(
-          'UPDATE processed_messages SET resumes = resumes + 1, owner = $1 WHERE platform = $2 AND message_id = $3',
+          'UPDATE processed_messages SET owner = $1 WHERE platform = $2 AND message_id = $3',
           [this.instanceId, r.platform, r.message_id],
         );
         resume.push({ platform: r.platform, messageId: r.message_id, payload: r.payload_json, resources: r.resources ?? undefined });
@@ -81,6 +81,10 @@ export class PgMessageStore implements MessageStore {
       for (const d of resume) this.resumedHere.add(handlingKey(d.platform, d.messageId));
       return { resume, abandoned };
     });
+  }
+
+  async markResumeTry(platform: string, messageId: string): Promise<void> {
+    await this.db.sql.run('UPDATE processed_messages SET resumes = resumes + 1 WHERE platform = $1 AND message_id = $2', [platform, messageId]);
   }
 
   /**

@@ -35,9 +35,11 @@ export class SqliteCaseStore implements CaseStore {
   async recordSignal(s: CaseSignal): Promise<SignalResult> {
     return this.db.tx(() => {
       const at = s.at.toISOString();
-      const seen = this.db.sql('SELECT case_id FROM case_signals WHERE platform = ? AND message_id = ?')
-        .get(s.conversation.platform, s.messageId) as { case_id: number } | undefined;
-      if (seen) {
+      const seen = this.db.sql('SELECT case_id, level FROM case_signals WHERE platform = ? AND message_id = ?')
+        .get(s.conversation.platform, s.messageId) as { case_id: number; level: RiskLevel } | undefined;
+      // A redelivery is a no-op; the same message read at a higher level (the model judge's later
+      // verdict) raises its case, or the moderators never hear of what the judge found.
+      if (seen && riskRank(s.level) <= riskRank(seen.level)) {
         return { caseRecord: this.db.mustGet(seen.case_id), created: false, escalated: false, updated: false, duplicate: true, alertIds: [] };
       }
       const active = this.activeRow(s.userKey, s.conversationKey, s.conversation.communityId);
@@ -97,7 +99,8 @@ export class SqliteCaseStore implements CaseStore {
         ).run(at, s.country ?? null, caseId);
       }
       if (s.resourcesSent.length > 0) this.setResources(caseId, s.level, at);
-      this.db.sql('INSERT INTO case_signals (platform, message_id, case_id, level, at) VALUES (?, ?, ?, ?, ?)')
+      this.db.sql(`INSERT INTO case_signals (platform, message_id, case_id, level, at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (platform, message_id) DO UPDATE SET case_id = excluded.case_id, level = excluded.level`)
         .run(s.conversation.platform, s.messageId, caseId, s.level, at);
       const caseRecord = this.db.mustGet(caseId);
       const alertIds: number[] = [];

@@ -104,12 +104,15 @@ export class SqliteMessageStore implements MessageStore {
             abandoned++;
             continue;
           }
-          this.stmts.resumed.run(r.platform, r.message_id);
           resume.push({ platform: r.platform, messageId: r.message_id, payload: r.payload_json, resources: r.resources ?? undefined });
         }
         return { resume, abandoned };
       })(),
     );
+  }
+
+  async markResumeTry(platform: string, messageId: string): Promise<void> {
+    await this.guard(() => this.stmts.resumed.run(platform, messageId));
   }
 
   async markResources(platform: string, messageId: string, mark: ResourceMark): Promise<void> {

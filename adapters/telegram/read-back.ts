@@ -1,0 +1,102 @@
+/**
+ * Settling a Telegram send that a crash (or a lost answer) cut short: did the message reach the
+ * chat? Telegram has no idempotency key and a bot cannot read a chat's history, but it can try an
+ * edit. editMessageReplyMarkup with the keyboard the message was sent with answers
+ *   - "message is not modified" when a message of the bot with that keyboard is at that id,
+ *   - "message to edit not found" when there is no message at that id in this chat,
+ *   - "message can't be edited" when the message is someone else's.
+ * Alone that says "a bot message is here", not "this message is here", and an edit with another
+ * keyboard would change the message it hits. Two facts make it an answer:
+ *   1. Every send is marked in the ledger before it leaves (sender.ts), so a bot message at an id
+ *      the ledger does not know belongs to a mark still unsettled. When the send being settled is
+ *      the only unsettled mark in its chat, before and after probing, an unknown bot message is
+ *      that send, and the probe's keyboard is its own (the probe changes nothing).
+ *   2. Ids grow: the message, if sent, is above the mark's floor (an id that existed when the mark
+ *      was written), and below any id sent after the dead run died. Private chats and basic groups
+ *      share the bot's one counter, so their window can hold other chats' messages; those answer
+ *      "not found" here.
+ * Anything short of a clear hit (no floor, another unsettled send in the chat, an error, nothing
+ * within the window) answers "not found", and the caller sends again: a resource message twice
+ * is better than none (fail toward the person's safety).
+ */
+import { GrammyError, type Api } from 'grammy';
+import type { Logger } from '../../src/logger.js';
+import { SEND_MARK_TTL_MS, sharesAccountCounter, type SendLedger, type SendMark } from '../../src/store/send-ledger.js';
+
+/** Ids probed above the floor at most; past them the send is taken as not made. */
+export const READ_BACK_WINDOW = 40;
+/** Probes in flight at once (ascending batches, so the first hit is the lowest). */
+const BATCH = 8;
+
+export type Probe = 'mine' | 'absent' | 'other' | 'error';
+
+export interface ReadBackResult {
+  /** The message id when the send is known to have arrived; undefined when not known. */
+  messageId: number | undefined;
+  /** Why (for the log): 'found', 'edited', 'no-floor', 'expired', 'busy-chat', 'not-found', 'error'. */
+  reason: string;
+  probes: number;
+}
+
+/** What one edit probe says about one id. */
+export async function probe(api: Api, chatId: string, messageId: number, markup: string | undefined): Promise<Probe | 'edited'> {
+  try {
+    await api.editMessageReplyMarkup(chatId, messageId, markup ? { reply_markup: JSON.parse(markup) } : {});
+    // Applied: a bot message with another keyboard was here. Under the ledger's rule it can only be
+    // the unsettled send (a moderator's button press changed its keyboard since); it is counted as
+    // found, and the caller logs it.
+    return 'edited';
+  } catch (error) {
+    if (!(error instanceof GrammyError) || error.error_code !== 400) return 'error';
+    if (/message is not modified/i.test(error.description)) return 'mine';
+    if (/message to edit not found/i.test(error.description)) return 'absent';
+    if (/message can't be edited/i.test(error.description)) return 'other';
+    return 'error';
+  }
+}
+
+export interface ReadBackDeps {
+  api: Api;
+  ledger: SendLedger;
+  logger: Logger;
+  /** When this process started: sends marked since then were made after any dead run died. */
+  runStartedAt: Date;
+  now(): Date;
+}
+
+/** An unsettled send's fate. The caller holds the chat's send gate meanwhile (no sends from here). */
+export async function readBack(deps: ReadBackDeps, mark: SendMark): Promise<ReadBackResult> {
+  const { api, ledger } = deps;
+  if (mark.floorId <= 0) return { messageId: undefined, reason: 'no-floor', probes: 0 };
+  if (deps.now().getTime() - mark.createdAt.getTime() > SEND_MARK_TTL_MS) return { messageId: undefined, reason: 'expired', probes: 0 };
+  const before = await ledger.inChat(mark.platform, mark.chatId);
+  if (before.some((m) => m.key !== mark.key && m.messageId === undefined)) return { messageId: undefined, reason: 'busy-chat', probes: 0 };
+  const known = new Set(before.map((m) => m.messageId));
+  // A send marked by a run that has died is bounded by the lowest id sent since this run began.
+  const upper = mark.createdAt < deps.runStartedAt
+    ? await ledger.lowestSentSince(
+      mark.platform, sharesAccountCounter(mark.chatId) ? { counter: 'account' } : { exact: mark.chatId }, deps.runStartedAt)
+    : undefined;
+  const last = Math.min(mark.floorId + READ_BACK_WINDOW, upper === undefined ? Infinity : upper - 1);
+  const ids: number[] = [];
+  for (let id = mark.floorId + 1; id <= last; id++) if (!known.has(id)) ids.push(id);
+  let probes = 0;
+  let failed = false;
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const batch = ids.slice(i, i + BATCH);
+    const answers = await Promise.all(batch.map((id) => probe(api, mark.chatId, id, mark.markup)));
+    probes += batch.length;
+    const hit = answers.findIndex((a) => a === 'mine' || a === 'edited');
+    if (hit >= 0) {
+      const messageId = batch[hit]!;
+      // Another send into this chat marked while probing could be the message we hit.
+      const after = await ledger.inChat(mark.platform, mark.chatId);
+      if (after.some((m) => m.key !== mark.key && (m.messageId === undefined || m.messageId === messageId))) {
+        return { messageId: undefined, reason: 'busy-chat', probes };
+      }
+      return { messageId, reason: answers[hit] === 'edited' ? 'edited' : 'found', probes };
+    }
+    if (answers.includes('error')) failed = true;
+  }
+  return { messageId: undefined, reason: failed ? 'error' : 'not-found', probes };
+}
