@@ -98,3 +98,32 @@ describe('Japanese and Chinese plans, the owner of the means, relapse and suppor
   ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
   it('reads someone else taking all the pills as danger to them', () => atLeast('母が薬を全部飲んだって連絡が来た', 'high'));
 });
+
+describe('Korean, Arabic and Hindi plans, relapse and look-alikes', () => {
+  it.each([
+    ['ko', '밧줄을 천장에 묶어 놨어', 'imminent'],
+    ['ko', '차고에서 시동을 켜고 문을 닫았어', 'imminent'],
+    ['ko', '그냥 다 끝내 버리고 싶어', 'high'],
+    ['ko', '어제 또 그었어', 'high'],
+    ['ar', 'شغلت محرك السيارة في المرآب وأغلقت النوافذ', 'imminent'],
+    ['ar', 'أنا واقفة عند حافة الرصيف', 'imminent'],
+    ['ar', 'أحيانا أقول ليتني لم أولد', 'moderate'],
+    ['hi', 'मैंने रस्सी पंखे से बांध दी', 'imminent'],
+    ['hi', 'मैं रेलिंग के बाहर खड़ा हूँ', 'imminent'],
+    ['hi', 'कल रात दोबारा काट लिया', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+  it.each([
+    ['ko', '다들 수고했어, 다음 주에 봐'],
+    ['ko', '공책에 밑줄을 또 그었어'],
+    ['ko', '옥상에서 야경 보면서 맥주 마셨어'],
+    ['ar', 'أيام المدرسة كنت أجرح نفسي، الآن أنا بخير'],
+    ['ar', 'سامحوني على التأخير، نراكم غدا'],
+    ['hi', 'मैं कल घर पर नहीं रहूँगा'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+});
+
+// The learned model (src/risk/model, another lane's) still reads these two as risk; the rules must not.
+describe('Hindi look-alikes the rules leave alone', () => {
+  it.each(['सबको अलविदा, कल मिलते हैं', 'मैंने आज का काम सब कुछ खत्म कर दिया'])('"%s" fires no rule', (text) =>
+    expect(screen(text).reasons.filter((r) => !r.startsWith('model.'))).toEqual([]));
+});
