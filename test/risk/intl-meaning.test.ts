@@ -127,3 +127,26 @@ describe('Hindi look-alikes the rules leave alone', () => {
   it.each(['सबको अलविदा, कल मिलते हैं', 'मैंने आज का काम सब कुछ खत्म कर दिया'])('"%s" fires no rule', (text) =>
     expect(screen(text).reasons.filter((r) => !r.startsWith('model.'))).toEqual([]));
 });
+
+describe('other means, places and wishes in all eight languages', () => {
+  it.each([
+    ['tr', 'kömürü yaktım, pencereler kapalı', 'imminent'],
+    ['id', 'aku mau lompat ke rel besok', 'high'],
+    ['vi', 'than đã đốt, cửa sổ đóng kín rồi', 'imminent'],
+    ['ja', '明日の朝、電車に飛び込む', 'high'],
+    ['zh', '今晚去卧轨', 'high'],
+    ['ko', '숯을 피웠고 창문 막았어', 'imminent'],
+    ['ar', 'أشعلت الفحم وسددت النوافذ', 'imminent'],
+    ['hi', 'कल सुबह ट्रेन के सामने कूद जाऊँगी', 'high'],
+    ['tr', 'yakında kimseye yük olmayacağım', 'moderate'],
+    ['zh', '以后不会再麻烦大家了', 'moderate'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+  it.each([
+    ['tr', 'ünlü oyuncunun intiharı konuşuluyor'],
+    ['id', 'aku bakar arang buat sate'],
+    ['ja', 'キャンプで炭に火をつけた'],
+    ['zh', '他说要写在遗嘱里，现在还没写'],
+    ['ko', '캠핑 가서 숯을 피웠어'],
+    ['hi', 'गेम में मेरा किरदार नदी में डूब गया'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+});
