@@ -150,3 +150,13 @@ describe('other means, places and wishes in all eight languages', () => {
     ['hi', 'गेम में मेरा किरदार नदी में डूब गया'],
   ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
 });
+
+describe('cross-language markers for languages without a pack', () => {
+  it.each([
+    'ne mogu više, razmišljam o samoubojstvu',
+    'mõtlen enesetapule',
+    'நான் தற்கொலை பற்றி யோசிக்கிறேன்',
+    'ik dink aan selfmoord',
+  ])('"%s" is not silently none', (text) => atLeast(text, 'moderate'));
+  it('leaves an ordinary message in such a language alone', () => below('dobar dan, kako ste danas', 'moderate'));
+});
