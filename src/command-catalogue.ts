@@ -5,13 +5,14 @@
  * and the console's moderator help are all built from this list, so a new command cannot be
  * handled on one platform and missing from another's menu (/language was, before this list).
  *
- * Each command's `help` is English: the platform menus are registered once for everyone. A user
- * command also carries its help in every language the bot writes (`local`), and /help on every
- * platform lists the commands from here in the person's language, after the introduction of
- * policies/texts/<locale>.yaml `help`. Moderator commands are English only, like every other
- * moderator tool (alerts, the dashboard, the CLI). Every language but English is pending a
- * native speaker's review, as its policies/texts file says.
+ * Each command's `help` is English: the platform menus are registered once for everyone. Every
+ * command a person types also carries its help in every language the bot writes (`local`): /help
+ * on every platform lists the user commands from here in the person's language, after the
+ * introduction of policies/texts/<locale>.yaml `help`, and, to a moderator, the moderator forms
+ * (src/moderator-help-texts.ts) in the moderator's language. Every language but English is
+ * pending a native speaker's review, as its policies/texts file says; the moderator help says so.
  */
+import { MODERATOR_HELP_TEXTS, type ModeratorForm } from './moderator-help-texts.js';
 import { CASE_OUTCOMES } from './store/case-store.js';
 
 /** The languages of policies/texts/: every user command has its help in each (a test holds the two lists together). */
@@ -183,6 +184,18 @@ const EXPORT_HELP: Record<HelpLocale, string> = {
 
 const caseId: CommandArg = { name: 'id', help: 'Case number from the alert', kind: 'integer', required: true };
 
+/** A moderator form's line in every language, as typed (`/case ack <id>`) and what it does. */
+function moderatorLocal(form: ModeratorForm, args: readonly CommandArg[]): NonNullable<CommandSpec['local']> {
+  const usage = [`/${form}`, ...args.map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`))].join(' ');
+  const help = Object.fromEntries(HELP_LOCALES.map((l) => [l, MODERATOR_HELP_TEXTS[l].forms[form]])) as Record<HelpLocale, string>;
+  return { usage, help };
+}
+
+/** A moderator subcommand of `parent`, with its help in every language. */
+function moderatorForm(parent: string, spec: Omit<CommandSpec, 'audience' | 'local'>): CommandSpec {
+  return { ...spec, audience: 'moderators', local: moderatorLocal(`${parent} ${spec.name}` as ModeratorForm, spec.args) };
+}
+
 export const COMMANDS: readonly CommandSpec[] = [
   { name: 'start', audience: 'everyone', help: 'Start talking with me', args: [], menu: false },
   { name: 'help', audience: 'everyone', help: 'What I can do, how I handle your data, and where to find help now', args: [], menu: true,
@@ -197,20 +210,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'country', audience: 'everyone', help: 'Show or set your country, so crisis lines fit where you are', menu: true,
     local: { usage: '/country XX', help: COUNTRY_HELP },
     args: [{ name: 'code', help: 'Two-letter country code such as US, GB or DE, or "clear"', kind: 'text', minLength: 2, maxLength: 5 }],
-    subcommands: [{
-      name: 'community', audience: 'moderators', help: "Set or clear this community's default country", menu: false,
+    subcommands: [moderatorForm('country', {
+      name: 'community', help: "Set or clear this community's default country", menu: false,
       args: [{ name: 'code', help: 'Two-letter country code, or "clear"', kind: 'text', required: true }],
-    }],
+    })],
   },
   {
     name: 'language', audience: 'everyone', help: 'Choose the language I write to you in', menu: true,
     local: { usage: '/language xx', help: LANGUAGE_HELP },
     args: [{ name: 'code', help: 'A language code such as en, es or de, or "clear"', kind: 'text', minLength: 2, maxLength: 16 }],
     // The community's language: what a short message gets when nothing is known of the person yet.
-    subcommands: [{
-      name: 'community', audience: 'moderators', help: "Set or clear this community's language", menu: false,
+    subcommands: [moderatorForm('language', {
+      name: 'community', help: "Set or clear this community's language", menu: false,
       args: [{ name: 'code', help: 'A language code such as en, es or de, or "clear"', kind: 'text', required: true }],
-    }],
+    })],
   },
   {
     name: 'export', audience: 'everyone', help: 'Get a private copy of the data I store about you', args: [], menu: true,
@@ -219,19 +232,19 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'case', audience: 'moderators', help: 'Moderators: list, acknowledge, resolve, note, pause or resume a case', args: [], menu: true,
     subcommands: [
-      { name: 'list', audience: 'moderators', help: 'Open cases', args: [], menu: true },
-      { name: 'ack', audience: 'moderators', help: 'Acknowledge a case: you are looking after it', args: [caseId], menu: true },
-      {
-        name: 'resolve', audience: 'moderators', help: 'Close a case with an outcome', menu: true,
+      moderatorForm('case', { name: 'list', help: 'Open cases', args: [], menu: true }),
+      moderatorForm('case', { name: 'ack', help: 'Acknowledge a case: you are looking after it', args: [caseId], menu: true }),
+      moderatorForm('case', {
+        name: 'resolve', help: 'Close a case with an outcome', menu: true,
         args: [caseId, { name: 'outcome', help: 'How it ended', kind: 'text', choices: CASE_OUTCOMES }],
-      },
-      {
-        name: 'note', audience: 'moderators', help: 'Add a note to a case (only moderators see it)', menu: true,
+      }),
+      moderatorForm('case', {
+        name: 'note', help: 'Add a note to a case (only moderators see it)', menu: true,
         args: [caseId, { name: 'text', help: 'The note', kind: 'text', required: true, maxLength: 1000 }],
-      },
-      { name: 'pause', audience: 'moderators', help: "Pause the bot's replies to this person while you talk", args: [caseId], menu: true },
-      { name: 'resume', audience: 'moderators', help: 'Let the bot reply to this person again', args: [caseId], menu: true },
-      { name: 'web', audience: 'moderators', help: 'A one-time sign-in link to the moderator dashboard', args: [], menu: true },
+      }),
+      moderatorForm('case', { name: 'pause', help: "Pause the bot's replies to this person while you talk", args: [caseId], menu: true }),
+      moderatorForm('case', { name: 'resume', help: 'Let the bot reply to this person again', args: [caseId], menu: true }),
+      moderatorForm('case', { name: 'web', help: 'A one-time sign-in link to the moderator dashboard', args: [], menu: true }),
     ],
   },
 ];
@@ -247,13 +260,24 @@ export function menuCommands(audience: CommandAudience): CommandSpec[] {
   return COMMANDS.filter((c) => (c.menu || c.name === 'start') && (audience === 'moderators' || c.audience === 'everyone'));
 }
 
-/** One line of moderator help, in the core markdown subset: every `case` subcommand with its arguments. */
-export function moderatorHelp(): string {
-  const forms = COMMANDS.flatMap((c) => (c.subcommands ?? []).filter((s) => s.audience === 'moderators').map((s) => ({ parent: c.name, s })));
-  const usage = (parent: string, s: CommandSpec) =>
-    [`/${parent} ${s.name}`, ...s.args.map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`))].join(' ');
-  const lower = (text: string) => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
-  return `Moderator commands: ${forms.map(({ parent, s }) => `**${usage(parent, s)}** ${lower(s.help)}`).join(' · ')}.`;
+/** The catalogue's language for a locale tag: the tag, then its first part (pt-BR: pt), then English. */
+function helpLocale(locale: string): HelpLocale {
+  const known = (tag: string): tag is HelpLocale => (HELP_LOCALES as readonly string[]).includes(tag);
+  const primary = locale.split('-')[0]!;
+  return known(locale) ? locale : known(primary) ? primary : 'en';
+}
+
+/**
+ * One line of moderator help in `locale`, in the core markdown subset: every moderator form of the
+ * catalogue with its arguments. A language no native speaker has reviewed says so at the end.
+ */
+export function moderatorHelp(locale = 'en'): string {
+  const base = helpLocale(locale);
+  const texts = MODERATOR_HELP_TEXTS[base];
+  const forms = COMMANDS.flatMap((c) => (c.subcommands ?? []).filter((s) => s.audience === 'moderators'));
+  const items = forms.flatMap((s) => (s.local ? [`**${s.local.usage}** ${s.local.help[base]}`] : []));
+  const pending = HELP_REVIEWED.has(base) ? '' : ` ${texts.pending}`;
+  return `${texts.heading} ${items.join(' · ')}${HELP_LIST[base].end}${pending}`;
 }
 
 /**
@@ -262,9 +286,7 @@ export function moderatorHelp(): string {
  * The language is found as the texts find theirs: the tag, then its first part (pt-BR: pt), then English.
  */
 export function helpText(locale: string, intro: string): string {
-  const known = (tag: string): tag is HelpLocale => (HELP_LOCALES as readonly string[]).includes(tag);
-  const primary = locale.split('-')[0]!;
-  const base: HelpLocale = known(locale) ? locale : known(primary) ? primary : 'en';
+  const base = helpLocale(locale);
   const list = HELP_LIST[base];
   const items = COMMANDS.flatMap((c) => (c.local ? [`**${c.local.usage}** ${c.local.help[base]}`] : []));
   return `${intro.trimEnd()}\n${list.heading} ${items.join(' · ')}${list.end}`;

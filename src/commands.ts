@@ -3,7 +3,7 @@
  * confirmation), /export and /country. `case …` goes to the moderators' handler, which
  * decides who may act. Adapters map their slash commands and buttons onto these names.
  */
-import { findCommand, helpText } from './command-catalogue.js';
+import { findCommand, helpText, moderatorHelp } from './command-catalogue.js';
 import type { Logger } from './logger.js';
 import { platformUserKey } from './messages.js';
 import type { CommandReply, CommandRequest } from './ports.js';
@@ -31,6 +31,8 @@ export interface CommandDeps {
   locales?: readonly string[];
   /** `language community xx|clear`: the community's language, set by moderators (src/crisis/community-language.ts). */
   communityLanguage?(request: CommandRequest): Promise<CommandReply>;
+  /** Whether the person asking is a moderator: their /help also lists the moderator forms. */
+  isModerator?(request: CommandRequest): boolean;
 }
 
 export function createCommandHandler(deps: CommandDeps): (request: CommandRequest) => Promise<CommandReply> {
@@ -63,8 +65,9 @@ export function createCommandHandler(deps: CommandDeps): (request: CommandReques
     switch (name) {
       case 'start':
       case 'help':
-        // The introduction is the locale's text; the command list comes from the catalogue.
-        return reply(helpText(chosen, texts.help));
+        // The introduction is the locale's text; the command lists come from the catalogue, the
+        // moderators' in the moderator's language too (it was English only).
+        return reply(deps.isModerator?.(request) ? `${helpText(chosen, texts.help)}\n${moderatorHelp(chosen)}` : helpText(chosen, texts.help));
       case 'forget': {
         if (request.args[0]?.toLowerCase() !== 'confirm') return reply(texts.forget_confirm);
         const removed = (await deps.store.forgetUser(userKey)) + ((await deps.forgetElsewhere?.(userKey)) ?? 0);

@@ -17,6 +17,7 @@ import type { Dashboard } from './dashboard/index.js';
 import { dashboardConfigFromEnv } from './dashboard/config.js';
 import { loadDirectory } from './crisis/directory.js';
 import { createLogSink } from './crisis/log-sink.js';
+import { isModerator, type ModeratorConfig } from './crisis/moderators.js';
 import type { OutboxMetrics, OutboxWorker } from './crisis/outbox.js';
 import { createOutputCheck } from './crisis/output-check.js';
 import { createCrisisServices, type CrisisServices } from './crisis/services.js';
@@ -270,10 +271,13 @@ async function openDashboard(
 }
 
 /** The user and moderator commands (src/commands.ts), with what they reach beyond the message store. */
-function commandHandler(policies: Policies, stores: Stores, crisis: CrisisServices, dashboard: Dashboard | undefined, logger: Logger) {
+function commandHandler(
+  policies: Policies, stores: Stores, crisis: CrisisServices, dashboard: Dashboard | undefined, logger: Logger, moderators: ModeratorConfig,
+) {
   const { messages: store, cases } = stores;
   return createCommandHandler({
     store, policy: policies.model, logger, moderation: crisis.moderation, locales: policies.directory.locales(),
+    isModerator: (request) => isModerator(request.actor, request.conversation.platform, moderators),
     country: (request) => crisis.country.handle(request),
     communityLanguage: (request) => crisis.communityLanguage.handle(request),
     ...(dashboard ? { dashboardLink: (request: CommandRequest) => dashboard.handleWebCommand(request) } : {}),
@@ -322,7 +326,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(metrics ? { metrics } : {}),
   });
   const dashboard = await openDashboard(config, policies, stores, crisis, { adapters, moderators, clock, logger });
-  const onCommand = commandHandler(policies, stores, crisis, dashboard, logger);
+  const onCommand = commandHandler(policies, stores, crisis, dashboard, logger, moderators);
   const handlersFor = createHandlersFor({
     engine, onCommand, shared: stores.shared, leases: stores.leases, instanceId: stores.instanceId, clock,
   });

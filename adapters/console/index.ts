@@ -20,7 +20,7 @@ import { mapConsoleError } from './errors.js';
 import { CONSOLE_PLATFORM, consoleConversation, parseLine } from './inbound.js';
 import { createConsoleModeratorSink } from './moderator.js';
 import { renderForTerminal } from './outbound.js';
-import { createLiveText, createStatusLine, MODERATOR_HELP, type LiveText } from './terminal.js';
+import { createLiveText, createStatusLine, type LiveText } from './terminal.js';
 
 export interface ConsoleAdapter extends PlatformAdapter {
   /** Resolves once stdin has closed and every line has been answered. */
@@ -92,9 +92,9 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
           lineNo += 1;
           const input = parseLine(line, lineNo, `${sessionId}-${runId}`, new Date());
           if (input.kind === 'command') {
+            // A moderator's /help lists the moderator forms too, in their language (the core adds them).
             const reply = await handlers.onCommand(input.command);
-            const help = config.moderator && ['help', 'start'].includes(input.command.name) ? `\n${MODERATOR_HELP}` : '';
-            write(renderForTerminal(`${reply.text}${help}`, interactive));
+            write(renderForTerminal(reply.text, interactive));
           } else if (line.trim() !== '' || !interactive) {
             // Context is per session, not per run: point the conversation at the session.
             input.message.conversation = consoleConversation(sessionId);

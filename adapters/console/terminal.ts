@@ -1,12 +1,7 @@
 /**
- * Terminal-only pieces of the console chat: the transient status line ("thinking…") and the
- * moderator part of /help. Nothing here is written when the output is piped.
+ * Terminal-only pieces of the console chat: the transient status line ("thinking…"). Nothing here
+ * is written when the output is piped. (A moderator's /help comes from the core, src/commands.ts.)
  */
-
-import { moderatorHelp } from '../../src/command-catalogue.js';
-
-/** Added to /help for a console moderator: built from the core's command catalogue. */
-export const MODERATOR_HELP = moderatorHelp();
 
 export interface StatusLine {
   /** Shows `text` on the current line until the returned function (or clear) removes it. */

@@ -30,6 +30,12 @@ export interface CountryAnswerDeps {
    * México", "DE") is too short to tell its language, so the lines follow the conversation's.
    */
   lastLocale?(userKey: string): Promise<string | undefined>;
+  /**
+   * The language a message is written in (the risk screen's detection). With the person's stored
+   * choice and last language it gives the conversation's language, which decides a name that is
+   * an ordinary word elsewhere: "Island" is Iceland in German and a word in English.
+   */
+  detect?(text: string): string | undefined;
   clock: Clock;
   logger: Logger;
 }
@@ -110,10 +116,17 @@ export function createCountryAnswer(deps: CountryAnswerDeps): CountryAnswer {
         if ((await store.preference(userKey, COUNTRY_PREFERENCE)) !== undefined) return undefined;
         const asked = (await store.preference(userKey, COUNTRY_ASKED_PREFERENCE)) !== undefined;
         if (!asked && !shortAnswer(message.text)) return undefined;
-        const country = gazetteer.countryIn(message.text);
-        if (country === undefined) return undefined;
+        // Unasked, a short message is an answer only while a case is open: that one indexed read
+        // comes before reading the message's language and country names, which cost far more and
+        // which most short messages (no case open) never need.
         const active = await openCase(userKey, message.conversation);
-        if (!asked && (!active || active.country === country)) return undefined;
+        if (!asked && !active) return undefined;
+        const language = await deps.locale({
+          userKey, communityKey: communityKey(message.conversation), detected: deps.detect?.(message.text), text: message.text,
+        });
+        const country = gazetteer.countryIn(message.text, language);
+        if (country === undefined) return undefined;
+        if (!asked && active!.country === country) return undefined;
         await store.setPreference(userKey, COUNTRY_PREFERENCE, country);
         logger.info('country set from the answer to the country question', { owner: 'user', country });
         if (!active) return country;

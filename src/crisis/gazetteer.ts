@@ -7,12 +7,21 @@
 import { z } from 'zod';
 import { policyError, readPolicyYaml } from '../policy/policy-file.js';
 import { displayNames, namesOf, regionCodes } from './region-names.js';
+import { createSyllableNames, markedPlace, type SyllableName } from './syllable-names.js';
 
 const Code = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, such as MX');
+
+const Language = z.string().regex(/^[a-z]{2}$/, 'must be a two-letter language code such as en');
 
 const PlacesFile = z.strictObject({
   code_words: z.array(Code),
   not_names: z.array(z.string().min(2)),
+  ordinary_words: z.record(Language, z.array(z.string().min(2))),
+  vietnamese: z.strictObject({
+    place_words: z.array(z.string().min(1)),
+    fillers: z.array(z.string().min(1)),
+    countries: z.record(Code, z.array(z.string().min(2)).min(1)),
+  }),
   countries: z.record(Code, z.strictObject({
     names: z.array(z.string().min(2)).min(1),
     places: z.array(z.string().min(2)),
@@ -20,8 +29,12 @@ const PlacesFile = z.strictObject({
 });
 
 export interface Gazetteer {
-  /** The one country `text` names, or undefined for none or several. */
-  countryIn(text: string): string | undefined;
+  /**
+   * The one country `text` names, or undefined for none or several. `language` is the
+   * conversation's ("de", "zh-Hant"): it decides names that are ordinary words in another language
+   * ("Island" is Iceland in German, a word in English); without it such names choose nothing.
+   */
+  countryIn(text: string, language?: string): string | undefined;
   /** Codes with an entry. */
   codes(): string[];
 }
@@ -44,7 +57,12 @@ interface Entry {
   unspaced: boolean;
   /** Set for ICU's names, which are matched more strictly (derivedIndex). */
   derived?: { short: boolean; katakana: boolean; hangul: boolean };
+  /** A name that is an ordinary word elsewhere: it counts only in a conversation in one of these languages. */
+  onlyIn?: ReadonlySet<string>;
 }
+
+/** "zh-Hant" → "zh": names belong to languages, not to their written forms. */
+const baseLanguage = (tag: string): string => tag.split('-')[0]!.toLowerCase();
 
 /** Languages whose directory names are read too (resources/<ISO>.yaml `names`). */
 const NAME_LOCALES = ['en', 'es', 'pt', 'fr', 'de', 'it', 'nl', 'pl', 'tr', 'id', 'ru', 'uk', 'ja', 'ko', 'zh', 'ar', 'hi', 'vi', 'th', 'el', 'he', 'sv', 'da', 'fi', 'no', 'nb', 'cs', 'hu', 'ro', 'ms', 'bn', 'ur', 'sw'];
@@ -76,6 +94,18 @@ export function loadGazetteer(
       });
     }
   }
+  // Vietnamese names: folded, they would be ordinary syllables ("phap"), so their folded form is
+  // taken here, and ICU's same name cannot come back as a folded one.
+  const syllables: SyllableName[] = [];
+  for (const [code, names] of Object.entries(data.vietnamese.countries)) {
+    names.forEach((raw, i) => {
+      const folded = foldPlace(raw.trim());
+      const seen = owner.get(folded);
+      if (seen !== undefined) throw policyError(file, `vietnamese.countries.${code}[${i}]`, `"${raw}" is already listed${seen === code ? '' : ` for ${seen}`}`, 'list it once');
+      owner.set(folded, code);
+      syllables.push({ name: markedPlace(raw.trim()), code });
+    });
+  }
   for (const code of directory.countries()) {
     for (const locale of NAME_LOCALES) {
       const raw = directory.name(code, locale);
@@ -87,7 +117,15 @@ export function loadGazetteer(
         throw policyError(file, `countries.${seen}`, `"${raw}" is listed for ${seen} but is the name of ${code} in resources/${code}.yaml`, 'remove it from places.yaml');
       }
       owner.set(name, code);
-      entries.push({ name, code, unspaced: UNSPACED.test(name) });
+      if (locale === 'vi' && markedPlace(raw.trim()) !== name) syllables.push({ name: markedPlace(raw.trim()), code });
+      else entries.push({ name, code, unspaced: UNSPACED.test(name) });
+    }
+  }
+  const ordinary = new Map<string, Set<string>>();
+  for (const [language, words] of Object.entries(data.ordinary_words)) {
+    for (const w of words) {
+      const name = foldPlace(w.trim());
+      ordinary.set(name, (ordinary.get(name) ?? new Set()).add(language));
     }
   }
   const codeWords = new Set(data.code_words);
@@ -95,18 +133,23 @@ export function loadGazetteer(
   const listed = new Set([...Object.keys(data.countries), ...directory.countries()]);
   // Every other country's names come from ICU, on first use (region-names.ts).
   let everything: Names | undefined;
-  const all = () => (everything ??= withRegionNames(entries, owner, notNames, listed, directory.locales()));
+  const all = () => (everything ??= withRegionNames(entries, owner, notNames, ordinary, listed, directory.locales(), syllables));
+  let vietnamese: ReturnType<typeof createSyllableNames> | undefined;
+  const syllableNames = () => (vietnamese ??= (all(), createSyllableNames(syllables, data.vietnamese.place_words, data.vietnamese.fillers)));
 
   return {
     codes: () => [...all().known].sort(),
-    countryIn(text) {
+    countryIn(text, language) {
       const names = all();
       const bare = text.trim().replace(/[.!]+$/, '');
       if (/^[A-Z]{2}$/.test(bare)) return names.known.has(bare) && !codeWords.has(bare) ? bare : undefined;
-      let folded = foldPlace(text);
+      // Vietnamese first, on the text with its tone marks; what it read is blanked for the rest.
+      const { codes: found, rest } = syllableNames().read(markedPlace(text));
+      let folded = foldPlace(rest);
       const shortAnswer = [...folded.replace(/\s/gu, '')].length <= SHORT_ANSWER;
-      const found = new Set<string>();
+      const conversation = language === undefined ? undefined : baseLanguage(language);
       for (const e of candidates(names, folded)) {
+        if (e.onlyIn && (conversation === undefined || !e.onlyIn.has(conversation))) continue;
         const at = e.derived ? derivedIndex(folded, e.name, e.derived, shortAnswer) : e.unspaced ? folded.indexOf(e.name) : wordIndex(folded, e.name);
         if (at < 0) continue;
         found.add(e.code);
@@ -149,10 +192,15 @@ function candidates(names: Names, text: string): Entry[] {
  */
 function withRegionNames(
   curated: readonly Entry[], owner: ReadonlyMap<string, string>, notNames: ReadonlySet<string>,
-  listed: ReadonlySet<string>, locales: readonly string[],
+  ordinary: ReadonlyMap<string, ReadonlySet<string>>, listed: ReadonlySet<string>, locales: readonly string[],
+  syllables: SyllableName[],
 ): Names {
   const codes = regionCodes();
   const claims = new Map<string, Set<string>>();
+  /** The languages in which each name is a country's name. */
+  const languages = new Map<string, Set<string>>();
+  /** Vietnamese names as written, tone marks kept. */
+  const marked = new Map<string, string>();
   for (const locale of locales) {
     const names = displayNames(locale);
     for (const code of codes) {
@@ -162,16 +210,29 @@ function withRegionNames(
         const by = claims.get(name) ?? new Set<string>();
         by.add(code);
         claims.set(name, by);
+        languages.set(name, (languages.get(name) ?? new Set()).add(baseLanguage(locale)));
+        if (baseLanguage(locale) === 'vi' && markedPlace(raw) !== name) marked.set(name, markedPlace(raw));
       }
     }
   }
   const derived: Entry[] = [];
   for (const [name, by] of claims) {
     if (by.size !== 1) continue;
+    const code = [...by][0]!;
+    const spoken = languages.get(name)!;
+    // A Vietnamese-only name whose marks matter (Áo, Bỉ, Séc) is read as a syllable (syllable-names.ts).
+    const viName = marked.get(name);
+    if (viName !== undefined && spoken.size === 1) {
+      syllables.push({ name: viName, code });
+      continue;
+    }
+    const wordIn = ordinary.get(name);
+    const onlyIn = wordIn ? new Set([...spoken].filter((l) => !wordIn.has(l))) : undefined;
     const unspaced = UNSPACED.test(name);
     derived.push({
-      name, code: [...by][0]!, unspaced,
+      name, code, unspaced,
       derived: { short: unspaced && [...name].length <= 2, katakana: KATAKANA.test(name[0]!), hangul: HANGUL.test(name[0]!) },
+      ...(onlyIn ? { onlyIn } : {}),
     });
   }
   const entries = [...curated, ...derived].sort((a, b) => b.name.length - a.name.length);

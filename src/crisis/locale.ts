@@ -145,14 +145,19 @@ export interface LocaleChooserDeps {
 export function createLocaleChooser(deps: LocaleChooserDeps): LocaleChooser {
   const available = new Set(deps.templateLocales);
   const policy = loadLocalePolicy(deps.policyDir, available, deps.textLocales);
-  // What this process last stored per person, so an unchanged language costs no write. Bounded: a
-  // forgotten entry only costs one more write.
-  const stored = new Map<string, string>();
+  // Compared with the store at the message, so an unchanged language costs a read and no write.
+  // A memory of what this process last stored went stale when another instance on the same store
+  // had stored another language since: the skipped write left the store on the language before
+  // last, and the next short message was answered in it.
   const remember = async (userKey: string, locale: string) => {
-    if (stored.get(userKey) === locale || !deps.setPreference) return;
-    if (stored.size >= 10_000) stored.delete(stored.keys().next().value!);
-    // Best effort: a failed write only means a later short message may fall back further.
-    await deps.setPreference(userKey, LAST_LANGUAGE_PREFERENCE, locale).then(() => stored.set(userKey, locale), () => undefined);
+    if (!deps.setPreference) return;
+    // Best effort: a failed read or write only means a later short message may fall back further.
+    try {
+      if ((await deps.preference(userKey, LAST_LANGUAGE_PREFERENCE)) === locale) return;
+      await deps.setPreference(userKey, LAST_LANGUAGE_PREFERENCE, locale);
+    } catch {
+      // Nothing to do: see above.
+    }
   };
   const known = async (owner: string | undefined, name: string) =>
     owner === undefined ? undefined : matchTag(await deps.preference(owner, name), available);
@@ -163,8 +168,6 @@ export function createLocaleChooser(deps: LocaleChooserDeps): LocaleChooser {
     const unsure = text === '' ? detected === undefined : tooShortToTell(text);
     if (unsure) {
       const last = await known(userKey, LAST_LANGUAGE_PREFERENCE);
-      // /forget removed it, or it was never stored: the next clear message stores it again.
-      if (last === undefined && userKey !== undefined) stored.delete(userKey);
       const earlier = last ?? (await known(communityKey, LANGUAGE_PREFERENCE));
       if (earlier !== undefined) return earlier;
     }

@@ -74,7 +74,7 @@ const TYPO_REACH = 8;
 const TYPO_PROBES = 24;
 /** Concepts whose single words may carry a typo (nouns and verbs of means and acts, not frames or function words). */
 const TYPO_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['means', 'height', 'act', 'ingest', 'farewell', 'preparation', 'distress']);
-const WEAK: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'took', 'return']);
+const WEAK: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'took', 'return', 'intake', 'whole', 'ending']);
 
 function deletions(word: string): string[] {
   const out: string[] = [];
@@ -89,6 +89,16 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 }
 
 /**
+ * A word alone is normalized as it reads inside a message. A Latin word with no ASCII letter
+ * (Vietnamese "đã", "ở") does not look Latin to the normalizer on its own and would keep its
+ * accents, while messages (which have ASCII letters) lose them: "đã từng" never matched.
+ */
+function normalizeWord(word: string): string {
+  if (/[a-z]/i.test(word) || !/[\u00c0-\u024f\u1e00-\u1eff]/.test(word)) return normalizeText(word).text;
+  return normalizeText(`a ${word}`).text.replace(/^a /, '');
+}
+
+/**
  * Normalizes a lexicon entry exactly as messages are normalized, keeping its stem marks. A
  * kana-routed (Japanese) file reads only messages with kana, and those keep their kanji, so its
  * entries keep theirs too: a kanji-only entry (橋, 遺書, 自傷) read alone would be folded to
@@ -100,7 +110,7 @@ function normalizeEntry(raw: string, kana = false): string {
     .map((word) => {
       const stem = word.endsWith('*');
       const bare = stem ? word.slice(0, -1) : word;
-      const core = (kana ? normalizeText(`${bare}\u306e`).text.replace(/\u306e$/, '') : normalizeText(bare).text).replace(/\s+/g, '');
+      const core = (kana ? normalizeText(`${bare}\u306e`).text.replace(/\u306e$/, '') : normalizeWord(bare)).replace(/\s+/g, '');
       return stem ? `${core}*` : core;
     })
     .filter(Boolean)
@@ -254,7 +264,8 @@ export function scanConcepts(index: ConceptIndex, text: string): ConceptScan {
     // long message stays flat.
     const near = new Uint8Array(tokens.length);
     for (const h of hits) {
-      if (WEAK.has(h.concept)) continue;
+      // A letter reads a language (for a farewell letter) but is too everyday to invite typos around it.
+      if (WEAK.has(h.concept) || h.concept === 'letter') continue;
       for (let t = Math.max(0, h.pos - TYPO_REACH); t < Math.min(tokens.length, h.end + TYPO_REACH); t++) near[t] = 1;
     }
     let probes = 0;

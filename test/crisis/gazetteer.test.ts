@@ -133,3 +133,32 @@ describe('countries without a resource file (ICU names)', () => {
     for (const code of ['EU', 'UN', 'IC', 'EA', 'SU', 'YU', 'ZZ']) expect(gazetteer.codes()).not.toContain(code);
   });
 });
+
+describe('names in the conversation\'s language', () => {
+  it('reads a name that is an ordinary word elsewhere only in a conversation in its own language', () => {
+    expect(gazetteer.countryIn('Island', 'de')).toBe('IS');
+    expect(gazetteer.countryIn('ich wohne in Island', 'de')).toBe('IS');
+    expect(gazetteer.countryIn('Island', 'en')).toBeUndefined();
+    expect(gazetteer.countryIn('I live on an island', 'en')).toBeUndefined();
+    // No language known: never guessed.
+    expect(gazetteer.countryIn('Island')).toBeUndefined();
+    // Names that are nobody's ordinary word do not depend on it.
+    expect(gazetteer.countryIn('Iceland', 'de')).toBe('IS');
+    expect(gazetteer.countryIn('Islandia')).toBe('IS');
+  });
+
+  it.each([
+    ['tôi ở Pháp', 'FR'], ['Pháp', 'FR'], ['PHÁP ạ', 'FR'], ['mình đang sống bên Đức', 'DE'], ['nước Mỹ', 'US'],
+    ['tôi ở Hoa Kỳ', 'US'], ['nhật bản', 'JP'], ['tôi ở Hà Nội', 'VN'], ['ở Áo', 'AT'],
+  ])('reads the Vietnamese "%s" as %s', (text, code) => {
+    expect(gazetteer.countryIn(text, 'vi')).toBe(code);
+  });
+
+  it.each([
+    'có phương pháp nào khác không', 'biện pháp', 'hợp pháp', 'đạo đức', 'thẩm mỹ', 'chị Nga đến chơi', 'áo khoác',
+    'toi o phap', "I'm in my room", 'bi', "c'est sec",
+  ])('reads no country in "%s" (a syllable of another word, a given name, or the marks gone)', (text) => {
+    expect(gazetteer.countryIn(text, 'vi')).toBeUndefined();
+    expect(gazetteer.countryIn(text, 'en')).toBeUndefined();
+  });
+});

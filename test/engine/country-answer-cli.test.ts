@@ -38,4 +38,24 @@ describe('the country answer in the console chat', { timeout: CLI_TEST_TIMEOUT_M
     expect(after).not.toContain(question);
     expect(after).not.toMatch(/Which country|I don't have checked lines/);
   });
+
+  it('"Island" after the question in German: German international lines for Iceland; in Vietnamese, "phương pháp" sets no country', async () => {
+    const r = await runCli(['start'], {
+      env: env(),
+      stdin: 'ich habe die Tabletten schon hier, heute Nacht nehme ich alle\nIsland\n',
+    });
+    expect(r.code).toBe(0);
+    const question = 'In welchem Land bist du?';
+    const asked = r.stdout.indexOf(question);
+    expect(asked).toBeGreaterThanOrEqual(0);
+    const after = r.stdout.slice(asked + question.length);
+    expect(after).toContain('Für Island habe ich noch keine geprüften Stellen');
+    expect(after).toContain('findahelpline.com');
+
+    const vi = await runCli(['start'], { env: env(), stdin: 'tôi muốn tự tử, tôi không muốn sống nữa\ncó phương pháp nào khác không\n' });
+    expect(vi.code).toBe(0);
+    // France's line (3114) never appears: "pháp" in "phương pháp" is not France.
+    expect(vi.stdout).not.toContain('3114');
+    expect(vi.stdout).not.toContain('Đây là các đường dây dành cho: Pháp');
+  });
 });

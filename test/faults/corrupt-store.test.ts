@@ -15,7 +15,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
-import { freePort } from '../helpers/local-http.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { botUnderFault, type BotUnderFault } from './bot-process.js';
 import { startPlatform, type PlatformDriver } from './fault-platforms.js';
@@ -65,13 +64,13 @@ describe('a database file corrupted while the bot runs', () => {
     platform = await startPlatform('telegram');
     dir = mkdtempSync(join(tmpdir(), 'oyster-corrupt-'));
     const dbPath = join(dir, 'bot.db');
-    const metricsPort = await freePort();
     bot = botUnderFault({
       ...platform.env, OYSTER_DB_PATH: dbPath, OYSTER_BASE_URL: model.url, CRISIS_DEFAULT_COUNTRY: 'US',
-      METRICS_PORT: String(metricsPort), OYSTER_CONSOLE: 'off', RISK_JUDGE: 'off', LOG_LEVEL: 'warn',
-    }, metricsPort, START_DEADLINE_MS);
+      OYSTER_CONSOLE: 'off', RISK_JUDGE: 'off',
+    }, START_DEADLINE_MS);
     bot.start();
     await bot.up();
+    const metricsPort = bot.opsPort()!;
     const up = () => bot!.up();
     const p = platform;
     const to = (n: number) => p.outbound().filter((o) => o.to === n);

@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startFakeModel } from '../fakes/fake-model.js';
-import { freePort } from '../helpers/local-http.js';
 import { startWebhookReceiver } from '../hardening/webhook-receiver.js';
 import { botUnderFault } from './bot-process.js';
 import { startPlatform, type FaultPlatform, type Person } from './fault-platforms.js';
@@ -92,12 +91,11 @@ export async function runFaults(options: FaultRunOptions): Promise<FaultReport> 
   const receiver = await startWebhookReceiver('fault-suite-webhook-secret-0123456789');
   const dir = mkdtempSync(join(tmpdir(), 'oyster-faults-'));
   const dbPath = join(dir, 'bot.db');
-  const metricsPort = await freePort();
   const bot = botUnderFault({
     ...platform.env, OYSTER_DB_PATH: dbPath, OYSTER_BASE_URL: model.url, OYSTER_TIMEOUT_MS: '10000',
     CRISIS_DEFAULT_COUNTRY: 'US', MODERATOR_WEBHOOK_URL: receiver.url, MODERATOR_WEBHOOK_SECRET: 'fault-suite-webhook-secret-0123456789',
-    METRICS_PORT: String(metricsPort), OYSTER_CONSOLE: 'off', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn',
-  }, metricsPort, options.startDeadlineMs ?? 300_000);
+    OYSTER_CONSOLE: 'off', RATE_LIMIT_PER_MINUTE: '0',
+  }, options.startDeadlineMs ?? 300_000);
   const up = () => bot.up();
 
   const sent: Sent[] = [];

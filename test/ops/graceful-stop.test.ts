@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
 import { CLI_NODE_ARGS, CLI_TEST_TIMEOUT_MS, cleanEnv, ROOT } from '../cli/run-cli.js';
+import { OPS_LISTENING, portFromLog } from '../helpers/log-port.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 let model: FakeModel | undefined;
@@ -36,16 +37,6 @@ function startCli(env: Record<string, string>) {
   return { proc, out, exited };
 }
 
-/** The port from the process's 'ops endpoint listening' log line, once it is written. */
-function opsPort(stderr: string): number | undefined {
-  for (const line of stderr.split('\n')) {
-    if (!line.includes('"ops endpoint listening"')) continue;
-    const port = (JSON.parse(line) as { port?: unknown }).port;
-    if (typeof port === 'number' && port > 0) return port;
-  }
-  return undefined;
-}
-
 const readyz = async (port: number) => {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/readyz`);
@@ -63,7 +54,7 @@ describe('graceful shutdown of the real CLI', () => {
     // process can take the port between choosing and binding it.
     const cli = startCli({ OYSTER_BASE_URL: model.url, OYSTER_DB_PATH: db, METRICS_PORT: '0', OYSTER_MAX_RETRIES: '0' });
     child = cli.proc;
-    const port = await waitFor(() => opsPort(cli.out.stderr), { timeoutMs: 120_000, what: 'the ops endpoint log line' });
+    const port = await waitFor(() => portFromLog(cli.out.stderr, OPS_LISTENING), { timeoutMs: 120_000, what: 'the ops endpoint log line' });
 
     // Ready means: database writable, console adapter started, model reachable.
     const ready = await waitFor(async () => (await readyz(port))?.status === 200, { timeoutMs: 120_000, what: '/readyz 200' });

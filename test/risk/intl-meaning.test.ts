@@ -52,3 +52,111 @@ describe('Turkish and Indonesian plans with no suicide word', () => {
     ['id', 'lantai berapa apartemenmu?'],
   ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
 });
+
+describe('Latin words with no ASCII letter are folded like the message', () => {
+  it('matches a Vietnamese phrase starting with "đã" in a message', () => {
+    const index = compileConcepts([{ language: 'vi', name: 'vi', concepts: { frame_past: ['đã từng'] }, examples: { match: [], no_match: [] } }]);
+    expect(scanConcepts(index, normalizeText('mình đã từng như vậy').text).hits.map((h) => h.concept)).toContain('frame_past');
+  });
+  it('reads a wish to die told as the past as nothing', () => below('hồi đó tôi đã từng muốn chết, giờ đã ổn', 'moderate'));
+  it('still reads the same wish in the present', () => atLeast('tôi vẫn muốn chết', 'moderate'));
+});
+
+describe('Vietnamese plans, questions and relapse', () => {
+  it.each([
+    ['sợi dây đã buộc lên xà nhà rồi', 'imminent'],
+    ['mình đang ngồi trên lan can ban công tầng chín', 'imminent'],
+    ['nói thật đi, mấy viên thuốc an thần thì ngủ luôn không dậy', 'high'],
+    ['tôi chỉ muốn chấm dứt mọi thứ', 'high'],
+    ['đêm qua mình lại rạch', 'high'],
+  ] as const)('"%s" reads at least %s', (text, level) => atLeast(text, level));
+  it.each([
+    'chào mọi người, hẹn gặp lại tuần sau',
+    'sáng nay mình lại cắt tóc',
+    'mua thuốc ho cho bé, tối nay uống',
+    'tờ báo viết về tỉ lệ tự tử ở người già',
+  ])('"%s" reads below moderate', (text) => below(text, 'moderate'));
+});
+
+describe('Japanese and Chinese plans, the owner of the means, relapse and support', () => {
+  it.each([
+    ['ja', '父の睡眠薬を全部集めた、今夜', 'imminent'],
+    ['ja', '屋上のフェンスを越えた', 'imminent'],
+    ['ja', 'ガレージでエンジンをかけたまま、ドアを閉めた', 'imminent'],
+    ['ja', '先週また切っちゃった', 'moderate'],
+    ['zh', '车库里发动了车，关上门了', 'imminent'],
+    ['zh', '真希望自己不该出生', 'moderate'],
+    ['zh', '昨天又割了', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+  it.each([
+    ['ja', '妹が薬局で母の睡眠薬を受け取った'],
+    ['ja', '髪をまた切っちゃった'],
+    ['ja', '今日はブログに最後の投稿をした'],
+    ['zh', '以后有什么想不开的事，随时联系我'],
+    ['zh', '我在车库里发动了车，准备出门'],
+    ['zh', '这个错误终于彻底消失了'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+  it('reads someone else taking all the pills as danger to them', () => atLeast('母が薬を全部飲んだって連絡が来た', 'high'));
+});
+
+describe('Korean, Arabic and Hindi plans, relapse and look-alikes', () => {
+  it.each([
+    ['ko', '밧줄을 천장에 묶어 놨어', 'imminent'],
+    ['ko', '차고에서 시동을 켜고 문을 닫았어', 'imminent'],
+    ['ko', '그냥 다 끝내 버리고 싶어', 'high'],
+    ['ko', '어제 또 그었어', 'high'],
+    ['ar', 'شغلت محرك السيارة في المرآب وأغلقت النوافذ', 'imminent'],
+    ['ar', 'أنا واقفة عند حافة الرصيف', 'imminent'],
+    ['ar', 'أحيانا أقول ليتني لم أولد', 'moderate'],
+    ['hi', 'मैंने रस्सी पंखे से बांध दी', 'imminent'],
+    ['hi', 'मैं रेलिंग के बाहर खड़ा हूँ', 'imminent'],
+    ['hi', 'कल रात दोबारा काट लिया', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+  it.each([
+    ['ko', '다들 수고했어, 다음 주에 봐'],
+    ['ko', '공책에 밑줄을 또 그었어'],
+    ['ko', '옥상에서 야경 보면서 맥주 마셨어'],
+    ['ar', 'أيام المدرسة كنت أجرح نفسي، الآن أنا بخير'],
+    ['ar', 'سامحوني على التأخير، نراكم غدا'],
+    ['hi', 'मैं कल घर पर नहीं रहूँगा'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+});
+
+// The learned model (src/risk/model, another lane's) still reads these two as risk; the rules must not.
+describe('Hindi look-alikes the rules leave alone', () => {
+  it.each(['सबको अलविदा, कल मिलते हैं', 'मैंने आज का काम सब कुछ खत्म कर दिया'])('"%s" fires no rule', (text) =>
+    expect(screen(text).reasons.filter((r) => !r.startsWith('model.'))).toEqual([]));
+});
+
+describe('other means, places and wishes in all eight languages', () => {
+  it.each([
+    ['tr', 'kömürü yaktım, pencereler kapalı', 'imminent'],
+    ['id', 'aku mau lompat ke rel besok', 'high'],
+    ['vi', 'than đã đốt, cửa sổ đóng kín rồi', 'imminent'],
+    ['ja', '明日の朝、電車に飛び込む', 'high'],
+    ['zh', '今晚去卧轨', 'high'],
+    ['ko', '숯을 피웠고 창문 막았어', 'imminent'],
+    ['ar', 'أشعلت الفحم وسددت النوافذ', 'imminent'],
+    ['hi', 'कल सुबह ट्रेन के सामने कूद जाऊँगी', 'high'],
+    ['tr', 'yakında kimseye yük olmayacağım', 'moderate'],
+    ['zh', '以后不会再麻烦大家了', 'moderate'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+  it.each([
+    ['tr', 'ünlü oyuncunun intiharı konuşuluyor'],
+    ['id', 'aku bakar arang buat sate'],
+    ['ja', 'キャンプで炭に火をつけた'],
+    ['zh', '他说要写在遗嘱里，现在还没写'],
+    ['ko', '캠핑 가서 숯을 피웠어'],
+    ['hi', 'गेम में मेरा किरदार नदी में डूब गया'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+});
+
+describe('cross-language markers for languages without a pack', () => {
+  it.each([
+    'ne mogu više, razmišljam o samoubojstvu',
+    'mõtlen enesetapule',
+    'நான் தற்கொலை பற்றி யோசிக்கிறேன்',
+    'ik dink aan selfmoord',
+  ])('"%s" is not silently none', (text) => atLeast(text, 'moderate'));
+  it('leaves an ordinary message in such a language alone', () => below('dobar dan, kako ste danas', 'moderate'));
+});

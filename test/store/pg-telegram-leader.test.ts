@@ -12,7 +12,7 @@ import { afterEach, expect, it } from 'vitest';
 import { PgDb } from '../../src/store/pg/index.js';
 import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/fake-telegram.js';
-import { freePort } from '../helpers/local-http.js';
+import { OPS_LISTENING, portFromLog } from '../helpers/log-port.js';
 import { describePg, freshDatabase } from './pg-env.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -43,26 +43,30 @@ describePg('Telegram long polling with several instances', (serverUrl) => {
     db = new PgDb(url, { maxConnections: 2 });
     model = await startFakeModel({ reply: (body) => `echo: ${String(body.messages.at(-1)!.content)}` });
     telegram = await startFakeTelegram();
-    const instances = new Map<string, { proc: ChildProcess; metrics: number; stderr: string }>();
+    const instances = new Map<string, { proc: ChildProcess; stderr: string }>();
     for (const id of ['tg-a', 'tg-b']) {
-      const metrics = await freePort();
       const proc = spawn(process.execPath, ['--import', TSX, resolve(ROOT, 'src/bin.ts'), 'start'], {
         cwd: ROOT,
         env: {
           PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: url, OYSTER_INSTANCE_ID: id,
           OYSTER_BASE_URL: model.url, OYSTER_MAX_RETRIES: '0', RISK_JUDGE: 'off', OYSTER_CONSOLE: 'off', LOG_LEVEL: 'info',
-          TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, METRICS_PORT: String(metrics),
+          TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot,
+          // Port 0: each instance binds a free port and names it in its log.
+          METRICS_PORT: '0',
         },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       procs.push(proc);
-      const inst = { proc, metrics, stderr: '' };
+      const inst = { proc, stderr: '' };
       proc.stderr!.on('data', (d: Buffer) => (inst.stderr += d.toString()));
       instances.set(id, inst);
     }
     const seen = () => [...instances.entries()].map(([id, i]) => `${id}:\n${i.stderr.slice(-1500)}`).join('\n');
     for (const [id, inst] of instances) {
-      await until(`${id} ready`, async () => (await fetch(`http://127.0.0.1:${inst.metrics}/readyz`).then((r) => r.ok, () => false)) || undefined, 150_000)
+      await until(`${id} ready`, async () => {
+        const port = portFromLog(inst.stderr, OPS_LISTENING);
+        return (port !== undefined && await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) || undefined;
+      }, 150_000)
         .catch((e: Error) => { throw new Error(`${e.message}\n${seen()}`); });
     }
     const holder = async () => (await db!.sql.one<{ holder: string }>("SELECT holder FROM leases WHERE name = 'telegram-poller' AND until > $1", [Date.now()]))?.holder;
