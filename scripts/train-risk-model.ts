@@ -17,6 +17,9 @@
  *   npm run train:risk -- --dry-run    everything but writing the file
  *   npm run train:risk -- --kfold-only the k-fold figures alone (no final model, no blind figures)
  *   npm run train:risk -- --dev DIR    another folder of labelled rows
+ *   npm run train:risk -- --kfold-only --bits 16 --epochs 8 --rate 0.2 --l2 1e-6
+ *                                      try other training settings (the defaults are train.ts's
+ *                                      DEFAULT_TRAINING; write weights only with the defaults)
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -26,7 +29,7 @@ import { riskRank, type RiskLevel } from '../src/messages.js';
 import { createRiskAssessor } from '../src/risk/assessor.js';
 import { modelLevel } from '../src/risk/model/combine.js';
 import { FEATURE_SCHEME } from '../src/risk/model/features.js';
-import { encodeHeads, MODEL_FORMAT, ModelPolicy, type ModelJson } from '../src/risk/model/model-file.js';
+import { encodeModel, MODEL_FORMAT, ModelPolicy, type ModelJson } from '../src/risk/model/model-file.js';
 import type { RiskModel } from '../src/risk/model/risk-model.js';
 import { DEFAULT_TRAINING, encodeRows, trainModel, type TrainingRow } from '../src/risk/model/train.js';
 import { normalizeText } from '../src/risk/normalize.js';
@@ -44,6 +47,11 @@ const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) 
 const devDir = resolve(option('--dev') ?? [join(root, '..', 'shared', 'eval', 'dev'), join(root, '..', '..', 'shared', 'eval', 'dev')].find((d) => existsSync(d)) ?? join(root, '..', 'shared', 'eval', 'dev'));
 const modelDir = join(root, 'policies', 'detection', 'model');
 const FOLDS = 5;
+// Settings other than the defaults, for trying them out by k-fold.
+const TRAINING = {
+  ...DEFAULT_TRAINING,
+  ...Object.fromEntries((['bits', 'epochs', 'rate', 'l2'] as const).filter((k) => option(`--${k}`) !== undefined).map((k) => [k, Number(option(`--${k}`))])),
+};
 const DEV_WEIGHT = 2;
 const CORPUS_SEED = 11;
 
@@ -84,9 +92,9 @@ const policy = ModelPolicy.parse(parse(readFileSync(join(modelDir, 'policy.yaml'
 const languages = [...new Set(corpus.map((r) => r.lang))].sort();
 console.log(`corpus: ${corpus.length} sentences in ${languages.length} languages (${languages.join(' ')}) from ${parts.reduce((n, p) => n + Object.values(p.clauses).flat().length, 0)} clauses; ${dropped} dropped as near a blind probe`);
 console.log(`dev: ${dev.length} rows from ${devFiles.length} files in ${relative(root, devDir)} (weight ${DEV_WEIGHT})`);
-console.log(`features: 2^${DEFAULT_TRAINING.bits} buckets; ${DEFAULT_TRAINING.epochs} epochs; seed ${DEFAULT_TRAINING.seed}; thresholds from policy.yaml`);
+console.log(`features: 2^${TRAINING.bits} buckets; ${TRAINING.epochs} epochs; rate ${TRAINING.rate}; l2 ${TRAINING.l2}; seed ${TRAINING.seed}; thresholds from policy.yaml`);
 
-const encoded = encodeRows(rows, DEFAULT_TRAINING.bits);
+const encoded = encodeRows(rows, TRAINING.bits);
 const normalized = rows.map((r) => normalizeText(r.text).text);
 // The rules as the bot runs them on one message (screen.ts + trajectory.ts), with or without a
 // model: the same path as the assessor's screen, so combined figures are the product's.
@@ -121,7 +129,7 @@ if (!args.includes('--no-kfold')) {
   let mismatched = 0;
   for (let fold = 0; fold < FOLDS; fold++) {
     const train = encoded.filter((_, i) => rows[i]!.fold !== fold);
-    const model = trainModel(train, DEFAULT_TRAINING);
+    const model = trainModel(train, TRAINING);
     rows.forEach((row, i) => {
       if (row.fold !== fold) return;
       const entry: OutOfFold = { level: row.level, kind: row.kind, lang: row.lang, source: row.source, scores: model.score(normalized[i]!), ...rulesView[i]! };
@@ -160,7 +168,7 @@ if (!args.includes('--no-kfold')) {
 if (args.includes('--kfold-only')) process.exit(0);
 
 const started = Date.now();
-const model = trainModel(encoded, { ...DEFAULT_TRAINING, vocabulary: { texts: corpus.map((r) => r.text), perHead: 2000 } });
+const model = trainModel(encoded, { ...TRAINING, vocabulary: { texts: corpus.map((r) => r.text), perHead: 2000 } });
 console.log(`\nfinal model trained on all ${rows.length} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 const blindScored = (set: string, split: string, how: 'model' | 'rules' | 'both') =>
@@ -180,7 +188,7 @@ const json: ModelJson = {
   note: {
     trained_at: new Date().toISOString(),
     command: 'npm run train:risk',
-    seed: DEFAULT_TRAINING.seed,
+    seed: TRAINING.seed,
     data: {
       corpus_sentences: corpus.length,
       corpus_clauses: parts.reduce((n, p) => n + Object.values(p.clauses).flat().length, 0),
@@ -196,8 +204,8 @@ const json: ModelJson = {
       '../shared/eval/dev/*.jsonl read in place (not copied). Never trained on the blind probe sets (' + FILTER_SETS.map((d) => `test/risk/${d}`).join(', ') + '; composed sentences near ' +
       'a probe are dropped). Thresholds in policy.yaml chosen by ' + FOLDS + '-fold cross-validation on these rows.',
   },
-  features: { bits: DEFAULT_TRAINING.bits, scheme: FEATURE_SCHEME },
-  heads: encodeHeads(model),
+  features: { bits: TRAINING.bits, scheme: FEATURE_SCHEME },
+  ...encodeModel(model),
 };
 if (args.includes('--dry-run')) {
   console.log('\n--dry-run: weights not written');

@@ -85,11 +85,6 @@ export interface BotHandlers {
    */
   directReach?: DirectReachBook;
   /**
-   * The store's send ledger (src/store/send-ledger.ts): marks written around each send, so an
-   * adapter without a platform idempotency key can settle a send cut short by a crash.
-   */
-  sendLedger?: SendLedger;
-  /**
    * Gateway sessions and IDENTIFY slots in the store (Discord shards), so a shard's session can
    * be resumed by whichever instance runs it next, and identifies stay within the platform's
    * limit across instances. Absent in tests that pass no store.
@@ -147,6 +142,12 @@ export interface PlatformAdapter {
   readonly editIntervalMs?: number;
   /** Where this platform's moderator alerts go (a moderator channel), when one is configured. */
   readonly moderatorSink?: ModeratorSink;
+  /**
+   * Hands over the store's send ledger (src/store/send-ledger.ts), so an adapter whose platform
+   * has no idempotency key (Telegram) can settle a send a crash cut short. Given once the store is
+   * open, before anything is sent: the outbox posts a dead run's alerts before adapters start.
+   */
+  useSendLedger?(ledger: SendLedger): void;
   stop(): Promise<void>;
 }
 

@@ -127,3 +127,57 @@ describe('Hindi look-alikes the rules leave alone', () => {
   it.each(['सबको अलविदा, कल मिलते हैं', 'मैंने आज का काम सब कुछ खत्म कर दिया'])('"%s" fires no rule', (text) =>
     expect(screen(text).reasons.filter((r) => !r.startsWith('model.'))).toEqual([]));
 });
+
+describe('other means, places and wishes in all eight languages', () => {
+  it.each([
+    ['tr', 'kömürü yaktım, pencereler kapalı', 'imminent'],
+    ['id', 'aku mau lompat ke rel besok', 'high'],
+    ['vi', 'than đã đốt, cửa sổ đóng kín rồi', 'imminent'],
+    ['ja', '明日の朝、電車に飛び込む', 'high'],
+    ['zh', '今晚去卧轨', 'high'],
+    ['ko', '숯을 피웠고 창문 막았어', 'imminent'],
+    ['ar', 'أشعلت الفحم وسددت النوافذ', 'imminent'],
+    ['hi', 'कल सुबह ट्रेन के सामने कूद जाऊँगी', 'high'],
+    ['tr', 'yakında kimseye yük olmayacağım', 'moderate'],
+    ['zh', '以后不会再麻烦大家了', 'moderate'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+  it.each([
+    ['tr', 'ünlü oyuncunun intiharı konuşuluyor'],
+    ['id', 'aku bakar arang buat sate'],
+    ['ja', 'キャンプで炭に火をつけた'],
+    ['zh', '他说要写在遗嘱里，现在还没写'],
+    ['ko', '캠핑 가서 숯을 피웠어'],
+    ['hi', 'गेम में मेरा किरदार नदी में डूब गया'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+});
+
+describe('cross-language markers for languages without a pack', () => {
+  it.each([
+    'ne mogu više, razmišljam o samoubojstvu',
+    'mõtlen enesetapule',
+    'நான் தற்கொலை பற்றி யோசிக்கிறேன்',
+    'ik dink aan selfmoord',
+  ])('"%s" is not silently none', (text) => atLeast(text, 'moderate'));
+  it('leaves an ordinary message in such a language alone', () => below('dobar dan, kako ste danas', 'moderate'));
+});
+
+describe('counted pills in hand, goodbyes with a pet handed over, and offers to listen', () => {
+  it.each([
+    ['tr', 'elli tane hap saydım, hepsi avucumda', 'imminent'],
+    ['id', 'sudah kuhitung lima puluh butir, semuanya di genggamanku', 'imminent'],
+    ['ja', '錠剤を五十粒数えた、全部ここ', 'imminent'],
+    ['zh', '数了五十片药，全都攥在手心里', 'imminent'],
+    ['ar', 'وداعا لكم جميعا، اعتنوا بقطتي', 'high'],
+    ['hi', 'सबको अलविदा, मेरी बिल्ली का ख्याल रखना', 'high'],
+    ['vi', 'mình chỉ muốn đâm xe vào tường', 'high'],
+    ['ko', '차로 벽을 들이받고 싶어', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+  it.each([
+    ['id', 'kalau temanmu ngomongin bunuh diri, dengarkan dia'],
+    ['vi', 'nếu ai đó nói về tự tử, hãy lắng nghe họ'],
+    ['zh', '如果身边有人提到自杀，请认真倾听'],
+    ['ar', 'إذا تحدث أحد معارفك عن الانتحار فاستمع إليه'],
+    ['ja', '窓枠に座って本を読んでいた'],
+    ['tr', 'yatağın kenarına oturdum, biraz dinlendim'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+});

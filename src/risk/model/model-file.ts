@@ -7,21 +7,16 @@
 import { z } from 'zod';
 import { Signal } from '../policy-schema.js';
 import { FEATURE_SCHEME } from './features.js';
-import { HEADS, RiskModel, type Head, type HeadWeights } from './risk-model.js';
+import { HEADS, RiskModel, type Head, type HeadWeights, type StrongFeatures } from './risk-model.js';
 
-export const MODEL_FORMAT = 'oyster-risk-model/1';
+/** Version 2: reasons and long-message ranking read the unhashed `strong` table (version 1 named buckets). */
+export const MODEL_FORMAT = 'oyster-risk-model/2';
 
 const HeadJson = z.strictObject({
   bias: z.number().finite(),
   scale: z.number().finite().positive(),
   /** base64 of 2^bits signed bytes. */
   weights: z.string().min(1),
-  /**
-   * Training-vocabulary names of the features that raise this head most, one `<bucket> <name>`
-   * per line (names never contain spaces: features.ts shows a space as `_`). One string rather
-   * than thousands of keys keeps validation at startup to a millisecond.
-   */
-  names: z.string(),
 });
 
 export const ModelJson = z.strictObject({
@@ -39,6 +34,14 @@ export const ModelJson = z.strictObject({
     scheme: z.literal(FEATURE_SCHEME),
   }),
   heads: z.strictObject({ risk: HeadJson, escalate: HeadJson }),
+  /**
+   * The strongest features by their text, unhashed: one `<name> <risk int8> <escalate int8>`
+   * per line (names never contain spaces: features.ts shows a space as `_`). Written at training
+   * from the team's corpus: for each bucket, the n-gram that occurs in it most, kept when its
+   * weight is among the largest. One string rather than thousands of keys keeps validation at
+   * startup to a millisecond.
+   */
+  strong: z.string(),
 });
 export type ModelJson = z.infer<typeof ModelJson>;
 
@@ -93,31 +96,38 @@ export function decodeModel(json: ModelJson): RiskModel {
     if (bytes.length !== size) {
       throw new Error(`heads.${head}.weights: decodes to ${bytes.length} bytes, expected ${size} (2^${json.features.bits})`);
     }
-    const names = new Map<number, string>();
-    for (const [i, line] of h.names.split('\n').entries()) {
-      if (line === '') continue;
-      const match = /^(\d+) (\S+)$/.exec(line);
-      const b = match ? Number(match[1]) : NaN;
-      if (!match || b >= size) throw new Error(`heads.${head}.names: line ${i + 1} is not "<bucket 0..${size - 1}> <name>"`);
-      names.set(b, match[2]!);
-    }
-    heads[head] = { bias: h.bias, scale: h.scale, weights: new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length), names };
+    heads[head] = { bias: h.bias, scale: h.scale, weights: new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length) };
   }
-  return new RiskModel(json.features.bits, heads);
+  const strong = new Map<string, Record<Head, number>>();
+  for (const [i, line] of json.strong.split('\n').entries()) {
+    if (line === '') continue;
+    const match = /^(\S+) (-?\d{1,3}) (-?\d{1,3})$/.exec(line);
+    const [risk, escalate] = match ? [Number(match[2]), Number(match[3])] : [NaN, NaN];
+    if (!match || Math.abs(risk) > 127 || Math.abs(escalate) > 127) {
+      throw new Error(`strong: line ${i + 1} is not "<name> <risk -127..127> <escalate -127..127>"`);
+    }
+    strong.set(match[1]!, { risk, escalate });
+  }
+  return new RiskModel(json.features.bits, heads, strong);
 }
 
-/** The JSON form of trained weights (the training script adds the note). */
-export function encodeHeads(model: RiskModel): ModelJson['heads'] {
-  const out = {} as ModelJson['heads'];
+/** The JSON form of trained weights and the strong table (the training script adds the note). */
+export function encodeModel(model: RiskModel): Pick<ModelJson, 'heads' | 'strong'> {
+  const heads = {} as ModelJson['heads'];
   for (const head of HEADS) {
     const h = model.heads[head];
-    const names = [...h.names].sort((a, b) => a[0] - b[0]).map(([bucket, name]) => `${bucket} ${name}\n`).join('');
-    out[head] = {
+    heads[head] = {
       bias: h.bias,
       scale: h.scale,
       weights: Buffer.from(h.weights.buffer, h.weights.byteOffset, h.weights.length).toString('base64'),
-      names,
     };
   }
-  return out;
+  return { heads, strong: encodeStrong(model.strong) };
+}
+
+/** `strong` as lines, strongest risk first, so a reviewer reads the model's vocabulary from the top. */
+export function encodeStrong(strong: StrongFeatures): string {
+  return [...strong]
+    .sort((a, b) => b[1].risk - a[1].risk || b[1].escalate - a[1].escalate || (a[0] < b[0] ? -1 : 1))
+    .map(([name, w]) => `${name} ${w.risk} ${w.escalate}\n`).join('');
 }

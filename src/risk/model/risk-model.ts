@@ -3,6 +3,11 @@
  * (features.ts). `risk` estimates "needs resources" (gold moderate or above), `escalate`
  * "needs moderators" (gold high or above). Weights are int8 with one scale per head, so a model
  * of 2^17 buckets is 128 KiB per head and decodes from the committed file in about a millisecond.
+ *
+ * Beside the hashed weights the model keeps a small unhashed table of its strongest features
+ * (`strong`: n-gram text → int8 weight per head, written at training from the team's corpus).
+ * Reasons name only n-grams of the message that are in that table, so a bucket shared with an
+ * unrelated word can never show up as "the feature".
  */
 import { clip, describeFeatures, FeatureBuffer } from './features.js';
 import { FULL_PER_HEAD, WINDOW, WindowScan } from './windows.js';
@@ -15,9 +20,10 @@ export interface HeadWeights {
   /** Real weight = int8 weight × scale. */
   scale: number;
   weights: Int8Array;
-  /** Training-vocabulary names of the buckets that push this head up most (bucket → name). */
-  names: Map<number, string>;
 }
+
+/** The strongest features by their n-gram text (features.ts names: `w:pills`, `c:_pil`, ...): int8 weight per head, the bucket's trained weight. */
+export type StrongFeatures = ReadonlyMap<string, Readonly<Record<Head, number>>>;
 
 export type ModelScores = Record<Head, number>;
 
@@ -62,6 +68,7 @@ export class RiskModel {
   constructor(
     readonly bits: number,
     readonly heads: Record<Head, HeadWeights>,
+    readonly strong: StrongFeatures = new Map(),
   ) {
     for (const head of HEADS) {
       if (heads[head].weights.length !== 1 << bits) throw new Error(`${head}: ${heads[head].weights.length} weights for ${bits} bits`);
@@ -170,20 +177,21 @@ export class RiskModel {
   }
 
   /**
-   * The features of `normalized` that raised `head` most, strongest first, named from the
-   * training vocabulary (a bucket without a recorded name is skipped: reasons name only words
-   * the model was taught, never arbitrary user text).
+   * The features of `normalized` that raised `head` most, strongest first: n-grams of the
+   * message's highest window that are in the unhashed table of strongest features, with that
+   * table's weight. An n-gram outside the table is not named, even when its bucket weighs much:
+   * a bucket holds many n-grams, and only the table says which one the weight was learned from.
+   * Names come from the team's own texts, never from arbitrary user text.
    */
   strongest(normalized: string, head: Head, limit: number): Contribution[] {
-    const weights = this.heads[head];
+    const scale = this.heads[head].scale;
     // Explained from the window that scored highest, where the lift came from.
-    const buckets = new Set(describeFeatures(this.bestText(normalized, head), this.bits).map((f) => f.bucket));
-    const norm = buckets.size > 0 ? 1 / Math.sqrt(buckets.size) : 0;
+    const names = new Set(describeFeatures(this.bestText(normalized, head), this.bits).map((f) => f.name));
+    const norm = names.size > 0 ? 1 / Math.sqrt(names.size) : 0;
     const out: Contribution[] = [];
-    for (const bucket of buckets) {
-      const name = weights.names.get(bucket);
-      const w = weights.weights[bucket]! * weights.scale * norm;
-      if (name !== undefined && w > 0) out.push({ name, weight: w });
+    for (const name of names) {
+      const w = (this.strong.get(name)?.[head] ?? 0) * scale * norm;
+      if (w > 0) out.push({ name, weight: w });
     }
     return out.sort((a, b) => b.weight - a.weight || (a.name < b.name ? -1 : 1)).slice(0, limit);
   }

@@ -7,7 +7,7 @@
 import { riskRank, type RiskLevel } from '../../messages.js';
 import { normalizeText } from '../normalize.js';
 import { describeFeatures, extractBuckets, MAX_FEATURES, uniqueBuckets } from './features.js';
-import { HEADS, RiskModel, type Head, type HeadWeights } from './risk-model.js';
+import { HEADS, RiskModel, type Head, type HeadWeights, type StrongFeatures } from './risk-model.js';
 
 export interface TrainingRow {
   text: string;
@@ -24,7 +24,10 @@ export interface TrainOptions {
   rate: number;
   /** L2 penalty per update on the weights a row touches. */
   l2: number;
-  /** Texts written by the team whose n-grams may name features in reasons, and how many names per head. */
+  /**
+   * Texts written by the team whose n-grams make the unhashed table of strongest features
+   * (reasons name them), and how many per head.
+   */
   vocabulary?: { texts: string[]; perHead: number };
 }
 
@@ -99,11 +102,11 @@ export function trainModel(rows: EncodedRow[], options: TrainOptions): RiskModel
   }
   HEADS.forEach((head, h) => {
     const { scale, quantized } = quantize(weights[h]!);
-    heads[head] = { bias: bias[h]!, scale, weights: quantized, names: new Map() };
+    heads[head] = { bias: bias[h]!, scale, weights: quantized };
   });
   const model = new RiskModel(options.bits, heads);
-  if (options.vocabulary) nameFeatures(model, options.vocabulary.texts, options.vocabulary.perHead);
-  return model;
+  if (!options.vocabulary) return model;
+  return new RiskModel(options.bits, heads, strongFeatures(model, options.vocabulary));
 }
 
 /** int8 with one scale per head; the largest 0.05% of weights are clipped so the rest keep resolution. */
@@ -117,32 +120,32 @@ function quantize(w: Float64Array): { scale: number; quantized: Int8Array } {
 }
 
 /**
- * Gives each of the `perHead` most positive buckets of each head the name of its most frequent
- * n-gram in the team's own texts, so reasons cite the model's vocabulary rather than user text.
+ * The unhashed table of strongest features. Each bucket is owned by the n-gram that occurs in it
+ * most often in the team's texts (the one its weight was mostly learned from); an owner is kept
+ * when its weight is among the `perHead` most positive of a head.
  */
-function nameFeatures(model: RiskModel, texts: string[], perHead: number): void {
-  const wanted = new Map<Head, Set<number>>();
-  for (const head of HEADS) {
-    const w = model.heads[head].weights;
-    const ranked = [...w.keys()].filter((b) => w[b]! > 0).sort((a, b) => w[b]! - w[a]! || a - b);
-    wanted.set(head, new Set(ranked.slice(0, perHead)));
-  }
-  const all = new Set([...wanted.values()].flatMap((s) => [...s]));
+export function strongFeatures(model: RiskModel, vocabulary: { texts: string[]; perHead: number }): StrongFeatures {
   const counts = new Map<number, Map<string, number>>();
-  for (const text of texts) {
+  for (const text of vocabulary.texts) {
     for (const f of describeFeatures(normalizeText(text).text, model.bits)) {
-      if (!all.has(f.bucket)) continue;
+      // A name is one token of the weights file: no whitespace (features.ts shows a space as `_`).
+      if (/\s/.test(f.name)) continue;
       const byName = counts.get(f.bucket) ?? new Map<string, number>();
       byName.set(f.name, (byName.get(f.name) ?? 0) + 1);
       counts.set(f.bucket, byName);
     }
   }
-  for (const head of HEADS) {
-    for (const bucket of wanted.get(head)!) {
-      const byName = counts.get(bucket);
-      if (!byName) continue;
-      const [name] = [...byName].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
-      model.heads[head].names.set(bucket, name);
-    }
+  const owners: Array<{ name: string; risk: number; escalate: number }> = [];
+  for (const [bucket, byName] of counts) {
+    const [name] = [...byName].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
+    const risk = model.heads.risk.weights[bucket]!;
+    const escalate = model.heads.escalate.weights[bucket]!;
+    if (risk !== 0 || escalate !== 0) owners.push({ name, risk, escalate });
   }
+  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1);
+  const keep = new Set<(typeof owners)[number]>();
+  for (const head of HEADS) {
+    owners.filter((o) => o[head] > 0).sort((a, b) => b[head] - a[head] || byName(a, b)).slice(0, vocabulary.perHead).forEach((o) => keep.add(o));
+  }
+  return new Map([...keep].map((o) => [o.name, { risk: o.risk, escalate: o.escalate }]));
 }

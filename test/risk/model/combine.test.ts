@@ -16,15 +16,12 @@ const BITS = 12;
 function handModel(bits = BITS): RiskModel {
   const head = (word: string) => {
     const weights = new Int8Array(1 << bits);
-    const names = new Map<number, string>();
-    for (const f of describeFeatures(word, bits)) {
-      if (!f.name.startsWith('w:')) continue;
-      weights[f.bucket] = 100;
-      names.set(f.bucket, f.name);
-    }
-    return { bias: -3, scale: 1, weights, names };
+    for (const f of describeFeatures(word, bits)) if (f.name.startsWith('w:')) weights[f.bucket] = 100;
+    return { bias: -3, scale: 1, weights };
   };
-  return new RiskModel(bits, { risk: head('rope'), escalate: head('tonight') });
+  // The unhashed table of strongest features names the same two words.
+  const strong = new Map([['w:rope', { risk: 100, escalate: 0 }], ['w:tonight', { risk: 0, escalate: 100 }]]);
+  return new RiskModel(bits, { risk: head('rope'), escalate: head('tonight') }, strong);
 }
 
 const policy: ModelPolicy = {

@@ -66,8 +66,15 @@ describe('loading the learned risk model', () => {
   });
 
   it('stops on a file of another format', () => {
-    const error = failure(damaged('risk-model.json', (t) => t.replace('"oyster-risk-model/1"', '"something-else"')));
+    const error = failure(damaged('risk-model.json', (t) => t.replace('"oyster-risk-model/2"', '"something-else"')));
     expect(error.message).toMatch(/risk-model\.json at format: .*Fix: run `npm run train:risk`/);
+    // A weights file of the first format (reasons named hashed buckets) is refused the same way.
+    expect(failure(damaged('risk-model.json', (t) => t.replace('"oyster-risk-model/2"', '"oyster-risk-model/1"'))).message).toMatch(/at format:/);
+  });
+
+  it('stops on a malformed line of the strong-feature table and names it', () => {
+    const error = failure(damaged('risk-model.json', (t) => t.replace(/"strong": "([^\\]*)\\n/, '"strong": "$1 extra\\n')));
+    expect(error.message).toMatch(/risk-model\.json at strong: line 1 is not/);
   });
 
   it('stops on a threshold above 1 and names the field', () => {

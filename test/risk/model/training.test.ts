@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateCorpus, loadCorpusParts } from '../../../scripts/risk-corpus.js';
 import { normalizeText } from '../../../src/risk/normalize.js';
-import { encodeHeads } from '../../../src/risk/model/model-file.js';
+import { encodeModel } from '../../../src/risk/model/model-file.js';
 import { encodeRows, trainModel } from '../../../src/risk/model/train.js';
 
 const parts = loadCorpusParts().filter((p) => ['en', 'es', 'zh'].includes(p.language));
@@ -20,13 +20,13 @@ describe('training the learned risk model', () => {
   it('gives identical weights for the same rows and seed', () => {
     const a = trainModel(encodeRows(trainRows, options.bits), options);
     const b = trainModel(encodeRows(trainRows, options.bits), options);
-    expect(encodeHeads(b)).toEqual(encodeHeads(a));
+    expect(encodeModel(b)).toEqual(encodeModel(a));
   });
 
   it('gives different weights for another seed (the seed really orders the rows)', () => {
     const a = trainModel(encodeRows(trainRows, options.bits), options);
     const b = trainModel(encodeRows(trainRows, options.bits), { ...options, seed: 43 });
-    expect(encodeHeads(b).risk.weights).not.toEqual(encodeHeads(a).risk.weights);
+    expect(encodeModel(b).heads.risk.weights).not.toEqual(encodeModel(a).heads.risk.weights);
   });
 
   it('ranks held-out risk sentences above held-out harmless ones', () => {

@@ -59,8 +59,7 @@ describe('reading a long message in windows', () => {
 
   it('reads at most 2 × FULL_PER_HEAD windows in full, however long the message', () => {
     const weights = new Int8Array(1 << BITS);
-    const names = new Map<number, string>();
-    const model = new RiskModel(BITS, { risk: { bias: -3, scale: 0.01, weights, names }, escalate: { bias: -3, scale: 0.01, weights, names } });
+    const model = new RiskModel(BITS, { risk: { bias: -3, scale: 0.01, weights }, escalate: { bias: -3, scale: 0.01, weights } });
     model.score('a short message');
     expect(model.windowsRead).toBe(1);
     for (const length of [500, 2000, 4000, 9000]) {
@@ -75,7 +74,7 @@ describe('reading a long message in windows', () => {
     const make = (word: string) => {
       const weights = new Int8Array(1 << BITS);
       for (const f of describeFeatures(word, BITS)) weights[f.bucket] = 100;
-      return new RiskModel(BITS, { risk: { bias: -3, scale: 0.05, weights, names: new Map() }, escalate: { bias: -3, scale: 0.05, weights, names: new Map() } });
+      return new RiskModel(BITS, { risk: { bias: -3, scale: 0.05, weights }, escalate: { bias: -3, scale: 0.05, weights } });
     };
     const texts = ['rope in the shed', 'a rope tonight', `${'long harmless chat about trains. '.repeat(20)}rope`];
     const a = make('rope');
