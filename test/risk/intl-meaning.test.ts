@@ -181,3 +181,22 @@ describe('counted pills in hand, goodbyes with a pet handed over, and offers to 
     ['tr', 'yatağın kenarına oturdum, biraz dinlendim'],
   ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
 });
+
+describe('the past with a year, documentaries, helplines and classes frame suicide words', () => {
+  it.each([
+    ['tr', 'dayım 2013 yılında intihar etti'],
+    ['id', 'aku nonton dokumenter tentang bunuh diri remaja'],
+    ['vi', 'mình làm tình nguyện ở đường dây nóng phòng chống tự tử'],
+    ['ja', '授業で自殺のサインについて学んだ'],
+    ['zh', '我在热线做志愿者，学习怎么和想自杀的人聊天'],
+    ['ko', '수업에서 자해 위험 신호를 배웠어'],
+    ['ar', 'شاهدت فيلما وثائقيا عن الانتحار'],
+    ['hi', 'पॉडकास्ट में आत्महत्या की रोकथाम पर बात हुई'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+  it.each([
+    ['tr', 'ipi çantama koydum, şimdi gidiyorum', 'imminent'],
+    ['ja', 'ロープをリュックに入れた、今から行く', 'imminent'],
+    ['zh', '我正在写告别的消息，今晚', 'imminent'],
+    ['ko', '어젯밤 라이터로 팔을 지졌어', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+});
