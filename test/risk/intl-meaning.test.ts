@@ -181,3 +181,54 @@ describe('counted pills in hand, goodbyes with a pet handed over, and offers to 
     ['tr', 'yatağın kenarına oturdum, biraz dinlendim'],
   ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
 });
+
+describe('the past with a year, documentaries, helplines and classes frame suicide words', () => {
+  it.each([
+    ['tr', 'dayım 2013 yılında intihar etti'],
+    ['id', 'aku nonton dokumenter tentang bunuh diri remaja'],
+    ['vi', 'mình làm tình nguyện ở đường dây nóng phòng chống tự tử'],
+    ['ja', '授業で自殺のサインについて学んだ'],
+    ['zh', '我在热线做志愿者，学习怎么和想自杀的人聊天'],
+    ['ko', '수업에서 자해 위험 신호를 배웠어'],
+    ['ar', 'شاهدت فيلما وثائقيا عن الانتحار'],
+    ['hi', 'पॉडकास्ट में आत्महत्या की रोकथाम पर बात हुई'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+  it.each([
+    ['tr', 'ipi çantama koydum, şimdi gidiyorum', 'imminent'],
+    ['ja', 'ロープをリュックに入れた、今から行く', 'imminent'],
+    ['zh', '我正在写告别的消息，今晚', 'imminent'],
+    ['ko', '어젯밤 라이터로 팔을 지졌어', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+});
+
+describe('Vietnamese words that read alike without tone marks', () => {
+  // Messages lose their tone marks, so a lexicon word must not be a common word in that form:
+  // "than" (charcoal) is also "thân" (self), "dây" (rope) "dậy" (wake), "cầu" (bridge) "cậu" (you),
+  // "móng" (nail) "mong" (hope), "cười" (laugh) "cuối" (last), "hồi" (back then) "hỏi" (ask).
+  it.each([
+    'tối nay mình mua quà cho bản thân',
+    'cậu có biết bao nhiêu người chết vì tai nạn giao thông không',
+    'mình hỏi thật, dạo này cậu ổn không',
+  ])('"%s" reads below moderate', (text) => below(text, 'moderate'));
+  it.each([
+    ['mong là mai mình không tỉnh dậy', 'moderate'],
+    ['đây là tin nhắn cuối cùng của mình', 'high'],
+    ['mình hỏi thật, mình muốn chết', 'moderate'],
+  ] as const)('"%s" reads at least %s', (text, level) => atLeast(text, level));
+});
+
+describe('method questions by time, pain and which is surer', () => {
+  it.each([
+    ['tr', 'aşırı dozdan ölmek kaç saat sürer', 'high'],
+    ['id', 'mana yang lebih pasti, pil atau tali', 'high'],
+    ['ja', '薬とロープ、どっちが確実なの', 'high'],
+    ['zh', '过量服药几个小时会死', 'high'],
+    ['ar', 'كم ساعة حتى يموت الإنسان من الجرعة الزائدة', 'high'],
+    ['hi', 'ओवरडोज़ से मरने में कितने घंटे लगते हैं', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+  it.each([
+    ['tr', 'hangisi daha ucuz, hap mı şurup mu'],
+    ['zh', '药和糖哪个更便宜'],
+    ['id', 'aku bikin wasiat sama notaris, biasa aja'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+});
