@@ -150,3 +150,53 @@ describe('other means, places and wishes in all eight languages', () => {
     ['hi', 'गेम में मेरा किरदार नदी में डूब गया'],
   ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
 });
+
+describe('cross-language markers for languages without a pack', () => {
+  it.each([
+    'ne mogu više, razmišljam o samoubojstvu',
+    'mõtlen enesetapule',
+    'நான் தற்கொலை பற்றி யோசிக்கிறேன்',
+    'ik dink aan selfmoord',
+  ])('"%s" is not silently none', (text) => atLeast(text, 'moderate'));
+  it('leaves an ordinary message in such a language alone', () => below('dobar dan, kako ste danas', 'moderate'));
+});
+
+describe('counted pills in hand, goodbyes with a pet handed over, and offers to listen', () => {
+  it.each([
+    ['tr', 'elli tane hap saydım, hepsi avucumda', 'imminent'],
+    ['id', 'sudah kuhitung lima puluh butir, semuanya di genggamanku', 'imminent'],
+    ['ja', '錠剤を五十粒数えた、全部ここ', 'imminent'],
+    ['zh', '数了五十片药，全都攥在手心里', 'imminent'],
+    ['ar', 'وداعا لكم جميعا، اعتنوا بقطتي', 'high'],
+    ['hi', 'सबको अलविदा, मेरी बिल्ली का ख्याल रखना', 'high'],
+    ['vi', 'mình chỉ muốn đâm xe vào tường', 'high'],
+    ['ko', '차로 벽을 들이받고 싶어', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+  it.each([
+    ['id', 'kalau temanmu ngomongin bunuh diri, dengarkan dia'],
+    ['vi', 'nếu ai đó nói về tự tử, hãy lắng nghe họ'],
+    ['zh', '如果身边有人提到自杀，请认真倾听'],
+    ['ar', 'إذا تحدث أحد معارفك عن الانتحار فاستمع إليه'],
+    ['ja', '窓枠に座って本を読んでいた'],
+    ['tr', 'yatağın kenarına oturdum, biraz dinlendim'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+});
+
+describe('the past with a year, documentaries, helplines and classes frame suicide words', () => {
+  it.each([
+    ['tr', 'dayım 2013 yılında intihar etti'],
+    ['id', 'aku nonton dokumenter tentang bunuh diri remaja'],
+    ['vi', 'mình làm tình nguyện ở đường dây nóng phòng chống tự tử'],
+    ['ja', '授業で自殺のサインについて学んだ'],
+    ['zh', '我在热线做志愿者，学习怎么和想自杀的人聊天'],
+    ['ko', '수업에서 자해 위험 신호를 배웠어'],
+    ['ar', 'شاهدت فيلما وثائقيا عن الانتحار'],
+    ['hi', 'पॉडकास्ट में आत्महत्या की रोकथाम पर बात हुई'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+  it.each([
+    ['tr', 'ipi çantama koydum, şimdi gidiyorum', 'imminent'],
+    ['ja', 'ロープをリュックに入れた、今から行く', 'imminent'],
+    ['zh', '我正在写告别的消息，今晚', 'imminent'],
+    ['ko', '어젯밤 라이터로 팔을 지졌어', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+});

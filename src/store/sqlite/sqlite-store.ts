@@ -62,6 +62,8 @@ export class SqliteMessageStore implements MessageStore {
       // The person's rate bucket and what is known about messaging them privately.
       forgetBucket: db.prepare('DELETE FROM rate_buckets WHERE user_key = ?'),
       forgetReach: db.prepare('DELETE FROM direct_reach WHERE user_key = ?'),
+      // Send marks in the person's private chat (its id is theirs): ids only, but keyed by them.
+      forgetSendMarks: db.prepare('DELETE FROM send_ledger WHERE platform = ? AND chat_id = ?'),
       exportTurns: db.prepare(
         'SELECT role, text, created_at, risk_level, risk_reasons FROM turns WHERE user_key = ? ORDER BY id',
       ),
@@ -197,6 +199,7 @@ export class SqliteMessageStore implements MessageStore {
         removed += this.stmts.forgetRiskState.run(likeKey).changes;
         removed += this.stmts.forgetDeliveries.run(userKey).changes;
         removed += this.stmts.forgetBucket.run(userKey).changes + this.stmts.forgetReach.run(userKey).changes;
+        removed += this.stmts.forgetSendMarks.run(platform, userId).changes;
         this.turnCache.clear();
         return removed;
       })(),
