@@ -19,6 +19,7 @@ import type { SharedStateStore } from '../../src/store/shared-state.js';
 import { PgDb } from '../../src/store/pg/index.js';
 import { FAKE_DISCORD_TOKEN, startFakeDiscord, type FakeDiscord, type FakeDiscordOptions } from '../fakes/fake-discord.js';
 import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
+import { OPS_LISTENING, portFromLog } from '../helpers/log-port.js';
 import { freshDatabase } from './pg-env.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -38,16 +39,6 @@ export async function until<T>(what: string, check: () => Promise<T | undefined 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
-}
-
-/** The port from the instance's 'ops endpoint listening' log line, once it is written. */
-function opsPort(stderr: string): number | undefined {
-  for (const line of stderr.split('\n')) {
-    if (!line.includes('"ops endpoint listening"')) continue;
-    const port = (JSON.parse(line) as { port?: unknown }).port;
-    if (typeof port === 'number' && port > 0) return port;
-  }
-  return undefined;
 }
 
 export class DiscordInstances {
@@ -77,7 +68,7 @@ export class DiscordInstances {
     const inst: Instance = { proc, stderr: '' };
     proc.stderr!.on('data', (d: Buffer) => (inst.stderr += d.toString()));
     this.all.set(id, inst);
-    const port = await until(`${id} to name its ops port`, () => opsPort(inst.stderr), 120_000, this.context);
+    const port = await until(`${id} to name its ops port`, () => portFromLog(inst.stderr, OPS_LISTENING), 120_000, this.context);
     await until(`${id} ready`, async () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false), 120_000, this.context);
     return inst;
   }
