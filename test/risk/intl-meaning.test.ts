@@ -200,3 +200,35 @@ describe('the past with a year, documentaries, helplines and classes frame suici
     ['ko', '어젯밤 라이터로 팔을 지졌어', 'high'],
   ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
 });
+
+describe('Vietnamese words that read alike without tone marks', () => {
+  // Messages lose their tone marks, so a lexicon word must not be a common word in that form:
+  // "than" (charcoal) is also "thân" (self), "dây" (rope) "dậy" (wake), "cầu" (bridge) "cậu" (you),
+  // "móng" (nail) "mong" (hope), "cười" (laugh) "cuối" (last), "hồi" (back then) "hỏi" (ask).
+  it.each([
+    'tối nay mình mua quà cho bản thân',
+    'cậu có biết bao nhiêu người chết vì tai nạn giao thông không',
+    'mình hỏi thật, dạo này cậu ổn không',
+  ])('"%s" reads below moderate', (text) => below(text, 'moderate'));
+  it.each([
+    ['mong là mai mình không tỉnh dậy', 'moderate'],
+    ['đây là tin nhắn cuối cùng của mình', 'high'],
+    ['mình hỏi thật, mình muốn chết', 'moderate'],
+  ] as const)('"%s" reads at least %s', (text, level) => atLeast(text, level));
+});
+
+describe('method questions by time, pain and which is surer', () => {
+  it.each([
+    ['tr', 'aşırı dozdan ölmek kaç saat sürer', 'high'],
+    ['id', 'mana yang lebih pasti, pil atau tali', 'high'],
+    ['ja', '薬とロープ、どっちが確実なの', 'high'],
+    ['zh', '过量服药几个小时会死', 'high'],
+    ['ar', 'كم ساعة حتى يموت الإنسان من الجرعة الزائدة', 'high'],
+    ['hi', 'ओवरडोज़ से मरने में कितने घंटे लगते हैं', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+  it.each([
+    ['tr', 'hangisi daha ucuz, hap mı şurup mu'],
+    ['zh', '药和糖哪个更便宜'],
+    ['id', 'aku bikin wasiat sama notaris, biasa aja'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+});
