@@ -67,7 +67,7 @@ const CJK = /[\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF]/;
 const WHOLE_WORD_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['negation', 'self', 'other', 'filler']);
 const WORD_EDGE = /[\s.,!?;:،؟]/;
 const TOKEN = /[^\s.,!?;:"()[\]{}<>…¿¡،؟。！？，、；：「」『』（）—–\-/]+/g;
-const CLAUSE_END = /[.!?;,:\n。！？；，…؟،।]/;
+const CLAUSE_END = /[.!?;,:\n。、！？；，…؟،।]/;
 /** Words that cannot be typos of anything: too short to tell apart. */
 const TYPO_MIN = 5;
 const TYPO_REACH = 8;

@@ -232,3 +232,24 @@ describe('method questions by time, pain and which is surer', () => {
     ['id', 'aku bikin wasiat sama notaris, biasa aja'],
   ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
 });
+
+describe('a game frames only its own clause', () => {
+  it.each([
+    ['ja', 'ゲームのチャットで死ねって言われた、もう自分を殺したい', 'high'],
+    ['zh', '有人在游戏里骂我，我决定了，我想结束自己', 'high'],
+    ['ar', 'شخص في اللعبة أهانني، سأنتحر الليلة', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+  it.each([
+    ['vi', 'con trùm cuối này giết mình mất'],
+    ['ko', '게임에서 내 캐릭터가 다리에서 떨어졌어'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+});
+
+describe('standing high with "high enough" or about to jump', () => {
+  it.each([
+    ['tr', 'otoparkın en üst katında duruyorum, yeterince yüksek', 'imminent'],
+    ['id', 'aku berdiri di lantai paling atas parkiran, mau loncat', 'imminent'],
+    ['hi', 'कितनी गोलियां खाने से कोई नहीं जागता', 'high'],
+    ['ja', '友達のためなんだけど、薬は何錠で危ないの', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+});
