@@ -8,7 +8,6 @@ import type { Engine, ReplyChannel } from './engine.js';
 import { platformUserKey } from './messages.js';
 import type { BotHandlers, Clock, DirectReachBook, GatewayBook, PlatformAdapter } from './ports.js';
 import type { SharedStateStore } from './store/shared-state.js';
-import type { SendLedger } from './store/send-ledger.js';
 import { INSTANCE_LEASE_PREFIX, type LeaseStore } from './store/pg/pg-leases.js';
 
 /** A leader lease (Telegram long polling) lapses this long after its holder stopped renewing it. */
@@ -18,8 +17,6 @@ export interface HandlersDeps {
   engine: Pick<Engine, 'receive'>;
   onCommand: BotHandlers['onCommand'];
   shared: SharedStateStore;
-  /** Marks around each send where the platform has no idempotency key (Telegram's read-back). */
-  ledger?: SendLedger;
   /** Several instances (PostgreSQL): named leases and this instance's id. */
   leases: Pick<LeaseStore, 'acquire' | 'release' | 'countLive'> | undefined;
   instanceId: string;
@@ -45,7 +42,7 @@ function gatewayBook(shared: SharedStateStore, platform: string, clock: Clock): 
 
 /** The handlers for one reply channel (an adapter, or a bare channel in tests). */
 export function createHandlersFor(deps: HandlersDeps): (channel: ReplyChannel) => BotHandlers {
-  const { engine, onCommand, shared, ledger, leases, instanceId, clock } = deps;
+  const { engine, onCommand, shared, leases, instanceId, clock } = deps;
   return (channel) => ({
     onMessage: async (message) => ({ handled: (await engine.receive(message, channel)).handled.then(() => undefined) }),
     onCommand,
@@ -53,7 +50,6 @@ export function createHandlersFor(deps: HandlersDeps): (channel: ReplyChannel) =
     // an adapter names its platform; a bare reply channel (tests) gets none.
     ...(typeof (channel as Partial<PlatformAdapter>).platform === 'string' ? {
       directReach: reachBook(shared, (channel as PlatformAdapter).platform, clock),
-      ...(ledger ? { sendLedger: ledger } : {}),
       gateway: gatewayBook(shared, (channel as PlatformAdapter).platform, clock),
     } : {}),
     // Several instances: work only one may do at a time goes to the holder of a named lease.

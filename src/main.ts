@@ -302,6 +302,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const store = stores.messages;
   const cases = stores.cases;
 
+  // Before the outbox can post (it sends a dead run's alerts before the adapters start).
+  for (const adapter of adapters) adapter.useSendLedger?.(stores.ledger);
   const sinks = alertSinks(config, adapters, options.sinks ?? [], clock, logger);
   const moderators = { ids: config.MODERATOR_IDS, roleIds: config.MODERATOR_ROLE_IDS };
   const crisis = createCrisisServices({
@@ -326,7 +328,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const dashboard = await openDashboard(config, policies, stores, crisis, { adapters, moderators, clock, logger });
   const onCommand = commandHandler(policies, stores, crisis, dashboard, logger, moderators);
   const handlersFor = createHandlersFor({
-    engine, onCommand, shared: stores.shared, ledger: stores.ledger, leases: stores.leases, instanceId: stores.instanceId, clock,
+    engine, onCommand, shared: stores.shared, leases: stores.leases, instanceId: stores.instanceId, clock,
   });
   const retention = createRetention({
     store, cases, clock, logger, messageDays: config.RETENTION_DAYS, caseDays: policies.escalation.caseRetentionDays,

@@ -85,11 +85,6 @@ export interface BotHandlers {
    */
   directReach?: DirectReachBook;
   /**
-   * The store's send ledger (src/store/send-ledger.ts): marks written around each send, so an
-   * adapter without a platform idempotency key can settle a send cut short by a crash.
-   */
-  sendLedger?: SendLedger;
-  /**
    * Gateway sessions and IDENTIFY slots in the store (Discord shards), so a shard's session can
    * be resumed by whichever instance runs it next, and identifies stay within the platform's
    * limit across instances. Absent in tests that pass no store.
@@ -147,6 +142,12 @@ export interface PlatformAdapter {
   readonly editIntervalMs?: number;
   /** Where this platform's moderator alerts go (a moderator channel), when one is configured. */
   readonly moderatorSink?: ModeratorSink;
+  /**
+   * Hands over the store's send ledger (src/store/send-ledger.ts), so an adapter whose platform
+   * has no idempotency key (Telegram) can settle a send a crash cut short. Given once the store is
+   * open, before anything is sent: the outbox posts a dead run's alerts before adapters start.
+   */
+  useSendLedger?(ledger: SendLedger): void;
   stop(): Promise<void>;
 }
 
@@ -387,9 +388,11 @@ export interface CrisisResponder {
   handOff(message: InboundMessage, replyTo: ConversationRef, locale: string, channel: CrisisChannel): Promise<boolean>;
   /**
    * Checks a model answer at its level; `answer` undefined means the model gave none, which
-   * needs the fallback as well (src/crisis/reply-check.ts).
+   * needs the fallback as well (src/crisis/reply-check.ts). `context.asked`: what the person
+   * wrote just before (the turn answered, and the one before it), since some replies are unsafe
+   * only after a question about a way to die.
    */
-  checkReply(answer: string | undefined, level: RiskLevel, locale: string, country?: string): ReplyVerdict;
+  checkReply(answer: string | undefined, level: RiskLevel, locale: string, country?: string, context?: { asked: readonly string[]; atRisk: boolean }): ReplyVerdict;
   /**
    * The database is down: resources from the screen alone; the case is journaled until the
    * store is back. Resolves whether the message was at risk. Never rejects (src/crisis/responder.ts).

@@ -5,7 +5,7 @@
  * while the bot runs. A change builds a new Client for the new set; the REST manager moves over to
  * it, so replies in flight keep their queue and rate-limit state across the swap.
  */
-import { Client, Events, GatewayIntentBits, Partials, REST } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, REST, type WebSocketOptions } from 'discord.js';
 import type { DiscordAdapterConfig } from './config.js';
 import { mapDiscordError } from './errors.js';
 
@@ -33,7 +33,8 @@ export function configuredShards(config: DiscordAdapterConfig): ShardSet {
   return { ids: config.shardIds ?? Array.from({ length: config.shardCount }, (_, i) => i), count: config.shardCount };
 }
 
-export function newDiscordClient(config: DiscordAdapterConfig, shards: ShardSet): Client {
+/** `ws`: the store's gateway hooks (sessions.ts), when the bot has a store. */
+export function newDiscordClient(config: DiscordAdapterConfig, shards: ShardSet, ws?: WebSocketOptions): Client {
   return new Client({
     intents: [...DISCORD_INTENTS],
     // DM channels are not cached: without the Channel partial a DM's messageCreate never fires.
@@ -48,6 +49,7 @@ export function newDiscordClient(config: DiscordAdapterConfig, shards: ShardSet)
     // Defaults for anything sent through discord.js structures; raw sends set their own.
     allowedMentions: { parse: [], repliedUser: false },
     ...(shards === undefined ? {} : { shards: shards.ids, shardCount: shards.count }),
+    ...(ws === undefined ? {} : { ws }),
   });
 }
 

@@ -6,6 +6,8 @@
  * Delivery: the gateway may replay events after a RESUME. discord.js drops a replayed
  * MESSAGE_CREATE whose message is still cached, and the engine's SQLite dedupe on
  * InboundMessage.id (the message id) catches the rest, so a resume never answers twice.
+ * With a store, a shard that moved, swapped or restarted also gets what it missed meanwhile
+ * (shard-clients.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { Events, RESTEvents, Routes, type APIMessage, type Client, type Message } from 'discord.js';
@@ -13,7 +15,7 @@ import { BotError } from '../../src/errors.js';
 import { reachAtStart } from '../../src/ops/reach-at-start.js';
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef, OutboundMessage } from '../../src/messages.js';
-import type { BotHandlers, ModeratorSink, PlatformAdapter } from '../../src/ports.js';
+import type { BotHandlers, GatewaySession, ModeratorSink, PlatformAdapter } from '../../src/ports.js';
 import { BoundedMap } from '../shared/bounded.js';
 import { DirectMemory } from '../shared/direct-memory.js';
 import { TypingTimers } from '../shared/lifecycle.js';
@@ -22,7 +24,8 @@ import { SLASH_COMMANDS } from './commands.js';
 import type { DiscordAdapterConfig } from './config.js';
 import { DiscordCodes, mapDiscordError } from './errors.js';
 import { DISCORD_PLATFORM, normalizeDiscordMessage, payloadFromMessage } from './inbound.js';
-import { configuredShards, loginAndWait, newDiscordClient, swapClient } from './gateway.js';
+import { configuredShards } from './gateway.js';
+import { DiscordClients } from './shard-clients.js';
 import { handleInteraction } from './interactions.js';
 import { messageBodies } from './outbound.js';
 import { ShardLeases } from './shard-leases.js';
@@ -51,8 +54,8 @@ function nonce(): string {
 class DiscordAdapter implements PlatformAdapter {
   readonly platform = DISCORD_PLATFORM;
   readonly moderatorSink?: ModeratorSink;
-  /** Replaced when the shards this instance runs change (gateway.ts); always read at call time. */
-  private client: Client;
+  /** The Client and its successors (shard-clients.ts). */
+  private readonly clients: DiscordClients;
   /** Several instances without DISCORD_SHARD_IDS: this instance's share of the shards. */
   private shardLeases: ShardLeases | undefined;
   private commandsRegistered = false;
@@ -72,7 +75,7 @@ class DiscordAdapter implements PlatformAdapter {
     this.log = deps.logger;
     this.direct = new DirectMemory({ closedForMs: DM_CLOSED_TTL_MS, maxRemembered: MAX_REMEMBERED, logger: this.log });
     this.answerAll = new Set(config.channelIds);
-    this.client = newDiscordClient(config, configuredShards(config));
+    this.clients = new DiscordClients(config, this.log);
     const moderatorChannelId = config.moderatorChannelId;
     if (moderatorChannelId !== undefined) {
       this.moderatorSink = createDiscordModeratorSink({
@@ -84,9 +87,16 @@ class DiscordAdapter implements PlatformAdapter {
     }
   }
 
+  /** Replaced when the shards this instance runs change; always read at call time. */
+  private get client(): Client {
+    return this.clients.current;
+  }
+
   async start(handlers: BotHandlers): Promise<void> {
-    const client = this.client;
     this.direct.book = handlers.directReach;
+    // With a store, the Client is rebuilt with its gateway hooks before anything uses it.
+    if (handlers.gateway !== undefined) await this.clients.replace(configuredShards(this.config), handlers.gateway);
+    const client = this.client;
     client.rest.on(RESTEvents.RateLimited, (limit) =>
       this.log.debug('discord rate limit wait', { route: limit.route, retryAfterMs: limit.retryAfter, global: limit.global }),
     );
@@ -110,35 +120,36 @@ class DiscordAdapter implements PlatformAdapter {
       });
       await this.shardLeases.start();
     } else {
+      const count = this.config.shardCount ?? 1;
+      const ids = this.config.shardIds ?? Array.from({ length: count }, (_, i) => i);
+      const missed = await this.clients.storedSessions(ids, count, handlers.gateway);
       this.listen(client, handlers);
-      await this.connect(client);
+      await this.connect(client, missed, handlers);
     }
     await this.checkModeratorChannel();
   }
 
   /** Runs exactly `ids` on the gateway (none: only REST), on a new Client that takes over the REST manager. */
   private async runShards(ids: number[], count: number, handlers: BotHandlers): Promise<void> {
-    const next = newDiscordClient(this.config, { ids, count });
-    const previous = this.client;
-    this.client = next;
-    await swapClient(previous, next);
-    // A failed login destroys its client, which clears the shared REST manager's token: set it again.
-    next.rest.setToken(this.config.token);
+    const next = await this.clients.replace({ ids, count }, handlers.gateway);
     if (ids.length === 0 || this.stopping) return;
+    // Read after the previous Client wrote its final sequences, before the new one's READY replaces them.
+    const missed = await this.clients.storedSessions(ids, count, handlers.gateway);
     this.listen(next, handlers);
-    await this.connect(next);
+    await this.connect(next, missed, handlers);
   }
 
-  private async connect(client: Client): Promise<void> {
-    await loginAndWait(client, this.config.token);
-    this.log.info('discord ready', { botUserId: client.user?.id, guilds: client.guilds.cache.size, shards: client.options.shards });
+  private async connect(client: Client, missed: Map<number, GatewaySession>, handlers: BotHandlers): Promise<void> {
+    await this.clients.connect(client, missed, (message) => void this.onMessage(message, handlers));
     // Once per process: every instance registers the same set, so one is enough.
     if (!this.commandsRegistered) await this.registerCommands(client);
     this.commandsRegistered = true;
   }
 
   private listen(client: Client, handlers: BotHandlers): void {
-    client.on(Events.MessageCreate, (message) => void this.onMessage(message, handlers));
+    client.on(Events.MessageCreate, (message) => {
+      if (this.clients.admit(message)) void this.onMessage(message, handlers);
+    });
     client.on(Events.InteractionCreate, (interaction) =>
       void handleInteraction(interaction, {
         handlers,
@@ -300,9 +311,12 @@ class DiscordAdapter implements PlatformAdapter {
     this.stopping = true;
     this.starting?.abort();
     this.typing.stopAll();
-    // With shard leases: disconnected first, then the leases go, so the next holder never overlaps.
-    if (this.shardLeases) await this.shardLeases.stop(() => this.client.destroy());
-    else await this.client.destroy();
+    // Shut resumably: whoever runs these shards next (another instance, or this one restarted)
+    // catches up on what arrives meanwhile. With shard leases: disconnected first, then the
+    // leases go, so the next holder never overlaps.
+    const disconnect = () => this.clients.shutdown();
+    if (this.shardLeases) await this.shardLeases.stop(disconnect);
+    else await disconnect();
   }
 }
 

@@ -9,8 +9,8 @@
  *
  * Order matters at a handover: a shard is taken (lease first, then connected) and given up
  * (disconnected first, then the lease released), so two instances never hold one shard's
- * connection at once. Discord does not redeliver events a shard missed while nobody ran it: a
- * move costs the moved shard's events of those few seconds (README, "Discord").
+ * connection at once. Events sent while nobody runs a shard wait in its last session, which the
+ * next holder resumes to catch up (shard-clients.ts), as long as Discord still keeps it.
  */
 import type { Logger } from '../../src/logger.js';
 import type { Leadership } from '../../src/ports.js';

@@ -26,7 +26,7 @@ import { InFlight, TypingTimers } from '../shared/lifecycle.js';
 import { sleep } from '../shared/retry.js';
 import { BoundedSet } from '../shared/bounded.js';
 import { createSender } from './sender.js';
-import { SEND_MARK_TTL_MS } from '../../src/store/send-ledger.js';
+import { SEND_MARK_TTL_MS, type SendLedger } from '../../src/store/send-ledger.js';
 import { startWebhookServer, type WebhookServer } from './webhook.js';
 
 export type { TelegramAdapterConfig } from './config.js';
@@ -73,7 +73,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
   // Users who have a private chat with us (sent /start or any private message), kept in the
   // store so every instance knows them (direct-users.ts).
   const directUsers = new DirectUsers(() => handlers?.directReach);
-  const sender = createSender(bot.api, log, (chatId) => directUsers.delete(chatId), { ledger: () => handlers?.sendLedger });
+  let sendLedger: SendLedger | undefined;
+  const sender = createSender(bot.api, log, (chatId) => directUsers.delete(chatId), { ledger: () => sendLedger });
   const tasks = new InFlight();
   const typing = new TypingTimers();
   let me: BotIdentity | undefined;
@@ -181,10 +182,14 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Teleg
       return webhook?.port;
     },
 
+    useSendLedger(ledger) {
+      sendLedger = ledger;
+      // Retention: a send cut short longer ago than this is sent again, not read back.
+      void ledger.purge(new Date(Date.now() - SEND_MARK_TTL_MS)).catch(() => undefined);
+    },
+
     async start(h) {
       handlers = h;
-      // Retention of the send ledger: a send cut short longer ago than this is sent again, not read back.
-      void h.sendLedger?.purge(new Date(Date.now() - SEND_MARK_TTL_MS)).catch(() => undefined);
       await init();
       me = { id: bot.botInfo.id, username: bot.botInfo.username };
       if (!bot.botInfo.can_read_all_group_messages) {

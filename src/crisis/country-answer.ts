@@ -116,13 +116,18 @@ export function createCountryAnswer(deps: CountryAnswerDeps): CountryAnswer {
         if ((await store.preference(userKey, COUNTRY_PREFERENCE)) !== undefined) return undefined;
         const asked = (await store.preference(userKey, COUNTRY_ASKED_PREFERENCE)) !== undefined;
         if (!asked && !shortAnswer(message.text)) return undefined;
-        const language = await deps.locale({
+        // Unasked, a short message is an answer only while a case is open: that one indexed read
+        // comes before reading the message's language and country names, which cost far more and
+        // which most short messages (no case open) never need.
+        const active = await openCase(userKey, message.conversation);
+        if (!asked && !active) return undefined;
+        // Found only when it decides a name ("Island"): most answers need no screen and no store read for it.
+        const language = !gazetteer.languageMatters(message.text) ? undefined : await deps.locale({
           userKey, communityKey: communityKey(message.conversation), detected: deps.detect?.(message.text), text: message.text,
         });
         const country = gazetteer.countryIn(message.text, language);
         if (country === undefined) return undefined;
-        const active = await openCase(userKey, message.conversation);
-        if (!asked && (!active || active.country === country)) return undefined;
+        if (!asked && active!.country === country) return undefined;
         await store.setPreference(userKey, COUNTRY_PREFERENCE, country);
         logger.info('country set from the answer to the country question', { owner: 'user', country });
         if (!active) return country;

@@ -32,6 +32,13 @@ export interface GrammarResult {
   /** How many clauses the message has (a message whose every clause is framed is framed as a whole). */
   clauses: number;
   /**
+   * Per language: clauses of a sentence told as a story or a report about someone else (a
+   * fiction or news frame, another person named, and no first person anywhere in the sentence:
+   * "in the crime novel the inspector finds a farewell letter"). Even an imminent phrase match
+   * there is not the writer's own risk.
+   */
+  storyClauses: Map<string, Set<number>>;
+  /**
    * The message plans a return ("bye all, see you monday"): its goodbye is not a farewell, so
    * no farewell rule (phrase or grammar) matches it. Other findings stand.
    */
@@ -42,7 +49,7 @@ const FRAMES: ReadonlySet<Concept> = new Set(FRAME_CONCEPTS);
 /** Frames that speak for their whole sentence; a harmless purpose or the past frame only their clause. */
 const SENTENCE_FRAMES: ReadonlySet<Concept> = new Set<Concept>(['frame_support', 'frame_news', 'frame_fiction']);
 /** Function words and circumstances: they do not show that a message is written in a language. */
-const PLAIN: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'return']);
+const PLAIN: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'return', 'intake', 'whole', 'ending', 'routine']);
 const SENTENCE_END = /[.!?\n。！？؟]/;
 
 /** The sentence number of each clause: a clause starts a new sentence when a sentence end closed the last one. */
@@ -65,7 +72,7 @@ const KANA = /[\u3040-\u30FF]/;
 /** No window reaches further than this (grammar.yaml caps window_words at 60 and window_chars at 120). */
 const REACH = 120;
 /** Concepts that name things and circumstances rather than acts: never where a subject stands. */
-const OBJECT_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['means', 'height', 'time', 'finality', 'some', 'lethal', 'distress']);
+const OBJECT_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['means', 'height', 'time', 'finality', 'some', 'lethal', 'distress', 'whole', 'letter']);
 
 /** Occurrences of one concept, sorted by position (spaced and unspaced positions share one axis; the window tells them apart). */
 function pick(hits: ConceptHit[], concept: Concept): ConceptHit[] {
@@ -99,6 +106,7 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
   // Frames count in their own language only: a short frame word of one language ("song") is
   // often an ordinary word of another (Vietnamese "sống", to live).
   const framedClauses = new Map<string, Set<number>>();
+  const storyClauses = new Map<string, Set<number>>();
   const mark = (language: string, clause: number) => {
     let set = framedClauses.get(language);
     if (!set) framedClauses.set(language, (set = new Set()));
@@ -107,9 +115,12 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
   let frames = 0;
   for (const h of scan.hits) if (FRAMES.has(h.concept)) frames++;
   // Most messages carry no frame at all: nothing to mark, and no sentence split to compute.
-  if (frames > 0) markFrames(scan, index, text, mark, framedClauses);
+  if (frames > 0) {
+    markFrames(scan, index, text, mark, framedClauses);
+    markStories(scan, index, text, storyClauses);
+  }
   const returning = scan.hits.some((h) => h.concept === 'return');
-  const result: GrammarResult = { level: 'none', hits: [], framedClauses, clauses: scan.clauseStarts.length, returning };
+  const result: GrammarResult = { level: 'none', hits: [], framedClauses, storyClauses, clauses: scan.clauseStarts.length, returning };
   if (scan.active.size === 0) return result;
 
   const within = (a: ConceptHit, b: ConceptHit) =>
@@ -195,6 +206,38 @@ function subjectIsOther(
   for (const h of others) if (before(h) && !owner(h) && h.end > nearestOther) nearestOther = h.end;
   if (nearestOther < 0) return false;
   return nearestSelf < nearestOther;
+}
+
+/** Frames that tell about other people: a story or a report, never the writer's own present. */
+const STORY_FRAMES: ReadonlySet<Concept> = new Set<Concept>(['frame_fiction', 'frame_news']);
+
+/**
+ * Marks the clauses of sentences told as a story or a report (GrammarResult.storyClauses): the
+ * sentence has a fiction or news frame and another person, and no first person anywhere in it,
+ * all in one language's lexicon.
+ * "last episode, took all my pills" names no other person, so it is not a story.
+ */
+function markStories(scan: ConceptScan, index: ConceptIndex, text: string, out: Map<string, Set<number>>): void {
+  if (!scan.hits.some((h) => STORY_FRAMES.has(h.concept))) return;
+  const sentences = sentenceOfClauses(scan.clauseStarts, text);
+  // Per language: a short first-person word of one language ("im", English "I'm") is an
+  // ordinary word of another (German "im"), so self and other are read in the frame's language.
+  const key = (lang: number, sentence: number) => lang * 4096 + sentence;
+  const selves = new Set<number>();
+  const others = new Set<number>();
+  for (const h of scan.hits) {
+    if (h.concept === 'self') selves.add(key(h.lang, sentences[h.clause]!));
+    if (h.concept === 'other') others.add(key(h.lang, sentences[h.clause]!));
+  }
+  for (const h of scan.hits) {
+    if (!STORY_FRAMES.has(h.concept)) continue;
+    const sentence = sentences[h.clause]!;
+    if (selves.has(key(h.lang, sentence)) || !others.has(key(h.lang, sentence))) continue;
+    const language = index.languages[h.lang]!;
+    let set = out.get(language);
+    if (!set) out.set(language, (set = new Set()));
+    for (let c = 0; c < sentences.length; c++) if (sentences[c] === sentence) set.add(c);
+  }
 }
 
 /** Marks the clauses each frame speaks for (see evaluateGrammar). */

@@ -42,3 +42,13 @@ export function framedAt(reading: MeaningReading, language: string, form: string
   const framed = reading.grammar.framedClauses.get(language);
   return framed !== undefined && framed.has(clauseAt(form, offset));
 }
+
+/** Whether a phrase-rule match at `offset` lies in a sentence told as a story or report about someone else (grammar.ts markStories). */
+export function storyAt(reading: MeaningReading, form: string, offset: number): boolean {
+  if (form !== reading.text) return false;
+  // Any language's story counts: a phrase shared by neighbouring languages ("carta de
+  // despedida") may match in one pack while the story's frame word is the other's.
+  const clause = clauseAt(form, offset);
+  for (const story of reading.grammar.storyClauses.values()) if (story.has(clause)) return true;
+  return false;
+}

@@ -2,9 +2,11 @@
  * A fake Discord on 127.0.0.1: the REST API (node:http) and the gateway (a ws
  * WebSocketServer on the same port), driven by a real discord.js Client. It speaks the
  * parts of the protocol the adapter uses (PLATFORMS.md §3.2): HELLO, IDENTIFY, READY,
- * GUILD_CREATE, heartbeats and ACKs, RESUME with replay, RESUMED, MESSAGE_CREATE and
- * INTERACTION_CREATE, several shards (fake-discord-shards.ts: each connection gets its shard's guilds, DMs
- * go to shard 0); message posts with the 2000-character limit, 429s, nonce dedupe,
+ * GUILD_CREATE, heartbeats and ACKs, MESSAGE_CREATE and INTERACTION_CREATE; sessions as Discord
+ * keeps them (fake-discord-sessions.ts: events kept while a session is disconnected and replayed
+ * on RESUME, Invalid Session for a session that ended, the identify rate limit on request);
+ * several shards (fake-discord-shards.ts: each connection gets its shard's guilds, DMs go to
+ * shard 0); message posts with the 2000-character limit, 429s, nonce dedupe,
  * DMs that refuse (50007), and the 3-second interaction deadline. Every call is recorded.
  *
  * For realism, guild message content is blanked unless IDENTIFY asked for MessageContent, the
@@ -15,7 +17,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { readBody } from '../helpers/local-http.js';
 import { buildGuild, DEFAULT_WORLD, guildIdOfChannel, guildsOf, messagePayload, type FakeUser, type FakeWorld, type MessageSpec } from './fake-discord-world.js';
-import { guildShard, identifiedShard, routesTo, type ShardPair } from './fake-discord-shards.js';
+import { guildShard, identifiedShard, type ShardPair } from './fake-discord-shards.js';
+import { FakeGatewaySessions, type IdentifyRecord } from './fake-discord-sessions.js';
 
 export type { FakeWorld, MessageSpec } from './fake-discord-world.js';
 
@@ -37,6 +40,10 @@ export interface FakeDiscordOptions {
   recommendedShards?: number;
   /** session_start_limit.max_concurrency: identifies allowed per 5 s (default 1). */
   maxConcurrency?: number;
+  /** Refuse an IDENTIFY over max_concurrency per 5 s with Invalid Session, as Discord does (default off). */
+  enforceIdentifyLimit?: boolean;
+  /** How long a disconnected session stays resumable (default 120 s: Discord says "a few minutes"). */
+  resumableMs?: number;
 }
 
 export interface RecordedRequest {
@@ -72,8 +79,6 @@ interface Rule {
   afterCreate?: boolean;
 }
 
-type Dispatch = { s: number; t: string; d: unknown };
-
 export interface FakeDiscord {
   /** For DISCORD_API_URL: http://127.0.0.1:PORT/api */
   apiUrl: string;
@@ -85,8 +90,9 @@ export interface FakeDiscord {
   callbacks: InteractionCallback[];
   /** PATCH …/messages/@original and POST followups on interaction webhooks. */
   webhookCalls: Array<{ method: string; path: string; body: any }>;
-  identifies: Array<{ intents: number; shard: ShardPair }>;
-  resumes: Array<{ seq: number; sessionId: string }>;
+  /** Every IDENTIFY, in order, with the time it arrived and whether the rate limit refused it. */
+  identifies: IdentifyRecord[];
+  resumes: Array<{ seq: number; sessionId: string; outcome: 'resumed' | 'invalid' | 'bad-seq' }>;
   heartbeats: number;
   /** Requests the fake has no route for (a test can assert this stays empty). */
   unexpected: string[];
@@ -101,6 +107,8 @@ export interface FakeDiscord {
   closeDms(userId: string): void;
   /** Drops the gateway connection with a close code; discord.js resumes. */
   disconnect(code?: number): void;
+  /** Closes the next `times` IDENTIFYs with `code` (4004: the token was reset meanwhile). */
+  refuseIdentify(code: number, times?: number): void;
   /** Number of live gateway sockets that finished IDENTIFY or RESUME. */
   readySockets(): number;
   /** The shard of each live identified socket, sorted: [[0, 2], [1, 2]] when two shards of two run. */
@@ -118,12 +126,13 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const nonces = new Map<string, Record<string, any>>();
   const interactions = new Map<string, { at: number; acked: boolean; payload: Record<string, any> }>();
   const sockets = new Set<WebSocket>();
-  const ready = new Set<WebSocket>();
-  /** The shard each identified socket (and each session, for RESUME) runs. */
-  const socketShard = new Map<WebSocket, ShardPair>();
-  const sessions = new Map<string, ShardPair>();
-  const log: Dispatch[] = [];
-  let seq = 0;
+  /** Sockets the fake closed itself: their close code says nothing about the client's intent. */
+  const closedByServer = new WeakSet<WebSocket>();
+  const sessions = new FakeGatewaySessions({
+    resumableMs: options.resumableMs ?? 120_000, keptEvents: 5_000,
+    maxConcurrency: options.maxConcurrency ?? 1, enforceIdentifyLimit: options.enforceIdentifyLimit ?? false,
+  }, (ws, payload) => send(ws, payload));
+  const identifyRefusals: number[] = [];
   let intents = 0;
   let idCounter = 0n;
   const snowflake = () => String(((BigInt(Date.now()) - 1420070400000n) << 22n) + idCounter++);
@@ -171,10 +180,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       closedDmUsers.add(userId);
     },
     disconnect(code = 4000) {
-      for (const ws of sockets) ws.close(code, 'fake disconnect');
+      for (const ws of sockets) {
+        closedByServer.add(ws);
+        ws.close(code, 'fake disconnect');
+      }
     },
-    readySockets: () => ready.size,
-    readyShards: () => [...ready].map((ws) => socketShard.get(ws)!).sort((a, b) => a[1] - b[1] || a[0] - b[0]),
+    refuseIdentify(code, times = 1) {
+      for (let i = 0; i < times; i++) identifyRefusals.push(code);
+    },
+    readySockets: () => sessions.connectedShards().length,
+    readyShards: () => sessions.connectedShards().sort((a, b) => a[1] - b[1] || a[0] - b[0]),
     close: async () => {
       for (const ws of sockets) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
@@ -187,11 +202,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(payload));
   }
 
-  /** Logs the event for replay and sends it to every identified socket of the event's shard. */
+  /** Logs the event on every session of its shard (for replay) and sends it to those connected. */
   function dispatch(t: string, d: unknown): void {
-    const event = { s: ++seq, t, d };
-    log.push(event);
-    for (const ws of ready) if (routesTo(socketShard.get(ws)!, t, d)) send(ws, { op: 0, ...event });
+    sessions.dispatch(t, d, Date.now());
   }
 
   // ─── REST ────────────────────────────────────────────────────────────────
@@ -327,10 +340,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const wss = new WebSocketServer({ server, path: '/gateway' });
   wss.on('connection', (ws, req) => {
     sockets.add(ws);
-    ws.on('close', () => {
+    ws.on('close', (code) => {
       sockets.delete(ws);
-      ready.delete(ws);
-      socketShard.delete(ws);
+      sessions.closed(ws, code, closedByServer.has(ws), Date.now());
     });
     const params = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
     // zlib-stream would need deflated binary frames: keep zlib-sync out (PLATFORMS.md §3.2).
@@ -348,35 +360,35 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         if (frame.d.token !== FAKE_DISCORD_TOKEN) return ws.close(4004, 'Authentication failed');
         const shard = identifiedShard(frame.d.shard);
         if (shard === undefined) return ws.close(4010, 'Invalid shard');
-        fake.identifies.push({ intents: frame.d.intents, shard });
+        const refusal = identifyRefusals.shift();
+        if (refusal !== undefined) {
+          closedByServer.add(ws);
+          return ws.close(refusal, 'fake refusal');
+        }
         if (options.messageContentAllowed === false && (frame.d.intents & MESSAGE_CONTENT) !== 0) {
+          fake.identifies.push({ intents: frame.d.intents, shard, at: Date.now(), refused: false });
           return ws.close(4014, 'Disallowed intent(s)');
         }
+        const session = sessions.identify(ws, shard, Date.now());
+        fake.identifies.push({ intents: frame.d.intents, shard, at: Date.now(), refused: session === undefined });
+        // Over the identify rate limit: "could not initialize a session" (op 9, not resumable).
+        if (session === undefined) return send(ws, { op: 9, d: false });
         intents = frame.d.intents;
-        const sessionId = `session-${fake.identifies.length}`;
-        sessions.set(sessionId, shard);
         const { port } = server.address() as AddressInfo;
-        socketShard.set(ws, shard);
-        ready.add(ws);
         const guilds = guildsOf(world).filter((g) => guildShard(g.id, shard[1]) === shard[0]);
         const readyEvent = {
-          v: 10, user: world.bot, guilds: guilds.map((g) => ({ id: g.id, unavailable: true })), session_id: sessionId,
+          v: 10, user: world.bot, guilds: guilds.map((g) => ({ id: g.id, unavailable: true })), session_id: session.id,
           resume_gateway_url: `ws://127.0.0.1:${port}/gateway`, shard,
           application: { id: world.bot.id, flags: 0 },
         };
-        const s = ++seq;
-        log.push({ s, t: 'READY', d: readyEvent });
-        send(ws, { op: 0, t: 'READY', s, d: readyEvent });
-        for (const g of guilds) dispatch('GUILD_CREATE', buildGuild(world, g.id));
+        send(ws, { op: 0, t: 'READY', s: session.readySeq, d: readyEvent });
+        for (const g of guilds) sessions.dispatchOn(ws, 'GUILD_CREATE', buildGuild(world, g.id));
       } else if (frame.op === 6) {
-        fake.resumes.push({ seq: frame.d.seq, sessionId: frame.d.session_id });
-        const shard = sessions.get(frame.d.session_id);
-        if (shard === undefined) return send(ws, { op: 9, d: false });
-        const from = frame.d.seq - (options.replayOverlap ?? 0);
-        for (const e of log) if (e.s > from && e.t !== 'READY' && routesTo(shard, e.t, e.d)) send(ws, { op: 0, ...e });
-        socketShard.set(ws, shard);
-        ready.add(ws);
-        send(ws, { op: 0, t: 'RESUMED', s: ++seq, d: {} });
+        if (frame.d.token !== FAKE_DISCORD_TOKEN) return ws.close(4004, 'Authentication failed');
+        const outcome = sessions.resume(ws, frame.d.session_id, frame.d.seq, options.replayOverlap ?? 0, Date.now());
+        fake.resumes.push({ seq: frame.d.seq, sessionId: frame.d.session_id, outcome });
+        if (outcome === 'invalid') return send(ws, { op: 9, d: false });
+        if (outcome === 'bad-seq') return ws.close(4007, 'Invalid seq');
       }
     });
   });

@@ -14,6 +14,9 @@ import { openDatabase } from '../../src/store/sqlite/database.js';
 import { SqliteSendLedger } from '../../src/store/sqlite/sqlite-send-ledger.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/fake-telegram.js';
 import { startPlatform } from './fault-platforms.js';
+import { createTelegramAdapter } from '../../adapters/telegram/index.js';
+import type { AlertView } from '../../src/ports.js';
+import { testConfig } from '../telegram/harness.js';
 
 const PERSON = '700000001';
 const OTHER = '700000002';
@@ -147,3 +150,29 @@ describe('a send a crash cut short', () => {
     expect(await ledger.get('reply:r#0')).toBeUndefined();
   });
 });
+
+describe('the adapter', () => {
+  const alert: AlertView = {
+    caseId: 16, alertId: 40, kind: 'new', level: 'high', priority: 'high', status: 'open', reasons: ['ideation:active'], platform: 'telegram',
+    conversation: { platform: 'telegram', channelId: PERSON }, isDirect: true, user: { id: PERSON, displayName: 'P' }, excerpt: 'x',
+    country: 'US', resourcesSent: [], reachedPrivately: true, policyVersion: 'p', createdAt: '2026-12-07T21:00:00.000Z', messageId: `${PERSON}:600`,
+  };
+
+  it('posts an alert once across a crash even when the outbox delivers it before the adapter started', async () => {
+    // The first run posted the alert (Telegram has it) and was killed before recording its id.
+    const first = createTelegramAdapter(testConfig(fake, { moderatorChatId: MODS }), { logger: silentLogger });
+    first.useSendLedger!(ledger);
+    await bot.api.sendMessage(MODS, 'an earlier alert'); // the chat's history: ids below the floor
+    await ledger.mark({ key: 'seed', platform: 'telegram', chatId: MODS, floorId: 1, markup: undefined, createdAt: new Date() });
+    await ledger.sent('seed', fake.sent.at(-1)!.messageId);
+    await first.moderatorSink!.deliver(alert);
+    await ledger.mark({ ...(await ledger.get('a40'))!, createdAt: new Date(Date.now() - 5_000) }); // its id never recorded
+    // The next run: the outbox re-delivers the row at start, before any adapter.start().
+    const next = createTelegramAdapter(testConfig(fake, { moderatorChatId: MODS }), { logger: silentLogger });
+    next.useSendLedger!(ledger);
+    const { ref } = await next.moderatorSink!.deliver(alert);
+    expect(sendsTo(MODS).filter((c) => String(c.payload.text).includes('#16'))).toHaveLength(1);
+    expect(ref).toBe(`${MODS}:${fake.sent.at(-1)!.messageId}`);
+  });
+});
+

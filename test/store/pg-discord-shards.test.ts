@@ -6,83 +6,31 @@
  * when the second is SIGKILLed. A moderator's button pressed in the guild of the other shard
  * acknowledges a case the first instance never saw: cases live in the store.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
-import { PgDb } from '../../src/store/pg/index.js';
-import { FAKE_DISCORD_TOKEN, startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
 import { buttonPayload, DEFAULT_WORLD, fakeUser, type FakeWorld } from '../fakes/fake-discord-world.js';
 import { guildShard } from '../fakes/fake-discord-shards.js';
-import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
-import { freePort } from '../helpers/local-http.js';
-import { describePg, freshDatabase } from './pg-env.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+import { describePg } from './pg-env.js';
+import { messageOwner, shardHolders, startDiscordCluster, until, type DiscordCluster } from './discord-instances.js';
 
 /** The default guild is on shard 0 of 2; this one is on shard 1. */
 const SECOND = { id: '110000000000000001', name: 'Second Pool', channelId: '210000000000000001' };
 const CAROL = { id: '500000000000000003', username: 'carol', global_name: 'Carol', discriminator: '0' as const, avatar: null };
 const WORLD: FakeWorld = { ...DEFAULT_WORLD, users: [...DEFAULT_WORLD.users, CAROL], extraGuilds: [SECOND] };
 
-async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, ms: number, context: () => string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describePg('Discord shards across instances', (serverUrl) => {
-  const procs: ChildProcess[] = [];
-  let model: FakeModel | undefined;
-  let discord: FakeDiscord | undefined;
-  let db: PgDb | undefined;
-  afterEach(async () => {
-    for (const p of procs.splice(0)) if (p.exitCode === null) p.kill('SIGKILL');
-    await Promise.all([model?.close(), discord?.close(), db?.close()]);
-  });
+  let running: DiscordCluster | undefined;
+  afterEach(async () => running?.close());
 
   it('splits the shards through leases, acts on a button from either shard, and moves a dead instance\'s shard', async () => {
     expect([guildShard(WORLD.guild.id, 2), guildShard(SECOND.id, 2)]).toEqual([0, 1]);
-    const url = await freshDatabase(serverUrl);
-    db = new PgDb(url, { maxConnections: 2 });
-    model = await startFakeModel({ reply: (body) => `echo: ${String(body.messages.at(-1)!.content).slice(-40)}` });
     // max_concurrency 2: two shards may identify at once, as large bots are allowed.
-    discord = await startFakeDiscord({ world: WORLD, recommendedShards: 2, maxConcurrency: 2, heartbeatIntervalMs: 1_000 });
-    const fake = discord;
-    const instances = new Map<string, { proc: ChildProcess; stderr: string }>();
-    const context = () => [...instances.entries()].map(([id, i]) => `${id}:\n${i.stderr.slice(-2000)}`).join('\n');
-    const start = async (id: string) => {
-      const metrics = await freePort();
-      const proc = spawn(process.execPath, ['--import', TSX, resolve(ROOT, 'src/bin.ts'), 'start'], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: url, OYSTER_INSTANCE_ID: id,
-          OYSTER_BASE_URL: model!.url, OYSTER_MAX_RETRIES: '0', RISK_JUDGE: 'off', OYSTER_CONSOLE: 'off', LOG_LEVEL: 'info',
-          STREAMING: 'off', CRISIS_DEFAULT_COUNTRY: 'US', METRICS_PORT: String(metrics),
-          DISCORD_BOT_TOKEN: FAKE_DISCORD_TOKEN, DISCORD_API_URL: fake.apiUrl,
-          DISCORD_MODERATOR_CHANNEL_ID: WORLD.channels.moderators, MODERATOR_ROLE_IDS: WORLD.roles.moderator,
-        },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      procs.push(proc);
-      const inst = { proc, stderr: '' };
-      proc.stderr!.on('data', (d: Buffer) => (inst.stderr += d.toString()));
-      instances.set(id, inst);
-      await until(`${id} ready`, async () => fetch(`http://127.0.0.1:${metrics}/readyz`).then((r) => r.ok, () => false), 90_000, context);
-    };
-    const holders = async () => (await db!.sql.rows<{ name: string; holder: string }>(
-      "SELECT name, holder FROM leases WHERE name LIKE 'discord-shard:%' AND until > $1 ORDER BY name", [Date.now()],
-    )).map((r) => `${r.name}=${r.holder}`).join(' ');
+    running = await startDiscordCluster(serverUrl, { world: WORLD, recommendedShards: 2, maxConcurrency: 2, heartbeatIntervalMs: 1_000 });
+    const { db, fake, instances: cluster } = running;
+    const context = cluster.context;
+    const start = (id: string) => cluster.start(id);
+    const holders = () => shardHolders(db);
     const oneSocketPerShard = () => JSON.stringify(fake.readyShards()) === '[[0,2],[1,2]]';
-    const owner = async (messageId: string) => (await db!.sql.one<{ owner: string }>(
-      "SELECT owner FROM processed_messages WHERE platform = 'discord' AND message_id = $1 AND completed_at IS NOT NULL", [messageId],
-    ))?.owner;
+    const owner = (messageId: string) => messageOwner(db, messageId);
     const mention = `<@${WORLD.bot.id}>`;
     const alice = fakeUser(WORLD, 'alice');
     const postsIn = (channelId: string) => fake.posted.filter((p) => p.channelId === channelId);
@@ -113,10 +61,10 @@ describePg('Discord shards across instances', (serverUrl) => {
     // Only dc-a runs shard 0, where the press arrives; it acts through the store.
     await until('the press acknowledged', () => fake.callbacks.some((c) => c.interactionId === '810000000000000001'), 30_000, context);
     await until('the case acknowledged in the store', async () =>
-      (await db!.sql.one<{ status: string }>('SELECT status FROM cases WHERE user_id = $1', [CAROL.id]))?.status === 'acknowledged', 30_000, context);
+      (await db.sql.one<{ status: string }>('SELECT status FROM cases WHERE user_id = $1', [CAROL.id]))?.status === 'acknowledged', 30_000, context);
 
     // dc-b dies: its shard lease lapses and dc-a runs both shards again.
-    instances.get('dc-b')!.proc.kill('SIGKILL');
+    cluster.kill('dc-b');
     await until('dc-a to take shard 1 back', async () => (await holders()) === 'discord-shard:0=dc-a discord-shard:1=dc-a' && oneSocketPerShard(), 90_000, context);
     const after = fake.userMessage({ from: alice, content: `${mention} can you suggest a good book about the history of the printing press?`, channelId: SECOND.channelId });
     await until('the answer after the move', () => postsIn(SECOND.channelId).some((p) => String(p.body.content).includes('printing press')), 60_000, context);

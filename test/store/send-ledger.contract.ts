@@ -52,4 +52,15 @@ export function sendLedgerContract(make: StoreFactory): void {
     expect(await s.ledger.get('a')).toBeUndefined();
     expect(await s.ledger.get('c')).toBeDefined();
   });
+
+  it('forgets the marks of a person\'s private chat with the person, and no other chat\'s', async () => {
+    s = await make();
+    await s.ledger.mark(mark('a', '501', T0));
+    await s.ledger.mark(mark('b', '-1001', T0));
+    await s.ledger.mark(mark('c', '502', T0));
+    await s.messages.forgetUser('telegram:501');
+    expect(await s.ledger.get('a')).toBeUndefined();
+    expect(await s.ledger.get('b')).toBeDefined();
+    expect(await s.ledger.get('c')).toBeDefined();
+  });
 }

@@ -64,6 +64,7 @@ export const sqliteStores: StoreFactory = async () => {
 const TABLES = [
   'processed_messages', 'turns', 'risk_state', 'preferences', 'cases', 'case_signals', 'case_events', 'alerts',
   'alert_outbox', 'resource_deliveries', 'dashboard_links', 'dashboard_sessions', 'leases', 'rate_buckets', 'direct_reach', 'send_ledger',
+  'gateway_sessions', 'identify_slots',
 ];
 
 /** A PostgreSQL factory on its own database of `serverUrl`; the pool stays open for the suite. */

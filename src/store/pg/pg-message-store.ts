@@ -213,7 +213,9 @@ export class PgMessageStore implements MessageStore {
       + (await sql.run('DELETE FROM processed_messages WHERE user_key = $1', [userKey]))
       // The person's rate bucket and what is known about messaging them privately.
       + (await sql.run('DELETE FROM rate_buckets WHERE user_key = $1', [userKey]))
-      + (await sql.run('DELETE FROM direct_reach WHERE user_key = $1', [userKey])));
+      + (await sql.run('DELETE FROM direct_reach WHERE user_key = $1', [userKey]))
+      // Send marks in the person's private chat (its id is theirs): ids only, but keyed by them.
+      + (await sql.run('DELETE FROM send_ledger WHERE platform = $1 AND chat_id = $2', userChat(userKey))));
   }
 
   async exportUser(userKey: string): Promise<UserExport> {
@@ -299,4 +301,10 @@ function contextPattern(userKey: string): string {
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** platform:userId → [platform, the private chat's id] (Telegram: the user's id). */
+function userChat(userKey: string): [string, string] {
+  const [platform, ...rest] = userKey.split(':');
+  return [platform ?? '', rest.join(':')];
 }

@@ -7,6 +7,7 @@ import { BotError } from '../../errors.js';
 import { truncateWal } from './database.js';
 import { toUserExport, type ExportPreferenceRow, type ExportRiskRow, type ExportTurnRow } from '../export-rows.js';
 import { healthOf, type StoreHealth } from './store-health.js';
+import { RecentTurnsCache } from './recent-turns-cache.js';
 import type { RiskLevel } from '../../messages.js';
 import type { Delivery, MessageStore, NewTurn, ResourceMark, StoredTurn, UnfinishedDelivery, UserExport } from '../store.js';
 
@@ -18,12 +19,14 @@ export class SqliteMessageStore implements MessageStore {
   private readonly stmts;
 
   private readonly health: StoreHealth;
+  private readonly turnCache: RecentTurnsCache;
   /** The turns and the intake row's completion in one commit; built once, as db.transaction() builds four functions per call. */
   private readonly exchangeTx: (turns: NewTurn[], completed: { platform: string; messageId: string; at: Date }) => void;
 
   constructor(db: Database.Database) {
     this.db = db;
     this.health = healthOf(db);
+    this.turnCache = new RecentTurnsCache(db);
     this.stmts = {
       recordInbound: db.prepare(`INSERT OR IGNORE INTO processed_messages
         (platform, message_id, received_at, user_key, payload_json) VALUES (?, ?, ?, ?, ?)`),
@@ -59,6 +62,8 @@ export class SqliteMessageStore implements MessageStore {
       // The person's rate bucket and what is known about messaging them privately.
       forgetBucket: db.prepare('DELETE FROM rate_buckets WHERE user_key = ?'),
       forgetReach: db.prepare('DELETE FROM direct_reach WHERE user_key = ?'),
+      // Send marks in the person's private chat (its id is theirs): ids only, but keyed by them.
+      forgetSendMarks: db.prepare('DELETE FROM send_ledger WHERE platform = ? AND chat_id = ?'),
       exportTurns: db.prepare(
         'SELECT role, text, created_at, risk_level, risk_reasons FROM turns WHERE user_key = ? ORDER BY id',
       ),
@@ -120,18 +125,29 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async recentTurns(contextKey: string, limit: number): Promise<StoredTurn[]> {
-    const rows = await this.guard(() => this.stmts.recent.all(contextKey, limit) as TurnRow[]);
-    const turns: StoredTurn[] = new Array<StoredTurn>(rows.length);
-    // Newest first from the query; oldest first for the prompt.
-    for (let i = 0; i < rows.length; i++) {
-      const [role, text, tokens, at] = rows[rows.length - 1 - i]!;
-      turns[i] = { role, text, tokens, at: new Date(at) };
-    }
-    return turns;
+    // One synchronous step: no other message's turns can be committed between the read and
+    // the cache keeping it.
+    return this.guard(() => {
+      const cached = this.turnCache.get(contextKey, limit);
+      if (cached) return cached;
+      const rows = this.stmts.recent.all(contextKey, limit) as TurnRow[];
+      const turns: StoredTurn[] = new Array<StoredTurn>(rows.length);
+      // Newest first from the query; oldest first for the prompt.
+      for (let i = 0; i < rows.length; i++) {
+        const [role, text, tokens, at] = rows[rows.length - 1 - i]!;
+        turns[i] = { role, text, tokens, at: new Date(at) };
+      }
+      this.turnCache.put(contextKey, limit, turns);
+      return turns;
+    });
   }
 
   async recordExchange(turns: NewTurn[], completed: { platform: string; messageId: string; at: Date }): Promise<void> {
-    await this.guard(() => this.exchangeTx(turns, completed));
+    await this.guard(() => {
+      this.exchangeTx(turns, completed);
+      // Committed: the cached conversations take the new turns as the database has them.
+      this.turnCache.appended(turns.map((t) => ({ contextKey: t.contextKey, role: t.role, text: t.text, tokens: t.tokens, at: new Date(t.at.getTime()) })));
+    });
   }
 
   private insertTurn(turn: NewTurn): void {
@@ -183,6 +199,8 @@ export class SqliteMessageStore implements MessageStore {
         removed += this.stmts.forgetRiskState.run(likeKey).changes;
         removed += this.stmts.forgetDeliveries.run(userKey).changes;
         removed += this.stmts.forgetBucket.run(userKey).changes + this.stmts.forgetReach.run(userKey).changes;
+        removed += this.stmts.forgetSendMarks.run(platform, userId).changes;
+        this.turnCache.clear();
         return removed;
       })(),
     );
@@ -200,7 +218,11 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async purgeMessages(before: Date): Promise<number> {
-    return this.guard(() => this.stmts.purgeTurns.run(before.getTime()).changes);
+    return this.guard(() => {
+      const removed = this.stmts.purgeTurns.run(before.getTime()).changes;
+      if (removed > 0) this.turnCache.clear();
+      return removed;
+    });
   }
 
   /** Drops dedupe records older than `before` (past every platform's redelivery window). */

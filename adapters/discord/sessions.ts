@@ -1,0 +1,169 @@
+/**
+ * What the store does for each discord.js Client's gateway (BotHandlers.gateway), through the two
+ * hooks discord.js 14 passes on to @discordjs/ws (ClientOptions.ws.buildStrategy and
+ * .buildIdentifyThrottler; discord.js keeps retrieveSessionInfo/updateSessionInfo for itself):
+ *
+ * - Every shard's session (id, resume URL, last sequence) is written to the store, so whoever
+ *   runs the shard next — another instance after a move, or this one after a restart — can
+ *   resume it and have Discord replay what the shard missed (catch-up.ts). Sequence updates,
+ *   one per event, become one write a second, trailing by a second (SessionRecorder). A stored
+ *   sequence that lags only makes the replay longer; the engine drops what it already took by
+ *   message id.
+ * - IDENTIFY takes its slot from the store, so all instances together stay within Discord's
+ *   limit of max_concurrency identifies per 5 s (bucket: shard id % max_concurrency).
+ * - Handing a shard on closes its connection with 4200, not 1000: Discord ends a session closed
+ *   with 1000 or 1001, and the next holder could not resume it.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SimpleIdentifyThrottler, SimpleShardingStrategy, type IIdentifyThrottler, type SessionInfo, type WebSocketOptions } from 'discord.js';
+import type { Logger } from '../../src/logger.js';
+import type { GatewayBook, GatewaySession } from '../../src/ports.js';
+
+type WsManager = Parameters<NonNullable<WebSocketOptions['buildStrategy']>>[0];
+
+/** Discord's window is 5 s per bucket; the extra second covers the way from the store to Discord. */
+export const IDENTIFY_INTERVAL_MS = 6_000;
+/** How often a shard's sequence is written while events flow, and how far it trails. */
+const SEQUENCE_WRITE_MS = 1_000;
+/** Close code for a connection whose session another connection will resume (@discordjs/ws uses it too). */
+const RESUMABLE_CLOSE = 4200;
+
+const covers = (written: GatewaySession | undefined, s: GatewaySession) => written?.sessionId === s.sessionId && written.sequence >= s.sequence;
+
+/**
+ * Writes each shard's session through to the store. A new session is written at once (its READY
+ * comes before any of its events). The sequence trails on purpose: each tick writes what was
+ * received by the tick before, so what the store says was seen arrived at least a tick earlier
+ * and has had that long to be recorded by the engine. After a crash the next holder resumes from
+ * there, and Discord replays the last second again: messages already taken are dropped by id,
+ * and one that was in flight when the process died comes back instead of being lost. A
+ * deliberate hand-over writes the latest (`flushLatest`): this process goes on handling what it
+ * received.
+ */
+export class SessionRecorder {
+  private readonly latest = new Map<number, GatewaySession>();
+  /** What was handed to the store (or is on its way), per shard. */
+  private readonly queued = new Map<number, GatewaySession>();
+  /** What the next tick writes: the latest as of the tick before. */
+  private staged = new Map<number, GatewaySession>();
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly book: GatewayBook, private readonly log: Logger, private readonly tickMs = SEQUENCE_WRITE_MS) {}
+
+  update(shardId: number, info: SessionInfo | null): void {
+    // null: the session ended here (invalid, or a deliberate close). The row stays: a later
+    // catch-up from it is refused with Invalid Session, which costs one connection and no events.
+    if (info === null) return;
+    const session = { sessionId: info.sessionId, resumeUrl: info.resumeURL, sequence: info.sequence, shardCount: info.shardCount };
+    this.latest.set(shardId, session);
+    if (this.queued.get(shardId)?.sessionId !== session.sessionId) {
+      this.staged.delete(shardId);
+      void this.write([[shardId, session]]);
+    } else if (this.timer === undefined) {
+      this.schedule();
+    }
+  }
+
+  /** Writes the latest of every shard now (a hand-over); resolves once the store has it. Never rejects. */
+  flushLatest(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.staged.clear();
+    return this.write([...this.latest].filter(([id, s]) => !covers(this.queued.get(id), s)));
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => this.tick(), this.tickMs);
+    this.timer.unref();
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    void this.write([...this.staged]);
+    this.staged = new Map([...this.latest].filter(([id, s]) => !covers(this.queued.get(id), s)));
+    if (this.staged.size > 0) this.schedule();
+  }
+
+  /** Queues `batch` after any write under way; a failed write is logged, never thrown. */
+  private write(batch: Array<[number, GatewaySession]>): Promise<void> {
+    for (const [id, session] of batch) this.queued.set(id, session);
+    this.chain = this.chain.then(async () => {
+      for (const [shardId, session] of batch) {
+        try {
+          await this.book.saveSession(shardId, session);
+        } catch (error) {
+          // Lost only resumability: the next holder identifies afresh, as without a store.
+          this.log.warn('discord session not recorded in the store', { shard: shardId, error: String(error) });
+        }
+      }
+    });
+    return this.chain;
+  }
+}
+
+/** IDENTIFY slots from the store, shared by every instance; this process's own spacing if the store fails. */
+export class StoreIdentifyThrottler implements IIdentifyThrottler {
+  private readonly local: SimpleIdentifyThrottler;
+
+  constructor(private readonly book: GatewayBook, private readonly maxConcurrency: number, private readonly log: Logger) {
+    this.local = new SimpleIdentifyThrottler(maxConcurrency);
+  }
+
+  async waitForIdentify(shardId: number, signal: AbortSignal): Promise<void> {
+    const bucket = shardId % this.maxConcurrency;
+    for (;;) {
+      signal.throwIfAborted();
+      let wait: number;
+      try {
+        wait = await this.book.takeIdentifySlot(bucket, IDENTIFY_INTERVAL_MS);
+      } catch (error) {
+        this.log.warn('discord identify slot not reachable in the store; spacing identifies on this instance only', { shard: shardId, error: String(error) });
+        return this.local.waitForIdentify(shardId, signal);
+      }
+      if (wait === 0) return;
+      this.log.debug('discord identify waits for its slot', { shard: shardId, bucket, waitMs: wait });
+      // A little jitter so instances that waited for the same slot do not all ask at once.
+      await sleep(wait + Math.floor(Math.random() * 250), undefined, { signal });
+    }
+  }
+}
+
+/** The store's part in one Client's gateway: ws options to build it with, and a resumable close. */
+export interface GatewayHooks {
+  ws: WebSocketOptions;
+  /** Closes every shard connection resumably (4200) and writes the final sequences. */
+  closeResumably(): Promise<void>;
+}
+
+export function gatewayHooks(book: GatewayBook, log: Logger): GatewayHooks {
+  const recorder = new SessionRecorder(book, log);
+  let manager: WsManager | undefined;
+  return {
+    ws: {
+      buildStrategy: (built) => {
+        manager = built;
+        // discord.js keeps sessions in its own shard objects; the store gets a copy of each update.
+        const own = built.options.updateSessionInfo;
+        built.options.updateSessionInfo = (shardId, info) => {
+          recorder.update(shardId, info);
+          return own(shardId, info);
+        };
+        return new SimpleShardingStrategy(built);
+      },
+      buildIdentifyThrottler: async (built) => {
+        const info = await built.fetchGatewayInformation();
+        return new StoreIdentifyThrottler(book, Math.max(1, info.session_start_limit.max_concurrency), log);
+      },
+    },
+    async closeResumably() {
+      // A client that never logged in has no manager, and nothing to close.
+      try {
+        await manager?.destroy({ code: RESUMABLE_CLOSE, reason: 'shard handed on' });
+      } catch {
+        // Already closed or never connected: nothing is left open either way.
+      }
+      await recorder.flushLatest();
+    },
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * The discord.js Client an adapter runs, across the Clients that replace it when its shard set
+ * changes (shard leases) or when it starts with a store. With a store (BotHandlers.gateway) a
+ * shard's session outlives the Client that ran it:
+ *
+ * - each session is recorded in the store while it runs (sessions.ts);
+ * - a Client is shut resumably, so Discord keeps collecting its shards' events;
+ * - the next Client to run a shard — after a move to this instance, a swap, or a restart —
+ *   logs in with a session of its own, then resumes the shard's recorded session beside it
+ *   (catch-up.ts) and takes the events Discord replays as if they had arrived live.
+ *
+ * Live messages that arrive while a catch-up runs are held and handed on after the replayed
+ * ones, so one person's messages still reach the engine in the order they were sent.
+ */
+import type { Client, Message } from 'discord.js';
+import type { Logger } from '../../src/logger.js';
+import type { GatewayBook, GatewaySession } from '../../src/ports.js';
+import { catchUpSession, type ReplayedEvent } from './catch-up.js';
+import type { DiscordAdapterConfig } from './config.js';
+import { configuredShards, loginAndWait, newDiscordClient, swapClient, type ShardSet } from './gateway.js';
+import { gatewayHooks, type GatewayHooks } from './sessions.js';
+
+/** A catch-up that has not finished by then is given up: its events are lost, as without one. */
+const CATCH_UP_TIMEOUT_MS = 15_000;
+/** What a catch-up hands to the new Client: the events the bot acts on. State changes are in its own READY already. */
+const REPLAYED = new Set(['MESSAGE_CREATE', 'INTERACTION_CREATE']);
+
+export class DiscordClients {
+  /** The Client running now; replaced by `replace`, so always read at call time. */
+  current: Client;
+  /** The store's hooks on the current Client's gateway (none without a store). */
+  private hooks: GatewayHooks | undefined;
+  /** While a new Client catches up: its live messages, handed on after the replayed ones. */
+  private held: Message[] | undefined;
+  /** True while a replayed event is being dispatched, so it passes the hold. */
+  private replaying = false;
+
+  constructor(private readonly config: DiscordAdapterConfig, private readonly log: Logger) {
+    this.current = newDiscordClient(config, configuredShards(config));
+  }
+
+  /**
+   * A new Client for `shards` takes over: the current one is shut resumably (its final
+   * sequences written) and hands over its REST manager, so sends in flight keep their queue.
+   */
+  async replace(shards: ShardSet, book: GatewayBook | undefined): Promise<Client> {
+    const previousHooks = this.hooks;
+    this.hooks = book === undefined ? undefined : gatewayHooks(book, this.log);
+    const next = newDiscordClient(this.config, shards, this.hooks?.ws);
+    const previous = this.current;
+    this.current = next;
+    await previousHooks?.closeResumably();
+    await swapClient(previous, next);
+    // A failed login destroys its client, which clears the shared REST manager's token: set it again.
+    next.rest.setToken(this.config.token);
+    return next;
+  }
+
+  /** The sessions last recorded for `ids` that a catch-up could resume (same shard count). */
+  async storedSessions(ids: number[], count: number, book: GatewayBook | undefined): Promise<Map<number, GatewaySession>> {
+    const found = new Map<number, GatewaySession>();
+    if (book === undefined) return found;
+    for (const id of ids) {
+      const session = await book.session(id).catch(() => undefined);
+      if (session !== undefined && session.shardCount === count) found.set(id, session);
+    }
+    return found;
+  }
+
+  /** Logs `client` in, catches its shards up on `missed`, then hands the held live messages to `deliver`. */
+  async connect(client: Client, missed: Map<number, GatewaySession>, deliver: (message: Message) => void): Promise<void> {
+    this.held = missed.size > 0 ? [] : undefined;
+    try {
+      await loginAndWait(client, this.config.token);
+      this.log.info('discord ready', { botUserId: client.user?.id, guilds: client.guilds.cache.size, shards: client.options.shards });
+      await Promise.all([...missed].map(([shard, session]) => this.catchUp(client, shard, session)));
+    } finally {
+      const held = this.held ?? [];
+      this.held = undefined;
+      for (const message of held) deliver(message);
+    }
+  }
+
+  /** Whether a live message goes on now; false: it is held until the catch-up is done. */
+  admit(message: Message): boolean {
+    if (this.held === undefined || this.replaying) return true;
+    this.held.push(message);
+    return false;
+  }
+
+  /** Shut resumably: whoever runs these shards next (another instance, or this one restarted) catches up. */
+  async shutdown(): Promise<void> {
+    await this.hooks?.closeResumably();
+    await this.current.destroy();
+  }
+
+  private async catchUp(client: Client, shard: number, session: GatewaySession): Promise<void> {
+    const { outcome, events, closeCode } = await catchUpSession({
+      session, token: this.config.token, timeoutMs: CATCH_UP_TIMEOUT_MS,
+      onEvent: (event) => this.replay(client, shard, event),
+    });
+    const fields = { shard, outcome, events, closeCode };
+    if (outcome === 'failed') this.log.warn('discord shard could not catch up on its previous session', fields);
+    else this.log.info('discord shard caught up on its previous session', fields);
+  }
+
+  /**
+   * Feeds one replayed event through the Client's own packet handling, so it becomes the same
+   * Message or Interaction a live one would. handlePacket is internal to discord.js 14 (pinned
+   * in package.json); without it the replay is skipped and logged, never guessed at.
+   */
+  private replay(client: Client, shard: number, event: ReplayedEvent): void {
+    if (!REPLAYED.has(event.t)) return;
+    const ws = client.ws as unknown as { handlePacket?: (packet: object, shard: unknown) => boolean };
+    const target = client.ws.shards.get(shard);
+    if (typeof ws.handlePacket !== 'function' || target === undefined) {
+      this.log.error('discord replayed event could not be handed to the client', { shard, type: event.t });
+      return;
+    }
+    this.replaying = true;
+    try {
+      ws.handlePacket({ op: 0, t: event.t, s: event.s, d: event.d }, target);
+    } finally {
+      this.replaying = false;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * One bot on SQLite, stopped and started again: the Discord adapter keeps its shard's session in
+ * the store and shuts it resumably, so the next start resumes it beside its new session and
+ * Discord (the fake, which keeps a disconnected session's events) replays what was sent while the
+ * bot was down. A session Discord no longer keeps is refused with Invalid Session; the bot then
+ * starts as before, without the gap.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { createDiscordAdapter } from '../../adapters/discord/index.js';
+import type { PlatformAdapter } from '../../src/ports.js';
+import { captureLogs, testConfig } from '../discord/helpers.js';
+import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
+import { DEFAULT_WORLD, fakeUser } from '../fakes/fake-discord-world.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { storeHandlers } from './discord-instances.js';
+import { sqliteStores, type StoreSet } from './stores.js';
+
+let fake: FakeDiscord | undefined;
+let store: StoreSet | undefined;
+const running: PlatformAdapter[] = [];
+afterEach(async () => {
+  for (const a of running.splice(0)) await a.stop();
+  await fake?.close();
+  await store?.close();
+});
+
+async function startBot(f: FakeDiscord, s: StoreSet) {
+  const logs = captureLogs();
+  const adapter = createDiscordAdapter(testConfig(f), { logger: logs.logger });
+  running.push(adapter);
+  const { handlers, received } = storeHandlers(s, 'solo', adapter);
+  await adapter.start(handlers);
+  await waitFor(() => f.readySockets() === 1, { timeoutMs: 30_000, what: 'the shard connected' });
+  return { adapter, received, logs };
+}
+
+const mention = `<@${DEFAULT_WORLD.bot.id}>`;
+const alice = fakeUser(DEFAULT_WORLD, 'alice');
+
+it('hands on, once, what was sent while the bot was stopped', async () => {
+  fake = await startFakeDiscord({ heartbeatIntervalMs: 1_000 });
+  store = await sqliteStores();
+  const first = await startBot(fake, store);
+  const before = fake.userMessage({ from: alice, content: `${mention} good morning` });
+  await waitFor(() => first.received.some((m) => m.id === before.id), { what: 'the first message' });
+  await first.adapter.stop();
+  running.splice(0);
+
+  const whileDown = fake.userMessage({ from: alice, content: `${mention} are you there?` });
+  const second = await startBot(fake, store);
+  await waitFor(() => second.received.some((m) => m.id === whileDown.id), { timeoutMs: 30_000, what: 'the message sent while down' });
+  const after = fake.userMessage({ from: alice, content: `${mention} thanks` });
+  await waitFor(() => second.received.some((m) => m.id === after.id), { what: 'a live message after the catch-up' });
+  // The final sequence was written at the stop: nothing from before it comes again.
+  expect(second.received.map((m) => m.id)).toEqual([whileDown.id, after.id]);
+  expect(fake.resumes.map((r) => r.outcome)).toEqual(['resumed']);
+  expect(second.logs.entries().find((e) => e.msg === 'discord shard caught up on its previous session')).toMatchObject({ outcome: 'replayed', events: 1 });
+}, 60_000);
+
+it('starts without the gap when Discord no longer keeps the session', async () => {
+  fake = await startFakeDiscord({ heartbeatIntervalMs: 1_000, resumableMs: 0 });
+  store = await sqliteStores();
+  const first = await startBot(fake, store);
+  await first.adapter.stop();
+  running.splice(0);
+  fake.userMessage({ from: alice, content: `${mention} are you there?` });
+  const second = await startBot(fake, store);
+  const live = fake.userMessage({ from: alice, content: `${mention} hello again` });
+  await waitFor(() => second.received.some((m) => m.id === live.id), { what: 'a live message' });
+  expect(second.received.map((m) => m.id)).toEqual([live.id]);
+  expect(fake.resumes.map((r) => r.outcome)).toEqual(['invalid']);
+  expect(second.logs.entries().find((e) => e.msg === 'discord shard caught up on its previous session')).toMatchObject({ outcome: 'invalid', events: 0 });
+}, 60_000);
