@@ -21,7 +21,8 @@ export default defineConfig({
     // counter per bot, not per process), and a file leaves nothing running behind it (a stopped
     // adapter makes no further platform call).
     isolate: false,
-    // Starts a throwaway PostgreSQL for the PostgreSQL suites when TEST_DATABASE_URL is unset.
-    globalSetup: ['test/store/pg-global-setup.ts'],
+    // Starts a throwaway PostgreSQL for the PostgreSQL suites when TEST_DATABASE_URL is unset,
+    // and, for a whole-suite run, builds the CLI the tests spawn once (test/cli/cli-build-setup.ts).
+    globalSetup: ['test/store/pg-global-setup.ts', 'test/cli/cli-build-setup.ts'],
   },
 });

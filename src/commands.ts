@@ -86,11 +86,16 @@ export function createCommandHandler(deps: CommandDeps): (request: CommandReques
       case 'language':
         if (request.args[0]?.toLowerCase() === 'community' && deps.communityLanguage) return deps.communityLanguage(request);
         return language(userKey, request.args[0]);
-      case 'case':
-        if (request.args[0]?.toLowerCase() === 'web') {
+      case 'case': {
+        const verb = request.args[0]?.toLowerCase();
+        if (verb === 'web') {
           return deps.dashboardLink ? deps.dashboardLink(request) : reply(texts.dashboard_off, false);
         }
+        // No case action named, or one that does not exist: a moderator gets the forms in their language.
+        const known = findCommand('case')?.subcommands?.some((s) => s.name === verb) ?? false;
+        if (!known && deps.isModerator?.(request)) return reply(moderatorHelp(chosen), false);
         return deps.moderation.handle(request);
+      }
       default:
         return reply(texts.unknown_command, false);
     }

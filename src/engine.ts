@@ -520,12 +520,16 @@ export class Engine {
     // in flight at triage, it has been answered and stored by now: read the history again.
     const history = t.history ?? (await store.recentTurns(contextKey, policy.maxHistoryTurns));
     const forModel = cutText(text, policy.maxInputChars);
+    // What the person just wrote goes to the output check: after "which is more reliable, pills or
+    // jumping?", "that option is very reliable" rates a way to die though it names none.
+    const previous = history.findLast((turn) => turn.role === 'user')?.text;
+    const asked = { asked: previous === undefined ? [text] : [previous, text], atRisk };
     if (forModel.length < text.length) {
       await channel.send({ conversation: replyTo, text: texts.shortened, kind: 'notice' });
     }
     const replyToId = replyTo === message.conversation ? { replyToId: message.id } : {};
-    const stream = this.streamFor(assessment.level, channel, { conversation: replyTo, kind: 'reply', ...replyToId }, locale, texts.model_unavailable, country);
-    const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started, locale, country, stream);
+    const stream = this.streamFor(assessment.level, channel, { conversation: replyTo, kind: 'reply', ...replyToId }, locale, texts.model_unavailable, country, asked);
+    const answer = await this.answer(message, forModel, history, assessment, atRisk, replyTo, channel, started, locale, country, asked, stream);
     // The turns (their token counts) are made before the answer goes out, so that nothing but
     // one SQLite transaction sits between the platform taking the answer and the message being
     // marked finished: a crash in that gap answers the message again after the restart.
@@ -554,6 +558,7 @@ export class Engine {
   private streamFor(
     level: RiskAssessment['level'], channel: ReplyChannel, message: Omit<OutboundMessage, 'text'>, locale: string, fallback: string,
     country: string | undefined,
+    asked: { asked: readonly string[]; atRisk: boolean },
   ): ReplyStream | undefined {
     if (!this.deps.streaming || (level !== 'none' && level !== 'low') || !channel.edit) return undefined;
     const { crisis, logger } = this.deps;
@@ -563,7 +568,7 @@ export class Engine {
       message, fallback,
       check: (text) => {
         // The person's country, as for a whole answer: "call 911" is wrong in GB while streaming too.
-        const verdict = crisis.checkReply(text, level, locale, country);
+        const verdict = crisis.checkReply(text, level, locale, country, asked);
         return verdict.ok ? { ok: true } : { ok: false, fallback: verdict.fallback };
       },
       onBlocked: () => {
@@ -593,6 +598,7 @@ export class Engine {
     started: number,
     locale: string,
     country: string | undefined,
+    asked: { asked: readonly string[]; atRisk: boolean },
     stream?: ReplyStream,
   ): Promise<{ ok: true; text: string } | { ok: false; fallback: string | undefined }> {
     const { policy, tokens, logger, crisis } = this.deps;
@@ -631,7 +637,7 @@ export class Engine {
       // A partial already failed the check and was replaced: the rest of this answer is not shown.
       if (stream?.blocked !== undefined) return { ok: false, fallback: stream.blocked };
       this.deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'ok' });
-      const verdict = crisis.checkReply(completion.text, assessment.level, locale, country);
+      const verdict = crisis.checkReply(completion.text, assessment.level, locale, country, asked);
       if (!verdict.ok) {
         logger.warn('model answer failed the output check', { code: 'OUTPUT_CHECK_FAILED', reasons: verdict.reasons, level: assessment.level });
         this.deps.metrics?.count('output_check_failures_total', { level: assessment.level });

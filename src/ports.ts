@@ -388,9 +388,11 @@ export interface CrisisResponder {
   handOff(message: InboundMessage, replyTo: ConversationRef, locale: string, channel: CrisisChannel): Promise<boolean>;
   /**
    * Checks a model answer at its level; `answer` undefined means the model gave none, which
-   * needs the fallback as well (src/crisis/reply-check.ts).
+   * needs the fallback as well (src/crisis/reply-check.ts). `context.asked`: what the person
+   * wrote just before (the turn answered, and the one before it), since some replies are unsafe
+   * only after a question about a way to die.
    */
-  checkReply(answer: string | undefined, level: RiskLevel, locale: string, country?: string): ReplyVerdict;
+  checkReply(answer: string | undefined, level: RiskLevel, locale: string, country?: string, context?: { asked: readonly string[]; atRisk: boolean }): ReplyVerdict;
   /**
    * The database is down: resources from the screen alone; the case is journaled until the
    * store is back. Resolves whether the message was at risk. Never rejects (src/crisis/responder.ts).

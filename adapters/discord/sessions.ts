@@ -5,10 +5,10 @@
  *
  * - Every shard's session (id, resume URL, last sequence) is written to the store, so whoever
  *   runs the shard next — another instance after a move, or this one after a restart — can
- *   resume it and have Discord replay what the shard missed (catch-up.ts). A new session is
- *   written at once; sequence updates, one per event, are coalesced to one write a second.
- *   A stored sequence that lags only makes the replay longer; the engine drops what it already
- *   took by message id.
+ *   resume it and have Discord replay what the shard missed (catch-up.ts). Sequence updates,
+ *   one per event, become one write a second, trailing by a second (SessionRecorder). A stored
+ *   sequence that lags only makes the replay longer; the engine drops what it already took by
+ *   message id.
  * - IDENTIFY takes its slot from the store, so all instances together stay within Discord's
  *   limit of max_concurrency identifies per 5 s (bucket: shard id % max_concurrency).
  * - Handing a shard on closes its connection with 4200, not 1000: Discord ends a session closed
@@ -23,44 +23,75 @@ type WsManager = Parameters<NonNullable<WebSocketOptions['buildStrategy']>>[0];
 
 /** Discord's window is 5 s per bucket; the extra second covers the way from the store to Discord. */
 export const IDENTIFY_INTERVAL_MS = 6_000;
-/** How often a shard's latest sequence is written while events flow. */
+/** How often a shard's sequence is written while events flow, and how far it trails. */
 const SEQUENCE_WRITE_MS = 1_000;
 /** Close code for a connection whose session another connection will resume (@discordjs/ws uses it too). */
 const RESUMABLE_CLOSE = 4200;
 
-/** Writes each shard's session through to the store; `flush` before handing the shard on. */
-class SessionRecorder {
-  private readonly pending = new Map<number, GatewaySession>();
-  private readonly written = new Map<number, string>();
+const covers = (written: GatewaySession | undefined, s: GatewaySession) => written?.sessionId === s.sessionId && written.sequence >= s.sequence;
+
+/**
+ * Writes each shard's session through to the store. A new session is written at once (its READY
+ * comes before any of its events). The sequence trails on purpose: each tick writes what was
+ * received by the tick before, so what the store says was seen arrived at least a tick earlier
+ * and has had that long to be recorded by the engine. After a crash the next holder resumes from
+ * there, and Discord replays the last second again: messages already taken are dropped by id,
+ * and one that was in flight when the process died comes back instead of being lost. A
+ * deliberate hand-over writes the latest (`flushLatest`): this process goes on handling what it
+ * received.
+ */
+export class SessionRecorder {
+  private readonly latest = new Map<number, GatewaySession>();
+  /** What was handed to the store (or is on its way), per shard. */
+  private readonly queued = new Map<number, GatewaySession>();
+  /** What the next tick writes: the latest as of the tick before. */
+  private staged = new Map<number, GatewaySession>();
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly book: GatewayBook, private readonly log: Logger) {}
+  constructor(private readonly book: GatewayBook, private readonly log: Logger, private readonly tickMs = SEQUENCE_WRITE_MS) {}
 
   update(shardId: number, info: SessionInfo | null): void {
     // null: the session ended here (invalid, or a deliberate close). The row stays: a later
     // catch-up from it is refused with Invalid Session, which costs one connection and no events.
     if (info === null) return;
-    this.pending.set(shardId, { sessionId: info.sessionId, resumeUrl: info.resumeURL, sequence: info.sequence, shardCount: info.shardCount });
-    if (this.written.get(shardId) !== info.sessionId) {
-      void this.flush();
+    const session = { sessionId: info.sessionId, resumeUrl: info.resumeURL, sequence: info.sequence, shardCount: info.shardCount };
+    this.latest.set(shardId, session);
+    if (this.queued.get(shardId)?.sessionId !== session.sessionId) {
+      this.staged.delete(shardId);
+      void this.write([[shardId, session]]);
     } else if (this.timer === undefined) {
-      this.timer = setTimeout(() => void this.flush(), SEQUENCE_WRITE_MS);
-      this.timer.unref();
+      this.schedule();
     }
   }
 
-  /** Writes what is pending, after any write already under way; never rejects. */
-  flush(): Promise<void> {
+  /** Writes the latest of every shard now (a hand-over); resolves once the store has it. Never rejects. */
+  flushLatest(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = [...this.pending];
-    this.pending.clear();
+    this.staged.clear();
+    return this.write([...this.latest].filter(([id, s]) => !covers(this.queued.get(id), s)));
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => this.tick(), this.tickMs);
+    this.timer.unref();
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    void this.write([...this.staged]);
+    this.staged = new Map([...this.latest].filter(([id, s]) => !covers(this.queued.get(id), s)));
+    if (this.staged.size > 0) this.schedule();
+  }
+
+  /** Queues `batch` after any write under way; a failed write is logged, never thrown. */
+  private write(batch: Array<[number, GatewaySession]>): Promise<void> {
+    for (const [id, session] of batch) this.queued.set(id, session);
     this.chain = this.chain.then(async () => {
       for (const [shardId, session] of batch) {
         try {
           await this.book.saveSession(shardId, session);
-          this.written.set(shardId, session.sessionId);
         } catch (error) {
           // Lost only resumability: the next holder identifies afresh, as without a store.
           this.log.warn('discord session not recorded in the store', { shard: shardId, error: String(error) });
@@ -132,7 +163,7 @@ export function gatewayHooks(book: GatewayBook, log: Logger): GatewayHooks {
       } catch {
         // Already closed or never connected: nothing is left open either way.
       }
-      await recorder.flush();
+      await recorder.flushLatest();
     },
   };
 }

@@ -121,7 +121,8 @@ export function createCountryAnswer(deps: CountryAnswerDeps): CountryAnswer {
         // which most short messages (no case open) never need.
         const active = await openCase(userKey, message.conversation);
         if (!asked && !active) return undefined;
-        const language = await deps.locale({
+        // Found only when it decides a name ("Island"): most answers need no screen and no store read for it.
+        const language = !gazetteer.languageMatters(message.text) ? undefined : await deps.locale({
           userKey, communityKey: communityKey(message.conversation), detected: deps.detect?.(message.text), text: message.text,
         });
         const country = gazetteer.countryIn(message.text, language);

@@ -35,6 +35,8 @@ export interface Gazetteer {
    * ("Island" is Iceland in German, a word in English); without it such names choose nothing.
    */
   countryIn(text: string, language?: string): string | undefined;
+  /** Whether `text` holds a name whose reading depends on the conversation's language, so the caller need find it only then. */
+  languageMatters(text: string): boolean;
   /** Codes with an entry. */
   codes(): string[];
 }
@@ -139,6 +141,10 @@ export function loadGazetteer(
 
   return {
     codes: () => [...all().known].sort(),
+    languageMatters(text) {
+      const folded = foldPlace(text);
+      return candidates(all(), folded).some((e) => e.onlyIn !== undefined && wordIndex(folded, e.name) >= 0);
+    },
     countryIn(text, language) {
       const names = all();
       const bare = text.trim().replace(/[.!]+$/, '');

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { riskRank, RISK_LEVELS, type RiskLevel } from '../messages.js';
 import type { ResourceDirectory } from './directory.js';
-import { loadMeaningCheck } from './output-meaning.js';
+import { loadMeaningCheck, type ReplyContext } from './output-meaning.js';
 import { findNumberTokens, normalizeForCheck } from './phone-like.js';
 import { policyError, readPolicyYaml } from '../policy/policy-file.js';
 
@@ -55,9 +55,11 @@ export type OutputVerdict =
 /**
  * `where` restricts numbers to the person's country: only its lines and emergency numbers (and
  * the global fallback) may appear; an unknown country allows the global fallback only. Without
- * `where`, any verified number passes (template self-checks across every country).
+ * `where`, any verified number passes (template self-checks across every country). `context` is
+ * what the person wrote just before: some replies are unsafe only after a question about a way
+ * to die (output-meaning.ts).
  */
-export type OutputCheck = (text: string, level: RiskLevel, where?: { country: string | undefined }) => OutputVerdict;
+export type OutputCheck = (text: string, level: RiskLevel, where?: { country: string | undefined }, context?: ReplyContext) => OutputVerdict;
 
 interface CompiledRule {
   id: string;
@@ -85,7 +87,7 @@ export function createOutputCheck(policyDir: string, directory: ResourceDirector
     return (latinWord?.test(window) ?? false) || cjk.some((w) => window.includes(w));
   };
 
-  return (text: string, level: RiskLevel, where?: { country: string | undefined }): OutputVerdict => {
+  return (text: string, level: RiskLevel, where?: { country: string | undefined }, context?: ReplyContext): OutputVerdict => {
     const normalized = normalizeForCheck(text);
     // "call 911" is wrong in Great Britain even though 911 is a verified number elsewhere.
     const verified = where === undefined ? verifiedAnywhere : directory.numbersFor(where.country);
@@ -113,7 +115,7 @@ export function createOutputCheck(policyDir: string, directory: ResourceDirector
       if (rank >= rule.from && rule.regex.test(normalized)) fire(rule.code, rule.id);
     }
     // By meaning, at every level: a reply that describes how to die never reaches anyone.
-    for (const hit of meaning(text)) fire(hit.code, hit.id);
+    for (const hit of meaning(text, context)) fire(hit.code, hit.id);
     return reasons.length === 0 ? { ok: true } : { ok: false, reasons, ruleIds };
   };
 }

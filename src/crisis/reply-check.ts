@@ -8,6 +8,7 @@ import { type RiskLevel, riskRank } from '../messages.js';
 import type { ReplyVerdict } from '../ports.js';
 import type { ResourceDirectory } from './directory.js';
 import type { OutputCheck } from './output-check.js';
+import type { ReplyContext } from './output-meaning.js';
 
 export interface ReplyCheckDeps {
   directory: Pick<ResourceDirectory, 'render' | 'texts'>;
@@ -18,8 +19,8 @@ export interface ReplyCheckDeps {
   fallbackCountry: string | undefined;
 }
 
-/** Checks a model answer at its level; `answer` undefined means the model gave none. */
-export type ReplyCheck = (answer: string | undefined, level: RiskLevel, locale: string, country?: string) => ReplyVerdict;
+/** Checks a model answer at its level, in its conversation; `answer` undefined means the model gave none. */
+export type ReplyCheck = (answer: string | undefined, level: RiskLevel, locale: string, country?: string, context?: ReplyContext) => ReplyVerdict;
 
 /** Output-check reasons that say a reply is about dying, whatever level the screen gave. */
 const MEANING_CODES: ReadonlySet<string> = new Set([
@@ -27,13 +28,13 @@ const MEANING_CODES: ReadonlySet<string> = new Set([
 ]);
 
 export function createReplyCheck(deps: ReplyCheckDeps): ReplyCheck {
-  return (answer, level, locale, country) => {
+  return (answer, level, locale, country, context) => {
     const atRisk = riskRank(level) >= riskRank(deps.threshold);
     const reviewed = deps.directory.texts(locale).fallbackReply[level];
     // No answer below the threshold: the engine says plainly that the model cannot be reached.
     if (answer === undefined) return { ok: false, reasons: [], fallback: atRisk ? reviewed : undefined };
     // Numbers only from the person's country (or, not knowing it, the operator's default).
-    const verdict = deps.checkOutput(answer, level, { country: country ?? deps.fallbackCountry });
+    const verdict = deps.checkOutput(answer, level, { country: country ?? deps.fallbackCountry }, context);
     if (verdict.ok) return { ok: true };
     // Below the threshold, a reply that describes dying, frames it as a way out, asks for a
     // promise or promises secrecy means the screen missed what the conversation is about: fail

@@ -45,6 +45,7 @@ export const CONCEPTS = [
   'marker', // cross-language markers of suicide and self-harm, for languages without a pack
   'intake', // a plain verb of taking medicine, any tense: take, swallow, nehmen, innemen, tomar (read only with `whole` and means)
   'whole', // a totality of things: all my, every, the whole, alle, die ganzen, todas: "all his sleeping tablets"
+  'routine', // taking medicine as told or as usual: have to, as prescribed, the doctor said, every morning (sets aside the all-of-it intake rule)
   'ending', // closure said plainly: this is it, das war's, to już koniec, c'est fini (a farewell with a letter to someone close)
   'letter', // a written letter or note as a thing: letter, note, Brief, list, carta (a farewell only with an addressee and finality)
 ] as const;

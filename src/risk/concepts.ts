@@ -67,14 +67,14 @@ const CJK = /[\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF]/;
 const WHOLE_WORD_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['negation', 'self', 'other', 'filler']);
 const WORD_EDGE = /[\s.,!?;:،؟]/;
 const TOKEN = /[^\s.,!?;:"()[\]{}<>…¿¡،؟。！？，、；：「」『』（）—–\-/]+/g;
-const CLAUSE_END = /[.!?;,:\n。！？；，…؟،।]/;
+const CLAUSE_END = /[.!?;,:\n。、！？；，…؟،।]/;
 /** Words that cannot be typos of anything: too short to tell apart. */
 const TYPO_MIN = 5;
 const TYPO_REACH = 8;
 const TYPO_PROBES = 24;
 /** Concepts whose single words may carry a typo (nouns and verbs of means and acts, not frames or function words). */
 const TYPO_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['means', 'height', 'act', 'ingest', 'farewell', 'preparation', 'distress']);
-const WEAK: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'took', 'return', 'intake', 'whole', 'ending']);
+const WEAK: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'took', 'return', 'intake', 'whole', 'ending', 'routine']);
 
 function deletions(word: string): string[] {
   const out: string[] = [];

@@ -49,7 +49,7 @@ const FRAMES: ReadonlySet<Concept> = new Set(FRAME_CONCEPTS);
 /** Frames that speak for their whole sentence; a harmless purpose or the past frame only their clause. */
 const SENTENCE_FRAMES: ReadonlySet<Concept> = new Set<Concept>(['frame_support', 'frame_news', 'frame_fiction']);
 /** Function words and circumstances: they do not show that a message is written in a language. */
-const PLAIN: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'return', 'intake', 'whole', 'ending']);
+const PLAIN: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'return', 'intake', 'whole', 'ending', 'routine']);
 const SENTENCE_END = /[.!?\n。！？؟]/;
 
 /** The sentence number of each clause: a clause starts a new sentence when a sentence end closed the last one. */

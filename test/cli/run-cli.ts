@@ -1,8 +1,9 @@
 /**
- * Spawns the real CLI as a child process, FROM SOURCE: `node --import tsx src/bin.ts`.
- * Deliberately not the compiled bin/oyster-bot.mjs: dist/ is whatever the last build left
- * there, and a test must exercise the code in the tree. (test/cli/compiled.test.ts builds a
- * fresh copy of dist/ and checks the compiled entry point itself.)
+ * Spawns the real CLI as a child process, built from the tree: in a whole-suite run the fresh
+ * private build test/cli/cli-build-setup.ts made at the start (OYSTER_TEST_CLI_BIN), otherwise
+ * the sources through tsx (`node --import tsx src/bin.ts`). Never the checkout's own dist/:
+ * that is whatever the last build left there, and a test must exercise the code in the tree.
+ * (test/cli/compiled.test.ts builds its own copy and checks the compiled entry point itself.)
  *
  * Every wait on a spawned process is for its exit or for a line it prints, with a generous
  * deadline: a loaded 2-core machine can take many seconds to load the SDKs.
@@ -15,8 +16,8 @@ import { pathToFileURL } from 'node:url';
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const SRC_BIN = resolve(ROOT, 'src/bin.ts');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-/** The node arguments before the CLI's own: the TypeScript loader, then the entry file. */
-export const CLI_NODE_ARGS = ['--import', TSX, SRC_BIN];
+/** The node arguments before the CLI's own: the fresh build's entry, or the TypeScript loader and the source entry. */
+export const CLI_NODE_ARGS = process.env.OYSTER_TEST_CLI_BIN ? [process.env.OYSTER_TEST_CLI_BIN] : ['--import', TSX, SRC_BIN];
 
 /** How long a spawned CLI may take before a test gives up on it: generous, for a loaded machine. */
 export const CLI_DEADLINE_MS = 120_000;

@@ -162,3 +162,13 @@ describe('names in the conversation\'s language', () => {
     expect(gazetteer.countryIn(text, 'en')).toBeUndefined();
   });
 });
+
+describe('when the conversation\'s language matters', () => {
+  it('says so only for a text holding a name that depends on it', () => {
+    expect(gazetteer.languageMatters('Island')).toBe(true);
+    expect(gazetteer.languageMatters('ich bin in Island')).toBe(true);
+    expect(gazetteer.languageMatters("I'm in Mexico")).toBe(false);
+    expect(gazetteer.languageMatters('Iceland')).toBe(false);
+    expect(gazetteer.languageMatters('hallo')).toBe(false);
+  });
+});

@@ -83,6 +83,17 @@ describe('/help through the bot', () => {
     expect(help).not.toContain(MODERATOR_HELP_TEXTS.en.pending);
   });
 
+  it("answers a moderator's `case` with no action, or an unknown one, with the forms in their language", async () => {
+    await h.adapter.command('language', ['fr'], MOD);
+    for (const args of [[], ['nope']]) {
+      const reply = await h.adapter.command('case', args, MOD);
+      expect(reply.ok).toBe(false);
+      expect(reply.text).toBe(moderatorHelp('fr'));
+    }
+    // A real action is still handled as one.
+    expect((await h.adapter.command('case', ['list'], MOD)).text).not.toBe(moderatorHelp('fr'));
+  });
+
   it('shows no moderator forms to a person who is not a moderator', async () => {
     await h.adapter.command('language', ['de'], USER);
     const help = (await h.adapter.command('help', [], USER)).text;

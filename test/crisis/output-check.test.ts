@@ -124,7 +124,7 @@ describe('output check on model replies', () => {
       ok: false,
       reasons: ['OUTPUT_NUMBER_UNVERIFIED', 'OUTPUT_REASONING_LEAK', 'OUTPUT_MASS_MENTION', 'OUTPUT_METHOD_DETAIL', 'OUTPUT_SECRECY_PROMISE'],
       // The pattern rules first, then the rules by meaning (output-meaning.yaml).
-      ruleIds: ['numbers', 'think-tag', 'mass-mention', 'en-lethality', 'en-secrecy', 'lethality', 'secrecy'],
+      ruleIds: ['numbers', 'think-tag', 'mass-mention', 'en-lethality', 'en-secrecy', 'lethality', 'secrecy', 'deadly-means'],
     });
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The bot under fault: the real CLI (`oyster-bot start`, from source through tsx as the CLI
- * tests run it), restarted on the same database after every SIGKILL. Readiness is the bot's own
+ * The bot under fault: the real CLI (`oyster-bot start`, built from the tree as the CLI tests
+ * run it: test/cli/run-cli.ts), restarted on the same database after every SIGKILL. Readiness is the bot's own
  * /readyz (database writable, adapter started, model reachable), so a kill never lands before
  * the bot could have taken any work, and a deliverer can wait for the next bot that listens.
  */

@@ -160,3 +160,96 @@ describe('cross-language markers for languages without a pack', () => {
   ])('"%s" is not silently none', (text) => atLeast(text, 'moderate'));
   it('leaves an ordinary message in such a language alone', () => below('dobar dan, kako ste danas', 'moderate'));
 });
+
+describe('counted pills in hand, goodbyes with a pet handed over, and offers to listen', () => {
+  it.each([
+    ['tr', 'elli tane hap saydım, hepsi avucumda', 'imminent'],
+    ['id', 'sudah kuhitung lima puluh butir, semuanya di genggamanku', 'imminent'],
+    ['ja', '錠剤を五十粒数えた、全部ここ', 'imminent'],
+    ['zh', '数了五十片药，全都攥在手心里', 'imminent'],
+    ['ar', 'وداعا لكم جميعا، اعتنوا بقطتي', 'high'],
+    ['hi', 'सबको अलविदा, मेरी बिल्ली का ख्याल रखना', 'high'],
+    ['vi', 'mình chỉ muốn đâm xe vào tường', 'high'],
+    ['ko', '차로 벽을 들이받고 싶어', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+  it.each([
+    ['id', 'kalau temanmu ngomongin bunuh diri, dengarkan dia'],
+    ['vi', 'nếu ai đó nói về tự tử, hãy lắng nghe họ'],
+    ['zh', '如果身边有人提到自杀，请认真倾听'],
+    ['ar', 'إذا تحدث أحد معارفك عن الانتحار فاستمع إليه'],
+    ['ja', '窓枠に座って本を読んでいた'],
+    ['tr', 'yatağın kenarına oturdum, biraz dinlendim'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+});
+
+describe('the past with a year, documentaries, helplines and classes frame suicide words', () => {
+  it.each([
+    ['tr', 'dayım 2013 yılında intihar etti'],
+    ['id', 'aku nonton dokumenter tentang bunuh diri remaja'],
+    ['vi', 'mình làm tình nguyện ở đường dây nóng phòng chống tự tử'],
+    ['ja', '授業で自殺のサインについて学んだ'],
+    ['zh', '我在热线做志愿者，学习怎么和想自杀的人聊天'],
+    ['ko', '수업에서 자해 위험 신호를 배웠어'],
+    ['ar', 'شاهدت فيلما وثائقيا عن الانتحار'],
+    ['hi', 'पॉडकास्ट में आत्महत्या की रोकथाम पर बात हुई'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+  it.each([
+    ['tr', 'ipi çantama koydum, şimdi gidiyorum', 'imminent'],
+    ['ja', 'ロープをリュックに入れた、今から行く', 'imminent'],
+    ['zh', '我正在写告别的消息，今晚', 'imminent'],
+    ['ko', '어젯밤 라이터로 팔을 지졌어', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+});
+
+describe('Vietnamese words that read alike without tone marks', () => {
+  // Messages lose their tone marks, so a lexicon word must not be a common word in that form:
+  // "than" (charcoal) is also "thân" (self), "dây" (rope) "dậy" (wake), "cầu" (bridge) "cậu" (you),
+  // "móng" (nail) "mong" (hope), "cười" (laugh) "cuối" (last), "hồi" (back then) "hỏi" (ask).
+  it.each([
+    'tối nay mình mua quà cho bản thân',
+    'cậu có biết bao nhiêu người chết vì tai nạn giao thông không',
+    'mình hỏi thật, dạo này cậu ổn không',
+  ])('"%s" reads below moderate', (text) => below(text, 'moderate'));
+  it.each([
+    ['mong là mai mình không tỉnh dậy', 'moderate'],
+    ['đây là tin nhắn cuối cùng của mình', 'high'],
+    ['mình hỏi thật, mình muốn chết', 'moderate'],
+  ] as const)('"%s" reads at least %s', (text, level) => atLeast(text, level));
+});
+
+describe('method questions by time, pain and which is surer', () => {
+  it.each([
+    ['tr', 'aşırı dozdan ölmek kaç saat sürer', 'high'],
+    ['id', 'mana yang lebih pasti, pil atau tali', 'high'],
+    ['ja', '薬とロープ、どっちが確実なの', 'high'],
+    ['zh', '过量服药几个小时会死', 'high'],
+    ['ar', 'كم ساعة حتى يموت الإنسان من الجرعة الزائدة', 'high'],
+    ['hi', 'ओवरडोज़ से मरने में कितने घंटे लगते हैं', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+  it.each([
+    ['tr', 'hangisi daha ucuz, hap mı şurup mu'],
+    ['zh', '药和糖哪个更便宜'],
+    ['id', 'aku bikin wasiat sama notaris, biasa aja'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+});
+
+describe('a game frames only its own clause', () => {
+  it.each([
+    ['ja', 'ゲームのチャットで死ねって言われた、もう自分を殺したい', 'high'],
+    ['zh', '有人在游戏里骂我，我决定了，我想结束自己', 'high'],
+    ['ar', 'شخص في اللعبة أهانني، سأنتحر الليلة', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+  it.each([
+    ['vi', 'con trùm cuối này giết mình mất'],
+    ['ko', '게임에서 내 캐릭터가 다리에서 떨어졌어'],
+  ] as const)('%s: "%s" reads below moderate', (_lang, text) => below(text, 'moderate'));
+});
+
+describe('standing high with "high enough" or about to jump', () => {
+  it.each([
+    ['tr', 'otoparkın en üst katında duruyorum, yeterince yüksek', 'imminent'],
+    ['id', 'aku berdiri di lantai paling atas parkiran, mau loncat', 'imminent'],
+    ['hi', 'कितनी गोलियां खाने से कोई नहीं जागता', 'high'],
+    ['ja', '友達のためなんだけど、薬は何錠で危ないの', 'high'],
+  ] as const)('%s: "%s" reads at least %s', (_lang, text, level) => atLeast(text, level));
+});

@@ -81,3 +81,23 @@ describe('something else "will kill me" is an idiom', () => {
     ['pt', 'vou me matar hoje'],
   ])('%s: the writer’s own "%s" still reads high or more', (_lang, text) => atLeast(text, 'high'));
 });
+
+describe('English veiled acts and plans (second tuning round)', () => {
+  it.each([
+    'in the bath with a blade and the water is pink now',
+    'injected my whole box of insulin pens an hour ago',
+    'the belt is round my neck and tied to the bannister',
+    'bought paracetamol in three shops, all of it tonight when my shift ends',
+  ])('"%s" reads imminent', (text) => atLeast(text, 'imminent'));
+
+  it.each([
+    "i want to die and i've started planning",
+    'been researching which pills would stop my heart',
+  ])('"%s" reads high or more', (text) => atLeast(text, 'high'));
+
+  it.each([
+    'thinking about how to fix my bike tonight',
+    'sliced my thumb while cooking dinner, the water in the sink is pink',
+    'gave my old desk to my cousin, we are doing it tonight before the move',
+  ])('"%s" reads below moderate', (text) => below(text, 'moderate'));
+});

@@ -14,11 +14,13 @@ import { createHandlersFor } from '../../src/bot-handlers.js';
 import type { Engine } from '../../src/engine.js';
 import type { InboundMessage } from '../../src/messages.js';
 import type { BotHandlers, PlatformAdapter } from '../../src/ports.js';
-import type { PgDb } from '../../src/store/pg/index.js';
 import type { LeaseStore } from '../../src/store/pg/pg-leases.js';
 import type { SharedStateStore } from '../../src/store/shared-state.js';
-import { FAKE_DISCORD_TOKEN, type FakeDiscord } from '../fakes/fake-discord.js';
-import type { FakeModel } from '../fakes/fake-model.js';
+import { PgDb } from '../../src/store/pg/index.js';
+import { FAKE_DISCORD_TOKEN, startFakeDiscord, type FakeDiscord, type FakeDiscordOptions } from '../fakes/fake-discord.js';
+import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
+import { OPS_LISTENING, portFromLog } from '../helpers/log-port.js';
+import { freshDatabase } from './pg-env.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -37,16 +39,6 @@ export async function until<T>(what: string, check: () => Promise<T | undefined 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
-}
-
-/** The port from the instance's 'ops endpoint listening' log line, once it is written. */
-function opsPort(stderr: string): number | undefined {
-  for (const line of stderr.split('\n')) {
-    if (!line.includes('"ops endpoint listening"')) continue;
-    const port = (JSON.parse(line) as { port?: unknown }).port;
-    if (typeof port === 'number' && port > 0) return port;
-  }
-  return undefined;
 }
 
 export class DiscordInstances {
@@ -76,7 +68,7 @@ export class DiscordInstances {
     const inst: Instance = { proc, stderr: '' };
     proc.stderr!.on('data', (d: Buffer) => (inst.stderr += d.toString()));
     this.all.set(id, inst);
-    const port = await until(`${id} to name its ops port`, () => opsPort(inst.stderr), 120_000, this.context);
+    const port = await until(`${id} to name its ops port`, () => portFromLog(inst.stderr, OPS_LISTENING), 120_000, this.context);
     await until(`${id} ready`, async () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false), 120_000, this.context);
     return inst;
   }
@@ -89,6 +81,29 @@ export class DiscordInstances {
     for (const i of this.all.values()) if (i.proc.exitCode === null) i.proc.kill('SIGKILL');
     this.all.clear();
   }
+}
+
+/** A fresh database, a model that echoes the end of each message, the Discord fake, and no instance yet. */
+export interface DiscordCluster {
+  db: PgDb;
+  fake: FakeDiscord;
+  instances: DiscordInstances;
+  close(): Promise<void>;
+}
+
+export async function startDiscordCluster(serverUrl: string, fakeOptions: FakeDiscordOptions): Promise<DiscordCluster> {
+  const url = await freshDatabase(serverUrl);
+  const db = new PgDb(url, { maxConnections: 2 });
+  const model = await startFakeModel({ reply: (body) => `echo: ${String(body.messages.at(-1)!.content).slice(-40)}` });
+  const fake = await startFakeDiscord(fakeOptions);
+  const instances = new DiscordInstances({ databaseUrl: url, model, discord: fake });
+  return {
+    db, fake, instances,
+    close: async () => {
+      instances.stopAll();
+      await Promise.all([model.close(), fake.close(), db.close()]);
+    },
+  };
 }
 
 /** "discord-shard:0=dc-a discord-shard:1=dc-b": who holds each shard lease now. */

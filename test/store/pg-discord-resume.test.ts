@@ -13,38 +13,24 @@
  *   is refused, and accepted ones are at least 5 s apart.
  */
 import { afterEach, expect, it } from 'vitest';
-import { PgDb } from '../../src/store/pg/index.js';
-import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
 import { DEFAULT_WORLD, fakeUser, type FakeWorld } from '../fakes/fake-discord-world.js';
 import { guildShard } from '../fakes/fake-discord-shards.js';
-import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
-import { describePg, freshDatabase } from './pg-env.js';
-import { DiscordInstances, messageOwner, shardHolders, until } from './discord-instances.js';
+import { describePg } from './pg-env.js';
+import { messageOwner, shardHolders, startDiscordCluster, until, type DiscordCluster } from './discord-instances.js';
 
 /** The default guild is on shard 0 of 2; this one is on shard 1. */
 const SECOND = { id: '110000000000000001', name: 'Second Pool', channelId: '210000000000000001' };
 const WORLD: FakeWorld = { ...DEFAULT_WORLD, extraGuilds: [SECOND] };
 
 describePg('a Discord shard moving between instances', (serverUrl) => {
-  let instances: DiscordInstances | undefined;
-  let model: FakeModel | undefined;
-  let discord: FakeDiscord | undefined;
-  let db: PgDb | undefined;
-  afterEach(async () => {
-    instances?.stopAll();
-    await Promise.all([model?.close(), discord?.close(), db?.close()]);
-  });
+  let running: DiscordCluster | undefined;
+  afterEach(async () => running?.close());
 
   it('answers what was sent while the shard moved, once, and spaces identifies across instances', async () => {
     expect([guildShard(WORLD.guild.id, 2), guildShard(SECOND.id, 2)]).toEqual([0, 1]);
-    const url = await freshDatabase(serverUrl);
-    db = new PgDb(url, { maxConnections: 2 });
-    model = await startFakeModel({ reply: (body) => `echo: ${String(body.messages.at(-1)!.content).slice(-40)}` });
-    discord = await startFakeDiscord({ world: WORLD, recommendedShards: 2, maxConcurrency: 1, enforceIdentifyLimit: true, heartbeatIntervalMs: 1_000 });
-    const fake = discord;
-    const cluster = new DiscordInstances({ databaseUrl: url, model, discord });
-    instances = cluster;
-    const holders = () => shardHolders(db!);
+    running = await startDiscordCluster(serverUrl, { world: WORLD, recommendedShards: 2, maxConcurrency: 1, enforceIdentifyLimit: true, heartbeatIntervalMs: 1_000 });
+    const { db, fake, instances: cluster } = running;
+    const holders = () => shardHolders(db);
     const shard1Connected = () => fake.readyShards().some(([id]) => id === 1);
     const mention = `<@${WORLD.bot.id}>`;
     const alice = fakeUser(WORLD, 'alice');
@@ -63,7 +49,7 @@ describePg('a Discord shard moving between instances', (serverUrl) => {
     await b;
     await until('one shard each', async () => (await holders()) === 'discord-shard:0=dc-a discord-shard:1=dc-b', 120_000, cluster.context);
     await until('the answer to what was sent during the move', () => answersTo('spotting crabs').length === 1, 60_000, cluster.context);
-    expect(await until('recorded', () => messageOwner(db!, during.id), 30_000, cluster.context)).toBe('dc-b');
+    expect(await until('recorded', () => messageOwner(db, during.id), 30_000, cluster.context)).toBe('dc-b');
     expect(fake.resumes.some((r) => r.outcome === 'resumed')).toBe(true);
 
     // dc-b dies. Until dc-a takes shard 1 back, its events collect on dc-b's session.
@@ -72,11 +58,11 @@ describePg('a Discord shard moving between instances', (serverUrl) => {
     const orphaned = fake.userMessage({ from: alice, content: `${mention} can you suggest a book about the printing press?`, channelId: SECOND.channelId });
     await until('dc-a to take shard 1 back', async () => (await holders()) === 'discord-shard:0=dc-a discord-shard:1=dc-a', 120_000, cluster.context);
     await until('the answer to what was sent while shard 1 had no holder', () => answersTo('printing press').length === 1, 60_000, cluster.context);
-    expect(await until('recorded', () => messageOwner(db!, orphaned.id), 30_000, cluster.context)).toBe('dc-a');
+    expect(await until('recorded', () => messageOwner(db, orphaned.id), 30_000, cluster.context)).toBe('dc-a');
 
     // Replays overlap what was already answered: still one answer each.
     for (const text of ['learning to knit', 'spotting crabs', 'printing press']) expect(answersTo(text)).toHaveLength(1);
-    expect(await messageOwner(db!, before.id)).toBe('dc-a');
+    expect(await messageOwner(db, before.id)).toBe('dc-a');
 
     // max_concurrency 1: one bucket for both shards, every identify at least 5 s after the last.
     const refused = fake.identifies.filter((i) => i.refused);

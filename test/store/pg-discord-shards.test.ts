@@ -7,13 +7,10 @@
  * acknowledges a case the first instance never saw: cases live in the store.
  */
 import { afterEach, expect, it } from 'vitest';
-import { PgDb } from '../../src/store/pg/index.js';
-import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
 import { buttonPayload, DEFAULT_WORLD, fakeUser, type FakeWorld } from '../fakes/fake-discord-world.js';
 import { guildShard } from '../fakes/fake-discord-shards.js';
-import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
-import { describePg, freshDatabase } from './pg-env.js';
-import { DiscordInstances, messageOwner, shardHolders, until } from './discord-instances.js';
+import { describePg } from './pg-env.js';
+import { messageOwner, shardHolders, startDiscordCluster, until, type DiscordCluster } from './discord-instances.js';
 
 /** The default guild is on shard 0 of 2; this one is on shard 1. */
 const SECOND = { id: '110000000000000001', name: 'Second Pool', channelId: '210000000000000001' };
@@ -21,30 +18,19 @@ const CAROL = { id: '500000000000000003', username: 'carol', global_name: 'Carol
 const WORLD: FakeWorld = { ...DEFAULT_WORLD, users: [...DEFAULT_WORLD.users, CAROL], extraGuilds: [SECOND] };
 
 describePg('Discord shards across instances', (serverUrl) => {
-  let instances: DiscordInstances | undefined;
-  let model: FakeModel | undefined;
-  let discord: FakeDiscord | undefined;
-  let db: PgDb | undefined;
-  afterEach(async () => {
-    instances?.stopAll();
-    await Promise.all([model?.close(), discord?.close(), db?.close()]);
-  });
+  let running: DiscordCluster | undefined;
+  afterEach(async () => running?.close());
 
   it('splits the shards through leases, acts on a button from either shard, and moves a dead instance\'s shard', async () => {
     expect([guildShard(WORLD.guild.id, 2), guildShard(SECOND.id, 2)]).toEqual([0, 1]);
-    const url = await freshDatabase(serverUrl);
-    db = new PgDb(url, { maxConnections: 2 });
-    model = await startFakeModel({ reply: (body) => `echo: ${String(body.messages.at(-1)!.content).slice(-40)}` });
     // max_concurrency 2: two shards may identify at once, as large bots are allowed.
-    discord = await startFakeDiscord({ world: WORLD, recommendedShards: 2, maxConcurrency: 2, heartbeatIntervalMs: 1_000 });
-    const fake = discord;
-    const cluster = new DiscordInstances({ databaseUrl: url, model, discord });
-    instances = cluster;
+    running = await startDiscordCluster(serverUrl, { world: WORLD, recommendedShards: 2, maxConcurrency: 2, heartbeatIntervalMs: 1_000 });
+    const { db, fake, instances: cluster } = running;
     const context = cluster.context;
     const start = (id: string) => cluster.start(id);
-    const holders = () => shardHolders(db!);
+    const holders = () => shardHolders(db);
     const oneSocketPerShard = () => JSON.stringify(fake.readyShards()) === '[[0,2],[1,2]]';
-    const owner = (messageId: string) => messageOwner(db!, messageId);
+    const owner = (messageId: string) => messageOwner(db, messageId);
     const mention = `<@${WORLD.bot.id}>`;
     const alice = fakeUser(WORLD, 'alice');
     const postsIn = (channelId: string) => fake.posted.filter((p) => p.channelId === channelId);
@@ -75,7 +61,7 @@ describePg('Discord shards across instances', (serverUrl) => {
     // Only dc-a runs shard 0, where the press arrives; it acts through the store.
     await until('the press acknowledged', () => fake.callbacks.some((c) => c.interactionId === '810000000000000001'), 30_000, context);
     await until('the case acknowledged in the store', async () =>
-      (await db!.sql.one<{ status: string }>('SELECT status FROM cases WHERE user_id = $1', [CAROL.id]))?.status === 'acknowledged', 30_000, context);
+      (await db.sql.one<{ status: string }>('SELECT status FROM cases WHERE user_id = $1', [CAROL.id]))?.status === 'acknowledged', 30_000, context);
 
     // dc-b dies: its shard lease lapses and dc-a runs both shards again.
     cluster.kill('dc-b');
