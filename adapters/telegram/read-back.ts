@@ -14,7 +14,7 @@
  *   2. Ids grow: the message, if sent, is above the mark's floor (an id that existed when the mark
  *      was written), and below any id sent after the dead run died. Private chats and basic groups
  *      share the bot's one counter, so their window can hold other chats' messages; those answer
- *      "not found" here.
+ *      "not found" here. A supergroup's ids are dense, so there the first id with no message ends it.
  * Anything short of a clear hit (no floor, another unsettled send in the chat, an error, nothing
  * within the window) answers "not found", and the caller sends again: a resource message twice
  * is better than none (fail toward the person's safety).
@@ -97,6 +97,11 @@ export async function readBack(deps: ReadBackDeps, mark: SendMark): Promise<Read
       return { messageId, reason: answers[hit] === 'edited' ? 'edited' : 'found', probes };
     }
     if (answers.includes('error')) failed = true;
+    // A supergroup's ids are dense (each message takes the chat's next id): an id above the floor
+    // with no message means nothing was posted after it either. Stopping there keeps a send that
+    // never left (the common case) at one batch of probes. A deleted message ends it early too,
+    // which sends again (toward safety).
+    if (!sharesAccountCounter(mark.chatId) && answers.includes('absent')) break;
   }
   return { messageId: undefined, reason: failed ? 'error' : 'not-found', probes };
 }

@@ -156,6 +156,14 @@ describe('a send a crash cut short', () => {
     expect(fake.sent.filter((s) => s.chatId === MODS).map((s) => s.edits)).toEqual([0, 0, 0]);
   });
 
+  it('settles an alert that never reached the moderators\' supergroup with one batch of probes (ids there are dense)', async () => {
+    const first = await nextRun().sendChunk({ chatId: MODS, keyboard: KEYBOARD }, chunk('case #6'), 'a6');
+    await deadRun('a9', MODS, first.messageId, false, KEYBOARD);
+    await nextRun().sendChunk({ chatId: MODS, keyboard: KEYBOARD }, chunk('case #9'), 'a9');
+    expect(sendsTo(MODS)).toHaveLength(2);
+    expect(fake.callsOf('editMessageReplyMarkup').length).toBeLessThanOrEqual(8);
+  });
+
   it('marks every send and drops the mark of one Telegram refused', async () => {
     const run = nextRun();
     await run.sendChunk({ chatId: PERSON }, chunk('hello'));
