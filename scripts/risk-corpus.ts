@@ -35,10 +35,15 @@ export const CATEGORIES = {
   // the model may lift such a message to moderate (policy.yaml moderate_only_after); without
   // these it learned that "pills" alone means risk.
   means_neutral: { level: 'none', kind: 'lookalike', count: 160 },
+  // Everyday care of plants, pets, sourdough starters, devices and game characters, where
+  // "alive", "dying", "dead" and "kill" mean what they mean there ("keep my sourdough starter
+  // alive", "the basil is wilting"): hard negatives in every language, so the model does not
+  // learn that those words alone mean risk.
+  everyday: { level: 'none', kind: 'lookalike', count: 180 },
 } as const satisfies Record<string, { level: RiskLevel; kind: string; count: number }>;
 export type Category = keyof typeof CATEGORIES;
 /** Categories a language file may leave out (written so far for the languages that needed them). */
-export const OPTIONAL: ReadonlySet<Category> = new Set(['means_neutral']);
+export const OPTIONAL: ReadonlySet<Category> = new Set(['means_neutral', 'everyday']);
 
 const Clauses = z.array(z.string().min(2)).min(2);
 export const CorpusParts = z.strictObject({

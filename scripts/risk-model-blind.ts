@@ -9,6 +9,8 @@ import type { RiskLevel } from '../src/messages.js';
 import { modelLevel } from '../src/risk/model/combine.js';
 import { loadRiskModel } from '../src/risk/model/load.js';
 import { normalizeText } from '../src/risk/normalize.js';
+import { createRiskAssessor } from '../src/risk/assessor.js';
+import { analyzeMessage } from '../src/risk/screen.js';
 import { table, type Scored } from './risk-model-metrics.js';
 
 interface BlindRow { text: string; level: RiskLevel; kind: string; split: string }
@@ -17,9 +19,12 @@ interface BlindRow { text: string; level: RiskLevel; kind: string; split: string
 export function modelBlindFigures(root: string, rows: BlindRow[]): string {
   const loaded = loadRiskModel(join(root, 'policies'));
   if (!loaded) return 'learned model: none (policies/detection/model missing)';
+  // The language the screen reads each message in: policy.yaml `language_risk` is keyed by it.
+  const rules = createRiskAssessor({ policyDir: join(root, 'policies'), learnedModel: false });
   const scored = (split: string) => rows.filter((r) => r.split === split).map((r): Scored => {
     const scores = loaded.model.score(normalizeText(r.text).text);
-    return { level: r.level, kind: r.kind, scores, predicted: modelLevel(scores, loaded.policy) };
+    const language = analyzeMessage(rules.policy.packs, r.text, rules.policy.meaning).language;
+    return { level: r.level, kind: r.kind, scores, predicted: modelLevel(scores, loaded.policy, language) };
   });
   const splits = ['tune', 'held'].filter((s) => rows.some((r) => r.split === s));
   return `learned model alone (trained ${loaded.trainedAt}; its level under policy.yaml, no rules)\n` +

@@ -23,12 +23,14 @@ export interface OutOfFold {
   eligible: boolean;
   /** Whether the rules found a signal after which the model lifts to moderate at most (`moderate_only_after`). */
   capped: boolean;
+  /** The language the screen reads the message in (policy.yaml `language_risk` is keyed by it). */
+  screenLang: string;
 }
 
 /** The screen's level with the model under `policy`: the model only raises an eligible message's level. */
 export function combined(row: OutOfFold, policy: ModelPolicy): RiskLevel {
   if (policy.mode === 'off' || !row.eligible) return row.rules;
-  return maxLevel(row.rules, modelLevel(row.scores, row.capped ? cappedPolicy(policy) : policy));
+  return maxLevel(row.rules, modelLevel(row.scores, row.capped ? cappedPolicy(policy) : policy, row.screenLang));
 }
 
 interface Counts { tp: number; fp: number; pos: number; neg: number; negHit: number; look: number; lookHit: number }
@@ -63,10 +65,41 @@ export function cell(rows: OutOfFold[], predicted: (r: OutOfFold) => RiskLevel, 
   return `${pct(c.tp, c.pos).padStart(6)} ${pct(c.tp, c.tp + c.fp).padStart(6)} ${pct(c.negHit, c.neg).padStart(6)}`;
 }
 
-/** The policy with its moderate lift at `t`, or its high lift at (`t`, `t`). */
+/** The policy with its moderate lift at `t` in every language, or its high lift at (`t`, `t`). */
 export function at(policy: ModelPolicy, head: 'risk' | 'escalate', t: number): ModelPolicy {
-  if (head === 'risk') return { ...policy, lift: { ...policy.lift, moderate: { risk: t } } };
+  if (head === 'risk') {
+    const { language_risk: _perLanguage, ...global } = policy;
+    return { ...global, lift: { ...policy.lift, moderate: { risk: t } } };
+  }
   return { ...policy, lift: { ...policy.lift, high: { risk: t, escalate: t } } };
+}
+
+/**
+ * Per-language calibration (policy.yaml `language_risk`): for each language the screen reads,
+ * the model alone's resources recall and false positives out of fold at each moderate-lift
+ * threshold, on the held-out corpus clauses and on dev. The rule for choosing (policy.yaml
+ * says it): the lowest threshold where that language's corpus false positives stay at or under
+ * 1% and its dev false positives at or under 0.2%.
+ */
+export function languageSweep(rows: OutOfFold[], policy: ModelPolicy, thresholds: number[]): string {
+  const languages = [...new Set(rows.map((r) => r.screenLang))].sort();
+  const lines = [
+    'per-language moderate lift, model alone, out of fold: resources recall / FP on held-out corpus clauses | FP on dev (rows by the screen\'s language)',
+    `${'lang'.padEnd(6)}${'n'.padStart(6)}  ${thresholds.map((t) => t.toFixed(2).padEnd(22)).join('')}`,
+  ];
+  for (const lang of languages) {
+    const corpus = rows.filter((r) => r.source === 'corpus' && r.screenLang === lang);
+    const dev = rows.filter((r) => r.source === 'dev' && r.screenLang === lang);
+    const cells = thresholds.map((t) => {
+      const p = at(policy, 'risk', t);
+      const alone = (r: OutOfFold) => modelLevel(r.scores, p);
+      const c = counts(corpus, alone, 2);
+      const d = counts(dev, alone, 2);
+      return `${pct(c.tp, c.pos)}/${pct(c.negHit, c.neg)}|${pct(d.negHit, d.neg)}`.padEnd(22);
+    });
+    lines.push(`${lang.padEnd(6)}${String(corpus.length + dev.length).padStart(6)}  ${cells.join('')}`);
+  }
+  return lines.join('\n');
 }
 
 /** The sweep table for one head over `thresholds`, on the out-of-fold corpus and dev rows. */

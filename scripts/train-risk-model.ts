@@ -38,7 +38,7 @@ import { assessConversation } from '../src/risk/trajectory.js';
 import { readBlindProbes, nearBlindFilter } from './risk-blind-filter.js';
 import { generateCorpus, loadCorpusParts } from './risk-corpus.js';
 import { table, type Scored } from './risk-model-metrics.js';
-import { cappedTable, combined, languageTable, sweepTable, type OutOfFold } from './risk-model-sweep.js';
+import { cappedTable, combined, languageSweep, languageTable, sweepTable, type OutOfFold } from './risk-model-sweep.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -109,7 +109,7 @@ const ruleLevel = (text: string) => screenLevel(text);
 const scoreRow = (model: RiskModel, text: string, norm: string, level: RiskLevel, kind: string, withRules: boolean): Scored => {
   if (!withRules) {
     const scores = model.score(norm);
-    return { level, kind, scores, predicted: modelLevel(scores, policy) };
+    return { level, kind, scores, predicted: modelLevel(scores, policy, analyzeMessage(rules.policy.packs, text, rules.policy.meaning).language) };
   }
   return { level, kind, predicted: screenLevel(text, model) };
 };
@@ -119,7 +119,7 @@ const rulesView = rows.map((r) => {
   const analysis = analyzeMessage(rules.policy.packs, r.text, rules.policy.meaning);
   const eligible = riskRank(analysis.level) < riskRank(policy.only_below) && !policy.defer_to.some((s) => analysis.signals.has(s));
   const capped = policy.moderate_only_after.signals.some((s) => analysis.signals.has(s));
-  return { rules: assessConversation(rules.policy.trajectory, analysis, [], undefined, now).level, eligible, capped };
+  return { rules: assessConversation(rules.policy.trajectory, analysis, [], undefined, now).level, eligible, capped, screenLang: analysis.language };
 });
 
 if (!args.includes('--no-kfold')) {
@@ -141,7 +141,7 @@ if (!args.includes('--no-kfold')) {
       outOfFold.push(entry);
     });
   }
-  const scored = (pred: (e: OutOfFold) => boolean) => outOfFold.filter(pred).map((e): Scored => ({ level: e.level, kind: e.kind, scores: e.scores, predicted: modelLevel(e.scores, policy) }));
+  const scored = (pred: (e: OutOfFold) => boolean) => outOfFold.filter(pred).map((e): Scored => ({ level: e.level, kind: e.kind, scores: e.scores, predicted: modelLevel(e.scores, policy, e.screenLang) }));
   console.log(`\n${FOLDS}-fold, every row scored by the model trained without its fold (${((Date.now() - started) / 1000).toFixed(0)} s); thresholds of policy.yaml`);
   console.log(table('model alone', [
     ['dev (all files)', scored((e) => e.source === 'dev')],
@@ -154,6 +154,8 @@ if (!args.includes('--no-kfold')) {
   console.log(sweepTable(outOfFold, policy, 'escalate', [0.8, 0.85, 0.9, 0.95, 0.97, 0.99]));
   console.log('');
   console.log(cappedTable(outOfFold, policy, [0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99]));
+  console.log('');
+  console.log(languageSweep(outOfFold, policy, [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]));
   console.log(`\nper language, out-of-fold corpus, at policy.yaml's thresholds (moderate ${policy.lift.moderate.risk}, high ${policy.lift.high?.risk ?? '-'}/${policy.lift.high?.escalate ?? '-'})`);
   console.log(languageTable(outOfFold, policy, languages));
   const both = (e: OutOfFold): Scored => ({ level: e.level, kind: e.kind, predicted: combined(e, policy) });

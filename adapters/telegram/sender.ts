@@ -104,7 +104,16 @@ export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId:
     const markKey = key ?? `~${randomUUID()}`;
     let marked = false;
     if (ledger) {
-      const floor = Math.max(target.replyToMessageId ?? 0, floors.get(target.chatId) ?? (await ledger.highestSent(PLATFORM, target.chatId).catch(() => undefined)) ?? 0);
+      // The highest id known on the chat's counter; after a restart, the highest the ledger holds
+      // there (a reply's own message can be far older than the ids sent since: a tight floor keeps
+      // the read-back's window on the send).
+      let known = floors.get(target.chatId);
+      if (known === undefined) {
+        const counter = sharesAccountCounter(target.chatId) ? { counter: 'account' as const } : { exact: target.chatId };
+        known = await ledger.highestSent(PLATFORM, counter).catch(() => undefined);
+        if (known !== undefined) floors.note(target.chatId, known);
+      }
+      const floor = Math.max(target.replyToMessageId ?? 0, known ?? 0);
       try {
         await ledger.mark({ key: markKey, platform: PLATFORM, chatId: target.chatId, floorId: floor, markup: markupOf(target.keyboard), createdAt: now() });
         marked = true;

@@ -10,7 +10,8 @@
  * A failure in one step is logged with its code and never stops the next. The other crisis
  * concerns of a message have their own owners, each called once by the engine: what an earlier
  * crisis left open (follow-up.ts), the moderator's take-over (hand-off.ts), and what may be
- * sent as the model's answer (reply-check.ts). services.ts puts the five together as the
+ * sent as the model's answer (reply-check.ts). The alert-only responses (an unaddressed message,
+ * the judge's later verdict) are in case-signals.ts. services.ts puts the five together as the
  * engine's CrisisResponder seam.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,7 +32,6 @@ import type {
   CrisisRequest,
   CrisisResponder,
   ResourceMark,
-  RiskAssessment,
   RiskAssessor,
 } from '../ports.js';
 import type { MessageStore } from '../store/store.js';
@@ -41,6 +41,7 @@ import type { RenderPlace, ResourceDirectory } from './directory.js';
 import type { Escalation } from './escalation.js';
 import type { LocaleChooser } from './locale.js';
 import type { ResourceDelivery } from './resource-delivery.js';
+import { alertQuietly, raiseOnVerdict } from './case-signals.js';
 
 export interface CrisisResponderDeps {
   store: MessageStore;
@@ -86,7 +87,7 @@ class Responder implements CrisisResponse {
 
   async respond(request: CrisisRequest): Promise<CrisisOutcome> {
     const { message, assessment, text, quiet } = request;
-    if (quiet) return { caseId: await this.alertQuietly(message, assessment, text), direct: undefined };
+    if (quiet) return { caseId: await alertQuietly(this.deps, message, assessment, text), direct: undefined };
     let outcome: CrisisOutcome;
     // Resumed after a crash with resources decided but unconfirmed: the dead run may already
     // have queued them, and the queue re-sends its own rows after a restart. Sending them again
@@ -97,34 +98,7 @@ class Responder implements CrisisResponse {
     } else {
       outcome = await this.respondTo(request);
     }
-    return request.judging ? { ...outcome, settled: this.raiseOnVerdict(request, request.judging, outcome) } : outcome;
-  }
-
-  /**
-   * The judge's verdict on a message already answered on the screen's level. One crisis text per
-   * message: a second one seconds after the first buried it (issue 13). A higher verdict raises
-   * the same case instead, so the moderators are paged at its priority, and the case keeps the
-   * level its resources were sent at: the person's next message at the raised level gets the
-   * raised level's lines (escalation.resourcesDue). Never rejects.
-   */
-  private async raiseOnVerdict(request: CrisisRequest, judging: Promise<RiskAssessment>, outcome: CrisisOutcome): Promise<CrisisOutcome> {
-    const { message, assessment, text } = request;
-    try {
-      const judged = await judging;
-      if (riskRank(judged.level) <= riskRank(assessment.level)) return outcome;
-      const raised = await this.deps.escalation.raise({
-        conversation: message.conversation, isDirect: message.isDirect,
-        user: { id: message.author.id, displayName: message.author.displayName },
-        userKey: platformUserKey(message.conversation.platform, message.author.id),
-        level: judged.level, reasons: judged.reasons, policyVersion: judged.policyVersion,
-        excerpt: excerptOf(text), country: outcome.country, resourcesSent: [], reachedPrivately: outcome.direct !== undefined,
-        messageId: message.id, at: this.deps.clock.now(),
-      });
-      return { ...outcome, caseId: raised.caseId ?? outcome.caseId };
-    } catch (error) {
-      this.deps.logger.error('could not raise the case to the judge\'s level', { code: asBotError(error).code, risk: assessment.level });
-      return outcome;
-    }
+    return request.judging ? { ...outcome, settled: raiseOnVerdict(this.deps, request, request.judging, outcome) } : outcome;
   }
 
   private async queuedBefore(message: InboundMessage, level: RiskLevel): Promise<boolean> {
@@ -249,24 +223,6 @@ class Responder implements CrisisResponse {
     // The queue counts its own confirmed sends.
     if (!this.deps.deliveries) this.deps.metrics?.count('resources_sent_total', { level });
     return { caseId, direct, country };
-  }
-
-  /** An unaddressed group message at risk: the case and its alert only; a failure is logged. */
-  private async alertQuietly(message: InboundMessage, assessment: RiskAssessment, text: string): Promise<number | undefined> {
-    try {
-      const raised = await this.deps.escalation.raise({
-        conversation: message.conversation, isDirect: false,
-        user: { id: message.author.id, displayName: message.author.displayName },
-        userKey: platformUserKey(message.conversation.platform, message.author.id),
-        level: assessment.level, reasons: assessment.reasons, policyVersion: assessment.policyVersion,
-        excerpt: excerptOf(text), country: undefined, resourcesSent: [], reachedPrivately: false,
-        messageId: message.id, at: this.deps.clock.now(), unaddressed: true,
-      });
-      return raised.caseId;
-    } catch (error) {
-      this.deps.logger.error('could not alert on an unaddressed message', { code: asBotError(error).code, risk: assessment.level });
-      return undefined;
-    }
   }
 
   /** Records the message's resource state; a failure is logged, never in the way of sending. */

@@ -163,8 +163,9 @@ export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: Mea
   // The learned model may raise the level, never lower it (src/risk/model/screen-hook.ts).
   // Not for a message framed as a whole (an offer of support, a report, a story): the frame is
   // the rules' evidence that the words are not the writer's own risk.
-  if (model && !(reading && wholeMessageFramed(reading.grammar))) level = applyModel(model, normalized.text, level, signals, hits);
-  return { level, hits, conditional, signals, language: topLanguage ?? guessLanguage(packs, normalized) };
+  const language = topLanguage ?? guessLanguage(packs, normalized);
+  if (model && !(reading && wholeMessageFramed(reading.grammar))) level = applyModel(model, normalized.text, level, signals, hits, language);
+  return { level, hits, conditional, signals, language };
 }
 
 function routes(pack: CompiledPack, n: NormalizedText): boolean {

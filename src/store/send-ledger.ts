@@ -35,8 +35,8 @@ export interface SendLedger {
    * a message created after `since` bounds from above what was created before it.
    */
   lowestSentSince(platform: string, chats: { exact: string } | { counter: 'account' }, since: Date): Promise<number | undefined>;
-  /** The highest id recorded in a chat (a floor for the next mark after a restart). */
-  highestSent(platform: string, chatId: string): Promise<number | undefined>;
+  /** The highest id recorded on one id counter (a floor for the next mark after a restart). */
+  highestSent(platform: string, chats: { exact: string } | { counter: 'account' }): Promise<number | undefined>;
   /** Retention: marks older than `before` go. A read-back never trusts a window older than this. */
   purge(before: Date): Promise<number>;
 }

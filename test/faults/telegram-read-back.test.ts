@@ -107,6 +107,20 @@ describe('a send a crash cut short', () => {
     expect(fake.callsOf('editMessageReplyMarkup').length).toBe(probes);
   });
 
+  it('is found after a restart when the answer went out long after the message, past many other chats\' messages', async () => {
+    fake.pushUpdate({ message: { date: 0, text: 'hello', chat: { id: Number(PERSON), type: 'private', first_name: 'P' }, from: { id: Number(PERSON), is_bot: false, first_name: 'P' } } });
+    const before = nextRun();
+    for (let i = 0; i < 60; i++) await before.sendChunk({ chatId: OTHER }, chunk(`other ${i}`));
+    // The run that answers starts fresh (nothing in memory), sends, and dies before recording the id.
+    const dead = nextRun();
+    const personsMessage = (await ledger.inChat('telegram', OTHER)).reduce((m, x) => Math.min(m, x.messageId!), Infinity) - 1;
+    await dead.sendChunk({ chatId: PERSON, replyToMessageId: personsMessage }, chunk('the answer'), 'reply:p#0');
+    const mark = (await ledger.get('reply:p#0'))!;
+    await ledger.mark({ ...mark, createdAt: new Date(Date.now() - 5_000) });
+    await nextRun().sendChunk({ chatId: PERSON, replyToMessageId: personsMessage }, chunk('the answer'), 'reply:p#0');
+    expect(sendsTo(PERSON).map((c) => c.payload.text)).toEqual(['the answer']);
+  });
+
   it('is sent when it never reached Telegram', async () => {
     const floor = (await bot.api.sendMessage(PERSON, 'earlier answer')).message_id;
     await deadRun('resources:2#0', PERSON, floor, false);

@@ -46,8 +46,9 @@ export function sendLedgerContract(make: StoreFactory): void {
     expect(await s.ledger.lowestSentSince('telegram', { counter: 'account' }, at(1))).toBe(30);
     expect(await s.ledger.lowestSentSince('telegram', { exact: '-1001' }, at(1))).toBe(4);
     expect(await s.ledger.lowestSentSince('telegram', { exact: '-1001' }, at(9))).toBeUndefined();
-    expect(await s.ledger.highestSent('telegram', '501')).toBe(20);
-    expect(await s.ledger.highestSent('telegram', '777')).toBeUndefined();
+    expect(await s.ledger.highestSent('telegram', { exact: '501' })).toBe(20);
+    expect(await s.ledger.highestSent('telegram', { exact: '777' })).toBeUndefined();
+    expect(await s.ledger.highestSent('telegram', { counter: 'account' })).toBe(31);
     expect(await s.ledger.purge(at(6))).toBe(2);
     expect(await s.ledger.get('a')).toBeUndefined();
     expect(await s.ledger.get('c')).toBeDefined();

@@ -81,6 +81,13 @@ export const ModelPolicy = z.strictObject({
    * means words themselves raise the model's score, so it must be surer there.
    */
   moderate_only_after: z.strictObject({ signals: z.array(Signal), risk: Probability }),
+  /**
+   * Per-language calibration: the moderate lift's risk threshold for messages the screen reads
+   * in that language (its `language`); a language not listed uses `lift.moderate.risk`. Chosen
+   * per language on out-of-fold figures, where the model's false positives in that language
+   * leave room (see policy.yaml).
+   */
+  language_risk: z.record(z.string().regex(/^[a-z]{2}$/, 'a two-letter language code'), Probability).optional(),
   /** How many of the strongest features are named in the reasons of a lifted level. */
   reason_features: z.number().int().min(0).max(8),
 });

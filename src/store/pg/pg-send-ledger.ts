@@ -43,9 +43,12 @@ export class PgSendLedger implements SendLedger {
     return row?.m ?? undefined;
   }
 
-  async highestSent(platform: string, chatId: string): Promise<number | undefined> {
-    const row = await this.db.sql.one<{ m: number | null }>(
-      'SELECT MAX(message_id) AS m FROM send_ledger WHERE platform = $1 AND chat_id = $2', [platform, chatId]);
+  async highestSent(platform: string, chats: { exact: string } | { counter: 'account' }): Promise<number | undefined> {
+    const row = 'exact' in chats
+      ? await this.db.sql.one<{ m: number | null }>(
+        'SELECT MAX(message_id) AS m FROM send_ledger WHERE platform = $1 AND chat_id = $2', [platform, chats.exact])
+      : await this.db.sql.one<{ m: number | null }>(
+        "SELECT MAX(message_id) AS m FROM send_ledger WHERE platform = $1 AND chat_id NOT LIKE '-100%'", [platform]);
     return row?.m ?? undefined;
   }
 

@@ -18,7 +18,8 @@ export class SqliteSendLedger implements SendLedger {
       // Private chats (positive ids) and basic groups ("-" but not "-100").
       lowestAccount: db.prepare(`SELECT MIN(message_id) AS m FROM send_ledger
         WHERE platform = ? AND chat_id NOT LIKE '-100%' AND created_at >= ? AND message_id IS NOT NULL`),
-      highest: db.prepare('SELECT MAX(message_id) AS m FROM send_ledger WHERE platform = ? AND chat_id = ?'),
+      highestExact: db.prepare('SELECT MAX(message_id) AS m FROM send_ledger WHERE platform = ? AND chat_id = ?'),
+      highestAccount: db.prepare("SELECT MAX(message_id) AS m FROM send_ledger WHERE platform = ? AND chat_id NOT LIKE '-100%'"),
       purge: db.prepare('DELETE FROM send_ledger WHERE created_at < ?'),
     };
   }
@@ -51,8 +52,9 @@ export class SqliteSendLedger implements SendLedger {
     return row.m ?? undefined;
   }
 
-  async highestSent(platform: string, chatId: string): Promise<number | undefined> {
-    return (this.stmts.highest.get(platform, chatId) as { m: number | null }).m ?? undefined;
+  async highestSent(platform: string, chats: { exact: string } | { counter: 'account' }): Promise<number | undefined> {
+    const row = ('exact' in chats ? this.stmts.highestExact.get(platform, chats.exact) : this.stmts.highestAccount.get(platform)) as { m: number | null };
+    return row.m ?? undefined;
   }
 
   async purge(before: Date): Promise<number> {

@@ -4,7 +4,7 @@
  * here is built by hand with known weights, so each threshold is crossed on purpose.
  */
 import { describe, expect, it } from 'vitest';
-import { liftByModel } from '../../../src/risk/model/combine.js';
+import { cappedPolicy, liftByModel, modelLevel, moderateRisk } from '../../../src/risk/model/combine.js';
 import { describeFeatures } from '../../../src/risk/model/features.js';
 import type { ModelPolicy } from '../../../src/risk/model/model-file.js';
 import { RiskModel } from '../../../src/risk/model/risk-model.js';
@@ -67,6 +67,19 @@ describe('combining the learned model with the rules', () => {
 
   it('stays at or below max_level', () => {
     expect(liftByModel(model, { ...policy, max_level: 'moderate' }, 'rope tonight', 'none')?.level).toBe('moderate');
+  });
+
+  it('uses the threshold of the language the screen reads where the policy calibrates one, and the global one elsewhere', () => {
+    const calibrated: ModelPolicy = { ...policy, lift: { moderate: { risk: 0.9 } }, language_risk: { en: 0.8 } };
+    const scores = { risk: 0.85, escalate: 0 };
+    expect(modelLevel(scores, calibrated, 'en')).toBe('moderate');
+    expect(modelLevel(scores, calibrated, 'de')).toBe('none');
+    expect(modelLevel(scores, calibrated)).toBe('none');
+    expect(moderateRisk(calibrated, 'en')).toBe(0.8);
+    // After a means named, the middle option's own threshold still rules in that language too.
+    const capped = cappedPolicy({ ...calibrated, moderate_only_after: { signals: ['means_named'], risk: 0.93 } });
+    expect(modelLevel({ risk: 0.91, escalate: 0 }, capped, 'en')).toBe('none');
+    expect(modelLevel({ risk: 0.94, escalate: 0.99 }, capped, 'en')).toBe('moderate');
   });
 
   it('changes nothing when the policy turns the model off', () => {

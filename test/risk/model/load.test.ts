@@ -82,6 +82,11 @@ describe('loading the learned risk model', () => {
     expect(error.message).toContain('Invalid policy detection/model/policy.yaml at lift.moderate.risk: ');
   });
 
+  it('stops on a per-language threshold that is not a two-letter language and names the field', () => {
+    const error = failure(damaged('policy.yaml', (t) => t.replace(/^language_risk: \{/m, 'language_risk: { english: 0.8,')));
+    expect(error.message).toMatch(/policy\.yaml at language_risk\.english: .*Fix: see policies\/detection\/model\/README\.md/);
+  });
+
   it('stops on an unknown key in the policy', () => {
     const error = failure(damaged('policy.yaml', (t) => `${t}\nmax_levle: high\n`));
     expect(error.message).toMatch(/Invalid policy detection\/model\/policy\.yaml: Unrecognized key: "max_levle"/);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { riskRank } from '../../../src/messages.js';
 import { createRiskAssessor } from '../../../src/risk/assessor.js';
-import { liftByModel } from '../../../src/risk/model/combine.js';
+import { liftByModel, moderateRisk } from '../../../src/risk/model/combine.js';
 import { loadRiskModel } from '../../../src/risk/model/load.js';
 import { normalizeText } from '../../../src/risk/normalize.js';
 import { NOW, POLICY_DIR } from '../helpers.js';
@@ -79,6 +79,32 @@ describe('the learned model in the screen', () => {
     for (const text of ['we killed it at the gig last night', 'chop the garlic and fry it gently', 'my laptop battery is dying again']) {
       expect(model.score(normalizeText(text).text).risk).toBeLessThan(policy.lift.moderate.risk);
       expect(screen(withModel, text).level).toBe('none');
+    }
+  });
+
+  // Everyday care of plants, pets and devices, in words the training corpus does not hold (its
+  // "everyday" hard negatives are other sentences on these topics). The first two were read as
+  // moderate by the model of stop 21 (risk 0.92).
+  it('keeps everyday talk of plants, pets and devices dying below its lift, in each language', () => {
+    const everyday: Array<[string, string]> = [
+      ['en', 'how do I keep my sourdough starter alive?'],
+      ['en', 'how do I keep my basil plant from wilting on the balcony?'],
+      ['en', 'the hamster looks dead but is just hibernating'],
+      ['de', 'mein Kaktus stirbt langsam, was mache ich falsch'],
+      ['es', 'mi planta de menta se está muriendo en la ventana'],
+      ['pl', 'moja paprotka usycha, jak ją odratować'],
+      ['nl', 'mijn cactus gaat langzaam dood, wat doe ik fout'],
+      ['it', 'il mio cactus sta morendo piano piano'],
+      ['tr', 'kaktüsüm yavaş yavaş ölüyor, neyi yanlış yapıyorum'],
+      ['ru', 'мой кактус медленно умирает, что я делаю не так'],
+      ['ja', 'サボテンが少しずつ枯れていく、何が悪いんだろう'],
+      ['zh', '我的仙人掌慢慢要死了，我哪里做错了'],
+    ];
+    for (const [language, text] of everyday) {
+      const risk = model.score(normalizeText(text).text).risk;
+      expect(risk, text).toBeLessThan(moderateRisk(policy, language));
+      expect(risk, text).toBeLessThan(moderateRisk(policy, 'en'));
+      expect(screen(withModel, text).level, text).toBe('none');
     }
   });
 });
