@@ -9,12 +9,25 @@
  * start and end, since on a shared machine that moves them.
  *
  *   npm run bench:risk-model -- --rounds 5     timed passes (default 3)
+ *   npm run bench:risk-model -- --hidden       also what the long-message reading finds (below)
+ *
+ * `--hidden` is the check any change to how long messages are read (windows.ts) must pass
+ * beside the timing: 1,000 messages of about 2,000 characters of harmless dev rows, each with
+ * one team-written at-risk sentence (the corpus, scripts/risk-corpus.ts, seed 5) that the model
+ * lifts when it is sent alone hidden at a random place, and the same messages without it. It
+ * prints how many hidden sentences the model still lifts, and how many harmless long messages
+ * it lifts. On 2026-12-07: stop-21 weights 426/1,000 found, 9/1,000 harmless lifted; weights of
+ * 22:25 417/1,000 and 16/1,000 (at the global threshold; the check does not know the language). Cheaper
+ * window rankings tried that day found 257-344.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { liftByModel } from '../src/risk/model/combine.js';
+import { riskRank } from '../src/messages.js';
+import { liftByModel, modelLevel } from '../src/risk/model/combine.js';
+import { seeded } from '../src/risk/model/train.js';
+import { generateCorpus, loadCorpusParts } from './risk-corpus.js';
 import { loadRiskModel } from '../src/risk/model/load.js';
 import { normalizeText } from '../src/risk/normalize.js';
 
@@ -24,12 +37,19 @@ const rounds = args.includes('--rounds') ? Math.max(1, Number(args[args.indexOf(
 const devDir = [join(root, '..', 'shared', 'eval', 'dev'), join(root, '..', '..', 'shared', 'eval', 'dev')].find((d) => existsSync(d));
 
 const texts: string[] = [];
-const readTexts = (dir: string, skip?: string) => {
+/** Harmless dev rows of chat length, for the hidden-sentence check. */
+const harmless: string[] = [];
+const readTexts = (dir: string, skip?: string, dev = false) => {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl') && f !== skip).sort()) {
-    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) if (line.trim()) texts.push((JSON.parse(line) as { text: string }).text);
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const row = JSON.parse(line) as { text: string; level: string };
+      texts.push(row.text);
+      if (dev && row.level === 'none' && row.text.length < 300) harmless.push(row.text);
+    }
   }
 };
-if (devDir) readTexts(devDir);
+if (devDir) readTexts(devDir, undefined, true);
 readTexts(join(root, 'test', 'risk', 'blind'), 'conversations.jsonl');
 const normalized = texts.map((t) => normalizeText(t).text);
 // 2,000-character messages made of different messages one after another (a repeated one would
@@ -85,3 +105,25 @@ for (const t of long) {
 }
 console.log(`2,000-character messages: ${(windows / long.length).toFixed(1)} windows read in full per message (windows.ts)`);
 console.log(`target: score ≤ 10 µs per message; load average at the end ${loadavg()[0]!.toFixed(1)}`);
+
+if (args.includes('--hidden')) {
+  const risky = generateCorpus(loadCorpusParts(), { seed: 5 })
+    .filter((r) => riskRank(r.level) >= 2 && modelLevel(model.score(normalizeText(r.text).text), policy) !== 'none');
+  const random = seeded(3);
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
+  const N = 1000;
+  let found = 0;
+  let lifted = 0;
+  for (let i = 0; i < N; i++) {
+    const parts: string[] = [];
+    for (let length = 0; length < 1900; ) {
+      const t = pick(harmless);
+      parts.push(t);
+      length += t.length + 1;
+    }
+    if (modelLevel(model.score(normalizeText(parts.join(' ').slice(0, 2000)).text), policy) !== 'none') lifted++;
+    parts.splice(Math.floor(random() * parts.length), 0, pick(risky).text);
+    if (modelLevel(model.score(normalizeText(parts.join(' ')).text), policy) !== 'none') found++;
+  }
+  console.log(`hidden at-risk sentence in ~2,000 characters of harmless dev rows (${risky.length} team sentences the model lifts alone): found ${found}/${N}; harmless long messages lifted ${lifted}/${N}`);
+}

@@ -4,9 +4,9 @@
  * in their language. English is the catalogue's own wording; every other language was drafted by
  * engineering and is pending a native speaker's review, and the help says so in that language
  * (`pending`) until HELP_REVIEWED lists it. The command words and argument names stay as typed.
+ * The catalogue checks that every one of its languages is here (it indexes this table by its
+ * HelpLocale), so this file does not import the catalogue back.
  */
-import type { HelpLocale } from './command-catalogue.js';
-
 /** The moderator forms, as typed: the command and its subcommand. */
 export const MODERATOR_FORMS = [
   'country community', 'language community', 'case list', 'case ack', 'case resolve', 'case note', 'case pause', 'case resume', 'case web',
@@ -20,7 +20,7 @@ export interface ModeratorHelpTexts {
   forms: Readonly<Record<ModeratorForm, string>>;
 }
 
-export const MODERATOR_HELP_TEXTS: Readonly<Record<HelpLocale, ModeratorHelpTexts>> = {
+export const MODERATOR_HELP_TEXTS = {
   en: {
     heading: 'Moderator commands:', pending: '(This translation is pending review by a native speaker.)',
     forms: {
@@ -183,4 +183,4 @@ export const MODERATOR_HELP_TEXTS: Readonly<Record<HelpLocale, ModeratorHelpText
       'case resume': 'बॉट को इस व्यक्ति को फिर से जवाब देने दें', 'case web': 'मॉडरेटर डैशबोर्ड के लिए एक बार का साइन-इन लिंक',
     },
   },
-};
+} as const satisfies Readonly<Record<string, ModeratorHelpTexts>>;

@@ -17,7 +17,7 @@ import type { ResourceDeliveryStore } from './store/resource-deliveries.js';
 import type { SharedStateStore } from './store/shared-state.js';
 import { SqliteSharedState } from './store/sqlite/sqlite-shared-state.js';
 import { SqliteSendLedger } from './store/sqlite/sqlite-send-ledger.js';
-import type { SendLedger } from './store/send-ledger.js';
+import type { SendLedger } from './ports.js';
 import { SqliteMessageStore } from './store/sqlite/sqlite-store.js';
 import { BUSY_SLICE_MS, healthOf, type StoreHealth } from './store/sqlite/store-health.js';
 import type { MessageStore } from './store/store.js';

@@ -26,7 +26,8 @@ import { InFlight, TypingTimers } from '../shared/lifecycle.js';
 import { sleep } from '../shared/retry.js';
 import { BoundedSet } from '../shared/bounded.js';
 import { createSender } from './sender.js';
-import { SEND_MARK_TTL_MS, type SendLedger } from '../../src/store/send-ledger.js';
+import type { SendLedger } from '../../src/ports.js';
+import { SEND_MARK_TTL_MS } from '../../src/store/send-ledger.js';
 import { startWebhookServer, type WebhookServer } from './webhook.js';
 
 export type { TelegramAdapterConfig } from './config.js';

@@ -21,7 +21,8 @@
  */
 import { GrammyError, type Api } from 'grammy';
 import type { Logger } from '../../src/logger.js';
-import { SEND_MARK_TTL_MS, sharesAccountCounter, type SendLedger, type SendMark } from '../../src/store/send-ledger.js';
+import type { SendLedger, SendMark } from '../../src/ports.js';
+import { SEND_MARK_TTL_MS, sharesAccountCounter } from '../../src/store/send-ledger.js';
 
 /** Ids probed above the floor at most; past them the send is taken as not made. */
 export const READ_BACK_WINDOW = 40;

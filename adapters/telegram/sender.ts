@@ -12,7 +12,8 @@ import { messageKey } from './inbound.js';
 import type { InlineKeyboard } from './moderator.js';
 import { deepLink, renderChunks, visibleText, type TelegramChunk } from './outbound.js';
 import { readBack } from './read-back.js';
-import { sharesAccountCounter, type SendLedger } from '../../src/store/send-ledger.js';
+import type { SendLedger } from '../../src/ports.js';
+import { sharesAccountCounter } from '../../src/store/send-ledger.js';
 import { PLATFORM } from './inbound.js';
 
 type UrlKeyboard = { inline_keyboard: Array<Array<{ text: string; url: string }>> };

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/sqlite/database.js';
+import { RecentTurnsCache } from '../../src/store/sqlite/recent-turns-cache.js';
 import { SqliteMessageStore } from '../../src/store/sqlite/sqlite-store.js';
 import { CLI_DEADLINE_MS, cleanEnv, ROOT } from '../cli/run-cli.js';
 import { startHarness, tempDbPath, type Harness } from '../helpers/bot-harness.js';
@@ -48,6 +49,20 @@ describe('recent turns kept between messages', () => {
     kept.pop();
     expect((await store.recentTurns(CONTEXT, 3)).map((t) => t.text)).toEqual(['two', 'three', 'four']);
     expect((await store.recentTurns(CONTEXT, 10)).map((t) => t.text)).toEqual(['one', 'two', 'three', 'four']);
+  });
+
+  it('keeps at most 500 conversations, dropping the one least recently used', () => {
+    const db = openDatabase(':memory:');
+    open.push({ close: async () => void db.close() });
+    const cache = new RecentTurnsCache(db);
+    const turns = [{ role: 'user' as const, text: 'hi', tokens: 3, at: new Date(1) }];
+    for (let i = 0; i < 500; i++) cache.put(`c${i}`, 40, turns);
+    expect(cache.get('c0', 40)).toEqual(turns); // c0 is now the most recently used, c1 the least
+    cache.put('c500', 40, turns);
+    expect(cache.get('c1', 40)).toBeUndefined();
+    expect(cache.get('c0', 40)).toEqual(turns);
+    expect(cache.get('c500', 40)).toEqual(turns);
+    expect(cache.get('c500', 20)).toBeUndefined(); // read with another limit: from the database
   });
 
   it('sees turns another process deleted or added on the same file', async () => {

@@ -16,7 +16,7 @@ import { SqliteMessageStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { MessageStore } from '../../src/store/store.js';
 import type { SharedStateStore } from '../../src/store/shared-state.js';
 import { SqliteSharedState } from '../../src/store/sqlite/sqlite-shared-state.js';
-import type { SendLedger } from '../../src/store/send-ledger.js';
+import type { SendLedger } from '../../src/ports.js';
 import { SqliteSendLedger } from '../../src/store/sqlite/sqlite-send-ledger.js';
 import { freshDatabase } from './pg-env.js';
 

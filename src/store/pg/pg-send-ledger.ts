@@ -1,5 +1,6 @@
 /** The send ledger on PostgreSQL (migrations/pg/0005), shared by every instance; see src/store/send-ledger.ts. */
-import { markFromRow, type SendLedger, type SendMark, type SendMarkRow } from '../send-ledger.js';
+import type { SendLedger, SendMark } from '../../ports.js';
+import { markFromRow, type SendMarkRow } from '../send-ledger.js';
 import type { PgDb } from './pg-db.js';
 
 export class PgSendLedger implements SendLedger {

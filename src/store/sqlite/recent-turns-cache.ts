@@ -13,8 +13,12 @@
 import type Database from 'better-sqlite3';
 import type { StoredTurn } from '../store.js';
 
-/** Conversations kept; the least recently used goes first. */
-const MAX_CONVERSATIONS = 2_000;
+/**
+ * Conversations kept; the least recently used goes first. A conversation written in again
+ * within minutes is the one that gains; at 40 turns of a few hundred bytes each this bounds
+ * the cache to a few MB (resident memory counts against the bot: issue 15 item 10).
+ */
+const MAX_CONVERSATIONS = 500;
 
 interface Entry {
   /** The `limit` these turns were read with; a read with another limit goes to the database. */
@@ -54,6 +58,7 @@ export class RecentTurnsCache {
 
   /** Keeps what was just read from the database, in the same synchronous step as the `get` that missed. */
   put(contextKey: string, limit: number, turns: StoredTurn[]): void {
+    this.sync();
     this.entries.delete(contextKey);
     if (this.entries.size >= MAX_CONVERSATIONS) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(contextKey, { limit, turns: turns.slice() });

@@ -1,6 +1,7 @@
 /** The send ledger on SQLite (migrations/0009); see src/store/send-ledger.ts. */
 import type Database from 'better-sqlite3';
-import { markFromRow, type SendLedger, type SendMark, type SendMarkRow } from '../send-ledger.js';
+import type { SendLedger, SendMark } from '../../ports.js';
+import { markFromRow, type SendMarkRow } from '../send-ledger.js';
 
 export class SqliteSendLedger implements SendLedger {
   private readonly stmts;
