@@ -72,9 +72,10 @@ export interface MessageStore {
   /**
    * Claims the deliveries of `platform` a previous run left unfinished, oldest first; those
    * already tried `maxResumes` times after a resume (markResumeTry) are completed instead (given
-   * up) and counted. Claiming counts nothing: a run killed before it got to a message has not tried it.
+   * up) and counted, but only once received at least `minAgeMs` ago. Claiming counts nothing: a run
+   * killed before it got to a message has not tried it.
    */
-  claimUnfinished(platform: string, maxResumes: number, limit: number): Promise<{ resume: UnfinishedDelivery[]; abandoned: number }>;
+  claimUnfinished(platform: string, maxResumes: number, limit: number, minAgeMs?: number): Promise<{ resume: UnfinishedDelivery[]; abandoned: number }>;
   /** A resumed delivery's handling begins: one try counts toward the resume limit. */
   markResumeTry(platform: string, messageId: string): Promise<void>;
   /** Records what became of one message's crisis resources (see ResourceMark). */

@@ -65,6 +65,19 @@ export function messageStoreContract(make: StoreFactory): void {
     expect(await s.nextRun().claimUnfinished('telegram', 2, 10)).toEqual({ resume: [], abandoned: 0 });
   });
 
+  it('keeps trying a delivery past its tries while it is younger than the give-up age', async () => {
+    s = await make();
+    const justNow = new Date();
+    await s.messages.recordInbound(delivery('telegram', 'fresh'), justNow);
+    for (let i = 0; i < 3; i++) {
+      const run = s.nextRun();
+      expect((await run.claimUnfinished('telegram', 2, 10, 10 * 60_000)).resume.map((d) => d.messageId)).toEqual(['fresh']);
+      await run.markResumeTry('telegram', 'fresh');
+    }
+    // Old enough now (an age of 0 ms): past the tries it is given up.
+    expect(await s.nextRun().claimUnfinished('telegram', 2, 10, 0)).toEqual({ resume: [], abandoned: 1 });
+  });
+
   it('counts resumed tries, not starts: runs killed before trying a message do not use up its limit', async () => {
     s = await make();
     await s.messages.recordInbound(delivery('telegram', 'm1'), T0);

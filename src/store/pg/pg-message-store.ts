@@ -48,14 +48,14 @@ export class PgMessageStore implements MessageStore {
     this.resumedHere.delete(handlingKey(platform, messageId));
   }
 
-  async claimUnfinished(platform: string, maxResumes: number, limit: number): Promise<{ resume: UnfinishedDelivery[]; abandoned: number }> {
+  async claimUnfinished(platform: string, maxResumes: number, limit: number, minAgeMs = 0): Promise<{ resume: UnfinishedDelivery[]; abandoned: number }> {
     const now = Date.now();
     return this.db.tx(async (sql) => {
       // SKIP LOCKED: two instances starting together split the leftovers instead of both taking them.
       const rows = await sql.rows<{
-        platform: string; message_id: string; payload_json: string | null; resumes: number; resources: ResourceMark | null;
+        platform: string; message_id: string; payload_json: string | null; resumes: number; resources: ResourceMark | null; received_at: string | number;
       }>(
-        `SELECT platform, message_id, payload_json, resumes, resources FROM processed_messages p
+        `SELECT platform, message_id, payload_json, resumes, resources, received_at FROM processed_messages p
          WHERE completed_at IS NULL AND platform = $1
            AND (owner IS NULL OR (owner = $2 AND received_at < $6) OR (owner <> $2 AND NOT EXISTS (
              SELECT 1 FROM leases l WHERE l.name = $3 || p.owner AND l.until > $4)))
@@ -67,7 +67,7 @@ export class PgMessageStore implements MessageStore {
       const resume: UnfinishedDelivery[] = [];
       let abandoned = 0;
       for (const r of rows) {
-        if (r.payload_json === null || r.resumes >= maxResumes) {
+        if (r.payload_json === null || (r.resumes >= maxResumes && now - Number(r.received_at) >= minAgeMs)) {
           await complete(sql, r.platform, r.message_id, now);
           abandoned++;
           continue;

@@ -33,7 +33,7 @@ export class SqliteMessageStore implements MessageStore {
       complete: db.prepare(
         'UPDATE processed_messages SET completed_at = ?, payload_json = NULL WHERE platform = ? AND message_id = ?',
       ),
-      unfinished: db.prepare(`SELECT platform, message_id, payload_json, resumes, resources FROM processed_messages
+      unfinished: db.prepare(`SELECT platform, message_id, payload_json, resumes, resources, received_at FROM processed_messages
         WHERE completed_at IS NULL AND platform = ? ORDER BY received_at LIMIT ?`),
       resumed: db.prepare('UPDATE processed_messages SET resumes = resumes + 1 WHERE platform = ? AND message_id = ?'),
       markResources: db.prepare('UPDATE processed_messages SET resources = ? WHERE platform = ? AND message_id = ?'),
@@ -92,17 +92,17 @@ export class SqliteMessageStore implements MessageStore {
     await this.guard(() => this.stmts.complete.run(at.getTime(), platform, messageId));
   }
 
-  async claimUnfinished(platform: string, maxResumes: number, limit: number): Promise<{ resume: UnfinishedDelivery[]; abandoned: number }> {
+  async claimUnfinished(platform: string, maxResumes: number, limit: number, minAgeMs = 0): Promise<{ resume: UnfinishedDelivery[]; abandoned: number }> {
     return this.guard(() =>
       this.db.transaction(() => {
         const rows = this.stmts.unfinished.all(platform, limit) as Array<{
-          platform: string; message_id: string; payload_json: string | null; resumes: number; resources: ResourceMark | null;
+          platform: string; message_id: string; payload_json: string | null; resumes: number; resources: ResourceMark | null; received_at: number;
         }>;
         const resume: UnfinishedDelivery[] = [];
         let abandoned = 0;
         const now = Date.now();
         for (const r of rows) {
-          if (r.payload_json === null || r.resumes >= maxResumes) {
+          if (r.payload_json === null || (r.resumes >= maxResumes && now - r.received_at >= minAgeMs)) {
             // Rows from before durable intake carry no message; a message that failed every
             // resume would fail again: both are closed so they cannot block every start.
             this.stmts.complete.run(now, r.platform, r.message_id);
