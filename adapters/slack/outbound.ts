@@ -98,7 +98,8 @@ function renderCode(block: string): string {
  */
 export function renderSlack(text: string, limit: number = SLACK_TEXT_LIMIT): string[] {
   if (text.trim() === '') return [];
-  return splitText(text, limit, (part) => toMrkdwn(part).length).map(toMrkdwn);
+  // A part can render to nothing (toMrkdwn drops NUL): Slack refuses an empty message.
+  return splitText(text, limit, (part) => toMrkdwn(part).length).map(toMrkdwn).filter((part) => part.trim() !== '');
 }
 
 /** What a user sees for a rendered part: link labels, unescaped text, no inserted zero-width spaces. */

@@ -124,6 +124,12 @@ describe.each(RENDERERS)('$name renderer, for any input', (r) => {
     }), { numRuns: 120 });
   });
 
+  it('sends nothing for a message of NUL characters only', () => {
+    // Found by the property above (seed -2011088717): Slack's renderer drops NUL and sent an empty part.
+    for (const part of r.render('\u0000')) expect(part.trim()).not.toBe('');
+    for (const part of r.render('\u0000\n\u0000 \u0000')) expect(part.trim()).not.toBe('');
+  });
+
   it('splits a one-line code fence longer than the limit into a few parts, at once', () => {
     // Found by the property above: the fence reopener repeated the whole opening line, so this
     // split into thousands of parts (or never returned) and blocked the event loop.
