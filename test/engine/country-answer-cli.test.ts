@@ -20,6 +20,13 @@ const env = () => ({
   OYSTER_BASE_URL: model.url, OYSTER_DB_PATH: join(mkdtempSync(join(tmpdir(), 'oyster-country-cli-')), 'bot.db'), RISK_JUDGE: 'off',
 });
 
+/** Everything the person read after the bot's country question (its lines and the reply); the question must be there. */
+function afterQuestion(stdout: string, question: string): string {
+  const asked = stdout.indexOf(question);
+  expect(asked).toBeGreaterThanOrEqual(0);
+  return stdout.slice(asked + question.length);
+}
+
 describe('the country answer in the console chat', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('"Estoy en Islandia" after the question: Spanish international lines, saying plainly that none are checked for Iceland', async () => {
     const r = await runCli(['start'], {
@@ -28,10 +35,7 @@ describe('the country answer in the console chat', { timeout: CLI_TEST_TIMEOUT_M
     });
     expect(r.code).toBe(0);
     const question = '¿En qué país estás?';
-    const asked = r.stdout.indexOf(question);
-    expect(asked).toBeGreaterThanOrEqual(0);
-    // Everything after the question: the answer's lines and the reply.
-    const after = r.stdout.slice(asked + question.length);
+    const after = afterQuestion(r.stdout, question);
     expect(after).toContain('Todavía no tengo líneas verificadas para Islandia');
     expect(after).toContain('findahelpline.com');
     expect(after).toContain('número de emergencias de tu zona');
@@ -45,10 +49,7 @@ describe('the country answer in the console chat', { timeout: CLI_TEST_TIMEOUT_M
       stdin: 'ich habe die Tabletten schon hier, heute Nacht nehme ich alle\nIsland\n',
     });
     expect(r.code).toBe(0);
-    const question = 'In welchem Land bist du?';
-    const asked = r.stdout.indexOf(question);
-    expect(asked).toBeGreaterThanOrEqual(0);
-    const after = r.stdout.slice(asked + question.length);
+    const after = afterQuestion(r.stdout, 'In welchem Land bist du?');
     expect(after).toContain('Für Island habe ich noch keine geprüften Stellen');
     expect(after).toContain('findahelpline.com');
 
