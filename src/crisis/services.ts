@@ -161,7 +161,7 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
     lastLocale: async (userKey) => (await deps.deliveries.forUser(userKey)).at(-1)?.locale,
     detect: (text) => deps.risk.screen({ text, recent: [], now: clock.now() }).language,
   });
-  const crisisDirectory = { render, texts: (l: string) => directory.texts(l) };
+  const crisisDirectory = { render, texts: (l: string, c?: string) => directory.texts(l, c) };
   const response = createCrisisResponder({
     store, escalation: journaled, risk: deps.risk, clock, logger, locale, deliveries, directory: crisisDirectory,
     threshold: policy.threshold, fallbackCountry: deps.defaultCountry,

@@ -123,7 +123,8 @@ export const PLACEHOLDER_RULES: Readonly<Record<string, PlaceholderRule>> = {
   'fallback_reply.low': none,
   'fallback_reply.moderate': none,
   'fallback_reply.high': none,
-  'fallback_reply.imminent': none,
+  // Once the country is known, its emergency number, not "your local emergency number" (issue 12).
+  'fallback_reply.imminent': { allowed: ['emergency'], required: ['emergency'] },
   handoff_notice: none,
   ...Object.fromEntries(WAY_KEYS.map((k) => [`ways.${k}`, none])),
   'moderator_note.self': none,
