@@ -25,7 +25,7 @@ import type { DiscordAdapterConfig } from './config.js';
 import { DiscordCodes, mapDiscordError } from './errors.js';
 import { DISCORD_PLATFORM, normalizeDiscordMessage, payloadFromMessage } from './inbound.js';
 import { configuredShards } from './gateway.js';
-import { DiscordClients } from './shard-clients.js';
+import { checkReplayHook, DiscordClients } from './shard-clients.js';
 import { handleInteraction } from './interactions.js';
 import { messageBodies } from './outbound.js';
 import { ShardLeases } from './shard-leases.js';
@@ -95,7 +95,10 @@ class DiscordAdapter implements PlatformAdapter {
   async start(handlers: BotHandlers): Promise<void> {
     this.direct.book = handlers.directReach;
     // With a store, the Client is rebuilt with its gateway hooks before anything uses it.
-    if (handlers.gateway !== undefined) await this.clients.replace(configuredShards(this.config), handlers.gateway);
+    if (handlers.gateway !== undefined) {
+      await this.clients.replace(configuredShards(this.config), handlers.gateway);
+      checkReplayHook(this.client, this.log);
+    }
     const client = this.client;
     client.rest.on(RESTEvents.RateLimited, (limit) =>
       this.log.debug('discord rate limit wait', { route: limit.route, retryAfterMs: limit.retryAfter, global: limit.global }),

@@ -12,13 +12,35 @@
  * Live messages that arrive while a catch-up runs are held and handed on after the replayed
  * ones, so one person's messages still reach the engine in the order they were sent.
  */
-import type { Client, Message } from 'discord.js';
+import { version as DISCORD_JS_VERSION, type Client, type Message } from 'discord.js';
 import type { Logger } from '../../src/logger.js';
 import type { GatewayBook, GatewaySession } from '../../src/ports.js';
 import { catchUpSession, type ReplayedEvent } from './catch-up.js';
 import type { DiscordAdapterConfig } from './config.js';
 import { configuredShards, loginAndWait, newDiscordClient, swapClient, type ShardSet } from './gateway.js';
 import { gatewayHooks, type GatewayHooks } from './sessions.js';
+
+/** What discord.js 14's internal WebSocketManager.handlePacket looks like: the replay's way into a Client. */
+type PacketHandler = (packet: object, shard: unknown) => boolean;
+
+/**
+ * The Client's own packet handling, which a replayed event is fed through, or undefined when the
+ * installed discord.js lacks it. It is internal to discord.js 14 (pinned in package.json), so an
+ * upgrade could drop it; test/discord/replay-hook.test.ts fails loudly if the installed one does.
+ */
+export function packetHandlerOf(client: Pick<Client, 'ws'>): PacketHandler | undefined {
+  const ws = client.ws as unknown as { handlePacket?: unknown };
+  return typeof ws.handlePacket === 'function' ? (ws.handlePacket as PacketHandler).bind(ws) : undefined;
+}
+
+/** At start, with a store: says once, clearly, when a moved or restarted shard could not replay what it missed. */
+export function checkReplayHook(client: Pick<Client, 'ws'>, log: Logger): boolean {
+  if (packetHandlerOf(client) !== undefined) return true;
+  log.error('discord.js has no WebSocketManager.handlePacket: a moved or restarted shard cannot replay the messages it missed; install the discord.js version pinned in package.json', {
+    discordJs: DISCORD_JS_VERSION,
+  });
+  return false;
+}
 
 /** A catch-up that has not finished by then is given up: its events are lost, as without one. */
 const CATCH_UP_TIMEOUT_MS = 15_000;
@@ -111,15 +133,15 @@ export class DiscordClients {
    */
   private replay(client: Client, shard: number, event: ReplayedEvent): void {
     if (!REPLAYED.has(event.t)) return;
-    const ws = client.ws as unknown as { handlePacket?: (packet: object, shard: unknown) => boolean };
+    const handlePacket = packetHandlerOf(client);
     const target = client.ws.shards.get(shard);
-    if (typeof ws.handlePacket !== 'function' || target === undefined) {
+    if (handlePacket === undefined || target === undefined) {
       this.log.error('discord replayed event could not be handed to the client', { shard, type: event.t });
       return;
     }
     this.replaying = true;
     try {
-      ws.handlePacket({ op: 0, t: event.t, s: event.s, d: event.d }, target);
+      handlePacket({ op: 0, t: event.t, s: event.s, d: event.d }, target);
     } finally {
       this.replaying = false;
     }
