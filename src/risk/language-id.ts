@@ -51,7 +51,7 @@ const PLAIN: Record<string, string> = { ı: 'i', ł: 'l', đ: 'd', ø: 'o', ß: 
 /** Enough words to tell a language; a 2,000-character message is not read to its end. */
 const MAX_WORDS = 48;
 
-export function foldWord(word: string): string {
+function foldWord(word: string): string {
   return word.normalize('NFD').replace(/[\u0300-\u036F]/g, '').replace(/[ıłđøß]/g, (c) => PLAIN[c]!);
 }
 
