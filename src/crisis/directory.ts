@@ -58,6 +58,8 @@ export interface CrisisTexts {
   countryCommand: Readonly<TemplateFile['country_command']>;
   /** Replies to moderators' community commands. */
   community: Readonly<TemplateFile['community']>;
+  /** Replies to the moderators' `case` command. */
+  moderation: Readonly<TemplateFile['moderation']>;
 }
 
 export interface ResourceDirectory {
@@ -253,6 +255,7 @@ class Directory implements ResourceDirectory {
       handoffNotice: t.handoff_notice,
       countryCommand: { ...t.country_command },
       community: { ...t.community },
+      moderation: { ...t.moderation },
       askCountry: t.ask_country.default,
     };
   }

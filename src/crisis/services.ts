@@ -114,6 +114,8 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
       if (c.outcome === 'false_positive') await store.setPreference(c.userKey, RISK_RESET_PREFERENCE, at.toISOString());
     },
     ...(metrics ? { onCaseAction: (action: string, level: string) => metrics.count('case_actions_total', { action, level }) } : {}),
+    // In the moderator's language, like the community commands' replies (they were English only).
+    textsFor: async (userKey, conversation) => (await textsFor(userKey, conversation)).moderation,
   });
   const { directory } = deps;
   /** A command carries no sentence: the person's choice, else the language they last wrote in, else the community's. */

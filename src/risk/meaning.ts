@@ -7,11 +7,14 @@
 import type { ConceptFile, GrammarFile } from './concept-schema.js';
 import { clauseAt, compileConcepts, scanConcepts, withoutFillers, type ConceptIndex } from './concepts.js';
 import { evaluateGrammar, type GrammarResult } from './grammar.js';
+import type { LanguageIdTable } from './language-id.js';
 
 export interface MeaningPolicy {
   index: ConceptIndex;
   grammar: GrammarFile;
   files: ConceptFile[];
+  /** Which language a Latin-script message is in (language-id.yaml); set by the loader when present. */
+  languageId?: LanguageIdTable;
 }
 
 export interface MeaningReading {

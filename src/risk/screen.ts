@@ -12,6 +12,7 @@ import { framedAt, pastAt, readMeaning, storyAt, type MeaningPolicy } from './me
 import type { LoadedModel } from './model/load.js';
 import { applyModel } from './model/screen-hook.js';
 import { ruleMatchAt, type CompiledPack, type CompiledRule } from './rules.js';
+import { identifyLatin, type LanguageIdTable } from './language-id.js';
 
 export interface RuleHit {
   id: string;
@@ -166,7 +167,7 @@ export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: Mea
   // The learned model may raise the level, never lower it (src/risk/model/screen-hook.ts).
   // Not for a message framed as a whole (an offer of support, a report, a story): the frame is
   // the rules' evidence that the words are not the writer's own risk.
-  const language = topLanguage ?? guessLanguage(packs, normalized);
+  const language = topLanguage ?? guessLanguage(packs, normalized, raw, meaning?.languageId);
   if (model && !(reading && wholeMessageFramed(reading.grammar))) level = applyModel(model, normalized.text, level, signals, hits, language);
   return { level, hits, conditional, signals, language };
 }
@@ -191,8 +192,12 @@ const SCRIPT_ORDER: Array<[keyof NormalizedText, CompiledPack['script']]> = [
   ['hasCyrillic', 'cyrillic'],
 ];
 
-/** Script first (kana → ja, Hangul → ko, Cyrillic → ru, Han → zh, ...); for Latin text, the pack whose common words occur most. */
-export function guessLanguage(packs: CompiledPack[], n: NormalizedText): string {
+/**
+ * Script first (kana → ja, Hangul → ko, Cyrillic → ru, Han → zh, ...); for Latin text, the
+ * language-identification table (language-id.ts) when the policy has one, else the pack whose
+ * common words occur most.
+ */
+export function guessLanguage(packs: CompiledPack[], n: NormalizedText, raw?: string, table?: LanguageIdTable): string {
   for (const [flag, script] of SCRIPT_ORDER) {
     if (!n[flag]) continue;
     const pack = packs.find((p) => p.script === script);
@@ -200,6 +205,7 @@ export function guessLanguage(packs: CompiledPack[], n: NormalizedText): string 
   }
   if (n.hasKana) return 'ja';
   if (n.hasHan && !/[a-z]{3}/.test(n.text)) return packs.find((p) => p.script === 'han')?.language ?? 'zh';
+  if (table && raw !== undefined) return identifyLatin(table, raw) ?? table.fallback;
   let best = 'en';
   let bestCount = 0;
   for (const pack of packs) {
