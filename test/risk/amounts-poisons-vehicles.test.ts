@@ -36,7 +36,7 @@ describe('an amount of medicine swallowed, or a poison drunk, is an attempt', ()
     'finished the full course of antibiotics today',
     'popped 2 ibuprofen for my back',
     'heb twee paracetamol genomen tegen de koorts',
-    'heb de hele fles wijn opgedronken op het feest',
+    'ik heb een hele pizza opgegeten vanavond',
   ])('"%s" reads below moderate', (text) => below(text, 'moderate'));
 });
 
