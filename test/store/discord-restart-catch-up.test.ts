@@ -3,7 +3,8 @@
  * the store and shuts it resumably, so the next start resumes it beside its new session and
  * Discord (the fake, which keeps a disconnected session's events) replays what was sent while the
  * bot was down. A session Discord no longer keeps is refused with Invalid Session; the bot then
- * starts as before, without the gap.
+ * reads the history of the channels it saw lately after the last message it had taken there
+ * (REST, GET /channels/{id}/messages?after=), and hands on what is newer, once.
  */
 import { afterEach, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../adapters/discord/index.js';
@@ -57,7 +58,36 @@ it('hands on, once, what was sent while the bot was stopped', async () => {
   expect(second.logs.entries().find((e) => e.msg === 'discord shard caught up on its previous session')).toMatchObject({ outcome: 'replayed', events: 1 });
 }, 60_000);
 
-it('starts without the gap when Discord no longer keeps the session', async () => {
+it('reads what it missed from the channels it saw when Discord no longer keeps the session', async () => {
+  fake = await startFakeDiscord({ heartbeatIntervalMs: 1_000 });
+  store = await sqliteStores();
+  const first = await startBot(fake, store);
+  const bob = fakeUser(DEFAULT_WORLD, 'bob');
+  const before = fake.userMessage({ from: alice, content: `${mention} good morning` });
+  const dmBefore = fake.userMessage({ from: bob, content: 'hello there', dm: true });
+  await waitFor(() => [before.id, dmBefore.id].every((id) => first.received.some((m) => m.id === id)), { what: 'the first messages' });
+  await first.adapter.stop();
+  running.splice(0);
+
+  // Discord drops the stopped session; two messages arrive meanwhile, in the channel and the DM.
+  fake.dropDetachedSessions();
+  const whileDown = fake.userMessage({ from: alice, content: `${mention} are you there?` });
+  const dmWhileDown = fake.userMessage({ from: bob, content: 'still there?', dm: true });
+  const second = await startBot(fake, store);
+  await waitFor(() => [whileDown.id, dmWhileDown.id].every((id) => second.received.some((m) => m.id === id)), { timeoutMs: 30_000, what: 'the messages sent while down' });
+  const after = fake.userMessage({ from: alice, content: `${mention} thanks` });
+  await waitFor(() => second.received.some((m) => m.id === after.id), { what: 'a live message after the catch-up' });
+  // Read after the marks: what the first run took is not handed on again, the rest once, in order.
+  expect(second.received.map((m) => m.id)).toEqual([whileDown.id, dmWhileDown.id, after.id]);
+  expect(second.received[0]).toMatchObject({ isDirect: false, mentionsBot: true, conversation: { communityId: DEFAULT_WORLD.guild.id } });
+  expect(second.received[1]).toMatchObject({ isDirect: true, author: { id: bob.id } });
+  expect(fake.resumes.map((r) => r.outcome)).toEqual(['invalid']);
+  const reads = fake.requests.filter((r) => r.method === 'GET' && /^\/channels\/\d+\/messages$/.test(r.path));
+  expect(reads.map((r) => new URLSearchParams(r.query).get('after')).sort()).toEqual([before.id, dmBefore.id].sort());
+  expect(second.logs.entries().find((e) => e.msg === 'discord shard read what it missed from channel history')).toMatchObject({ channels: 2, messages: 2 });
+}, 60_000);
+
+it('starts without the gap when Discord no longer keeps the session and it had seen no channel', async () => {
   fake = await startFakeDiscord({ heartbeatIntervalMs: 1_000, resumableMs: 0 });
   store = await sqliteStores();
   const first = await startBot(fake, store);
