@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/eval-probe-overlap.ts --dir test/risk/blind5`: before a new probe set is scored,
+ * `npx tsx scripts/eval-probe-overlap.ts --dir test/risk/blind6`: before a new probe set is scored,
  * checks that none of its sentences is a near copy of a sentence the team has already read or
  * tuned on (the earlier blind sets, the tuning sets) or of a ../shared/eval/dev row. Overlap is the
  * share of character 5-grams (normalized text, spaces and punctuation removed) that a new sentence
@@ -20,7 +20,8 @@ const arg = (name: string, fallback: string) => { const i = args.indexOf(name); 
 const dir = resolve(arg('--dir', 'test/risk/blind5'));
 const max = Number(arg('--max', '0.7'));
 const report = Number(arg('--report', '0.5'));
-const against = arg('--against', 'blind,blind2,blind3,blind4,tune3,tune4').split(',');
+const against = arg('--against', 'blind,blind2,blind3,blind4,blind5,blind6,tune3,tune4,tune5,tune5-intl,tune6,tune6-intl')
+  .split(',').filter((s) => resolve(root, 'test', 'risk', s) !== dir); // never the set being checked itself
 const devDir = join(sharedEvalDir(root), 'dev');
 
 interface Probe { id: string; text: string; set: string }

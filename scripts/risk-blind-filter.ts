@@ -10,7 +10,7 @@ import type { RiskLevel } from '../src/messages.js';
 import { normalizeText } from '../src/risk/normalize.js';
 
 /** Every blind probe set; all keep the corpus away from them. */
-export const BLIND_DIRS = ['blind', 'blind2', 'blind3', 'blind4', 'blind5'];
+export const BLIND_DIRS = ['blind', 'blind2', 'blind3', 'blind4', 'blind5', 'blind6'];
 
 export interface BlindProbe { id: string; lang: string; text: string; level: RiskLevel; kind: string; split?: string; set: string }
 
@@ -22,6 +22,17 @@ export function readBlindProbes(riskTestDir: string, sets = BLIND_DIRS): BlindPr
       .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.trim()))
       .map((line) => ({ ...(JSON.parse(line) as Omit<BlindProbe, 'set'>), set }));
   });
+}
+
+/**
+ * Every conversation turn of each blind set, as texts for nearBlindFilter: a corpus sentence close to a
+ * turn would flatter the conversation figures the same way a close single message flatters the rest.
+ */
+export function readBlindTurns(riskTestDir: string, sets = BLIND_DIRS): Array<{ text: string; set: string }> {
+  return sets.map((set) => ({ set, file: join(riskTestDir, set, 'conversations.jsonl') }))
+    .filter(({ file }) => existsSync(file))
+    .flatMap(({ set, file }) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim())
+      .flatMap((line) => (JSON.parse(line) as { turns: string[] }).turns.map((text) => ({ text, set }))));
 }
 
 /** Character 4-gram shingles of the normalized text (spaces and punctuation removed, so it works for every script). */

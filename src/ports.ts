@@ -1,6 +1,9 @@
 /**
  * The seams the core owns. Adapters, the model client, the risk assessor and the store
  * implement these; the engine depends only on them. Each seam stays small on purpose.
+ * Two seams the engine never sees live beside this file and are re-exported here, so every
+ * seam is still imported from src/ports.ts: the moderator alert sinks (ports/alerts.ts) and the
+ * send ledger (ports/send-ledger.ts).
  */
 import type {
   ConversationRef,
@@ -9,10 +12,13 @@ import type {
   RiskLevel,
   Turn,
 } from './messages.js';
+import type { AlertView, ModeratorSink } from './ports/alerts.js';
+import type { SendLedger } from './ports/send-ledger.js';
+
+export type { AlertDigest, AlertPriority, AlertView, CaseStatus, ModeratorSink } from './ports/alerts.js';
+export type { SendLedger, SendMark } from './ports/send-ledger.js';
 
 // ─── platform adapters ───────────────────────────────────────────────────────
-
-/** A person acting through a command or a button (moderator or user). */
 
 /** What is known about messaging one person privately on one platform. */
 export type DirectReach =
@@ -21,6 +27,7 @@ export type DirectReach =
   /** The platform refused a private message; ask again after `until` (undefined: not before they write). */
   | { state: 'closed'; until: Date | undefined };
 
+/** A person acting through a command or a button (moderator or user). */
 export interface Actor {
   id: string;
   displayName: string;
@@ -101,10 +108,25 @@ export interface GatewaySession {
   shardCount: number;
 }
 
+/**
+ * How far a shard's channel was taken: every message up to `lastMessageId` reached the engine's
+ * intake. A shard whose session the platform dropped reads the channel's history after it.
+ */
+export interface ChannelMark {
+  channelId: string;
+  lastMessageId: string;
+  /** When the shard last saw a message there (unix ms). */
+  seenAt: number;
+}
+
 /** One platform's view of the gateway rows (shard ids and bucket names of that platform). */
 export interface GatewayBook {
   session(shardId: number): Promise<GatewaySession | undefined>;
   saveSession(shardId: number, session: GatewaySession): Promise<void>;
+  /** The shard's channel marks seen at or after `sinceMs`. */
+  channelMarks(shardId: number, sinceMs: number): Promise<ChannelMark[]>;
+  /** Moves the shard's channel marks forward (a mark never goes back). */
+  saveChannelMarks(shardId: number, marks: ChannelMark[]): Promise<void>;
   /** 0 when this caller may IDENTIFY in `bucket` now (the slot is held for `intervalMs`), else ms to wait. */
   takeIdentifySlot(bucket: number, intervalMs: number): Promise<number>;
 }
@@ -148,89 +170,6 @@ export interface PlatformAdapter {
    */
   useSendLedger?(ledger: SendLedger): void;
   stop(): Promise<void>;
-}
-
-// ─── moderator alerts ────────────────────────────────────────────────────────
-
-export type AlertPriority = 'normal' | 'high' | 'urgent';
-export type CaseStatus = 'open' | 'acknowledged' | 'resolved';
-
-/** Minimum-necessary view of a case for moderators (CRISIS.md §6). Never the full history. */
-export interface AlertView {
-  caseId: number;
-  alertId: number;
-  /** new: first alert; escalated: level rose; realert: nobody acknowledged in time; update: status changed. */
-  kind: 'new' | 'escalated' | 'realert' | 'update';
-  level: RiskLevel;
-  priority: AlertPriority;
-  status: CaseStatus;
-  reasons: string[];
-  platform: string;
-  conversation: ConversationRef;
-  isDirect: boolean;
-  user: { id: string; displayName: string };
-  /** Short excerpt of the triggering message, for the private moderator channel only. */
-  excerpt: string;
-  country: string | undefined;
-  resourcesSent: string[];
-  /** False when the resources could not be delivered privately (DMs closed). */
-  reachedPrivately: boolean;
-  policyVersion: string;
-  createdAt: string;
-  actedBy?: string;
-  actedAt?: string;
-  /**
-   * Platform id of the message that opened or last escalated the case (InboundMessage.id), so a
-   * moderator channel can link to it (CRISIS.md §6: a link, never a repost). Absent for private
-   * chats, which moderators cannot open anyway.
-   */
-  messageId?: string;
-  /**
-   * Urgent alerts only: how many urgent alerts this case had before this one. The outbox worker
-   * turns it into `page`, so each re-page goes to the next moderator on the on-call list.
-   */
-  pageIndex?: number;
-  /** The on-call moderator this urgent alert pages ("platform:userId"), from policies/escalation.yaml `paging.on_call`. */
-  page?: string;
-  /** The case's page in the moderator dashboard, when the dashboard has a public address (DASHBOARD_PUBLIC_URL). */
-  caseUrl?: string;
-}
-
-/**
- * Several held normal-priority alerts delivered as one message (policies/escalation.yaml
- * `digest`). Each entry keeps its own alertId, so receivers can still dedupe per alert.
- */
-export interface AlertDigest {
-  /** Derived from the sink and the alert ids: the same set always gets the same id (idempotency key). */
-  digestId: string;
-  /** Oldest first; at most a handful per digest so every platform can show it in one message. */
-  alerts: AlertView[];
-  /** When the digest was assembled (ISO 8601 UTC). */
-  createdAt: string;
-}
-
-/** A place alerts go: a platform's moderator channel, or the generic webhook. */
-export interface ModeratorSink {
-  readonly name: string;
-  /** Delivers an alert; resolves with a reference (message id) for later in-place edits. */
-  deliver(alert: AlertView): Promise<{ ref?: string }>;
-  /**
-   * Looks for this alert among what the sink already shows (a post a crashed run made but never
-   * recorded as delivered), so a retry does not post it twice. Optional: a sink that cannot read
-   * back what it posted (Telegram) is at least once across a crash.
-   */
-  findPosted?(alert: AlertView): Promise<{ ref?: string } | undefined>;
-  /**
-   * Delivers held alerts as one digest message. Optional: the outbox sends a sink without it
-   * each alert on its own, so no alert ever waits on a sink that cannot show a digest.
-   */
-  deliverDigest?(digest: AlertDigest): Promise<{ ref?: string }>;
-  /**
-   * Shows the alert's new state in a message this sink posted earlier (`ref` as deliver
-   * returned it). Optional: a sink without it (the log, the webhook) gets each update as a new
-   * delivery. The outbox reads the refs from the store, so an edit works after a restart too.
-   */
-  edit?(ref: string, alert: AlertView): Promise<void>;
 }
 
 // ─── model ───────────────────────────────────────────────────────────────────
@@ -406,39 +345,3 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
-
-/* The send ledger's shape (implemented in src/store/send-ledger.ts and its dialects): owned here,
- * beside the adapter seam that receives it, so the store depends on the core and not back. */
-/** One send: in flight (or cut short) while messageId is undefined. */
-export interface SendMark {
-  key: string;
-  platform: string;
-  chatId: string;
-  /** An id that existed in the chat before the mark was written; the sent message's id is above it (0: unknown). */
-  floorId: number;
-  /** The inline keyboard the message carries, as JSON; undefined for none. */
-  markup: string | undefined;
-  messageId: number | undefined;
-  createdAt: Date;
-}
-
-export interface SendLedger {
-  /** Writes a mark before a send; replaces an earlier mark under the same key (a settled, cut-short send). */
-  mark(m: Omit<SendMark, 'messageId'>): Promise<void>;
-  /** The platform answered: the message exists with this id. */
-  sent(key: string, messageId: number): Promise<void>;
-  /** The platform refused the send: nothing was shown, the mark goes. */
-  drop(key: string): Promise<void>;
-  get(key: string): Promise<SendMark | undefined>;
-  /** Every mark in one chat (the read-back's attribution check). */
-  inChat(platform: string, chatId: string): Promise<SendMark[]>;
-  /**
-   * The lowest message id sent since `since` among chats matching `chats` (ids of one counter):
-   * a message created after `since` bounds from above what was created before it.
-   */
-  lowestSentSince(platform: string, chats: { exact: string } | { counter: 'account' }, since: Date): Promise<number | undefined>;
-  /** The highest id recorded on one id counter (a floor for the next mark after a restart). */
-  highestSent(platform: string, chats: { exact: string } | { counter: 'account' }): Promise<number | undefined>;
-  /** Retention: marks older than `before` go. A read-back never trusts a window older than this. */
-  purge(before: Date): Promise<number>;
-}

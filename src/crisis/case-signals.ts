@@ -1,7 +1,7 @@
 /**
  * The two crisis responses that write to the case and send the person nothing: a message
  * nobody addressed to the bot (an alert only, CRISIS.md §3), and the model judge's later, higher
- * verdict on a message already answered (the case raised, one crisis text per message). Part of
+ * verdict on a message already answered when its lines could not be sent (the case raised). Part of
  * the crisis step (responder.ts), kept apart so that file holds the response proper.
  */
 import { asBotError } from '../errors.js';
@@ -36,11 +36,11 @@ export async function alertQuietly(deps: CaseSignalDeps, message: InboundMessage
 }
 
 /**
- * The judge's verdict on a message already answered on the screen's level. One crisis text per
- * message: a second one seconds after the first buried it (issue 13). A higher verdict raises
- * the same case instead, so the moderators are paged at its priority, and the case keeps the
- * level its resources were sent at: the person's next message at the raised level gets the
- * raised level's lines (escalation.resourcesDue). Never rejects.
+ * The judge's higher verdict on a message already answered on the screen's level, when the
+ * responder could not send the raised level's lines (responder.ts onVerdict): the same case is
+ * still raised, so the moderators are paged at its priority, and the case keeps the level its
+ * resources were sent at: the person's next message at risk gets the raised level's lines
+ * (escalation.resourcesDue). Never rejects.
  */
 export async function raiseOnVerdict(
   deps: CaseSignalDeps, request: CrisisRequest, judging: Promise<RiskAssessment>, outcome: CrisisOutcome,

@@ -58,6 +58,8 @@ export interface CrisisTexts {
   countryCommand: Readonly<TemplateFile['country_command']>;
   /** Replies to moderators' community commands. */
   community: Readonly<TemplateFile['community']>;
+  /** Replies to the moderators' `case` command. */
+  moderation: Readonly<TemplateFile['moderation']>;
 }
 
 export interface ResourceDirectory {
@@ -76,7 +78,12 @@ export interface ResourceDirectory {
   verifiedNumbers(): ReadonlySet<string>;
   /** The numbers that may be shown to a person in `country`: its lines, its emergency numbers and the global fallback's. */
   numbersFor(country: string | undefined): ReadonlySet<string>;
-  texts(locale: string): CrisisTexts;
+  /**
+   * Static texts in a locale. With `country`, the safe replies give that country's emergency
+   * number; without one (or for a country with no file), the locale's words for "your local
+   * emergency number".
+   */
+  texts(locale: string, country?: string): CrisisTexts;
 }
 
 type Level3 = 'moderate' | 'high' | 'imminent';
@@ -234,14 +241,21 @@ class Directory implements ResourceDirectory {
     return [...this.templates.keys()].sort();
   }
 
-  texts(locale: string): CrisisTexts {
+  texts(locale: string, country?: string): CrisisTexts {
     const t = this.template(locale);
+    const data = country === undefined ? undefined : this.lookup(country);
+    // The numbers go into the text only; nothing here records a sent resource.
+    const emergency = () => emergencyText(data?.emergency, t.format, t.locale, new Collector());
+    const fallbackReply = Object.fromEntries(
+      Object.entries(t.fallback_reply).map(([level, text]) => [level, fill(text, { emergency })]),
+    ) as Record<RiskLevel, string>;
     return {
       locale: t.locale,
-      fallbackReply: { ...t.fallback_reply },
+      fallbackReply,
       handoffNotice: t.handoff_notice,
       countryCommand: { ...t.country_command },
       community: { ...t.community },
+      moderation: { ...t.moderation },
       askCountry: t.ask_country.default,
     };
   }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { policyError, readPolicyYaml } from '../policy/policy-file.js';
+import { loadShortWords } from './short-words.js';
 
 const FILE = 'locales.yaml';
 const Tag = z.string().regex(/^[a-z]{2,3}(-[A-Z][a-z]{3})?$/, 'expected a language code such as en or zh-Hant');
@@ -139,12 +140,14 @@ export interface LocaleChooserDeps {
  *
  * Order: the person's stored choice; else the language of a message long enough to tell; for a
  * message too short to tell ("hola", "ok", "merci") or none at all, the language the person was last
- * written to in, else the community's language, else the best guess, else the fallback. Without
- * this, a lone "hola" in a Spanish conversation was answered in English (issue 12 item 5).
+ * written to in, else the one language its words name (policies/short-words.yaml), else the
+ * community's language, else the best guess, else the fallback. Without this, a lone "hola" in a
+ * Spanish conversation, or as a person's first message, was answered in English (issue 12 item 5).
  */
 export function createLocaleChooser(deps: LocaleChooserDeps): LocaleChooser {
   const available = new Set(deps.templateLocales);
   const policy = loadLocalePolicy(deps.policyDir, available, deps.textLocales);
+  const shortWords = loadShortWords(deps.policyDir, available);
   // Compared with the store at the message, so an unchanged language costs a read and no write.
   // A memory of what this process last stored went stale when another instance on the same store
   // had stored another language since: the skipped write left the store on the language before
@@ -168,8 +171,16 @@ export function createLocaleChooser(deps: LocaleChooserDeps): LocaleChooser {
     const unsure = text === '' ? detected === undefined : tooShortToTell(text);
     if (unsure) {
       const last = await known(userKey, LAST_LANGUAGE_PREFERENCE);
-      const earlier = last ?? (await known(communityKey, LANGUAGE_PREFERENCE));
-      if (earlier !== undefined) return earlier;
+      if (last !== undefined) return last;
+      // The message's own words, where they name one language, say more of this person than the
+      // community's default does; remembered, so a following "ok" stays in it.
+      const named = text === '' ? undefined : shortWords(text);
+      if (named !== undefined) {
+        if (userKey !== undefined) await remember(userKey, named);
+        return named;
+      }
+      const community = await known(communityKey, LANGUAGE_PREFERENCE);
+      if (community !== undefined) return community;
     }
     // The country is read only where it matters: to choose between the two forms of Chinese.
     const country = detected !== policy.traditional_chinese.language

@@ -30,7 +30,8 @@ const MEANING_CODES: ReadonlySet<string> = new Set([
 export function createReplyCheck(deps: ReplyCheckDeps): ReplyCheck {
   return (answer, level, locale, country, context) => {
     const atRisk = riskRank(level) >= riskRank(deps.threshold);
-    const reviewed = deps.directory.texts(locale).fallbackReply[level];
+    // In the person's country (or the operator's default) the safe reply names its emergency number.
+    const reviewed = deps.directory.texts(locale, country ?? deps.fallbackCountry).fallbackReply[level];
     // No answer below the threshold: the engine says plainly that the model cannot be reached.
     if (answer === undefined) return { ok: false, reasons: [], fallback: atRisk ? reviewed : undefined };
     // Numbers only from the person's country (or, not knowing it, the operator's default).

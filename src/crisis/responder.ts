@@ -32,6 +32,7 @@ import type {
   CrisisRequest,
   CrisisResponder,
   ResourceMark,
+  RiskAssessment,
   RiskAssessor,
 } from '../ports.js';
 import type { MessageStore } from '../store/store.js';
@@ -98,7 +99,30 @@ class Responder implements CrisisResponse {
     } else {
       outcome = await this.respondTo(request);
     }
-    return request.judging ? { ...outcome, settled: raiseOnVerdict(this.deps, request, request.judging, outcome) } : outcome;
+    return request.judging ? { ...outcome, settled: this.onVerdict(request, request.judging, outcome) } : outcome;
+  }
+
+  /**
+   * The judge's verdict on a message the screen already answered. A higher verdict raises the
+   * same case, and, failing toward safety, the raised level's lines go out once as part of it:
+   * at imminent the emergency number comes first, which the screen's moderate lines did not
+   * give. They go where the first lines went, privately; no second note in a public channel
+   * (one short public reply per message, CRISIS.md §5). The case then records the raised level's
+   * resources, so the person's next message does not repeat them within the resend interval.
+   * Never rejects: if the response fails, the case is still raised (case-signals.ts).
+   */
+  private async onVerdict(request: CrisisRequest, judging: Promise<RiskAssessment>, outcome: CrisisOutcome): Promise<CrisisOutcome> {
+    const judged = await judging.catch(() => request.assessment);
+    if (riskRank(judged.level) <= riskRank(request.assessment.level)) return outcome;
+    try {
+      // No resource mark: the message's own lines are recorded already; the case decides (resourcesDue).
+      const { message, channel, locale, text } = request;
+      const raised = await this.respondTo({ message, channel, assessment: judged, locale, text }, true);
+      return { caseId: raised.caseId ?? outcome.caseId, direct: raised.direct, country: raised.country ?? outcome.country };
+    } catch (error) {
+      this.deps.logger.error('could not send the raised level\'s lines', { code: asBotError(error).code, risk: judged.level });
+      return raiseOnVerdict(this.deps, request, Promise.resolve(judged), outcome);
+    }
   }
 
   private async queuedBefore(message: InboundMessage, level: RiskLevel): Promise<boolean> {
@@ -112,7 +136,8 @@ class Responder implements CrisisResponse {
     }
   }
 
-  private async respondTo({ message, channel, assessment, locale, text, resources }: CrisisRequest): Promise<CrisisOutcome> {
+  /** `judgeRaised`: the judge's higher verdict on a message already answered (onVerdict). */
+  private async respondTo({ message, channel, assessment, locale, text, resources }: CrisisRequest, judgeRaised = false): Promise<CrisisOutcome> {
     const { escalation, directory, clock, logger } = this.deps;
     const now = clock.now();
     const platform = message.conversation.platform;
@@ -202,9 +227,11 @@ class Responder implements CrisisResponse {
       const sent = direct ? await sendResources(direct, 'private', rendered.text, rendered.resourceIds) : 'refused';
       const delivered = sent === 'delivered';
       if (delivered) {
-        // The note follows the level: at imminent it gives the country's emergency number (issue 12 item 8).
-        const note = directory.render({ country, level, locale, place: 'public', about });
-        await sendSafely(message.conversation, note.text, 'public-note', message.id);
+        if (!judgeRaised) {
+          // The note follows the level: at imminent it gives the country's emergency number (issue 12 item 8).
+          const note = directory.render({ country, level, locale, place: 'public', about });
+          await sendSafely(message.conversation, note.text, 'public-note', message.id);
+        }
       } else {
         // Refused, or queued for a retry: the minimal text goes in place now, so the person is not left waiting.
         const minimal = directory.render({ country, level, locale, place: 'private-unreachable', about });

@@ -114,6 +114,8 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
       if (c.outcome === 'false_positive') await store.setPreference(c.userKey, RISK_RESET_PREFERENCE, at.toISOString());
     },
     ...(metrics ? { onCaseAction: (action: string, level: string) => metrics.count('case_actions_total', { action, level }) } : {}),
+    // In the moderator's language, like the community commands' replies (they were English only).
+    textsFor: async (userKey, conversation) => (await textsFor(userKey, conversation)).moderation,
   });
   const { directory } = deps;
   /** A command carries no sentence: the person's choice, else the language they last wrote in, else the community's. */
@@ -161,7 +163,7 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
     lastLocale: async (userKey) => (await deps.deliveries.forUser(userKey)).at(-1)?.locale,
     detect: (text) => deps.risk.screen({ text, recent: [], now: clock.now() }).language,
   });
-  const crisisDirectory = { render, texts: (l: string) => directory.texts(l) };
+  const crisisDirectory = { render, texts: (l: string, c?: string) => directory.texts(l, c) };
   const response = createCrisisResponder({
     store, escalation: journaled, risk: deps.risk, clock, logger, locale, deliveries, directory: crisisDirectory,
     threshold: policy.threshold, fallbackCountry: deps.defaultCountry,

@@ -15,6 +15,15 @@ const FORMAT_KEYS = [
 ] as const;
 export type FormatKey = (typeof FORMAT_KEYS)[number];
 
+/** The `case` command's replies: refusals, mistakes, what an action did, and the parts of `case list`. */
+export const MODERATION_KEYS = [
+  'refused', 'usage', 'which_case', 'unknown_outcome', 'note_missing', 'note_too_long', 'not_found',
+  'acknowledged', 'resolved', 'noted', 'paused', 'resumed',
+  'already_resolved', 'already_acknowledged', 'another_moderator', 'already_paused', 'not_paused', 'cannot',
+  'no_open_cases', 'list_paused', 'list_opened', 'list_acknowledged',
+] as const;
+export type ModerationKey = (typeof MODERATION_KEYS)[number];
+
 /** Which ways of reaching the shown lines exist: every non-empty mix of call, text and chat, or web pages only. */
 export const WAY_KEYS = ['call', 'text', 'chat', 'call_text', 'call_chat', 'text_chat', 'call_text_chat', 'web'] as const;
 export type WayKey = (typeof WAY_KEYS)[number];
@@ -54,6 +63,8 @@ const shape = {
     country_set: Text, country_cleared: Text, language_set: Text, language_cleared: Text, language_unknown: Text,
     moderators_only: Text, no_community: Text, usage: Text,
   }),
+  /** Replies to the moderators' `case` command, in the moderator's language (src/crisis/moderation.ts). */
+  moderation: z.strictObject(Object.fromEntries(MODERATION_KEYS.map((k) => [k, Text])) as Record<ModerationKey, typeof Text>),
   format: z.strictObject(Object.fromEntries(FORMAT_KEYS.map((k) => [k, z.string()])) as Record<FormatKey, z.ZodString>),
 };
 
@@ -76,6 +87,7 @@ export const PartialTemplateFile = z.strictObject({
   moderator_note: shape.moderator_note.partial().optional(),
   country_command: shape.country_command.partial().optional(),
   community: shape.community.partial().optional(),
+  moderation: shape.moderation.partial().optional(),
   format: shape.format.partial().optional(),
 });
 export type PartialTemplateFile = z.infer<typeof PartialTemplateFile>;
@@ -123,7 +135,8 @@ export const PLACEHOLDER_RULES: Readonly<Record<string, PlaceholderRule>> = {
   'fallback_reply.low': none,
   'fallback_reply.moderate': none,
   'fallback_reply.high': none,
-  'fallback_reply.imminent': none,
+  // Once the country is known, its emergency number, not "your local emergency number" (issue 12).
+  'fallback_reply.imminent': { allowed: ['emergency'], required: ['emergency'] },
   handoff_notice: none,
   ...Object.fromEntries(WAY_KEYS.map((k) => [`ways.${k}`, none])),
   'moderator_note.self': none,
@@ -144,6 +157,28 @@ export const PLACEHOLDER_RULES: Readonly<Record<string, PlaceholderRule>> = {
   'community.moderators_only': none,
   'community.no_community': none,
   'community.usage': none,
+  'moderation.refused': none,
+  'moderation.usage': fmt('outcomes'),
+  'moderation.which_case': none,
+  'moderation.unknown_outcome': fmt('value', 'outcomes'),
+  'moderation.note_missing': none,
+  'moderation.note_too_long': fmt('max'),
+  'moderation.not_found': fmt('id'),
+  'moderation.acknowledged': fmt('id', 'by'),
+  'moderation.resolved': fmt('id', 'by', 'outcome'),
+  'moderation.noted': fmt('id'),
+  'moderation.paused': fmt('id'),
+  'moderation.resumed': fmt('id'),
+  'moderation.already_resolved': fmt('id'),
+  'moderation.already_acknowledged': fmt('id', 'by'),
+  'moderation.another_moderator': none,
+  'moderation.already_paused': fmt('id'),
+  'moderation.not_paused': fmt('id'),
+  'moderation.cannot': fmt('id'),
+  'moderation.no_open_cases': none,
+  'moderation.list_paused': none,
+  'moderation.list_opened': fmt('at'),
+  'moderation.list_acknowledged': fmt('by'),
   'format.bullet': fmt('line'),
   'format.line': fmt('service', 'methods', 'hours', 'note'),
   'format.call': fmt('numbers'),

@@ -101,6 +101,7 @@ function mergeOverEnglish(en: TemplateFile, partial: PartialTemplateFile): Templ
     moderator_note: over(en.moderator_note, partial.moderator_note),
     country_command: over(en.country_command, partial.country_command),
     community: over(en.community, partial.community),
+    moderation: over(en.moderation, partial.moderation),
     format: over(en.format, partial.format),
   };
 }

@@ -26,7 +26,7 @@ const IMMINENT_OPENING = "I'm really glad you told me. Your safety matters most 
 const count = (text: string, part: string) => text.split(part).length - 1;
 
 describe('crisis lane behaviours in the console chat', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
-  it('sends one crisis text for a message the judge raises to imminent after the screen answered it', async () => {
+  it("sends the imminent lines once, after the moderate ones, for a message the judge raises after the screen answered it", async () => {
     model = await startFakeModel({
       reply: (body: ChatRequestBody): string | ScriptedReply => isJudgeCall(body)
         ? { content: JSON.stringify({ level: 'imminent', categories: ['plan'], rationale: 'plan with a time' }), delayMs: 400 }
@@ -39,8 +39,10 @@ describe('crisis lane behaviours in the console chat', { timeout: CLI_TEST_TIMEO
     expect(r.code).toBe(0);
     expect(model.calls.some(isJudgeCall)).toBe(true);
     expect(count(r.stdout, MODERATE_OPENING)).toBe(1);
-    expect(count(r.stdout, IMMINENT_OPENING)).toBe(0);
-    expect(r.stdout).toContain('I am here with you.');
+    // Issue 13's decision: the raised level's lines follow once, before the answer.
+    expect(count(r.stdout, IMMINENT_OPENING)).toBe(1);
+    expect(r.stdout.indexOf(MODERATE_OPENING)).toBeLessThan(r.stdout.indexOf(IMMINENT_OPENING));
+    expect(r.stdout.indexOf(IMMINENT_OPENING)).toBeLessThan(r.stdout.indexOf('I am here with you.'));
   });
 
   it("never shows the model's rating of a way to die after the person asked about one", async () => {

@@ -7,6 +7,8 @@
  * Before: the engine called `respond` a second time for the judge's verdict. The person got a
  * second crisis text seconds after the first, and the case store dropped the second signal as a
  * redelivery of the same message, so the moderators were never paged at the judge's level.
+ * Since then (issue 13's decision, test/engine/judge-raise.test.ts) a higher verdict also sends
+ * the raised level's lines once, within the same response and the same case.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatRequestBody, ScriptedReply } from '../fakes/fake-model.js';
@@ -36,7 +38,7 @@ describe('one crisis response per message', () => {
     expect(assessor.screen({ text: PASSIVE, recent: [], now: new Date() }).level).toBe('moderate');
   });
 
-  it('sends one crisis text when the judge raises the level after the resources went out, and pages at the raised level', async () => {
+  it("calls the crisis step once when the judge raises the level after the resources went out: the raised level's lines once, paged at the raised level", async () => {
     h = await start('imminent', 400);
     const handled = h.adapter.receive({ text: PASSIVE });
     // The screen's resources go out before the judge has answered.
@@ -45,14 +47,14 @@ describe('one crisis response per message', () => {
     await handled;
     await h.bot.drainAlerts();
 
-    expect(h.adapter.sent.map((m) => m.kind)).toEqual(['resources', 'reply']);
+    expect(h.adapter.sent.map((m) => m.kind)).toEqual(['resources', 'resources', 'reply']);
     // The case carries the judge's level: the first alert at the screen's level, then the escalation.
     expect(h.sink.alerts.map((a) => [a.kind, a.level, a.priority])).toContainEqual(['escalated', 'imminent', 'urgent']);
     expect(h.sink.alerts.filter((a) => a.kind === 'new').map((a) => a.level)).toEqual(['moderate']);
     expect(new Set(h.sink.alerts.map((a) => a.caseId)).size).toBe(1);
   });
 
-  it("gives the person the raised level's lines with their next message at risk", async () => {
+  it("gives the person the raised level's lines once, and not again with their next message at risk", async () => {
     h = await start('imminent', 400);
     await h.adapter.receive({ text: PASSIVE });
     await h.adapter.receive({ text: 'I really do not want to be here anymore' });
