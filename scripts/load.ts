@@ -9,7 +9,8 @@
  *
  * Each user sends several messages a few hundred ms apart without waiting for answers, so a
  * user's messages queue in the bot and their order matters. A few percent of users send one
- * crisis message. Latency is POST → the matching sendMessage arriving at the fake Bot API.
+ * crisis message. Latency is POST → the matching sendMessage arriving at the fake Bot API. Updates
+ * go over at most the webhook's max_connections at once, as Telegram sends them (load-webhook.ts).
  *
  * Checks (exit 1 when one fails): no message lost, none answered twice, every answer in its
  * own user's chat, per-user order kept, every crisis message got the verified resources and
@@ -40,6 +41,7 @@ import { startFakeModel } from '../test/fakes/fake-model.js';
 import { startFakeTelegram } from '../test/fakes/fake-telegram.js';
 import { refusedPort } from '../test/helpers/local-http.js';
 import { BoundedLog, OPS_LISTENING } from '../test/helpers/log-port.js';
+import { createWebhookPoster, TELEGRAM_DEFAULT_MAX_CONNECTIONS } from './load-webhook.js';
 
 // ─── options ──────────────────────────────────────────────────────────────────
 const argv = process.argv.slice(2);
@@ -247,6 +249,12 @@ async function main(): Promise<number> {
     }
     return { user, startMs, messages };
   });
+  // Updates arrive as Telegram sends them: over at most the webhook's max_connections at once.
+  const asked = telegram.callsOf('setWebhook').at(-1)?.payload.max_connections;
+  const webhook = createWebhookPoster({
+    url: `http://127.0.0.1:${webhookPort}/telegram`, secret: SECRET, timeoutMs: 30_000,
+    maxConnections: typeof asked === 'number' ? asked : TELEGRAM_DEFAULT_MAX_CONNECTIONS,
+  });
   const telegramUserId = (user: number) => 700_000_000 + user;
   let updateId = 1;
   let refused = 0;
@@ -258,18 +266,7 @@ async function main(): Promise<number> {
       message: { message_id: index + 1, date: Math.floor(Date.now() / 1000), chat: { id: from.id, type: 'private', first_name: from.first_name }, from, text },
     };
     telegram.observe(update);
-    const res = await fetch(`http://127.0.0.1:${webhookPort}/telegram`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-      body: JSON.stringify(update),
-      signal: AbortSignal.timeout(30_000),
-    }).catch(() => undefined);
-    if (!res) {
-      refused++;
-      return;
-    }
-    await res.arrayBuffer();
-    if (res.status !== 200) refused++;
+    if ((await webhook.post(update)) !== 200) refused++;
   };
   await Promise.all(plans.map(async (plan) => {
     await new Promise((r) => setTimeout(r, plan.startMs));
@@ -282,6 +279,7 @@ async function main(): Promise<number> {
     }
   }));
   const postedAllAt = Date.now();
+  webhook.close();
 
   // ─── wait for every answer (bounded) ───────────────────────────────────────
   // With the model down or hung every message still gets one message back (a fallback text).
