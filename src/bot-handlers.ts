@@ -36,6 +36,8 @@ function gatewayBook(shared: SharedStateStore, platform: string, clock: Clock): 
   return {
     session: (shardId) => shared.gatewaySession(`${platform}:${shardId}`),
     saveSession: (shardId, session) => shared.saveGatewaySession(`${platform}:${shardId}`, session, clock.now()),
+    channelMarks: (shardId, sinceMs) => shared.gatewayChannelMarks(`${platform}:${shardId}`, new Date(sinceMs)),
+    saveChannelMarks: (shardId, marks) => shared.saveGatewayChannelMarks(`${platform}:${shardId}`, marks),
     takeIdentifySlot: (bucket, intervalMs) => shared.takeIdentifySlot(`${platform}:identify:${bucket}`, clock.now(), intervalMs),
   };
 }

@@ -108,10 +108,25 @@ export interface GatewaySession {
   shardCount: number;
 }
 
+/**
+ * How far a shard's channel was taken: every message up to `lastMessageId` reached the engine's
+ * intake. A shard whose session the platform dropped reads the channel's history after it.
+ */
+export interface ChannelMark {
+  channelId: string;
+  lastMessageId: string;
+  /** When the shard last saw a message there (unix ms). */
+  seenAt: number;
+}
+
 /** One platform's view of the gateway rows (shard ids and bucket names of that platform). */
 export interface GatewayBook {
   session(shardId: number): Promise<GatewaySession | undefined>;
   saveSession(shardId: number, session: GatewaySession): Promise<void>;
+  /** The shard's channel marks seen at or after `sinceMs`. */
+  channelMarks(shardId: number, sinceMs: number): Promise<ChannelMark[]>;
+  /** Moves the shard's channel marks forward (a mark never goes back). */
+  saveChannelMarks(shardId: number, marks: ChannelMark[]): Promise<void>;
   /** 0 when this caller may IDENTIFY in `bucket` now (the slot is held for `intervalMs`), else ms to wait. */
   takeIdentifySlot(bucket: number, intervalMs: number): Promise<number>;
 }

@@ -29,6 +29,7 @@ import { checkReplayHook, DiscordClients } from './shard-clients.js';
 import { handleInteraction } from './interactions.js';
 import { messageBodies } from './outbound.js';
 import { ShardLeases } from './shard-leases.js';
+import type { IntakeMarks } from './intake-marks.js';
 
 export type { DiscordAdapterConfig } from './config.js';
 
@@ -143,22 +144,25 @@ class DiscordAdapter implements PlatformAdapter {
   }
 
   private async connect(client: Client, missed: Map<number, GatewaySession>, handlers: BotHandlers): Promise<void> {
-    await this.clients.connect(client, missed, (message) => void this.onMessage(message, handlers));
+    const marks = this.clients.marks;
+    await this.clients.connect(client, missed, (message) => this.take(message, handlers, marks));
     // Once per process: every instance registers the same set, so one is enough.
     if (!this.commandsRegistered) await this.registerCommands(client);
     this.commandsRegistered = true;
   }
 
   private listen(client: Client, handlers: BotHandlers): void {
+    // With a store: the recorded sequence and channel marks wait for each message's intake.
+    const marks = this.clients.marks;
+    if (marks !== undefined) client.on(Events.Raw, (packet: { t?: unknown; s?: unknown; d?: unknown }, shard: number) => marks.arrived(packet, shard));
     client.on(Events.MessageCreate, (message) => {
-      if (this.clients.admit(message)) void this.onMessage(message, handlers);
+      marks?.claim(message.id);
+      if (this.clients.admit(message)) this.take(message, handlers, marks);
     });
-    client.on(Events.InteractionCreate, (interaction) =>
-      void handleInteraction(interaction, {
-        handlers,
-        log: this.log,
-      }),
-    );
+    client.on(Events.InteractionCreate, (interaction) => {
+      marks?.claim(interaction.id);
+      void handleInteraction(interaction, { handlers, log: this.log }).finally(() => marks?.done(interaction.id));
+    });
     // Discord closed the gateway for good (bad token, disallowed intents): the bot is deaf until restarted.
     client.on(Events.ShardDisconnect, (event, shard) => this.log.error('discord gateway closed for good', { shard, closeCode: event.code }));
     client.on(Events.ShardReconnecting, (shard) => {
@@ -198,6 +202,11 @@ class DiscordAdapter implements PlatformAdapter {
         this.log.warn('discord slash command registration failed', { guildId, code: mapDiscordError(error).code });
       }
     }
+  }
+
+  /** Hands a message on; its shard's marks move past it once the core has it. */
+  private take(message: Message, handlers: BotHandlers, marks: IntakeMarks | undefined): void {
+    void this.onMessage(message, handlers).finally(() => marks?.done(message.id));
   }
 
   private async onMessage(message: Message, handlers: BotHandlers): Promise<void> {

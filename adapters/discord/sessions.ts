@@ -6,9 +6,11 @@
  * - Every shard's session (id, resume URL, last sequence) is written to the store, so whoever
  *   runs the shard next — another instance after a move, or this one after a restart — can
  *   resume it and have Discord replay what the shard missed (catch-up.ts). Sequence updates,
- *   one per event, become one write a second, trailing by a second (SessionRecorder). A stored
+ *   one per event, become one write a second, trailing by a second (SessionRecorder), and never
+ *   past a message or button press whose intake is not written yet (intake-marks.ts). A stored
  *   sequence that lags only makes the replay longer; the engine drops what it already took by
- *   message id.
+ *   message id. With it go the channel marks a REST catch-up starts from when Discord has dropped
+ *   the session.
  * - IDENTIFY takes its slot from the store, so all instances together stay within Discord's
  *   limit of max_concurrency identifies per 5 s (bucket: shard id % max_concurrency).
  * - Handing a shard on closes its connection with 4200, not 1000: Discord ends a session closed
@@ -18,6 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SimpleIdentifyThrottler, SimpleShardingStrategy, type IIdentifyThrottler, type SessionInfo, type WebSocketOptions } from 'discord.js';
 import type { Logger } from '../../src/logger.js';
 import type { GatewayBook, GatewaySession } from '../../src/ports.js';
+import { IntakeMarks } from './intake-marks.js';
 
 type WsManager = Parameters<NonNullable<WebSocketOptions['buildStrategy']>>[0];
 
@@ -33,12 +36,11 @@ const covers = (written: GatewaySession | undefined, s: GatewaySession) => writt
 /**
  * Writes each shard's session through to the store. A new session is written at once (its READY
  * comes before any of its events). The sequence trails on purpose: each tick writes what was
- * received by the tick before, so what the store says was seen arrived at least a tick earlier
- * and has had that long to be recorded by the engine. After a crash the next holder resumes from
- * there, and Discord replays the last second again: messages already taken are dropped by id,
- * and one that was in flight when the process died comes back instead of being lost. A
- * deliberate hand-over writes the latest (`flushLatest`): this process goes on handling what it
- * received.
+ * received by the tick before, and never past an event still being taken (`marks`): what the
+ * store says was seen has reached the engine's intake. After a crash the next holder resumes
+ * from there, and Discord replays the last second again: messages already taken are dropped by
+ * id, and one that was in flight when the process died comes back instead of being lost. A
+ * deliberate hand-over writes the latest (`flushLatest`), still below what is being taken.
  */
 export class SessionRecorder {
   private readonly latest = new Map<number, GatewaySession>();
@@ -47,11 +49,27 @@ export class SessionRecorder {
   /** What the next tick writes: the latest as of the tick before. */
   private staged = new Map<number, GatewaySession>();
   private timer: NodeJS.Timeout | undefined;
+  /**
+   * After a hand-over: the next holder writes its own session to the row now, so this one writes
+   * no session again (another session id would replace the row); channel marks still move.
+   */
+  private handedOver = false;
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly book: GatewayBook, private readonly log: Logger, private readonly tickMs = SEQUENCE_WRITE_MS) {}
+  constructor(
+    private readonly book: GatewayBook,
+    private readonly log: Logger,
+    private readonly tickMs = SEQUENCE_WRITE_MS,
+    readonly marks = new IntakeMarks(),
+  ) {
+    // A sequence held back by a message in flight is written once that message is taken.
+    marks.onChange = () => {
+      if (this.timer === undefined) this.schedule();
+    };
+  }
 
   update(shardId: number, info: SessionInfo | null): void {
+    if (this.handedOver) return;
     // null: the session ended here (invalid, or a deliberate close). The row stays: a later
     // catch-up from it is refused with Invalid Session, which costs one connection and no events.
     if (info === null) return;
@@ -70,7 +88,9 @@ export class SessionRecorder {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.staged.clear();
-    return this.write([...this.latest].filter(([id, s]) => !covers(this.queued.get(id), s)));
+    const written = this.write([...this.latest].filter(([id, s]) => !covers(this.queued.get(id), s)));
+    this.handedOver = true;
+    return written;
   }
 
   private schedule(): void {
@@ -80,14 +100,23 @@ export class SessionRecorder {
 
   private tick(): void {
     this.timer = undefined;
+    if (this.handedOver) {
+      void this.write([]);
+      return;
+    }
     void this.write([...this.staged]);
     this.staged = new Map([...this.latest].filter(([id, s]) => !covers(this.queued.get(id), s)));
-    if (this.staged.size > 0) this.schedule();
+    if (this.staged.size > 0 || this.marks.hasChanges()) this.schedule();
   }
 
-  /** Queues `batch` after any write under way; a failed write is logged, never thrown. */
-  private write(batch: Array<[number, GatewaySession]>): Promise<void> {
+  /**
+   * Queues `batch` (each sequence held below what is still being taken) and the changed channel
+   * marks after any write under way; a failed write is logged, never thrown.
+   */
+  private write(sessions: Array<[number, GatewaySession]>): Promise<void> {
+    const batch = sessions.map(([id, s]): [number, GatewaySession] => [id, { ...s, sequence: Math.min(s.sequence, this.marks.sequenceCap(id)) }]);
     for (const [id, session] of batch) this.queued.set(id, session);
+    const marks = this.marks.takeChanges();
     this.chain = this.chain.then(async () => {
       for (const [shardId, session] of batch) {
         try {
@@ -95,6 +124,14 @@ export class SessionRecorder {
         } catch (error) {
           // Lost only resumability: the next holder identifies afresh, as without a store.
           this.log.warn('discord session not recorded in the store', { shard: shardId, error: String(error) });
+        }
+      }
+      for (const [shardId, list] of marks) {
+        try {
+          await this.book.saveChannelMarks(shardId, list);
+        } catch (error) {
+          // Lost only a REST catch-up's starting point; the next change writes the mark again.
+          this.log.warn('discord channel marks not recorded in the store', { shard: shardId, error: String(error) });
         }
       }
     });
@@ -132,6 +169,8 @@ export class StoreIdentifyThrottler implements IIdentifyThrottler {
 /** The store's part in one Client's gateway: ws options to build it with, and a resumable close. */
 export interface GatewayHooks {
   ws: WebSocketOptions;
+  /** What the shards have taken: the recorded sequences and channel marks stay below it. */
+  marks: IntakeMarks;
   /** Closes every shard connection resumably (4200) and writes the final sequences. */
   closeResumably(): Promise<void>;
 }
@@ -140,6 +179,7 @@ export function gatewayHooks(book: GatewayBook, log: Logger): GatewayHooks {
   const recorder = new SessionRecorder(book, log);
   let manager: WsManager | undefined;
   return {
+    marks: recorder.marks,
     ws: {
       buildStrategy: (built) => {
         manager = built;

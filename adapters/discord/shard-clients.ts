@@ -9,16 +9,21 @@
  *   logs in with a session of its own, then resumes the shard's recorded session beside it
  *   (catch-up.ts) and takes the events Discord replays as if they had arrived live.
  *
+ * When Discord no longer keeps the recorded session (Invalid Session), the shard's recent
+ * channels are read through REST after their stored marks instead (rest-catch-up.ts).
+ *
  * Live messages that arrive while a catch-up runs are held and handed on after the replayed
  * ones, so one person's messages still reach the engine in the order they were sent.
  */
 import { version as DISCORD_JS_VERSION, type Client, type Message } from 'discord.js';
 import type { Logger } from '../../src/logger.js';
-import type { GatewayBook, GatewaySession } from '../../src/ports.js';
-import { catchUpSession, type ReplayedEvent } from './catch-up.js';
+import type { ChannelMark, GatewayBook, GatewaySession } from '../../src/ports.js';
+import { catchUpSession, type CatchUpOutcome, type ReplayedEvent } from './catch-up.js';
+import { readMissedHistory, RECENT_CHANNELS_MS } from './rest-catch-up.js';
 import type { DiscordAdapterConfig } from './config.js';
 import { configuredShards, loginAndWait, newDiscordClient, swapClient, type ShardSet } from './gateway.js';
 import { gatewayHooks, type GatewayHooks } from './sessions.js';
+import type { IntakeMarks } from './intake-marks.js';
 
 /** What discord.js 14's internal WebSocketManager.handlePacket looks like: the replay's way into a Client. */
 type PacketHandler = (packet: object, shard: unknown) => boolean;
@@ -56,6 +61,10 @@ export class DiscordClients {
   private held: Message[] | undefined;
   /** True while a replayed event is being dispatched, so it passes the hold. */
   private replaying = false;
+  /** Ids of the messages the catch-up replayed, so the history read hands none on twice. */
+  private replayedIds = new Set<string>();
+  /** The store's gateway rows, when the bot has a store. */
+  private book: GatewayBook | undefined;
 
   constructor(private readonly config: DiscordAdapterConfig, private readonly log: Logger) {
     this.current = newDiscordClient(config, configuredShards(config));
@@ -67,6 +76,7 @@ export class DiscordClients {
    */
   async replace(shards: ShardSet, book: GatewayBook | undefined): Promise<Client> {
     const previousHooks = this.hooks;
+    this.book = book;
     this.hooks = book === undefined ? undefined : gatewayHooks(book, this.log);
     const next = newDiscordClient(this.config, shards, this.hooks?.ws);
     const previous = this.current;
@@ -76,6 +86,11 @@ export class DiscordClients {
     // A failed login destroys its client, which clears the shared REST manager's token: set it again.
     next.rest.setToken(this.config.token);
     return next;
+  }
+
+  /** What the current Client's shards are taking (none without a store). */
+  get marks(): IntakeMarks | undefined {
+    return this.hooks?.marks;
   }
 
   /** The sessions last recorded for `ids` that a catch-up could resume (same shard count). */
@@ -92,15 +107,44 @@ export class DiscordClients {
   /** Logs `client` in, catches its shards up on `missed`, then hands the held live messages to `deliver`. */
   async connect(client: Client, missed: Map<number, GatewaySession>, deliver: (message: Message) => void): Promise<void> {
     this.held = missed.size > 0 ? [] : undefined;
+    this.replayedIds = new Set();
+    // Read before login: the new Client's own messages move the marks past what was missed.
+    const marks = await this.storedMarks([...missed.keys()]);
     try {
       await loginAndWait(client, this.config.token);
       this.log.info('discord ready', { botUserId: client.user?.id, guilds: client.guilds.cache.size, shards: client.options.shards });
-      await Promise.all([...missed].map(([shard, session]) => this.catchUp(client, shard, session)));
+      const outcomes = await Promise.all([...missed].map(async ([shard, session]) => [shard, await this.catchUp(client, shard, session)] as const));
+      // Nothing (or not all) could be replayed: read what the shard's recent channels hold.
+      const unreplayed = outcomes.filter(([, outcome]) => outcome !== 'replayed').flatMap(([shard]) => marks.get(shard) ?? []);
+      if (unreplayed.length > 0) await this.readHistory(client, unreplayed, deliver);
     } finally {
       const held = this.held ?? [];
       this.held = undefined;
       for (const message of held) deliver(message);
     }
+  }
+
+  private async readHistory(client: Client, marks: ChannelMark[], deliver: (message: Message) => void): Promise<void> {
+    const seen = new Set([...this.replayedIds, ...(this.held ?? []).map((m) => m.id)]);
+    const fresh = (await readMissedHistory(client, marks, this.log)).filter((m) => !seen.has(m.id));
+    this.log.info('discord shard read what it missed from channel history', { channels: marks.length, messages: fresh.length });
+    for (const message of fresh) deliver(message);
+  }
+
+  /** The channel marks of `ids` seen lately, per shard; none without a store or when it cannot answer. */
+  private async storedMarks(ids: number[]): Promise<Map<number, ChannelMark[]>> {
+    const found = new Map<number, ChannelMark[]>();
+    const book = this.book;
+    if (book === undefined) return found;
+    const since = Date.now() - RECENT_CHANNELS_MS;
+    for (const id of ids) {
+      try {
+        found.set(id, await book.channelMarks(id, since));
+      } catch (error) {
+        this.log.warn('discord channel marks not readable in the store', { shard: id, error: String(error) });
+      }
+    }
+    return found;
   }
 
   /** Whether a live message goes on now; false: it is held until the catch-up is done. */
@@ -116,7 +160,7 @@ export class DiscordClients {
     await this.current.destroy();
   }
 
-  private async catchUp(client: Client, shard: number, session: GatewaySession): Promise<void> {
+  private async catchUp(client: Client, shard: number, session: GatewaySession): Promise<CatchUpOutcome> {
     const { outcome, events, closeCode } = await catchUpSession({
       session, token: this.config.token, timeoutMs: CATCH_UP_TIMEOUT_MS,
       onEvent: (event) => this.replay(client, shard, event),
@@ -124,6 +168,7 @@ export class DiscordClients {
     const fields = { shard, outcome, events, closeCode };
     if (outcome === 'failed') this.log.warn('discord shard could not catch up on its previous session', fields);
     else this.log.info('discord shard caught up on its previous session', fields);
+    return outcome;
   }
 
   /**
@@ -139,6 +184,8 @@ export class DiscordClients {
       this.log.error('discord replayed event could not be handed to the client', { shard, type: event.t });
       return;
     }
+    const id = (event.d as { id?: unknown } | null)?.id;
+    if (typeof id === 'string') this.replayedIds.add(id);
     this.replaying = true;
     try {
       handlePacket({ op: 0, t: event.t, s: event.s, d: event.d }, target);

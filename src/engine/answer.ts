@@ -129,7 +129,8 @@ async function modelAnswer(deps: EngineDeps, request: AnswerRequest, stream: Rep
     logger.error('model call failed', { code: e.code, platform: message.conversation.platform, ...e.context });
     deps.metrics?.observe('model_latency_seconds', (performance.now() - modelStarted) / 1000, { outcome: 'error' });
     deps.metrics?.count('model_errors_total', { code: e.code });
-    const verdict = crisis.checkReply(undefined, assessment.level, locale);
+    // The person's country too: the safe reply then gives its emergency number, not "your local one".
+    const verdict = crisis.checkReply(undefined, assessment.level, locale, country);
     return { ok: false, fallback: verdict.ok ? undefined : verdict.fallback };
   } finally {
     stopTyping?.();

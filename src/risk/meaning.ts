@@ -7,11 +7,14 @@
 import type { ConceptFile, GrammarFile } from './concept-schema.js';
 import { clauseAt, compileConcepts, scanConcepts, withoutFillers, type ConceptIndex } from './concepts.js';
 import { evaluateGrammar, type GrammarResult } from './grammar.js';
+import type { LanguageIdTable } from './language-id.js';
 
 export interface MeaningPolicy {
   index: ConceptIndex;
   grammar: GrammarFile;
   files: ConceptFile[];
+  /** Which language a Latin-script message is in (language-id.yaml); set by the loader when present. */
+  languageId?: LanguageIdTable;
 }
 
 export interface MeaningReading {
@@ -41,6 +44,11 @@ export function framedAt(reading: MeaningReading, language: string, form: string
   if (form !== reading.text) return false;
   const framed = reading.grammar.framedClauses.get(language);
   return framed !== undefined && framed.has(clauseAt(form, offset));
+}
+
+/** Whether a phrase-rule match at `offset` lies in a clause told in the past with nothing present in it (grammar.ts markPast). */
+export function pastAt(reading: MeaningReading, form: string, offset: number): boolean {
+  return form === reading.text && reading.grammar.pastClauses.has(clauseAt(form, offset));
 }
 
 /** Whether a phrase-rule match at `offset` lies in a sentence told as a story or report about someone else (grammar.ts markStories). */

@@ -22,6 +22,7 @@ import { ConceptFile, GrammarFile } from './concept-schema.js';
 import { checkMeaningExamples } from './meaning-examples.js';
 import { compileMeaning, type MeaningPolicy } from './meaning.js';
 import { compilePack, PatternError, ruleMatches, triggerPasses, type CompiledPack } from './rules.js';
+import { checkLanguageIdExamples, compileLanguageId, LanguageIdFile } from './language-id.js';
 
 export interface DetectionPolicy {
   packs: CompiledPack[];
@@ -31,7 +32,7 @@ export interface DetectionPolicy {
   meaning?: MeaningPolicy;
 }
 
-const SPECIAL = new Set(['trajectory.yaml', 'judge.yaml', 'grammar.yaml']);
+const SPECIAL = new Set(['trajectory.yaml', 'judge.yaml', 'grammar.yaml', 'language-id.yaml']);
 const isConceptFile = (name: string) => /^concepts\.[a-z]{2}\.ya?ml$/.test(name);
 
 /**
@@ -88,7 +89,7 @@ export function loadDetectionPolicy(
   };
 
   for (const special of SPECIAL) {
-    if (special === 'grammar.yaml') continue;
+    if (special === 'grammar.yaml' || special === 'language-id.yaml') continue;
     if (!names.includes(special)) problems.push(`${show(special)}: missing. Fix: restore the file from version control.`);
   }
   const trajectory = names.includes('trajectory.yaml')
@@ -97,6 +98,8 @@ export function loadDetectionPolicy(
   const judge = names.includes('judge.yaml') ? validate(JudgeFile, 'judge.yaml', readYaml('judge.yaml')) : undefined;
 
   const packs: CompiledPack[] = [];
+  /** Each pack's `markers` (common words), added to language-id.yaml's lists for its language. */
+  const markers = new Map<string, string[]>();
   const seenIds = new Map<string, string>();
   const languages = new Map<string, string>();
   const conceptFiles: ConceptFile[] = [];
@@ -129,6 +132,7 @@ export function loadDetectionPolicy(
       problems.push(`${show(name)}: language: "${file.language}" is also used by ${languages.get(file.language)}. Fix: one file per language.`);
     }
     languages.set(file.language, show(name));
+    if (file.script === 'latin') markers.set(file.language, file.markers);
     file.rules.forEach((rule, i) => {
       if (rule.language !== file.language) {
         problems.push(`${show(name)}: rules.${i}.language: "${rule.language}" differs from the file's language "${file.language}". Fix: move the rule or correct its language.`);
@@ -151,6 +155,16 @@ export function loadDetectionPolicy(
     }
     if (!snapshot) problems.push(...checkExamples(pack, show(name)));
     packs.push(pack);
+  }
+  // Language identification (language-id.ts) rides with the meaning policy, which every caller of
+  // the screen already passes; an older policy folder without the file guesses from pack markers.
+  if (meaning && names.includes('language-id.yaml')) {
+    const file = validate(LanguageIdFile, 'language-id.yaml', readYaml('language-id.yaml'));
+    if (file) {
+      const table = compileLanguageId(file, markers);
+      problems.push(...checkLanguageIdExamples(file, table, show('language-id.yaml')));
+      meaning.languageId = table;
+    }
   }
   if (packs.length === 0 && problems.length === 0) {
     problems.push(`${dir}: no language files. Fix: add at least policies/detection/en.yaml.`);

@@ -8,10 +8,11 @@ import { normalizeText, type NormalizedText } from './normalize.js';
 import type { Signal } from './policy-schema.js';
 import { LiteralIndex } from './literal-index.js';
 import { wholeMessageFramed } from './grammar.js';
-import { framedAt, readMeaning, storyAt, type MeaningPolicy } from './meaning.js';
+import { framedAt, pastAt, readMeaning, storyAt, type MeaningPolicy } from './meaning.js';
 import type { LoadedModel } from './model/load.js';
 import { applyModel } from './model/screen-hook.js';
 import { ruleMatchAt, type CompiledPack, type CompiledRule } from './rules.js';
+import { identifyLatin, type LanguageIdTable } from './language-id.js';
 
 export interface RuleHit {
   id: string;
@@ -126,6 +127,9 @@ export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: Mea
       // Even an imminent phrase ("a farewell letter") is set aside in a sentence that tells a
       // story or a report about someone else with no first person in it.
       if (reading && rule.level === 'imminent' && storyAt(reading, form, at)) continue;
+      // And one told in the past with nothing present in its clause ("ten years ago I swallowed
+      // a bottle of pills"): history, not an attempt now.
+      if (reading && rule.level === 'imminent' && pastAt(reading, form, at)) continue;
       // A goodbye with a planned return ("adiós a todos, nos vemos el lunes") is not a farewell:
       // like an `unless_message`, the farewell rule does not match it; nothing found is lowered.
       if (reading?.grammar.returning && rule.category === 'farewell') continue;
@@ -163,7 +167,7 @@ export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: Mea
   // The learned model may raise the level, never lower it (src/risk/model/screen-hook.ts).
   // Not for a message framed as a whole (an offer of support, a report, a story): the frame is
   // the rules' evidence that the words are not the writer's own risk.
-  const language = topLanguage ?? guessLanguage(packs, normalized);
+  const language = topLanguage ?? guessLanguage(packs, normalized, raw, meaning?.languageId);
   if (model && !(reading && wholeMessageFramed(reading.grammar))) level = applyModel(model, normalized.text, level, signals, hits, language);
   return { level, hits, conditional, signals, language };
 }
@@ -188,8 +192,12 @@ const SCRIPT_ORDER: Array<[keyof NormalizedText, CompiledPack['script']]> = [
   ['hasCyrillic', 'cyrillic'],
 ];
 
-/** Script first (kana → ja, Hangul → ko, Cyrillic → ru, Han → zh, ...); for Latin text, the pack whose common words occur most. */
-export function guessLanguage(packs: CompiledPack[], n: NormalizedText): string {
+/**
+ * Script first (kana → ja, Hangul → ko, Cyrillic → ru, Han → zh, ...); for Latin text, the
+ * language-identification table (language-id.ts) when the policy has one, else the pack whose
+ * common words occur most.
+ */
+export function guessLanguage(packs: CompiledPack[], n: NormalizedText, raw?: string, table?: LanguageIdTable): string {
   for (const [flag, script] of SCRIPT_ORDER) {
     if (!n[flag]) continue;
     const pack = packs.find((p) => p.script === script);
@@ -197,6 +205,7 @@ export function guessLanguage(packs: CompiledPack[], n: NormalizedText): string 
   }
   if (n.hasKana) return 'ja';
   if (n.hasHan && !/[a-z]{3}/.test(n.text)) return packs.find((p) => p.script === 'han')?.language ?? 'zh';
+  if (table && raw !== undefined) return identifyLatin(table, raw) ?? table.fallback;
   let best = 'en';
   let bestCount = 0;
   for (const pack of packs) {

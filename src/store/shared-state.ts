@@ -4,7 +4,7 @@
  * (issue 14 item 2). One process on SQLite gets the same behaviour across restarts; several
  * instances on PostgreSQL share it. sqlite-shared-state.ts and pg-shared-state.ts implement it.
  */
-import type { DirectReach, GatewaySession } from '../ports.js';
+import type { ChannelMark, DirectReach, GatewaySession } from '../ports.js';
 
 export interface RateSettings {
   /** Tokens added per minute. */
@@ -39,6 +39,10 @@ export interface SharedStateStore {
    * landing out of order keep the higher); a different session id replaces the row.
    */
   saveGatewaySession(shardKey: string, session: GatewaySession, now: Date): Promise<void>;
+  /** The shard's channel marks seen at or after `since`; older ones are dropped on the way. */
+  gatewayChannelMarks(shardKey: string, since: Date): Promise<ChannelMark[]>;
+  /** Upserts channel marks; each keeps the higher message id and the later sighting of the two. */
+  saveGatewayChannelMarks(shardKey: string, marks: ChannelMark[]): Promise<void>;
   /**
    * Takes the IDENTIFY slot of a rate bucket if it is free at `now`, and holds it for
    * `intervalMs`: resolves 0 when taken, else how many ms until it frees. Atomic across instances.

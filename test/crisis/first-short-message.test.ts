@@ -1,8 +1,9 @@
 /**
  * A lone short first message from a person the bot knows nothing of ("hola", "bonjour", "xin chào")
  * is written back to in the language its words name (policies/short-words.yaml), not in English
- * (issue 12). Words that name several languages ("hallo": German and Dutch), none ("ok") or a word
- * the table does not know ("hola María") get the fallback: the bot does not guess. Through the real
+ * (issue 12). Words that name several languages ("hallo": German and Dutch) or none ("ok") get the
+ * fallback: the bot does not guess. A word the table does not know ("hola María") is left to the
+ * screen's reading of the message (policies/detection/language-id.yaml). Through the real
  * engine, store and policies with the model down, so what the person reads is the bot's own
  * "can't reach my model" text; once through the real CLI; and the table's load-time checks.
  */
@@ -36,7 +37,15 @@ describe('the language of a lone short first message', () => {
     });
   }
 
-  for (const message of ['hallo', 'ok', 'hola María', 'hola hello', '👋']) {
+  // A word the table does not know leaves the choice to the screen's reading of the message
+  // (policies/detection/language-id.yaml), which knows "hola" as Spanish.
+  it('"hola María" gets es from the screen\'s reading, the table naming none', async () => {
+    h = await startHarness({ reply: down });
+    await h.adapter.receive({ text: 'hola María' });
+    expect(lastText()).toBe(texts('es').model_unavailable);
+  });
+
+  for (const message of ['hallo', 'ok', 'hola hello', '👋']) {
     it(`"${message}" names no one language and gets the fallback (English)`, async () => {
       h = await startHarness({ reply: down });
       await h.adapter.receive({ text: message });

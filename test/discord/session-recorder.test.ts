@@ -7,20 +7,26 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { SessionRecorder } from '../../adapters/discord/sessions.js';
 import { silentLogger } from '../../src/logger.js';
-import type { GatewayBook, GatewaySession } from '../../src/ports.js';
+import type { ChannelMark, GatewayBook, GatewaySession } from '../../src/ports.js';
 
 const TICK = 1_000;
 
-/** A book that keeps the last session saved per shard, as the store does. */
-function recordingBook(): GatewayBook & { saved: Map<number, GatewaySession>; writes: number } {
+/** A book that keeps the last session and the channel marks saved per shard, as the store does. */
+function recordingBook(): GatewayBook & { saved: Map<number, GatewaySession>; marks: Map<string, ChannelMark>; writes: number } {
   const saved = new Map<number, GatewaySession>();
+  const marks = new Map<string, ChannelMark>();
   const book = {
     saved,
+    marks,
     writes: 0,
     session: async (id: number) => saved.get(id),
     saveSession: async (id: number, s: GatewaySession) => {
       book.writes++;
       saved.set(id, s);
+    },
+    channelMarks: async () => [...marks.values()],
+    saveChannelMarks: async (_id: number, list: ChannelMark[]) => {
+      for (const m of list) marks.set(m.channelId, m);
     },
     takeIdentifySlot: async () => 0,
   };
@@ -65,8 +71,6 @@ it('writes the latest sequence at once on a hand-over, and a new session replace
   const recorder = new SessionRecorder(book, silentLogger, TICK);
   recorder.update(0, info('s1', 1));
   recorder.update(0, info('s1', 7));
-  await recorder.flushLatest();
-  expect(book.saved.get(0)).toMatchObject({ sessionId: 's1', sequence: 7 });
   recorder.update(0, info('s2', 1));
   await settle();
   expect(book.saved.get(0)).toMatchObject({ sessionId: 's2', sequence: 1 });
@@ -74,4 +78,64 @@ it('writes the latest sequence at once on a hand-over, and a new session replace
   recorder.update(0, null);
   await vi.advanceTimersByTimeAsync(3 * TICK);
   expect(book.saved.get(0)).toMatchObject({ sessionId: 's2', sequence: 1 });
+  recorder.update(0, info('s2', 7));
+  await recorder.flushLatest();
+  expect(book.saved.get(0)).toMatchObject({ sessionId: 's2', sequence: 7 });
+});
+
+const CHANNEL = '200000000000000001';
+const message = (id: string, s: number) => ({ t: 'MESSAGE_CREATE', s, d: { id, channel_id: CHANNEL } });
+
+it('never records a sequence or channel mark past a message whose intake is not written yet, however long it takes', async () => {
+  const book = recordingBook();
+  const recorder = new SessionRecorder(book, silentLogger, TICK);
+  recorder.update(0, info('s1', 1));
+  // Message 5 arrives and the adapter takes it; its intake hangs. Message 6 is taken at once.
+  recorder.marks.arrived(message('1300000000000000005', 5), 0);
+  recorder.marks.claim('1300000000000000005');
+  recorder.update(0, info('s1', 5));
+  recorder.marks.arrived(message('1300000000000000006', 6), 0);
+  recorder.marks.claim('1300000000000000006');
+  recorder.marks.done('1300000000000000006');
+  for (let seq = 6; seq <= 30; seq++) recorder.update(0, info('s1', seq));
+  await vi.advanceTimersByTimeAsync(20 * TICK);
+  // Twenty ticks on, a crash would still make the next holder replay from before message 5.
+  expect(book.saved.get(0)!.sequence).toBe(4);
+  expect(book.marks.get(CHANNEL)!.lastMessageId).toBe('1300000000000000004');
+
+  recorder.marks.done('1300000000000000005');
+  await vi.advanceTimersByTimeAsync(2 * TICK);
+  expect(book.saved.get(0)!.sequence).toBe(30);
+  expect(book.marks.get(CHANNEL)!.lastMessageId).toBe('1300000000000000006');
+});
+
+it('hands a shard over below a message still in flight, and leaves the row to the next holder afterwards', async () => {
+  const book = recordingBook();
+  const recorder = new SessionRecorder(book, silentLogger, TICK);
+  recorder.update(0, info('s1', 1));
+  recorder.marks.arrived(message('1300000000000000005', 5), 0);
+  recorder.marks.claim('1300000000000000005');
+  for (let seq = 5; seq <= 9; seq++) recorder.update(0, info('s1', seq));
+  await recorder.flushLatest();
+  expect(book.saved.get(0)!.sequence).toBe(4);
+  // The next holder's session is in the row now; the message finishing here does not replace it.
+  book.saved.set(0, { sessionId: 's2', resumeUrl: 'wss://resume.example', sequence: 1, shardCount: 1 });
+  recorder.marks.done('1300000000000000005');
+  recorder.update(0, info('s1', 10));
+  await vi.advanceTimersByTimeAsync(3 * TICK);
+  expect(book.saved.get(0)).toMatchObject({ sessionId: 's2', sequence: 1 });
+  expect(book.marks.get(CHANNEL)!.lastMessageId).toBe('1300000000000000005');
+});
+
+it('does not wait for a packet discord.js never turned into a message', async () => {
+  const book = recordingBook();
+  const recorder = new SessionRecorder(book, silentLogger, TICK);
+  recorder.update(0, info('s1', 1));
+  recorder.marks.arrived(message('1300000000000000005', 5), 0);
+  recorder.update(0, info('s1', 5));
+  // The dispatch ended without a claim (the client dropped it): nothing to wait for.
+  await Promise.resolve();
+  await vi.advanceTimersByTimeAsync(2 * TICK);
+  expect(book.saved.get(0)!.sequence).toBe(5);
+  expect(book.marks.get(CHANNEL)!.lastMessageId).toBe('1300000000000000005');
 });

@@ -107,6 +107,11 @@ export class FakeGatewaySessions {
     for (const session of this.sessions.values()) if (session.socket === ws) this.sendTo(session, t, d);
   }
 
+  /** Ends every session without a connection (Discord stopped keeping them). */
+  endDetached(): void {
+    for (const session of this.sessions.values()) if (session.socket === undefined) session.ended = true;
+  }
+
   /** The shard of each connected session. */
   connectedShards(): ShardPair[] {
     return [...this.sessions.values()].filter((s) => s.socket !== undefined && !s.ended).map((s) => s.shard);

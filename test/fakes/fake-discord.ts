@@ -19,6 +19,7 @@ import { readBody } from '../helpers/local-http.js';
 import { buildGuild, DEFAULT_WORLD, guildIdOfChannel, guildsOf, messagePayload, type FakeUser, type FakeWorld, type MessageSpec } from './fake-discord-world.js';
 import { guildShard, identifiedShard, type ShardPair } from './fake-discord-shards.js';
 import { FakeGatewaySessions, type IdentifyRecord } from './fake-discord-sessions.js';
+import { FakeChannelHistory } from './fake-discord-history.js';
 
 export type { FakeWorld, MessageSpec } from './fake-discord-world.js';
 
@@ -107,6 +108,8 @@ export interface FakeDiscord {
   closeDms(userId: string): void;
   /** Drops the gateway connection with a close code; discord.js resumes. */
   disconnect(code?: number): void;
+  /** Ends every session without a connection, as Discord does when it no longer keeps them: a RESUME gets Invalid Session. */
+  dropDetachedSessions(): void;
   /** Closes the next `times` IDENTIFYs with `code` (4004: the token was reset meanwhile). */
   refuseIdentify(code: number, times?: number): void;
   /** Number of live gateway sockets that finished IDENTIFY or RESUME. */
@@ -133,6 +136,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     maxConcurrency: options.maxConcurrency ?? 1, enforceIdentifyLimit: options.enforceIdentifyLimit ?? false,
   }, (ws, payload) => send(ws, payload));
   const identifyRefusals: number[] = [];
+  const history = new FakeChannelHistory();
   let intents = 0;
   let idCounter = 0n;
   const snowflake = () => String(((BigInt(Date.now()) - 1420070400000n) << 22n) + idCounter++);
@@ -156,6 +160,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (payload.guild_id !== undefined && (intents & MESSAGE_CONTENT) === 0 && !mentionsBot) {
         Object.assign(payload, { content: '', embeds: [], attachments: [], components: [] });
       }
+      history.add(payload);
       dispatch('MESSAGE_CREATE', payload);
       return payload;
     },
@@ -184,6 +189,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         closedByServer.add(ws);
         ws.close(code, 'fake disconnect');
       }
+    },
+    dropDetachedSessions() {
+      sessions.endDetached();
     },
     refuseIdentify(code, times = 1) {
       for (let i = 0; i < times; i++) identifyRefusals.push(code);
@@ -282,6 +290,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         message = botMessage(channelId, body, snowflake());
         if (key) nonces.set(key, message);
         fake.posted.push({ id: message.id, channelId, body });
+        history.add(message);
         // Discord echoes the bot's own messages on the gateway; the adapter must ignore them.
         dispatch('MESSAGE_CREATE', { ...message, ...(dmUser !== undefined ? { channel_type: 1 } : { guild_id: guildIdOfChannel(world, channelId) }) });
       }
@@ -290,6 +299,17 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         return reply(rule.status, rule.body, rule.headers);
       }
       return reply(200, message);
+    }
+    if (method === 'GET' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
+      const known = history.has(m[1]!) || guildIdOfChannel(world, m[1]!) !== world.guild.id || Object.values(world.channels).includes(m[1]!);
+      if (!known) return reply(404, { message: 'Unknown Channel', code: 10003 });
+      const page = history.read(m[1]!, url.searchParams);
+      if (typeof page === 'string') return reply(400, { message: 'Invalid Form Body', code: 50035, errors: { _errors: [{ code: 'INVALID', message: page }] } });
+      return reply(200, page);
+    }
+    if (method === 'GET' && (m = /^\/channels\/(\d+)$/.exec(path)) && dmUserOf(m[1]!) !== undefined) {
+      const user = world.users.find((u) => u.id === dmUserOf(m![1]!))!;
+      return reply(200, { id: m[1], type: 1, last_message_id: null, flags: 0, recipients: [user] });
     }
     if (method === 'GET' && (m = /^\/channels\/(\d+)$/.exec(path))) {
       const name = Object.entries(world.channels).find(([, id]) => id === m![1])?.[0]
@@ -323,6 +343,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 
   function dmChannelId(userId: string): string {
     return String(BigInt(userId) + 1n);
+  }
+
+  /** The user whose DM channel this is, if it is one. */
+  function dmUserOf(channelId: string): string | undefined {
+    return dmChannels.get(channelId) ?? world.users.find((u) => dmChannelId(u.id) === channelId)?.id;
   }
 
   function botMessage(channelId: string, body: any, id: string): Record<string, any> {

@@ -85,6 +85,8 @@ export class DiscordInstances {
 
 /** A fresh database, a model that echoes the end of each message, the Discord fake, and no instance yet. */
 export interface DiscordCluster {
+  /** The fresh database's URL (the instances' DATABASE_URL). */
+  url: string;
   db: PgDb;
   fake: FakeDiscord;
   instances: DiscordInstances;
@@ -98,7 +100,7 @@ export async function startDiscordCluster(serverUrl: string, fakeOptions: FakeDi
   const fake = await startFakeDiscord(fakeOptions);
   const instances = new DiscordInstances({ databaseUrl: url, model, discord: fake });
   return {
-    db, fake, instances,
+    url, db, fake, instances,
     close: async () => {
       instances.stopAll();
       await Promise.all([model.close(), fake.close(), db.close()]);

@@ -89,6 +89,29 @@ export function sharedStateContract(make: StoreFactory): void {
     expect(await s.shared.gatewaySession('discord:0')).toBeUndefined();
   });
 
+  it('keeps each shard\'s channel marks moving forward only, and reads back the recent ones', async () => {
+    s = await make();
+    const t = (sec: number) => T0.getTime() + sec * 1_000;
+    await s.shared.saveGatewayChannelMarks('discord:1', [
+      { channelId: '210000000000000001', lastMessageId: '99999999999999999', seenAt: t(0) },
+      { channelId: '210000000000000002', lastMessageId: '1300000000000000005', seenAt: t(1) },
+    ]);
+    // A longer snowflake is higher, though its first digit is lower; a lower id or older sighting never wins.
+    await s.shared.saveGatewayChannelMarks('discord:1', [
+      { channelId: '210000000000000001', lastMessageId: '100000000000000000', seenAt: t(5) },
+      { channelId: '210000000000000002', lastMessageId: '1300000000000000004', seenAt: t(0) },
+    ]);
+    await s.shared.saveGatewayChannelMarks('discord:0', [{ channelId: '200000000000000001', lastMessageId: '1', seenAt: t(5) }]);
+    expect(await s.shared.gatewayChannelMarks('discord:1', T0)).toEqual([
+      { channelId: '210000000000000001', lastMessageId: '100000000000000000', seenAt: t(5) },
+      { channelId: '210000000000000002', lastMessageId: '1300000000000000005', seenAt: t(1) },
+    ]);
+    // Only channels seen since the given time; the older ones are dropped.
+    expect((await s.shared.gatewayChannelMarks('discord:1', new Date(t(2)))).map((m) => m.channelId)).toEqual(['210000000000000001']);
+    expect(await s.shared.gatewayChannelMarks('discord:1', T0)).toHaveLength(1);
+    expect(await s.shared.gatewayChannelMarks('discord:0', T0)).toHaveLength(1);
+  });
+
   it('gives an IDENTIFY slot to one caller per interval and tells the others how long to wait', async () => {
     s = await make();
     // Several callers at once (on PostgreSQL: separate pooled connections): exactly one gets it.

@@ -10,7 +10,7 @@
  * unrelated word can never show up as "the feature".
  */
 import { clip, describeFeatures, FeatureBuffer } from './features.js';
-import { FULL_PER_HEAD, WINDOW, WindowScan } from './windows.js';
+import { WINDOW, WindowScan } from './windows.js';
 
 export const HEADS = ['risk', 'escalate'] as const;
 export type Head = (typeof HEADS)[number];
@@ -46,8 +46,6 @@ const SEEN_BITS = 12;
 const SEEN = new Int32Array(1 << SEEN_BITS);
 const SEEN_STAMP = new Int32Array(1 << SEEN_BITS);
 let generation = 0;
-/** Windows already scored in full in the current message. */
-const PICKED = new Int32Array(2 * FULL_PER_HEAD);
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
@@ -95,29 +93,35 @@ export class RiskModel {
       return { risk: sigmoid(this.zRisk), escalate: sigmoid(this.zEscalate) };
     }
     const count = SCAN.scan(FEATURES.units, len, this.bits, this.table);
-    const windows = SCAN.windows;
+    SCAN.rank();
+    // The window the risk head ranks highest, then the one the escalate head ranks highest
+    // among the others: two windows read in full, whatever the message's length.
+    const rankRisk = SCAN.rankRisk;
+    const rankEscalate = SCAN.rankEscalate;
+    let first = -1;
+    let top = -Infinity;
+    for (let w = 0; w < count; w++) {
+      if (rankRisk[w]! > top) {
+        top = rankRisk[w]!;
+        first = w;
+      }
+    }
+    let second = -1;
+    top = -Infinity;
+    for (let w = 0; w < count; w++) {
+      if (w !== first && rankEscalate[w]! > top) {
+        top = rankEscalate[w]!;
+        second = w;
+      }
+    }
     let bestRisk = -Infinity;
     let bestEscalate = -Infinity;
-    // The highest-ranked windows of each head, found by repeated selection (a handful of passes
-    // over a few dozen numbers, no sorting or allocation); a window picked twice is read once.
-    PICKED.fill(-1);
     this.windowsRead = 0;
-    for (let round = 0; round < 2 * FULL_PER_HEAD; round++) {
-      const escalate = round >= FULL_PER_HEAD;
-      let top = -1;
-      let topScore = -Infinity;
-      for (let w = 0; w < count; w++) {
-        if (PICKED.includes(w)) continue;
-        const p = SCAN.partial(w, escalate);
-        if (p > topScore) {
-          topScore = p;
-          top = w;
-        }
-      }
-      if (top < 0) continue;
-      PICKED[round] = top;
-      const from = windows[2 * top]!;
-      const to = windows[2 * top + 1]!;
+    for (let round = 0; round < 2; round++) {
+      const w = round === 0 ? first : second;
+      if (w < 0) continue;
+      const from = SCAN.windows[2 * w]!;
+      const to = SCAN.windows[2 * w + 1]!;
       this.window(from, to);
       this.windowsRead++;
       if (this.zRisk > bestRisk) {

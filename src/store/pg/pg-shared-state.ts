@@ -3,11 +3,11 @@
  * instance. A bucket is taken under a row lock (SELECT … FOR UPDATE), so two instances taking
  * from one person's bucket at the same moment queue on the row and never both spend the last token.
  */
-import type { DirectReach, GatewaySession } from '../../ports.js';
+import type { ChannelMark, DirectReach, GatewaySession } from '../../ports.js';
 import { nextBucket, type RateSettings, type RateVerdict, type SharedStateStore } from '../shared-state.js';
 import type { PgDb } from './pg-db.js';
 import { reachFromRow, reachToRow, type ReachRow } from '../reach-rows.js';
-import { sessionFromRow, type SessionRow } from '../gateway-rows.js';
+import { markFromRow, sessionFromRow, type ChannelMarkRow, type SessionRow } from '../gateway-rows.js';
 
 export class PgSharedState implements SharedStateStore {
   constructor(private readonly db: PgDb) {}
@@ -74,6 +74,30 @@ export class PgSharedState implements SharedStateStore {
          session_id = EXCLUDED.session_id, resume_url = EXCLUDED.resume_url, shard_count = EXCLUDED.shard_count,
          updated_at = EXCLUDED.updated_at`,
       [shardKey, s.sessionId, s.resumeUrl, s.sequence, s.shardCount, now.getTime()],
+    );
+  }
+
+  async gatewayChannelMarks(shardKey: string, since: Date): Promise<ChannelMark[]> {
+    await this.db.sql.run('DELETE FROM gateway_channel_marks WHERE shard_key = $1 AND seen_at < $2', [shardKey, since.getTime()]);
+    const rows = await this.db.sql.rows<ChannelMarkRow>(
+      'SELECT channel_id, last_message_id, seen_at FROM gateway_channel_marks WHERE shard_key = $1 AND seen_at >= $2 ORDER BY channel_id',
+      [shardKey, since.getTime()],
+    );
+    return rows.map(markFromRow);
+  }
+
+  async saveGatewayChannelMarks(shardKey: string, marks: ChannelMark[]): Promise<void> {
+    if (marks.length === 0) return;
+    // One statement for the batch; snowflakes compare as numbers, so a mark never goes back.
+    await this.db.sql.run(
+      `INSERT INTO gateway_channel_marks (shard_key, channel_id, last_message_id, seen_at)
+       SELECT $1, m.channel_id, m.last_message_id, m.seen_at
+       FROM unnest($2::text[], $3::text[], $4::bigint[]) AS m(channel_id, last_message_id, seen_at)
+       ON CONFLICT (shard_key, channel_id) DO UPDATE SET
+         last_message_id = CASE WHEN EXCLUDED.last_message_id::numeric > gateway_channel_marks.last_message_id::numeric
+           THEN EXCLUDED.last_message_id ELSE gateway_channel_marks.last_message_id END,
+         seen_at = GREATEST(gateway_channel_marks.seen_at, EXCLUDED.seen_at)`,
+      [shardKey, marks.map((m) => m.channelId), marks.map((m) => m.lastMessageId), marks.map((m) => m.seenAt)],
     );
   }
 

@@ -5,13 +5,14 @@
  */
 import type Database from 'better-sqlite3';
 import { reachFromRow, reachToRow, type ReachRow } from '../reach-rows.js';
-import { sessionFromRow, type SessionRow } from '../gateway-rows.js';
-import type { DirectReach, GatewaySession } from '../../ports.js';
+import { markFromRow, sessionFromRow, type ChannelMarkRow, type SessionRow } from '../gateway-rows.js';
+import type { ChannelMark, DirectReach, GatewaySession } from '../../ports.js';
 import { nextBucket, type RateSettings, type RateVerdict, type SharedStateStore } from '../shared-state.js';
 
 export class SqliteSharedState implements SharedStateStore {
   private readonly stmts;
   private readonly take;
+  private readonly saveMarks;
 
   constructor(db: Database.Database) {
     this.stmts = {
@@ -36,7 +37,19 @@ export class SqliteSharedState implements SharedStateStore {
       takeSlot: db.prepare(`INSERT INTO identify_slots (bucket, next_at) VALUES (?, ?)
         ON CONFLICT (bucket) DO UPDATE SET next_at = excluded.next_at WHERE identify_slots.next_at <= ?`),
       slot: db.prepare('SELECT next_at FROM identify_slots WHERE bucket = ?'),
+      marks: db.prepare('SELECT channel_id, last_message_id, seen_at FROM gateway_channel_marks WHERE shard_key = ? AND seen_at >= ? ORDER BY channel_id'),
+      dropMarks: db.prepare('DELETE FROM gateway_channel_marks WHERE shard_key = ? AND seen_at < ?'),
+      saveMark: db.prepare(`INSERT INTO gateway_channel_marks (shard_key, channel_id, last_message_id, seen_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (shard_key, channel_id) DO UPDATE SET
+          -- Snowflakes as decimal text: the higher id is the longer one, or the greater of one length.
+          last_message_id = CASE WHEN length(excluded.last_message_id) > length(last_message_id)
+              OR (length(excluded.last_message_id) = length(last_message_id) AND excluded.last_message_id > last_message_id)
+            THEN excluded.last_message_id ELSE last_message_id END,
+          seen_at = MAX(seen_at, excluded.seen_at)`),
     };
+    this.saveMarks = db.transaction((shardKey: string, marks: ChannelMark[]) => {
+      for (const m of marks) this.stmts.saveMark.run(shardKey, m.channelId, m.lastMessageId, m.seenAt);
+    });
     this.take = db.transaction((userKey: string, nowMs: number, settings: RateSettings): RateVerdict => {
       const row = this.stmts.bucket.get(userKey) as { tokens: number; updated_at: number; notified: number } | undefined;
       const next = nextBucket(row && { tokens: row.tokens, updatedMs: row.updated_at, notified: row.notified === 1 }, nowMs, settings);
@@ -74,6 +87,15 @@ export class SqliteSharedState implements SharedStateStore {
 
   async saveGatewaySession(shardKey: string, session: GatewaySession, now: Date): Promise<void> {
     this.stmts.saveSession.run(shardKey, session.sessionId, session.resumeUrl, session.sequence, session.shardCount, now.getTime());
+  }
+
+  async gatewayChannelMarks(shardKey: string, since: Date): Promise<ChannelMark[]> {
+    this.stmts.dropMarks.run(shardKey, since.getTime());
+    return (this.stmts.marks.all(shardKey, since.getTime()) as ChannelMarkRow[]).map(markFromRow);
+  }
+
+  async saveGatewayChannelMarks(shardKey: string, marks: ChannelMark[]): Promise<void> {
+    if (marks.length > 0) this.saveMarks(shardKey, marks);
   }
 
   async takeIdentifySlot(bucket: string, now: Date, intervalMs: number): Promise<number> {

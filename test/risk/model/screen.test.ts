@@ -62,7 +62,9 @@ describe('the learned model in the screen', () => {
       'the match last night went to extra time', 'I finally fixed the bike chain', 'the library is closed on mondays now'];
     let filler = '';
     for (let i = 0; filler.length < 1900; i++) filler += `${chat[i % chat.length]} on day ${i}. `;
-    const lifted = MISSED_BY_RULES.filter((text) => riskRank(screen(rulesOnly, text).level) < 2 && riskRank(screen(withModel, text).level) >= 2);
+    // Lifted by the model at the default threshold: the screen reads a short Polish sentence at
+    // Polish's lower one (language_risk), the long message below is read as English.
+    const lifted = MISSED_BY_RULES.filter((text) => riskRank(screen(rulesOnly, text).level) < 2 && riskRank(liftByModel(model, policy, normalizeText(text).text, 'none')?.level ?? 'none') >= 2);
     expect(lifted.length).toBeGreaterThan(0);
     for (const text of lifted) {
       const long = `${filler}${text}`;

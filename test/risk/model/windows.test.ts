@@ -50,11 +50,47 @@ describe('reading a long message in windows', () => {
     for (const at of [10, 900, 1800]) {
       const text = `${filler.slice(0, at)} rope ${filler.slice(at)}`;
       const { scan: s, windows } = scan(text, ['rope']);
+      s.rank();
       let best = 0;
-      for (let w = 1; w < windows.length; w++) if (s.partial(w, false) > s.partial(best, false)) best = w;
+      for (let w = 1; w < windows.length; w++) if (s.rankRisk[w]! > s.rankRisk[best]!) best = w;
       const [start, end] = windows[best]!;
       expect(text.slice(start, end)).toContain(' rope ');
     }
+  });
+
+  it('ranks each window by the weights of the words and CJK characters that end inside it, over the square root of their count', () => {
+    // Reference: every word (a run between spaces, as features.ts reads it) and every CJK
+    // character, with the unit where it ends, weighed by a table that gives each its own weight.
+    const words = ['rope', 'tonight', 'bridge', 'fine', 'lunch', 'train'];
+    const weights = new Map(words.map((w, i) => [w, (i % 2 === 0 ? 1 : -1) * (20 + 7 * i)]));
+    weights.set('死', 90);
+    weights.set('桥', -40);
+    const t = new Int16Array(1 << BITS);
+    const bucketOf = (name: string, text: string) => describeFeatures(text, BITS).find((f) => f.name === name)!.bucket;
+    for (const [w, v] of weights) {
+      const b = /^[a-z]+$/.test(w) ? bucketOf(`w:${w}`, w) : bucketOf(`u:${w}`, w);
+      t[b] = (v & 0xff) | (v << 8);
+    }
+    const pieces = ['the train was late.', 'rope tonight!', 'lunch was fine;', '我想死', 'bridge', '桥上 rope', 'fine fine fine.', 'x'];
+    const text = Array.from({ length: 60 }, (_, i) => pieces[(i * 7) % pieces.length]).join(' ');
+    const buffer = new FeatureBuffer();
+    const s = new WindowScan();
+    const count = s.scan(buffer.units, buffer.load(text), BITS, t);
+    s.rank();
+    const ends: Array<{ at: number; weight: number }> = [];
+    // A word ends at the space after it; a CJK character is also a feature of its own, ending at itself.
+    for (const m of text.matchAll(/[a-z\u4e00-\u9fff]+/g)) ends.push({ at: m.index + m[0].length, weight: weights.get(m[0]) ?? 0 });
+    for (const m of text.matchAll(/[\u4e00-\u9fff]/g)) ends.push({ at: m.index, weight: weights.get(m[0]) ?? 0 });
+    let checked = 0;
+    for (let w = 0; w < count; w++) {
+      const [start, end] = [s.windows[2 * w]!, s.windows[2 * w + 1]!];
+      const inside = ends.filter((e) => e.at >= start && e.at <= end);
+      const expected = inside.length ? inside.reduce((a, e) => a + e.weight, 0) / Math.sqrt(inside.length) : -Infinity;
+      expect(s.rankRisk[w]).toBeCloseTo(expected, 9);
+      expect(s.rankEscalate[w]).toBeCloseTo(expected, 9);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
   });
 
   it('reads at most 2 × FULL_PER_HEAD windows in full, however long the message', () => {
