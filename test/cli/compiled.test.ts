@@ -57,8 +57,8 @@ describe('the compiled oyster-bot command', { timeout: 4 * CLI_DEADLINE_MS }, ()
 
   it('builds, then prints its version and answers a piped line with the bundled policies', async () => {
     // Emit only: the same files `npm run build` writes (compared byte for byte), at about 40% of
-    // its CPU (6 s instead of 15 s). Type errors are the business of `tsc --noEmit -p .`, the
-    // first step of `npm test`, which covers every file this build compiles.
+    // its CPU (6 s instead of 15 s). Type errors are the business of `tsc --noEmit -p .`, which
+    // `npm test` runs beside the tests and which covers every file this build compiles.
     await run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json'), '--noCheck', '--outDir', join(BUILD, 'dist')], { cwd: ROOT, timeout: 3 * CLI_DEADLINE_MS });
     // The build's second step, pointed at this copy: checks every rule's examples and stamps the policies.
     mkdirSync(join(BUILD, 'scripts'));
