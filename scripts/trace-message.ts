@@ -34,9 +34,10 @@ function nameOf(frame: CallFrame, sources: Map<string, string[]>): string {
 
 const TEXT = process.argv[2] ?? 'I have the pills in front of me and I am going to take them all tonight.';
 const root = fileURLToPath(new URL('..', import.meta.url));
-/** Files the route is printed for: the engine and the owners of the crisis step's members (src/ports.ts, CrisisResponder). */
+/** Files the route is printed for: the engine, its steps, and the owners of the crisis step's members (src/ports.ts, CrisisResponder). */
 const ROUTE_FILES = new Set([
-  'src/engine.ts', 'src/crisis/follow-up.ts', 'src/crisis/responder.ts', 'src/crisis/hand-off.ts', 'src/crisis/reply-check.ts',
+  'src/engine.ts', 'src/engine/intake.ts', 'src/engine/triage.ts', 'src/engine/reply.ts', 'src/engine/answer.ts', 'src/engine/record.ts',
+  'src/engine/turns.ts', 'src/engine/failure.ts', 'src/crisis/follow-up.ts', 'src/crisis/responder.ts', 'src/crisis/hand-off.ts', 'src/crisis/reply-check.ts',
 ]);
 
 const session = new Session();

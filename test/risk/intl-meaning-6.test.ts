@@ -41,6 +41,14 @@ const AT_LEAST: Array<[string, RiskLevel, string]> = [
   ['zh', 'high', '想清楚了，月底就把一切都结束'],
   ['ar', 'imminent', 'بلعت علبة الدوا كلها من شوي'],
   ['hi', 'high', 'kal raat sab khatam kar dunga'],
+  // Round 2: a dose of insulin that stops the heart, walking into the sea, affairs put in order.
+  ['ko', 'high', '인슐린 몇 단위 맞으면 심장이 멈춰?'],
+  ['vi', 'high', 'tiêm bao nhiêu đơn vị insulin thì ngừng tim vậy'],
+  ['zh', 'high', '今晚开车去江边，走进河里'],
+  ['tr', 'high', 'akşam olunca denize yürüyeceğim, dönmeyeceğim'],
+  ['ja', 'high', '暗証番号は全部メモして母に渡した、もう片付いた'],
+  ['ar', 'high', 'كتبت لأختي كلمات سر البنك، وكل شي صار مرتب'],
+  ['ko', 'imminent', '지금 다리 난간 바깥쪽에 서 있어'],
 ];
 
 const HARMLESS: Array<[string, string]> = [
@@ -57,6 +65,10 @@ const HARMLESS: Array<[string, string]> = [
   ['hi', 'फ़िल्म में विलेन छत से कूद गया'],
   ['hi', 'मेरी थीसिस आत्महत्या रोकथाम पर है'],
   ['ar', 'رسالتي الجامعية عن معدلات الانتحار بالمدن'],
+  ['tr', 'akşam denize girmek için sabırsızlanıyorum'],
+  ['zh', '周末站在阳台上晾衣服'],
+  ['id', 'di sinetron itu tokohnya lompat dari atap gedung'],
+  ['vi', 'mình ghi mật khẩu wifi cho bà'],
 ];
 
 describe('session 5 lexicons: at-risk sentences in new words', () => {
