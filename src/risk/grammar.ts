@@ -45,6 +45,8 @@ export interface GrammarResult {
    * tonight I'm doing it again" keeps its present clause.
    */
   pastClauses: Set<number>;
+  /** Whether the message names a fiction or news frame, and whether the writer speaks of themself now (MessageAnalysis.voice). */
+  voice: { story: boolean; own: boolean };
   /**
    * The message plans a return ("bye all, see you monday"): its goodbye is not a farewell, so
    * no farewell rule (phrase or grammar) matches it. Other findings stand.
@@ -128,7 +130,16 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
   }
   const returning = scan.hits.some((h) => h.concept === 'return');
   const pastClauses = frames > 0 ? markPast(scan) : new Set<number>();
-  const result: GrammarResult = { level: 'none', hits: [], framedClauses, storyClauses, pastClauses, clauses: scan.clauseStarts.length, returning };
+  // The writer's own voice counts in a language that reads risk words in the message: English
+  // "i" is Polish "and".
+  const voice = { story: false, own: false };
+  const reading = new Set<number>();
+  for (const h of scan.hits) {
+    if (STORY_FRAMES.has(h.concept)) voice.story = true;
+    else if (!FRAMES.has(h.concept) && !PLAIN.has(h.concept)) reading.add(h.lang);
+  }
+  for (const h of scan.hits) if (OWN_VOICE.has(h.concept) && reading.has(h.lang)) voice.own = true;
+  const result: GrammarResult = { level: 'none', hits: [], framedClauses, storyClauses, pastClauses, voice, clauses: scan.clauseStarts.length, returning };
   if (scan.active.size === 0) return result;
 
   const within = (a: ConceptHit, b: ConceptHit) =>
@@ -247,6 +258,9 @@ function markStories(scan: ConceptScan, index: ConceptIndex, text: string, out: 
     for (let c = 0; c < sentences.length; c++) if (sentences[c] === sentence) set.add(c);
   }
 }
+
+/** The writer speaking of themself now: a first person, a time, a recent past, "again". */
+const OWN_VOICE: ReadonlySet<Concept> = new Set<Concept>(['self', 'time', 'recent_past', 'again']);
 
 /** What makes a clause present rather than past: a time, "again", a recent past. */
 const PRESENT: ReadonlySet<Concept> = new Set<Concept>(['time', 'again', 'recent_past']);

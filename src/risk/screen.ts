@@ -34,6 +34,12 @@ export interface MessageAnalysis {
   signals: Set<Signal>;
   /** The language of the strongest hit, else a guess from script and common words. */
   language: string;
+  /**
+   * How the message stands for the next turns (trajectory.ts framedByEarlierTurn): `story` when it
+   * names a fiction or news frame; `own` when the writer speaks of themself now (a first person,
+   * a time, a recent past or "again").
+   */
+  voice?: { story: boolean; own: boolean };
 }
 
 /**
@@ -169,7 +175,9 @@ export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: Mea
   // the rules' evidence that the words are not the writer's own risk.
   const language = topLanguage ?? guessLanguage(packs, normalized, raw, meaning?.languageId);
   if (model && !(reading && wholeMessageFramed(reading.grammar))) level = applyModel(model, normalized.text, level, signals, hits, language);
-  return { level, hits, conditional, signals, language };
+  const analysis: MessageAnalysis = { level, hits, conditional, signals, language };
+  if (reading) analysis.voice = reading.grammar.voice;
+  return analysis;
 }
 
 function routes(pack: CompiledPack, n: NormalizedText): boolean {
