@@ -14,5 +14,6 @@ app.message(async ({ message, say }) => {
 });
 // Exits cleanly on SIGTERM so `--cpu-prof` can write its profile.
 process.on('SIGTERM', () => process.exit(0));
-await app.start({ port: Number(process.env.SLACK_PORT), host: '127.0.0.1' });
-process.stdout.write('READY\n');
+const server = await app.start({ port: Number(process.env.SLACK_PORT ?? 0), host: '127.0.0.1' });
+// The port it bound (SLACK_PORT=0 lets the system choose), as a log line the benchmark reads.
+process.stdout.write(`${JSON.stringify({ msg: 'bare bolt listening', port: server.address().port })}\n`);

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventCallback, signedPost, startFakeSlack, type FakeSlack } from '../test/fakes/fake-slack.js';
-import { freePort } from '../test/helpers/local-http.js';
+import { BoundedLog } from '../test/helpers/log-port.js';
 import { dmEvent, USER } from '../test/slack/fixtures.js';
 import { startInstantModel } from './instant-model.js';
 
@@ -37,25 +37,32 @@ const modelUrl = model.url;
 
 interface Variant { name: string; child: ChildProcess; port: number; fake: FakeSlack; cpuMs: number[]; latencies: number[]; rss: number[] }
 
-async function launch(name: string, command: string[], env: Record<string, string>): Promise<Variant> {
+/** The line each variant writes once it listens, naming the port it bound (port 0: the system picks). */
+const LISTENING = { bot: 'slack listening (HTTP mode)', bare: 'bare bolt listening' };
+
+async function launch(name: string, command: string[], listening: string, env: Record<string, string>): Promise<Variant> {
   const fake = await startFakeSlack();
   // The person has a profile, as in a real workspace: the bot looks the name up once, then caches it.
   fake.users.set(USER, { name: 'alice', displayName: 'Alice' });
-  const port = await freePort();
+  // Port 0, read back from the log: a port chosen here and bound later by the child could be
+  // taken in between by another process on a busy machine.
   const child = spawn(process.execPath, command, {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', SLACK_API_URL: fake.apiUrl, SLACK_PORT: String(port), SLACK_SIGNING_SECRET: SECRET, ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', SLACK_API_URL: fake.apiUrl, SLACK_PORT: '0', SLACK_SIGNING_SECRET: SECRET, ...env },
   });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const variant: Variant = { name, child, port, fake, cpuMs: [], latencies: [], rss: [] };
-  // Ready when the HTTP receiver answers (a bad signature: 401).
-  for (const deadline = Date.now() + 120_000; ; await new Promise((r) => setTimeout(r, 100))) {
-    const status = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: '{}' }).then((r) => r.status, () => 0);
-    if (status !== 0) break;
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${name} did not start: ${err.slice(-2000)}`);
+  // Both streams: the bot logs to stderr, the bare bot prints its line on stdout.
+  const log = new BoundedLog();
+  child.stdout!.on('data', (d: Buffer) => log.add(d));
+  child.stderr!.on('data', (d: Buffer) => log.add(d));
+  let port: number | undefined;
+  for (const deadline = Date.now() + 120_000; port === undefined; await new Promise((r) => setTimeout(r, 50))) {
+    port = log.port(listening);
+    if (port === undefined && (Date.now() > deadline || child.exitCode !== null)) throw new Error(`${name} did not start: ${log.last(2000)}`);
   }
-  return variant;
+  // Listening is logged once the server is bound; an unsigned request proves it answers (401).
+  const status = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: '{}' }).then((r) => r.status, () => 0);
+  if (status === 0) throw new Error(`${name} logged port ${port} but does not answer there`);
+  return { name, child, port, fake, cpuMs: [], latencies: [], rss: [] };
 }
 
 /** utime + stime of a process, in ms, and its resident memory in MB (Linux /proc). */
@@ -85,11 +92,13 @@ async function batch(v: Variant, count: number, record: boolean): Promise<void> 
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'oyster-bench-platform-'));
-const bot = await launch('oyster-bot', [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), 'bin/oyster-bot.mjs', 'start'], {
+// The bot logs at info, its default: the port comes from the 'slack listening' line, and a
+// real deployment pays for its 'message handled' line per message too.
+const bot = await launch('oyster-bot', [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), 'bin/oyster-bot.mjs', 'start'], LISTENING.bot, {
   SLACK_BOT_TOKEN: 'xoxb-bench-token', SLACK_HOST: '127.0.0.1', RISK_JUDGE: 'off' /* the bare bot has no judge */, OYSTER_BASE_URL: modelUrl, OYSTER_DB_PATH: join(dir, 'bot.db'),
-  OYSTER_MAX_RETRIES: '0', RATE_LIMIT_PER_MINUTE: '0', STREAMING: 'off', LOG_LEVEL: 'warn', OYSTER_CONSOLE: 'off',
+  OYSTER_MAX_RETRIES: '0', RATE_LIMIT_PER_MINUTE: '0', STREAMING: 'off', LOG_LEVEL: 'info', OYSTER_CONSOLE: 'off',
 });
-const bare = await launch('bare bolt', [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}/bare`] : []), 'scripts/bench-platform-bare.mjs'], {});
+const bare = await launch('bare bolt', [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}/bare`] : []), 'scripts/bench-platform-bare.mjs'], LISTENING.bare, {});
 // Warm-up: JIT, caches, the tokenizer's deferred load.
 await batch(bot, 50, false);
 await batch(bare, 50, false);
@@ -114,6 +123,9 @@ for (const v of [bot, bare]) {
   const sent = byMethod.get('chat.postMessage') ?? 1;
   console.log(`${v.name}: Slack API calls per answer: ${[...byMethod].map(([m, n]) => `${m} ${(n / sent).toFixed(2)}`).join(', ')}`);
 }
+// The bare bot never calls a model; every model request is the bot's.
+const botAnswers = bot.fake.callsTo('chat.postMessage').length || 1;
+console.log(`oyster-bot: model requests per answer: ${[...model.requests].map(([path, n]) => `${path} ${(n / botAnswers).toFixed(2)}`).join(', ')}`);
 console.log(`ratios bot/bare: CPU ${(a.cpu / b.cpu).toFixed(2)}× (target ≤ 1.25), p99 ${(a.p99 / b.p99).toFixed(2)}× (≤ 1.3), RSS ${(a.rss / b.rss).toFixed(2)}× (≤ 1.5)`);
 
 for (const v of [bot, bare]) {

@@ -8,8 +8,18 @@ import type { AddressInfo } from 'node:net';
 
 const MODEL = 'OysterAI/Oyster_1_Qwen_14B';
 
-export async function startInstantModel(content: string): Promise<{ url: string; close(): void }> {
+export interface InstantModel {
+  url: string;
+  /** Requests answered so far, by path (`/v1/chat/completions`, `/v1/models`). */
+  requests: Map<string, number>;
+  close(): void;
+}
+
+export async function startInstantModel(content: string): Promise<InstantModel> {
+  const requests = new Map<string, number>();
   const server = createServer((req, res) => {
+    const path = (req.url ?? '').replace(/\?.*$/, '');
+    requests.set(path, (requests.get(path) ?? 0) + 1);
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -25,5 +35,5 @@ export async function startInstantModel(content: string): Promise<{ url: string;
     });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, close: () => server.close() };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, requests, close: () => server.close() };
 }

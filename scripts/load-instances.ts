@@ -26,7 +26,8 @@ import { PgDb, migratePg } from '../src/store/pg/index.js';
 import { startFakeModel } from '../test/fakes/fake-model.js';
 import { startFakeTelegram } from '../test/fakes/fake-telegram.js';
 import { startWebhookReceiver } from '../test/hardening/webhook-receiver.js';
-import { freePort, listenLocal, readBody } from '../test/helpers/local-http.js';
+import { listenLocal, readBody } from '../test/helpers/local-http.js';
+import { BoundedLog, OPS_LISTENING } from '../test/helpers/log-port.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -88,10 +89,11 @@ const userId = (u: number) => 700_000_000 + u;
 
 interface Instance {
   id: string;
+  /** The current process's ports, read from its log (0 until it has named them). */
   webhookPort: number;
   metricsPort: number;
   proc: ChildProcess | undefined;
-  stderr: string;
+  stderr: BoundedLog;
   /** CPU ms of this instance's earlier (killed) processes, read just before the kill. */
   cpuBefore: number;
   /** CPU ms each process had used when it became ready (start-up: compiling, loading the tokenizer), left out of the per-message figure. */
@@ -124,9 +126,14 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
   const hook = await startWebhookReceiver(HOOK_SECRET);
   const instances: Instance[] = [];
   for (let i = 0; i < o.instances; i++) {
-    instances.push({ id: `bot-${i + 1}`, webhookPort: await freePort(), metricsPort: await freePort(), proc: undefined, stderr: '', cpuBefore: 0, cpuAtReady: 0 });
+    instances.push({ id: `bot-${i + 1}`, webhookPort: 0, metricsPort: 0, proc: undefined, stderr: new BoundedLog(), cpuBefore: 0, cpuAtReady: 0 });
   }
   const start = (inst: Instance) => {
+    // Port 0, read back from the log: each start binds fresh ports, so none chosen in advance can
+    // be taken in between, and a restarted instance is reached where it listens now.
+    inst.webhookPort = 0;
+    inst.metricsPort = 0;
+    inst.stderr = new BoundedLog();
     inst.proc = spawn(process.execPath, ['--import', TSX, resolve(ROOT, 'src/bin.ts'), 'start'], {
       cwd: ROOT,
       env: {
@@ -135,23 +142,30 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
         OYSTER_BASE_URL: model.url, OYSTER_MAX_RETRIES: '0', OYSTER_TIMEOUT_MS: '30000',
         TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot,
         TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram', TELEGRAM_WEBHOOK_SECRET: SECRET,
-        TELEGRAM_WEBHOOK_HOST: '127.0.0.1', TELEGRAM_WEBHOOK_PORT: String(inst.webhookPort),
-        METRICS_PORT: String(inst.metricsPort), OYSTER_CONSOLE: 'off', CRISIS_DEFAULT_COUNTRY: 'US',
+        TELEGRAM_WEBHOOK_HOST: '127.0.0.1', TELEGRAM_WEBHOOK_PORT: '0',
+        METRICS_PORT: '0', OYSTER_CONSOLE: 'off', CRISIS_DEFAULT_COUNTRY: 'US',
         MODERATOR_WEBHOOK_URL: hook.url, MODERATOR_WEBHOOK_SECRET: HOOK_SECRET,
-        RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'error',
+        // info, the default level: the 'listening' lines name the ports.
+        RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    inst.proc.stderr!.on('data', (d: Buffer) => (inst.stderr += d.toString()));
+    const log = inst.stderr;
+    inst.proc.stderr!.on('data', (d: Buffer) => {
+      log.add(d);
+      if (inst.stderr !== log) return;
+      inst.webhookPort ||= log.port('telegram webhook listening') ?? 0;
+      inst.metricsPort ||= log.port(OPS_LISTENING) ?? 0;
+    });
   };
   const ready = async (inst: Instance, deadline: number) => {
     for (;;) {
-      const status = await fetch(`http://127.0.0.1:${inst.metricsPort}/readyz`).then((r) => r.status, () => 0);
+      const status = inst.metricsPort === 0 ? 0 : await fetch(`http://127.0.0.1:${inst.metricsPort}/readyz`).then((r) => r.status, () => 0);
       if (status === 200) {
         inst.cpuAtReady += cpuMsOf(inst.proc?.pid);
         return;
       }
-      if (inst.proc?.exitCode !== null || Date.now() > deadline) throw new Error(`${inst.id} did not become ready\n${inst.stderr.slice(-2000)}`);
+      if (inst.proc?.exitCode !== null || Date.now() > deadline) throw new Error(`${inst.id} did not become ready\n${inst.stderr.last(2000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   };
@@ -172,7 +186,8 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
     const headers = { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': String(req.headers['x-telegram-bot-api-secret-token'] ?? '') };
     for (let attempt = 0; attempt < o.instances * 3; attempt++) {
       const inst = instances[next++ % instances.length]!;
-      const status = await forward(inst.webhookPort, body, headers).catch(() => 0);
+      // An instance between a kill and its restart's listening line has no port: pass the update on.
+      const status = inst.webhookPort === 0 ? 0 : await forward(inst.webhookPort, body, headers).catch(() => 0);
       if (status === 200) {
         res.writeHead(200).end();
         return;
@@ -301,7 +316,7 @@ export async function runMultiInstanceLoad(o: MultiLoadOptions): Promise<MultiLo
     let caseProblems = 0;
     for (const u of crisisUsers) if (byUser.get(`telegram:${userId(u)}`) !== 1) caseProblems++;
     caseProblems += cases.filter((c) => !crisisUsers.has(Number(c.user_key.split(':')[1]) - 700_000_000)).length;
-    if (detail.length > 0) for (const inst of instances) detail.push(`${inst.id} stderr (tail): ${inst.stderr.slice(-1500)}`);
+    if (detail.length > 0) for (const inst of instances) detail.push(`${inst.id} stderr (tail): ${inst.stderr.last(1500)}`);
     const alertIds = (await admin.sql.rows<{ id: number }>('SELECT id FROM alerts')).map((r) => String(r.id));
     const alertsMissing = alertIds.filter((id) => !hook.accepted.has(id)).length;
     const alertRequests = hook.raw.filter((r) => r.alertId !== undefined && r.status === 200).length;

@@ -9,7 +9,8 @@
  *
  * Each user sends several messages a few hundred ms apart without waiting for answers, so a
  * user's messages queue in the bot and their order matters. A few percent of users send one
- * crisis message. Latency is POST → the matching sendMessage arriving at the fake Bot API.
+ * crisis message. Latency is POST → the matching sendMessage arriving at the fake Bot API. Updates
+ * go over at most the webhook's max_connections at once, as Telegram sends them (load-webhook.ts).
  *
  * Checks (exit 1 when one fails): no message lost, none answered twice, every answer in its
  * own user's chat, per-user order kept, every crisis message got the verified resources and
@@ -38,7 +39,9 @@ import { loadEscalationPolicy } from '../src/policy/escalation-policy.js';
 import { createRiskAssessor } from '../src/risk/assessor.js';
 import { startFakeModel } from '../test/fakes/fake-model.js';
 import { startFakeTelegram } from '../test/fakes/fake-telegram.js';
-import { freePort } from '../test/helpers/local-http.js';
+import { refusedPort } from '../test/helpers/local-http.js';
+import { BoundedLog, OPS_LISTENING } from '../test/helpers/log-port.js';
+import { createWebhookPoster, TELEGRAM_DEFAULT_MAX_CONNECTIONS } from './load-webhook.js';
 
 // ─── options ──────────────────────────────────────────────────────────────────
 const argv = process.argv.slice(2);
@@ -161,9 +164,8 @@ async function main(): Promise<number> {
   const telegram = await startFakeTelegram();
   const dir = mkdtempSync(join(tmpdir(), 'oyster-load-'));
   const dbPath = join(dir, 'bot.db');
-  const [webhookPort, metricsPort, deadModelPort] = [await freePort(), await freePort(), await freePort()];
   // "down": nothing listens where the model should be.
-  const modelUrl = MODEL_MODE === 'down' ? `http://127.0.0.1:${deadModelPort}/v1` : model.url;
+  const modelUrl = MODEL_MODE === 'down' ? `http://127.0.0.1:${await refusedPort()}/v1` : model.url;
   const SECRET = 'load_test_secret';
 
   // LOAD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the bot process.
@@ -175,15 +177,19 @@ async function main(): Promise<number> {
       OYSTER_DB_PATH: dbPath, OYSTER_BASE_URL: modelUrl, OYSTER_MAX_RETRIES: '0', OYSTER_TIMEOUT_MS: '10000',
       TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot,
       TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram', TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_WEBHOOK_HOST: '127.0.0.1', TELEGRAM_WEBHOOK_PORT: String(webhookPort),
-      METRICS_PORT: String(metricsPort), OYSTER_CONSOLE: 'off', CRISIS_DEFAULT_COUNTRY: COUNTRY,
+      // Port 0 for both, read back from the log: a port picked here could be taken before the bot binds it.
+      TELEGRAM_WEBHOOK_HOST: '127.0.0.1', TELEGRAM_WEBHOOK_PORT: '0',
+      METRICS_PORT: '0', OYSTER_CONSOLE: 'off', CRISIS_DEFAULT_COUNTRY: COUNTRY,
       // One user's several messages a minute must not be limited: this measures throughput.
-      RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: process.env.LOAD_LOG_LEVEL ?? 'error',
+      // info (the default level) for the two 'listening' lines that name the ports.
+      RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: process.env.LOAD_LOG_LEVEL ?? 'info',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let botStderr = '';
-  bot.stderr.on('data', (d: Buffer) => (botStderr += d.toString()));
+  const botLog = new BoundedLog();
+  bot.stderr.on('data', (d: Buffer) => botLog.add(d));
+  let webhookPort = 0;
+  let metricsPort = 0;
   const botExit = new Promise<number | null>((r) => bot.on('close', (code) => r(code)));
   const deadline = Date.now() + TIMEOUT_MS;
 
@@ -196,14 +202,16 @@ async function main(): Promise<number> {
   // Ready: database writable, Telegram adapter started (webhook registered), and the model
   // reachable unless this run takes it down on purpose.
   for (;;) {
-    const ready = await fetch(`http://127.0.0.1:${metricsPort}/readyz`).then(async (r) => {
+    webhookPort ||= botLog.port('telegram webhook listening') ?? 0;
+    metricsPort ||= botLog.port(OPS_LISTENING) ?? 0;
+    const ready = webhookPort > 0 && metricsPort > 0 && await fetch(`http://127.0.0.1:${metricsPort}/readyz`).then(async (r) => {
       if (r.status === 200) return true;
       const body = await r.json().catch(() => undefined) as { checks?: Array<{ name: string; ok: boolean }> } | undefined;
       return !ANSWERS_EXPECTED && (body?.checks ?? []).length > 0 && (body?.checks ?? []).every((c) => c.ok || c.name === 'model');
     }, () => false);
     if (ready) break;
     if (bot.exitCode !== null || Date.now() > deadline) {
-      console.error(`the bot did not become ready\n${botStderr}`);
+      console.error(`the bot did not become ready\n${botLog.last(8_000)}`);
       await cleanup();
       return 1;
     }
@@ -241,6 +249,12 @@ async function main(): Promise<number> {
     }
     return { user, startMs, messages };
   });
+  // Updates arrive as Telegram sends them: over at most the webhook's max_connections at once.
+  const asked = telegram.callsOf('setWebhook').at(-1)?.payload.max_connections;
+  const webhook = createWebhookPoster({
+    url: `http://127.0.0.1:${webhookPort}/telegram`, secret: SECRET, timeoutMs: 30_000,
+    maxConnections: typeof asked === 'number' ? asked : TELEGRAM_DEFAULT_MAX_CONNECTIONS,
+  });
   const telegramUserId = (user: number) => 700_000_000 + user;
   let updateId = 1;
   let refused = 0;
@@ -252,18 +266,7 @@ async function main(): Promise<number> {
       message: { message_id: index + 1, date: Math.floor(Date.now() / 1000), chat: { id: from.id, type: 'private', first_name: from.first_name }, from, text },
     };
     telegram.observe(update);
-    const res = await fetch(`http://127.0.0.1:${webhookPort}/telegram`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-      body: JSON.stringify(update),
-      signal: AbortSignal.timeout(30_000),
-    }).catch(() => undefined);
-    if (!res) {
-      refused++;
-      return;
-    }
-    await res.arrayBuffer();
-    if (res.status !== 200) refused++;
+    if ((await webhook.post(update)) !== 200) refused++;
   };
   await Promise.all(plans.map(async (plan) => {
     await new Promise((r) => setTimeout(r, plan.startMs));
@@ -276,6 +279,7 @@ async function main(): Promise<number> {
     }
   }));
   const postedAllAt = Date.now();
+  webhook.close();
 
   // ─── wait for every answer (bounded) ───────────────────────────────────────
   // With the model down or hung every message still gets one message back (a fallback text).
@@ -431,7 +435,7 @@ async function main(): Promise<number> {
   ];
   for (const [name, passed, detail] of checks) console.log(`  ${passed ? 'PASS' : 'FAIL'} ${name}${passed ? '' : `: ${detail}`}`);
   const failed = checks.filter(([, passed]) => !passed).length;
-  if (failed > 0 && botStderr) console.error(`bot stderr (last 2000 chars):\n${botStderr.slice(-2000)}`);
+  if (failed > 0) console.error(`bot stderr (last 2000 chars):\n${botLog.last(2000)}`);
   await cleanup();
   return failed === 0 ? 0 : 1;
 }

@@ -1,21 +1,26 @@
 /**
  * The conversation engine: one fixed pipeline per inbound message, readable top to bottom in
- * process() below. Each step lives in a file of its own under src/engine/, and a message
- * enters each of them once:
+ * this file: receive() (steps 1-2), then process() (steps 3-8). Each step's work lives in a file
+ * of its own under src/engine/, and following one message the engine enters each file once
+ * (`npx tsx scripts/trace-message.ts` counts):
  *
- *   1. drop the bot's own and other bots' messages                     engine/intake.ts
- *   2. dedupe on the platform message id (persisted: a redelivery after restart is caught)
- *   3. order per user context (one user's messages in sequence, other users in parallel)
- *   4. screen for risk (offline, sub-millisecond) and record the        engine/triage.ts
- *      conversation's level, then start the optional model judge
- *   5. at risk: open the case and write its alert, then send verified resources
- *      (the crisis step, src/crisis/responder.ts)
- *   6. rate-limit what is left (never a message at risk)               engine/reply.ts
- *   7. ask the model, check its answer, send it (or the reviewed        engine/answer.ts
+ *   1. drop the bot's own and other bots' messages                       (here)
+ *   2. record the message and dedupe on its platform message id           engine/intake.ts
+ *      (persisted: a redelivery after restart is caught)
+ *   3. order per user context (one user's messages in sequence, others    (here)
+ *      in parallel)
+ *   4. screen for risk (offline, sub-millisecond), record the             engine/triage.ts
+ *      conversation's level, start the optional model judge
+ *   5. at risk: the crisis step opens the case, writes its alert and      src/crisis/responder.ts
+ *      sends verified resources
+ *   6. rate-limit what is left (never a message at risk), a moderator's   engine/reply.ts
+ *      hand-off
+ *   7. ask the model, check its answer, send it (or the reviewed          engine/answer.ts
  *      fallback)
- *   8. persist the turns with their assessment                         engine/record.ts
+ *   8. persist the turns with their assessment                            engine/record.ts, turns.ts
  *
- * A failure anywhere ends in engine/failure.ts, which fails toward safety.
+ * A failure anywhere ends in engine/failure.ts, which fails toward safety. What the steps are
+ * given and hand each other is in engine/deps.ts.
  *
  * Steps 4-5 (triage) and 6-8 (reply) run in two per-user queues: triage never waits for the
  * model, so a crisis message gets its resources even while the same user's previous answer
@@ -29,32 +34,62 @@ import { KeyedQueue } from './conversation/keyed-queue.js';
 import { cleanText } from './conversation/text.js';
 import type { EngineDeps, Outcome, Progress, Receipt, ReplyChannel, Triage } from './engine/deps.js';
 import { failTowardSafety } from './engine/failure.js';
-import { Intake } from './engine/intake.js';
+import { claimUnfinished, recordDelivery } from './engine/intake.js';
 import { reply } from './engine/reply.js';
 import { triage } from './engine/triage.js';
 
 export type { EngineMetrics, ReplyChannel } from './engine/deps.js';
 
+const activeKey = (platform: string, messageId: string) => `${platform} ${messageId}`;
+
 export class Engine {
-  private readonly intake: Intake;
   /** Triage per user context: fast, never waits for the model's answer. */
   private readonly triageQueue = new KeyedQueue();
   /** Replies per user context, in the order their messages were triaged. */
   private readonly replyQueue = new KeyedQueue();
   /** Texts triaged but not yet stored, so the screen sees the whole recent conversation. */
   private readonly inFlight = new Map<string, string[]>();
+  /** Messages received (or resumed) and not yet handled; idle() waits until none is left. */
+  private working = 0;
+  private readonly idleWaiters: Array<() => void> = [];
+  /**
+   * `${platform} ${message id}` of every message this process is handling. A message taken at
+   * intake between the adapter's start and resume() is also an unfinished row in the store:
+   * without this, resume() handled it a second time (answers and resources doubled).
+   */
+  private readonly active = new Set<string>();
 
-  constructor(private readonly deps: EngineDeps) {
-    this.intake = new Intake(deps, (message, channel, resources, resumed) => this.process(message, channel, resources, resumed));
-  }
+  constructor(private readonly deps: EngineDeps) {}
 
   /**
-   * Intake: records the delivery and the message durably, then starts handling it. Resolves
-   * once the message is safe (committed, or known as a duplicate): that is when the adapter
-   * acknowledges the platform. `handled` settles when the bot is done with it; it never rejects.
+   * Steps 1-2, intake: records the delivery and the message durably, then starts handling it.
+   * Resolves once the message is safe (committed, or known as a duplicate): that is when the
+   * adapter acknowledges the platform. `handled` settles when the bot is done with it; it never
+   * rejects.
    */
-  receive(message: InboundMessage, channel: ReplyChannel): Promise<Receipt> {
-    return this.intake.receive(message, channel);
+  async receive(message: InboundMessage, channel: ReplyChannel): Promise<Receipt> {
+    if (message.author.isSelf || message.author.isBot) return { handled: Promise.resolve({ status: 'ignored' }) };
+    const platform = message.conversation.platform;
+    const key = activeKey(platform, message.id);
+    // Taken before the store is asked: resume() reads the store meanwhile and must see it as ours.
+    if (this.active.has(key)) return this.duplicate(platform);
+    this.active.add(key);
+    let isNew: boolean;
+    try {
+      isNew = await recordDelivery(this.deps, message);
+    } catch (error) {
+      return { handled: this.settle(key, failTowardSafety(this.deps, error, message, channel, { responded: false })) };
+    }
+    if (!isNew) {
+      this.active.delete(key);
+      return this.duplicate(platform);
+    }
+    return { handled: this.settle(key, this.process(message, channel, undefined, false)) };
+  }
+
+  private duplicate(platform: string): Receipt {
+    this.deps.metrics?.count('messages_duplicate_total', { platform });
+    return { handled: Promise.resolve({ status: 'duplicate' }) };
   }
 
   /** Handles one inbound message end to end (receive, then wait for the handling). */
@@ -64,21 +99,51 @@ export class Engine {
 
   /**
    * At start: every message of `platform` that a previous run recorded but never finished is
-   * handled again at once, from the store, in the order received (engine/intake.ts). Resolves
+   * handled again at once, from the store, in the order received. Resources already confirmed
+   * sent for a message are not sent again; resources decided but unconfirmed are. Resolves
    * with the number resumed once they are queued (not handled).
    */
-  resume(platform: string, channel: ReplyChannel): Promise<number> {
-    return this.intake.resume(platform, channel);
+  async resume(platform: string, channel: ReplyChannel): Promise<number> {
+    let resumed = 0;
+    for (const d of await claimUnfinished(this.deps, platform)) {
+      const key = activeKey(d.platform, d.messageId);
+      // Received by this process since the adapter started: already being handled.
+      if (this.active.has(key)) continue;
+      resumed++;
+      this.active.add(key);
+      void this.settle(key, this.process(d.message, channel, d.resources, true));
+    }
+    if (resumed > 0) {
+      this.deps.logger.info('resuming messages a previous run left unfinished', { platform, count: resumed });
+      this.deps.metrics?.count('messages_resumed_total', { platform });
+    }
+    return resumed;
+  }
+
+  /**
+   * Waits for one message's handling (which never rejects) and then lets go of it: the message
+   * is no longer this process's, and idle() stops waiting for it. Counted from the call, so a
+   * message is counted as soon as its handling starts.
+   */
+  private async settle(key: string, work: Promise<Outcome>): Promise<Outcome> {
+    this.working++;
+    try {
+      return await work;
+    } finally {
+      this.active.delete(key);
+      this.working--;
+      if (this.working === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
   }
 
   /** True while a message is being handled. */
   get busy(): boolean {
-    return this.intake.busy;
+    return this.working > 0;
   }
 
   /** Resolves when no message is being handled (graceful shutdown, tests). */
   async idle(): Promise<void> {
-    await this.intake.idle();
+    while (this.working > 0) await new Promise<void>((wake) => this.idleWaiters.push(wake));
     await this.triageQueue.idle();
     await this.replyQueue.idle();
   }

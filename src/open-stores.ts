@@ -10,7 +10,8 @@ import type { DashboardAuthStore, DashboardReads } from './store/dashboard-store
 import type { PgStores } from './store/pg/index.js';
 import type { TurnOrder } from './store/pg/pg-turn-order.js';
 import type { LeaseStore } from './store/pg/pg-leases.js';
-import { openDatabase, startCheckpoints, type Database } from './store/sqlite/database.js';
+import { openDatabase, type Database } from './store/sqlite/database.js';
+import { startCheckpoints } from './store/sqlite/checkpoints.js';
 import { SqliteCaseStore } from './store/sqlite/sqlite-cases.js';
 import { SqliteResourceDeliveries } from './store/sqlite/sqlite-resource-deliveries.js';
 import type { ResourceDeliveryStore } from './store/resource-deliveries.js';
@@ -93,7 +94,7 @@ export async function openStores(config: Pick<Config, 'DATABASE_URL' | 'OYSTER_D
     // happen between attempts, off the loop (store-health.ts).
     busyTimeoutMs: Math.min(config.SQLITE_BUSY_TIMEOUT_MS, BUSY_SLICE_MS), manualCheckpoints: true,
   });
-  const stopCheckpoints = startCheckpoints(db, CHECKPOINT_INTERVAL_MS);
+  const checkpoints = startCheckpoints(db, CHECKPOINT_INTERVAL_MS);
   const messages = new SqliteMessageStore(db);
   return {
     dialect: 'sqlite', messages, cases: new SqliteCaseStore(db), deliveries: new SqliteResourceDeliveries(db), shared: new SqliteSharedState(db), ledger: new SqliteSendLedger(db), sqlite: db,
@@ -104,7 +105,7 @@ export async function openStores(config: Pick<Config, 'DATABASE_URL' | 'OYSTER_D
       return { authStore: new SqliteDashboardAuth(db), reads: new SqliteDashboardReads(db, failingAfterAttempts) };
     },
     async close() {
-      stopCheckpoints();
+      await checkpoints.stop();
       await messages.close();
     },
   };

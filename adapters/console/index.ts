@@ -79,9 +79,13 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
         lines.prompt();
       }
       let lineNo = 0;
-      // Lines are handled strictly one after another, so answers print in input order; lines
-      // typed meanwhile wait in the queue.
+      // Lines are taken in strictly one after another. Piped, each is also answered before the
+      // next is read, so answers print in input order. In a terminal, the next line goes to the
+      // bot once this one is taken in, not once it is answered: a crisis line typed while the
+      // model is still on the previous one (or hung) gets its lines at once, as on every other
+      // platform; the engine still sends one person's replies in order.
       const queue: string[] = [];
+      const answering = new Set<Promise<void>>();
       let busy = false;
       let closed = false;
       const drain = async () => {
@@ -98,12 +102,25 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
           } else if (line.trim() !== '' || !interactive) {
             // Context is per session, not per run: point the conversation at the session.
             input.message.conversation = consoleConversation(sessionId);
-            await (await handlers.onMessage(input.message)).handled;
+            const { handled } = await handlers.onMessage(input.message);
+            if (!interactive) await handled;
+            else {
+              // The prompt comes back once every line taken in is answered.
+              const answered: Promise<void> = handled.then(() => {
+                answering.delete(answered);
+                if (answering.size === 0 && !closed) lines.prompt();
+              });
+              answering.add(answered);
+              continue;
+            }
           }
           if (interactive && !closed) lines.prompt();
         }
         busy = false;
-        if (closed) finish();
+        if (closed) {
+          await Promise.all(answering);
+          finish();
+        }
       };
       lines.on('line', (line) => {
         queue.push(line);

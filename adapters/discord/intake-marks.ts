@@ -115,6 +115,12 @@ export class IntakeMarks {
     return out;
   }
 
+  /** Every channel mark of `shard` as it stands (a session lost while running is read back from these). */
+  marksOf(shard: number): ChannelMark[] {
+    return [...this.channels].filter(([, s]) => s.shard === shard)
+      .map(([channelId, s]) => ({ channelId, lastMessageId: String(this.takenIn(channelId, s)), seenAt: s.seenAt }));
+  }
+
   private takenIn(channelId: string, state: ChannelState): bigint {
     let taken = state.taken;
     for (const [id, t] of this.taking) if (t.channelId === channelId && BigInt(id) - 1n < taken) taken = BigInt(id) - 1n;

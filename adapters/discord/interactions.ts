@@ -2,9 +2,15 @@
  * Slash commands and button presses. Discord voids an interaction that is not answered or
  * deferred within 3 s (10062 Unknown interaction, discordjs/discord.js#10752), so each one
  * is acknowledged first (deferReply / deferUpdate) and the core's work happens after.
+ *
+ * A moderator's case button can still arrive too late to acknowledge: a press that a moved or
+ * restarted shard gets replayed (shard-clients.ts) is seconds old. The moderator meant it, so it
+ * is acted on all the same, and since no interaction reply is possible any more, the alert is
+ * edited through REST and the outcome is posted in the channel as a normal message naming them.
  */
 import {
   MessageFlags,
+  Routes,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type CommandInteractionOption,
@@ -27,6 +33,8 @@ export interface InteractionDeps {
 const NO_PINGS = { parse: [], repliedUser: false } as const;
 /** Beyond this many extra ephemeral messages a reply is sent as a file instead. */
 const MAX_FOLLOWUPS = 3;
+/** Opens the channel message that stands in for a late button's private reply; what follows it is the core's own reply. */
+const LATE_NOTE = 'your button press reached me after Discord\'s 3-second limit, so here is what came of it:';
 const FAILED: CommandReply = { ok: false, private: true, text: 'Something went wrong on my side. Please try again in a moment.' };
 
 type Acting = ChatInputCommandInteraction | ButtonInteraction;
@@ -85,7 +93,15 @@ async function onButton(i: ButtonInteraction, deps: InteractionDeps): Promise<vo
     return;
   }
   // Acknowledge with no visible change; the alert is edited once the core has decided.
-  await i.deferUpdate();
+  try {
+    await i.deferUpdate();
+  } catch (error) {
+    // Too late to acknowledge (replayed after a shard moved): a case action is still carried out.
+    // Other buttons sit on one person's private prompt, which nothing outside the reply may answer.
+    if (!isStaleInteraction(error) || mapped.name !== 'case') throw error;
+    await actLate(i, mapped, deps);
+    return;
+  }
   const reply = await run(i, mapped, deps);
   const text = renderDiscord(reply.text)[0] ?? 'Done.';
   if (mapped.name === 'forget') {
@@ -100,6 +116,33 @@ async function onButton(i: ButtonInteraction, deps: InteractionDeps): Promise<vo
   }
   // Refusals, and the core's guidance for the moderator who acted ("introduce yourself as…"), go to them alone.
   if (reply.text.trim() !== '') await i.followUp({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+}
+
+/**
+ * A case button pressed more than 3 s ago: the core acts on it as on any press, the alert shows
+ * the new state, and the moderator reads the outcome in the channel instead of a private reply.
+ */
+async function actLate(i: ButtonInteraction, mapped: { name: string; args: string[] }, deps: InteractionDeps): Promise<void> {
+  const reply = await run(i, mapped, deps);
+  const rest = i.client.rest;
+  if (reply.ok && reply.updatedAlert) {
+    const body = renderAlert(reply.updatedAlert);
+    await rest.patch(Routes.channelMessage(i.channelId, i.message.id), {
+      body: { content: body.content, embeds: body.embeds, components: body.components, allowed_mentions: NO_PINGS },
+    });
+  }
+  // Names only the moderator who pressed: they see it was received, and what came of it.
+  const mention = { parse: [], users: [i.user.id] };
+  const note = `<@${i.user.id}> ${LATE_NOTE}`;
+  const parts = renderDiscord(reply.text.trim() === '' ? 'Done.' : reply.text);
+  const first = `${note}\n${parts[0] ?? ''}`;
+  const bodies = first.length <= 2000 ? [first, ...parts.slice(1)] : [note, ...parts];
+  for (const [n, content] of bodies.entries()) {
+    await rest.post(Routes.channelMessages(i.channelId), { body: { content, allowed_mentions: n === 0 ? mention : NO_PINGS } });
+  }
+  deps.log.warn('discord case button answered late: acted on and confirmed in the channel', {
+    interactionId: i.id, action: mapped.args[0], caseId: mapped.args[1], actorId: i.user.id, ok: reply.ok,
+  });
 }
 
 /** Calls the core; a refusal is logged (who tried what, never the text), an exception becomes a polite failure. */

@@ -68,8 +68,16 @@ export class SessionRecorder {
     };
   }
 
+  /**
+   * Called when a shard that had a session here gets a new one: Discord dropped the old one while
+   * it ran (Invalid Session), so what was sent in between is in no session to replay.
+   */
+  onSessionReplaced: ((shardId: number) => void) | undefined;
+
   update(shardId: number, info: SessionInfo | null): void {
     if (this.handedOver) return;
+    const previous = this.latest.get(shardId);
+    if (info !== null && previous !== undefined && previous.sessionId !== info.sessionId) this.onSessionReplaced?.(shardId);
     // null: the session ended here (invalid, or a deliberate close). The row stays: a later
     // catch-up from it is refused with Invalid Session, which costs one connection and no events.
     if (info === null) return;
@@ -171,6 +179,8 @@ export interface GatewayHooks {
   ws: WebSocketOptions;
   /** What the shards have taken: the recorded sequences and channel marks stay below it. */
   marks: IntakeMarks;
+  /** Set by the owner: a shard's session was replaced while this Client ran it. */
+  onSessionReplaced(listener: (shardId: number) => void): void;
   /** Closes every shard connection resumably (4200) and writes the final sequences. */
   closeResumably(): Promise<void>;
 }
@@ -180,6 +190,9 @@ export function gatewayHooks(book: GatewayBook, log: Logger): GatewayHooks {
   let manager: WsManager | undefined;
   return {
     marks: recorder.marks,
+    onSessionReplaced: (listener) => {
+      recorder.onSessionReplaced = listener;
+    },
     ws: {
       buildStrategy: (built) => {
         manager = built;

@@ -118,10 +118,33 @@ export class DiscordClients {
       const unreplayed = outcomes.filter(([, outcome]) => outcome !== 'replayed').flatMap(([shard]) => marks.get(shard) ?? []);
       if (unreplayed.length > 0) await this.readHistory(client, unreplayed, deliver);
     } finally {
-      const held = this.held ?? [];
-      this.held = undefined;
-      for (const message of held) deliver(message);
+      this.release(deliver);
     }
+    this.hooks?.onSessionReplaced((shard) => void this.afterLoss(client, shard, deliver));
+  }
+
+  /**
+   * Discord dropped a shard's session while this Client ran it, and the Client identified anew:
+   * the shard's channels are read after what was taken in each, with live messages held meanwhile.
+   */
+  private async afterLoss(client: Client, shard: number, deliver: (message: Message) => void): Promise<void> {
+    const marks = this.hooks?.marks.marksOf(shard) ?? [];
+    if (marks.length === 0 || this.held !== undefined || client !== this.current) return;
+    this.held = [];
+    this.replayedIds = new Set();
+    this.log.warn('discord shard lost its session while running; reading its channels for what was missed', { shard, channels: marks.length });
+    try {
+      await this.readHistory(client, marks, deliver);
+    } finally {
+      this.release(deliver);
+    }
+  }
+
+  /** Hands on the live messages held during a catch-up, in the order they came. */
+  private release(deliver: (message: Message) => void): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const message of held) deliver(message);
   }
 
   private async readHistory(client: Client, marks: ChannelMark[], deliver: (message: Message) => void): Promise<void> {

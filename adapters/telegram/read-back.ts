@@ -18,23 +18,42 @@
  * Anything short of a clear hit (no floor, another unsettled send in the chat, an error, nothing
  * within the window) answers "not found", and the caller sends again: a resource message twice
  * is better than none (fail toward the person's safety).
+ *
+ * How far to look. Above the floor, every message of the bot's account takes an id: other chats'
+ * answers, people's messages, alerts. On a busy bot the send can land many ids up. A fixed window
+ * of 40 ids missed it: in a 30-kill fault run (load 13-18) all 49 "not found" verdicts had probed
+ * the whole window, the hits came at every depth up to its edge (34, 20, 5, 5 and 4 in the five
+ * batches of 8), and 5 resource messages were sent twice. Now the window reaches up to the lowest
+ * id this run has sent on the counter when there is one (a sound bound: nothing the dead run sent
+ * is above it), at most MAX_PROBES ids; without that bound it is WINDOW_UNBOUNDED ids, and a miss
+ * is reported as 'window' (unsure), not 'not-found' (sure).
  */
 import { GrammyError, type Api } from 'grammy';
 import type { Logger } from '../../src/logger.js';
 import type { SendLedger, SendMark } from '../../src/ports.js';
 import { SEND_MARK_TTL_MS, sharesAccountCounter } from '../../src/store/send-ledger.js';
 
-/** Ids probed above the floor at most; past them the send is taken as not made. */
-export const READ_BACK_WINDOW = 40;
-/** Probes in flight at once (ascending batches, so the first hit is the lowest). */
-const BATCH = 8;
+/** Ids probed above the floor when no later send of this run bounds the window. */
+export const WINDOW_UNBOUNDED = 120;
+/** Ids probed at most when a later send bounds the window. */
+export const MAX_PROBES = 240;
+/**
+ * Probes in flight at once (ascending batches, so the first hit is the lowest): fewer in a
+ * supergroup, whose dense ids end the search at the first empty one.
+ */
+const BATCH_SHARED = 16;
+const BATCH_DENSE = 8;
 
 export type Probe = 'mine' | 'absent' | 'other' | 'error';
 
 export interface ReadBackResult {
   /** The message id when the send is known to have arrived; undefined when not known. */
   messageId: number | undefined;
-  /** Why (for the log): 'found', 'edited', 'no-floor', 'expired', 'busy-chat', 'not-found', 'error'. */
+  /**
+   * Why (for the log): 'found', 'edited'; or unsure, so sent again: 'no-floor', 'expired',
+   * 'busy-chat', 'window' (nothing within the ids probed, and nothing bounds the window), 'error';
+   * or 'not-found' (nothing up to the first id this run sent: surely not sent).
+   */
   reason: string;
   probes: number;
 }
@@ -78,13 +97,15 @@ export async function readBack(deps: ReadBackDeps, mark: SendMark): Promise<Read
     ? await ledger.lowestSentSince(
       mark.platform, sharesAccountCounter(mark.chatId) ? { counter: 'account' } : { exact: mark.chatId }, deps.runStartedAt)
     : undefined;
-  const last = Math.min(mark.floorId + READ_BACK_WINDOW, upper === undefined ? Infinity : upper - 1);
+  const last = upper === undefined ? mark.floorId + WINDOW_UNBOUNDED : Math.min(upper - 1, mark.floorId + MAX_PROBES);
+  const bounded = upper !== undefined && last === upper - 1;
   const ids: number[] = [];
   for (let id = mark.floorId + 1; id <= last; id++) if (!known.has(id)) ids.push(id);
   let probes = 0;
   let failed = false;
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const batch = ids.slice(i, i + BATCH);
+  const size = sharesAccountCounter(mark.chatId) ? BATCH_SHARED : BATCH_DENSE;
+  for (let i = 0; i < ids.length; i += size) {
+    const batch = ids.slice(i, i + size);
     const answers = await Promise.all(batch.map((id) => probe(api, mark.chatId, id, mark.markup)));
     probes += batch.length;
     const hit = answers.findIndex((a) => a === 'mine' || a === 'edited');
@@ -102,7 +123,7 @@ export async function readBack(deps: ReadBackDeps, mark: SendMark): Promise<Read
     // with no message means nothing was posted after it either. Stopping there keeps a send that
     // never left (the common case) at one batch of probes. A deleted message ends it early too,
     // which sends again (toward safety).
-    if (!sharesAccountCounter(mark.chatId) && answers.includes('absent')) break;
+    if (!sharesAccountCounter(mark.chatId) && answers.includes('absent')) return { messageId: undefined, reason: failed ? 'error' : 'not-found', probes };
   }
-  return { messageId: undefined, reason: failed ? 'error' : 'not-found', probes };
+  return { messageId: undefined, reason: failed ? 'error' : bounded ? 'not-found' : 'window', probes };
 }

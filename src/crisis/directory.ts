@@ -296,7 +296,11 @@ class Directory implements ResourceDirectory {
       emergency,
       ask_country: () => {
         // Every resource message names the country whose lines it shows and how to change it.
-        if (data !== undefined) return fill(t.ask_country.shown, { country: () => this.name(data.country, locale) ?? data.country });
+        // A country with no line to show (no_crisis_line) gets the international lines: name it
+        // as the person's country, not as the country of those lines.
+        if (data !== undefined) {
+          return fill(data.show === undefined ? t.ask_country.no_line : t.ask_country.shown, { country: () => this.name(data.country, locale) ?? data.country });
+        }
         const unlisted = request.country === undefined ? undefined : regionName(request.country.trim().toUpperCase(), locale);
         if (unlisted !== undefined) return fill(t.ask_country.unlisted, { country: () => unlisted });
         asked = true;

@@ -42,7 +42,9 @@ const shape = {
   public_note: z.strictObject({ moderate: Text, high: Text, imminent: Text }),
   // shown: names the country whose lines are shown and how to change it; unlisted: a country
   // with no resource file gets the international lines, said plainly (issue 12 item 2).
-  ask_country: z.strictObject({ default: Text, imminent: Text, shown: Text, unlisted: Text }),
+  // no_line: a country whose file has no line that may be shown (no_crisis_line): its note says so
+  // and the international lines follow, so "these lines are for Turkey" would not be true.
+  ask_country: z.strictObject({ default: Text, imminent: Text, shown: Text, no_line: Text, unlisted: Text }),
   fallback_reply: z.strictObject({ none: Text, low: Text, moderate: Text, high: Text, imminent: Text }),
   handoff_notice: Text,
   // How the lines can be reached, chosen from the channels the shown lines really have
@@ -130,6 +132,7 @@ export const PLACEHOLDER_RULES: Readonly<Record<string, PlaceholderRule>> = {
   'ask_country.default': none,
   'ask_country.imminent': none,
   'ask_country.shown': fmt('country'),
+  'ask_country.no_line': fmt('country'),
   'ask_country.unlisted': fmt('country'),
   'fallback_reply.none': none,
   'fallback_reply.low': none,

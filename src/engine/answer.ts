@@ -4,7 +4,7 @@
  * before anyone sees it. A failed check or a failed model gives the reviewed fallback instead.
  */
 import { asBotError } from '../errors.js';
-import { type InboundMessage, type OutboundMessage, platformUserKey } from '../messages.js';
+import { type ConversationRef, type InboundMessage, type OutboundMessage, platformUserKey } from '../messages.js';
 import type { RiskAssessment } from '../ports.js';
 import type { StoredTurn } from '../store/store.js';
 import { buildPrompt } from '../conversation/prompt.js';
@@ -17,22 +17,53 @@ interface Asked {
   atRisk: boolean;
 }
 
+/** What the reply phase asks of the model: the message, where the answer goes, and what the check needs. */
+export interface AnswerRequest {
+  message: InboundMessage;
+  /** The person's text as the model reads it (cut to the policy's length). */
+  text: string;
+  history: StoredTurn[];
+  assessment: RiskAssessment;
+  atRisk: boolean;
+  /** Where the answer goes; `replyToId` quotes the message when that is its own conversation. */
+  replyTo: ConversationRef;
+  replyToId: { replyToId?: string };
+  channel: ReplyChannel;
+  /** When the message's handling began (performance.now()), for the deadline at risk. */
+  started: number;
+  locale: string;
+  country: string | undefined;
+  asked: Asked;
+  /** The generic notice a streamed answer falls back to. */
+  unavailable: string;
+}
+
+/** The answer, or the fallback to send instead (undefined: the generic notice). */
+export type Answer = { ok: true; text: string } | { ok: false; fallback: string | undefined };
+
+/**
+ * The model's checked answer, and the stream already showing it when streaming is allowed (the
+ * caller settles the stream; undefined when the answer is to be sent whole).
+ */
+export async function answer(deps: EngineDeps, request: AnswerRequest): Promise<{ answer: Answer; stream: ReplyStream | undefined }> {
+  const stream = streamFor(deps, request);
+  return { answer: await modelAnswer(deps, request, stream), stream };
+}
+
 /**
  * A streamed reply when it is allowed: STREAMING=on, risk level none or low (never in a
  * conversation at moderate or above), and a platform that can edit a sent message.
  */
-export function streamFor(
-  deps: EngineDeps,
-  level: RiskAssessment['level'], channel: ReplyChannel, message: Omit<OutboundMessage, 'text'>, locale: string, fallback: string,
-  country: string | undefined,
-  asked: Asked,
-): ReplyStream | undefined {
+function streamFor(deps: EngineDeps, request: AnswerRequest): ReplyStream | undefined {
+  const { channel, locale, country, asked } = request;
+  const level = request.assessment.level;
   if (!deps.streaming || (level !== 'none' && level !== 'low') || !channel.edit) return undefined;
   const { crisis, logger } = deps;
   const edit = channel.edit.bind(channel);
+  const message: Omit<OutboundMessage, 'text'> = { conversation: request.replyTo, kind: 'reply', ...request.replyToId };
   return new ReplyStream({
     channel: { send: (m) => channel.send(m), edit, ...(channel.editIntervalMs !== undefined ? { editIntervalMs: channel.editIntervalMs } : {}) },
-    message, fallback,
+    message, fallback: request.unavailable,
     check: (text) => {
       // The person's country, as for a whole answer: "call 911" is wrong in GB while streaming too.
       const verdict = crisis.checkReply(text, level, locale, country, asked);
@@ -46,22 +77,8 @@ export function streamFor(
   });
 }
 
-/** The model's checked answer, or the fallback to send instead (undefined: the generic notice). */
-export async function answer(
-  deps: EngineDeps,
-  message: InboundMessage,
-  text: string,
-  history: StoredTurn[],
-  assessment: RiskAssessment,
-  atRisk: boolean,
-  replyTo: InboundMessage['conversation'],
-  channel: ReplyChannel,
-  started: number,
-  locale: string,
-  country: string | undefined,
-  asked: Asked,
-  stream?: ReplyStream,
-): Promise<{ ok: true; text: string } | { ok: false; fallback: string | undefined }> {
+async function modelAnswer(deps: EngineDeps, request: AnswerRequest, stream: ReplyStream | undefined): Promise<Answer> {
+  const { message, text, history, assessment, atRisk, replyTo, channel, started, locale, country, asked } = request;
   const { policy, tokens, logger, crisis } = deps;
   const promptFor = (turns: typeof history) => buildPrompt(
     {

@@ -1,6 +1,6 @@
 /**
  * What the engine is given (its dependencies) and what its steps hand each other. The steps live
- * beside this file (intake, triage, reply, answer, record); src/engine.ts runs them in order.
+ * beside this file (intake, triage, reply, answer, turns, record, failure); src/engine.ts runs them in order.
  */
 import type { LocaleChooser } from '../crisis/locale.js';
 import type { Logger } from '../logger.js';

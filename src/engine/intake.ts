@@ -1,12 +1,12 @@
 /**
- * Intake: a message is recorded durably before the platform is acknowledged, a redelivery is
- * caught (in this process and in the store), and at start the messages a previous run left
- * unfinished are handled again. Intake also knows which messages are in hand, for idle().
+ * Intake's store side: a message is recorded durably (with its delivery) before the platform is
+ * acknowledged, a redelivery is known by its platform message id, and at start the messages a
+ * previous run left unfinished are claimed back. The in-process side (which messages this
+ * process holds, and idle()) is in src/engine.ts, beside the pipeline it feeds.
  */
 import { type InboundMessage, platformUserKey } from '../messages.js';
 import type { ResourceMark } from '../ports.js';
-import type { EngineDeps, Outcome, Receipt, ReplyChannel } from './deps.js';
-import { failTowardSafety } from './failure.js';
+import type { EngineDeps } from './deps.js';
 
 /**
  * A message tried this many times after resumes without finishing is given up (logged), so a
@@ -30,106 +30,29 @@ function parseDelivery(payload: string): InboundMessage {
   return { ...m, receivedAt: new Date(m.receivedAt) };
 }
 
-const activeKey = (platform: string, messageId: string) => `${platform} ${messageId}`;
+/**
+ * Records the delivery and the message in one commit; true when it is new, false for a
+ * redelivery (after a restart too). Rejects when the store cannot take it.
+ */
+export async function recordDelivery(deps: EngineDeps, message: InboundMessage): Promise<boolean> {
+  const platform = message.conversation.platform;
+  const userKey = platformUserKey(platform, message.author.id);
+  const { isNew } = await deps.store.recordInbound({ platform, messageId: message.id, userKey, payload: JSON.stringify(message) }, deps.clock.now());
+  return isNew;
+}
 
-/** The pipeline after intake (src/engine.ts); it never rejects. */
-export type Handling = (message: InboundMessage, channel: ReplyChannel, resources: ResourceMark | undefined, resumed: boolean) => Promise<Outcome>;
+/** A message a previous run recorded and never finished, as stored, in the order received. */
+export interface Unfinished {
+  platform: string;
+  messageId: string;
+  message: InboundMessage;
+  /** Its crisis resources as the dead run recorded them (sent, decided but unconfirmed, or none). */
+  resources: ResourceMark | undefined;
+}
 
-export class Intake {
-  /** Messages received (or resumed) and not yet handled; idle() waits until none is left. */
-  private working = 0;
-  private readonly idleWaiters: Array<() => void> = [];
-  /**
-   * `${platform} ${message id}` of every message this process is handling. A message taken at
-   * intake between the adapter's start and resume() is also an unfinished row in the store:
-   * without this, resume() handled it a second time (answers and resources doubled).
-   */
-  private readonly active = new Set<string>();
-
-  constructor(private readonly deps: EngineDeps, private readonly handling: Handling) {}
-
-  /**
-   * Records the delivery and the message durably, then starts handling it. Resolves once the
-   * message is safe (committed, or known as a duplicate): that is when the adapter acknowledges
-   * the platform. `handled` settles when the bot is done with it; it never rejects.
-   */
-  async receive(message: InboundMessage, channel: ReplyChannel): Promise<Receipt> {
-    const { store, clock } = this.deps;
-    if (message.author.isSelf || message.author.isBot) return { handled: Promise.resolve({ status: 'ignored' }) };
-    const platform = message.conversation.platform;
-    const key = activeKey(platform, message.id);
-    // Taken before the store is asked: resume() reads the store meanwhile and must see it as ours.
-    if (this.active.has(key)) return this.duplicate(platform);
-    this.active.add(key);
-    let isNew: boolean;
-    try {
-      const userKey = platformUserKey(platform, message.author.id);
-      ({ isNew } = await store.recordInbound({ platform, messageId: message.id, userKey, payload: JSON.stringify(message) }, clock.now()));
-    } catch (error) {
-      return { handled: this.settle(key, failTowardSafety(this.deps, error, message, channel, { responded: false })) };
-    }
-    if (!isNew) {
-      this.active.delete(key);
-      return this.duplicate(platform);
-    }
-    return { handled: this.settle(key, this.handling(message, channel, undefined, false)) };
-  }
-
-  private duplicate(platform: string): Receipt {
-    this.deps.metrics?.count('messages_duplicate_total', { platform });
-    return { handled: Promise.resolve({ status: 'duplicate' }) };
-  }
-
-  /**
-   * Every message of `platform` that a previous run recorded but never finished is handled again
-   * at once, from the store, in the order received. Resources already confirmed sent for a
-   * message are not sent again; resources decided but unconfirmed are. Resolves with the number
-   * resumed once they are queued (not handled).
-   */
-  async resume(platform: string, channel: ReplyChannel): Promise<number> {
-    const { store, logger } = this.deps;
-    const { resume, abandoned } = await store.claimUnfinished(platform, MAX_RESUMES, RESUME_BATCH, RESUME_GIVE_UP_AGE_MS);
-    if (abandoned > 0) logger.warn('unfinished messages given up after repeated resumes', { code: 'STORE_UNAVAILABLE', platform, abandoned });
-    let resumed = 0;
-    for (const d of resume) {
-      const key = activeKey(d.platform, d.messageId);
-      // Received by this process since the adapter started: already being handled.
-      if (this.active.has(key)) continue;
-      resumed++;
-      this.active.add(key);
-      const message = parseDelivery(d.payload);
-      void this.settle(key, this.handling(message, channel, d.resources, true));
-    }
-    if (resumed > 0) {
-      logger.info('resuming messages a previous run left unfinished', { platform, count: resumed });
-      this.deps.metrics?.count('messages_resumed_total', { platform });
-    }
-    return resumed;
-  }
-
-  /**
-   * Waits for one message's handling (which never rejects) and then lets go of it: the message
-   * is no longer this process's, and idle() stops waiting for it. Counted from the call, so a
-   * message is counted as soon as its handling starts.
-   */
-  private async settle(key: string, work: Promise<Outcome>): Promise<Outcome> {
-    this.working++;
-    try {
-      return await work;
-    } finally {
-      this.active.delete(key);
-      this.working--;
-      if (this.working === 0) for (const wake of this.idleWaiters.splice(0)) wake();
-    }
-  }
-
-  /** True while a message is being handled. */
-  get busy(): boolean {
-    return this.working > 0;
-  }
-
-  /** Resolves when no message received or resumed is still being handled. */
-  async idle(): Promise<void> {
-    while (this.working > 0) await new Promise<void>((wake) => this.idleWaiters.push(wake));
-  }
+/** Claims `platform`'s unfinished messages for this run; the ones retried too long are given up, logged. */
+export async function claimUnfinished(deps: EngineDeps, platform: string): Promise<Unfinished[]> {
+  const { resume, abandoned } = await deps.store.claimUnfinished(platform, MAX_RESUMES, RESUME_BATCH, RESUME_GIVE_UP_AGE_MS);
+  if (abandoned > 0) deps.logger.warn('unfinished messages given up after repeated resumes', { code: 'STORE_UNAVAILABLE', platform, abandoned });
+  return resume.map((d) => ({ platform: d.platform, messageId: d.messageId, message: parseDelivery(d.payload), resources: d.resources }));
 }

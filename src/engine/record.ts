@@ -3,29 +3,11 @@
  * transaction that marks the message finished, then the outcome is logged (codes and levels,
  * never text) and counted.
  */
-import { type InboundMessage, platformUserKey, riskRank, userContextKey } from '../messages.js';
+import type { InboundMessage } from '../messages.js';
 import type { RiskAssessment } from '../ports.js';
 import type { NewTurn } from '../store/store.js';
 import type { EngineDeps, Outcome } from './deps.js';
-
-/** The user's turn with its assessment, and the answer when there is one, with their token counts. */
-export function turnsFor(deps: EngineDeps, message: InboundMessage, text: string, assessment: RiskAssessment, answer?: string, modelText?: string): NewTurn[] {
-  const { clock, tokens } = deps;
-  const now = clock.now();
-  const contextKey = userContextKey(message.conversation, message.author.id);
-  const userKey = platformUserKey(message.conversation.platform, message.author.id);
-  const crisisTurn = riskRank(assessment.level) >= riskRank(deps.threshold);
-  const userText = modelText ?? text;
-  const turns: NewTurn[] = [{
-    contextKey, userKey, role: 'user', text: userText, at: now, crisis: crisisTurn,
-    tokens: tokens.countMessage('user', userText),
-    assessment: { level: assessment.level, reasons: assessment.reasons, policyVersion: assessment.policyVersion },
-  }];
-  if (answer !== undefined) {
-    turns.push({ contextKey, userKey, role: 'assistant', text: answer, at: now, crisis: crisisTurn, tokens: tokens.countMessage('assistant', answer) });
-  }
-  return turns;
-}
+import { turnsFor } from './turns.js';
 
 /** 8. Persist the user's turn with its assessment and the answer; log and count the outcome. */
 export async function finish(

@@ -6,9 +6,10 @@
 import { asBotError } from '../errors.js';
 import { type InboundMessage, type OutboundMessage, platformUserKey, riskRank, userContextKey } from '../messages.js';
 import { cutText, isBlank } from '../conversation/text.js';
-import { answer, streamFor } from './answer.js';
+import { answer } from './answer.js';
 import type { EngineDeps, Outcome, Progress, ReplyChannel, Triage } from './deps.js';
-import { finish, turnsFor } from './record.js';
+import { finish } from './record.js';
+import { turnsFor } from './turns.js';
 
 /** A reply gets this many tries when the platform's failure is transient (network, rate limit). */
 const REPLY_SEND_ATTEMPTS = 3;
@@ -102,8 +103,10 @@ export async function reply(deps: EngineDeps, message: InboundMessage, channel: 
     await channel.send({ conversation: replyTo, text: texts.shortened, kind: 'notice' });
   }
   const replyToId = replyTo === message.conversation ? { replyToId: message.id } : {};
-  const stream = streamFor(deps, assessment.level, channel, { conversation: replyTo, kind: 'reply', ...replyToId }, locale, texts.model_unavailable, country, asked);
-  const answered = await answer(deps, message, forModel, history, assessment, atRisk, replyTo, channel, started, locale, country, asked, stream);
+  const { answer: answered, stream } = await answer(deps, {
+    message, text: forModel, history, assessment, atRisk, replyTo, replyToId, channel, started, locale, country, asked,
+    unavailable: texts.model_unavailable,
+  });
   // The turns (their token counts) are made before the answer goes out, so that nothing but
   // one SQLite transaction sits between the platform taking the answer and the message being
   // marked finished: a crash in that gap answers the message again after the restart.

@@ -48,6 +48,12 @@ export const CONCEPTS = [
   'routine', // taking medicine as told or as usual: have to, as prescribed, the doctor said, every morning (sets aside the all-of-it intake rule)
   'ending', // closure said plainly: this is it, das war's, to już koniec, c'est fini (a farewell with a letter to someone close)
   'letter', // a written letter or note as a thing: letter, note, Brief, list, carta (a farewell only with an addressee and finality)
+  'substance', // what is swallowed or injected: medicines by name, pills, poisons (a car or a rope never is): read with `consume` and an amount
+  'poison', // a household poison: antifreeze, bleach, weedkiller (drunk at all, it is an attempt)
+  'vehicle', // a car, its engine, the exhaust: danger only in a closed space (`enclosed`), never alone ("bought a new car today")
+  'enclosed', // a closed space or a rigged hose: the garage door shut, windows up, sealed, in the back seat
+  'water', // open water: a river, a lake, the sea, a reservoir (a place for conversations with a time, like a height)
+  'consume', // a plain past verb of swallowing: drank, ate, necked, took, popped (an act only with a substance and an amount, or a poison)
 ] as const;
 export const Concept = z.enum(CONCEPTS);
 export type Concept = z.infer<typeof Concept>;

@@ -39,6 +39,8 @@ export interface ConceptIndex {
   substringStarts: Map<string, number[]>;
   /** Filler words of every language, removed before matching. */
   fillers: Set<string>;
+  /** Languages that read a count ("took 40 of them", "60 painkillers") as an amount (`whole`). */
+  countLangs: number[];
 }
 
 export interface ConceptHit {
@@ -74,7 +76,13 @@ const TYPO_REACH = 8;
 const TYPO_PROBES = 24;
 /** Concepts whose single words may carry a typo (nouns and verbs of means and acts, not frames or function words). */
 const TYPO_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['means', 'height', 'act', 'ingest', 'farewell', 'preparation', 'distress']);
-const WEAK: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'took', 'return', 'intake', 'whole', 'ending', 'routine']);
+const WEAK: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'took', 'return', 'intake', 'whole', 'ending', 'routine', 'consume']);
+/**
+ * A count of things (10-999) is an amount like "the whole": "took like 40 of my sertraline".
+ * Not a dose, a duration or a time ("20 mg", "40 minutes", "at 10 pm"): the next word says so.
+ */
+const COUNT = /^[1-9]\d{1,2}$/;
+const NOT_A_COUNT = /^(?:mg|mcg|ml|g|gr|grams?|kg|kilos?|lbs?|pounds?|mins?|minutes?|minuten|minuty|minutos|hrs?|hours?|uur|godzin|horas|secs?|seconds?|days?|dagen|dni|dias|weeks?|years?|jaar|lat|anos|am|pm|h|uhr|euro?s?|dollars?|bucks|km|m|cm|miles?|floors?|percent|%|procent)$/;
 
 function deletions(word: string): string[] {
   const out: string[] = [];
@@ -131,6 +139,7 @@ export function compileConcepts(files: ConceptFile[]): ConceptIndex {
     substringLengths: [],
     substringStarts: new Map(),
     fillers: new Set(),
+    countLangs: files.flatMap((f, lang) => ((f.concepts.whole?.length ?? 0) > 0 ? [lang] : [])),
   };
   const stemLengths = new Set<number>();
   const subLengths = new Set<number>();
@@ -253,6 +262,12 @@ export function scanConcepts(index: ConceptIndex, text: string): ConceptScan {
       for (const p of list ?? []) {
         if (p.rest.every((pattern, k) => tokenMatches(pattern, tokens[t + 1 + k]))) add(p, t, t + 1 + p.rest.length, true, clauses[t]!);
       }
+    }
+  }
+  if (index.countLangs.length > 0) {
+    for (let t = 0; t < tokens.length; t++) {
+      if (!COUNT.test(tokens[t]!) || NOT_A_COUNT.test(tokens[t + 1] ?? '')) continue;
+      for (const lang of index.countLangs) hits.push({ lang, concept: 'whole', pos: t, end: t + 1, clause: clauses[t]!, spaced: true });
     }
   }
   const active = new Set<number>();

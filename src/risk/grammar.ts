@@ -39,6 +39,15 @@ export interface GrammarResult {
    */
   storyClauses: Map<string, Set<number>>;
   /**
+   * Clauses told in the past with nothing present in them (a past frame, and no time, "again"
+   * or recent past in that clause: "ten years ago I swallowed a bottle of pills"). Even an
+   * imminent phrase match there is history, not an attempt now; "years ago I tried, and
+   * tonight I'm doing it again" keeps its present clause.
+   */
+  pastClauses: Set<number>;
+  /** Whether the message names a fiction or news frame, and whether the writer speaks of themself now (MessageAnalysis.voice). */
+  voice: { story: boolean; own: boolean };
+  /**
    * The message plans a return ("bye all, see you monday"): its goodbye is not a farewell, so
    * no farewell rule (phrase or grammar) matches it. Other findings stand.
    */
@@ -49,7 +58,7 @@ const FRAMES: ReadonlySet<Concept> = new Set(FRAME_CONCEPTS);
 /** Frames that speak for their whole sentence; a harmless purpose or the past frame only their clause. */
 const SENTENCE_FRAMES: ReadonlySet<Concept> = new Set<Concept>(['frame_support', 'frame_news', 'frame_fiction']);
 /** Function words and circumstances: they do not show that a message is written in a language. */
-const PLAIN: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'return', 'intake', 'whole', 'ending', 'routine']);
+const PLAIN: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'return', 'intake', 'whole', 'ending', 'routine', 'consume']);
 const SENTENCE_END = /[.!?\n。！？؟]/;
 
 /** The sentence number of each clause: a clause starts a new sentence when a sentence end closed the last one. */
@@ -72,7 +81,7 @@ const KANA = /[\u3040-\u30FF]/;
 /** No window reaches further than this (grammar.yaml caps window_words at 60 and window_chars at 120). */
 const REACH = 120;
 /** Concepts that name things and circumstances rather than acts: never where a subject stands. */
-const OBJECT_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['means', 'height', 'time', 'finality', 'some', 'lethal', 'distress', 'whole', 'letter']);
+const OBJECT_CONCEPTS: ReadonlySet<Concept> = new Set<Concept>(['means', 'height', 'time', 'finality', 'some', 'lethal', 'distress', 'whole', 'letter', 'substance', 'poison']);
 
 /** Occurrences of one concept, sorted by position (spaced and unspaced positions share one axis; the window tells them apart). */
 function pick(hits: ConceptHit[], concept: Concept): ConceptHit[] {
@@ -120,7 +129,17 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
     markStories(scan, index, text, storyClauses);
   }
   const returning = scan.hits.some((h) => h.concept === 'return');
-  const result: GrammarResult = { level: 'none', hits: [], framedClauses, storyClauses, clauses: scan.clauseStarts.length, returning };
+  const pastClauses = frames > 0 ? markPast(scan) : new Set<number>();
+  // The writer's own voice counts in a language that reads risk words in the message: English
+  // "i" is Polish "and".
+  const voice = { story: false, own: false };
+  const reading = new Set<number>();
+  for (const h of scan.hits) {
+    if (STORY_FRAMES.has(h.concept)) voice.story = true;
+    else if (!FRAMES.has(h.concept) && !PLAIN.has(h.concept)) reading.add(h.lang);
+  }
+  for (const h of scan.hits) if (OWN_VOICE.has(h.concept) && reading.has(h.lang)) voice.own = true;
+  const result: GrammarResult = { level: 'none', hits: [], framedClauses, storyClauses, pastClauses, voice, clauses: scan.clauseStarts.length, returning };
   if (scan.active.size === 0) return result;
 
   const within = (a: ConceptHit, b: ConceptHit) =>
@@ -238,6 +257,23 @@ function markStories(scan: ConceptScan, index: ConceptIndex, text: string, out: 
     if (!set) out.set(language, (set = new Set()));
     for (let c = 0; c < sentences.length; c++) if (sentences[c] === sentence) set.add(c);
   }
+}
+
+/** The writer speaking of themself now: a first person, a time, a recent past, "again". */
+const OWN_VOICE: ReadonlySet<Concept> = new Set<Concept>(['self', 'time', 'recent_past', 'again']);
+
+/** What makes a clause present rather than past: a time, "again", a recent past. */
+const PRESENT: ReadonlySet<Concept> = new Set<Concept>(['time', 'again', 'recent_past']);
+
+/** GrammarResult.pastClauses: clauses with a past frame and nothing of the present. */
+function markPast(scan: ConceptScan): Set<number> {
+  const past = new Set<number>();
+  const frames = scan.hits.filter((h) => h.concept === 'frame_past');
+  for (const h of frames) past.add(h.clause);
+  // "ago" inside "ten years ago" is the frame itself, not a recent past.
+  const inFrame = (h: ConceptHit) => frames.some((f) => f.spaced === h.spaced && f.pos <= h.pos && h.end <= f.end);
+  for (const h of scan.hits) if (PRESENT.has(h.concept) && !inFrame(h)) past.delete(h.clause);
+  return past;
 }
 
 /** Marks the clauses each frame speaks for (see evaluateGrammar). */

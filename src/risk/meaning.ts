@@ -46,6 +46,11 @@ export function framedAt(reading: MeaningReading, language: string, form: string
   return framed !== undefined && framed.has(clauseAt(form, offset));
 }
 
+/** Whether a phrase-rule match at `offset` lies in a clause told in the past with nothing present in it (grammar.ts markPast). */
+export function pastAt(reading: MeaningReading, form: string, offset: number): boolean {
+  return form === reading.text && reading.grammar.pastClauses.has(clauseAt(form, offset));
+}
+
 /** Whether a phrase-rule match at `offset` lies in a sentence told as a story or report about someone else (grammar.ts markStories). */
 export function storyAt(reading: MeaningReading, form: string, offset: number): boolean {
   if (form !== reading.text) return false;

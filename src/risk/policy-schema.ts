@@ -178,7 +178,8 @@ export const TrajectoryFile = z
       .default([]),
     /**
      * Weak signals that accumulate over the user's recent turns (issue 11 item 3): each signal
-     * counts once with its weight if it occurred within `within_hours` in at least one turn; when
+     * counts with its weight if it occurred within `within_hours` in at least one turn (times
+     * `repeated.factor` when it is one of `repeated.signals` and occurred in two or more turns); when
      * the signals come from at least `min_turns` turns, the sum reaches the highest `levels`
      * entry whose `at` it meets.
      */
@@ -186,6 +187,8 @@ export const TrajectoryFile = z
       .object({
         within_hours: hours,
         min_turns: z.number().int().min(1).max(20),
+        /** A listed signal seen in two or more turns counts its weight `factor` times. */
+        repeated: z.object({ factor: z.number().min(1).max(3), signals: z.array(Signal).min(1) }).strict().optional(),
         weights: z.partialRecord(Signal, z.number().min(0).max(10)),
         levels: z.array(z.object({ at: z.number().positive(), level: RiskLevelName }).strict()).min(1),
       })

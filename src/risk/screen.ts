@@ -8,7 +8,7 @@ import { normalizeText, type NormalizedText } from './normalize.js';
 import type { Signal } from './policy-schema.js';
 import { LiteralIndex } from './literal-index.js';
 import { wholeMessageFramed } from './grammar.js';
-import { framedAt, readMeaning, storyAt, type MeaningPolicy } from './meaning.js';
+import { framedAt, pastAt, readMeaning, storyAt, type MeaningPolicy } from './meaning.js';
 import type { LoadedModel } from './model/load.js';
 import { applyModel } from './model/screen-hook.js';
 import { ruleMatchAt, type CompiledPack, type CompiledRule } from './rules.js';
@@ -34,6 +34,12 @@ export interface MessageAnalysis {
   signals: Set<Signal>;
   /** The language of the strongest hit, else a guess from script and common words. */
   language: string;
+  /**
+   * How the message stands for the next turns (trajectory.ts framedByEarlierTurn): `story` when it
+   * names a fiction or news frame; `own` when the writer speaks of themself now (a first person,
+   * a time, a recent past or "again").
+   */
+  voice?: { story: boolean; own: boolean };
 }
 
 /**
@@ -127,6 +133,9 @@ export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: Mea
       // Even an imminent phrase ("a farewell letter") is set aside in a sentence that tells a
       // story or a report about someone else with no first person in it.
       if (reading && rule.level === 'imminent' && storyAt(reading, form, at)) continue;
+      // And one told in the past with nothing present in its clause ("ten years ago I swallowed
+      // a bottle of pills"): history, not an attempt now.
+      if (reading && rule.level === 'imminent' && pastAt(reading, form, at)) continue;
       // A goodbye with a planned return ("adiós a todos, nos vemos el lunes") is not a farewell:
       // like an `unless_message`, the farewell rule does not match it; nothing found is lowered.
       if (reading?.grammar.returning && rule.category === 'farewell') continue;
@@ -166,7 +175,9 @@ export function analyzeMessage(packs: CompiledPack[], raw: string, meaning?: Mea
   // the rules' evidence that the words are not the writer's own risk.
   const language = topLanguage ?? guessLanguage(packs, normalized, raw, meaning?.languageId);
   if (model && !(reading && wholeMessageFramed(reading.grammar))) level = applyModel(model, normalized.text, level, signals, hits, language);
-  return { level, hits, conditional, signals, language };
+  const analysis: MessageAnalysis = { level, hits, conditional, signals, language };
+  if (reading) analysis.voice = reading.grammar.voice;
+  return analysis;
 }
 
 function routes(pack: CompiledPack, n: NormalizedText): boolean {

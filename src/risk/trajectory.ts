@@ -98,15 +98,41 @@ function raise(level: RiskLevel, by: number, cap: RiskLevel): RiskLevel {
   return RISK_LEVELS[Math.min(riskRank(level) + by, riskRank(cap))]!;
 }
 
+/** How recent a story or news turn must be, and how many turns back, to frame a message that follows it. */
+const FRAME_CARRY_TURNS = 3;
+const FRAME_CARRY_HOURS = 2;
+
+/**
+ * Whether an earlier turn's fiction or news frame speaks for this message too (issue 11 class 6,
+ * across turns): one of the last few turns, within a couple of hours, told a story or a report,
+ * and this message has no voice of its own (no first person, no time, no recent past, no
+ * "again"): "reading a crime novel" then "then someone jumps off the bridge" is still the novel.
+ * "honestly the girl in the story is me" has a first person and is the writer's own.
+ */
+export function framedByEarlierTurn(current: MessageAnalysis, inWindow: PastTurn[], now: Date): boolean {
+  if (!current.voice || current.voice.own) return false;
+  // Imminent danger to a named person ("my brother is on the bridge saying goodbye") is never a
+  // continuation to set aside, even right after the news.
+  if (current.hits.some((h) => h.level === 'imminent' && h.id.endsWith(':other'))) return false;
+  return inWindow
+    .slice(-FRAME_CARRY_TURNS)
+    .some((t) => t.analysis.voice?.story === true && now.getTime() - t.at.getTime() <= FRAME_CARRY_HOURS * HOUR);
+}
+
 export function assessConversation(
   policy: TrajectoryFile,
-  current: MessageAnalysis,
+  message: MessageAnalysis,
   past: PastTurn[],
   prior: { level: RiskLevel; at: Date } | undefined,
   now: Date,
 ): ConversationResult {
   const windowStart = now.getTime() - policy.window.hours * HOUR;
   const inWindow = past.filter((t) => t.at.getTime() >= windowStart).slice(-policy.window.turns);
+  // A message that only continues an earlier story or report adds no risk of its own; what the
+  // conversation already holds (earlier turns, the prior level) still stands.
+  const current: MessageAnalysis = framedByEarlierTurn(message, inWindow, now)
+    ? { ...message, level: 'none', hits: [], conditional: [], signals: new Set() }
+    : message;
   const context = new ConversationContext([current, ...inWindow.map((t) => t.analysis)]);
 
   const self = resolveMessage(current, context);
@@ -215,21 +241,22 @@ export function accumulate(
 ): { level: RiskLevel; signals: Signal[] } | undefined {
   const start = now.getTime() - policy.within_hours * HOUR;
   const turns = [current, ...past.filter((t) => t.at.getTime() >= start).map((t) => t.analysis)];
-  const seen = new Set<Signal>();
+  const seen = new Map<Signal, number>();
   let contributing = 0;
   for (const turn of turns) {
     let adds = false;
     for (const s of turn.signals) {
       if (!(policy.weights[s] ?? 0)) continue;
       adds = true;
-      seen.add(s);
+      seen.set(s, (seen.get(s) ?? 0) + 1);
     }
     if (adds) contributing++;
   }
   if (contributing < policy.min_turns) return undefined;
   let sum = 0;
-  for (const s of seen) sum += policy.weights[s] ?? 0;
+  const again = policy.repeated;
+  for (const [s, turnsWith] of seen) sum += (policy.weights[s] ?? 0) * (again && turnsWith > 1 && again.signals.includes(s) ? again.factor : 1);
   let level: RiskLevel = 'none';
   for (const step of policy.levels) if (sum >= step.at && riskRank(step.level) > riskRank(level)) level = step.level;
-  return level === 'none' ? undefined : { level, signals: [...seen].sort() };
+  return level === 'none' ? undefined : { level, signals: [...seen.keys()].sort() };
 }

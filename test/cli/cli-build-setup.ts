@@ -7,7 +7,7 @@
  * build is what `npm run build` makes, in a private folder inside the checkout laid out like the
  * package (bin/ beside dist/, policies and node_modules found by walking up), so it is never a
  * stale dist/ and two runs side by side never share it. Emit only (`--noCheck`): type errors are
- * the job of `tsc --noEmit -p .`, the first step of `npm test`. Then the build's second step, the
+ * the job of `tsc --noEmit -p .`, which `npm test` runs beside the tests. Then the build's second step, the
  * policy stamp, as an install runs it.
  *
  * A run of chosen files keeps spawning the sources (no build to wait for). OYSTER_TEST_CLI=build

@@ -26,7 +26,7 @@ const verdict = (level: string) => JSON.stringify({ level, categories: ['plan', 
 /** Passive ideation: the screen's moderate. */
 const PASSIVE = 'I wish I could go to sleep and not wake up';
 /** What the directory says privately at a level (the harness has a moderator sink, so moderators are reachable). */
-const lines = (level: 'moderate' | 'imminent', locale = 'en', place: 'private' | 'private-unreachable' = 'private') =>
+const lines = (level: 'moderate' | 'high' | 'imminent', locale = 'en', place: 'private' | 'private-unreachable' = 'private') =>
   directory.render({ country: 'GB', level, locale, place, about: 'self', moderators: true }).text;
 
 /** The judge answers `level` after 400 ms (the screen's lines are out by then); the chat answers plainly. */
@@ -63,11 +63,28 @@ describe('the judge raises a message after its moderate lines went out', () => {
     expect(h.sink.alerts.map((a) => [a.kind, a.level, a.priority])).toContainEqual(['escalated', 'imminent', 'urgent']);
   });
 
+  it("sends the high lines once when the judge raises moderate to high", async () => {
+    h = await start('high');
+    await h.adapter.receive({ text: PASSIVE });
+    expect(lines('high')).not.toBe(lines('moderate'));
+    expect(h.adapter.sent.map((m) => m.kind)).toEqual(['resources', 'resources', 'reply']);
+    expect(h.adapter.sent.filter((m) => m.kind === 'resources').map((m) => m.text)).toEqual([lines('moderate'), lines('high')]);
+  });
+
   it('does not repeat the raised lines with the next message at risk', async () => {
     h = await start('imminent');
     await h.adapter.receive({ text: PASSIVE });
     await h.adapter.receive({ text: 'I really do not want to be here anymore' });
     expect(h.adapter.sent.filter((m) => m.kind === 'resources').map((m) => m.text)).toEqual([lines('moderate'), lines('imminent')]);
+  });
+
+  it('does not send the raised lines twice when the judge also raises the next message, written before the first was answered', async () => {
+    h = await start('imminent');
+    // Both messages are screened before either verdict (the second moderate, carried by the
+    // first), and the judge raises both: the two raises meet.
+    await Promise.all([h.adapter.receive({ text: PASSIVE }), h.adapter.receive({ text: 'everything feels pointless lately' })]);
+    expect(h.adapter.sent.filter((m) => m.kind === 'resources').map((m) => m.text)).toEqual([lines('moderate'), lines('imminent')]);
+    expect(h.adapter.sent.filter((m) => m.kind === 'reply')).toHaveLength(2);
   });
 
   it('sends nothing more when the judge agrees with the screen', async () => {

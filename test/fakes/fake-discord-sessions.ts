@@ -107,6 +107,15 @@ export class FakeGatewaySessions {
     for (const session of this.sessions.values()) if (session.socket === ws) this.sendTo(session, t, d);
   }
 
+  /** Ends every connected session with Invalid Session (op 9, not resumable), as Discord may at any time. */
+  invalidateConnected(): void {
+    for (const session of this.sessions.values()) {
+      if (session.socket === undefined || session.ended) continue;
+      session.ended = true;
+      this.send(session.socket, { op: 9, d: false });
+    }
+  }
+
   /** Ends every session without a connection (Discord stopped keeping them). */
   endDetached(): void {
     for (const session of this.sessions.values()) if (session.socket === undefined) session.ended = true;

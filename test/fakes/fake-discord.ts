@@ -110,6 +110,8 @@ export interface FakeDiscord {
   disconnect(code?: number): void;
   /** Ends every session without a connection, as Discord does when it no longer keeps them: a RESUME gets Invalid Session. */
   dropDetachedSessions(): void;
+  /** Invalidates every connected session (op 9, d: false): the client must identify again, and what is sent before that reaches no session. */
+  invalidateSessions(): void;
   /** Closes the next `times` IDENTIFYs with `code` (4004: the token was reset meanwhile). */
   refuseIdentify(code: number, times?: number): void;
   /** Number of live gateway sockets that finished IDENTIFY or RESUME. */
@@ -192,6 +194,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     dropDetachedSessions() {
       sessions.endDetached();
+    },
+    invalidateSessions() {
+      sessions.invalidateConnected();
     },
     refuseIdentify(code, times = 1) {
       for (let i = 0; i < times; i++) identifyRefusals.push(code);

@@ -58,8 +58,10 @@ export function botUnderFault(env: Record<string, string>, deadlineMs: number): 
         }
         const serious = text.split('\n').filter((line) => line !== '' && !/^\{"level":(10|20|30),/.test(line));
         if (serious.length > 0) err = (err + serious.join('\n') + '\n').slice(-8_000);
-        // FAULTS_BOT_LOG=<file> keeps every start's log for a closer look (levels warn and up).
-        if (logFile && serious.length > 0) appendFileSync(logFile, serious.join('\n') + '\n');
+        // FAULTS_BOT_LOG=<file> keeps every start's log for a closer look (levels warn and up, and
+        // the Telegram read-back's verdicts, whose reasons say why a send was judged unsure).
+        const kept = [...serious, ...text.split('\n').filter((line) => /^\{"level":30,.*"msg":"telegram read-back/.test(line))];
+        if (logFile && kept.length > 0) appendFileSync(logFile, kept.join('\n') + '\n');
       });
       exited = new Promise((done) => c.once('close', (code) => done(code)));
       child = c;

@@ -9,7 +9,8 @@ import { Bot } from 'grammy';
 import { createSender, type Sender } from '../../adapters/telegram/sender.js';
 import { probe } from '../../adapters/telegram/read-back.js';
 import { renderChunks } from '../../adapters/telegram/outbound.js';
-import { silentLogger } from '../../src/logger.js';
+import { Writable } from 'node:stream';
+import { createLogger, silentLogger } from '../../src/logger.js';
 import { openDatabase } from '../../src/store/sqlite/database.js';
 import { SqliteSendLedger } from '../../src/store/sqlite/sqlite-send-ledger.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/fake-telegram.js';
@@ -41,6 +42,21 @@ afterEach(async () => {
 async function deadRun(key: string, chatId: string, floorId: number, reached: boolean, keyboard?: typeof KEYBOARD): Promise<void> {
   await ledger.mark({ key, platform: 'telegram', chatId, floorId, markup: keyboard ? JSON.stringify(keyboard) : undefined, createdAt: new Date(Date.now() - 5_000) });
   if (reached) await bot.api.sendMessage(chatId, 'Resources: call or text 988', keyboard ? { reply_markup: keyboard } : {});
+}
+
+/** A logger that keeps the read-back's verdicts (reason and probes). */
+function captureLogs() {
+  const lines: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+      done();
+    },
+  });
+  return {
+    logger: createLogger({ destination, level: 'info' }),
+    verdicts: () => lines.filter((l) => String(l.msg).startsWith('telegram read-back')).map((l) => ({ reason: l.reason, probes: l.probes })),
+  };
 }
 
 const nextRun = (): Sender => createSender(bot.api, silentLogger, () => undefined, { ledger: () => ledger });
@@ -119,6 +135,40 @@ describe('a send a crash cut short', () => {
     await ledger.mark({ ...mark, createdAt: new Date(Date.now() - 5_000) });
     await nextRun().sendChunk({ chatId: PERSON, replyToMessageId: personsMessage }, chunk('the answer'), 'reply:p#0');
     expect(sendsTo(PERSON).map((c) => c.payload.text)).toEqual(['the answer']);
+  });
+
+  it('is found far above its floor when many of the bot\'s other messages took ids between the mark and the send', async () => {
+    const floor = (await bot.api.sendMessage(PERSON, 'earlier answer')).message_id;
+    await ledger.mark({ key: 'resources:5#0', platform: 'telegram', chatId: PERSON, floorId: floor, markup: undefined, createdAt: new Date(Date.now() - 5_000) });
+    // A busy bot: 70 answers to other chats on the same account counter leave before this one does.
+    for (let i = 0; i < 70; i++) await bot.api.sendMessage(OTHER, `other ${i}`);
+    const landed = (await bot.api.sendMessage(PERSON, 'Resources: call or text 988')).message_id;
+    expect(landed - floor).toBeGreaterThan(70);
+    const sent = await nextRun().sendChunk({ chatId: PERSON }, chunk('Resources: call or text 988'), 'resources:5#0');
+    expect(sent.messageId).toBe(landed);
+    expect(sendsTo(PERSON).filter((c) => String(c.payload.text).includes('988'))).toHaveLength(1);
+  });
+
+  it('is sent as surely absent after probing only up to the first id the new run sent, and as unsure without that bound', async () => {
+    const floor = (await bot.api.sendMessage(PERSON, 'earlier answer')).message_id;
+    await deadRun('resources:6#0', PERSON, floor, false);
+    for (let i = 0; i < 3; i++) await bot.api.sendMessage(OTHER, `other ${i}`);
+    const logs = captureLogs();
+    const run = createSender(bot.api, logs.logger, () => undefined, { ledger: () => ledger });
+    // The new run's first send bounds the dead run's: nothing the dead run sent is above its id.
+    await run.sendChunk({ chatId: OTHER }, chunk('an answer elsewhere'), 'reply:o#0');
+    await run.sendChunk({ chatId: PERSON }, chunk('Resources: call or text 988'), 'resources:6#0');
+    expect(sendsTo(PERSON).map((c) => c.payload.text)).toEqual(['earlier answer', 'Resources: call or text 988']);
+    expect(fake.callsOf('editMessageReplyMarkup')).toHaveLength(3);
+    expect(logs.verdicts()).toEqual([{ reason: 'not-found', probes: 3 }]);
+
+    // No send of the new run on the counter yet: the window ends at a fixed depth, and says so.
+    const third = '700000003';
+    fake.startedBy(Number(third));
+    await deadRun('resources:7#0', third, floor, false);
+    const fresh = captureLogs();
+    await createSender(bot.api, fresh.logger, () => undefined, { ledger: () => ledger }).sendChunk({ chatId: third }, chunk('Resources: call or text 988'), 'resources:7#0');
+    expect(fresh.verdicts()).toEqual([{ reason: 'window', probes: expect.any(Number) }]);
   });
 
   it('is sent when it never reached Telegram', async () => {

@@ -1,24 +1,14 @@
 /**
  * compose.yaml's structure: PostgreSQL with a readiness check, and two bot instances that share it,
  * take their platforms from .env, wait for PostgreSQL to be healthy, and check their own health.
- * There is no Docker daemon where these tests run, so the file is read and checked, not started;
- * the values checked are the ones `docker compose up` would use.
+ * There is no Docker daemon where these tests run, so the file is read and checked here, and run
+ * natively (its commands, environment and health checks) in compose-native.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-
-interface Service {
-  image?: string;
-  build?: string;
-  profiles?: string[];
-  env_file?: string | string[];
-  environment?: Record<string, string>;
-  volumes?: string[];
-  depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
-}
+import type { ComposeService as Service } from './compose-files.js';
 
 const compose = parse(readFileSync(join(import.meta.dirname, '../../compose.yaml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;

@@ -11,7 +11,7 @@ import { createDiscordAdapter } from '../../adapters/discord/index.js';
 import type { PlatformAdapter } from '../../src/ports.js';
 import { captureLogs, testConfig } from '../discord/helpers.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
-import { DEFAULT_WORLD, fakeUser } from '../fakes/fake-discord-world.js';
+import { buttonPayload, DEFAULT_WORLD, fakeUser } from '../fakes/fake-discord-world.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { storeHandlers } from './discord-instances.js';
 import { sqliteStores, type StoreSet } from './stores.js';
@@ -56,6 +56,26 @@ it('hands on, once, what was sent while the bot was stopped', async () => {
   expect(second.received.map((m) => m.id)).toEqual([whileDown.id, after.id]);
   expect(fake.resumes.map((r) => r.outcome)).toEqual(['resumed']);
   expect(second.logs.entries().find((e) => e.msg === 'discord shard caught up on its previous session')).toMatchObject({ outcome: 'replayed', events: 1 });
+}, 60_000);
+
+it('acts on a moderator\'s button pressed while the bot was stopped, replayed too late to answer, and confirms it in the channel', async () => {
+  // Deadline 0: the replayed press is always past it, however fast the restart.
+  fake = await startFakeDiscord({ heartbeatIntervalMs: 1_000, interactionDeadlineMs: 0 });
+  store = await sqliteStores();
+  const first = await startBot(fake, store);
+  await first.adapter.stop();
+  running.splice(0);
+  const bob = fakeUser(DEFAULT_WORLD, 'bob');
+  const moderators = DEFAULT_WORLD.channels.moderators;
+  fake.interaction(buttonPayload(DEFAULT_WORLD, {
+    id: '810000000000000009', token: 'pressed-while-down', from: bob, customId: 'case:ack:7', message: { id: '1300000000000000077', channelId: moderators },
+  }));
+  const second = await startBot(fake, store);
+  const confirmation = await waitFor(() => fake!.posted.find((p) => p.channelId === moderators), { timeoutMs: 30_000, what: 'the confirmation in the moderators\' channel' });
+  expect(confirmation.body.content).toMatch(new RegExp(`^<@${bob.id}> .*3-second limit.*\\nok$`, 's'));
+  expect(fake.resumes.map((r) => r.outcome)).toEqual(['resumed']);
+  expect(fake.callbacks).toEqual([]);
+  expect(await waitFor(() => second.logs.entries().find((e) => e.msg === 'discord case button answered late: acted on and confirmed in the channel'))).toMatchObject({ action: 'ack', caseId: '7' });
 }, 60_000);
 
 it('reads what it missed from the channels it saw when Discord no longer keeps the session', async () => {

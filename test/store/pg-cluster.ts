@@ -6,7 +6,7 @@
  * and by scripts/pg-test-server.ts (a long-lived server for local runs).
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,11 @@ export function findPgBinDir(env: NodeJS.ProcessEnv = process.env): string | und
   return undefined;
 }
 
+/**
+ * A port free a moment ago. PostgreSQL cannot be given port 0 (its `port` setting starts at 1) and
+ * name the port it took, as our own servers do, so another process can take this one before the
+ * server binds it; startTestCluster then starts again on a new one.
+ */
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -49,6 +54,8 @@ export interface ClusterOptions {
    * never outlives the run, and durability costs seconds on a loaded two-core machine.
    */
   durable?: boolean;
+  /** Picks the port to try (default: one free a moment ago); tests pass a taken one first. */
+  pickPort?: () => Promise<number>;
 }
 
 /** Creates and starts a cluster; rejects with initdb's or pg_ctl's own output when that fails. */
@@ -67,14 +74,28 @@ export async function startTestCluster(options: ClusterOptions = {}): Promise<Te
   }
   const exec = (tool: string, args: string[]) =>
     asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
-  const port = await freePort();
-  const settings = [
-    '-c listen_addresses=127.0.0.1', `-p ${port}`, `-c unix_socket_directories=${dir}`, '-c max_connections=200',
-    ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
-  ].join(' ');
+  const logFile = join(dir, 'server.log');
+  const startOn = async (port: number) => {
+    const settings = [
+      '-c listen_addresses=127.0.0.1', `-p ${port}`, `-c unix_socket_directories=${dir}`, '-c max_connections=200',
+      ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
+    ].join(' ');
+    await exec('pg_ctl', ['-D', data, '-l', logFile, '-o', settings, '-w', '-t', '60', 'start']);
+  };
+  let port = 0;
   try {
     await exec('initdb', ['-D', data, '-U', 'oyster', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
-    await exec('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', settings, '-w', '-t', '60', 'start']);
+    for (let attempt = 1; ; attempt++) {
+      port = await (options.pickPort ?? freePort)();
+      try {
+        await startOn(port);
+        break;
+      } catch (error) {
+        // Taken between the probe and the bind: another port. Anything else is reported as it is.
+        const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+        if (attempt >= 5 || !/could not bind|Address already in use/i.test(log)) throw error;
+      }
+    }
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     const e = error as { stderr?: string; stdout?: string; message: string };

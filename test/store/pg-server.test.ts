@@ -1,5 +1,7 @@
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { findPgBinDir, startTestCluster } from './pg-cluster.js';
 import { describePg, freshDatabase } from './pg-env.js';
 
 describePg('the test PostgreSQL', (serverUrl) => {
@@ -32,4 +34,33 @@ describePg('the test PostgreSQL', (serverUrl) => {
       await other.end();
     }
   });
+});
+
+describePg('a test PostgreSQL whose port was taken before it could bind it', () => {
+  it('starts on another port instead of failing', async () => {
+    expect(findPgBinDir()).toBeDefined();
+    // PostgreSQL cannot bind port 0 and say which it took, so a port probed free can be gone by
+    // the time it starts: here the first one offered is held by another listener.
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', () => resolve()));
+    const taken = (squatter.address() as { port: number }).port;
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', () => resolve()));
+    const freePort = (free.address() as { port: number }).port;
+    await new Promise<void>((resolve) => free.close(() => resolve()));
+    const offered: number[] = [];
+    const ports = [taken, freePort];
+    const cluster = await startTestCluster({ pickPort: async () => { offered.push(ports[offered.length]!); return offered.at(-1)!; } });
+    try {
+      expect(offered).toEqual([taken, freePort]);
+      expect(new URL(cluster.url).port).toBe(String(freePort));
+      const client = new pg.Client({ connectionString: cluster.url });
+      await client.connect();
+      expect((await client.query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one).toBe(1);
+      await client.end();
+    } finally {
+      await cluster.stop();
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    }
+  }, 120_000);
 });

@@ -9,7 +9,6 @@ import { BotError } from '../../errors.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
 import { ensureDatabaseFolder } from './db-folder.js';
 import { migrate } from './migrate.js';
-import { healthOf, sqliteCode } from './store-health.js';
 
 export type { Database };
 
@@ -24,29 +23,6 @@ export interface OpenOptions {
   migrate?: boolean;
   /** Leave WAL checkpoints to startCheckpoints() instead of the commit that fills the log. */
   manualCheckpoints?: boolean;
-}
-
-/**
- * Checkpoints the WAL every `intervalMs` (PASSIVE: never waits for readers, never blocks
- * other connections' writes), so the log stays small without stalling a message's commit.
- */
-export function startCheckpoints(db: Database.Database, intervalMs: number): () => void {
-  // A checkpoint that fails (disk full, read-only file, locked) must never throw out of a timer:
-  // that killed the process. The failure marks the store faulty (/readyz) and the next tick retries.
-  const checkpoint = () => {
-    if (!db.open) return;
-    try {
-      db.pragma('wal_checkpoint(PASSIVE)');
-    } catch (error) {
-      healthOf(db).record(sqliteCode(error) ?? 'SQLITE_ERROR');
-    }
-  };
-  const timer = setInterval(checkpoint, intervalMs);
-  timer.unref();
-  return () => {
-    clearInterval(timer);
-    checkpoint();
-  };
 }
 
 /**
@@ -78,7 +54,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
     db.pragma('secure_delete = ON');
     // SQLite checkpoints the WAL inside whichever commit crosses 1000 pages, which put a
     // 3-6 ms stall on about one message in a hundred (npm run bench: p99 2.5-6 ms with it,
-    // ~1 ms without). The bot checkpoints on a timer instead (startCheckpoints).
+    // ~1 ms without). The bot checkpoints on a timer instead, off the event loop (checkpoints.ts).
     if (path !== ':memory:' && options.manualCheckpoints) db.pragma('wal_autocheckpoint = 0');
   } catch (error) {
     throw new BotError(`cannot open the database at ${path} (OYSTER_DB_PATH): ${(error as Error).message}`, 'STORE_UNAVAILABLE', {

@@ -1,0 +1,76 @@
+/**
+ * Session 5 rules by meaning (issue 11 classes 1 and 6), each at-risk reading beside a harmless
+ * one written the same way:
+ * - a plain verb of swallowing with a medicine and an amount (a count such as "40" included), or
+ *   a household poison drunk at all, is an attempt; a dose, a course of antibiotics, wine or
+ *   pizza is not;
+ * - a car is danger only in a closed space; "bought a new car today" is nothing;
+ * - intent with a time said of someone else is their imminent danger, and means at hand now
+ *   about someone else too;
+ * - an imminent phrase told in the past with nothing present in its clause is history.
+ */
+import { describe, expect, it } from 'vitest';
+import { riskRank, type RiskLevel } from '../../src/messages.js';
+import { screen } from './helpers.js';
+
+const level = (text: string) => screen(text).level;
+const atLeast = (text: string, l: RiskLevel) => expect(riskRank(level(text)), `${text} → ${level(text)}`).toBeGreaterThanOrEqual(riskRank(l));
+const below = (text: string, l: RiskLevel) => expect(riskRank(level(text)), `${text} → ${level(text)}`).toBeLessThan(riskRank(l));
+
+describe('an amount of medicine swallowed, or a poison drunk, is an attempt', () => {
+  it.each([
+    'ate every last one of my quetiapine, feeling heavy',
+    'necked a full strip of tramadol about an hour back',
+    'took 35 of my citalopram with some cider',
+    'swallowed two boxes of paracetamol',
+    'drank some of the weedkiller from the shed',
+    'heb een hele strip oxazepam opgegeten',
+    'antivries opgedronken, mijn buik brandt',
+  ])('"%s" reads imminent', (text) => atLeast(text, 'imminent'));
+
+  it.each([
+    'drank a whole bottle of rosé at the wedding lol',
+    'ate a whole family pizza by myself tonight',
+    'took 20 mg of melatonin to sleep on the plane',
+    'took 15 of the kids from my class to the zoo',
+    'finished the full course of antibiotics today',
+    'popped 2 ibuprofen for my back',
+    'heb twee paracetamol genomen tegen de koorts',
+    'ik heb een hele pizza opgegeten vanavond',
+  ])('"%s" reads below moderate', (text) => below(text, 'moderate'));
+});
+
+describe('a car is a means only in a closed space', () => {
+  it.each([
+    'engine on, garage door down, i am sitting in the back',
+    'the hose goes from the exhaust pipe through the window, windows taped',
+    'de motor draait en de garagedeur is dicht, ik zit erin',
+  ])('"%s" reads imminent', (text) => atLeast(text, 'imminent'));
+
+  it.each([
+    'picked up my new car today!!',
+    'sitting in the car with my dad today, road trip',
+    'the car is at the garage, the mechanic says the engine light is a sensor',
+    'ik heb vandaag een nieuwe auto gekocht',
+  ])('"%s" reads below moderate', (text) => below(text, 'moderate'));
+});
+
+describe('danger to someone else with a time keeps its weight', () => {
+  it.each([
+    'my brother says he will hang himself tonight',
+    'my mum says she is going to shoot herself tonight, she has the gun',
+    'mijn vader zegt dat hij zich vanavond van kant maakt',
+  ])('"%s" reads imminent', (text) => atLeast(text, 'imminent'));
+
+  it.each([
+    'my brother says he will hang the pictures tonight',
+    'my friend keeps saying she wants to kill herself',
+  ])('"%s" reads below imminent', (text) => below(text, 'imminent'));
+});
+
+describe('an attempt told in the past is history, unless the present returns', () => {
+  it('a past overdose with recovery reads below moderate', () => below('twelve years ago i swallowed a bottle of pills. now i mentor others', 'moderate'));
+  it('the same past with tonight in its clause stays imminent', () =>
+    atLeast('years ago i swallowed a bottle of pills and tonight i am doing it again', 'imminent'));
+  it('a recent "ago" is not the past', () => atLeast('i swallowed a bottle of pills an hour ago', 'imminent'));
+});
