@@ -9,7 +9,8 @@ import { platformUserKey } from './messages.js';
 import type { CommandReply, CommandRequest } from './ports.js';
 import type { ModelPolicy } from './policy/model-policy.js';
 import type { MessageStore } from './store/store.js';
-import { LANGUAGE_PREFERENCE, matchTag } from './crisis/locale.js';
+import { LANGUAGE_PREFERENCE, LAST_LANGUAGE_PREFERENCE, matchTag } from './crisis/locale.js';
+import { communityKey } from './crisis/country.js';
 
 export interface CommandDeps {
   store: MessageStore;
@@ -57,8 +58,10 @@ export function createCommandHandler(deps: CommandDeps): (request: CommandReques
   };
   return async (request) => {
     const userKey = platformUserKey(request.conversation.platform, request.actor.id);
-    // A command carries no sentence to read a language from: the person's stored choice, else English.
-    const chosen = (await deps.store.preference(userKey, LANGUAGE_PREFERENCE)) ?? 'en';
+    // A command carries no sentence to read a language from: the person's stored choice, else the
+    // language they last wrote in, else the community's, else English, as the crisis texts and the
+    // moderators' replies choose (before, a Spanish writer's /help, /forget and /export were English).
+    const chosen = await replyLanguage(deps.store, locales, userKey, communityKey(request.conversation));
     const texts = deps.policy.texts(chosen);
     // Only catalogued commands are handled (src/command-catalogue.ts), so menus and handling agree.
     const name = findCommand(request.name)?.name;
@@ -100,4 +103,15 @@ export function createCommandHandler(deps: CommandDeps): (request: CommandReques
         return reply(texts.unknown_command, false);
     }
   };
+}
+
+/** The first of: the person's /language choice, the language they last wrote in, the community's; else English. */
+async function replyLanguage(store: MessageStore, locales: ReadonlySet<string>, userKey: string, community: string | undefined): Promise<string> {
+  const sources: Array<[string | undefined, string]> = [[userKey, LANGUAGE_PREFERENCE], [userKey, LAST_LANGUAGE_PREFERENCE], [community, LANGUAGE_PREFERENCE]];
+  for (const [owner, name] of sources) {
+    if (owner === undefined) continue;
+    const tag = matchTag(await store.preference(owner, name), locales);
+    if (tag !== undefined) return tag;
+  }
+  return 'en';
 }

@@ -78,6 +78,15 @@ describe('the judge raises a message after its moderate lines went out', () => {
     expect(h.adapter.sent.filter((m) => m.kind === 'resources').map((m) => m.text)).toEqual([lines('moderate'), lines('imminent')]);
   });
 
+  it('does not send the raised lines twice when the judge also raises the next message, written before the first was answered', async () => {
+    h = await start('imminent');
+    // Both messages are screened before either verdict (the second moderate, carried by the
+    // first), and the judge raises both: the two raises meet.
+    await Promise.all([h.adapter.receive({ text: PASSIVE }), h.adapter.receive({ text: 'everything feels pointless lately' })]);
+    expect(h.adapter.sent.filter((m) => m.kind === 'resources').map((m) => m.text)).toEqual([lines('moderate'), lines('imminent')]);
+    expect(h.adapter.sent.filter((m) => m.kind === 'reply')).toHaveLength(2);
+  });
+
   it('sends nothing more when the judge agrees with the screen', async () => {
     h = await start('moderate');
     await h.adapter.receive({ text: PASSIVE });
