@@ -13,7 +13,10 @@
  * message takes through the engine and the crisis step's files (entry by entry). Nothing of
  * the bot is changed or patched: the inspector only counts.
  *
- *   npx tsx scripts/trace-message.ts ["message text"]
+ *   npx tsx scripts/trace-message.ts ["message text"] [--route-only]
+ *
+ * --route-only breaks only in the route's files (test/engine/pipeline-route.test.ts): far
+ * cheaper, and the per-file table then counts entries into those files only.
  */
 import { Session } from 'node:inspector';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +35,9 @@ function nameOf(frame: CallFrame, sources: Map<string, string[]>): string {
   return line === undefined ? '(anonymous)' : `\`${line.slice(at!.columnNumber, at!.columnNumber + 44).replace(/\s+/g, ' ')}…\``;
 }
 
-const TEXT = process.argv[2] ?? 'I have the pills in front of me and I am going to take them all tonight.';
+const args = process.argv.slice(2);
+const ROUTE_ONLY = args.includes('--route-only');
+const TEXT = args.find((a) => !a.startsWith('--')) ?? 'I have the pills in front of me and I am going to take them all tonight.';
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Files the route is printed for: the engine, its steps, and the owners of the crisis step's members (src/ports.ts, CrisisResponder). */
 const ROUTE_FILES = new Set([
@@ -68,6 +73,7 @@ for (const script of warm.result) {
   fileOf.set(script.scriptId, file);
   const { scriptSource } = await post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId: script.scriptId });
   sourceOf.set(script.scriptId, scriptSource.split('\n'));
+  if (ROUTE_ONLY && !ROUTE_FILES.has(file)) continue;
   const lineStarts = [0];
   for (let i = 0; i < scriptSource.length; i++) if (scriptSource[i] === '\n') lineStarts.push(i + 1);
   for (const fn of script.functions) {

@@ -2,7 +2,7 @@
  * Outbound calls on the grammy Api: chunked sends with a plain-text fallback, alert posts
  * and edits. Rendering lives in outbound.ts; this file only talks to Telegram.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { GrammyError, type Api } from 'grammy';
 import { BotError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
@@ -12,7 +12,7 @@ import { messageKey } from './inbound.js';
 import type { InlineKeyboard } from './moderator.js';
 import { deepLink, renderChunks, visibleText, type TelegramChunk } from './outbound.js';
 import { readBack } from './read-back.js';
-import type { SendLedger } from '../../src/ports.js';
+import type { SendLedger, SendMark } from '../../src/ports.js';
 import { sharesAccountCounter } from '../../src/store/send-ledger.js';
 import { PLATFORM } from './inbound.js';
 
@@ -57,6 +57,9 @@ export interface Sender {
   editStreamed(message: OutboundMessage, id: string, final: boolean): Promise<void>;
 }
 
+/** Sends remembered while the ledger is down, to be marked when it returns; past this, forgotten. */
+const MAX_UNMARKED = 1_000;
+
 export interface SenderOptions {
   /** The store's send ledger; read at call time (the handlers, and the store, arrive at start). */
   ledger?: () => SendLedger | undefined;
@@ -83,6 +86,19 @@ function markupOf(keyboard: SendTarget['keyboard']): string | undefined {
   return keyboard && keyboard.inline_keyboard.some((row) => row.length > 0) ? JSON.stringify(keyboard) : undefined;
 }
 
+/**
+ * A key for a message that answers an inbound one and came without a key (notices, group notes):
+ * the same kind and text in answer to the same message is the same send. When handling resumes
+ * after a crash the notice is sent again under the same key, so the read-back settles its mark
+ * instead of leaving it unsettled, which made every later read-back in that chat unsure
+ * ('busy-chat': sent again) for the marks' 48 hours. The text enters as a short hash only.
+ */
+function answerKey(message: Pick<OutboundMessage, 'kind' | 'replyToId' | 'text'>): string | undefined {
+  if (message.replyToId === undefined) return undefined;
+  const digest = createHash('sha256').update(message.text).digest('base64url').slice(0, 12);
+  return `${message.kind}:${message.replyToId}:${digest}`;
+}
+
 export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId: string) => void, options: SenderOptions = {}): Sender {
   const ledgerOf = options.ledger ?? (() => undefined);
   const now = options.now ?? (() => new Date());
@@ -93,6 +109,14 @@ export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId:
   /** Chats being read back: sends there wait, so no new bot message lands in the probed window. */
   const gates = new Map<string, Promise<unknown>>();
   let ledgerDown = false;
+  /**
+   * Sends made while the ledger could not be written, with the id Telegram gave them: written to
+   * the ledger, settled, by the first send that can mark again. An unmarked bot message breaks
+   * the read-back's rule that every bot message is accounted for: a later read-back in that chat,
+   * after a restart, could take it for its own send (same keyboard) and not send that one.
+   */
+  const unmarked: SendMark[] = [];
+  let markingLate = false;
 
   /**
    * The one sendMessage call: marked in the ledger before (with a random key when the caller gave
@@ -103,7 +127,9 @@ export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId:
     await gates.get(target.chatId);
     const ledger = ledgerOf();
     const markKey = key ?? `~${randomUUID()}`;
+    const markedAt = now();
     let marked = false;
+    let floor = 0;
     if (ledger) {
       // The highest id known on the chat's counter; after a restart, the highest the ledger holds
       // there (a reply's own message can be far older than the ids sent since: a tight floor keeps
@@ -114,15 +140,18 @@ export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId:
         known = await ledger.highestSent(PLATFORM, counter).catch(() => undefined);
         if (known !== undefined) floors.note(target.chatId, known);
       }
-      const floor = Math.max(target.replyToMessageId ?? 0, known ?? 0);
+      floor = Math.max(target.replyToMessageId ?? 0, known ?? 0);
       try {
-        await ledger.mark({ key: markKey, platform: PLATFORM, chatId: target.chatId, floorId: floor, markup: markupOf(target.keyboard), createdAt: now() });
+        await ledger.mark({ key: markKey, platform: PLATFORM, chatId: target.chatId, floorId: floor, markup: markupOf(target.keyboard), createdAt: markedAt });
         marked = true;
         if (ledgerDown) logger.info('send ledger writable again');
         ledgerDown = false;
+        // Off this send's path: a crisis message must not wait for the backlog.
+        if (unmarked.length > 0) void markLate(ledger);
       } catch (error) {
-        // The store is down: the message still goes (resources must), unmarked. A crash before
-        // the store returns can then double it, as before the ledger.
+        // The store is down: the message still goes (resources must), unmarked for now; it is marked,
+        // with its id, by the first send after the store returns (markLate). A crash before then
+        // can double a keyed send, as before the ledger.
         if (!ledgerDown) logger.warn('send ledger unavailable: sending without a mark', { code: mapTelegramError(error).code });
         ledgerDown = true;
       }
@@ -141,7 +170,38 @@ export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId:
     }
     floors.note(target.chatId, id);
     if (marked) await ledger!.sent(markKey, id).catch(() => undefined);
+    else if (ledger && unmarked.length < MAX_UNMARKED) {
+      unmarked.push({ key: markKey, platform: PLATFORM, chatId: target.chatId, floorId: floor, markup: markupOf(target.keyboard), messageId: id, createdAt: markedAt });
+    }
     return id;
+  }
+
+  /** Writes the sends made while the ledger was down, each with its id; stops at the first failure. */
+  async function markLate(ledger: SendLedger): Promise<void> {
+    if (markingLate) return;
+    markingLate = true;
+    try {
+      await writeUnmarked(ledger);
+    } finally {
+      markingLate = false;
+    }
+  }
+
+  async function writeUnmarked(ledger: SendLedger): Promise<void> {
+    while (unmarked.length > 0) {
+      const m = unmarked[0]!;
+      try {
+        // A key sent again meanwhile (after the store came back) has its own, newer mark: keep it.
+        if ((await ledger.get(m.key))?.messageId === undefined) {
+          await ledger.mark(m);
+          await ledger.sent(m.key, m.messageId!);
+        }
+      } catch {
+        return;
+      }
+      unmarked.shift();
+    }
+    logger.info('sends made while the send ledger was down are marked now');
   }
 
   /** A keyed chunk sent before: its id from the ledger, or from a read-back of a send cut short. */
@@ -242,8 +302,9 @@ export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId:
       // The group note invites a private chat with a deep link that sends /start support.
       const keyboard: UrlKeyboard | InlineKeyboard | undefined =
         inGroup && sensitive && botUsername
-          ? { inline_keyboard: [[{ text: 'Talk to me privately', url: deepLink(botUsername) }]] }
+          ? { inline_keyboard: [[{ text: message.privateChatLabel ?? 'Talk to me privately', url: deepLink(botUsername) }]] }
           : extraKeyboard;
+      const key = message.sendKey ?? answerKey(message);
       let last = { chatId, messageId: 0 };
       for (const [i, chunk] of chunks.entries()) {
         last = await sendChunk(
@@ -254,7 +315,7 @@ export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId:
             keyboard: i === chunks.length - 1 ? keyboard : undefined,
           },
           chunk,
-          message.sendKey === undefined ? undefined : `${message.sendKey}#${i}`,
+          key === undefined ? undefined : `${key}#${i}`,
         );
       }
       return { id: messageKey(last.chatId, last.messageId) };

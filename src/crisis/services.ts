@@ -160,7 +160,7 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
   });
   const countryAnswer = createCountryAnswer({
     store, cases, gazetteer: loadGazetteer(deps.policyDir, directory), render, deliveries, locale, clock, logger,
-    lastLocale: async (userKey) => (await deps.deliveries.forUser(userKey)).at(-1)?.locale,
+    sentLines: (userKey) => deps.deliveries.forUser(userKey),
     detect: (text) => deps.risk.screen({ text, recent: [], now: clock.now() }).language,
   });
   const crisisDirectory = { render, texts: (l: string, c?: string) => directory.texts(l, c) };

@@ -49,6 +49,12 @@ const AT_LEAST: Array<[string, RiskLevel, string]> = [
   ['ja', 'high', '暗証番号は全部メモして母に渡した、もう片付いた'],
   ['ar', 'high', 'كتبت لأختي كلمات سر البنك، وكل شي صار مرتب'],
   ['ko', 'imminent', '지금 다리 난간 바깥쪽에 서 있어'],
+  // Round 3: "if I don't answer, don't look for me", a whole box tonight, "which is faster".
+  ['vi', 'imminent', 'nếu tối nay mình không trả lời thì đừng tìm mình nữa'],
+  ['ko', 'imminent', '내일 아침까지 답장 없으면 찾지 마'],
+  ['hi', 'imminent', 'आज रात माँ की नींद की दवा का पूरा डिब्बा खा लूँगा'],
+  ['id', 'high', 'obat atau gantung diri, mana yang lebih cepat'],
+  ['ja', 'high', '首吊りと飛び降り、どっちが早いの'],
 ];
 
 const HARMLESS: Array<[string, string]> = [
@@ -69,6 +75,9 @@ const HARMLESS: Array<[string, string]> = [
   ['zh', '周末站在阳台上晾衣服'],
   ['id', 'di sinetron itu tokohnya lompat dari atap gedung'],
   ['vi', 'mình ghi mật khẩu wifi cho bà'],
+  ['ja', '新幹線と飛行機どっちが早い？'],
+  ['zh', '明天别找我，我去外婆家'],
+  ['id', 'kematian aktor itu dinyatakan bunuh diri oleh polisi'],
 ];
 
 describe('session 5 lexicons: at-risk sentences in new words', () => {
