@@ -47,6 +47,9 @@ const shape = {
   ask_country: z.strictObject({ default: Text, imminent: Text, shown: Text, no_line: Text, unlisted: Text }),
   fallback_reply: z.strictObject({ none: Text, low: Text, moderate: Text, high: Text, imminent: Text }),
   handoff_notice: Text,
+  // The label of a button that opens a private chat with the bot, where the platform puts one
+  // under a crisis text in a group (Telegram's deep link): in the reader's language too.
+  private_chat_button: Text,
   // How the lines can be reached, chosen from the channels the shown lines really have
   // (issue 12 item 6): never "call, text or chat" where a country only has a phone line.
   ways: z.strictObject(Object.fromEntries(WAY_KEYS.map((k) => [k, Text])) as Record<WayKey, typeof Text>),
@@ -85,6 +88,7 @@ export const PartialTemplateFile = z.strictObject({
   ask_country: shape.ask_country.partial().optional(),
   fallback_reply: shape.fallback_reply.partial().optional(),
   handoff_notice: Text.optional(),
+  private_chat_button: Text.optional(),
   ways: shape.ways.partial().optional(),
   moderator_note: shape.moderator_note.partial().optional(),
   country_command: shape.country_command.partial().optional(),
@@ -141,6 +145,7 @@ export const PLACEHOLDER_RULES: Readonly<Record<string, PlaceholderRule>> = {
   // Once the country is known, its emergency number, not "your local emergency number" (issue 12).
   'fallback_reply.imminent': { allowed: ['emergency'], required: ['emergency'] },
   handoff_notice: none,
+  private_chat_button: none,
   ...Object.fromEntries(WAY_KEYS.map((k) => [`ways.${k}`, none])),
   'moderator_note.self': none,
   'moderator_note.other': none,

@@ -74,3 +74,27 @@ describe('an attempt told in the past is history, unless the present returns', (
     atLeast('years ago i swallowed a bottle of pills and tonight i am doing it again', 'imminent'));
   it('a recent "ago" is not the past', () => atLeast('i swallowed a bottle of pills an hour ago', 'imminent'));
 });
+
+describe('Arabic reads its window in words, like other spaced scripts', () => {
+  it('a rope hidden and a time, 60 characters but 12 words apart, read together as imminent', () =>
+    atLeast('اشتريت حبلاً من محل الأدوات في السوق القديم وأخفيته تحت سريري، الليلة', 'imminent'));
+  it('the same words more than 14 words apart do not', () =>
+    below('اشتريت حبلاً من محل الأدوات في السوق القديم مع أخي الصغير وابن عمي وجارنا ثم رجعنا وتغدينا وشربنا الشاي وتكلمنا عن المباراة، الليلة', 'imminent'));
+});
+
+describe('throwing oneself from a height, in any word order', () => {
+  it.each([
+    'meine Schwester schreibt, sie stürzt sich morgen früh von der Talbrücke',
+    'mon cousin dit qu’il se jette ce soir du haut du pont',
+    'mój kolega pisze, że dziś w nocy rzuci się z mostu',
+  ])('"%s" reads imminent (someone else)', (text) => atLeast(text, 'imminent'));
+  it.each([
+    'die Kommissarin stürzt sich in die Arbeit',
+    'elle se jette sur le canapé après le boulot',
+  ])('"%s" reads below moderate', (text) => below(text, 'moderate'));
+});
+
+describe('a blade that keeps calling is a self-harm urge', () => {
+  it('pt: "a lâmina continua me chamando" reads moderate', () => atLeast('a lâmina continua me chamando essa semana', 'moderate'));
+  it('pt: changing a razor blade reads below moderate', () => below('troquei a lâmina do aparelho de barbear', 'moderate'));
+});
