@@ -8,12 +8,17 @@
  * - intent with a time said of someone else is their imminent danger, and means at hand now
  *   about someone else too;
  * - an imminent phrase told in the past with nothing present in its clause is history.
+ * Read by the rules alone (no learned model).
  */
 import { describe, expect, it } from 'vitest';
 import { riskRank, type RiskLevel } from '../../src/messages.js';
-import { screen } from './helpers.js';
+import { createRiskAssessor } from '../../src/risk/assessor.js';
+import { NOW, POLICY_DIR } from './helpers.js';
 
-const level = (text: string) => screen(text).level;
+// The rules alone: these cases are about the rules by meaning, and a retrained learned model
+// (its own lane, its own tests) must not change what they check.
+const rules = createRiskAssessor({ policyDir: POLICY_DIR, policyVersion: 'test', learnedModel: false });
+const level = (text: string) => rules.screen({ text, recent: [], now: NOW }).level;
 const atLeast = (text: string, l: RiskLevel) => expect(riskRank(level(text)), `${text} → ${level(text)}`).toBeGreaterThanOrEqual(riskRank(l));
 const below = (text: string, l: RiskLevel) => expect(riskRank(level(text)), `${text} → ${level(text)}`).toBeLessThan(riskRank(l));
 
@@ -36,6 +41,7 @@ describe('an amount of medicine swallowed, or a poison drunk, is an attempt', ()
     'finished the full course of antibiotics today',
     'popped 2 ibuprofen for my back',
     'heb twee paracetamol genomen tegen de koorts',
+    'heb de hele fles wijn opgedronken op het feest',
     'ik heb een hele pizza opgegeten vanavond',
   ])('"%s" reads below moderate', (text) => below(text, 'moderate'));
 });
