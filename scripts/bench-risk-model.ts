@@ -18,7 +18,8 @@
  * prints how many hidden sentences the model still lifts, and how many harmless long messages
  * it lifts. On 2026-12-07: stop-21 weights 426/1,000 found, 9/1,000 harmless lifted; weights of
  * 22:25 417/1,000 and 16/1,000 (at the global threshold; the check does not know the language). Cheaper
- * window rankings tried that day found 257-344.
+ * window rankings tried that day found 257-344. On 2026-12-08, weights of 00:50: 389/1,000 and
+ * 17/1,000 with two windows read in full, 422 and 17 with three (windows.ts FULL_READS).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';

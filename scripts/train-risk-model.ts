@@ -35,7 +35,7 @@ import { DEFAULT_TRAINING, encodeRows, trainModel, type TrainingRow } from '../s
 import { normalizeText } from '../src/risk/normalize.js';
 import { analyzeMessage } from '../src/risk/screen.js';
 import { assessConversation } from '../src/risk/trajectory.js';
-import { readBlindProbes, nearBlindFilter } from './risk-blind-filter.js';
+import { nearBlindFilter, readBlindProbes, readBlindTurns } from './risk-blind-filter.js';
 import { generateCorpus, loadCorpusParts } from './risk-corpus.js';
 import { table, type Scored } from './risk-model-metrics.js';
 import { cappedTable, combined, languageSweep, languageTable, sweepTable, type OutOfFold } from './risk-model-sweep.js';
@@ -71,7 +71,8 @@ const hash = (s: string) => {
 const blind = readBlindProbes(join(root, 'test', 'risk'));
 const FILTER_SETS = [...new Set(blind.map((b) => b.set))];
 const BLIND_SETS = ['blind', 'blind2'].filter((d) => FILTER_SETS.includes(d));
-const nearBlind = nearBlindFilter(blind);
+// Conversation turns too: a corpus sentence close to a blind turn would flatter the conversation figures.
+const nearBlind = nearBlindFilter([...blind, ...readBlindTurns(join(root, 'test', 'risk'))]);
 
 const parts = loadCorpusParts();
 const generated = generateCorpus(parts, { seed: CORPUS_SEED });

@@ -61,6 +61,11 @@ export interface OutboundMessage {
    * idempotency key uses it to send a message at most once across crashes (Telegram's read-back).
    */
   sendKey?: string;
+  /**
+   * The label of a button that opens a private chat with the bot, in the text's language, for a
+   * platform that puts one under a crisis text in a group (Telegram). Absent: the adapter's English.
+   */
+  privateChatLabel?: string;
 }
 
 /** One stored turn of a user's conversation with the bot (final answers only, never reasoning). */

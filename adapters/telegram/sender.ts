@@ -302,7 +302,7 @@ export function createSender(api: Api, logger: Logger, onDirectRefused: (chatId:
       // The group note invites a private chat with a deep link that sends /start support.
       const keyboard: UrlKeyboard | InlineKeyboard | undefined =
         inGroup && sensitive && botUsername
-          ? { inline_keyboard: [[{ text: 'Talk to me privately', url: deepLink(botUsername) }]] }
+          ? { inline_keyboard: [[{ text: message.privateChatLabel ?? 'Talk to me privately', url: deepLink(botUsername) }]] }
           : extraKeyboard;
       const key = message.sendKey ?? answerKey(message);
       let last = { chatId, messageId: 0 };

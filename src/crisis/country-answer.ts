@@ -26,10 +26,12 @@ export interface CountryAnswerDeps {
   deliveries: Pick<ResourceDelivery, 'send'>;
   locale: LocaleChooser;
   /**
-   * The language the person's resources were last written in. A country answer ("estoy en
-   * México", "DE") is too short to tell its language, so the lines follow the conversation's.
+   * The person's resource messages so far, oldest first. A country answer ("estoy en México",
+   * "DE") is too short to tell its language, so the new lines follow the last one's language; and
+   * they are addressed as the case's were: to a person worried about a friend, the third-party
+   * text, not "move away from anything you could use to hurt yourself".
    */
-  lastLocale?(userKey: string): Promise<string | undefined>;
+  sentLines?(userKey: string): Promise<ReadonlyArray<{ caseId?: number | undefined; locale: string; about: 'self' | 'other' }>>;
   /**
    * The language a message is written in (the risk screen's detection). With the person's stored
    * choice and last language it gives the conversation's language, which decides a name that is
@@ -89,20 +91,25 @@ export function createCountryAnswer(deps: CountryAnswerDeps): CountryAnswer {
   ): Promise<Exclude<LinesOutcome, { state: 'no-case' }>> {
     const { userKey, conversation } = who;
     const direct = who.isDirect ? conversation : await channel.openDirect(who.userId).catch(() => undefined);
-    const locale = await deps.locale({
-      userKey, communityKey: communityKey(conversation), detected: await deps.lastLocale?.(userKey), text: who.text,
-    });
+    const { detected, about } = await earlier(userKey, active.id);
+    const locale = await deps.locale({ userKey, communityKey: communityKey(conversation), detected, text: who.text });
     const send = async (place: 'private' | 'private-unreachable', to: ConversationRef) => {
-      const rendered = deps.render({ country, level: active.level, locale, place, about: 'self' });
+      const rendered = deps.render({ country, level: active.level, locale, place, about });
       const out = await deps.deliveries.send({
         caseId: active.id, userKey, conversation: to, place, level: active.level, country, locale,
-        about: 'self', resourceIds: rendered.resourceIds, at: deps.clock.now(),
+        about, resourceIds: rendered.resourceIds, at: deps.clock.now(),
       }, channel);
       return { out, text: rendered.text };
     };
     let sent = direct ? await send('private', direct) : undefined;
     if (!sent || (!sent.out.delivered && sent.out.refused && !who.isDirect)) sent = await send('private-unreachable', conversation);
     return { state: sent.out.delivered ? 'delivered' : 'queued', text: sent.text };
+  }
+
+  /** The last resource message's language, and whether the case's lines were for a friend. */
+  async function earlier(userKey: string, caseId: number): Promise<{ detected: string | undefined; about: 'self' | 'other' }> {
+    const sent = (await deps.sentLines?.(userKey)) ?? [];
+    return { detected: sent.at(-1)?.locale, about: sent.filter((d) => d.caseId === caseId).at(-1)?.about ?? 'self' };
   }
 
   return {
@@ -150,8 +157,9 @@ export function createCountryAnswer(deps: CountryAnswerDeps): CountryAnswer {
     async linesFor(userKey, country, conversation) {
       const active = await openCase(userKey, conversation);
       if (!active) return undefined;
-      const locale = await deps.locale({ userKey, communityKey: communityKey(conversation), detected: await deps.lastLocale?.(userKey), text: '' });
-      return deps.render({ country, level: active.level, locale, place: 'private', about: 'self' }).text;
+      const { detected, about } = await earlier(userKey, active.id);
+      const locale = await deps.locale({ userKey, communityKey: communityKey(conversation), detected, text: '' });
+      return deps.render({ country, level: active.level, locale, place: 'private', about }).text;
     },
   };
 }

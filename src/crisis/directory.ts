@@ -43,6 +43,8 @@ export interface RenderedResources {
   resourceIds: string[];
   /** True when the text asks which country the user is in (the country was unknown). */
   askedCountry: boolean;
+  /** The label of a "talk to me privately" button, in the text's language (templates private_chat_button). */
+  privateChatButton: string;
 }
 
 /** Static texts that carry no numbers. Levels none/low use their own fallback and the moderate note. */
@@ -285,7 +287,7 @@ class Directory implements ResourceDirectory {
     if (request.place === 'public') {
       // No list and no details in public; at imminent the one emergency number (CRISIS.md §5, issue 12 item 8).
       const text = fill(t.public_note[level], { emergency });
-      return { text, numbers: out.numbers, resourceIds: out.resourceIds, askedCountry: false };
+      return { text, numbers: out.numbers, resourceIds: out.resourceIds, askedCountry: false, privateChatButton: t.private_chat_button };
     }
     let asked = false;
     const values: Record<string, () => string> = {
@@ -314,7 +316,7 @@ class Directory implements ResourceDirectory {
           ? level === 'moderate' ? t.third_party.moderate : t.third_party.urgent
           : t.private[level];
     const text = fillMessage(template, values);
-    return { text, numbers: out.numbers, resourceIds: out.resourceIds, askedCountry: asked };
+    return { text, numbers: out.numbers, resourceIds: out.resourceIds, askedCountry: asked, privateChatButton: t.private_chat_button };
   }
 
   private lookup(country: string): CountryFile | undefined {

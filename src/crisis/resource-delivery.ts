@@ -23,7 +23,7 @@ export interface ResourceChannel {
 
 export interface ResourceDeliveryDeps {
   store: ResourceDeliveryStore;
-  render(request: RenderRequest): { text: string };
+  render(request: RenderRequest): { text: string; privateChatButton?: string };
   /** The adapter of a platform, for retries that no inbound message carries. */
   channelFor(platform: string): ResourceChannel | undefined;
   /** Sink names: a confirmed delivery updates every sink's view of the case. */
@@ -83,6 +83,7 @@ export function createResourceDelivery(deps: ResourceDeliveryDeps): ResourceDeli
     const rendered = deps.render({ country: row.country, level: row.level, locale: row.locale, place: row.place, about: row.about });
     const message: OutboundMessage = {
       conversation: row.conversation, text: rendered.text, kind: 'resources',
+      ...(rendered.privateChatButton !== undefined ? { privateChatLabel: rendered.privateChatButton } : {}),
       // One row is one message to the person, whichever run sends it (Telegram's read-back).
       sendKey: `resources:${row.id}`,
       ...(row.replyToId !== undefined && row.attempts === 1 ? { replyToId: row.replyToId } : {}),

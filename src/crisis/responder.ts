@@ -189,7 +189,8 @@ class Responder implements CrisisResponse {
     const sendSafely = async (conversation: ConversationRef, body: string, kind: 'resources' | 'public-note', replyToId?: string) => {
       for (let attempt = 1; ; attempt++) {
         try {
-          await channel.send({ conversation, text: body, kind, ...(replyToId ? { replyToId } : {}) });
+          // A button under it, where the platform adds one, speaks the text's language too.
+          await channel.send({ conversation, text: body, kind, privateChatLabel: rendered.privateChatButton, ...(replyToId ? { replyToId } : {}) });
           return true;
         } catch (error) {
           const e = asBotError(error);
@@ -283,7 +284,9 @@ class Responder implements CrisisResponse {
       const rendered = directory.render({ country, level: assessment.level, locale, place, about });
       let sent = false;
       try {
-        await channel.send({ conversation: message.conversation, text: rendered.text, kind: 'resources', replyToId: message.id });
+        await channel.send({
+          conversation: message.conversation, text: rendered.text, kind: 'resources', replyToId: message.id, privateChatLabel: rendered.privateChatButton,
+        });
         sent = true;
         this.deps.metrics?.count('resources_sent_total', { level: assessment.level });
       } finally {

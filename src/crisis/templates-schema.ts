@@ -21,6 +21,8 @@ export const MODERATION_KEYS = [
   'acknowledged', 'resolved', 'noted', 'paused', 'resumed',
   'already_resolved', 'already_acknowledged', 'another_moderator', 'already_paused', 'not_paused', 'cannot',
   'no_open_cases', 'list_paused', 'list_opened', 'list_acknowledged',
+  // `case web` (src/dashboard/index.ts): a one-time sign-in link to the moderator dashboard.
+  'web_refused', 'web_link', 'web_sent', 'web_dm_failed',
 ] as const;
 export type ModerationKey = (typeof MODERATION_KEYS)[number];
 
@@ -47,6 +49,9 @@ const shape = {
   ask_country: z.strictObject({ default: Text, imminent: Text, shown: Text, no_line: Text, unlisted: Text }),
   fallback_reply: z.strictObject({ none: Text, low: Text, moderate: Text, high: Text, imminent: Text }),
   handoff_notice: Text,
+  // The label of a button that opens a private chat with the bot, where the platform puts one
+  // under a crisis text in a group (Telegram's deep link): in the reader's language too.
+  private_chat_button: Text,
   // How the lines can be reached, chosen from the channels the shown lines really have
   // (issue 12 item 6): never "call, text or chat" where a country only has a phone line.
   ways: z.strictObject(Object.fromEntries(WAY_KEYS.map((k) => [k, Text])) as Record<WayKey, typeof Text>),
@@ -85,6 +90,7 @@ export const PartialTemplateFile = z.strictObject({
   ask_country: shape.ask_country.partial().optional(),
   fallback_reply: shape.fallback_reply.partial().optional(),
   handoff_notice: Text.optional(),
+  private_chat_button: Text.optional(),
   ways: shape.ways.partial().optional(),
   moderator_note: shape.moderator_note.partial().optional(),
   country_command: shape.country_command.partial().optional(),
@@ -141,6 +147,7 @@ export const PLACEHOLDER_RULES: Readonly<Record<string, PlaceholderRule>> = {
   // Once the country is known, its emergency number, not "your local emergency number" (issue 12).
   'fallback_reply.imminent': { allowed: ['emergency'], required: ['emergency'] },
   handoff_notice: none,
+  private_chat_button: none,
   ...Object.fromEntries(WAY_KEYS.map((k) => [`ways.${k}`, none])),
   'moderator_note.self': none,
   'moderator_note.other': none,
@@ -182,6 +189,10 @@ export const PLACEHOLDER_RULES: Readonly<Record<string, PlaceholderRule>> = {
   'moderation.list_paused': none,
   'moderation.list_opened': fmt('at'),
   'moderation.list_acknowledged': fmt('by'),
+  'moderation.web_refused': none,
+  'moderation.web_link': fmt('url', 'minutes'),
+  'moderation.web_sent': fmt('minutes'),
+  'moderation.web_dm_failed': none,
   'format.bullet': fmt('line'),
   'format.line': fmt('service', 'methods', 'hours', 'note'),
   'format.call': fmt('numbers'),

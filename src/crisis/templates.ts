@@ -97,6 +97,7 @@ function mergeOverEnglish(en: TemplateFile, partial: PartialTemplateFile): Templ
     ask_country: over(en.ask_country, partial.ask_country),
     fallback_reply: over(en.fallback_reply, partial.fallback_reply),
     handoff_notice: partial.handoff_notice ?? en.handoff_notice,
+    private_chat_button: partial.private_chat_button ?? en.private_chat_button,
     ways: over(en.ways, partial.ways),
     moderator_note: over(en.moderator_note, partial.moderator_note),
     country_command: over(en.country_command, partial.country_command),

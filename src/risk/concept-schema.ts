@@ -52,6 +52,7 @@ export const CONCEPTS = [
   'poison', // a household poison: antifreeze, bleach, weedkiller (drunk at all, it is an attempt)
   'vehicle', // a car, its engine, the exhaust: danger only in a closed space (`enclosed`), never alone ("bought a new car today")
   'enclosed', // a closed space or a rigged hose: the garage door shut, windows up, sealed, in the back seat
+  'plunge', // throwing oneself, any word order: stürzt sich, wirft sich, se jette, se tira, rzuca się (risk only with a height or water)
   'water', // open water: a river, a lake, the sea, a reservoir (a place for conversations with a time, like a height)
   'consume', // a plain past verb of swallowing: drank, ate, necked, took, popped (an act only with a substance and an amount, or a poison)
 ] as const;

@@ -61,6 +61,16 @@ const SENTENCE_FRAMES: ReadonlySet<Concept> = new Set<Concept>(['frame_support',
 const PLAIN: ReadonlySet<Concept> = new Set<Concept>(['self', 'other', 'negation', 'filler', 'time', 'again', 'recent_past', 'question', 'finality', 'some', 'return', 'intake', 'whole', 'ending', 'routine', 'consume']);
 const SENTENCE_END = /[.!?\n。！？؟]/;
 
+/** Scripts whose entries are read as substrings although their words are separated by spaces. */
+const SPACED_SUBSTRINGS = /[\u0600-\u06FF\u0750-\u077F\uAC00-\uD7AF\u1100-\u11FF\u3130-\u318F]/;
+
+/** How many words a stretch of text spans (spaces plus one); a stretch with no space is one word. */
+function wordsBetween(text: string, from: number, to: number): number {
+  let words = 1;
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 32) words++;
+  return words;
+}
+
 /** The sentence number of each clause: a clause starts a new sentence when a sentence end closed the last one. */
 function sentenceOfClauses(clauseStarts: number[], text: string): number[] {
   const out: number[] = [];
@@ -142,8 +152,17 @@ export function evaluateGrammar(grammar: GrammarFile, index: ConceptIndex, scan:
   const result: GrammarResult = { level: 'none', hits: [], framedClauses, storyClauses, pastClauses, voice, clauses: scan.clauseStarts.length, returning };
   if (scan.active.size === 0) return result;
 
-  const within = (a: ConceptHit, b: ConceptHit) =>
-    Math.max(a.end, b.end) - Math.min(a.pos, b.pos) <= (a.spaced ? grammar.window_words : grammar.window_chars);
+  const within = (a: ConceptHit, b: ConceptHit) => {
+    const from = Math.min(a.pos, b.pos);
+    const to = Math.max(a.end, b.end);
+    if (a.spaced) return to - from <= grammar.window_words;
+    if (to - from <= grammar.window_chars) return true;
+    // Arabic and Korean separate words by spaces although their entries are read as substrings:
+    // there the window counts words, like any spaced script, so a farewell one long word past
+    // 40 characters still reads together. Chinese and Japanese have no spaces and keep the
+    // character window.
+    return to - from <= REACH && SPACED_SUBSTRINGS.test(text[a.pos] ?? '') && wordsBetween(text, from, to) <= grammar.window_words;
+  };
 
   // Cross-language markers (concepts.xx.yaml) speak only for messages no language reads.
   const onlyMarkers = [...scan.active].every((l) => index.languages[l] === 'xx');

@@ -3,7 +3,7 @@
  * private build test/cli/cli-build-setup.ts made at the start (OYSTER_TEST_CLI_BIN), otherwise
  * the sources through tsx (`node --import tsx src/bin.ts`). Never the checkout's own dist/:
  * that is whatever the last build left there, and a test must exercise the code in the tree.
- * (test/cli/compiled.test.ts builds its own copy and checks the compiled entry point itself.)
+ * (test/ops/image-steps.test.ts builds its own copy, as the Dockerfile does, and checks the compiled entry point itself.)
  *
  * Every wait on a spawned process is for its exit or for a line it prints, with a generous
  * deadline: a loaded 2-core machine can take many seconds to load the SDKs.

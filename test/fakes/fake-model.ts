@@ -15,6 +15,8 @@ export interface ScriptedReply {
   reasoning_content?: string;
   finishReason?: string;
   delayMs?: number;
+  /** Answer only once this settles (after `delayMs`): a test releases the answer when it has seen what it waits for. */
+  until?: Promise<unknown>;
   /** Streaming: the pause between content chunks, as a model writing at its own pace. */
   chunkDelayMs?: number;
   /** Answer with this HTTP status and an OpenAI-style error body instead. */
@@ -99,6 +101,10 @@ export async function startFakeModel(options: FakeModelOptions = {}): Promise<Fa
         const timer = setTimeout(() => { req.socket.off('close', onClose); resolve(); }, reply.delayMs);
         req.socket.once('close', onClose);
       });
+      if (req.socket.destroyed) return;
+    }
+    if (reply.until) {
+      await reply.until.catch(() => undefined);
       if (req.socket.destroyed) return;
     }
     if (reply.status && reply.status >= 400) {

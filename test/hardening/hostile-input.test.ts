@@ -92,7 +92,11 @@ describe('a 1 MB message', () => {
     const r = await say(text);
     expect(cpuMsSince(started)).toBeLessThan(CPU_BOUND_MS);
     expect(r.sent.length).toBeGreaterThan(0);
-    expect(r.prompt!.length).toBeLessThanOrEqual(8_000);
+    // The model gets at most max_input_chars. Under load (a full run at load 14) the reply
+    // deadline can pass before the model is asked at all: then the reviewed safe reply went out
+    // instead, which is the promised behaviour, and there is no prompt to measure.
+    if (r.prompt === undefined) expect(r.sent.map((m) => m.kind)).toContain('fallback');
+    else expect(r.prompt.length).toBeLessThanOrEqual(8_000);
   });
 });
 

@@ -48,7 +48,11 @@ const readyz = async (port: number) => {
 
 describe('graceful shutdown of the real CLI', () => {
   it('finishes, prints and stores the answer in flight on SIGTERM, then exits 0', async () => {
-    model = await startFakeModel({ reply: () => ({ content: 'Here is the slow but complete answer.', delayMs: 3_000 }) });
+    // The answer is held until the test has seen readiness go to 503 during the drain: an event,
+    // not a delay long enough for a loaded machine.
+    let release = () => {};
+    const released = new Promise<void>((r) => (release = r));
+    model = await startFakeModel({ reply: () => ({ content: 'Here is the slow but complete answer.', until: released }) });
     const db = join(mkdtempSync(join(tmpdir(), 'oyster-sigterm-')), 'bot.db');
     // METRICS_PORT=0: the process binds a free port itself and names it in its log, so no other
     // process can take the port between choosing and binding it.
@@ -69,8 +73,9 @@ describe('graceful shutdown of the real CLI', () => {
     const draining = await waitFor(async () => {
       const r = await readyz(port);
       return r?.status === 503 ? r : undefined;
-    }, { timeoutMs: 2_500, what: '/readyz 503' });
+    }, { timeoutMs: 60_000, what: '/readyz 503' });
     expect(draining.body.checks[0]).toMatchObject({ name: 'process', reason: 'shutting_down' });
+    release();
 
     const { code, signal } = await cli.exited;
     expect(signal).toBeNull();

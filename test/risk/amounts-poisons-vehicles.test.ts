@@ -8,12 +8,17 @@
  * - intent with a time said of someone else is their imminent danger, and means at hand now
  *   about someone else too;
  * - an imminent phrase told in the past with nothing present in its clause is history.
+ * Read by the rules alone (no learned model).
  */
 import { describe, expect, it } from 'vitest';
 import { riskRank, type RiskLevel } from '../../src/messages.js';
-import { screen } from './helpers.js';
+import { createRiskAssessor } from '../../src/risk/assessor.js';
+import { NOW, POLICY_DIR } from './helpers.js';
 
-const level = (text: string) => screen(text).level;
+// The rules alone: these cases are about the rules by meaning, and a retrained learned model
+// (its own lane, its own tests) must not change what they check.
+const rules = createRiskAssessor({ policyDir: POLICY_DIR, policyVersion: 'test', learnedModel: false });
+const level = (text: string) => rules.screen({ text, recent: [], now: NOW }).level;
 const atLeast = (text: string, l: RiskLevel) => expect(riskRank(level(text)), `${text} → ${level(text)}`).toBeGreaterThanOrEqual(riskRank(l));
 const below = (text: string, l: RiskLevel) => expect(riskRank(level(text)), `${text} → ${level(text)}`).toBeLessThan(riskRank(l));
 
@@ -36,6 +41,7 @@ describe('an amount of medicine swallowed, or a poison drunk, is an attempt', ()
     'finished the full course of antibiotics today',
     'popped 2 ibuprofen for my back',
     'heb twee paracetamol genomen tegen de koorts',
+    'heb de hele fles wijn opgedronken op het feest',
     'ik heb een hele pizza opgegeten vanavond',
   ])('"%s" reads below moderate', (text) => below(text, 'moderate'));
 });
@@ -73,4 +79,28 @@ describe('an attempt told in the past is history, unless the present returns', (
   it('the same past with tonight in its clause stays imminent', () =>
     atLeast('years ago i swallowed a bottle of pills and tonight i am doing it again', 'imminent'));
   it('a recent "ago" is not the past', () => atLeast('i swallowed a bottle of pills an hour ago', 'imminent'));
+});
+
+describe('Arabic reads its window in words, like other spaced scripts', () => {
+  it('a rope hidden and a time, 60 characters but 12 words apart, read together as imminent', () =>
+    atLeast('اشتريت حبلاً من محل الأدوات في السوق القديم وأخفيته تحت سريري، الليلة', 'imminent'));
+  it('the same words more than 14 words apart do not', () =>
+    below('اشتريت حبلاً من محل الأدوات في السوق القديم مع أخي الصغير وابن عمي وجارنا ثم رجعنا وتغدينا وشربنا الشاي وتكلمنا عن المباراة، الليلة', 'imminent'));
+});
+
+describe('throwing oneself from a height, in any word order', () => {
+  it.each([
+    'meine Schwester schreibt, sie stürzt sich morgen früh von der Talbrücke',
+    'mon cousin dit qu’il se jette ce soir du haut du pont',
+    'mój kolega pisze, że dziś w nocy rzuci się z mostu',
+  ])('"%s" reads imminent (someone else)', (text) => atLeast(text, 'imminent'));
+  it.each([
+    'die Kommissarin stürzt sich in die Arbeit',
+    'elle se jette sur le canapé après le boulot',
+  ])('"%s" reads below moderate', (text) => below(text, 'moderate'));
+});
+
+describe('a blade that keeps calling is a self-harm urge', () => {
+  it('pt: "a lâmina continua me chamando" reads moderate', () => atLeast('a lâmina continua me chamando essa semana', 'moderate'));
+  it('pt: changing a razor blade reads below moderate', () => below('troquei a lâmina do aparelho de barbear', 'moderate'));
 });

@@ -43,7 +43,7 @@ describe('a story or report told over several turns', () => {
 describe('weak signals add up over turns', () => {
   const atLeast = (turns: string[], l: RiskLevel) => expect(riskRank(last(turns)), turns.join(' / ')).toBeGreaterThanOrEqual(riskRank(l));
   it('hopelessness twice, then open water with nobody around, is high', () =>
-    atLeast(['cried the whole way home', 'nothing will ever get better', 'going down to the canal later, no one is there at night'], 'high'));
+    atLeast(['was crying the whole way home', 'nothing will ever get better', 'going down to the canal later, no one is there at night'], 'high'));
   it('a burden, then a gun someone else keeps, is high', () =>
     atLeast(['honestly they would manage fine if i vanished', 'i know the code to my uncle’s gun safe'], 'high'));
   it('a grandparent’s pills in two turns stay below moderate', () => {

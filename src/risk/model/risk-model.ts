@@ -10,7 +10,7 @@
  * unrelated word can never show up as "the feature".
  */
 import { clip, describeFeatures, FeatureBuffer } from './features.js';
-import { WINDOW, WindowScan } from './windows.js';
+import { FULL_READS, WINDOW, WindowScan } from './windows.js';
 
 export const HEADS = ['risk', 'escalate'] as const;
 export type Head = (typeof HEADS)[number];
@@ -46,6 +46,8 @@ const SEEN_BITS = 12;
 const SEEN = new Int32Array(1 << SEEN_BITS);
 const SEEN_STAMP = new Int32Array(1 << SEEN_BITS);
 let generation = 0;
+/** Windows already read in full in the current message, in the order they were picked. */
+const PICKED = new Int32Array(FULL_READS);
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
@@ -58,7 +60,7 @@ export class RiskModel {
   /** Logits of the last `window` call. */
   private zRisk = 0;
   private zEscalate = 0;
-  /** Windows the last `score` read with every feature (1 for a short text; at most 2 × FULL_PER_HEAD). */
+  /** Windows the last `score` read with every feature (1 for a short text; at most FULL_READS). */
   windowsRead = 0;
   /** Code-unit range of the window that scored highest per head, in the last `score`. */
   private readonly best: Record<Head, [number, number]> = { risk: [0, 0], escalate: [0, 0] };
@@ -94,34 +96,29 @@ export class RiskModel {
     }
     const count = SCAN.scan(FEATURES.units, len, this.bits, this.table);
     SCAN.rank();
-    // The window the risk head ranks highest, then the one the escalate head ranks highest
-    // among the others: two windows read in full, whatever the message's length.
+    // Windows read in full, in this order: the one the risk head ranks highest, the one the
+    // escalate head ranks highest among the rest, then the risk head's next best (windows.ts).
     const rankRisk = SCAN.rankRisk;
     const rankEscalate = SCAN.rankEscalate;
-    let first = -1;
-    let top = -Infinity;
-    for (let w = 0; w < count; w++) {
-      if (rankRisk[w]! > top) {
-        top = rankRisk[w]!;
-        first = w;
-      }
-    }
-    let second = -1;
-    top = -Infinity;
-    for (let w = 0; w < count; w++) {
-      if (w !== first && rankEscalate[w]! > top) {
-        top = rankEscalate[w]!;
-        second = w;
-      }
-    }
     let bestRisk = -Infinity;
     let bestEscalate = -Infinity;
     this.windowsRead = 0;
-    for (let round = 0; round < 2; round++) {
-      const w = round === 0 ? first : second;
-      if (w < 0) continue;
-      const from = SCAN.windows[2 * w]!;
-      const to = SCAN.windows[2 * w + 1]!;
+    for (let round = 0; round < FULL_READS; round++) {
+      const ranks = round === 1 ? rankEscalate : rankRisk;
+      let pick = -1;
+      let top = -Infinity;
+      for (let w = 0; w < count; w++) {
+        if (ranks[w]! <= top) continue;
+        let taken = false;
+        for (let r = 0; r < round; r++) if (PICKED[r] === w) taken = true;
+        if (taken) continue;
+        top = ranks[w]!;
+        pick = w;
+      }
+      PICKED[round] = pick;
+      if (pick < 0) continue;
+      const from = SCAN.windows[2 * pick]!;
+      const to = SCAN.windows[2 * pick + 1]!;
       this.window(from, to);
       this.windowsRead++;
       if (this.zRisk > bestRisk) {

@@ -111,6 +111,29 @@ describe('the learned model in the screen', () => {
   });
 });
 
+// Hindi goodbyes with a return in them (the weekend, a holiday, a new city, the next class),
+// written for this test and not in the corpus. The first is the look-alike the stop-22 note
+// reported: the model of 2026-12-07 scored it 0.97 and lifted it alone. The corpus of
+// 2026-12-08 has other Hindi goodbyes of this kind as hard negatives (training/risk-corpus/hi.yaml).
+const HINDI_GOODBYES = [
+  'सबको अलविदा, सोमवार को मिलते हैं',
+  'आखिरी पेपर खत्म! सबको अलविदा, छुट्टियों के बाद मिलेंगे',
+  'मैं यह शहर छोड़ रही हूं, नई नौकरी पुणे में है, सबको अलविदा',
+  'इस ग्रुप में मेरा आखिरी दिन है, सबका धन्यवाद, बाय',
+  'अच्छा दोस्तों, अब सोने जा रहा हूं, सबको शुभ रात्रि, कल बात करेंगे',
+];
+
+describe('Hindi goodbyes with a return', () => {
+  it('stay below the model\'s lift, while a goodbye beside pills in front of the writer is still lifted', () => {
+    for (const text of HINDI_GOODBYES) {
+      expect(model.score(normalizeText(text).text).risk, text).toBeLessThan(moderateRisk(policy, 'hi'));
+      expect(liftByModel(model, policy, normalizeText(text).text, 'none', 'hi'), text).toBeUndefined();
+    }
+    const atRisk = 'मैंने सबको अलविदा कह दिया है, गोलियां मेरे सामने हैं';
+    expect(riskRank(liftByModel(model, policy, normalizeText(atRisk).text, 'none', 'hi')?.level ?? 'none')).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('an invalid weights file at startup', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'oyster-model-start-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
