@@ -1,7 +1,9 @@
 /**
  * Catching a shard up on what it missed while nobody ran it: a short gateway connection that
  * RESUMEs the shard's previous session (its id and last sequence from the store), receives the
- * events Discord replays, and ends the session with 1000 once RESUMED arrives.
+ * events Discord replays, and disconnects once RESUMED arrives. It closes with 4200, not 1000: the
+ * session stays resumable (and Discord lets it lapse after a few minutes), because until what it
+ * replayed is taken, the store still names it, and a crash makes the next holder replay it again.
  *
  * Why a separate connection instead of letting the new Client resume: a discord.js 14 Client
  * builds its user, guild and channel caches from READY, which only IDENTIFY brings. A Client whose
@@ -44,8 +46,8 @@ export function catchUpSession(o: CatchUpOptions): Promise<{ outcome: CatchUpOut
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      // 1000 ends the old session at Discord: it has served its purpose.
-      if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'caught up');
+      // 4200 leaves the old session resumable until it has served its purpose (see above).
+      if (ws.readyState === WebSocket.OPEN) ws.close(4200, 'caught up');
       else ws.terminate();
       resolve({ outcome, events, ...(closeCode === undefined ? {} : { closeCode }) });
     };

@@ -41,6 +41,7 @@ export class IntakeMarks {
   /** By message or interaction id. */
   private readonly taking = new Map<string, Taking>();
   private readonly channels = new Map<string, ChannelState>();
+  private waiters: Array<{ ids: Set<string>; resolve: () => void }> = [];
 
   /** Called when a message is done: a recorder whose timer stopped starts it again. */
   onChange: (() => void) | undefined;
@@ -67,6 +68,30 @@ export class IntakeMarks {
     });
   }
 
+  /**
+   * A message or press a catch-up hands on (replayed from a previous session, or read from history):
+   * the channel mark stays below it until it is taken. No sequence of the current session is
+   * held for it (Infinity). `claimed`: handed straight to the adapter; else like a raw packet.
+   */
+  replayed(id: string, shard: number, channelId: string | undefined, claimed: boolean): void {
+    this.taking.set(id, { shard, seq: Number.POSITIVE_INFINITY, channelId, claimed });
+    if (channelId !== undefined && !this.channels.has(channelId)) {
+      this.channels.set(channelId, { shard, taken: BigInt(id) - 1n, seenAt: this.now(), dirty: false });
+    }
+    if (!claimed) {
+      queueMicrotask(() => {
+        if (this.taking.get(id)?.claimed === false) this.done(id);
+      });
+    }
+  }
+
+  /** Resolves once none of `ids` is still being taken. */
+  whenTaken(ids: Iterable<string>): Promise<void> {
+    const waiting = new Set([...ids].filter((id) => this.taking.has(id)));
+    if (waiting.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ ids: waiting, resolve }));
+  }
+
   /** The adapter got the Message or Interaction: it is waited for until done(). */
   claim(id: string): void {
     const taking = this.taking.get(id);
@@ -78,6 +103,11 @@ export class IntakeMarks {
     const taking = this.taking.get(id);
     if (taking === undefined) return;
     this.taking.delete(id);
+    if (this.waiters.length > 0) {
+      for (const w of this.waiters) w.ids.delete(id);
+      for (const w of this.waiters.filter((x) => x.ids.size === 0)) w.resolve();
+      this.waiters = this.waiters.filter((w) => w.ids.size > 0);
+    }
     if (taking.channelId === undefined) this.onChange?.();
     const state = taking.channelId === undefined ? undefined : this.channels.get(taking.channelId);
     if (state === undefined) return;

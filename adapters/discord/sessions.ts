@@ -54,6 +54,12 @@ export class SessionRecorder {
    * no session again (another session id would replace the row); channel marks still move.
    */
   private handedOver = false;
+  /**
+   * Shards catching up on a previous session: their new session is not written until what the
+   * catch-up handed on is taken, so the row keeps naming the previous session (still resumable:
+   * the catch-up closes it with 4200), and a crash meanwhile makes the next holder replay it all.
+   */
+  private readonly holding = new Set<number>();
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -78,6 +84,10 @@ export class SessionRecorder {
     if (this.handedOver) return;
     const previous = this.latest.get(shardId);
     if (info !== null && previous !== undefined && previous.sessionId !== info.sessionId) this.onSessionReplaced?.(shardId);
+    if (info !== null && this.holding.has(shardId)) {
+      this.latest.set(shardId, { sessionId: info.sessionId, resumeUrl: info.resumeURL, sequence: info.sequence, shardCount: info.shardCount });
+      return;
+    }
     // null: the session ended here (invalid, or a deliberate close). The row stays: a later
     // catch-up from it is refused with Invalid Session, which costs one connection and no events.
     if (info === null) return;
@@ -91,12 +101,29 @@ export class SessionRecorder {
     }
   }
 
+  /** Keeps the stored rows of `shardIds` on their previous session until `release` (a catch-up runs). */
+  hold(shardIds: number[]): void {
+    for (const id of shardIds) this.holding.add(id);
+  }
+
+  /** The catch-up's messages are taken: the held shards' current sessions are written now. */
+  release(): Promise<void> {
+    const ids = [...this.holding];
+    this.holding.clear();
+    if (this.handedOver) return this.chain;
+    return this.write(ids.flatMap((id) => {
+      const s = this.latest.get(id);
+      return s === undefined ? [] : [[id, s] as [number, GatewaySession]];
+    }));
+  }
+
   /** Writes the latest of every shard now (a hand-over); resolves once the store has it. Never rejects. */
   flushLatest(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.staged.clear();
-    const written = this.write([...this.latest].filter(([id, s]) => !covers(this.queued.get(id), s)));
+    // A shard still catching up keeps its previous session in the row: the next holder replays that.
+    const written = this.write([...this.latest].filter(([id, s]) => !this.holding.has(id) && !covers(this.queued.get(id), s)));
     this.handedOver = true;
     return written;
   }
@@ -112,8 +139,8 @@ export class SessionRecorder {
       void this.write([]);
       return;
     }
-    void this.write([...this.staged]);
-    this.staged = new Map([...this.latest].filter(([id, s]) => !covers(this.queued.get(id), s)));
+    void this.write([...this.staged].filter(([id]) => !this.holding.has(id)));
+    this.staged = new Map([...this.latest].filter(([id, s]) => !this.holding.has(id) && !covers(this.queued.get(id), s)));
     if (this.staged.size > 0 || this.marks.hasChanges()) this.schedule();
   }
 
@@ -181,6 +208,10 @@ export interface GatewayHooks {
   marks: IntakeMarks;
   /** Set by the owner: a shard's session was replaced while this Client ran it. */
   onSessionReplaced(listener: (shardId: number) => void): void;
+  /** While shards catch up, their rows keep naming the previous session (SessionRecorder.hold). */
+  holdSessions(shardIds: number[]): void;
+  /** Writes the held shards' new sessions. */
+  releaseSessions(): Promise<void>;
   /** Closes every shard connection resumably (4200) and writes the final sequences. */
   closeResumably(): Promise<void>;
 }
@@ -193,6 +224,8 @@ export function gatewayHooks(book: GatewayBook, log: Logger): GatewayHooks {
     onSessionReplaced: (listener) => {
       recorder.onSessionReplaced = listener;
     },
+    holdSessions: (ids) => recorder.hold(ids),
+    releaseSessions: () => recorder.release(),
     ws: {
       buildStrategy: (built) => {
         manager = built;

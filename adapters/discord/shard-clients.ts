@@ -49,6 +49,8 @@ export function checkReplayHook(client: Pick<Client, 'ws'>, log: Logger): boolea
 
 /** A catch-up that has not finished by then is given up: its events are lost, as without one. */
 const CATCH_UP_TIMEOUT_MS = 15_000;
+/** How long the new session's recording waits for the catch-up's messages to be taken. */
+const TAKEN_WAIT_MS = 60_000;
 /** What a catch-up hands to the new Client: the events the bot acts on. State changes are in its own READY already. */
 const REPLAYED = new Set(['MESSAGE_CREATE', 'INTERACTION_CREATE']);
 
@@ -110,17 +112,40 @@ export class DiscordClients {
     this.replayedIds = new Set();
     // Read before login: the new Client's own messages move the marks past what was missed.
     const marks = await this.storedMarks([...missed.keys()]);
+    const hooks = this.hooks;
+    hooks?.holdSessions([...missed.keys()]);
+    let handedOn: string[] = [];
     try {
       await loginAndWait(client, this.config.token);
       this.log.info('discord ready', { botUserId: client.user?.id, guilds: client.guilds.cache.size, shards: client.options.shards });
       const outcomes = await Promise.all([...missed].map(async ([shard, session]) => [shard, await this.catchUp(client, shard, session)] as const));
       // Nothing (or not all) could be replayed: read what the shard's recent channels hold.
-      const unreplayed = outcomes.filter(([, outcome]) => outcome !== 'replayed').flatMap(([shard]) => marks.get(shard) ?? []);
-      if (unreplayed.length > 0) await this.readHistory(client, unreplayed, deliver);
+      const unreplayed = outcomes.filter(([, outcome]) => outcome !== 'replayed').map(([shard]) => [shard, marks.get(shard) ?? []] as const);
+      if (unreplayed.some(([, list]) => list.length > 0)) await this.readHistory(client, new Map(unreplayed), deliver);
     } finally {
+      handedOn = [...this.replayedIds, ...(this.held ?? []).map((m) => m.id)];
       this.release(deliver);
     }
     this.hooks?.onSessionReplaced((shard) => void this.afterLoss(client, shard, deliver));
+    if (hooks !== undefined && missed.size > 0) void this.recordWhenTaken(hooks, handedOn);
+  }
+
+  /**
+   * The new sessions of shards that caught up are recorded once everything the catch-up handed
+   * on (and the live messages held meanwhile) is taken; until then a crash leaves the previous
+   * session in the store, which the catch-up left resumable, so the next holder replays it all.
+   * An intake that never finishes (the store is down) is not waited for past TAKEN_WAIT_MS.
+   */
+  private async recordWhenTaken(hooks: GatewayHooks, ids: string[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), TAKEN_WAIT_MS);
+      timer.unref();
+    });
+    const timedOut = await Promise.race([hooks.marks.whenTaken(ids).then(() => false), late]);
+    clearTimeout(timer);
+    if (timedOut) this.log.warn('discord catch-up messages not all taken in time; recording the new session anyway', { pending: ids.length });
+    await hooks.releaseSessions();
   }
 
   /**
@@ -134,7 +159,7 @@ export class DiscordClients {
     this.replayedIds = new Set();
     this.log.warn('discord shard lost its session while running; reading its channels for what was missed', { shard, channels: marks.length });
     try {
-      await this.readHistory(client, marks, deliver);
+      await this.readHistory(client, new Map([[shard, marks]]), deliver);
     } finally {
       this.release(deliver);
     }
@@ -147,11 +172,19 @@ export class DiscordClients {
     for (const message of held) deliver(message);
   }
 
-  private async readHistory(client: Client, marks: ChannelMark[], deliver: (message: Message) => void): Promise<void> {
+  /** Reads each shard's channels after their marks and hands on what is new, once. */
+  private async readHistory(client: Client, byShard: Map<number, readonly ChannelMark[]>, deliver: (message: Message) => void): Promise<void> {
     const seen = new Set([...this.replayedIds, ...(this.held ?? []).map((m) => m.id)]);
+    const shardOf = new Map([...byShard].flatMap(([shard, list]) => list.map((m) => [m.channelId, shard] as const)));
+    const marks = [...byShard.values()].flat();
     const fresh = (await readMissedHistory(client, marks, this.log)).filter((m) => !seen.has(m.id));
     this.log.info('discord shard read what it missed from channel history', { channels: marks.length, messages: fresh.length });
-    for (const message of fresh) deliver(message);
+    for (const message of fresh) {
+      // Counted as handed on: the channel's mark stays below it until it is taken.
+      this.hooks?.marks.replayed(message.id, shardOf.get(message.channelId) ?? 0, message.channelId, true);
+      this.replayedIds.add(message.id);
+      deliver(message);
+    }
   }
 
   /** The channel marks of `ids` seen lately, per shard; none without a store or when it cannot answer. */
@@ -207,8 +240,12 @@ export class DiscordClients {
       this.log.error('discord replayed event could not be handed to the client', { shard, type: event.t });
       return;
     }
-    const id = (event.d as { id?: unknown } | null)?.id;
-    if (typeof id === 'string') this.replayedIds.add(id);
+    const d = event.d as { id?: unknown; channel_id?: unknown } | null;
+    if (typeof d?.id === 'string') {
+      this.replayedIds.add(d.id);
+      // Tracked like a live packet: the adapter claims it in this same call, and it counts as handed on until taken.
+      this.hooks?.marks.replayed(d.id, shard, event.t === 'MESSAGE_CREATE' && typeof d.channel_id === 'string' ? d.channel_id : undefined, false);
+    }
     this.replaying = true;
     try {
       handlePacket({ op: 0, t: event.t, s: event.s, d: event.d }, target);

@@ -139,3 +139,24 @@ it('does not wait for a packet discord.js never turned into a message', async ()
   expect(book.saved.get(0)!.sequence).toBe(5);
   expect(book.marks.get(CHANNEL)!.lastMessageId).toBe('1300000000000000005');
 });
+
+it('keeps a catching-up shard\'s previous session in the row until release, even through a hand-over', async () => {
+  const book = recordingBook();
+  book.saved.set(0, { sessionId: 'old', resumeUrl: 'wss://resume.example', sequence: 12, shardCount: 1 });
+  const recorder = new SessionRecorder(book, silentLogger, TICK);
+  recorder.hold([0]);
+  recorder.update(0, info('s1', 1));
+  for (let seq = 2; seq <= 9; seq++) recorder.update(0, info('s1', seq));
+  await vi.advanceTimersByTimeAsync(5 * TICK);
+  // A crash now makes the next holder resume 'old', whose replay the catch-up has not seen taken.
+  expect(book.saved.get(0)).toMatchObject({ sessionId: 'old', sequence: 12 });
+  await recorder.release();
+  expect(book.saved.get(0)).toMatchObject({ sessionId: 's1', sequence: 9 });
+
+  const handedOver = new SessionRecorder(book, silentLogger, TICK);
+  book.saved.set(1, { sessionId: 'old', resumeUrl: 'wss://resume.example', sequence: 3, shardCount: 1 });
+  handedOver.hold([1]);
+  handedOver.update(1, info('s2', 4));
+  await handedOver.flushLatest();
+  expect(book.saved.get(1)).toMatchObject({ sessionId: 'old', sequence: 3 });
+});

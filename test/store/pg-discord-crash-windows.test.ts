@@ -6,6 +6,9 @@
  *   (here: PostgreSQL holds the insert on a table lock) must not be recorded as seen. The instance
  *   is SIGKILLed while the insert waits; the next holder's RESUME replays the message and it is
  *   answered once.
+ * - A crash during a catch-up. The next holder resumes the dead one's session to replay what it
+ *   missed; until what that replay handed on is taken, the store keeps naming the old session and
+ *   the catch-up leaves it resumable, so when this holder is killed too, a third replays it again.
  * - A dropped session. Discord no longer keeps the dead holder's session (RESUME gets Invalid
  *   Session), so nothing can be replayed: the next holder reads the history of the channels the
  *   shard saw after their stored marks (REST, after=) and answers what was missed, once.
@@ -68,7 +71,7 @@ describePg('a Discord shard\'s crash windows', (serverUrl) => {
     // The crash: the process dies and its waiting insert with it (PostgreSQL only notices a dead
     // client when it writes to it, so the test ends that backend as the crash would have).
     cluster.kill('dc-a');
-    for (const { pid } of await db.sql.rows<{ pid: number }>(WAITING_INSERTS)) await db.sql.run('SELECT pg_terminate_backend($1)', [pid]);
+    for (const { pid } of await db.sql.rows<{ pid: number }>(WAITING_INSERTS)) await db.sql.run('SELECT pg_terminate_backend($1, 30000)', [pid]);
     await locker.query('ROLLBACK');
 
     await cluster.start('dc-b');
@@ -78,6 +81,52 @@ describePg('a Discord shard\'s crash windows', (serverUrl) => {
     expect(answersTo('learning to knit')).toHaveLength(1);
     expect(answersTo('spotting crabs')).toHaveLength(1);
   }, 300_000);
+
+  it('keeps the previous session resumable and in the store until its replay is taken, so a holder killed mid-catch-up loses nothing', async () => {
+    running = await startDiscordCluster(serverUrl, { world: DEFAULT_WORLD, heartbeatIntervalMs: 1_000 });
+    const { db, fake, instances: cluster } = running;
+    const answersTo = (text: string) => fake.posted.filter((p) => String(p.body.content).includes(text));
+    const storedSession = async () => (await db.sql.one<{ session_id: string }>("SELECT session_id FROM gateway_sessions WHERE shard_key = 'discord:0'"))?.session_id;
+    await cluster.start('dc-a');
+    await until('dc-a connected', () => fake.readySockets() === 1, 60_000, cluster.context);
+    const first = fake.userMessage({ from: alice, content: `${mention} what is a good first step for learning to knit?` });
+    await until('the first answer', () => answersTo('learning to knit').length === 1, 60_000, cluster.context);
+    // Completed, not only answered: a kill between the two would have it answered again on resume.
+    await until('the first message completed', () => messageOwner(db, first.id), 30_000, cluster.context);
+    cluster.kill('dc-a');
+    await until('no holder connected', () => fake.readySockets() === 0, 60_000, cluster.context, 10);
+    const old = await storedSession();
+    const missed = fake.userMessage({ from: alice, content: `${mention} which tide pools are best for spotting crabs?` });
+
+    // dc-b takes the shard over and replays dc-a's session, but the replayed message's intake waits.
+    locker = new pg.Client({ connectionString: running.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE processed_messages IN SHARE MODE');
+    const starting = cluster.start('dc-b').catch(() => undefined);
+    await until('the replayed message\'s insert to wait on the lock', async () => (await db.sql.rows(WAITING_INSERTS)).length > 0, 120_000, cluster.context);
+    await until('dc-b\'s catch-up to end', () => cluster.all.get('dc-b')!.stderr.includes('discord shard caught up on its previous session'), 60_000, cluster.context);
+    // dc-b's recorder is running (it writes the channel's mark as another bot posts), yet the row still names dc-a's session.
+    const otherBot = fakeUser(DEFAULT_WORLD, 'otherbot');
+    const sentAt = Date.now();
+    await until('dc-b to write a channel mark', async () => {
+      fake.userMessage({ from: otherBot, content: 'beep' });
+      const row = await db.sql.one<{ seen_at: string }>("SELECT seen_at FROM gateway_channel_marks WHERE shard_key = 'discord:0' AND channel_id = $1", [DEFAULT_WORLD.channels.general]);
+      return row !== undefined && Number(row.seen_at) >= sentAt;
+    }, 60_000, cluster.context, 200);
+    expect(await storedSession()).toBe(old);
+
+    cluster.kill('dc-b');
+    await starting;
+    for (const { pid } of await db.sql.rows<{ pid: number }>(WAITING_INSERTS)) await db.sql.run('SELECT pg_terminate_backend($1, 30000)', [pid]);
+    await locker.query('ROLLBACK');
+    await cluster.start('dc-c');
+    await until('the answer to what dc-b was handed when it died', () => answersTo('spotting crabs').length === 1, 120_000, cluster.context);
+    expect(await until('recorded', () => messageOwner(db, missed.id), 30_000, cluster.context)).toBe('dc-c');
+    expect(fake.resumes.filter((r) => r.sessionId === old).map((r) => r.outcome)).toEqual(['resumed', 'resumed']);
+    expect(answersTo('learning to knit')).toHaveLength(1);
+    expect(answersTo('spotting crabs')).toHaveLength(1);
+  }, 420_000);
 
   it('reads a dropped session\'s channels after their marks and answers what was missed, once', async () => {
     expect([guildShard(WORLD.guild.id, 2), guildShard(SECOND.id, 2)]).toEqual([0, 1]);

@@ -78,8 +78,8 @@ export class WindowScan {
   private features = 0;
   /** Windows before this index slide over the text; from it on, each is one sentence. */
   private sliding = 0;
-  /** Code units where a sentence starts (the first one after a sentence end). */
-  private readonly starts = new Int32Array(MAX_CHARS + 2);
+  /** Code units that end a sentence, in text order (scan). */
+  private readonly sentenceEnds = new Int32Array(MAX_CHARS + 2);
   private units: Uint16Array = new Uint16Array(0);
 
   /**
@@ -96,7 +96,7 @@ export class WindowScan {
     const endsAt = this.endsAt;
     const sumRisk = this.sumRisk;
     const sumEscalate = this.sumEscalate;
-    const starts = this.starts;
+    const sentenceEnds = this.sentenceEnds;
     const seedWord = SEED_WORD_;
     const seedUni = SEED_UNI_;
     const fnv = FNV_;
@@ -106,26 +106,23 @@ export class WindowScan {
     let escalate = 0;
     let wordHash = seedWord;
     let wordLen = 0;
-    let sentences = 0;
-    let ended = false;
+    let ends = 0;
     // A space after the text ends its last word (the buffer has room for it).
     units[len] = 32;
     for (let i = 0; i <= len; i++) {
       const c = unitOf[units[i]!]!;
       let bucket: number;
       if (c <= 32) {
-        // A space (32) or a sentence end (SENTENCE_END).
-        if (c !== 32) ended = true;
+        // A space (32) or a sentence end (SENTENCE_END): the unit where each sentence end
+        // stands is kept, and candidates() finds where the next sentence starts, so the far
+        // more frequent letters take no extra test here.
+        if (c !== 32) sentenceEnds[ends++] = i;
         if (wordLen === 0) continue;
         bucket = wordLen <= maxWord ? Math.imul(wordHash, 0x9e3779b1) >>> shift : -1;
         wordHash = seedWord;
         wordLen = 0;
         if (bucket < 0) continue;
       } else {
-        if (ended) {
-          starts[sentences++] = i;
-          ended = false;
-        }
         wordHash = Math.imul(wordHash ^ c, fnv);
         wordLen++;
         // A single CJK, kana or Hangul character is a feature of its own (features.ts isIdeographic).
@@ -141,7 +138,7 @@ export class WindowScan {
       sumEscalate[k] = escalate;
     }
     this.features = k;
-    this.count = this.candidates(len, sentences);
+    this.count = this.candidates(len, ends);
     return this.count;
   }
 
@@ -182,7 +179,7 @@ export class WindowScan {
     }
   }
 
-  private candidates(len: number, sentences: number): number {
+  private candidates(len: number, ends: number): number {
     const out = this.windows;
     let w = 0;
     let start = 0;
@@ -198,14 +195,26 @@ export class WindowScan {
     this.sliding = w;
     // Each sentence that fits a window is also read on its own, as the model's training
     // sentences were: a risk sentence among harmless ones is not diluted by its neighbours.
+    // A sentence starts at the first letter after a sentence end (several ends in a row, "?!",
+    // start one sentence); the last one runs to the end of the text.
     let from = 0;
-    for (let s = 0; s <= sentences; s++) {
-      const to = s < sentences ? this.starts[s]! : len;
+    let e = 0;
+    for (;;) {
+      let to = len;
+      while (e < ends) {
+        let next = this.sentenceEnds[e++]! + 1;
+        while (next < len && SCAN_UNIT[this.units[next]!]! <= 32) next++;
+        if (next < len && next > from) {
+          to = next;
+          break;
+        }
+      }
       if (to - from >= MIN_SENTENCE && to - from <= WINDOW) {
         out[2 * w] = from;
         out[2 * w + 1] = to;
         w++;
       }
+      if (to >= len) break;
       from = to;
     }
     return w;
