@@ -141,6 +141,8 @@ export async function openDashboard(
   return dashboardFromEnv({
     env: config.env, ...await stores.dashboard(policies.escalation.outbox.failingAfterAttempts), ...parts,
     runCaseCommand: (request) => crisis.moderation.handle(request),
+    // `case web` answers in the moderator's language, like every other `case` reply.
+    textsFor: (userKey, conversation) => crisis.moderationTexts(userKey, conversation),
   });
 }
 

@@ -76,10 +76,14 @@ export const ENGLISH_MODERATION: ModerationTexts = {
   list_paused: '(bot paused)',
   list_opened: 'opened {at}',
   list_acknowledged: 'ack {by}',
+  web_refused: 'Only moderators can open the dashboard. This attempt has been logged.',
+  web_link: 'Your sign-in link for the moderator dashboard: {url}\nIt works once, for {minutes} minutes. Do not share it: it signs in as you.',
+  web_sent: "I've sent you a private message with a sign-in link. It works once, for {minutes} minutes.",
+  web_dm_failed: 'I could not send you a private message. Open a private chat with me (or allow messages from me) and ask again there.',
 };
 
 /** Fills `{name}` placeholders; the loader checked that each text has exactly its own. */
-function say(text: string, values: Record<string, string | number>): string {
+export function say(text: string, values: Record<string, string | number>): string {
   return text.replace(/\{([a-z_]+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 

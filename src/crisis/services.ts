@@ -22,7 +22,7 @@ import { createCaseJournal, type CaseJournal } from './case-journal.js';
 import { createEscalation, RISK_RESET_PREFERENCE } from './escalation.js';
 import { createLocaleChooser, type LocaleChooser } from './locale.js';
 import { hasModeratorSink } from './log-sink.js';
-import { createModeration, type Moderation } from './moderation.js';
+import { createModeration, type Moderation, type ModerationTexts } from './moderation.js';
 import type { ModeratorConfig } from './moderators.js';
 import { createOutboxWorker, type OutboxMetrics, type OutboxWorker } from './outbox.js';
 import type { OutputCheck } from './output-check.js';
@@ -74,6 +74,8 @@ export interface CrisisServices {
   deliveries: ResourceDelivery;
   /** Cases waiting for the store to come back. */
   journal: CaseJournal;
+  /** The `case` replies in the language of the person asking (their choice, last language, community's). */
+  moderationTexts(userKey: string, conversation: ConversationRef): Promise<ModerationTexts>;
 }
 
 export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
@@ -115,7 +117,7 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
     },
     ...(metrics ? { onCaseAction: (action: string, level: string) => metrics.count('case_actions_total', { action, level }) } : {}),
     // In the moderator's language, like the community commands' replies (they were English only).
-    textsFor: async (userKey, conversation) => (await textsFor(userKey, conversation)).moderation,
+    textsFor: (userKey, conversation) => moderationTexts(userKey, conversation),
   });
   const { directory } = deps;
   /** A command carries no sentence: the person's choice, else the language they last wrote in, else the community's. */
@@ -179,5 +181,6 @@ export function createCrisisServices(deps: CrisisServicesDeps): CrisisServices {
     }),
     respondWithoutStore: response.respondWithoutStore.bind(response),
   };
-  return { outbox, moderation, country, communityLanguage, responder, locale, deliveries, journal };
+  const moderationTexts = async (userKey: string, conversation: ConversationRef) => (await textsFor(userKey, conversation)).moderation;
+  return { outbox, moderation, country, communityLanguage, responder, locale, deliveries, journal, moderationTexts };
 }

@@ -21,6 +21,8 @@ export const MODERATION_KEYS = [
   'acknowledged', 'resolved', 'noted', 'paused', 'resumed',
   'already_resolved', 'already_acknowledged', 'another_moderator', 'already_paused', 'not_paused', 'cannot',
   'no_open_cases', 'list_paused', 'list_opened', 'list_acknowledged',
+  // `case web` (src/dashboard/index.ts): a one-time sign-in link to the moderator dashboard.
+  'web_refused', 'web_link', 'web_sent', 'web_dm_failed',
 ] as const;
 export type ModerationKey = (typeof MODERATION_KEYS)[number];
 
@@ -187,6 +189,10 @@ export const PLACEHOLDER_RULES: Readonly<Record<string, PlaceholderRule>> = {
   'moderation.list_paused': none,
   'moderation.list_opened': fmt('at'),
   'moderation.list_acknowledged': fmt('by'),
+  'moderation.web_refused': none,
+  'moderation.web_link': fmt('url', 'minutes'),
+  'moderation.web_sent': fmt('minutes'),
+  'moderation.web_dm_failed': none,
   'format.bullet': fmt('line'),
   'format.line': fmt('service', 'methods', 'hours', 'note'),
   'format.call': fmt('numbers'),

@@ -11,6 +11,8 @@ import { BotError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Clock, CommandReply, CommandRequest, PlatformAdapter } from '../ports.js';
 import { isModerator, type ModeratorConfig } from '../crisis/moderators.js';
+import { ENGLISH_MODERATION, say, type ModerationTexts } from '../crisis/moderation.js';
+import type { ConversationRef } from '../messages.js';
 import type { DashboardAuthStore, DashboardReads } from '../store/dashboard-store.js';
 import type { CaseCommand } from './actions.js';
 import { createApp } from './app.js';
@@ -29,6 +31,8 @@ export interface DashboardDeps {
   runCaseCommand: CaseCommand;
   /** Sends a private message to a platform user; false when their DMs are closed or refused. */
   sendDirect(platform: string, userId: string, text: string): Promise<boolean>;
+  /** The `case web` replies in the moderator's language (templates' moderation section); English without it. */
+  textsFor?(userKey: string, conversation: ConversationRef): Promise<ModerationTexts>;
   clock: Clock;
   logger: Logger;
 }
@@ -125,9 +129,10 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
     async handleWebCommand(request) {
       const reply = (text: string, ok = true): CommandReply => ({ text, ok, private: true });
       const platform = request.conversation.platform;
+      const t = (await deps.textsFor?.(`${platform}:${request.actor.id}`, request.conversation).catch(() => undefined)) ?? ENGLISH_MODERATION;
       if (!isModerator(request.actor, platform, deps.moderators)) {
         logger.warn('dashboard link refused: not a moderator', { actor: `${platform}:${request.actor.id}` });
-        return reply('Only moderators can open the dashboard. This attempt has been logged.', false);
+        return reply(t.web_refused, false);
       }
       const grant: Grant = {
         userKey: `${platform}:${request.actor.id}`,
@@ -136,17 +141,12 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
         roleIds: request.actor.roleIds.filter((r) => deps.moderators.roleIds.includes(r) || deps.moderators.roleIds.includes(`${platform}:${r}`)),
       };
       const link = await auth.issueLink(grant);
-      if (!link) return reply('Only moderators can open the dashboard. This attempt has been logged.', false);
-      const text = [
-        `Your sign-in link for the moderator dashboard: ${loginUrl(baseUrl(), link.token)}`,
-        `It works once, for ${config.linkMinutes} minutes. Do not share it: it signs in as you.`,
-      ].join('\n');
+      if (!link) return reply(t.web_refused, false);
+      const text = say(t.web_link, { url: loginUrl(baseUrl(), link.token), minutes: config.linkMinutes });
       // In a private chat the answer itself is private; anywhere else the link goes by DM only.
       if (request.isDirect) return reply(text);
       const sent = await deps.sendDirect(platform, request.actor.id, text).catch(() => false);
-      return sent
-        ? reply(`I've sent you a private message with a sign-in link. It works once, for ${config.linkMinutes} minutes.`)
-        : reply('I could not send you a private message. Open a private chat with me (or allow messages from me) and ask again there.', false);
+      return sent ? reply(say(t.web_sent, { minutes: config.linkMinutes })) : reply(t.web_dm_failed, false);
     },
   };
 }
@@ -158,6 +158,7 @@ export interface DashboardWiring {
   reads: DashboardReads;
   moderators: ModeratorConfig;
   runCaseCommand: CaseCommand;
+  textsFor?: DashboardDeps['textsFor'];
   adapters: PlatformAdapter[];
   clock: Clock;
   logger: Logger;
@@ -173,6 +174,7 @@ export function dashboardFromEnv(w: DashboardWiring): Dashboard | undefined {
     reads: w.reads,
     moderators: w.moderators,
     runCaseCommand: w.runCaseCommand,
+    ...(w.textsFor ? { textsFor: w.textsFor } : {}),
     sendDirect: async (platform, userId, text) => {
       const adapter = w.adapters.find((a) => a.platform === platform);
       const conversation = await adapter?.openDirect(userId);

@@ -15,6 +15,7 @@ import { MODERATION_KEYS } from '../../src/crisis/templates-schema.js';
 import { HELP_LOCALES } from '../../src/command-catalogue.js';
 import { CASE_OUTCOMES } from '../../src/store/case-store.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import { askForLink, MODERATOR, NOT_MODERATOR, startDashWorld, type DashWorld } from '../dashboard/harness.js';
 import { POLICIES_DIR } from './helpers.js';
 
 let h: Harness | undefined;
@@ -76,6 +77,22 @@ describe("the moderators' case replies through the real bot", () => {
     }
     // zh and zh-Hant say it in one sentence apart: every language has its own words.
     expect(seen.size).toBe(HELP_LOCALES.length);
+  });
+});
+
+describe('`case web` (the sign-in link to the moderator dashboard)', () => {
+  let w: DashWorld | undefined;
+  afterEach(async () => { await w?.close(); w = undefined; });
+
+  it("answers in the moderator's language, and refuses a non-moderator in theirs", async () => {
+    w = await startDashWorld();
+    await w.adapter.command('language', ['pl'], MODERATOR);
+    const { reply, url } = await askForLink(w);
+    expect(url).toBeDefined();
+    expect(reply.text).toBe(fill(texts('pl').web_link, { url: url!, minutes: 10 }));
+
+    await w.adapter.receive({ userId: NOT_MODERATOR.id, text: "j'aimerais bien savoir comment fonctionne ce serveur, s'il te plaît" });
+    expect((await askForLink(w, NOT_MODERATOR)).reply.text).toBe(texts('fr').web_refused);
   });
 });
 

@@ -104,3 +104,19 @@ describe('a blade that keeps calling is a self-harm urge', () => {
   it('pt: "a lâmina continua me chamando" reads moderate', () => atLeast('a lâmina continua me chamando essa semana', 'moderate'));
   it('pt: changing a razor blade reads below moderate', () => below('troquei a lâmina do aparelho de barbear', 'moderate'));
 });
+
+describe('the same meanings in the other European packs', () => {
+  it.each([
+    'me tomé toda la caja de clonazepam hace una hora',
+    'j’ai avalé toute la plaquette de lexomil',
+    'wypiłam płyn do chłodnic pół godziny temu',
+    'bebí lejía hace un rato',
+    'Auto steht in der Garage, Tor ist zu, Motor läuft, ich sitze drin',
+  ])('"%s" reads imminent', (text) => atLeast(text, 'imminent'));
+  it.each([
+    'me comí toda la pizza anoche',
+    'j’ai mangé tout le gâteau au chocolat',
+    'zjadłem całą paczkę chipsów',
+    'mein Auto ist in der Werkstatt, das Tor ist zu',
+  ])('"%s" reads below moderate', (text) => below(text, 'moderate'));
+});

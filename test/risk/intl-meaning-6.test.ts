@@ -55,6 +55,10 @@ const AT_LEAST: Array<[string, RiskLevel, string]> = [
   ['hi', 'imminent', 'आज रात माँ की नींद की दवा का पूरा डिब्बा खा लूँगा'],
   ['id', 'high', 'obat atau gantung diri, mana yang lebih cepat'],
   ['ja', 'high', '首吊りと飛び降り、どっちが早いの'],
+  // Chinese phrases that carry 不 inside them ("can't hold on", "never wake again").
+  ['zh', 'high', '刀片在叫我，今晚真的撑不住了'],
+  ['zh', 'moderate', '真希望再也醒不过来'],
+  ['zh', 'high', '到底要多少层的楼才够高'],
 ];
 
 const HARMLESS: Array<[string, string]> = [
@@ -78,6 +82,7 @@ const HARMLESS: Array<[string, string]> = [
   ['ja', '新幹線と飛行機どっちが早い？'],
   ['zh', '明天别找我，我去外婆家'],
   ['id', 'kematian aktor itu dinyatakan bunuh diri oleh polisi'],
+  ['zh', '昨晚睡得太死，差点醒不过来'],
 ];
 
 describe('session 5 lexicons: at-risk sentences in new words', () => {

@@ -7,7 +7,7 @@
  * judge never delays resources the screen already called for.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChatRequestBody, ScriptedReply } from '../fakes/fake-model.js';
+import { held, type ChatRequestBody, type ScriptedReply } from '../fakes/fake-model.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { assessor } from './helpers.js';
@@ -27,6 +27,15 @@ const verdict = (level: string) => JSON.stringify({ level, categories: ['plan', 
 function script(level: string, judgeDelayMs: number) {
   return (body: ChatRequestBody): string | ScriptedReply =>
     isJudgeCall(body) ? { content: verdict(level), delayMs: judgeDelayMs } : 'I am here with you.';
+}
+
+/** A judge that answers "none" only when the test releases it: still reading while the test checks. */
+function heldJudge(): { script: (body: ChatRequestBody) => string | ScriptedReply; release: () => void } {
+  const gate = held();
+  return {
+    script: (body) => (isJudgeCall(body) ? { content: verdict('none'), until: gate.released } : 'I am here with you.'),
+    release: gate.release,
+  };
 }
 
 async function start(level: string, judgeDelayMs: number): Promise<Harness> {
@@ -83,11 +92,13 @@ describe('the judge as the second line, through the bot', () => {
   });
 
   it("never holds a person's next crisis message behind the judge reading their previous one", async () => {
-    // A judge far slower than the bound below: before the fix, triage waited for it (up to its
-    // timeout) and the crisis message queued behind that wait.
+    // A judge still reading when the bound below is checked (it answers only when released, and
+    // its timeout is past the bound): before the fix, triage waited for it and the crisis message
+    // queued behind that wait.
+    const judge = heldJudge();
     h = await startHarness({
       env: { CRISIS_DEFAULT_COUNTRY: 'SE', RISK_JUDGE: 'on', RISK_JUDGE_TIMEOUT_MS: '20000', OYSTER_TIMEOUT_MS: '20000' },
-      reply: script('none', 90_000),
+      reply: judge.script,
     });
     const first = h.adapter.receive({ text: 'I feel so tired of everything lately' });
     await waitFor(() => h!.model.calls.some(isJudgeCall), { timeoutMs: 15_000, what: 'the judge reading the first message' });
@@ -95,6 +106,8 @@ describe('the judge as the second line, through the bot', () => {
     const second = h.adapter.receive({ text: CAUGHT });
     await waitFor(() => h!.adapter.sent.find((m) => m.kind === 'resources'), { timeoutMs: 15_000, what: 'resources for the crisis message' });
     expect(performance.now() - started).toBeLessThan(10_000);
+    // Only now does the judge answer, so the first message finishes without waiting out its timeout.
+    judge.release();
     await Promise.all([first, second]);
   });
 
@@ -102,9 +115,10 @@ describe('the judge as the second line, through the bot', () => {
     // The same as above for a group message nobody addressed to the bot: in the judge's uncertain
     // band (low) the judge reads it too. Before the fix triage awaited that judge, so the person's
     // next message in the group, a crisis one, waited for the judge's whole timeout.
+    const judge = heldJudge();
     h = await startHarness({
       env: { CRISIS_DEFAULT_COUNTRY: 'SE', RISK_JUDGE: 'on', RISK_JUDGE_TIMEOUT_MS: '20000', OYSTER_TIMEOUT_MS: '20000' },
-      reply: script('none', 90_000),
+      reply: judge.script,
     });
     const first = h.adapter.receive({ text: 'I feel so tired of everything lately', isDirect: false, mentionsBot: false });
     await waitFor(() => h!.model.calls.some(isJudgeCall), { timeoutMs: 15_000, what: 'the judge reading the group message' });
@@ -112,6 +126,8 @@ describe('the judge as the second line, through the bot', () => {
     const second = h.adapter.receive({ text: CAUGHT, isDirect: false, mentionsBot: true });
     await waitFor(() => h!.adapter.sent.find((m) => m.kind === 'resources'), { timeoutMs: 15_000, what: 'resources for the crisis message' });
     expect(performance.now() - started).toBeLessThan(10_000);
+    // Only now does the judge answer, so the first message finishes without waiting out its timeout.
+    judge.release();
     await Promise.all([first, second]);
   });
 
