@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { held } from '../fakes/fake-model.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -44,28 +45,32 @@ describe('a conversation at risk', () => {
   });
 
   it('sends resources at once while the model is slow, without waiting for its answer', async () => {
-    // The model takes 10 s; resources seen well before then did not wait for it (the margin is
-    // wide so a loaded machine cannot fail it).
-    h = await startHarness({ env: { ...US, OYSTER_TIMEOUT_MS: '15000' }, reply: () => ({ content: SUPPORTIVE, delayMs: 10_000 }) });
+    // The model answers only when the test releases it, after it has seen the resources: had
+    // they waited for the model, they would never come (an event, not a long model delay).
+    const model = held();
+    h = await startHarness({ env: { ...US, OYSTER_TIMEOUT_MS: '30000' }, reply: () => ({ content: SUPPORTIVE, until: model.released }) });
     const started = Date.now();
     const handled = h.adapter.receive({ text: HIGH });
     await waitFor(() => h!.adapter.sent.find((m) => m.kind === 'resources'), { timeoutMs: 8_000 });
     expect(Date.now() - started).toBeLessThan(8_000);
     expect(h.adapter.sent.some((m) => m.kind === 'reply')).toBe(false);
+    model.release();
     await handled;
     expect(h.adapter.sent.map((m) => m.kind)).toEqual(['resources', 'reply']);
   });
 
   it('sends resources for a crisis message while the same user\'s previous answer is still with the model', async () => {
-    // The story takes 12 s; resources seen before it did not wait for it (a margin no loaded
-    // machine can eat: screening and sending take well under a second).
+    // The story is held until the test has seen the resources: had they waited for it, they
+    // would never come.
+    const story = held();
     h = await startHarness({ env: { ...US, OYSTER_TIMEOUT_MS: '30000' }, reply: (body) => (body.messages.at(-1)!.content === 'tell me a long story'
-      ? { content: 'Once upon a time...', delayMs: 12_000 } : SUPPORTIVE) });
+      ? { content: 'Once upon a time...', until: story.released } : SUPPORTIVE) });
     const first = h.adapter.receive({ text: 'tell me a long story' });
     await waitFor(() => h!.model.calls.length === 1);
     const second = h.adapter.receive({ text: HIGH });
     await waitFor(() => h!.adapter.sent.find((m) => m.kind === 'resources'), { timeoutMs: 10_000 });
     expect(h.adapter.sent.some((m) => m.text === 'Once upon a time...')).toBe(false);
+    story.release();
     await Promise.all([first, second]);
     // The answers themselves still come in the order the messages were sent.
     expect(h.adapter.sent.map((m) => m.kind)).toEqual(['resources', 'reply', 'reply']);

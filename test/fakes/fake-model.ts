@@ -36,6 +36,13 @@ export interface ChatRequestBody {
   [key: string]: unknown;
 }
 
+/** A gate for `until`: the answer waits until the test calls `release()`. */
+export function held(): { released: Promise<void>; release(): void } {
+  let release = () => {};
+  const released = new Promise<void>((r) => (release = r));
+  return { released, release: () => release() };
+}
+
 export type ReplyScript = (body: ChatRequestBody, callIndex: number) => string | ScriptedReply;
 
 export interface FakeModel {

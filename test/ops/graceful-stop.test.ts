@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
+import { held, startFakeModel, type FakeModel } from '../fakes/fake-model.js';
 import { CLI_NODE_ARGS, CLI_TEST_TIMEOUT_MS, cleanEnv, ROOT } from '../cli/run-cli.js';
 import { OPS_LISTENING, portFromLog } from '../helpers/log-port.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -50,9 +50,8 @@ describe('graceful shutdown of the real CLI', () => {
   it('finishes, prints and stores the answer in flight on SIGTERM, then exits 0', async () => {
     // The answer is held until the test has seen readiness go to 503 during the drain: an event,
     // not a delay long enough for a loaded machine.
-    let release = () => {};
-    const released = new Promise<void>((r) => (release = r));
-    model = await startFakeModel({ reply: () => ({ content: 'Here is the slow but complete answer.', until: released }) });
+    const answer = held();
+    model = await startFakeModel({ reply: () => ({ content: 'Here is the slow but complete answer.', until: answer.released }) });
     const db = join(mkdtempSync(join(tmpdir(), 'oyster-sigterm-')), 'bot.db');
     // METRICS_PORT=0: the process binds a free port itself and names it in its log, so no other
     // process can take the port between choosing and binding it.
@@ -75,7 +74,7 @@ describe('graceful shutdown of the real CLI', () => {
       return r?.status === 503 ? r : undefined;
     }, { timeoutMs: 60_000, what: '/readyz 503' });
     expect(draining.body.checks[0]).toMatchObject({ name: 'process', reason: 'shutting_down' });
-    release();
+    answer.release();
 
     const { code, signal } = await cli.exited;
     expect(signal).toBeNull();

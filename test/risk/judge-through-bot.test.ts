@@ -7,7 +7,7 @@
  * judge never delays resources the screen already called for.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChatRequestBody, ScriptedReply } from '../fakes/fake-model.js';
+import { held, type ChatRequestBody, type ScriptedReply } from '../fakes/fake-model.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { assessor } from './helpers.js';
@@ -31,11 +31,10 @@ function script(level: string, judgeDelayMs: number) {
 
 /** A judge that answers "none" only when the test releases it: still reading while the test checks. */
 function heldJudge(): { script: (body: ChatRequestBody) => string | ScriptedReply; release: () => void } {
-  let release = () => {};
-  const released = new Promise<void>((r) => (release = r));
+  const gate = held();
   return {
-    script: (body) => (isJudgeCall(body) ? { content: verdict('none'), until: released } : 'I am here with you.'),
-    release: () => release(),
+    script: (body) => (isJudgeCall(body) ? { content: verdict('none'), until: gate.released } : 'I am here with you.'),
+    release: gate.release,
   };
 }
 
