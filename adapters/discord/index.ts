@@ -27,7 +27,7 @@ import { DISCORD_PLATFORM, normalizeDiscordMessage, payloadFromMessage } from '.
 import { configuredShards } from './gateway.js';
 import { checkReplayHook, DiscordClients } from './shard-clients.js';
 import { handleInteraction } from './interactions.js';
-import { messageBodies } from './outbound.js';
+import { keyedNonces, messageBodies } from './outbound.js';
 import { ShardLeases } from './shard-leases.js';
 import type { IntakeMarks } from './intake-marks.js';
 
@@ -244,7 +244,7 @@ class DiscordAdapter implements PlatformAdapter {
 
   async send(message: OutboundMessage): Promise<{ id: string }> {
     const channelId = message.conversation.threadId ?? message.conversation.channelId;
-    const bodies = messageBodies(message, nonce);
+    const bodies = messageBodies(message, keyedNonces(message, nonce));
     if (bodies.length === 0) throw new BotError('discord send: nothing to send after rendering', 'PLATFORM_BAD_REQUEST', { context: { channelId } });
     let last: { id: string } | undefined;
     for (const body of bodies) {

@@ -5,6 +5,7 @@
  * mentions are neutralized in the text, and every body carries allowed_mentions with an empty
  * parse list, so even a mention that slipped through renders without notifying anyone.
  */
+import { createHash } from 'node:crypto';
 import type { OutboundMessage } from '../../src/messages.js';
 import { isDeceptiveLink } from '../../src/render/links.js';
 import { splitText } from '../../src/render/split.js';
@@ -104,4 +105,19 @@ export function messageBodies(message: OutboundMessage, makeNonce: () => string)
     }
     return body;
   });
+}
+
+/**
+ * Nonces for the parts of a message with a sendKey ("reply:<message id>"), the same for every try:
+ * a send repeated after a crash (a resumed message whose reply went out before its completion was
+ * recorded) gets Discord's first message back instead of a second copy, within the few minutes
+ * Discord checks (enforce_nonce). The kind is part of it, so a fallback is never taken for the
+ * reply it stands in for. Without a key: `random`.
+ */
+export function keyedNonces(message: Pick<OutboundMessage, 'kind' | 'sendKey'>, random: () => string): () => string {
+  const key = message.sendKey;
+  if (key === undefined) return random;
+  let part = 0;
+  // 22 base64url characters of SHA-256: within Discord's 25, and never equal by chance.
+  return () => createHash('sha256').update(`${message.kind}\n${key}\n${part++}`).digest('base64url').slice(0, 22);
 }

@@ -174,6 +174,7 @@ describe('the country command while a case is open', () => {
     await h.adapter.receive({ text: HIGH });
     const firstSent = (await h.bot.cases.getCase(1))!.resourcesSent;
     h.adapter.outage = true;
+    h.adapter.outageRetryAfterMs = 10; // what follows the quick tries is tested here, not their 5 s of backoff
 
     const reply = await h.adapter.command('country', ['MX']);
 
@@ -241,6 +242,7 @@ describe('a country answer while the platform fails', () => {
     h = await startHarness({ reply: () => SUPPORTIVE });
     await h.adapter.receive({ text: HIGH });
     h.adapter.outage = true;
+    h.adapter.outageRetryAfterMs = 10; // what follows the quick tries is tested here, not their 5 s of backoff
 
     await h.adapter.receive({ text: 'estoy en México' });
 

@@ -14,13 +14,14 @@ const US = { CRISIS_DEFAULT_COUNTRY: 'US' };
 const HIGH = 'I keep thinking about killing myself and I do not know how to stop.';
 const SUPPORTIVE = 'I am really glad you told me. You matter.';
 
-// Each send during the outage takes the queue's quick retries (about 5 s) before it is queued.
+// Each send during the outage takes the queue's quick retries before it is queued (10 ms apart here, about 5 s in all by default).
 const OUTAGE_TIMEOUT = { timeout: 60_000 };
 
 describe('resources during a platform outage', () => {
   it('are not recorded as sent, and the alert says nothing reached the person', OUTAGE_TIMEOUT, async () => {
     h = await startHarness({ env: US, reply: () => SUPPORTIVE });
     h.adapter.outage = true;
+    h.adapter.outageRetryAfterMs = 10; // what follows the quick tries is tested here, not their 5 s of backoff
     await h.adapter.receive({ text: HIGH });
     await h.bot.drainAlerts();
 
@@ -35,6 +36,7 @@ describe('resources during a platform outage', () => {
   it('are re-sent by the retry queue once the platform is back, and the moderators are told', OUTAGE_TIMEOUT, async () => {
     h = await startHarness({ env: US, reply: () => SUPPORTIVE });
     h.adapter.outage = true;
+    h.adapter.outageRetryAfterMs = 10; // what follows the quick tries is tested here, not their 5 s of backoff
     await h.adapter.receive({ text: HIGH });
     await h.bot.drainAlerts();
     h.adapter.outage = false;
@@ -55,6 +57,7 @@ describe('resources during a platform outage', () => {
   it('are re-sent at once by the person\'s next message, before the answer to it', OUTAGE_TIMEOUT, async () => {
     h = await startHarness({ env: US, reply: () => SUPPORTIVE });
     h.adapter.outage = true;
+    h.adapter.outageRetryAfterMs = 10; // what follows the quick tries is tested here, not their 5 s of backoff
     await h.adapter.receive({ text: HIGH });
     h.adapter.outage = false;
     await h.adapter.receive({ text: 'hello?' });

@@ -34,6 +34,12 @@ export class FakeAdapter implements PlatformAdapter {
   readonly refused: OutboundMessage[] = [];
   /** While true, every send fails as a platform outage would (BotError PLATFORM_NETWORK). */
   outage = false;
+  /**
+   * What an outage failure tells the sender to wait before its next quick try, as a platform's
+   * retry-after does; undefined leaves the sender's own backoff (about 5 s over its quick tries).
+   * For tests about what follows the quick tries, which need not wait them out.
+   */
+  outageRetryAfterMs: number | undefined = undefined;
   /** Sends that failed during an outage (never in `sent`). */
   readonly failedSends: OutboundMessage[] = [];
   /** The next this-many sends fail as a connection reset would (BotError PLATFORM_NETWORK), then sends work. */
@@ -66,7 +72,7 @@ export class FakeAdapter implements PlatformAdapter {
     await this.beforeSend?.(message);
     if (this.outage || (this.failNextSends > 0 && this.failNextSends-- > 0)) {
       this.failedSends.push(message);
-      throw new BotError('platform unreachable', 'PLATFORM_NETWORK');
+      throw new BotError('platform unreachable', 'PLATFORM_NETWORK', this.outageRetryAfterMs === undefined ? {} : { retryAfterMs: this.outageRetryAfterMs });
     }
     const refusing = this.options.refusedDms?.find((u) => message.conversation.channelId === `dm-${u}`);
     if (refusing !== undefined) {

@@ -19,9 +19,10 @@
  * 2026-12-08 with CPU profiles: the pass cost about twice a bare loop of the same work, because
  * every constant and function it used came through a module binding (a load and a check per
  * use) and ranges were tested per character. So the loop reads only locals, literals and one
- * table that maps a code unit to the model's unit and marks sentence ends, and the ranking walks
- * the windows with two cursors instead of a binary search per window. Same windows, same ranks,
- * same scores as before (test/risk/model/windows.test.ts).
+ * table that maps a code unit to the model's unit and marks sentence ends; sentence starts are
+ * found after the pass from where sentences end; and a window's rank reads a per-unit count of
+ * the features before it instead of searching for its edges. Same windows, same ranks, same
+ * scores as before (test/risk/model/windows.test.ts checks the ranks against a plain reference).
  *
  * Positions are code units of the (clipped) normalized text. No allocation per message.
  */
@@ -70,14 +71,11 @@ export class WindowScan {
   /** Each window's partial score per head, after `rank`. */
   readonly rankRisk = new Float64Array(MAX_WINDOWS);
   readonly rankEscalate = new Float64Array(MAX_WINDOWS);
-  /** The unit after each word and CJK character (where the feature ends), in text order. */
-  private readonly endsAt = new Int32Array(MAX_CHARS + 2);
+  /** `upTo[i]`: words and CJK characters that end before code unit `i` (one store per unit beats a search per window edge). */
+  private readonly upTo = new Int32Array(MAX_CHARS + 3);
   /** Running sums of those features' int8 weights per head, indexed by feature count. */
   private readonly sumRisk = new Int32Array(MAX_CHARS + 3);
   private readonly sumEscalate = new Int32Array(MAX_CHARS + 3);
-  private features = 0;
-  /** Windows before this index slide over the text; from it on, each is one sentence. */
-  private sliding = 0;
   /** Code units that end a sentence, in text order (scan). */
   private readonly sentenceEnds = new Int32Array(MAX_CHARS + 2);
   private units: Uint16Array = new Uint16Array(0);
@@ -93,10 +91,10 @@ export class WindowScan {
     // each use costs a load and a check, which measured as a third of a plain pass over a text.
     const unitOf = SCAN_UNIT;
     const shift = 32 - bits;
-    const endsAt = this.endsAt;
     const sumRisk = this.sumRisk;
     const sumEscalate = this.sumEscalate;
     const sentenceEnds = this.sentenceEnds;
+    const upTo = this.upTo;
     const seedWord = SEED_WORD_;
     const seedUni = SEED_UNI_;
     const fnv = FNV_;
@@ -110,6 +108,7 @@ export class WindowScan {
     // A space after the text ends its last word (the buffer has room for it).
     units[len] = 32;
     for (let i = 0; i <= len; i++) {
+      upTo[i] = k;
       const c = unitOf[units[i]!]!;
       let bucket: number;
       if (c <= 32) {
@@ -132,12 +131,11 @@ export class WindowScan {
       const packed = table[bucket]!;
       risk += (packed << 24) >> 24;
       escalate += packed >> 8;
-      endsAt[k] = i;
       k++;
       sumRisk[k] = risk;
       sumEscalate[k] = escalate;
     }
-    this.features = k;
+    upTo[len + 1] = k;
     this.count = this.candidates(len, ends);
     return this.count;
   }
@@ -145,29 +143,18 @@ export class WindowScan {
   /**
    * Partial logit sums (int8 units, before the head's scale) of every candidate window, over the
    * square root of its feature count, into `rankRisk` and `rankEscalate` (-Infinity for a window
-   * with no word or CJK character). The sliding windows, then the sentence windows, each start
-   * and end in text order, so two cursors walk the features once per group.
+   * with no word or CJK character): two reads of `upTo` per window.
    */
   rank(): void {
     const windows = this.windows;
-    const endsAt = this.endsAt;
+    const upTo = this.upTo;
     const sumRisk = this.sumRisk;
     const sumEscalate = this.sumEscalate;
-    const features = this.features;
     const inverseRoot = INVERSE_ROOT;
-    let from = 0;
-    let to = 0;
     for (let w = 0; w < this.count; w++) {
-      if (w === this.sliding) {
-        from = 0;
-        to = 0;
-      }
       // Features that end inside the window (a word ends at the space after it, a CJK character at itself).
-      const start = windows[2 * w]!;
-      const end = windows[2 * w + 1]!;
-      while (from < features && endsAt[from]! < start) from++;
-      if (to < from) to = from;
-      while (to < features && endsAt[to]! <= end) to++;
+      const from = upTo[windows[2 * w]!]!;
+      const to = upTo[windows[2 * w + 1]! + 1]!;
       if (to <= from) {
         this.rankRisk[w] = -Infinity;
         this.rankEscalate[w] = -Infinity;
@@ -192,7 +179,6 @@ export class WindowScan {
       if (end >= len) break;
       start = this.snap(start + STRIDE, start);
     }
-    this.sliding = w;
     // Each sentence that fits a window is also read on its own, as the model's training
     // sentences were: a risk sentence among harmless ones is not diluted by its neighbours.
     // A sentence starts at the first letter after a sentence end (several ends in a row, "?!",
