@@ -16,6 +16,8 @@ const LEADER_LEASE_MS = 15_000;
 export interface HandlersDeps {
   engine: Pick<Engine, 'receive'>;
   onCommand: BotHandlers['onCommand'];
+  /** The adapters' own sentences by language (policies/texts/). */
+  notes?: BotHandlers['notes'];
   shared: SharedStateStore;
   /** Several instances (PostgreSQL): named leases and this instance's id. */
   leases: Pick<LeaseStore, 'acquire' | 'release' | 'countLive'> | undefined;
@@ -44,10 +46,11 @@ function gatewayBook(shared: SharedStateStore, platform: string, clock: Clock): 
 
 /** The handlers for one reply channel (an adapter, or a bare channel in tests). */
 export function createHandlersFor(deps: HandlersDeps): (channel: ReplyChannel) => BotHandlers {
-  const { engine, onCommand, shared, leases, instanceId, clock } = deps;
+  const { engine, onCommand, notes, shared, leases, instanceId, clock } = deps;
   return (channel) => ({
     onMessage: async (message) => ({ handled: (await engine.receive(message, channel)).handled.then(() => undefined) }),
     onCommand,
+    ...(notes ? { notes } : {}),
     // Whom the platform lets the bot message privately, kept in the store for every instance. Only
     // an adapter names its platform; a bare reply channel (tests) gets none.
     ...(typeof (channel as Partial<PlatformAdapter>).platform === 'string' ? {

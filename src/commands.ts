@@ -54,14 +54,9 @@ export function createCommandHandler(deps: CommandDeps): (request: CommandReques
       return reply(current.language_unknown.replace('{languages}', [...locales].sort().join(', ')), arg === undefined);
     }
     await deps.store.setPreference(owner, LANGUAGE_PREFERENCE, locale);
-    return reply(deps.policy.texts(locale).language_set.replace('{language}', nameOf(locale)));
+    return { ...reply(deps.policy.texts(locale).language_set.replace('{language}', nameOf(locale))), locale };
   };
-  return async (request) => {
-    const userKey = platformUserKey(request.conversation.platform, request.actor.id);
-    // A command carries no sentence to read a language from: the person's stored choice, else the
-    // language they last wrote in, else the community's, else English, as the crisis texts and the
-    // moderators' replies choose (before, a Spanish writer's /help, /forget and /export were English).
-    const chosen = await replyLanguage(deps.store, locales, userKey, communityKey(request.conversation));
+  const answer = async (request: CommandRequest, userKey: string, chosen: string): Promise<CommandReply> => {
     const texts = deps.policy.texts(chosen);
     // Only catalogued commands are handled (src/command-catalogue.ts), so menus and handling agree.
     const name = findCommand(request.name)?.name;
@@ -102,6 +97,16 @@ export function createCommandHandler(deps: CommandDeps): (request: CommandReques
       default:
         return reply(texts.unknown_command, false);
     }
+  };
+  return async (request) => {
+    const userKey = platformUserKey(request.conversation.platform, request.actor.id);
+    // A command carries no sentence to read a language from: the person's stored choice, else the
+    // language they last wrote in, else the community's, else English, as the crisis texts and the
+    // moderators' replies choose (before, a Spanish writer's /help, /forget and /export were English).
+    const chosen = await replyLanguage(deps.store, locales, userKey, communityKey(request.conversation));
+    // The adapter's own words around the reply ("sent as a file") follow the reply's language.
+    const out = await answer(request, userKey, chosen);
+    return { ...out, locale: out.locale ?? chosen };
   };
 }
 

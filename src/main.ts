@@ -182,7 +182,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const dashboard = await openDashboard(config, policies, stores, crisis, { adapters, moderators, clock, logger });
   const onCommand = commandHandler(policies, stores, crisis, dashboard, logger, moderators);
   const handlersFor = createHandlersFor({
-    engine, onCommand, shared: stores.shared, leases: stores.leases, instanceId: stores.instanceId, clock,
+    engine, onCommand, notes: (tag) => policies.model.texts(tag ?? 'en'), shared: stores.shared, leases: stores.leases, instanceId: stores.instanceId, clock,
   });
   const retention = createRetention({
     store, cases, clock, logger, messageDays: config.RETENTION_DAYS, caseDays: policies.escalation.caseRetentionDays,

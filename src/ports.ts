@@ -53,6 +53,17 @@ export interface CommandReply {
   private: boolean;
   /** After a case action: the alert as it should now read, for editing it in place. */
   updatedAlert?: AlertView;
+  /** The language the reply is written in: an adapter's own words around it (handlers.notes) follow it. */
+  locale?: string;
+}
+
+/** The few sentences an adapter writes itself, in one language (policies/texts/). */
+export interface AdapterNotes {
+  unknown_command: string;
+  command_failed: string;
+  button_expired: string;
+  sent_as_file: string;
+  sent_privately: string;
 }
 
 /** What intake answers an adapter about one message. */
@@ -70,6 +81,12 @@ export interface BotHandlers {
    */
   onMessage(message: InboundMessage): Promise<MessageReceipt>;
   onCommand(command: CommandRequest): Promise<CommandReply>;
+  /**
+   * The adapter's own sentences in a language (a reply's locale, or the platform's locale tag when
+   * the core has not seen the person yet); English for an unknown or absent tag. Absent in tests
+   * that pass bare handlers: the adapter's English then.
+   */
+  notes?(locale: string | undefined): AdapterNotes;
   /**
    * Several instances on one database (PostgreSQL): a named lease for work only one instance may
    * do at a time (Telegram long polling). Absent with one instance, which simply does the work.

@@ -18,7 +18,7 @@ import {
 } from 'discord.js';
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef } from '../../src/messages.js';
-import type { Actor, BotHandlers, CommandReply, CommandRequest } from '../../src/ports.js';
+import type { Actor, AdapterNotes, BotHandlers, CommandReply, CommandRequest } from '../../src/ports.js';
 import { renderAlert } from './moderator.js';
 import { commandFromCustomId, commandFromSlash, CustomIds } from './commands.js';
 import { isStaleInteraction, mapDiscordError } from './errors.js';
@@ -35,7 +35,27 @@ const NO_PINGS = { parse: [], repliedUser: false } as const;
 const MAX_FOLLOWUPS = 3;
 /** Opens the channel message that stands in for a late button's private reply; what follows it is the core's own reply. */
 const LATE_NOTE = 'your button press reached me after Discord\'s 3-second limit, so here is what came of it:';
-const FAILED: CommandReply = { ok: false, private: true, text: 'Something went wrong on my side. Please try again in a moment.' };
+/** The adapter's English, for handlers that carry no texts (bare handlers in tests). */
+const ENGLISH: AdapterNotes = {
+  unknown_command: 'I do not know that command. Try /help.',
+  command_failed: 'Something went wrong on my side. Please try again in a moment.',
+  button_expired: 'This button no longer works.',
+  sent_as_file: 'That is long, so here it is as a file. Only you can see this.',
+  sent_privately: 'I sent that to you in our direct messages.',
+};
+/** Discord's Chinese locale tags name a region; the bot's texts name the script. */
+const DISCORD_TAGS: Readonly<Record<string, string>> = { 'zh-TW': 'zh-Hant', 'zh-CN': 'zh' };
+
+/**
+ * The adapter's own sentences in a language: the core's reply's locale when there is one. Where
+ * the core has said nothing (an unknown command or a stale button before it is asked, a command
+ * that threw), the nearest honest guess is the Discord client's language (interaction.locale),
+ * mapped to the bot's texts, English when the bot has none for it.
+ */
+function notesFor(deps: InteractionDeps, i: Acting, reply?: CommandReply): AdapterNotes {
+  const tag = reply?.locale ?? DISCORD_TAGS[i.locale] ?? i.locale;
+  return deps.handlers.notes?.(tag) ?? ENGLISH;
+}
 
 type Acting = ChatInputCommandInteraction | ButtonInteraction;
 
@@ -59,7 +79,7 @@ async function onSlash(i: ChatInputCommandInteraction, deps: InteractionDeps): P
   // Every reply is about one person (their data, their country, a case), so all are ephemeral.
   await i.deferReply({ flags: MessageFlags.Ephemeral });
   if (mapped === undefined) {
-    await i.editReply({ content: 'I do not know that command. Try /help.', allowedMentions: NO_PINGS });
+    await i.editReply({ content: notesFor(deps, i).unknown_command, allowedMentions: NO_PINGS });
     return;
   }
   const reply = await run(i, mapped, deps);
@@ -67,7 +87,7 @@ async function onSlash(i: ChatInputCommandInteraction, deps: InteractionDeps): P
   if (parts.length > MAX_FOLLOWUPS + 1) {
     // An /export can run to many messages: one private file reads better than a wall of them.
     await i.editReply({
-      content: 'That is long, so here it is as a file. Only you can see this.',
+      content: notesFor(deps, i, reply).sent_as_file,
       allowedMentions: NO_PINGS,
       files: [{ attachment: Buffer.from(reply.text, 'utf8'), name: `oyster-${mapped.name}.md` }],
     });
@@ -89,7 +109,7 @@ async function onSlash(i: ChatInputCommandInteraction, deps: InteractionDeps): P
 async function onButton(i: ButtonInteraction, deps: InteractionDeps): Promise<void> {
   const mapped = commandFromCustomId(i.customId);
   if (mapped === undefined) {
-    await i.reply({ content: 'This button no longer works.', flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+    await i.reply({ content: notesFor(deps, i).button_expired, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
     return;
   }
   // Acknowledge with no visible change; the alert is edited once the core has decided.
@@ -159,7 +179,7 @@ async function run(i: Acting, mapped: { name: string; args: string[] }, deps: In
     reply = await deps.handlers.onCommand(request);
   } catch (error) {
     deps.log.error('discord command failed', { command: mapped.name, code: mapDiscordError(error).code });
-    return FAILED;
+    return { ok: false, private: true, text: notesFor(deps, i).command_failed };
   }
   if (!reply.ok) {
     deps.log.warn('discord command refused', {

@@ -81,7 +81,7 @@ export function registerListeners(app: App, host: ListenerHost, handlers: BotHan
         const dm = await host.openDirect(command.user_id);
         if (dm !== undefined) {
           for (const part of parts) await host.web.post(dm.channelId, part);
-          if (!request.isDirect) await respond({ response_type: 'ephemeral', text: 'I sent that to you in our direct messages.' });
+          if (!request.isDirect) await respond({ response_type: 'ephemeral', text: handlers.notes?.(late.locale).sent_privately ?? 'I sent that to you in our direct messages.' });
           return;
         }
       }

@@ -93,7 +93,9 @@ async function pressButton(ctx: DispatchContext, event: Extract<TelegramEvent, {
       isDirect: event.isDirect,
     });
   } catch (error) {
-    await answer(NOTES.buttonFailed, true);
+    // The core failed, so no reply says the person's language: their Telegram app's language is
+    // the nearest honest guess (English when the bot has no texts for it).
+    await answer(ctx.handlers.notes?.(event.languageCode).command_failed ?? NOTES.buttonFailed, true);
     throw error;
   }
   if (!reply.ok) {

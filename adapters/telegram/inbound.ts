@@ -57,6 +57,8 @@ export type TelegramEvent =
       isDirect: boolean;
       /** The message carrying the keyboard, to edit in place. */
       target: { chatId: number; messageId: number } | undefined;
+      /** The presser's Telegram app language (from.language_code), for words the core did not write. */
+      languageCode?: string;
     }
   /** The user blocked (open: false) or restarted (open: true) the bot in their private chat. */
   | { kind: 'dm-status'; userId: string; open: boolean }
@@ -199,6 +201,7 @@ function normalizeCallback(query: CallbackQuery): TelegramEvent {
     conversation: message ? conversationOf(message.chat, message.date === 0 ? undefined : (message as Message)) : undefined,
     isDirect: message?.chat.type === 'private',
     target: message ? { chatId: message.chat.id, messageId: message.message_id } : undefined,
+    ...(query.from.language_code ? { languageCode: query.from.language_code } : {}),
   };
 }
 

@@ -31,6 +31,11 @@ export const BotTextFile = z.strictObject({
   language_set: Text.includes('{language}', { message: 'must contain {language}' }),
   language_cleared: Text,
   language_unknown: Text.includes('{languages}', { message: 'must contain {languages}' }),
+  // What an adapter says itself (issue 12 item 5: the bot's own texts in the person's language).
+  command_failed: Text,
+  button_expired: Text,
+  sent_as_file: Text,
+  sent_privately: Text,
 });
 export type BotTextFile = z.infer<typeof BotTextFile>;
 export type BotTexts = Omit<BotTextFile, 'locale' | 'review'>;

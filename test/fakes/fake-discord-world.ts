@@ -186,12 +186,14 @@ export interface InteractionSpec {
   from: FakeUser;
   channelId?: string;
   dm?: boolean;
+  /** The presser's Discord client language (interaction.locale); en-US when not given. */
+  locale?: string;
 }
 
 function interactionBase(world: FakeWorld, spec: InteractionSpec): Record<string, any> {
   const channelId = spec.channelId ?? (spec.dm ? String(BigInt(spec.from.id) + 1n) : world.channels.general);
   const base: Record<string, any> = {
-    id: spec.id, token: spec.token, application_id: world.bot.id, version: 1, locale: 'en-US',
+    id: spec.id, token: spec.token, application_id: world.bot.id, version: 1, locale: spec.locale ?? 'en-US',
     app_permissions: '2248473465835073', entitlements: [], authorizing_integration_owners: { 0: world.guild.id },
     attachment_size_limit: 10_485_760,
     channel: spec.dm
