@@ -31,16 +31,21 @@ afterEach(async () => {
 
 const ORDINARY = 'what is a good name for a cat?';
 
-/** Starts a process that takes the write lock; resolves once it holds it. It releases after `holdMs` on its own. */
-async function lockFileFor(dbPath: string, holdMs: number): Promise<{ released: Promise<void> }> {
+/**
+ * Starts a process that takes the write lock; resolves once it holds it. It holds the lock until
+ * the test calls `release()` (the holder's stdin closes), however long the test's checks take on
+ * a loaded machine, and `release()` resolves when it has let go.
+ */
+async function lockFile(dbPath: string): Promise<{ release(): Promise<void> }> {
   const script = `
     const Database = require('better-sqlite3');
     const db = new Database(process.argv[1]);
     db.exec('BEGIN EXCLUSIVE');
     process.stdout.write('locked\\n');
-    setTimeout(() => { db.exec('COMMIT'); db.close(); process.stdout.write('released\\n'); }, Number(process.argv[2]));
+    process.stdin.resume();
+    process.stdin.on('end', () => { db.exec('COMMIT'); db.close(); process.stdout.write('released\\n'); });
   `;
-  const child = spawn(process.execPath, ['-e', script, dbPath, String(holdMs)], { cwd: resolve(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', script, dbPath], { cwd: resolve(import.meta.dirname, '../..'), stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   const released = new Promise<void>((done) => child.once('close', () => done()));
   await new Promise<void>((done, fail) => {
@@ -50,7 +55,12 @@ async function lockFileFor(dbPath: string, holdMs: number): Promise<{ released: 
     });
     child.once('close', () => fail(new Error(`lock holder exited early: ${out}`)));
   });
-  return { released };
+  return {
+    release: () => {
+      child.stdin.end();
+      return released;
+    },
+  };
 }
 
 /** The longest gap between 5 ms timer ticks while `work` runs: how long the event loop was blocked. */
@@ -95,9 +105,9 @@ describe('a lock held by another process', () => {
   it('never stalls the event loop, sends resources at once, tells others it cannot reply, and writes the case and alert once the lock is gone', async () => {
     world = await startWorld({ reply: () => SUPPORTIVE });
     const w = world;
-    // The lock is held 10 s: far longer than the bounds below, so a loaded machine cannot pass a
-    // bot that waited for it, nor fail one that did not.
-    const lock = await lockFileFor(w.dbPath, 10_000);
+    // The lock is held until every check below is done, so a loaded machine cannot pass a bot
+    // that waited for it, nor fail one that did not.
+    const lock = await lockFile(w.dbPath);
 
     const started = performance.now();
     const { stallMs } = await longestStall(async () => {
@@ -121,7 +131,7 @@ describe('a lock held by another process', () => {
     expect(existsSync(`${w.dbPath}.pending-cases.jsonl`)).toBe(true);
     expect(w.logs.text()).not.toContain('killing myself');
 
-    await lock.released;
+    await lock.release();
     await waitFor(() => w.bot.journaledCases() === 0, { what: 'the journaled case written', timeoutMs: 15_000 });
     await w.bot.drainAlerts();
     expect(w.sink.alerts.map((a) => [a.kind, a.level, a.user.id])).toEqual([['new', 'high', 'u1']]);
