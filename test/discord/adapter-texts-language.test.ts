@@ -60,4 +60,17 @@ describe('the Discord adapter\'s own texts', () => {
     const [callback] = await waitFor(() => fake.callbacks.length > 0 && fake.callbacks);
     expect(callback).toMatchObject({ type: 4, data: { content: 'Este botón ya no funciona.', flags: 64 } });
   });
+
+  it('gets the core\'s command replies with their language, and the bot\'s texts in it for its own words around them', async () => {
+    const handlers = bot!.handlersFor({ send: async () => ({ id: 'x' }), openDirect: async () => undefined });
+    const request = (name: string, args: string[]) => ({
+      name, args, actor: { id: '555', displayName: 'Ola', roleIds: [] }, conversation: { platform: 'discord', channelId: '556' }, isDirect: true,
+    });
+    expect((await handlers.onCommand(request('language', ['pl']))).locale).toBe('pl');
+    const help = await handlers.onCommand(request('help', []));
+    expect(help.locale).toBe('pl');
+    expect(handlers.notes?.(help.locale).sent_as_file).toBe('To jest długie, więc wysyłam to jako plik. Tylko ty to widzisz.');
+    // A Discord client language with no texts of its own gets English.
+    expect(handlers.notes?.('sv').button_expired).toBe('This button no longer works.');
+  });
 });

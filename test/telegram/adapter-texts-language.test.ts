@@ -1,0 +1,33 @@
+/**
+ * The Telegram adapter's own words when a button's command fails: the core wrote no reply, so the
+ * presser's Telegram app language (from.language_code) chooses, from the bot's real texts
+ * (policies/texts/), through real grammy against the fake Bot API.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadModelPolicy } from '../../src/policy/model-policy.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { callbackQuery, MOD_CHAT_ID, type FakeUser } from './fixtures.js';
+import { startHarness, type Harness } from './harness.js';
+
+let h: Harness | undefined;
+
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const policy = loadModelPolicy('policies');
+const ola: FakeUser = { id: 1003, is_bot: false, first_name: 'Ola', username: 'ola_k', language_code: 'pl' };
+
+describe('telegram adapter texts in the presser\'s language', () => {
+  it('tells a Polish presser in Polish that the button did not work when the core fails', async () => {
+    h = await startHarness({ moderatorChatId: String(MOD_CHAT_ID) });
+    // The handlers main.ts builds give the adapter the bot's texts by language.
+    h.handlers.notes = (tag) => policy.texts(tag ?? 'en');
+    h.handlers.reply = () => { throw new Error('the store is down'); };
+    h.fake.pushUpdate(callbackQuery(ola, 'case:ack:12', { chatId: MOD_CHAT_ID, messageId: 5 }));
+    const answer = await waitFor(() => h!.fake.callsOf('answerCallbackQuery')[0]);
+    expect(answer.payload).toMatchObject({ text: policy.texts('pl').command_failed, show_alert: true });
+    expect(answer.payload).toMatchObject({ text: 'Coś poszło nie tak po mojej stronie. Spróbuj ponownie za chwilę.' });
+  });
+});
