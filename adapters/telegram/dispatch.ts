@@ -67,7 +67,9 @@ async function replyToCommand(
   if (ctx.directUsers.has(event.actor.id)) {
     try {
       await ctx.sender.send({ conversation: directRef(event.actor.id), text: reply.text, kind: 'notice' }, ctx.botUsername, keyboard);
-      await ctx.sender.send({ ...inPlace, text: NOTES.answeredPrivately }, ctx.botUsername);
+      // Said in the language of the answer it points to (English when the handlers carry no texts).
+      const note = ctx.handlers.notes?.(reply.locale).sent_privately ?? NOTES.answeredPrivately;
+      await ctx.sender.send({ ...inPlace, text: note }, ctx.botUsername);
       return;
     } catch (error) {
       if (asBotError(error).code !== 'PLATFORM_PERMISSION') throw error;

@@ -1,12 +1,13 @@
 /**
  * The Telegram adapter's own words when a button's command fails: the core wrote no reply, so the
- * presser's Telegram app language (from.language_code) chooses, from the bot's real texts
+ * presser's Telegram app language (from.language_code) chooses; the group note that a private
+ * answer went by DM follows the answer's language (CommandReply.locale). From the bot's real texts
  * (policies/texts/), through real grammy against the fake Bot API.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadModelPolicy } from '../../src/policy/model-policy.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { callbackQuery, MOD_CHAT_ID, type FakeUser } from './fixtures.js';
+import { callbackQuery, GROUP_ID, groupText, MOD_CHAT_ID, privateText, type FakeUser } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';
 
 let h: Harness | undefined;
@@ -29,5 +30,18 @@ describe('telegram adapter texts in the presser\'s language', () => {
     const answer = await waitFor(() => h!.fake.callsOf('answerCallbackQuery')[0]);
     expect(answer.payload).toMatchObject({ text: policy.texts('pl').command_failed, show_alert: true });
     expect(answer.payload).toMatchObject({ text: 'Coś poszło nie tak po mojej stronie. Spróbuj ponownie za chwilę.' });
+  });
+
+  it('says in the group, in the language of the answer, that a private answer went by direct message', async () => {
+    h = await startHarness();
+    h.handlers.notes = (tag) => policy.texts(tag ?? 'en');
+    h.handlers.reply = () => ({ text: 'Twoje dane: …', ok: true, private: true, locale: 'pl' });
+    // Ola has a private chat with the bot, so the answer can go there.
+    h.fake.pushUpdate(privateText(ola, 'cześć'));
+    await waitFor(() => h!.handlers.messages.length === 1);
+    h.fake.pushUpdate(groupText(ola, '/export', { messageId: 62 }));
+    const note = await waitFor(() => h!.fake.sent.find((s) => s.chatId === String(GROUP_ID)));
+    expect(note.visible).toBe('Wysłałem ci to w naszych wiadomościach prywatnych.');
+    expect(h.fake.sent.find((s) => s.chatId === String(ola.id))?.visible).toBe('Twoje dane: …');
   });
 });
