@@ -161,6 +161,13 @@ async function main(): Promise<number> {
       return { content: `Thanks for writing, here is my answer for ${tag}.`, delayMs };
     },
   });
+  // The ports come from the bot's info-level 'listening' lines: a quieter level would hide them.
+  const logLevel = process.env.LOAD_LOG_LEVEL ?? 'info';
+  if (!['info', 'debug', 'trace'].includes(logLevel)) {
+    console.error(`LOAD_LOG_LEVEL=${logLevel}: use info, debug or trace (the bot's ports are read from its info-level log lines)`);
+    await model.close();
+    return 2;
+  }
   const telegram = await startFakeTelegram();
   const dir = mkdtempSync(join(tmpdir(), 'oyster-load-'));
   const dbPath = join(dir, 'bot.db');
@@ -182,7 +189,7 @@ async function main(): Promise<number> {
       METRICS_PORT: '0', OYSTER_CONSOLE: 'off', CRISIS_DEFAULT_COUNTRY: COUNTRY,
       // One user's several messages a minute must not be limited: this measures throughput.
       // info (the default level) for the two 'listening' lines that name the ports.
-      RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: process.env.LOAD_LOG_LEVEL ?? 'info',
+      RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: logLevel,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
