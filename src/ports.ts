@@ -64,6 +64,10 @@ export interface AdapterNotes {
   button_expired: string;
   sent_as_file: string;
   sent_privately: string;
+  /** The label of the button that confirms a /forget. */
+  forget_button: string;
+  /** Asks the person to open a private chat; `{link}` is the platform's link to it. */
+  invite_private: string;
 }
 
 /** What intake answers an adapter about one message. */

@@ -42,6 +42,8 @@ const ENGLISH: AdapterNotes = {
   button_expired: 'This button no longer works.',
   sent_as_file: 'That is long, so here it is as a file. Only you can see this.',
   sent_privately: 'I sent that to you in our direct messages.',
+  forget_button: 'Delete my data now',
+  invite_private: 'I can only answer that in a private chat. [Open a private chat with me]({link}), then ask again.',
 };
 /** Discord's Chinese locale tags name a region; the bot's texts name the script. */
 const DISCORD_TAGS: Readonly<Record<string, string>> = { 'zh-TW': 'zh-Hant', 'zh-CN': 'zh' };
@@ -98,7 +100,7 @@ async function onSlash(i: ChatInputCommandInteraction, deps: InteractionDeps): P
       content: first,
       allowedMentions: NO_PINGS,
       components: offerForget
-        ? [{ type: 1, components: [{ type: 2, style: 4, label: 'Delete my data now', custom_id: CustomIds.forgetConfirm }] }]
+        ? [{ type: 1, components: [{ type: 2, style: 4, label: notesFor(deps, i, reply).forget_button, custom_id: CustomIds.forgetConfirm }] }]
         : [],
     });
     for (const content of rest) await i.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });

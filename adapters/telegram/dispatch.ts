@@ -41,9 +41,10 @@ export interface DispatchContext {
   onTaken?: () => void;
 }
 
-const FORGET_KEYBOARD: InlineKeyboard = {
-  inline_keyboard: [[{ text: 'Yes, delete my data', callback_data: FORGET_CONFIRM_DATA }]],
-};
+/** The /forget confirmation button, labelled in the reply's language where the handlers carry texts. */
+const forgetKeyboard = (label = 'Yes, delete my data'): InlineKeyboard => ({
+  inline_keyboard: [[{ text: label, callback_data: FORGET_CONFIRM_DATA }]],
+});
 
 function directRef(userId: string): ConversationRef {
   return { platform: PLATFORM, channelId: userId };
@@ -56,7 +57,8 @@ async function replyToCommand(
 ): Promise<void> {
   const inPlace = { conversation: event.conversation, replyToId: event.messageId, kind: 'notice' as const };
   // The /forget prompt gets a confirmation button (typing "/forget confirm" works too).
-  const keyboard = event.name === 'forget' && event.args.length === 0 && reply.ok ? FORGET_KEYBOARD : undefined;
+  const notes = ctx.handlers.notes?.(reply.locale);
+  const keyboard = event.name === 'forget' && event.args.length === 0 && reply.ok ? forgetKeyboard(notes?.forget_button) : undefined;
   const staffChat = event.name === 'case' && event.conversation.channelId === ctx.moderatorChatId;
   if (event.isDirect || !reply.private || staffChat) {
     await ctx.sender.send({ ...inPlace, text: reply.text }, ctx.botUsername, keyboard);
@@ -68,14 +70,16 @@ async function replyToCommand(
     try {
       await ctx.sender.send({ conversation: directRef(event.actor.id), text: reply.text, kind: 'notice' }, ctx.botUsername, keyboard);
       // Said in the language of the answer it points to (English when the handlers carry no texts).
-      const note = ctx.handlers.notes?.(reply.locale).sent_privately ?? NOTES.answeredPrivately;
+      const note = notes?.sent_privately ?? NOTES.answeredPrivately;
       await ctx.sender.send({ ...inPlace, text: note }, ctx.botUsername);
       return;
     } catch (error) {
       if (asBotError(error).code !== 'PLATFORM_PERMISSION') throw error;
     }
   }
-  await ctx.sender.send({ ...inPlace, text: NOTES.invitePrivate(deepLink(ctx.botUsername)) }, ctx.botUsername);
+  const link = deepLink(ctx.botUsername);
+  const invite = notes ? notes.invite_private.replace('{link}', link) : NOTES.invitePrivate(link);
+  await ctx.sender.send({ ...inPlace, text: invite }, ctx.botUsername);
 }
 
 async function pressButton(ctx: DispatchContext, event: Extract<TelegramEvent, { kind: 'button' }>): Promise<void> {

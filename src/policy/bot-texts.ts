@@ -36,6 +36,8 @@ export const BotTextFile = z.strictObject({
   button_expired: Text,
   sent_as_file: Text,
   sent_privately: Text,
+  forget_button: Text,
+  invite_private: Text.includes('{link}', { message: 'must contain {link}' }),
 });
 export type BotTextFile = z.infer<typeof BotTextFile>;
 export type BotTexts = Omit<BotTextFile, 'locale' | 'review'>;

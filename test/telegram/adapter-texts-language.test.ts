@@ -44,4 +44,21 @@ describe('telegram adapter texts in the presser\'s language', () => {
     expect(note.visible).toBe('Wysłałem ci to w naszych wiadomościach prywatnych.');
     expect(h.fake.sent.find((s) => s.chatId === String(ola.id))?.visible).toBe('Twoje dane: …');
   });
+
+  it('labels the /forget button and invites a private chat in the language of the answer (Spanish)', async () => {
+    h = await startHarness();
+    h.handlers.notes = (tag) => policy.texts(tag ?? 'en');
+    h.handlers.reply = () => ({ text: 'Esto borra todo. ¿Seguro?', ok: true, private: true, locale: 'es' });
+    const lucia: FakeUser = { id: 1004, is_bot: false, first_name: 'Lucía', username: 'lucia_m', language_code: 'es' };
+    h.fake.pushUpdate(privateText(lucia, '/forget'));
+    const prompt = await waitFor(() => h!.fake.sent.find((s) => s.chatId === String(lucia.id)));
+    expect(prompt.replyMarkup).toEqual({ inline_keyboard: [[{ text: 'Sí, borrar mis datos', callback_data: 'forget:confirm' }]] });
+
+    // Someone the bot cannot message privately asks in a group: a Spanish invitation with the deep link.
+    const pablo: FakeUser = { id: 1005, is_bot: false, first_name: 'Pablo', username: 'pablo_r', language_code: 'es' };
+    h.fake.pushUpdate(groupText(pablo, '/export', { messageId: 63 }));
+    const invite = await waitFor(() => h!.fake.sent.find((s) => s.chatId === String(GROUP_ID)));
+    expect(invite.visible).toContain('Solo puedo responder a eso en un chat privado.');
+    expect(invite.text).toContain('href="https://t.me/oyster_test_bot?start=support"');
+  });
 });
