@@ -81,6 +81,12 @@ export const ConceptFile = z
     route: z.enum(['kana', 'no_kana']).optional(),
     /** Concept → words and phrases; a trailing * makes a stem ("pill*" also reads "pills"). */
     concepts: z.partialRecord(Concept, z.array(entry).min(1)),
+    /**
+     * Ordinary words of this language one letter away from a risk word ("table" from "tablet*"):
+     * never read as that word's typo, so "my cat keeps knocking things off the table" names no
+     * means. A word listed here is still read when it is itself an entry.
+     */
+    not_typos: z.array(z.string().min(1)).optional(),
     examples: z
       .object({
         /** Messages that must fire the named grammar rule in this language. */

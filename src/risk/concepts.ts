@@ -37,6 +37,8 @@ export interface ConceptIndex {
   substringLengths: number[];
   /** Entry lengths by first character: a position whose character starts no entry is skipped. */
   substringStarts: Map<string, number[]>;
+  /** Ordinary words never read as a typo, by word: the languages that list them (`not_typos`). */
+  notTypos: Map<string, Set<number>>;
   /** Filler words of every language, removed before matching. */
   fillers: Set<string>;
   /** Languages that read a count ("took 40 of them", "60 painkillers") as an amount (`whole`). */
@@ -139,6 +141,7 @@ export function compileConcepts(files: ConceptFile[]): ConceptIndex {
     substringLengths: [],
     substringStarts: new Map(),
     fillers: new Set(),
+    notTypos: new Map(),
     countLangs: files.flatMap((f, lang) => ((f.concepts.whole?.length ?? 0) > 0 ? [lang] : [])),
   };
   const stemLengths = new Set<number>();
@@ -151,6 +154,10 @@ export function compileConcepts(files: ConceptFile[]): ConceptIndex {
     }
   }
   files.forEach((file, lang) => {
+    for (const raw of file.not_typos ?? []) {
+      const word = normalizeEntry(raw);
+      index.notTypos.set(word, (index.notTypos.get(word) ?? new Set()).add(lang));
+    }
     for (const [concept, entries] of Object.entries(file.concepts) as Array<[Concept, string[]]>) {
       for (const raw of entries) {
         if (concept === 'filler') continue;
@@ -288,11 +295,12 @@ export function scanConcepts(index: ConceptIndex, text: string): ConceptScan {
       const token = tokens[t]!;
       if (!near[t] || exact[t] || token.length < TYPO_MIN - 1 || UNSPACED.test(token)) continue;
       probes++;
+      const ordinary = index.notTypos.get(token);
       const seen = new Set<ConceptEntry>();
       const probe = (candidate: string, stemOnly: number | undefined) => {
         for (const key of [candidate, ...deletions(candidate)]) {
           for (const e of index.typos.get(key) ?? []) {
-            if (seen.has(e) || !active.has(e.lang)) continue;
+            if (seen.has(e) || !active.has(e.lang) || ordinary?.has(e.lang)) continue;
             if (stemOnly === undefined ? e.stem : !e.stem || e.size !== stemOnly) continue;
             // A typo rarely hits the first letter; requiring it keeps look-alike words out.
             if (Math.abs(candidate.length - e.size) > 1 || candidate[0] !== e.first) continue;
