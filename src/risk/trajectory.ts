@@ -114,6 +114,11 @@ export function framedByEarlierTurn(current: MessageAnalysis, inWindow: PastTurn
   // Imminent danger to a named person ("my brother is on the bridge saying goodbye") is never a
   // continuation to set aside, even right after the news.
   if (current.hits.some((h) => h.level === 'imminent' && h.id.endsWith(':other'))) return false;
+  // Nor is a message whose own rules read high or imminent risk for the writer: "I am going to
+  // kill myself tonight" after "reading a crime novel" or "can you recommend a podcast" is the
+  // writer's own, even when the voice check finds no first person in a language that reads risk
+  // words (a phrase rule's words need no concept). When in doubt, fail toward the person.
+  if (current.hits.some((h) => riskRank(h.level) >= riskRank('high') && !h.id.endsWith(':other'))) return false;
   return inWindow
     .slice(-FRAME_CARRY_TURNS)
     .some((t) => t.analysis.voice?.story === true && now.getTime() - t.at.getTime() <= FRAME_CARRY_HOURS * HOUR);

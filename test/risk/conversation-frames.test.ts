@@ -27,6 +27,14 @@ describe('a story or report told over several turns', () => {
     expect(riskRank(last(['writing a short story about a boy who wants to die', 'the boy is me, the pills are on my desk for tonight']))).toBeGreaterThanOrEqual(riskRank('imminent'));
   });
 
+  it.each([
+    [['reading a crime novel', 'I am going to kill myself tonight']],
+    [['Can you recommend a podcast about space exploration?', 'I have decided to kill myself this weekend and I have written the notes already.']],
+    [['we are watching a crime series tonight', 'I keep planning how to kill myself when everyone is asleep.']],
+  ])('the writer’s own high-risk words right after a story or a podcast are not set aside: %j', (turns) => {
+    expect(riskRank(last(turns))).toBeGreaterThanOrEqual(riskRank('high'));
+  });
+
   it('a named person in danger right after the news is not set aside', () => {
     expect(last(['did you see the news about the bridge', 'my sister is standing on the bridge saying goodbye to me'])).toBe('imminent');
   });
