@@ -4,8 +4,6 @@
  * is waiting for while the bot keeps running.
  */
 import { mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +11,7 @@ import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
 import { spawnBot } from '../hardening/cli-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { CLI_DEADLINE_MS, CLI_TEST_TIMEOUT_MS, runCli } from './run-cli.js';
+import { useSilentServer } from '../helpers/silent-server.js';
 
 let model: FakeModel;
 beforeAll(async () => {
@@ -64,19 +63,10 @@ describe('model errors in the log', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
 });
 
 describe('start never hangs silently on an unreachable platform', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
-  let silent: Server;
-  beforeAll(async () => {
-    // Accepts connections and never answers: the worst case, a black-holed API.
-    silent = createServer(() => undefined);
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-  });
-  afterAll(async () => {
-    silent.closeAllConnections();
-    await new Promise((r) => silent.close(r));
-  });
+  const silent = useSilentServer();
 
   it('names what it waited for after the deadline, keeps running, and stops on SIGTERM', async () => {
-    const root = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const root = silent.root();
     const bot = spawnBot({
       TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: root, OYSTER_CONNECT_TIMEOUT_MS: '1000',
       OYSTER_DB_PATH: tempDb(), OYSTER_BASE_URL: model.url,

@@ -4,16 +4,15 @@
  * number" (issue 12). Through the real engine with the model down, hung, and answering something
  * the output check blocks; and through the real CLI in Spanish with the model down and hung.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptedReply } from '../fakes/fake-model.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { refusedPort } from '../helpers/local-http.js';
 import { CLI_TEST_TIMEOUT_MS, runCli } from '../cli/run-cli.js';
+import { useSilentServer } from '../helpers/silent-server.js';
 
 let h: Harness | undefined;
 afterEach(async () => { await h?.close(); h = undefined; });
@@ -53,16 +52,7 @@ describe('the safe reply at imminent, after the person named their country', () 
 });
 
 describe('the safe reply in the console chat, in Spanish, once the country is known', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
-  let silent: Server;
-  beforeAll(async () => {
-    // Accepts connections and never answers: a hung model server.
-    silent = createServer(() => undefined);
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-  });
-  afterAll(async () => {
-    silent.closeAllConnections();
-    await new Promise((r) => silent.close(r));
-  });
+  const silent = useSilentServer();
 
   const run = (baseUrl: string) => runCli(['start'], {
     env: {
@@ -74,7 +64,7 @@ describe('the safe reply in the console chat, in Spanish, once the country is kn
 
   for (const how of ['down', 'hung'] as const) {
     it(`says "llama al 911" after "estoy en México", with the model ${how}`, async () => {
-      const url = how === 'down' ? `http://127.0.0.1:${await refusedPort()}/v1` : `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1`;
+      const url = how === 'down' ? `http://127.0.0.1:${await refusedPort()}/v1` : `${silent.root()}/v1`;
       const r = await run(url);
       expect(r.code).toBe(0);
       // Before the country: the Spanish words; after it, Mexico's number (the console shows no bold marks).

@@ -6,16 +6,15 @@
  * Through the real engine (the country answer and `/country`), and the real CLI in Turkish with
  * the model hung.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { CLI_TEST_TIMEOUT_MS, runCli } from '../cli/run-cli.js';
 import { POLICIES_DIR } from '../crisis/helpers.js';
+import { useSilentServer } from '../helpers/silent-server.js';
 
 let h: Harness | undefined;
 afterEach(async () => { await h?.close(); h = undefined; });
@@ -55,20 +54,12 @@ describe('the lines for a country with no crisis line to show', () => {
 });
 
 describe('the lines for Turkey in the console chat, model hung', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
-  let silent: Server;
-  beforeAll(async () => {
-    silent = createServer(() => undefined);
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-  });
-  afterAll(async () => {
-    silent.closeAllConnections();
-    await new Promise((r) => silent.close(r));
-  });
+  const silent = useSilentServer();
 
   it('names Türkiye as the person\'s country and gives 112 in the safe reply', async () => {
     const r = await runCli(['start'], {
       env: {
-        OYSTER_BASE_URL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1`, OYSTER_TIMEOUT_MS: '2000', OYSTER_MAX_RETRIES: '0',
+        OYSTER_BASE_URL: `${silent.root()}/v1`, OYSTER_TIMEOUT_MS: '2000', OYSTER_MAX_RETRIES: '0',
         OYSTER_DB_PATH: join(mkdtempSync(join(tmpdir(), 'oyster-no-line-cli-')), 'bot.db'), RISK_JUDGE: 'off',
       },
       stdin: `${TR_IMMINENT}\nTürkiye'deyim\n`,
