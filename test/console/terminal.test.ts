@@ -5,13 +5,14 @@
  * code, the thinking line, the moderator /help, logs kept off the screen, and Ctrl-C.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
+import { writeChatScript } from '../helpers/terminal-script.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { CLI_DEADLINE_MS, CLI_NODE_ARGS, CLI_TEST_TIMEOUT_MS, ROOT } from '../cli/run-cli.js';
+import { CLI_DEADLINE_MS, CLI_TEST_TIMEOUT_MS } from '../cli/run-cli.js';
 
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const ESC = '\u001b';
@@ -36,14 +37,7 @@ describe('the console chat in a terminal', () => {
       RISK_JUDGE: 'off', // this suite scripts the model's chat answers; judge tests: test/risk/judge.test.ts
       OYSTER_BASE_URL: model.url, OYSTER_DB_PATH: join(dir, 'bot.db'), OYSTER_LOG_FILE: logFile, MODERATOR_IDS: 'console:local',
     };
-    writeFileSync(script, [
-      '#!/bin/sh',
-      ...Object.entries(env).map(([k, v]) => `export ${k}='${v}'`),
-      `cd '${ROOT}'`,
-      `'${process.execPath}' ${CLI_NODE_ARGS.map((a) => `'${a}'`).join(' ')} start`,
-      'echo "EXITED:$?"',
-      'sleep 600',
-    ].join('\n'), { mode: 0o755 });
+    writeChatScript(script, env);
     const socket = `oyster-test-${process.pid}`;
     const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
     const screen = () => tmux('capture-pane', '-p', '-e', '-J', '-t', 'chat');

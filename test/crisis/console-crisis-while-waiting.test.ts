@@ -7,13 +7,14 @@
  * already triaged the second message at once.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeModel, type FakeModel } from '../fakes/fake-model.js';
+import { writeChatScript } from '../helpers/terminal-script.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { CLI_DEADLINE_MS, CLI_NODE_ARGS, CLI_TEST_TIMEOUT_MS, ROOT } from '../cli/run-cli.js';
+import { CLI_DEADLINE_MS, CLI_TEST_TIMEOUT_MS } from '../cli/run-cli.js';
 
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 /** Far longer than the bound below: a crisis line that waited for the model would take this long. */
@@ -35,14 +36,7 @@ describe('a crisis message typed while the console chat waits for the model', ()
       OYSTER_BASE_URL: model.url, OYSTER_DB_PATH: join(dir, 'bot.db'), OYSTER_LOG_FILE: join(dir, 'bot.log'),
       OYSTER_TIMEOUT_MS: String(MODEL_DELAY_MS + 60_000), OYSTER_MAX_RETRIES: '0', CRISIS_DEFAULT_COUNTRY: 'GB',
     };
-    writeFileSync(script, [
-      '#!/bin/sh',
-      ...Object.entries(env).map(([k, v]) => `export ${k}='${v}'`),
-      `cd '${ROOT}'`,
-      `'${process.execPath}' ${CLI_NODE_ARGS.map((a) => `'${a}'`).join(' ')} start`,
-      'echo "EXITED:$?"',
-      'sleep 600',
-    ].join('\n'), { mode: 0o755 });
+    writeChatScript(script, env);
     const socket = `oyster-crisis-${process.pid}`;
     const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
     const screen = () => tmux('capture-pane', '-p', '-J', '-t', 'chat');
